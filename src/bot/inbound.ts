@@ -1,0 +1,58 @@
+// One typed inbound event for everything that reaches the bot (STYLE.md "One dispatch path"):
+// robot messages and card clicks from the Stream, status events from the back-office webhook.
+
+export interface Conversation {
+  id: string;
+  type: 'single' | 'group';
+  title?: string;
+}
+
+export interface Sender {
+  /** DingTalk userId (senderStaffId); never the encrypted senderId. */
+  userId: string;
+  name: string;
+  isAdmin: boolean;
+}
+
+export interface Attachment {
+  kind: 'picture' | 'file' | 'audio' | 'video';
+  downloadCode: string;
+  fileName?: string;
+}
+
+/** A temporary reply URL handed out with a robot message. */
+export interface SessionWebhook {
+  url: string;
+  expiresAt: number;
+}
+
+export interface MessageEvent {
+  kind: 'message';
+  /** Dedupe id: the robot msgId, falling back to the frame's messageId. */
+  id: string;
+  conversation: Conversation;
+  sender: Sender;
+  text: string;
+  attachments: Attachment[];
+  /** The bot was @-mentioned (always true in single chats). */
+  mentioned: boolean;
+  sessionWebhook?: SessionWebhook;
+  robotCode?: string;
+  receivedAt: number;
+}
+
+export interface CardActionEvent {
+  kind: 'card.action';
+  /** Dedupe id derived from the callback identity. */
+  id: string;
+  conversation: Conversation;
+  sender: Sender;
+  /** Dotted action id, e.g. `apply.submit`. */
+  action: string;
+  params: Record<string, string>;
+  /** outTrackId of the clicked card. */
+  cardId: string;
+  receivedAt: number;
+}
+
+export type InboundEvent = MessageEvent | CardActionEvent;

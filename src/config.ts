@@ -1,0 +1,131 @@
+// Environment → typed settings (DESIGN.md "Environment contract"), validated with zod.
+// Start-up fails fast with one message naming every bad variable and how to fix it.
+import { z } from 'zod';
+
+const list = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean));
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim() !== '' ? value.trim() : undefined));
+
+const url = (fix: string) =>
+  optionalText.refine((value) => value === undefined || /^https?:\/\/[^\s]+$/.test(value), {
+    message: `must be an http(s) URL; ${fix}`,
+  });
+
+const schema = z.object({
+  DINGTALK_CLIENT_ID: optionalText,
+  DINGTALK_CLIENT_SECRET: optionalText,
+  DINGTALK_ROBOT_CODE: optionalText,
+  DINGTALK_API_BASE: url('e.g. https://api.dingtalk.com').transform((v) => stripSlash(v ?? 'https://api.dingtalk.com')),
+  DINGTALK_OAPI_BASE: url('e.g. https://oapi.dingtalk.com').transform((v) => stripSlash(v ?? 'https://oapi.dingtalk.com')),
+  DINGTALK_CARD_TEMPLATE_ID: optionalText,
+  DINGTALK_QPS: optionalText
+    .transform((v) => Number(v ?? '20'))
+    .refine((n) => Number.isFinite(n) && n > 0 && n <= 1000, { message: 'must be a number of calls per second, 1–1000' }),
+  BACKOFFICE_URL: url('e.g. https://backoffice.example.gov.cn/api').transform((v) => (v ? stripSlash(v) : undefined)),
+  BACKOFFICE_SECRET: optionalText,
+  ELICENSE_URL: url('e.g. https://elicence.example.gov.cn').transform((v) => (v ? stripSlash(v) : undefined)),
+  ELICENSE_TOKEN: optionalText,
+  DATA_DIR: optionalText.transform((v) => v ?? './data'),
+  DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+    message: 'must be a postgres:// connection string',
+  }),
+  HOST: optionalText.transform((v) => v ?? '127.0.0.1'),
+  PORT: optionalText
+    .transform((v) => Number(v ?? '3000'))
+    .refine((n) => Number.isInteger(n) && n >= 0 && n < 65536, { message: 'must be a TCP port, 0–65535' }),
+  ADMIN_TOKEN: optionalText,
+  ADMIN_USER_IDS: list,
+  BROADCASTER_USER_IDS: list,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+});
+
+function stripSlash(value: string): string {
+  return value.replace(/\/+$/, '');
+}
+
+export interface Config {
+  /** No DingTalk credentials: run the embedded simulators (sandbox mode). */
+  sandbox: boolean;
+  dingtalk: {
+    clientId?: string;
+    clientSecret?: string;
+    robotCode?: string;
+    apiBase: string;
+    oapiBase: string;
+    cardTemplateId?: string;
+    qps: number;
+  };
+  backoffice: { url?: string; secret?: string };
+  elicence: { url?: string; token?: string };
+  dataDir: string;
+  databaseUrl?: string;
+  http: { host: string; port: number };
+  adminToken?: string;
+  adminUserIds: string[];
+  broadcasterUserIds: string[];
+  logLevel: string;
+}
+
+/** Raised for a bad environment; the message lists every problem with its fix. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment. Throws ConfigError listing every problem at once. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  const problems: string[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  if (!parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+
+  if (e.DINGTALK_CLIENT_ID && !e.DINGTALK_CLIENT_SECRET) {
+    problems.push('DINGTALK_CLIENT_SECRET: required with DINGTALK_CLIENT_ID; copy it from the app page of the DingTalk developer console, or unset DINGTALK_CLIENT_ID to run the sandbox');
+  }
+  if (!e.DINGTALK_CLIENT_ID && e.DINGTALK_CLIENT_SECRET) {
+    problems.push('DINGTALK_CLIENT_ID: required with DINGTALK_CLIENT_SECRET; set the app key (Client ID), or unset both to run the sandbox');
+  }
+  const sandbox = !e.DINGTALK_CLIENT_ID;
+  if (!sandbox && e.BACKOFFICE_URL === undefined) {
+    problems.push('BACKOFFICE_URL: required outside the sandbox; set the back-office API base URL');
+  }
+  if (e.BACKOFFICE_URL && !e.BACKOFFICE_SECRET) {
+    problems.push('BACKOFFICE_SECRET: required with BACKOFFICE_URL; set the HMAC secret shared with the back office');
+  }
+  if (e.ELICENSE_URL && !e.ELICENSE_TOKEN) {
+    problems.push('ELICENSE_TOKEN: required with ELICENSE_URL; set the bearer token of the e-licence service');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    sandbox,
+    dingtalk: {
+      clientId: e.DINGTALK_CLIENT_ID,
+      clientSecret: e.DINGTALK_CLIENT_SECRET,
+      robotCode: e.DINGTALK_ROBOT_CODE ?? e.DINGTALK_CLIENT_ID,
+      apiBase: e.DINGTALK_API_BASE,
+      oapiBase: e.DINGTALK_OAPI_BASE,
+      cardTemplateId: e.DINGTALK_CARD_TEMPLATE_ID,
+      qps: e.DINGTALK_QPS,
+    },
+    backoffice: { url: e.BACKOFFICE_URL, secret: e.BACKOFFICE_SECRET },
+    elicence: { url: e.ELICENSE_URL, token: e.ELICENSE_TOKEN },
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    http: { host: e.HOST, port: e.PORT },
+    adminToken: e.ADMIN_TOKEN,
+    adminUserIds: e.ADMIN_USER_IDS,
+    broadcasterUserIds: e.BROADCASTER_USER_IDS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

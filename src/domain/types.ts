@@ -1,0 +1,183 @@
+// Shared domain vocabulary: matter templates (事项) and applications (办件).
+// Plain data only; behaviour lives in the sibling modules (matter.ts, application.ts, deadline.ts).
+
+/** 个人 (citizen) or 法人 (enterprise / legal person) matter. */
+export type MatterCategory = '个人' | '法人';
+
+export type FieldType = 'text' | 'number' | 'date' | 'enum' | 'idcard' | 'phone' | 'uscc' | 'address';
+
+/** One question the apply dialog asks. */
+export interface MatterField {
+  key: string;
+  label: string;
+  type: FieldType;
+  required: boolean;
+  options?: string[];
+  /** Extra regular expression the answer must match (on top of the type's own validator). */
+  pattern?: string;
+  help?: string;
+  maxLength?: number;
+  /** Where shared data can pre-fill the answer, e.g. `applicant.name`, `licence:营业执照.holderName`. */
+  prefill?: string;
+}
+
+/** One document the applicant provides. */
+export interface MaterialSpec {
+  id: string;
+  name: string;
+  required: boolean;
+  /** Licence type the e-licence service can supply (数据多跑路), or absent. */
+  elicence?: string;
+  /** 容缺受理: may be promised now and supplied later. */
+  tolerance: boolean;
+  copies?: number;
+  notes?: string;
+}
+
+export interface DepartmentSpec {
+  id: string;
+  name: string;
+  contactUserIds: string[];
+  /** true = reviews in parallel with the other parallel departments (后台分类审批). */
+  parallel: boolean;
+}
+
+export type DeliveryMode = 'elicence' | 'mail' | 'window';
+
+export interface Matter {
+  id: string;
+  version: number;
+  name: string;
+  aliases: string[];
+  keywords: string[];
+  category: MatterCategory;
+  summary?: string;
+  conditions: string[];
+  steps: string[];
+  departments: DepartmentSpec[];
+  fields: MatterField[];
+  materials: MaterialSpec[];
+  timeLimit: { legalDays: number; promisedDays: number };
+  fee: { amount: number; note?: string };
+  delivery: DeliveryMode[];
+  /** Where the one allowed visit happens (window pickup / on-site check). */
+  window?: { address: string; hours: string; bring?: string[] };
+  /** Steps that need the applicant in person (e.g. 现场核验); each counts as a visit. */
+  onSiteSteps?: string[];
+}
+
+/** 零上门 (0) or 最多跑一次 (1), with the reason shown in the guide. */
+export interface VisitCount {
+  visits: 0 | 1;
+  reason: string;
+}
+
+export type ApplicationStatus =
+  | 'draft'
+  | 'submitted'
+  | 'accepted'
+  | 'not_accepted'
+  | 'supplement_required'
+  | 'in_review'
+  | 'approved'
+  | 'rejected'
+  | 'delivered'
+  | 'evaluated'
+  | 'withdrawn';
+
+export type DepartmentStatus = 'pending' | 'reviewing' | 'approved' | 'rejected';
+
+export interface DepartmentReview {
+  id: string;
+  name: string;
+  status: DepartmentStatus;
+  comment?: string;
+  at?: string;
+}
+
+export type MaterialSource = 'upload' | 'elicence' | 'promised';
+
+/** A material as supplied with an application. */
+export interface MaterialSubmission {
+  id: string;
+  name: string;
+  source: MaterialSource;
+  /** Download code, licence number, or the commitment id for 容缺. */
+  ref: string;
+  /** Where the data came from, shown to the user (e.g. 浙江省电子证照库). */
+  origin?: string;
+  fileName?: string;
+}
+
+export interface MissingItem {
+  name: string;
+  reason: string;
+}
+
+export interface DeliveryResult {
+  type: DeliveryMode;
+  licenseNo?: string;
+  url?: string;
+  pickupAddress?: string;
+  trackingNo?: string;
+}
+
+export type ActorType = 'applicant' | 'department' | 'backoffice' | 'system' | 'admin';
+
+export interface Actor {
+  type: ActorType;
+  id: string;
+  name?: string;
+}
+
+export interface HistoryEntry {
+  at: string;
+  actor: Actor;
+  action: string;
+  from?: ApplicationStatus;
+  to?: ApplicationStatus;
+  department?: string;
+  note?: string;
+}
+
+/** Where the application lives in DingTalk: to push status and update its card. */
+export interface ApplicationChannel {
+  conversationId: string;
+  conversationType: 'single' | 'group';
+  /** outTrackId of the application card, once sent. */
+  cardId?: string;
+}
+
+export interface Evaluation {
+  /** 1 非常不满意 … 5 非常满意 (好差评). */
+  level: 1 | 2 | 3 | 4 | 5;
+  comment?: string;
+  at: string;
+}
+
+export interface Application {
+  /** Human-friendly unique number, e.g. YC20261128-0001. */
+  id: string;
+  /** Optimistic-concurrency revision, +1 on every stored change. */
+  rev: number;
+  matter: { id: string; version: number; name: string };
+  applicant: { userId: string; name: string };
+  channel: ApplicationChannel;
+  fields: Record<string, string>;
+  materials: MaterialSubmission[];
+  departments: DepartmentReview[];
+  status: ApplicationStatus;
+  createdAt: string;
+  submittedAt?: string;
+  acceptedAt?: string;
+  /** Promised deadline, ISO date (YYYY-MM-DD), set on acceptance. */
+  deadline?: string;
+  decidedAt?: string;
+  /** Open 一次性告知 list while status is supplement_required. */
+  missing?: MissingItem[];
+  /** Why it was not accepted / rejected / withdrawn. */
+  reason?: string;
+  result?: DeliveryResult;
+  evaluation?: Evaluation;
+  history: HistoryEntry[];
+}
