@@ -1,0 +1,162 @@
+// Matter templates (事项): validation, the 最多跑一次 visit count, the catalogue, and the loader for config/matters.
+// parseMatter/parseMatterText are pure; loadMatters is the only I/O in the domain (reading the template files).
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { matterErrorMap, matterSchema } from './matter-schema.js';
+import type { Matter, MatterCategory, VisitCount } from './types.js';
+
+/** One problem in one template file; `path` is a JSON path like `fields[2].options` ('' = the whole file). */
+export interface MatterLoadError {
+  file: string;
+  path: string;
+  reason: string;
+}
+
+export type MatterParse = { ok: true; matter: Matter } | { ok: false; errors: MatterLoadError[] };
+
+/** Every trip the applicant must make in person, in Chinese (may be more than one: such templates are refused). */
+export function visitReasons(matter: Matter): string[] {
+  // Materials are always uploadable or fetched as e-licences in this model; paper originals are onSiteSteps.
+  const reasons = (matter.onSiteSteps ?? []).map((step) => `需到现场一次：${step}`);
+  const remoteDelivery = matter.delivery.includes('elicence') || matter.delivery.includes('mail');
+  if (!remoteDelivery) reasons.push('领取纸质证照需到窗口一次');
+  return reasons;
+}
+
+/** 零上门 (0) or 最多跑一次 (1) with the reason; throws for a template needing more (the loader refuses those). */
+export function visitCount(matter: Matter): VisitCount {
+  const reasons = visitReasons(matter);
+  const [first] = reasons;
+  if (first === undefined) return { visits: 0, reason: '全程网上办理，材料在线提交或调取电子证照，结果电子送达或邮寄，零上门' };
+  if (reasons.length === 1) return { visits: 1, reason: first };
+  throw new Error(`事项 ${matter.id} 需跑动 ${reasons.length} 次，不符合“最多跑一次”`);
+}
+
+/** Validates one parsed JSON template; all problems are returned at once. */
+export function parseMatter(json: unknown, file: string): MatterParse {
+  const result = matterSchema.safeParse(json, { error: matterErrorMap });
+  if (!result.success) {
+    return { ok: false, errors: result.error.issues.map((issue) => ({ file, path: jsonPath(issue.path), reason: issue.message })) };
+  }
+  const reasons = visitReasons(result.data);
+  if (reasons.length > 1) {
+    const path = result.data.onSiteSteps?.length ? 'onSiteSteps' : 'delivery';
+    const reason = `需跑动 ${reasons.length} 次（${reasons.join('；')}），超过“最多跑一次”：请改为电子送达或邮寄，或合并现场环节`;
+    return { ok: false, errors: [{ file, path, reason }] };
+  }
+  return { ok: true, matter: result.data };
+}
+
+/** Parses a template file's text; bad JSON is reported with the file name and line. */
+export function parseMatterText(text: string, file: string): MatterParse {
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, '')); // editors on Windows may save a BOM
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, errors: [{ file, path: '', reason: `不是有效的 JSON${jsonErrorLine(text, message)}：${message}` }] };
+  }
+  return parseMatter(json, file);
+}
+
+/** Reads every `*.json` in `dir` (sorted by name); invalid files and duplicate ids are reported, not thrown. */
+export async function loadMatters(dir: string): Promise<{ matters: Matter[]; errors: MatterLoadError[] }> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort();
+  } catch (error) {
+    const reason = `无法读取事项目录：${error instanceof Error ? error.message : String(error)}`;
+    return { matters: [], errors: [{ file: dir, path: '', reason }] };
+  }
+  const files = await Promise.all(names.map((file) => readTemplate(dir, file)));
+  const unreadable = files.filter((entry): entry is MatterLoadError => 'reason' in entry);
+  const loaded = collectMatters(files.filter((entry): entry is TemplateText => 'text' in entry));
+  return { matters: loaded.matters, errors: [...unreadable, ...loaded.errors] };
+}
+
+type TemplateText = { file: string; text: string };
+
+async function readTemplate(dir: string, file: string): Promise<TemplateText | MatterLoadError> {
+  try {
+    return { file, text: await readFile(join(dir, file), 'utf8') };
+  } catch (error) {
+    return { file, path: '', reason: `无法读取文件：${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/** Pure part of the loader: parses each file and refuses ids already used by an earlier file. */
+export function collectMatters(files: TemplateText[]): { matters: Matter[]; errors: MatterLoadError[] } {
+  const matters: Matter[] = [];
+  const errors: MatterLoadError[] = [];
+  const owners = new Map<string, string>();
+  for (const { file, text } of files) {
+    const parsed = parseMatterText(text, file);
+    if (!parsed.ok) {
+      errors.push(...parsed.errors);
+      continue;
+    }
+    const owner = owners.get(parsed.matter.id);
+    if (owner !== undefined) {
+      errors.push({ file, path: 'id', reason: `事项编号“${parsed.matter.id}”与 ${owner} 重复` });
+      continue;
+    }
+    owners.set(parsed.matter.id, file);
+    matters.push(parsed.matter);
+  }
+  return { matters, errors };
+}
+
+/** Raised by loadMattersOrThrow; the message lists every error of every file. */
+export class MatterCatalogueError extends Error {
+  constructor(readonly errors: MatterLoadError[]) {
+    super(`事项模板有 ${errors.length} 处错误：\n${errors.map(formatLoadError).join('\n')}`);
+    this.name = 'MatterCatalogueError';
+  }
+}
+
+/** Loads the catalogue or throws one MatterCatalogueError naming every problem (fail fast at start-up). */
+export async function loadMattersOrThrow(dir: string): Promise<Matter[]> {
+  const { matters, errors } = await loadMatters(dir);
+  if (errors.length > 0) throw new MatterCatalogueError(errors);
+  return matters;
+}
+
+/** One line for a load error: `file: path: reason`. */
+export function formatLoadError(error: MatterLoadError): string {
+  return `  - ${error.file}${error.path ? `: ${error.path}` : ''}: ${error.reason}`;
+}
+
+/** Read-only view of the loaded matters. */
+export interface MatterCatalogue {
+  get(id: string): Matter | undefined;
+  all(): Matter[];
+  byCategory(): Record<MatterCategory, Matter[]>;
+}
+
+/** Builds the catalogue lookup over loaded matters (kept in load order). */
+export function matterCatalogue(matters: readonly Matter[]): MatterCatalogue {
+  const byId = new Map(matters.map((matter) => [matter.id, matter]));
+  return {
+    get: (id) => byId.get(id),
+    all: () => [...matters],
+    byCategory: () => ({
+      个人: matters.filter((matter) => matter.category === '个人'),
+      法人: matters.filter((matter) => matter.category === '法人'),
+    }),
+  };
+}
+
+function jsonPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
+    .join('');
+}
+
+// V8 reports "at position N" (Node 20) or "(line L column C)" (Node 22); turn the position into a line number.
+function jsonErrorLine(text: string, message: string): string {
+  if (/line \d+/.test(message)) return '';
+  const position = /position (\d+)/.exec(message);
+  if (!position) return '';
+  const line = text.slice(0, Number(position[1])).split('\n').length;
+  return `（第 ${line} 行）`;
+}
