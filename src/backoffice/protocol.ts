@@ -1,0 +1,124 @@
+// The back-office wire protocol (DESIGN.md "Back-office protocol"): the bodies the bot sends, their
+// idempotency keys, and the schema of the status events the back office posts to /webhooks/backoffice.
+import { z } from 'zod';
+import type { Application, MaterialSource } from '../domain/types.js';
+
+/** One material as the back office receives it. */
+export interface SubmissionMaterial {
+  id: string;
+  name: string;
+  source: MaterialSource;
+  ref: string;
+}
+
+/** Body of `POST {BACKOFFICE_URL}/applications`. */
+export interface SubmissionBody {
+  applicationId: string;
+  matter: { id: string; version: number; name: string };
+  applicant: { userId: string; name: string };
+  fields: Record<string, string>;
+  materials: SubmissionMaterial[];
+  departments: string[];
+  submittedAt: string;
+  /** Promised completion date (YYYY-MM-DD), null when not known yet. */
+  deadline: string | null;
+}
+
+/** Body of `POST {BACKOFFICE_URL}/applications/{id}/withdraw`. */
+export interface WithdrawBody {
+  applicationId: string;
+  reason?: string;
+  withdrawnAt: string;
+}
+
+/** Body of `POST {BACKOFFICE_URL}/applications/{id}/supplements`; `round` counts 补正 rounds from 1. */
+export interface SupplementBody {
+  applicationId: string;
+  round: number;
+  materials: SubmissionMaterial[];
+  fields?: Record<string, string>;
+  note?: string;
+  submittedAt: string;
+}
+
+/** Builds the submission body from a submitted application (pure). */
+export function submissionBody(app: Application, deadline?: string): SubmissionBody {
+  if (!app.submittedAt) throw new Error(`application ${app.id} has no submittedAt: submit it before sending it to the back office`);
+  return {
+    applicationId: app.id,
+    matter: { id: app.matter.id, version: app.matter.version, name: app.matter.name },
+    applicant: { userId: app.applicant.userId, name: app.applicant.name },
+    fields: { ...app.fields },
+    materials: app.materials.map(({ id, name, source, ref }) => ({ id, name, source, ref })),
+    departments: app.departments.map((d) => d.id),
+    submittedAt: app.submittedAt,
+    deadline: deadline ?? app.deadline ?? null,
+  };
+}
+
+// Idempotency keys: the submission is keyed by the application id (the contract); a withdrawal happens
+// at most once per application; each 补正 round is its own operation.
+/** Idempotency-Key of a submission. */
+export const submitKey = (applicationId: string): string => applicationId;
+/** Idempotency-Key of a withdrawal. */
+export const withdrawKey = (applicationId: string): string => `${applicationId}:withdraw`;
+/** Idempotency-Key of the `round`-th supplement. */
+export const supplementKey = (applicationId: string, round: number): string => `${applicationId}:supplement:${round}`;
+
+/** Status values the back office may post. */
+export const BACKOFFICE_STATUSES = [
+  'accepted', 'not_accepted', 'supplement_required', 'reviewing',
+  'department_approved', 'department_rejected', 'completed', 'delivered',
+] as const;
+
+export type BackofficeStatus = (typeof BACKOFFICE_STATUSES)[number];
+
+const text = z.string().trim().min(1);
+
+/** Schema of an inbound status event; cross-field rules mirror what each status needs. */
+export const backofficeEventSchema = z
+  .object({
+    eventId: text.max(200),
+    applicationId: text.max(100),
+    department: text.max(100).optional(),
+    status: z.enum(BACKOFFICE_STATUSES),
+    comment: z.string().max(2000).optional(),
+    missing: z.array(z.object({ name: text.max(200), reason: z.string().max(1000) })).max(100).optional(),
+    result: z
+      .object({
+        type: z.enum(['elicence', 'mail', 'window']),
+        licenseNo: z.string().max(200).optional(),
+        url: z.string().max(2000).optional(),
+        pickupAddress: z.string().max(500).optional(),
+      })
+      .optional(),
+    at: z.iso.datetime({ offset: true }),
+  })
+  .superRefine((event, ctx) => {
+    const need = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    const hasComment = (event.comment ?? '').trim() !== '';
+    if ((event.status === 'department_approved' || event.status === 'department_rejected') && !event.department) {
+      need('department', `${event.status} 需要 department（部门编号）`);
+    }
+    if ((event.status === 'not_accepted' || event.status === 'department_rejected') && !hasComment) {
+      need('comment', `${event.status} 需要 comment（理由）`);
+    }
+    if (event.status === 'supplement_required' && (event.missing ?? []).length === 0) {
+      need('missing', 'supplement_required 需要 missing：[{name, reason}]，至少一项');
+    }
+    if (event.status === 'delivered' && !event.result) need('result', 'delivered 需要 result：{type, licenseNo?, url?, pickupAddress?}');
+  });
+
+/** A status event from the back office, validated. */
+export type BackofficeEvent = z.infer<typeof backofficeEventSchema>;
+
+/** Parses an event body; the failure names every bad field. */
+export function parseBackofficeEvent(body: unknown): { status: 'ok'; event: BackofficeEvent } | { status: 'invalid'; message: string } {
+  const parsed = backofficeEventSchema.safeParse(body);
+  return parsed.success ? { status: 'ok', event: parsed.data } : { status: 'invalid', message: describeIssues(parsed.error.issues) };
+}
+
+/** One line naming each problem with its path, e.g. `status: Invalid option …; at: Invalid ISO datetime`. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(body)'}: ${issue.message}`).join('; ');
+}

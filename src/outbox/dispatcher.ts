@@ -1,0 +1,306 @@
+// The outbox dispatcher: delivers durable jobs (DingTalk messages and card updates, back-office calls)
+// written by the same commit as the state change that caused them. At-least-once delivery: a job leaves
+// the store only after its handler succeeded; the receiving side dedupes by the job's idempotency key.
+import type { Logger } from 'pino';
+import { isRetryable } from '../errors.js';
+import type { Commit, DeadJob, JobKind, OutboxJob, Store } from '../store/store.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { mergeCommits } from './commits.js';
+
+/** Delivers one job; throwing means "not delivered" (ExternalError.retryable decides whether to retry). */
+export type JobHandler = (job: OutboxJob) => Promise<void>;
+
+export interface OutboxOptions {
+  store: Store;
+  handlers: Partial<Record<JobKind, JobHandler>>;
+  /** Jobs of one kind running at once (defaults: DingTalk 4, back office 2). */
+  concurrency?: Partial<Record<JobKind, number>>;
+  /** Tries before a retryable failure becomes dead (default 25: about two hours with the default backoff). */
+  maxAttempts?: number;
+  backoff?: Partial<BackoffOptions>;
+  clock?: () => number;
+  /** Source of jitter in [0, 1). */
+  random?: () => number;
+  logger: Logger;
+  /** Called when a job dies; a returned commit (e.g. a message to the applicant) is written with the dead job. */
+  onDead?: (job: DeadJob) => Promise<Commit | void>;
+  /** Longest sleep between two looks at the store, a safety net for a missed wake (default 30 s). */
+  pollMs?: number;
+  /** Due jobs read per look (default 100). */
+  batchSize?: number;
+}
+
+export interface OutboxStats {
+  running: number;
+  runningByKind: Partial<Record<JobKind, number>>;
+  delivered: number;
+  retried: number;
+  dead: number;
+}
+
+export interface Outbox {
+  start(): void;
+  /** Stops looking for work and waits for the running jobs to settle. */
+  stop(): Promise<void>;
+  /** Looks for due work now (call after every commit that puts jobs). */
+  wake(): void;
+  /** Runs due jobs until none is due and none is running (for tests); rejects after `timeoutMs`. */
+  drain(timeoutMs?: number): Promise<void>;
+  stats(): OutboxStats;
+}
+
+const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
+  'dingtalk.message': 4,
+  'dingtalk.card.update': 4,
+  'backoffice.submit': 2,
+  'backoffice.withdraw': 2,
+  'backoffice.supplement': 2,
+};
+
+/** A group's oldest unfinished job, which must finish before any younger job of that group runs. */
+interface Hold {
+  id: string;
+  createdAt: number;
+  nextAt: number;
+}
+
+type Settled<T> = { status: 'ok'; value: T } | { status: 'failed'; error: unknown };
+
+/** Creates a dispatcher over `store`; nothing runs before `start()` (or `drain()`). */
+export function createOutbox(options: OutboxOptions): Outbox {
+  const { store, logger } = options;
+  const clock = options.clock ?? Date.now;
+  const random = options.random ?? Math.random;
+  const backoff: BackoffOptions = { ...DEFAULT_BACKOFF, ...options.backoff };
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 25);
+  const pollMs = options.pollMs ?? 30_000;
+  const batchSize = options.batchSize ?? 100;
+  const limitOf = (kind: JobKind) => Math.max(1, options.concurrency?.[kind] ?? DEFAULT_CONCURRENCY[kind] ?? 1);
+
+  const inFlight = new Map<string, Promise<unknown>>();
+  const runningByKind = new Map<JobKind, number>();
+  const busyGroups = new Set<string>();
+  const holds = new Map<string, Hold>();
+  const counters = { delivered: 0, retried: 0, dead: 0 };
+  let started = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let pumping: Promise<number> | undefined;
+  let again = false;
+  let holdsLoaded = false;
+
+  // The dispatcher is an entry point: every failure (a handler's, onDead's, the store's) is caught here once.
+  async function settle<T>(task: () => Promise<T>): Promise<Settled<T>> {
+    try {
+      return { status: 'ok', value: await task() };
+    } catch (error) {
+      return { status: 'failed', error };
+    }
+  }
+
+  function pump(): Promise<number> {
+    if (stopped) return Promise.resolve(0);
+    if (pumping) {
+      again = true;
+      return pumping;
+    }
+    const run = async (): Promise<number> => {
+      let launched = 0;
+      const result = await settle(async () => {
+        if (!holdsLoaded) await loadHolds();
+        do {
+          again = false;
+          launched += await fill();
+        } while (again && !stopped);
+        await schedule();
+      });
+      if (result.status === 'failed') {
+        logger.error({ err: result.error }, 'outbox could not read its jobs; trying again later');
+        arm(Math.min(pollMs, 5_000));
+      }
+      return launched;
+    };
+    pumping = run().finally(() => {
+      pumping = undefined;
+    });
+    return pumping;
+  }
+
+  // After a restart, a group whose oldest job is backing off must keep its younger jobs waiting.
+  async function loadHolds(): Promise<void> {
+    const pending = await store.dueJobs(Number.MAX_SAFE_INTEGER, 10_000);
+    for (const job of pending) {
+      if (job.group === undefined) continue;
+      const hold = holds.get(job.group);
+      if (!hold || older(job, hold)) holds.set(job.group, { id: job.id, createdAt: job.createdAt, nextAt: job.nextAt });
+    }
+    holdsLoaded = true;
+  }
+
+  async function fill(): Promise<number> {
+    const due = await store.dueJobs(clock(), batchSize);
+    const heads = groupHeads(due);
+    let launched = 0;
+    for (const candidate of due) {
+      if (stopped) break;
+      if (!canStart(candidate, heads)) continue;
+      // Re-read: the job may have finished (and left the store) while the batch was being read.
+      const job = await store.getJob(candidate.id);
+      if (stopped) break;
+      if (!job || job.nextAt > clock() || !canStart(job, heads) || !(await holdAllows(job))) continue;
+      launch(job);
+      launched += 1;
+    }
+    return launched;
+  }
+
+  function canStart(job: OutboxJob, heads: Map<string, string>): boolean {
+    if (inFlight.has(job.id) || (runningByKind.get(job.kind) ?? 0) >= limitOf(job.kind)) return false;
+    return job.group === undefined || (!busyGroups.has(job.group) && heads.get(job.group) === job.id);
+  }
+
+  async function holdAllows(job: OutboxJob): Promise<boolean> {
+    const hold = job.group === undefined ? undefined : holds.get(job.group);
+    if (!hold || hold.id === job.id || older(job, hold)) return true;
+    if (await store.getJob(hold.id)) return false;
+    holds.delete(job.group!); // the holder left the store some other way (dead, removed by an admin)
+    return true;
+  }
+
+  function launch(job: OutboxJob): void {
+    runningByKind.set(job.kind, (runningByKind.get(job.kind) ?? 0) + 1);
+    if (job.group !== undefined) busyGroups.add(job.group);
+    const work = settle(() => deliver(job)).then((result) => {
+      if (result.status === 'failed') {
+        logger.error({ err: result.error, jobId: job.id, kind: job.kind }, 'outbox could not record the outcome of a job; it stays pending');
+      }
+      inFlight.delete(job.id);
+      runningByKind.set(job.kind, (runningByKind.get(job.kind) ?? 1) - 1);
+      if (job.group !== undefined) busyGroups.delete(job.group);
+      if (started) wake();
+    });
+    inFlight.set(job.id, work);
+  }
+
+  async function deliver(job: OutboxJob): Promise<void> {
+    const log = logger.child({ jobId: job.id, kind: job.kind, key: job.key, attempt: job.attempts + 1 });
+    const handler = options.handlers[job.kind];
+    const outcome = handler
+      ? await settle(() => handler(job))
+      : ({ status: 'failed', error: new Error(`未配置 ${job.kind} 类任务的投递程序`) } as const);
+    const now = clock();
+    if (outcome.status === 'ok') {
+      await store.commit({ jobs: { remove: [job.id] } });
+      releaseHold(job);
+      counters.delivered += 1;
+      log.debug('outbox job delivered');
+      return;
+    }
+    const attempts = job.attempts + 1;
+    const message = describe(outcome.error);
+    const retryable = handler !== undefined && isRetryable(outcome.error);
+    if (retryable && attempts < maxAttempts) {
+      const nextAt = now + backoffDelay(attempts, backoff, random);
+      await store.commit({ jobs: { put: [{ ...job, attempts, nextAt, lastError: message }] } });
+      if (job.group !== undefined) holds.set(job.group, { id: job.id, createdAt: job.createdAt, nextAt });
+      counters.retried += 1;
+      log.warn({ err: outcome.error, retryInMs: nextAt - now }, 'outbox job failed; will retry');
+      return;
+    }
+    const reason = retryable ? `重试 ${attempts} 次后仍未成功：${message}` : message;
+    const dead: DeadJob = { ...job, attempts, lastError: message, failedAt: now, reason };
+    const followUp = options.onDead ? await settle(() => options.onDead!(dead)) : undefined;
+    if (followUp?.status === 'failed') log.error({ err: followUp.error }, 'onDead failed; the dead job is recorded without its follow-up');
+    await store.commit(mergeCommits({ jobs: { dead: [dead] } }, followUp?.status === 'ok' ? followUp.value : undefined));
+    releaseHold(job);
+    counters.dead += 1;
+    log.error({ err: outcome.error, reason }, 'outbox job is dead');
+  }
+
+  function releaseHold(job: OutboxJob): void {
+    if (job.group !== undefined && holds.get(job.group)?.id === job.id) holds.delete(job.group);
+  }
+
+  // Sleep until the next job or held group is due, and never longer than pollMs.
+  async function schedule(): Promise<void> {
+    if (!started || stopped) return;
+    const next = await store.nextJobAt();
+    const now = clock();
+    let delay = pollMs;
+    if (next !== undefined && next > now) delay = Math.min(delay, next - now);
+    for (const hold of holds.values()) if (hold.nextAt > now) delay = Math.min(delay, hold.nextAt - now);
+    arm(delay);
+  }
+
+  function arm(delay: number): void {
+    if (!started || stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      wake();
+    }, Math.max(1, delay));
+  }
+
+  function wake(): void {
+    if (started && !stopped) void pump();
+  }
+
+  return {
+    start() {
+      if (stopped) throw new Error('outbox was stopped; create a new one');
+      if (started) return;
+      started = true;
+      wake();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await pumping;
+      await Promise.all(inFlight.values());
+    },
+    wake,
+    async drain(timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const launched = await pump();
+        if (launched === 0 && inFlight.size === 0) return;
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`outbox drain timed out after ${timeoutMs} ms with ${inFlight.size} jobs running`);
+        if (inFlight.size > 0) await raceWithTimeout([...inFlight.values()], left);
+      }
+    },
+    stats() {
+      return {
+        running: inFlight.size,
+        runningByKind: Object.fromEntries([...runningByKind].filter(([, n]) => n > 0)),
+        ...counters,
+      };
+    },
+  };
+}
+
+function groupHeads(jobs: OutboxJob[]): Map<string, string> {
+  const heads = new Map<string, OutboxJob>();
+  for (const job of jobs) {
+    if (job.group === undefined) continue;
+    const head = heads.get(job.group);
+    if (!head || older(job, head)) heads.set(job.group, job);
+  }
+  return new Map([...heads].map(([group, job]) => [group, job.id]));
+}
+
+// Creation order within a group; jobs written by one commit share createdAt and fall back to id order.
+function older(a: { createdAt: number; id: string }, b: { createdAt: number; id: string }): boolean {
+  return a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function raceWithTimeout(work: Promise<unknown>[], ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([...work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
