@@ -1,0 +1,61 @@
+// sessionWebhook reply URLs (§3.1): minted per robot message, valid until sessionWebhookExpiredTime.
+import { randomBytes } from 'node:crypto';
+import { oapiError, type Route } from './http.js';
+import { webhookContent } from './msg-catalogue.js';
+import type { Recorder } from './recorder.js';
+import type { SimConfig } from './sim-config.js';
+
+interface Session {
+  conversationId: string;
+  conversationType: '1' | '2';
+  userId: string;
+  expiresAt: number;
+}
+
+/** Handed-out sessions by id. */
+export class SessionBook {
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(private readonly config: SimConfig) {}
+
+  /** A fresh session for one incoming message; `expiresAt` = createAt + TTL (90 min in every DingTalk sample). */
+  mint(session: Omit<Session, 'expiresAt'>, createAt: number, baseUrl: string): { url: string; expiresAt: number } {
+    const id = randomBytes(16).toString('hex');
+    const expiresAt = createAt + this.config.sessionWebhookTtlMs;
+    this.sessions.set(id, { ...session, expiresAt });
+    return { url: `${baseUrl}/robot/sendBySession?session=${id}`, expiresAt };
+  }
+
+  get(id: string): Session | undefined {
+    return this.sessions.get(id);
+  }
+
+  expireAll(): void {
+    const past = this.config.now() - 1;
+    for (const session of this.sessions.values()) session.expiresAt = past;
+  }
+}
+
+/** `POST /robot/sendBySession?session=…` — the error bodies are guesses: DingTalk does not document them. */
+export function sessionRoutes(config: SimConfig, sessions: SessionBook, recorder: Recorder): Record<string, Route> {
+  return {
+    'POST /robot/sendBySession': {
+      auth: 'none',
+      handle: (req) => {
+        const session = sessions.get(req.query.session ?? '');
+        // Guess: 300001 is what the custom-robot webhook answers for an unknown token.
+        if (!session) return oapiError(300001, 'session webhook not found');
+        if (session.expiresAt <= config.now()) return oapiError(300001, 'session webhook expired');
+        if (!(req.headers['content-type'] ?? '').includes('json')) return oapiError(43004, '无效的HTTP HEADER Content-Type');
+        const message = webhookContent(req.body);
+        if (!message) return oapiError(40035, '缺少参数 json 或消息格式不正确');
+        recorder.output({
+          at: config.now(), via: 'sessionWebhook', conversationId: session.conversationId,
+          userIds: session.conversationType === '1' ? [session.userId] : undefined,
+          msgtype: message.msgtype, content: message.content,
+        });
+        return { status: 200, body: { errcode: 0, errmsg: 'ok' } };
+      },
+    },
+  };
+}
