@@ -78,7 +78,7 @@ test('pushes a robot message as a CALLBACK frame with string data and time, and 
   assert.is(frame.headers.topic, '/v1.0/im/bot/messages/get');
   assert.is(frame.headers.messageId, injected.messageId);
   assert.match(frame.headers.time, /^\d{13}$/);
-  assert.match(frame.headers.appId, /^[0-9a-f-]{36}$/);
+  assert.match(frame.headers.appId ?? '', /^[0-9a-f-]{36}$/);
   assert.type(frame.data, 'string');
   const data = JSON.parse(frame.data);
   assert.is(data.msgId, injected.msgId);

@@ -4,7 +4,8 @@ import { WebSocket } from 'ws';
 export interface ReceivedFrame {
   specVersion?: string;
   type: 'SYSTEM' | 'EVENT' | 'CALLBACK';
-  headers: Record<string, string>;
+  // messageId is absent only on SYSTEM disconnect frames.
+  headers: Record<string, string> & { topic: string; messageId: string; time: string };
   data: string;
 }
 
