@@ -1,0 +1,57 @@
+// The HTTP error boundary (koa: errors thrown freely, caught once at the top). 4xx messages are shown,
+// 5xx detail goes only to the log. Every error body is {"error":{"code","message"}}.
+import type { Context, Next } from 'koa';
+import type { Logger } from '../logger.js';
+
+/** An HTTP error with a status, a stable code and a message safe to show. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export function errorBoundary(logger: Logger) {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    try {
+      await next();
+    } catch (error) {
+      if (error instanceof HttpError && error.status < 500) {
+        ctx.status = error.status;
+        ctx.body = { error: { code: error.code, message: error.message } };
+        return;
+      }
+      const status = (error as { status?: number }).status;
+      if (typeof status === 'number' && status >= 400 && status < 500) {
+        ctx.status = status;
+        ctx.body = { error: { code: 'bad_request', message: (error as Error).message } };
+        return;
+      }
+      logger.error({ err: error, method: ctx.method, path: ctx.path }, 'http request failed');
+      ctx.status = 500;
+      ctx.body = { error: { code: 'internal', message: '服务器内部错误，请稍后再试' } };
+    }
+  };
+}
+
+/** Reads a JSON request body (admin API) with a size limit; bad JSON is a 400. */
+export async function readJson(ctx: Context, maxBytes = 1024 * 1024): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new HttpError(413, 'payload_too_large', `request body exceeds ${maxBytes} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'invalid_json', 'request body is not valid JSON');
+  }
+}
