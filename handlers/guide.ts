@@ -1,0 +1,57 @@
+// 办事指南: the catalogue, a search by words (办事指南 开公司, or just 开公司), and one matter's guide.
+import { catalogueCard } from '../cards/catalogue-card.js';
+import { GUIDE_CATALOGUE, GUIDE_SHOW, guideCard } from '../cards/guide-card.js';
+import { HELP_GUIDE } from '../cards/help-card.js';
+import { matterChoiceCard, noMatchCard } from '../cards/matter-choice-card.js';
+import { Composer, type Middleware } from '../src/bot/composer.js';
+import type { BotContext } from '../src/bot/context.js';
+import { action, hears } from '../src/bot/router.js';
+import { findMatters, score } from '../src/domain/catalogue.js';
+import type { Matter } from '../src/domain/types.js';
+import { UserError } from '../src/errors.js';
+import { GUIDE } from './commands.js';
+
+const showCatalogue = (ctx: BotContext) => ctx.reply(catalogueCard(ctx.services.matters));
+
+/** 办事指南 [words], and the guide buttons. */
+export const guide = new Composer<BotContext>(
+  hears([GUIDE], (ctx, match) => (match[1] ? search(ctx, match[1], true) : showCatalogue(ctx))),
+  action([GUIDE_CATALOGUE, HELP_GUIDE], showCatalogue),
+  action(GUIDE_SHOW, (ctx, params) => {
+    const matter = ctx.matter(params.matter ?? '');
+    if (!matter) throw new UserError('该事项已不在目录中，请发送“办事指南”查看最新目录');
+    ctx.reply(guideCard(matter));
+  }),
+);
+
+/** Plain words that name a matter ("开公司") get its guide; words that name nothing go on to the fallback. */
+export const namedMatter: Middleware<BotContext> = (ctx, next) => {
+  const text = ctx.text;
+  if (!text || !search(ctx, text, false)) return next();
+};
+
+// Answers a search; without `always`, only when something matched (so chit-chat reaches the help card).
+function search(ctx: BotContext, words: string, always: boolean): boolean {
+  const found = findMatters(ctx.services.matters, words);
+  const [first] = found.matches;
+  const best = found.exact ?? (first && isClearWinner(found.matches, words) ? first : undefined);
+  if (best) {
+    ctx.reply(guideCard(best));
+  } else if (first) {
+    ctx.reply(matterChoiceCard(words, found.matches));
+  } else if (always) {
+    ctx.reply(noMatchCard(words, found.suggestions));
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// One match, or a first match scoring at least twice the second: the person meant that one.
+function isClearWinner(matches: Matter[], words: string): boolean {
+  const [first, second] = matches;
+  if (!first) return false;
+  if (!second) return true;
+  const query = words.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
+  return score(first, query) >= 2 * score(second, query);
+}

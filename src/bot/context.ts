@@ -1,0 +1,192 @@
+// The per-decision context (STYLE.md: "a fresh context per request", kept small). It reads through to the
+// store, and records every change and effect in memory; the bot turns the record into one commit. Nothing
+// here writes: if a handler throws, the record is simply dropped.
+import type { Card, CardButton } from '../../cards/card.js';
+import type { Application, Matter } from '../domain/types.js';
+import type { ApplicationQuery, DialogRecord, Store } from '../store/store.js';
+import { makeCardId } from './card-id.js';
+import type { Effect, OutboundMessage, Target } from './effects.js';
+import type { InboundEvent, MessageEvent } from './inbound.js';
+import type { LicenceLookup, LicenceSource } from './licences.js';
+import type { BotLogger } from './logger.js';
+
+/** What every decision may use; built once by createBot. */
+export interface BotServices {
+  store: Store;
+  matters: Matter[];
+  licences: LicenceSource;
+  clock: () => Date;
+  adminUserIds: ReadonlySet<string>;
+  deadlineFor: (acceptedAt: Date, matter: Matter) => string;
+}
+
+/** Content of a message: plain text or a card. */
+export type Content = string | Card;
+
+/** Options of a send: who owns the card (null = anyone may click), whom to @ in a group. */
+export interface SendOptions {
+  owner?: string | null;
+  atUserIds?: string[];
+}
+
+/** Changes and effects of one decision, with read-through access to the store. */
+export class DecisionContext {
+  readonly now: Date;
+  readonly effects: Effect[] = [];
+  private readonly applications = new Map<string, Application>();
+  private readonly dialogPuts = new Map<string, DialogRecord>();
+  private readonly dialogRemoves = new Set<string>();
+  private cards = 0;
+
+  constructor(
+    readonly services: BotServices,
+    /** Seed of deterministic card ids: a retried decision makes the same ids. */
+    readonly seed: string,
+    readonly log: BotLogger,
+  ) {
+    this.now = services.clock();
+  }
+
+  /** The matter template with this id, if it is in the catalogue. */
+  matter(id: string): Matter | undefined {
+    return this.services.matters.find((matter) => matter.id === id);
+  }
+
+  /** True when the user may act on anyone's cards. */
+  isAdminUser(userId: string): boolean {
+    return this.services.adminUserIds.has(userId);
+  }
+
+  /** Sends text or a card; returns the new card's id (owned by the recipient user unless told otherwise). */
+  send(to: Target, content: Content, options: SendOptions = {}): string | undefined {
+    const message: OutboundMessage = typeof content === 'string' ? { text: content } : this.cardMessage(to, content, options);
+    if (options.atUserIds?.length) message.atUserIds = options.atUserIds;
+    this.effects.push({ type: 'send', to, message });
+    return message.cardId;
+  }
+
+  /** Replaces a sent card in place. */
+  updateCard(cardId: string, card: Card, to: Target, owner: string | null): void {
+    this.effects.push({ type: 'card.update', cardId, card: stampOwner(card, owner), to });
+  }
+
+  /** Records a back-office call for the outbox. */
+  callBackoffice(call: 'submit' | 'withdraw' | 'supplement', applicationId: string, payload: Record<string, unknown> = {}): void {
+    this.effects.push({ type: 'backoffice', call, applicationId, payload: { applicationId, ...payload } });
+  }
+
+  /** Stages an application document (its rev must be the stored rev + 1). */
+  saveApplication(app: Application): void {
+    this.applications.set(app.id, app);
+  }
+
+  async getApplication(id: string): Promise<Application | undefined> {
+    return this.applications.get(id) ?? (await this.services.store.getApplication(id));
+  }
+
+  async findApplications(query: ApplicationQuery): Promise<{ total: number; items: Application[] }> {
+    return this.services.store.findApplications(query);
+  }
+
+  async nextApplicationId(day: string): Promise<string> {
+    return this.services.store.nextApplicationId(day);
+  }
+
+  /** Looks up e-licences; a failing source counts as unavailable, never as a bug. */
+  async lookupLicences(holderId: string, type?: string): Promise<LicenceLookup> {
+    try {
+      return await this.services.licences.lookup(holderId, type);
+    } catch (error) {
+      this.log.warn({ err: error }, 'e-licence lookup failed');
+      return { status: 'unavailable', reason: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  async getDialog(key: string): Promise<DialogRecord | undefined> {
+    if (this.dialogRemoves.has(key)) return undefined;
+    return this.dialogPuts.get(key) ?? (await this.services.store.getDialog(key));
+  }
+
+  putDialog(record: DialogRecord): void {
+    this.dialogRemoves.delete(record.key);
+    this.dialogPuts.set(record.key, record);
+  }
+
+  removeDialog(key: string): void {
+    this.dialogPuts.delete(key);
+    this.dialogRemoves.add(key);
+  }
+
+  /** The staged state changes (the effects are in `effects`). */
+  changes(): { applications: Application[]; dialogs: { put: DialogRecord[]; remove: string[] } } {
+    return {
+      applications: [...this.applications.values()],
+      dialogs: { put: [...this.dialogPuts.values()], remove: [...this.dialogRemoves] },
+    };
+  }
+
+  private cardMessage(to: Target, card: Card, options: SendOptions): OutboundMessage {
+    const owner = options.owner !== undefined ? options.owner : to.kind === 'user' ? to.userId : null;
+    const cardId = makeCardId(`${this.seed}#${(this.cards += 1)}`, owner);
+    return { card: stampOwner(card, owner), cardId };
+  }
+}
+
+/** The context of one inbound event (message or card click). */
+export class BotContext extends DecisionContext {
+  /** The user the bot acts for: the sender, or the card's owner when an admin clicks someone's card. */
+  actingFor: string;
+  /** Set by the dedupe middleware: the event was processed before; nothing is committed. */
+  duplicate = false;
+
+  constructor(services: BotServices, readonly event: InboundEvent, log: BotLogger) {
+    super(services, event.id, log);
+    this.actingFor = event.sender.userId;
+  }
+
+  /** The message text, or undefined for a card click. */
+  get text(): string | undefined {
+    return this.event.kind === 'message' ? this.event.text.trim() : undefined;
+  }
+
+  get message(): MessageEvent | undefined {
+    return this.event.kind === 'message' ? this.event : undefined;
+  }
+
+  get isGroup(): boolean {
+    return this.event.conversation.type === 'group';
+  }
+
+  get isAdmin(): boolean {
+    return this.event.sender.isAdmin || this.isAdminUser(this.event.sender.userId);
+  }
+
+  /** Where the event came from: the group, or the sender's one-to-one chat. */
+  get here(): Target {
+    return this.isGroup ? { kind: 'group', conversationId: this.event.conversation.id } : { kind: 'user', userId: this.event.sender.userId };
+  }
+
+  /** The sender's one-to-one chat with the bot. */
+  get me(): Target {
+    return { kind: 'user', userId: this.event.sender.userId };
+  }
+
+  /** Answers in the conversation of the event (in a group, @-mentioning the sender; group cards are public). */
+  reply(content: Content, options: SendOptions = {}): string | undefined {
+    if (!this.isGroup) return this.send(this.me, content, options);
+    return this.send(this.here, content, { owner: null, atUserIds: [this.event.sender.userId], ...options });
+  }
+
+  /** Sends to the sender's one-to-one chat (personal data never goes into a group). */
+  replyPrivately(content: Content, options: SendOptions = {}): string | undefined {
+    return this.send(this.me, content, options);
+  }
+}
+
+// The owner rides along in every button's params so an admin's click can be mapped back to the owner;
+// it is trusted only when it matches the owner tag inside the card id (see card-id.ts).
+function stampOwner(card: Card, owner: string | null): Card {
+  if (owner === null || !card.buttons?.length) return card;
+  const buttons = card.buttons.map((button): CardButton => ({ ...button, params: { ...button.params, owner } }));
+  return { ...card, buttons };
+}

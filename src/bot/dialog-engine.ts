@@ -1,0 +1,133 @@
+// Runs dialogs: loads the stored record, discards it when its version is outdated or it expired, refuses
+// clicks on stale cards, calls the step and stores the result. The middleware lets the active dialog see
+// input first; a skipped step lets the input fall through to the feature handlers.
+import type { DialogRecord } from '../store/store.js';
+import type { BotContext, DecisionContext } from './context.js';
+import type { Dialog, DialogEnvelope, DialogInput, DialogTurn, StepResult } from './dialog.js';
+import type { Middleware } from './composer.js';
+import type { InboundEvent } from './inbound.js';
+
+export const STALE_CARD_TEXT = '这张卡片已过期，请在最新的卡片上操作';
+export const EXPIRED_TEXT = '上次的办理已超过24小时未操作，已自动取消';
+export const OUTDATED_TEXT = '办理流程已更新，上次未完成的办理已取消，请重新开始';
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/** How one input went: the step's result, or why no step ran. */
+export type DialogOutcome = 'handled' | 'complete' | 'skipped' | 'none' | 'stale' | 'expired' | 'outdated';
+
+type AnyDialog = Dialog<any, any[]>;
+
+/** Starts `dialog` for `owner` under `key`, replacing whatever dialog was stored there. */
+export async function startDialog<T, A extends unknown[]>(
+  ctx: DecisionContext,
+  dialog: Dialog<T, A>,
+  where: { owner: string; key: string; event?: InboundEvent },
+  ...args: A
+): Promise<StepResult<T>> {
+  const turn = makeTurn(ctx, where.owner, where.key, where.event);
+  const result = await dialog.start(turn, ...args);
+  if (result.status === 'complete' && (await ctx.getDialog(where.key))) ctx.removeDialog(where.key);
+  apply(ctx, dialog, turn, result, undefined);
+  return result;
+}
+
+/**
+ * Feeds one input to the dialog stored under `key`. `cardId` is the clicked card for an action (typed
+ * commands act on the current card). `expect` limits the input to that dialog (a click on its card).
+ */
+export async function resumeDialog(
+  ctx: BotContext,
+  dialogs: readonly AnyDialog[],
+  key: string,
+  input: DialogInput,
+  options: { cardId?: string; expect?: AnyDialog } = {},
+): Promise<DialogOutcome> {
+  const record = await ctx.getDialog(key);
+  if (!record) return 'none';
+  const envelope = record.data as DialogEnvelope<unknown>;
+  const dialog = dialogs.find((d) => d.id === record.dialog);
+  const turn = makeTurn(ctx, envelope.owner, key, ctx.event);
+  if (!dialog || dialog.version !== record.version) {
+    ctx.removeDialog(key);
+    ctx.log.info({ key, dialog: record.dialog, version: record.version }, 'discarded dialog state of another version');
+    turn.tell(OUTDATED_TEXT);
+    return 'outdated';
+  }
+  if (ctx.now.getTime() > record.expiresAt) {
+    ctx.removeDialog(key);
+    turn.tell(dialog.expiredNotice ?? EXPIRED_TEXT);
+    return 'expired';
+  }
+  if (options.expect && options.expect !== dialog) return 'stale';
+  let effective = input;
+  if (input.kind === 'text' && input.attachments.length === 0) {
+    const command = dialog.commands?.(input.text.trim());
+    if (command) effective = { kind: 'action', action: command.action, params: command.params ?? {} };
+  } else if (input.kind === 'action' && options.cardId !== envelope.cardId) {
+    return 'stale';
+  }
+  const handlers = dialog.steps[record.step] ?? {};
+  const handler = effective.kind === 'text' ? handlers.answer : handlers[effective.action];
+  const result = handler
+    ? await handler(envelope.state, effective, turn)
+    : dialog.otherwise
+      ? await dialog.otherwise(envelope.state, effective, turn)
+      : ({ status: 'skipped' } as const);
+  // A click the current step has no handler for (e.g. replayed from an older step) changes nothing.
+  if (result.status === 'skipped' && effective.kind === 'action' && input.kind === 'action') return 'stale';
+  apply(ctx, dialog, turn, result, envelope);
+  return result.status;
+}
+
+/** Middleware: clicks on dialog cards go to their dialog; one-to-one text goes to the keys `textKeys` names. */
+export function dialogMiddleware(
+  dialogs: readonly AnyDialog[],
+  textKeys: (ctx: BotContext) => Promise<string[]>,
+): Middleware<BotContext> {
+  return async (ctx, next) => {
+    const event = ctx.event;
+    if (event.kind === 'card.action') {
+      const dialog = dialogs.find((d) => d.actions.has(event.action));
+      if (!dialog) return next();
+      const key = dialog.keyFor(ctx.actingFor, event.params);
+      const input: DialogInput = { kind: 'action', action: event.action, params: event.params };
+      const outcome = await resumeDialog(ctx, dialogs, key, input, { cardId: event.cardId, expect: dialog });
+      if (outcome === 'none' || outcome === 'stale') ctx.reply(STALE_CARD_TEXT);
+      return;
+    }
+    if (ctx.isGroup) return next();
+    const input: DialogInput = { kind: 'text', text: event.text, attachments: event.attachments };
+    for (const key of await textKeys(ctx)) {
+      const outcome = await resumeDialog(ctx, dialogs, key, input);
+      if (outcome === 'handled' || outcome === 'complete') return;
+    }
+    return next();
+  };
+}
+
+function makeTurn(ctx: DecisionContext, owner: string, key: string, event: InboundEvent | undefined): DialogTurn {
+  return { ctx, owner, key, ...(event ? { event } : {}), tell: (content) => void ctx.send({ kind: 'user', userId: owner }, content, { owner }) };
+}
+
+function apply<T>(ctx: DecisionContext, dialog: Dialog<T, any[]>, turn: DialogTurn, result: StepResult<T>, before: DialogEnvelope<unknown> | undefined): void {
+  if (result.status === 'complete') {
+    if (before) ctx.removeDialog(turn.key);
+    return;
+  }
+  if (result.status !== 'handled') return;
+  let cardId = before?.cardId;
+  if (result.card) cardId = ctx.send({ kind: 'user', userId: turn.owner }, result.card, { owner: turn.owner });
+  const envelope: DialogEnvelope<T> = { owner: turn.owner, ...(cardId ? { cardId } : {}), state: result.data };
+  const now = ctx.now.getTime();
+  const record: DialogRecord = {
+    key: turn.key,
+    dialog: dialog.id,
+    version: dialog.version,
+    step: result.step,
+    data: envelope,
+    updatedAt: now,
+    expiresAt: now + dialog.ttl.hours * HOUR_MS,
+  };
+  ctx.putDialog(record);
+}

@@ -1,0 +1,208 @@
+// Test harness for the bot (layer 2): the real lowdb store in a temporary DATA_DIR, the seed catalogue,
+// an injected clock, and helpers that play realistic inbound events and read what the bot decided.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Card, CardButton } from '../../cards/card.js';
+import { createBot, type Bot, type HandleResult } from '../../src/bot/bot.js';
+import type { Effect, Target } from '../../src/bot/effects.js';
+import type { Attachment, CardActionEvent, InboundEvent, MessageEvent } from '../../src/bot/inbound.js';
+import type { Licence, LicenceLookup, LicenceSource } from '../../src/bot/licences.js';
+import { silentLogger } from '../../src/bot/logger.js';
+import { promisedDeadline } from '../../src/domain/deadline.js';
+import { createHolidayCalendar } from '../../src/domain/holiday-calendar.js';
+import { loadMattersOrThrow } from '../../src/domain/matter.js';
+import type { Matter } from '../../src/domain/types.js';
+import { createStore } from '../../src/store/create-store.js';
+import type { Store } from '../../src/store/store.js';
+
+export const USERS = {
+  zhang: { userId: 'citizen-zhang', name: '张三', idCard: '330106198503122031' },
+  li: { userId: 'citizen-li', name: '李四', idCard: '330102199007181533' },
+  chen: { userId: 'clerk-chen', name: '陈静', idCard: '33010619880921406X' },
+  admin: { userId: 'admin-liu', name: '刘主任', idCard: '' },
+} as const;
+export type UserKey = keyof typeof USERS;
+
+export const GROUP_ID = 'cid-group-qyfw';
+
+/** A licence source over a fixed table (holderId → licences); `down` makes it unavailable. */
+export function tableLicences(table: Record<string, Licence[]>): LicenceSource & { down: boolean; calls: string[] } {
+  const source = {
+    down: false,
+    calls: [] as string[],
+    async lookup(holderId: string): Promise<LicenceLookup> {
+      source.calls.push(holderId);
+      if (source.down) return { status: 'unavailable', reason: 'connection refused' };
+      const licences = table[holderId];
+      return licences?.length ? { status: 'found', licences } : { status: 'none' };
+    },
+  };
+  return source;
+}
+
+export const SAMPLE_LICENCES: Record<string, Licence[]> = {
+  [USERS.zhang.idCard]: [
+    { type: '居民身份证', number: USERS.zhang.idCard, holderName: '张三', issuer: '杭州市公安局西湖分局', validUntil: '2035-03-12' },
+    { type: '不动产权证书', number: '浙(2021)杭州市不动产权第0123456号', holderName: '张三', issuer: '杭州市不动产登记中心' },
+  ],
+  '91330106MA27WX5B3W': [
+    { type: '营业执照', number: '91330106MA27WX5B3W', holderName: '杭州西溪餐饮管理有限公司', issuer: '杭州市西湖区市场监督管理局' },
+  ],
+};
+
+export interface HarnessOptions {
+  now?: Date;
+  dataDir?: string;
+  licences?: LicenceSource & { down?: boolean };
+  /** Replaces or extends the seed catalogue. */
+  matters?: (seed: Matter[]) => Matter[];
+}
+
+/** One bot over one store; `restart()` reopens both on the same files. */
+export class BotHarness {
+  bot!: Bot;
+  store!: Store;
+  now: Date;
+  readonly results: HandleResult[] = [];
+  private counter = 0;
+
+  private constructor(
+    readonly dataDir: string,
+    readonly matters: Matter[],
+    readonly licences: LicenceSource & { down?: boolean },
+    now: Date,
+  ) {
+    this.now = now;
+  }
+
+  static async create(options: HarnessOptions = {}): Promise<BotHarness> {
+    const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'yc-bot-')));
+    const seed = await loadMattersOrThrow('config/matters');
+    const matters = options.matters ? options.matters(seed) : seed;
+    const harness = new BotHarness(dataDir, matters, options.licences ?? tableLicences(SAMPLE_LICENCES), options.now ?? new Date('2026-01-05T02:00:00Z'));
+    await harness.open();
+    return harness;
+  }
+
+  private async open(): Promise<void> {
+    this.store = createStore({ dataDir: this.dataDir }, { now: () => this.now.getTime() });
+    await this.store.open();
+    const calendar = createHolidayCalendar();
+    let ids = 0;
+    this.bot = createBot({
+      store: this.store,
+      matters: this.matters,
+      licences: this.licences,
+      clock: () => this.now,
+      logger: silentLogger,
+      adminUserIds: [USERS.admin.userId],
+      deadlineFor: (acceptedAt, matter) => promisedDeadline(calendar, acceptedAt, matter.timeLimit.promisedDays),
+      newId: () => `job-${(ids += 1)}-${this.counter}`,
+    });
+  }
+
+  /** Closes the store and opens a new store and bot on the same directory (a process restart). */
+  async restart(): Promise<void> {
+    await this.store.close();
+    await this.open();
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+    await rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  advance(ms: number): void {
+    this.now = new Date(this.now.getTime() + ms);
+  }
+
+  /** A one-to-one text (and/or attachments) message from `user`. */
+  message(user: UserKey, text: string, extra: Partial<MessageEvent> = {}): MessageEvent {
+    const { userId, name } = USERS[user];
+    return {
+      kind: 'message',
+      id: `msg-${(this.counter += 1)}`,
+      conversation: { id: `cid-single-${userId}`, type: 'single' },
+      sender: { userId, name, isAdmin: false },
+      text,
+      attachments: [],
+      mentioned: true,
+      receivedAt: this.now.getTime(),
+      ...extra,
+    };
+  }
+
+  async say(user: UserKey, text: string, extra: Partial<MessageEvent> = {}): Promise<Effect[]> {
+    return this.run(this.message(user, text, extra));
+  }
+
+  async sayInGroup(user: UserKey, text: string, mentioned = true): Promise<Effect[]> {
+    return this.say(user, text, { conversation: { id: GROUP_ID, type: 'group', title: '企业服务群' }, mentioned });
+  }
+
+  async upload(user: UserKey, ...files: string[]): Promise<Effect[]> {
+    const attachments: Attachment[] = files.map((fileName, i) => ({ kind: 'file', downloadCode: `dc-${this.counter}-${i}`, fileName }));
+    return this.say(user, '', { attachments });
+  }
+
+  /** A click by `user` on `button` of the card `cardId` (params as DingTalk posts them back). */
+  click(user: UserKey, cardId: string, button: CardButton, extra: Partial<CardActionEvent> = {}): Promise<Effect[]> {
+    const { userId } = USERS[user];
+    const { action: _action, ...params } = button.params ?? {};
+    const event: CardActionEvent = {
+      kind: 'card.action',
+      id: `card:${cardId}:${userId}:${(this.counter += 1)}`,
+      conversation: { id: `cid-single-${userId}`, type: 'single' },
+      sender: { userId, name: '', isAdmin: false },
+      action: button.action,
+      params,
+      cardId,
+      receivedAt: this.now.getTime(),
+      ...extra,
+    };
+    return this.run(event);
+  }
+
+  async run(event: InboundEvent): Promise<Effect[]> {
+    const result = await this.bot.handle(event);
+    this.results.push(result);
+    return result.status === 'duplicate' ? [] : result.effects;
+  }
+}
+
+/** The sends of a list of effects. */
+export function sends(effects: Effect[]): Extract<Effect, { type: 'send' }>[] {
+  return effects.filter((e): e is Extract<Effect, { type: 'send' }> => e.type === 'send');
+}
+
+/** The cards sent, with their ids. */
+export function cards(effects: Effect[]): { card: Card; cardId: string; to: Target }[] {
+  return sends(effects).flatMap((e) => (e.message.card && e.message.cardId ? [{ card: e.message.card, cardId: e.message.cardId, to: e.to }] : []));
+}
+
+/** The last card sent; fails the test when there is none. */
+export function lastCard(effects: Effect[]): { card: Card; cardId: string; to: Target } {
+  const all = cards(effects);
+  const last = all[all.length - 1];
+  if (!last) throw new Error(`no card among the effects: ${JSON.stringify(effects)}`);
+  return last;
+}
+
+/** The texts sent. */
+export function texts(effects: Effect[]): string[] {
+  return sends(effects).flatMap((e) => (e.message.text ? [e.message.text] : []));
+}
+
+/** A button of a card by its text (or action id). */
+export function buttonOf(card: Card, text: string): CardButton {
+  const found = card.buttons?.find((b) => b.text === text || b.action === text);
+  if (!found) throw new Error(`no button "${text}" on card "${card.title}": ${card.buttons?.map((b) => b.text).join(', ')}`);
+  return found;
+}
+
+/** Everything a card says, flattened, for `includes` checks. */
+export function cardText(card: Card): string {
+  const sections = card.sections.map((s) => (s.kind === 'markdown' ? s.text : s.items.map((i) => `${i.label}：${i.value}`).join('\n')));
+  return [card.title, card.status?.text ?? '', ...sections, ...(card.buttons ?? []).map((b) => b.text), card.footnote ?? ''].join('\n');
+}
