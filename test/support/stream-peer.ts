@@ -120,3 +120,28 @@ export async function until(check: () => boolean, timeoutMs = 2000): Promise<voi
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+/** Plain HTTP helper for the simulator's OpenAPI tests: JSON in, status + parsed body out. */
+export async function call(
+  baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed };
+}
+
+/** Fetches an app token the new-API way and returns the header to send with it. */
+export async function authHeader(baseUrl: string): Promise<Record<string, string>> {
+  const { body } = await call(baseUrl, 'POST', '/v1.0/oauth2/accessToken', { appKey: 'sandbox-client-id', appSecret: 'sandbox-client-secret' });
+  return { 'x-acs-dingtalk-access-token': body.accessToken };
+}

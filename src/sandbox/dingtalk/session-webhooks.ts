@@ -1,6 +1,6 @@
 // sessionWebhook reply URLs (§3.1): minted per robot message, valid until sessionWebhookExpiredTime.
 import { randomBytes } from 'node:crypto';
-import { oapiError, type Route } from './http.js';
+import type { Route, SimResponse } from './http.js';
 import { webhookContent } from './msg-catalogue.js';
 import type { Recorder } from './recorder.js';
 import type { SimConfig } from './sim-config.js';
@@ -36,6 +36,9 @@ export class SessionBook {
   }
 }
 
+// Robot webhooks answer `{errcode, errmsg}` without the request_id of the oapi endpoints.
+const webhookError = (errcode: number, errmsg: string): SimResponse => ({ status: 200, body: { errcode, errmsg } });
+
 /** `POST /robot/sendBySession?session=…` — the error bodies are guesses: DingTalk does not document them. */
 export function sessionRoutes(config: SimConfig, sessions: SessionBook, recorder: Recorder): Record<string, Route> {
   return {
@@ -44,11 +47,11 @@ export function sessionRoutes(config: SimConfig, sessions: SessionBook, recorder
       handle: (req) => {
         const session = sessions.get(req.query.session ?? '');
         // Guess: 300001 is what the custom-robot webhook answers for an unknown token.
-        if (!session) return oapiError(300001, 'session webhook not found');
-        if (session.expiresAt <= config.now()) return oapiError(300001, 'session webhook expired');
-        if (!(req.headers['content-type'] ?? '').includes('json')) return oapiError(43004, '无效的HTTP HEADER Content-Type');
+        if (!session) return webhookError(300001, 'session webhook not found');
+        if (session.expiresAt <= config.now()) return webhookError(300001, 'session webhook expired');
+        if (!(req.headers['content-type'] ?? '').includes('json')) return webhookError(43004, '无效的HTTP HEADER Content-Type');
         const message = webhookContent(req.body);
-        if (!message) return oapiError(40035, '缺少参数 json 或消息格式不正确');
+        if (!message) return webhookError(40035, '缺少参数 json 或消息格式不正确');
         recorder.output({
           at: config.now(), via: 'sessionWebhook', conversationId: session.conversationId,
           userIds: session.conversationType === '1' ? [session.userId] : undefined,
