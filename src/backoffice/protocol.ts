@@ -65,6 +65,38 @@ export const withdrawKey = (applicationId: string): string => `${applicationId}:
 /** Idempotency-Key of the `round`-th supplement. */
 export const supplementKey = (applicationId: string, round: number): string => `${applicationId}:supplement:${round}`;
 
+// Schemas of the outbound bodies, as a back office (or the simulator) validates them.
+const material = z.object({ id: z.string().min(1), name: z.string().min(1), source: z.enum(['upload', 'elicence', 'promised']), ref: z.string() });
+
+/** Schema of the submission body. */
+export const submissionBodySchema = z.object({
+  applicationId: z.string().min(1),
+  matter: z.object({ id: z.string().min(1), version: z.number().int(), name: z.string().min(1) }),
+  applicant: z.object({ userId: z.string().min(1), name: z.string().min(1) }),
+  fields: z.record(z.string(), z.string()),
+  materials: z.array(material),
+  departments: z.array(z.string().min(1)).min(1),
+  submittedAt: z.iso.datetime({ offset: true }),
+  deadline: z.string().nullable(),
+});
+
+/** Schema of the withdrawal body. */
+export const withdrawBodySchema = z.object({
+  applicationId: z.string().min(1),
+  reason: z.string().optional(),
+  withdrawnAt: z.iso.datetime({ offset: true }),
+});
+
+/** Schema of the supplement body. */
+export const supplementBodySchema = z.object({
+  applicationId: z.string().min(1),
+  round: z.number().int().min(1),
+  materials: z.array(material),
+  fields: z.record(z.string(), z.string()).optional(),
+  note: z.string().optional(),
+  submittedAt: z.iso.datetime({ offset: true }),
+});
+
 /** Status values the back office may post. */
 export const BACKOFFICE_STATUSES = [
   'accepted', 'not_accepted', 'supplement_required', 'reviewing',

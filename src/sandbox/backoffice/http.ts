@@ -1,0 +1,30 @@
+// Small HTTP helpers for the simulators (plain node:http, so every byte and status is under the test's control).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Sends a JSON answer. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** The `{"error":{"code","message"}}` body used everywhere in Yiciban. */
+export function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { error: { code, message } }, headers);
+}
+
+/** Lower-case header names with single string values, for recording. */
+export function flatHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  return out;
+}
+
+/** JSON.parse without throwing. */
+export function tryJson(text: string): { status: 'ok'; value: unknown } | { status: 'invalid' } {
+  try {
+    return { status: 'ok', value: JSON.parse(text) as unknown };
+  } catch {
+    return { status: 'invalid' };
+  }
+}
