@@ -1,0 +1,130 @@
+// One authenticated OpenAPI call with DingTalk's error shapes (§6.1), token refresh (§5) and retries.
+import { ExternalError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { fullJitter, sleep } from './backoff.js';
+import type { Limiter } from './limiter.js';
+import type { TokenCache } from './token-cache.js';
+
+/** How often and how patiently a throttled or failed call is tried again before the error surfaces. */
+export interface RetryPolicy {
+  attempts: number;
+  baseMs: number;
+  maxMs: number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+
+export const defaultRetry: RetryPolicy = { attempts: 4, baseMs: 500, maxMs: 8_000, sleep, random: Math.random };
+
+export interface RequestContext {
+  apiBase: string;
+  oapiBase: string;
+  tokens: TokenCache;
+  limiter: Limiter;
+  retry: RetryPolicy;
+  logger: Logger;
+  timeoutMs: number;
+}
+
+/** `new` = api.dingtalk.com (header token, HTTP status errors); `oapi` = oapi.dingtalk.com (query token, errcode). */
+export interface ApiRequest {
+  api: 'new' | 'oapi';
+  method: 'GET' | 'POST' | 'PUT';
+  path: string;
+  body?: unknown;
+  /** Short name for logs and errors, e.g. "oToMessages/batchSend". */
+  label: string;
+}
+
+/** Calls the API; refetches the token once when DingTalk rejects it; retries throttling, 5xx and network errors. */
+export async function callApi<T>(ctx: RequestContext, request: ApiRequest): Promise<T> {
+  let refreshed = false;
+  for (let attempt = 0; ; attempt++) {
+    let token: string | undefined;
+    try {
+      token = await ctx.tokens.get();
+      const used = token;
+      return (await ctx.limiter.schedule(() => callOnce(ctx, request, used))) as T;
+    } catch (error) {
+      const failure = asExternal(error, request.label);
+      if (token && !refreshed && isTokenRejected(failure)) {
+        // Tokens can be revoked early (secret reset, a second process); fetch a new one once.
+        refreshed = true;
+        ctx.tokens.invalidate(token);
+        attempt -= 1;
+        continue;
+      }
+      if (!failure.retryable || attempt + 1 >= ctx.retry.attempts) throw failure;
+      const delay = ctx.retry.baseMs / 2 + fullJitter(attempt, ctx.retry.baseMs, ctx.retry.maxMs, ctx.retry.random);
+      ctx.logger.warn({ api: request.label, status: failure.status, code: failure.code, attempt: attempt + 1, delay }, 'DingTalk call failed, retrying');
+      await ctx.retry.sleep(delay);
+    }
+  }
+}
+
+async function callOnce(ctx: RequestContext, request: ApiRequest, token: string): Promise<unknown> {
+  const url =
+    request.api === 'new'
+      ? `${ctx.apiBase}${request.path}`
+      : `${ctx.oapiBase}${request.path}${request.path.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(token)}`;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (request.body !== undefined) headers['content-type'] = 'application/json';
+  if (request.api === 'new') headers['x-acs-dingtalk-access-token'] = token;
+  const { status, body } = await fetchJson(url, { method: request.method, headers, body: request.body }, request.label, ctx.timeoutMs);
+  return request.api === 'new' ? newApiResult(status, body, request.label) : oapiResult(status, body, request.label);
+}
+
+/** fetch + JSON parse; network failures and timeouts become retryable ExternalErrors. */
+export async function fetchJson(
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: unknown },
+  label: string,
+  timeoutMs: number,
+): Promise<{ status: number; body: unknown }> {
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(url, {
+      method: init.method,
+      headers: init.headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    text = await response.text();
+  } catch (cause) {
+    throw new ExternalError('dingtalk', `DingTalk ${label}: network error (${(cause as Error).message})`, { retryable: true, cause });
+  }
+  try {
+    return { status: response.status, body: text === '' ? {} : JSON.parse(text) };
+  } catch {
+    return { status: response.status, body: { message: text.slice(0, 200) } };
+  }
+}
+
+function newApiResult(status: number, body: unknown, label: string): unknown {
+  if (status >= 200 && status < 300) return body;
+  const { code, message } = body as { code?: string; message?: string };
+  const retryable = status >= 500 || status === 429 || (status === 403 && /QpsLimit/i.test(code ?? ''));
+  throw new ExternalError('dingtalk', `DingTalk ${label}: HTTP ${status} ${code ?? ''} ${message ?? ''}`.trim(), { status, code, retryable });
+}
+
+/** Old API: HTTP 200 with errcode; 90018/90002 = QPS limits, -1 = busy, 15 and 88 without sub_code = timeouts. */
+function oapiResult(status: number, body: unknown, label: string): unknown {
+  const { errcode, errmsg, sub_code: subCode } = body as { errcode?: number; errmsg?: string; sub_code?: string };
+  if (status >= 200 && status < 300 && (errcode === 0 || errcode === undefined)) return body;
+  if (status < 200 || status >= 300) {
+    throw new ExternalError('dingtalk', `DingTalk ${label}: HTTP ${status}`, { status, retryable: status >= 500 || status === 429 });
+  }
+  const code = subCode || String(errcode);
+  const retryable = [90018, 90002, -1, 15].includes(errcode ?? 0) || (errcode === 88 && !subCode);
+  throw new ExternalError('dingtalk', `DingTalk ${label}: errcode ${errcode} ${errmsg ?? ''}`.trim(), { status, code, retryable });
+}
+
+function isTokenRejected(error: ExternalError): boolean {
+  return error.code === 'InvalidAuthentication' || error.code === '40014';
+}
+
+function asExternal(error: unknown, label: string): ExternalError {
+  if (error instanceof ExternalError) return error;
+  return new ExternalError('dingtalk', `DingTalk ${label}: ${(error as Error)?.message ?? String(error)}`, { retryable: true, cause: error });
+}

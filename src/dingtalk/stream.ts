@@ -1,0 +1,248 @@
+// The Stream connection's lifecycle (protocol §1): one connect attempt at a time, backoff with full jitter,
+// a watchdog for sockets that go quiet, make-before-break on SYSTEM disconnect, and ACK-after-handle.
+import type { WebSocket } from 'ws';
+import type { InboundEvent } from '../bot/inbound.js';
+import { ExternalError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { fullJitter, systemClock, type Clock } from './backoff.js';
+import { CARD_CALLBACK_TOPIC, normalizeFrame, ROBOT_MESSAGE_TOPIC } from './normalize.js';
+import { YicibanStreamClient, type DWClientDownStream } from './stream-client.js';
+
+export interface StreamOptions {
+  clientId: string;
+  clientSecret: string;
+  apiBase: string;
+  logger: Logger;
+  /** Stores the event and its jobs durably; the push is ACKed only after it resolves. */
+  handle: (event: InboundEvent) => Promise<void>;
+  clock?: Clock;
+  backoff?: { baseMs?: number; maxMs?: number; healthyAfterMs?: number };
+  /** Reconnect when nothing (frame, ping or pong) arrived for this long. */
+  watchdogMs?: number;
+  /** After a hand-over the old socket is closed this long after the new one opened, if DingTalk has not (it does after ~10 s). */
+  drainMs?: number;
+  random?: () => number;
+}
+
+export type StreamState = 'connected' | 'connecting' | 'stopped';
+
+export interface StreamConnection {
+  start(): void;
+  stop(): Promise<void>;
+  state(): StreamState;
+}
+
+interface Link {
+  client: YicibanStreamClient;
+  socket?: WebSocket;
+  lastSeen: number;
+  draining: boolean;
+  timers: NodeJS.Timeout[];
+}
+
+/** Creates the connection manager; nothing happens until `start()`. */
+export function createStreamConnection(options: StreamOptions): StreamConnection {
+  const clock = options.clock ?? systemClock;
+  const log = options.logger;
+  const baseMs = options.backoff?.baseMs ?? 1_000;
+  const maxMs = options.backoff?.maxMs ?? 60_000;
+  const healthyAfterMs = options.backoff?.healthyAfterMs ?? 30_000;
+  const watchdogMs = options.watchdogMs ?? 60_000;
+  const drainMs = options.drainMs ?? 15_000;
+  const random = options.random ?? Math.random;
+  // Liveness uses the monotonic timer clock, the same one the timers run on.
+  const elapsed = () => performance.now();
+
+  let running = false;
+  let current: Link | undefined;
+  const links = new Set<Link>();
+  let attempt: Promise<void> | undefined;
+  let failures = 0;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let rejectedLogged = false;
+  const inflight = new Set<string>();
+
+  function connectNow(): void {
+    if (!running || attempt) return;
+    clearTimeout(retryTimer);
+    retryTimer = undefined;
+    const link = createLink();
+    attempt = link.client.open().then(
+      (socket) => {
+        attempt = undefined;
+        if (!running) return void closeLink(link);
+        opened(link, socket);
+      },
+      (error: unknown) => {
+        attempt = undefined;
+        void closeLink(link);
+        if (running) failed(error);
+      },
+    );
+  }
+
+  function createLink(): Link {
+    const link: Link = { client: undefined as unknown as YicibanStreamClient, lastSeen: elapsed(), draining: false, timers: [] };
+    link.client = new YicibanStreamClient({
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      apiBase: options.apiBase,
+      onFrame: (frame) => onFrame(link, frame),
+      onBadFrame: (reason, sample) => log.warn({ reason, sample }, 'dropped a malformed Stream frame'),
+    });
+    // Registered before connecting: subscriptions are sent with the gateway call only (§1.1).
+    link.client.registerCallbackListener(ROBOT_MESSAGE_TOPIC, (frame) => void onCallback(link, frame));
+    link.client.registerCallbackListener(CARD_CALLBACK_TOPIC, (frame) => void onCallback(link, frame));
+    // EVENT frames are ACKed by the SDK with this listener's return value: it must stay synchronous (§1.4).
+    link.client.registerAllEventListener((frame) => {
+      log.debug({ eventType: frame.headers.eventType }, 'Stream event ignored');
+      return { status: 'SUCCESS' as never };
+    });
+    links.add(link);
+    return link;
+  }
+
+  function opened(link: Link, socket: WebSocket): void {
+    link.socket = socket;
+    link.lastSeen = elapsed();
+    const previous = current;
+    current = link;
+    rejectedLogged = false;
+    socket.on('close', () => closed(link));
+    socket.on('pong', () => (link.lastSeen = elapsed()));
+    socket.on('ping', () => (link.lastSeen = elapsed()));
+    link.timers.push(setTimeout(() => (failures = 0), healthyAfterMs));
+    link.timers.push(setInterval(() => watch(link), Math.max(10, Math.min(watchdogMs / 4, 5_000))));
+    if (previous && previous !== link) {
+      // Make-before-break: the old socket keeps serving in-flight ACKs until DingTalk closes it.
+      previous.draining = true;
+      previous.timers.push(setTimeout(() => void closeLink(previous), drainMs));
+    }
+    log.info({ handover: Boolean(previous) }, 'Stream connected');
+  }
+
+  function watch(link: Link): void {
+    if (link.draining || !link.socket) return;
+    const quiet = elapsed() - link.lastSeen;
+    if (quiet > watchdogMs) {
+      log.warn({ quietMs: Math.round(quiet) }, 'Stream connection silent; reconnecting');
+      link.socket.terminate();
+    } else if (quiet > watchdogMs / 3 && link.socket.readyState === 1) {
+      // Our own keep-alive: a quiet but healthy connection answers with a pong.
+      link.socket.ping();
+    }
+  }
+
+  function onFrame(link: Link, frame: DWClientDownStream): void {
+    link.lastSeen = elapsed();
+    if (frame.type === 'SYSTEM' && frame.headers.topic === 'disconnect' && link === current && !link.draining) {
+      log.info({ data: frame.data }, 'DingTalk asked to reconnect; opening the new connection first');
+      link.draining = true;
+      failures = 0;
+      connectNow();
+    }
+  }
+
+  function closed(link: Link): void {
+    clearTimers(link);
+    links.delete(link);
+    if (link !== current) return;
+    current = undefined;
+    if (!running) return;
+    log.warn('Stream connection closed; reconnecting');
+    scheduleRetry();
+  }
+
+  function failed(error: unknown): void {
+    const rejected = error instanceof ExternalError && !error.retryable;
+    if (rejected && !rejectedLogged) {
+      rejectedLogged = true;
+      log.error({ err: error }, `${(error as Error).message}. Retrying every ${Math.round(maxMs / 1000)} s.`);
+    } else if (!rejected) {
+      log.warn({ err: error, failures: failures + 1 }, 'Stream connect attempt failed');
+    }
+    // A draining connection still serves until DingTalk closes it; its close schedules the retry then.
+    if (current && !current.draining) return;
+    scheduleRetry(rejected ? maxMs : undefined);
+  }
+
+  function scheduleRetry(fixedDelay?: number): void {
+    if (!running || attempt || retryTimer) return;
+    const delay = fixedDelay ?? fullJitter(failures, baseMs, maxMs, random);
+    failures += 1;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      connectNow();
+    }, delay);
+  }
+
+  async function onCallback(link: Link, frame: DWClientDownStream): Promise<void> {
+    const messageId = frame.headers.messageId;
+    // The same push arriving again while the first copy is still being handled: that one will ACK.
+    if (inflight.has(messageId)) return;
+    inflight.add(messageId);
+    try {
+      const result = normalizeFrame(frame, clock.now());
+      if (result.status === 'invalid') {
+        // Redelivering a payload we cannot read would not help: ACK it and keep going.
+        log.warn({ messageId, topic: frame.headers.topic, code: result.code, reason: result.reason }, 'dropped an unreadable callback');
+      } else {
+        const { event } = result;
+        try {
+          await options.handle(event);
+        } catch (error) {
+          log.error({ err: error, eventId: event.id, kind: event.kind, conversation: event.conversation.id },
+            'handling failed; not acknowledged so DingTalk redelivers');
+          return;
+        }
+      }
+      if (!link.client.ack(messageId)) log.warn({ messageId }, 'socket closed before the ACK; DingTalk will redeliver');
+    } finally {
+      inflight.delete(messageId);
+    }
+  }
+
+  function clearTimers(link: Link): void {
+    for (const timer of link.timers) clearTimeout(timer);
+    link.timers = [];
+  }
+
+  function closeLink(link: Link): Promise<void> {
+    clearTimers(link);
+    const socket = link.client.webSocket;
+    if (!socket || socket.readyState === 3) {
+      links.delete(link);
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const force = setTimeout(() => socket.terminate(), 1_000);
+      socket.once('close', () => {
+        clearTimeout(force);
+        links.delete(link);
+        resolve();
+      });
+      link.client.disconnect();
+    });
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      failures = 0;
+      connectNow();
+    },
+    async stop() {
+      running = false;
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+      await attempt;
+      current = undefined;
+      await Promise.all([...links].map(closeLink));
+    },
+    state() {
+      if (!running) return 'stopped';
+      return current?.socket?.readyState === 1 ? 'connected' : 'connecting';
+    },
+  };
+}

@@ -1,0 +1,271 @@
+// The Stream connection against the DingTalk simulator (and a raw socket for frames the simulator never sends).
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { InboundEvent } from '../src/bot/inbound.js';
+import { createStreamConnection, type StreamConnection, type StreamOptions } from '../src/dingtalk/stream.js';
+import { startDingTalkSimulator, type DingTalkSimulator, type SimOptions } from '../src/sandbox/dingtalk/index.js';
+import { callbackFrame, fixtureData } from './fixtures/dingtalk/frames.js';
+import { captureLogger, delay, waitFor, type LogLine } from './fixtures/dingtalk/harness.js';
+import { startRawStreamServer, type RawStreamServer } from './fixtures/dingtalk/raw-stream-server.js';
+
+interface Context {
+  sim?: DingTalkSimulator;
+  raw?: RawStreamServer;
+  streams: StreamConnection[];
+  events: InboundEvent[];
+  lines: LogLine[];
+}
+
+const stream = suite<Context>('dingtalk stream connection', { streams: [], events: [], lines: [] });
+
+// dingtalk-stream 2.1.5 writes to the console on every connect, disconnect and failed handshake.
+const quiet = { info: console.info, warn: console.warn };
+const sdkNoise = (args: unknown[]) => /connect success|^Disconnecting\.$|^ERROR$/.test(String(args[0]));
+stream.before(() => {
+  console.info = (...args: unknown[]) => void (sdkNoise(args) || quiet.info(...args));
+  console.warn = (...args: unknown[]) => void (sdkNoise(args) || quiet.warn(...args));
+});
+stream.after(() => {
+  Object.assign(console, quiet);
+});
+
+stream.before.each((ctx) => {
+  ctx.sim = undefined;
+  ctx.raw = undefined;
+  ctx.streams = [];
+  ctx.events = [];
+  ctx.lines = [];
+});
+
+stream.after.each(async (ctx) => {
+  await Promise.all(ctx.streams.map((s) => s.stop()));
+  await ctx.sim?.close();
+  await ctx.raw?.close();
+});
+
+async function simulator(ctx: Context, options: SimOptions = {}): Promise<DingTalkSimulator> {
+  ctx.sim = await startDingTalkSimulator({ pingIntervalMs: 0, ...options });
+  return ctx.sim;
+}
+
+function connect(ctx: Context, overrides: Partial<StreamOptions> = {}): StreamConnection {
+  const { logger, lines } = captureLogger();
+  ctx.lines = lines;
+  const connection = createStreamConnection({
+    clientId: ctx.sim?.clientId ?? 'raw-id',
+    clientSecret: ctx.sim?.clientSecret ?? 'raw-secret',
+    apiBase: ctx.sim?.baseUrl ?? ctx.raw?.baseUrl ?? '',
+    logger,
+    handle: async (event) => {
+      ctx.events.push(event);
+    },
+    backoff: { baseMs: 20, maxMs: 200, healthyAfterMs: 100 },
+    watchdogMs: 2_000,
+    drainMs: 2_000,
+    ...overrides,
+  });
+  ctx.streams.push(connection);
+  connection.start();
+  return connection;
+}
+
+const user = (sim: DingTalkSimulator) => sim.org.users[0]?.userid ?? 'missing-user';
+const acksFor = (sim: DingTalkSimulator, messageId: string) => sim.acks.filter((a) => a.messageId === messageId);
+
+stream('subscribes to robot messages and card callbacks and reports connected', async (ctx) => {
+  const sim = await simulator(ctx);
+  const connection = connect(ctx);
+  assert.is(connection.state(), 'connecting');
+  await waitFor('connected', () => connection.state() === 'connected');
+  const open = sim.calls.find((c) => c.path === '/v1.0/gateway/connections/open');
+  assert.equal((open?.body as { subscriptions: unknown[] }).subscriptions, [
+    { type: 'EVENT', topic: '*' },
+    { type: 'CALLBACK', topic: '/v1.0/im/bot/messages/get' },
+    { type: 'CALLBACK', topic: '/v1.0/card/instances/callback' },
+  ]);
+  assert.match(open?.headers.accept ?? '', /application\/json/);
+  await connection.stop();
+  assert.is(connection.state(), 'stopped');
+  await waitFor('socket closed', () => sim.connectionCount() === 0);
+});
+
+stream('acknowledges a message exactly once, only after handle resolves', async (ctx) => {
+  const sim = await simulator(ctx);
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const connection = connect(ctx, {
+    handle: async (event) => {
+      ctx.events.push(event);
+      await gate;
+    },
+  });
+  await waitFor('connected', () => connection.state() === 'connected');
+  const { messageId, msgId } = sim.injectMessage({ userId: user(sim), text: '  办理营业执照 ' });
+  await waitFor('handled', () => ctx.events.length === 1);
+  await delay(50);
+  assert.is(acksFor(sim, messageId).length, 0, 'no ACK before handle resolves');
+  release();
+  await waitFor('ACK', () => acksFor(sim, messageId).length === 1);
+  await delay(50);
+  assert.is(acksFor(sim, messageId).length, 1);
+  assert.is(acksFor(sim, messageId)[0]?.code, 200);
+  const event = ctx.events[0];
+  assert.is(event?.kind, 'message');
+  if (event?.kind === 'message') {
+    assert.is(event.id, msgId);
+    assert.is(event.text, '办理营业执照');
+    assert.is(event.sender.userId, user(sim));
+  }
+});
+
+stream('does not acknowledge when handle throws, and handles the redelivery', async (ctx) => {
+  const sim = await simulator(ctx, { redeliverAfterMs: 150 });
+  let calls = 0;
+  const connection = connect(ctx, {
+    handle: async (event) => {
+      calls += 1;
+      ctx.events.push(event);
+      if (calls === 1) throw new Error('store unavailable');
+    },
+  });
+  await waitFor('connected', () => connection.state() === 'connected');
+  const first = sim.injectMessage({ userId: user(sim), text: '查询' });
+  await waitFor('redelivery handled', () => calls === 2);
+  await waitFor('ACK of the redelivery', () => sim.acks.length === 1);
+  assert.is(acksFor(sim, first.messageId).length, 0);
+  assert.is(ctx.events[0]?.id, ctx.events[1]?.id, 'redelivery keeps the dedupe id');
+  assert.ok(ctx.lines.some((l) => l.level === 50 && /not acknowledged/.test(l.msg)));
+});
+
+stream('reconnects after the socket is cut, with a bounded number of gateway calls', async (ctx) => {
+  const sim = await simulator(ctx);
+  const connection = connect(ctx);
+  await waitFor('connected', () => connection.state() === 'connected');
+  for (let i = 0; i < 3; i++) {
+    sim.cutSockets();
+    await waitFor('reconnected', () => sim.gatewayOpens() === i + 2 && connection.state() === 'connected' && sim.connectionCount() === 1);
+  }
+  assert.is(sim.gatewayOpens(), 4);
+  const { messageId } = sim.injectMessage({ userId: user(sim), text: '还在吗' });
+  await waitFor('ACK after reconnect', () => acksFor(sim, messageId).length === 1);
+});
+
+stream('retries a refused handshake with backoff instead of a storm', async (ctx) => {
+  // Tickets that expire at once: every WebSocket upgrade is refused with 401 after a successful gateway call.
+  const sim = await simulator(ctx, { ticketTtlMs: 0 });
+  connect(ctx, { backoff: { baseMs: 50, maxMs: 200, healthyAfterMs: 100 } });
+  await delay(1_000);
+  const opens = sim.gatewayOpens();
+  assert.ok(opens >= 3, `kept trying (${opens})`);
+  // 2.1.5's own loop doubles each time (1, 3, 7, … 63 calls within 6 s); ours makes one call per delay.
+  assert.ok(opens <= 25, `bounded retries (${opens})`);
+  assert.is(sim.connectionCount(), 0);
+});
+
+stream('comes back when the simulator restarts on the same port', async (ctx) => {
+  const sim = await simulator(ctx);
+  const port = Number(new URL(sim.baseUrl).port);
+  const connection = connect(ctx);
+  await waitFor('connected', () => connection.state() === 'connected');
+  await sim.close();
+  ctx.sim = undefined;
+  await waitFor('disconnect noticed', () => connection.state() === 'connecting');
+  await delay(300);
+  const restarted = await simulator(ctx, { port });
+  await waitFor('reconnected', () => connection.state() === 'connected', 3_000);
+  assert.ok(restarted.gatewayOpens() >= 1 && restarted.gatewayOpens() <= 3);
+  const { messageId } = restarted.injectMessage({ userId: user(restarted), text: '你好' });
+  await waitFor('ACK', () => acksFor(restarted, messageId).length === 1);
+});
+
+stream('reconnects when the socket goes silent, but keeps a quiet healthy one', async (ctx) => {
+  const sim = await simulator(ctx);
+  const connection = connect(ctx, { watchdogMs: 300 });
+  await waitFor('connected', () => connection.state() === 'connected');
+  await delay(900);
+  assert.is(sim.gatewayOpens(), 1, 'pongs keep a quiet connection alive');
+  sim.silence(true);
+  await waitFor('watchdog reconnect', () => sim.gatewayOpens() === 2, 2_000);
+  await waitFor('connected again', () => connection.state() === 'connected');
+  assert.ok(ctx.lines.some((l) => /silent/.test(l.msg)));
+  const { messageId } = sim.injectMessage({ userId: user(sim), text: '在吗' });
+  await waitFor('ACK on the new socket', () => acksFor(sim, messageId).length === 1);
+});
+
+stream('opens the new connection before the old one closes on a SYSTEM disconnect', async (ctx) => {
+  const sim = await simulator(ctx);
+  const connection = connect(ctx);
+  await waitFor('connected', () => connection.state() === 'connected');
+  sim.sendDisconnect({ closeAfterMs: 400 });
+  await waitFor('two connections at once', () => sim.connectionCount() === 2);
+  assert.is(connection.state(), 'connected');
+  await waitFor('old one closed', () => sim.connectionCount() === 1, 2_000);
+  assert.is(sim.gatewayOpens(), 2);
+  const { messageId } = sim.injectMessage({ userId: user(sim), text: '交接后' });
+  await waitFor('ACK on the new connection', () => acksFor(sim, messageId).length === 1);
+  await delay(300);
+  assert.is(sim.gatewayOpens(), 2, 'no extra reconnect when the old socket closes');
+});
+
+stream('logs one clear error for a bad secret and does not retry in a loop', async (ctx) => {
+  const sim = await simulator(ctx);
+  const { logger, lines } = captureLogger();
+  const watched = createStreamConnection({
+    clientId: sim.clientId, clientSecret: 'wrong-secret', apiBase: sim.baseUrl, logger, handle: async () => undefined,
+    backoff: { baseMs: 10, maxMs: 300, healthyAfterMs: 100 },
+  });
+  ctx.streams.push(watched);
+  watched.start();
+  await delay(1_000);
+  const opens = sim.gatewayOpens();
+  assert.ok(opens >= 1 && opens <= 5, `waits at the cap between attempts (${opens})`);
+  const errors = lines.filter((l) => l.level >= 50);
+  assert.is(errors.length, 1);
+  assert.match(errors[0]?.msg ?? '', /DINGTALK_CLIENT_ID\/DINGTALK_CLIENT_SECRET/);
+  assert.is(watched.state(), 'connecting');
+});
+
+stream('drops malformed frames and keeps processing the next good one', async (ctx) => {
+  ctx.raw = await startRawStreamServer();
+  const raw = ctx.raw;
+  const connection = connect(ctx);
+  await waitFor('connected', () => connection.state() === 'connected');
+  const junk = [
+    '{not json',
+    'null',
+    '[]',
+    '{"type":"CALLBACK"}',
+    '{"type":"CALLBACK","headers":{}}',
+    '{"type":"SYSTEM","headers":null}',
+    JSON.stringify({ type: 'CALLBACK', headers: { topic: 'error', messageId: 'm-err' }, data: '{}' }),
+    JSON.stringify({ type: 'CALLBACK', headers: { topic: '/v1.0/unknown', messageId: 'm-unknown' }, data: '{}' }),
+    JSON.stringify({ type: 'CALLBACK', headers: { topic: '/v1.0/im/bot/messages/get' }, data: '{}' }),
+    'x'.repeat(1024 * 1024),
+  ];
+  for (const text of junk) raw.send(text);
+  raw.send(JSON.stringify(callbackFrame('/v1.0/im/bot/messages/get', '{"broken', { messageId: 'm-bad-data' })));
+  raw.send(JSON.stringify(callbackFrame('/v1.0/im/bot/messages/get', fixtureData('robot-text-single'), { messageId: 'm-good' })));
+  await waitFor('good frame handled and ACKed', () => raw.received.some((f) => f.headers?.messageId === 'm-good'));
+  assert.is(ctx.events.length, 1);
+  assert.is(ctx.events[0]?.id, 'msgSingle0001==');
+  const ack = raw.received.find((f) => f.headers?.messageId === 'm-good');
+  assert.equal(JSON.parse(ack?.data ?? ''), { response: {} });
+  // Unreadable data is ACKed (a redelivery would not help); frames without a messageId cannot be.
+  assert.ok(raw.received.some((f) => f.headers?.messageId === 'm-bad-data'));
+  assert.not.ok(raw.received.some((f) => f.headers?.messageId === 'm-err' || f.headers?.messageId === 'm-unknown'));
+  assert.is(raw.opens(), 1, 'the same connection survived');
+  assert.is(raw.sockets(), 1);
+  assert.ok(ctx.lines.filter((l) => /malformed/.test(l.msg)).length >= junk.length);
+});
+
+stream('answers pings and acknowledges events through the SDK', async (ctx) => {
+  const sim = await simulator(ctx, { pingIntervalMs: 50 });
+  const connection = connect(ctx);
+  await waitFor('connected', () => connection.state() === 'connected');
+  await waitFor('ping echoed', () => sim.acks.some((a) => a.topic === 'ping'));
+  const { messageId } = sim.pushEvent('user_add_org', { userId: ['u1'] });
+  await waitFor('event ACK', () => acksFor(sim, messageId).length === 1);
+  assert.equal(acksFor(sim, messageId)[0]?.data, { status: 'SUCCESS' });
+});
+
+stream.run();
