@@ -227,4 +227,31 @@ test('emits connection and disconnect events', async (ctx) => {
   assert.equal(seen, ['connection', 'disconnect']);
 });
 
+test('failNext on /connect refuses the WebSocket handshake with the given status', async (ctx) => {
+  const sim = await start(ctx);
+  sim.failNext(1, { status: 503, pathPrefix: '/connect' });
+  const refused = await connectPeer(sim.baseUrl).catch((e) => e);
+  assert.is(refused.status, 503);
+  ctx.peers.push(await peer(ctx));
+  assert.is(sim.connectionCount(), 1);
+});
+
+test('close() leaves no server, socket or timer behind', async (ctx) => {
+  const kinds = () => process.getActiveResourcesInfo().filter((k) => k === 'TCPServerWrap' || k === 'Timeout');
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const before = kinds().length;
+  const sim = await start(ctx, { pingIntervalMs: 10, redeliverAfterMs: 10_000, cardCallbackTimeoutMs: 10_000 });
+  const p = await peer(ctx);
+  sim.injectMessage({ userId: 'citizen-zhang', text: '不回 ACK' });
+  sim.sendDisconnect({ closeAfterMs: 10_000 });
+  await p.next((f) => f.type === 'CALLBACK');
+  assert.ok(kinds().length > before);
+  await sim.close();
+  ctx.sim = undefined;
+  await p.closed;
+  ctx.peers = [];
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(kinds().length <= before, `${kinds().length} servers/timers left, ${before} before`);
+});
+
 test.run();

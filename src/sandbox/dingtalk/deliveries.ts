@@ -136,7 +136,6 @@ export class Deliveries {
       this.config.log(`redelivering ${delivery.topic} (attempt ${delivery.redeliveries + 1})`);
       this.attempt(delivery, this.mint(delivery));
     }, redeliverAfterMs);
-    timer.unref();
     this.timers.add(timer);
     delivery.timer = timer;
   }

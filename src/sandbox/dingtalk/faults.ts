@@ -1,5 +1,5 @@
 // Injected faults: "the next n calls fail" and per-user flow control on oToMessages/batchSend.
-import { apiError, isNewApi, oapiError, type SimResponse } from './http.js';
+import { isNewApi, type SimResponse } from './http.js';
 import { requestId } from './ids.js';
 import type { FailureSpec } from './types.js';
 
@@ -16,14 +16,13 @@ export class Faults {
     if (n > 0) this.failures.push({ ...failure, remaining: n });
   }
 
-  /** The injected failure for this request, if one is armed for its path. */
+  /** The injected failure for this request (HTTP status as given), if one is armed for its path. */
   take(path: string): SimResponse | undefined {
     const failure = this.failures.find((f) => path.startsWith(f.pathPrefix ?? '/'));
     if (!failure) return undefined;
     failure.remaining -= 1;
     if (failure.remaining <= 0) this.failures = this.failures.filter((f) => f !== failure);
-    if (failure.body !== undefined) return { status: failure.status, body: failure.body };
-    return defaultFailure(path, failure.status);
+    return { status: failure.status, body: failure.body ?? defaultBody(path, failure.status) };
   }
 
   flowControl(userIds: string[], times: number): void {
@@ -40,13 +39,12 @@ export class Faults {
   }
 }
 
-function defaultFailure(path: string, status: number): SimResponse {
-  if (!isNewApi(path)) {
-    // oapi answers HTTP 200 with an errcode even for server trouble; -1 = 系统繁忙.
-    return status >= 500 ? oapiError(-1, '系统繁忙') : { status, body: { errcode: status, errmsg: 'injected failure', request_id: requestId() } };
-  }
-  if (status === 403) return apiError(403, 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi', '调用该接口触发了应用级限流');
-  if (status === 504) return apiError(504, 'gatewayTimeout', '网关超时');
-  if (status >= 500) return apiError(status, 'system.busy', '系统繁忙，请稍后重试');
-  return apiError(status, 'injected.failure', '模拟器注入的错误');
+function defaultBody(path: string, status: number): unknown {
+  if (!isNewApi(path)) return { errcode: -1, errmsg: '系统繁忙', request_id: requestId() };
+  const [code, message] =
+    status === 403 ? ['Forbidden.AccessDenied.QpsLimitForAppkeyAndApi', '调用该接口触发了应用级限流']
+    : status === 504 ? ['gatewayTimeout', '网关超时']
+    : status >= 500 ? ['system.busy', '系统繁忙，请稍后重试']
+    : ['injected.failure', '模拟器注入的错误'];
+  return { code, message, requestid: requestId() };
 }

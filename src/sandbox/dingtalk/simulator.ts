@@ -41,7 +41,7 @@ export async function startDingTalkSimulator(options: SimOptions = {}): Promise<
     return known || seen ? [...new Set([...(known ?? []), ...(seen ?? [])])] : undefined;
   };
   let baseUrl = '';
-  const hub = new StreamHub(config, recorder, tickets);
+  const hub = new StreamHub(config, recorder, tickets, faults);
   const server = createSimHttpServer({
     config, recorder, faults, limiter, tokens, files,
     routes: {

@@ -6,6 +6,7 @@ import { Deliveries, type Delivery } from './deliveries.js';
 import { buildFrame, parseAck, type FrameType } from './frames.js';
 import type { Subscription, TicketBook } from './gateway.js';
 import { newMessageId, randomUUID } from './ids.js';
+import type { Faults } from './faults.js';
 import type { Recorder } from './recorder.js';
 import type { SimConfig } from './sim-config.js';
 
@@ -28,11 +29,15 @@ export class StreamHub {
   private readonly timers = new Set<NodeJS.Timeout>();
   private pingTimer?: NodeJS.Timeout;
 
-  constructor(private readonly config: SimConfig, private readonly recorder: Recorder, private readonly tickets: TicketBook) {
+  constructor(
+    private readonly config: SimConfig,
+    private readonly recorder: Recorder,
+    private readonly tickets: TicketBook,
+    private readonly faults: Faults,
+  ) {
     this.deliveries = new Deliveries(config, (delivery, messageId) => this.sendBusiness(delivery, messageId));
     if (config.pingIntervalMs > 0) {
       this.pingTimer = setInterval(() => this.pingAll(), config.pingIntervalMs);
-      this.pingTimer.unref();
     }
   }
 
@@ -46,6 +51,9 @@ export class StreamHub {
       });
     socket.on('error', () => socket.destroy());
     if (url.pathname !== '/connect') return refuse(socket, 404, 'Not Found', record);
+    // failNext(n, {pathPrefix: '/connect'}) refuses handshakes (beware: SDK 2.1.5 then storms, §1.7).
+    const fault = this.faults.take(url.pathname);
+    if (fault) return refuse(socket, fault.status, 'Injected Failure', record);
     // URLSearchParams decodes a URL-encoded ticket (PY SDK) and leaves a raw UUID (Node SDK) as is.
     const subscriptions = this.tickets.redeem(url.searchParams.get('ticket') ?? '');
     if (!subscriptions) return refuse(socket, 401, 'Unauthorized', record);
@@ -110,8 +118,10 @@ export class StreamHub {
     ws.on('message', (raw) => this.onMessage(connection, raw.toString()));
     ws.on('close', (code) => {
       this.connections.delete(connection.id);
+      this.config.log(`stream connection ${connection.id} closed (${code})`);
       this.recorder.events.emit('disconnect', { connectionId: connection.id, code });
     });
+    this.config.log(`stream connection ${connection.id} opened (${subscriptions.map((s) => s.topic).join(', ')})`);
     this.recorder.events.emit('connection', { connectionId: connection.id, subscriptions });
     this.deliveries.flush();
   }
@@ -175,7 +185,7 @@ function subscribed(connection: Connection, delivery: Delivery): boolean {
 
 function refuse(socket: Duplex, status: number, text: string, record: (status: number) => void): void {
   record(status);
-  const body = JSON.stringify({ code: status === 401 ? 'invalidTicket' : 'notFound', message: text });
+  const body = JSON.stringify({ code: status === 401 ? 'invalidTicket' : status === 404 ? 'notFound' : 'injectedFailure', message: text });
   socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
