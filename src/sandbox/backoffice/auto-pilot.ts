@@ -9,7 +9,7 @@ export interface AutoTiming {
 
 export interface AutoPilotDeps {
   book: CaseBook;
-  /** Records the decision and posts it (with retries), in order per application. */
+  /** Records the decision at once and queues its webhook (with retries), in order per application. */
   act: (applicationId: string, change: CaseChange) => Promise<unknown>;
   /** Runs `task` after `ms` unless the simulator closes first. */
   later: (ms: number, task: () => Promise<unknown>) => void;
@@ -35,10 +35,12 @@ export function createAutoPilot(timing: AutoTiming, deps: AutoPilotDeps) {
     const c = book.get(id);
     const department = c?.departments.find((d) => d.id === departmentId);
     if (!c || !department || department.status !== 'pending' || !['accepted', 'in_review'].includes(c.status)) return;
-    await act(id, { status: 'department_approved', department: departmentId, comment: '审查通过' });
-    if (book.get(id)?.status !== 'approved') return;
-    await act(id, { status: 'completed', comment: '准予许可' });
-    await act(id, { status: 'delivered', result: deps.licence(id) });
+    // `act` records at once and queues the webhook, so the last approval is seen here exactly once.
+    const steps = [act(id, { status: 'department_approved', department: departmentId, comment: '审查通过' })];
+    if (book.get(id)?.status === 'approved') {
+      steps.push(act(id, { status: 'completed', comment: '准予许可' }), act(id, { status: 'delivered', result: deps.licence(id) }));
+    }
+    await Promise.all(steps);
   }
 
   return {
