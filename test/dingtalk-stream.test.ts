@@ -118,6 +118,29 @@ stream('acknowledges a message exactly once, only after handle resolves', async 
   }
 });
 
+stream('never acknowledges twice when the same push arrives again while it is being handled', async (ctx) => {
+  const sim = await simulator(ctx);
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const connection = connect(ctx, {
+    handle: async (event) => {
+      ctx.events.push(event);
+      await gate;
+    },
+  });
+  await waitFor('connected', () => connection.state() === 'connected');
+  const { messageId } = sim.injectMessage({ userId: user(sim), text: '重复推送' });
+  await waitFor('handled', () => ctx.events.length === 1);
+  sim.redeliver(messageId, { sameMessageId: true });
+  await waitFor('second copy on the wire', () => sim.frames.filter((f) => f.messageId === messageId).length === 2);
+  await delay(50);
+  release();
+  await waitFor('ACK', () => acksFor(sim, messageId).length === 1);
+  await delay(100);
+  assert.is(ctx.events.length, 1);
+  assert.is(acksFor(sim, messageId).length, 1);
+});
+
 stream('does not acknowledge when handle throws, and handles the redelivery', async (ctx) => {
   const sim = await simulator(ctx, { redeliverAfterMs: 150 });
   let calls = 0;

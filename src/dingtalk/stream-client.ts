@@ -6,12 +6,12 @@
 //   autoReconnect and keepAlive off; src/dingtalk/stream.ts owns the lifecycle.
 // - 2.1.5's onDownStream() throws on bad JSON or missing headers inside the socket's message handler, which
 //   would crash the process; the override validates first and drops what it cannot handle.
-import { DWClient, type DWClientDownStream } from 'dingtalk-stream';
+import { DWClient, EventAck, type DWClientDownStream } from 'dingtalk-stream';
 import type { WebSocket } from 'ws';
 import { ExternalError } from '../errors.js';
 import { fetchJson } from './openapi-request.js';
 
-export type { DWClientDownStream };
+export { EventAck, type DWClientDownStream };
 
 /** The SDK version whose internals this file relies on. */
 export const SUPPORTED_SDK_VERSION = '2.1.5';

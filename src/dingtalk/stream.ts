@@ -6,7 +6,7 @@ import { ExternalError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { fullJitter, systemClock, type Clock } from './backoff.js';
 import { CARD_CALLBACK_TOPIC, normalizeFrame, ROBOT_MESSAGE_TOPIC } from './normalize.js';
-import { YicibanStreamClient, type DWClientDownStream } from './stream-client.js';
+import { EventAck, YicibanStreamClient, type DWClientDownStream } from './stream-client.js';
 
 export interface StreamOptions {
   clientId: string;
@@ -91,12 +91,15 @@ export function createStreamConnection(options: StreamOptions): StreamConnection
       onBadFrame: (reason, sample) => log.warn({ reason, sample }, 'dropped a malformed Stream frame'),
     });
     // Registered before connecting: subscriptions are sent with the gateway call only (§1.1).
-    link.client.registerCallbackListener(ROBOT_MESSAGE_TOPIC, (frame) => void onCallback(link, frame));
-    link.client.registerCallbackListener(CARD_CALLBACK_TOPIC, (frame) => void onCallback(link, frame));
+    const listener = (frame: DWClientDownStream) => {
+      onCallback(link, frame).catch((error: unknown) => log.error({ err: error }, 'callback processing failed'));
+    };
+    link.client.registerCallbackListener(ROBOT_MESSAGE_TOPIC, listener);
+    link.client.registerCallbackListener(CARD_CALLBACK_TOPIC, listener);
     // EVENT frames are ACKed by the SDK with this listener's return value: it must stay synchronous (§1.4).
     link.client.registerAllEventListener((frame) => {
       log.debug({ eventType: frame.headers.eventType }, 'Stream event ignored');
-      return { status: 'SUCCESS' as never };
+      return { status: EventAck.SUCCESS };
     });
     links.add(link);
     return link;
