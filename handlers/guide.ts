@@ -6,10 +6,9 @@ import { matterChoiceCard, noMatchCard } from '../cards/matter-choice-card.js';
 import { Composer, type Middleware } from '../src/bot/composer.js';
 import type { BotContext } from '../src/bot/context.js';
 import { action, hears } from '../src/bot/router.js';
-import { findMatters, score } from '../src/domain/catalogue.js';
-import type { Matter } from '../src/domain/types.js';
 import { UserError } from '../src/errors.js';
 import { GUIDE } from './commands.js';
+import { pickMatter } from './find-matter.js';
 
 const showCatalogue = (ctx: BotContext) => ctx.reply(catalogueCard(ctx.services.matters));
 
@@ -32,26 +31,10 @@ export const namedMatter: Middleware<BotContext> = (ctx, next) => {
 
 // Answers a search; without `always`, only when something matched (so chit-chat reaches the help card).
 function search(ctx: BotContext, words: string, always: boolean): boolean {
-  const found = findMatters(ctx.services.matters, words);
-  const [first] = found.matches;
-  const best = found.exact ?? (first && isClearWinner(found.matches, words) ? first : undefined);
-  if (best) {
-    ctx.reply(guideCard(best));
-  } else if (first) {
-    ctx.reply(matterChoiceCard(words, found.matches));
-  } else if (always) {
-    ctx.reply(noMatchCard(words, found.suggestions));
-  } else {
-    return false;
-  }
+  const pick = pickMatter(ctx.services.matters, words);
+  if (pick.status === 'one') ctx.reply(guideCard(pick.matter));
+  else if (pick.status === 'many') ctx.reply(matterChoiceCard(words, pick.matches));
+  else if (always) ctx.reply(noMatchCard(words, pick.suggestions));
+  else return false;
   return true;
-}
-
-// One match, or a first match scoring at least twice the second: the person meant that one.
-function isClearWinner(matches: Matter[], words: string): boolean {
-  const [first, second] = matches;
-  if (!first) return false;
-  if (!second) return true;
-  const query = words.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
-  return score(first, query) >= 2 * score(second, query);
 }

@@ -3,11 +3,13 @@
 import { Composer } from '../src/bot/composer.js';
 import type { BotContext } from '../src/bot/context.js';
 import type { Dialog } from '../src/bot/dialog.js';
+import { applyDialog } from './apply.js';
+import { startApply } from './apply-start.js';
 import { guide, namedMatter } from './guide.js';
 import { fallback, help } from './help.js';
 
 /** Every dialog the engine knows (stored records of other ids are discarded). */
-export const dialogs: Dialog<any, any[]>[] = [];
+export const dialogs: Dialog<any, any[]>[] = [applyDialog];
 
 /** Store keys of the dialogs that may take a one-to-one text message from the sender, in order. */
 export async function dialogTextKeys(ctx: BotContext): Promise<string[]> {
@@ -15,6 +17,6 @@ export async function dialogTextKeys(ctx: BotContext): Promise<string[]> {
 }
 
 /** Feature handlers; free words naming a matter come last. */
-export const features = new Composer<BotContext>(help.middleware(), guide.middleware(), namedMatter);
+export const features = new Composer<BotContext>(help.middleware(), guide.middleware(), startApply.middleware(), namedMatter);
 
 export { fallback };

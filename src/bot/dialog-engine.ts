@@ -60,14 +60,15 @@ export async function resumeDialog(
     return 'expired';
   }
   if (options.expect && options.expect !== dialog) return 'stale';
+  const handlers = dialog.steps[record.step] ?? {};
   let effective = input;
   if (input.kind === 'text' && input.attachments.length === 0) {
+    // A typed command acts on the current card; one the step does not know is just an answer.
     const command = dialog.commands?.(input.text.trim());
-    if (command) effective = { kind: 'action', action: command.action, params: command.params ?? {} };
+    if (command && handlers[command.action]) effective = { kind: 'action', action: command.action, params: command.params ?? {} };
   } else if (input.kind === 'action' && options.cardId !== envelope.cardId) {
     return 'stale';
   }
-  const handlers = dialog.steps[record.step] ?? {};
   const handler = effective.kind === 'text' ? handlers.answer : handlers[effective.action];
   const result = handler
     ? await handler(envelope.state, effective, turn)

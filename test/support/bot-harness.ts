@@ -20,6 +20,7 @@ export const USERS = {
   zhang: { userId: 'citizen-zhang', name: '张三', idCard: '330106198503122031' },
   li: { userId: 'citizen-li', name: '李四', idCard: '330102199007181533' },
   chen: { userId: 'clerk-chen', name: '陈静', idCard: '33010619880921406X' },
+  zhao: { userId: 'clerk-zhao', name: '赵磊', idCard: '330108198706304137' },
   admin: { userId: 'admin-liu', name: '刘主任', idCard: '' },
 } as const;
 export type UserKey = keyof typeof USERS;
@@ -192,6 +193,43 @@ export function lastCard(effects: Effect[]): { card: Card; cardId: string; to: T
 /** The texts sent. */
 export function texts(effects: Effect[]): string[] {
   return sends(effects).flatMap((e) => (e.message.text ? [e.message.text] : []));
+}
+
+/** Plays one user's side of a dialog: remembers the last card the bot sent them. */
+export class Player {
+  current?: { card: Card; cardId: string };
+  effects: Effect[] = [];
+
+  constructor(
+    readonly h: BotHarness,
+    readonly user: UserKey,
+  ) {}
+
+  get card(): Card {
+    if (!this.current) throw new Error('no card yet');
+    return this.current.card;
+  }
+
+  async say(text: string): Promise<Effect[]> {
+    return this.track(await this.h.say(this.user, text));
+  }
+
+  async upload(...files: string[]): Promise<Effect[]> {
+    return this.track(await this.h.upload(this.user, ...files));
+  }
+
+  /** Clicks the button labelled `text` on the current card. */
+  async click(text: string): Promise<Effect[]> {
+    if (!this.current) throw new Error('no card to click');
+    return this.track(await this.h.click(this.user, this.current.cardId, buttonOf(this.current.card, text)));
+  }
+
+  private track(effects: Effect[]): Effect[] {
+    this.effects = effects;
+    const last = cards(effects).filter((c) => c.to.kind === 'user').at(-1);
+    if (last) this.current = { card: last.card, cardId: last.cardId };
+    return effects;
+  }
 }
 
 /** A button of a card by its text (or action id). */

@@ -1,0 +1,85 @@
+// The summary before submitting: every answer and material, numbered so "修改 2" can name one, with where
+// pre-filled data came from; and the menu that picks what to change.
+import type { MaterialSubmission, Matter } from '../src/domain/types.js';
+import { APPLY_CANCEL, APPLY_EDIT, APPLY_EDIT_MENU, APPLY_REVIEW, APPLY_SUBMIT } from './apply-actions.js';
+import { button } from './button.js';
+import type { Card } from './card.js';
+import { fitCard, userValue } from './fit.js';
+import { escapeMarkdown } from './markdown.js';
+import { submissionText } from './material-card.js';
+
+export interface ReviewInput {
+  matter: Matter;
+  fields: Record<string, string>;
+  /** Field key → where a pre-filled value came from. */
+  sources: Record<string, string>;
+  materials: MaterialSubmission[];
+}
+
+/** One numbered line of the review: a field or a material, and what editing it means. */
+export interface ReviewItem {
+  index: number;
+  label: string;
+  value: string;
+  /** `field:<key>` or `material:<id>`. */
+  target: string;
+}
+
+/** The numbered items of a review: fields in template order, then materials. */
+export function reviewItems(input: ReviewInput): ReviewItem[] {
+  const fields = input.matter.fields.map((field) => {
+    const value = input.fields[field.key] ?? '';
+    const source = input.sources[field.key];
+    return { label: field.label, value: value ? `${userValue(value)}${source ? `（来源：${source}）` : ''}` : field.required ? '未填写' : '未填写（选填）', target: `field:${field.key}` };
+  });
+  const materials = input.matter.materials.map((material) => ({
+    label: material.name,
+    value: submissionText(input.materials.find((m) => m.id === material.id)) + (material.required ? '' : '（选交）'),
+    target: `material:${material.id}`,
+  }));
+  return [...fields, ...materials].map((item, i) => ({ ...item, index: i + 1 }));
+}
+
+/** The review card: 提交, 修改, 取消. */
+export function reviewCard(input: ReviewInput): Card {
+  const items = reviewItems(input);
+  const fieldCount = input.matter.fields.length;
+  const row = (item: ReviewItem) => ({ label: `${item.index}. ${item.label}`, value: item.value });
+  return fitCard({
+    title: `${input.matter.name} · 核对信息`,
+    status: { text: '请核对后提交', tone: 'info' },
+    sections: [
+      { kind: 'markdown', text: '**填写的信息**' },
+      { kind: 'fields', items: items.slice(0, fieldCount).map(row) },
+      { kind: 'markdown', text: '**申请材料**' },
+      { kind: 'fields', items: items.slice(fieldCount).map(row) },
+      { kind: 'markdown', text: '确认无误请点击“提交”。如需修改，点击“修改”，或回复“修改 序号”，如“修改 2”。' },
+    ],
+    buttons: [
+      button('提交', APPLY_SUBMIT, { command: '提交', style: 'primary' }),
+      button('修改', APPLY_EDIT_MENU, { params: { page: '1' }, command: '修改' }),
+      button('取消办理', APPLY_CANCEL, { command: '取消', style: 'danger' }),
+    ],
+  });
+}
+
+/** Items shown per page of the edit menu (plus 下一页 and 返回核对). */
+export const EDIT_PAGE_SIZE = 4;
+
+/** Which item to change, a page at a time. */
+export function editMenuCard(input: ReviewInput, page: number): Card {
+  const items = reviewItems(input);
+  const pages = Math.max(1, Math.ceil(items.length / EDIT_PAGE_SIZE));
+  const current = Math.min(Math.max(1, page), pages);
+  const shown = items.slice((current - 1) * EDIT_PAGE_SIZE, current * EDIT_PAGE_SIZE);
+  return {
+    title: `${input.matter.name} · 修改哪一项？`,
+    sections: [{ kind: 'markdown', text: items.map((item) => `${item.index}. ${escapeMarkdown(item.label)}`).join('\n') }],
+    buttons: [
+      ...shown.map((item) => button(`修改：${item.label}`, APPLY_EDIT, { params: { target: item.target }, command: `修改 ${item.index}` })),
+      ...(pages > 1 ? [button(`下一页（${current}/${pages}）`, APPLY_EDIT_MENU, { params: { page: String((current % pages) + 1) }, command: '修改' })] : []),
+      button('返回核对', APPLY_REVIEW, { command: '返回核对' }),
+    ],
+    footnote: '也可回复“修改 序号”。',
+  };
+}
