@@ -54,6 +54,7 @@ export function gatewayRoutes(config: SimConfig, tickets: TicketBook, endpoint: 
         const subscriptions = parseSubscriptions(body.subscriptions);
         if (!subscriptions) return apiError(400, 'invalidParameter', 'subscriptions 格式不正确');
         const ticket = tickets.issue(subscriptions);
+        config.log(`gateway: ticket issued for ${subscriptions.length} subscription(s)`);
         const answer = { endpoint: endpoint(), ticket };
         // The Node SDK notes that without `Accept: application/json` the gateway answers XML.
         if (!(req.headers.accept ?? '').includes('json')) {

@@ -20,6 +20,7 @@ export class SessionBook {
 
   /** A fresh session for one incoming message; `expiresAt` = createAt + TTL (90 min in every DingTalk sample). */
   mint(session: Omit<Session, 'expiresAt'>, createAt: number, baseUrl: string): { url: string; expiresAt: number } {
+    if (this.sessions.size >= this.config.recordLimit) this.prune();
     const id = randomBytes(16).toString('hex');
     const expiresAt = createAt + this.config.sessionWebhookTtlMs;
     this.sessions.set(id, { ...session, expiresAt });
@@ -28,6 +29,12 @@ export class SessionBook {
 
   get(id: string): Session | undefined {
     return this.sessions.get(id);
+  }
+
+  /** Forgets sessions that expired a day ago or more (long sandbox runs). */
+  private prune(): void {
+    const cutoff = this.config.now() - 24 * 3600_000;
+    for (const [id, session] of this.sessions) if (session.expiresAt < cutoff) this.sessions.delete(id);
   }
 
   expireAll(): void {
