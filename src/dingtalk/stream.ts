@@ -1,11 +1,12 @@
 // The Stream connection's lifecycle (protocol §1): one connect attempt at a time, backoff with full jitter,
-// a watchdog for sockets that go quiet, make-before-break on SYSTEM disconnect, and ACK-after-handle.
+// a watchdog for sockets that go quiet, make-before-break on SYSTEM disconnect. Pushes: callback-handler.ts.
 import type { WebSocket } from 'ws';
 import type { InboundEvent } from '../bot/inbound.js';
 import { ExternalError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { fullJitter, systemClock, type Clock } from './backoff.js';
-import { CARD_CALLBACK_TOPIC, normalizeFrame, ROBOT_MESSAGE_TOPIC } from './normalize.js';
+import { createCallbackHandler } from './callback-handler.js';
+import { CARD_CALLBACK_TOPIC, ROBOT_MESSAGE_TOPIC } from './normalize.js';
 import { EventAck, YicibanStreamClient, type DWClientDownStream } from './stream-client.js';
 
 export interface StreamOptions {
@@ -60,7 +61,7 @@ export function createStreamConnection(options: StreamOptions): StreamConnection
   let failures = 0;
   let retryTimer: NodeJS.Timeout | undefined;
   let rejectedLogged = false;
-  const inflight = new Set<string>();
+  const onCallback = createCallbackHandler({ handle: options.handle, logger: log, clock });
 
   function connectNow(): void {
     if (!running || attempt) return;
@@ -92,7 +93,7 @@ export function createStreamConnection(options: StreamOptions): StreamConnection
     });
     // Registered before connecting: subscriptions are sent with the gateway call only (§1.1).
     const listener = (frame: DWClientDownStream) => {
-      onCallback(link, frame).catch((error: unknown) => log.error({ err: error }, 'callback processing failed'));
+      onCallback(frame, (messageId) => link.client.ack(messageId)).catch((error: unknown) => log.error({ err: error }, 'callback processing failed'));
     };
     link.client.registerCallbackListener(ROBOT_MESSAGE_TOPIC, listener);
     link.client.registerCallbackListener(CARD_CALLBACK_TOPIC, listener);
@@ -177,32 +178,6 @@ export function createStreamConnection(options: StreamOptions): StreamConnection
       retryTimer = undefined;
       connectNow();
     }, delay);
-  }
-
-  async function onCallback(link: Link, frame: DWClientDownStream): Promise<void> {
-    const messageId = frame.headers.messageId;
-    // The same push arriving again while the first copy is still being handled: that one will ACK.
-    if (inflight.has(messageId)) return;
-    inflight.add(messageId);
-    try {
-      const result = normalizeFrame(frame, clock.now());
-      if (result.status === 'invalid') {
-        // Redelivering a payload we cannot read would not help: ACK it and keep going.
-        log.warn({ messageId, topic: frame.headers.topic, code: result.code, reason: result.reason }, 'dropped an unreadable callback');
-      } else {
-        const { event } = result;
-        try {
-          await options.handle(event);
-        } catch (error) {
-          log.error({ err: error, eventId: event.id, kind: event.kind, conversation: event.conversation.id },
-            'handling failed; not acknowledged so DingTalk redelivers');
-          return;
-        }
-      }
-      if (!link.client.ack(messageId)) log.warn({ messageId }, 'socket closed before the ACK; DingTalk will redeliver');
-    } finally {
-      inflight.delete(messageId);
-    }
   }
 
   function clearTimers(link: Link): void {
