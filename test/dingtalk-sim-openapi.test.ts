@@ -173,6 +173,36 @@ test('answers malformed requests with error bodies and keeps serving', async (ct
   assert.is(ok.status, 200);
 });
 
+test('never answers 500 to odd bodies on any route', async (ctx) => {
+  const logs: string[] = [];
+  const sim = await start(ctx, { qps: 1000, log: (line) => logs.push(line) });
+  const auth = await authHeader(sim.baseUrl);
+  const token = auth['x-acs-dingtalk-access-token'];
+  const routes = [
+    'POST /v1.0/gateway/connections/open', 'POST /v1.0/oauth2/accessToken', 'POST /v1.0/robot/oToMessages/batchSend',
+    'POST /v1.0/robot/groupMessages/send', 'GET /v1.0/robot/oToMessages/readStatus', 'POST /v1.0/robot/groupMessages/query',
+    'POST /v1.0/robot/otoMessages/batchRecall', 'POST /v1.0/robot/groupMessages/recall', 'POST /v1.0/robot/messageFiles/download',
+    'POST /v1.0/card/instances', 'POST /v1.0/card/instances/deliver', 'POST /v1.0/card/instances/createAndDeliver',
+    'PUT /v1.0/card/instances', 'PUT /v1.0/card/streaming', 'POST /topapi/v2/department/listsubid', 'POST /topapi/v2/department/listsub',
+    'POST /topapi/user/listid', 'POST /topapi/v2/user/list', 'POST /topapi/v2/user/get', 'POST /topapi/v2/user/getuserinfo',
+    'POST /robot/sendBySession', 'GET /gettoken',
+  ];
+  const bodies = ['null', '[]', '"text"', '42', '{}', JSON.stringify({
+    robotCode: sim.robotCode, userIds: 'citizen-zhang', msgKey: 7, msgParam: null, outTrackId: {}, cardTemplateId: [],
+    cardData: { cardParamMap: [] }, privateData: 'x', openSpaceId: 'dtv1.card//', dept_id: '1x', cursor: -1, size: 'big',
+    userid: null, code: {}, msgtype: 'text', text: null, processQueryKeys: 'k', maxResults: 'x', key: 1, content: 2,
+  })];
+  for (const route of routes) {
+    const [method, path] = route.split(' ') as [string, string];
+    for (const body of bodies) {
+      const res = await call(sim.baseUrl, method, `${path}?access_token=${token}&session=x`, method === 'GET' ? undefined : body, auth);
+      assert.ok(res.status < 500, `${route} ${body} → ${res.status}`);
+      assert.type(res.body, 'object', `${route} answers JSON`);
+    }
+  }
+  assert.equal(logs.filter((line) => /fail/.test(line)), [], 'no handler threw');
+});
+
 test('records every call with lower-case headers, parsed body, status and response, and emits call events', async (ctx) => {
   const sim = await start(ctx);
   const seen: string[] = [];
