@@ -6,6 +6,7 @@ import { isRetryable } from '../errors.js';
 import type { Commit, DeadJob, JobKind, OutboxJob, Store } from '../store/store.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { mergeCommits } from './commits.js';
+import { GroupOrder } from './group-order.js';
 
 /** Delivers one job; throwing means "not delivered" (ExternalError.retryable decides whether to retry). */
 export type JobHandler = (job: OutboxJob) => Promise<void>;
@@ -57,13 +58,6 @@ const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
   'backoffice.supplement': 2,
 };
 
-/** A group's oldest unfinished job, which must finish before any younger job of that group runs. */
-interface Hold {
-  id: string;
-  createdAt: number;
-  nextAt: number;
-}
-
 type Settled<T> = { status: 'ok'; value: T } | { status: 'failed'; error: unknown };
 
 /** Creates a dispatcher over `store`; nothing runs before `start()` (or `drain()`). */
@@ -79,15 +73,14 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
   const inFlight = new Map<string, Promise<unknown>>();
   const runningByKind = new Map<JobKind, number>();
-  const busyGroups = new Set<string>();
-  const holds = new Map<string, Hold>();
+  const groups = new GroupOrder();
   const counters = { delivered: 0, retried: 0, dead: 0 };
   let started = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let pumping: Promise<number> | undefined;
   let again = false;
-  let holdsLoaded = false;
+  let groupsLoaded = false;
 
   // The dispatcher is an entry point: every failure (a handler's, onDead's, the store's) is caught here once.
   async function settle<T>(task: () => Promise<T>): Promise<Settled<T>> {
@@ -98,6 +91,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     }
   }
 
+  // One pass at a time; a wake during a pass makes it look again before it ends, so no wake is lost.
   function pump(): Promise<number> {
     if (stopped) return Promise.resolve(0);
     if (pumping) {
@@ -106,40 +100,32 @@ export function createOutbox(options: OutboxOptions): Outbox {
     }
     const run = async (): Promise<number> => {
       let launched = 0;
-      const result = await settle(async () => {
-        if (!holdsLoaded) await loadHolds();
-        do {
-          again = false;
+      for (;;) {
+        again = false;
+        const pass = await settle(async () => {
+          if (!groupsLoaded) {
+            groups.load(await store.dueJobs(Number.MAX_SAFE_INTEGER, 10_000));
+            groupsLoaded = true;
+          }
           launched += await fill();
-        } while (again && !stopped);
-        await schedule();
-      });
-      if (result.status === 'failed') {
-        logger.error({ err: result.error }, 'outbox could not read its jobs; trying again later');
-        arm(Math.min(pollMs, 5_000));
+          if (!again) await schedule();
+        });
+        if (pass.status === 'failed') {
+          logger.error({ err: pass.error }, 'outbox could not read its jobs; trying again later');
+          arm(Math.min(pollMs, 5_000));
+        }
+        if (!again || stopped || pass.status === 'failed') break;
       }
+      pumping = undefined; // synchronously after the last look: a later wake starts a new pass
       return launched;
     };
-    pumping = run().finally(() => {
-      pumping = undefined;
-    });
+    pumping = run();
     return pumping;
-  }
-
-  // After a restart, a group whose oldest job is backing off must keep its younger jobs waiting.
-  async function loadHolds(): Promise<void> {
-    const pending = await store.dueJobs(Number.MAX_SAFE_INTEGER, 10_000);
-    for (const job of pending) {
-      if (job.group === undefined) continue;
-      const hold = holds.get(job.group);
-      if (!hold || older(job, hold)) holds.set(job.group, { id: job.id, createdAt: job.createdAt, nextAt: job.nextAt });
-    }
-    holdsLoaded = true;
   }
 
   async function fill(): Promise<number> {
     const due = await store.dueJobs(clock(), batchSize);
-    const heads = groupHeads(due);
+    const heads = groups.heads(due);
     let launched = 0;
     for (const candidate of due) {
       if (stopped) break;
@@ -156,27 +142,27 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
   function canStart(job: OutboxJob, heads: Map<string, string>): boolean {
     if (inFlight.has(job.id) || (runningByKind.get(job.kind) ?? 0) >= limitOf(job.kind)) return false;
-    return job.group === undefined || (!busyGroups.has(job.group) && heads.get(job.group) === job.id);
+    return groups.isNext(job, heads);
   }
 
   async function holdAllows(job: OutboxJob): Promise<boolean> {
-    const hold = job.group === undefined ? undefined : holds.get(job.group);
-    if (!hold || hold.id === job.id || older(job, hold)) return true;
-    if (await store.getJob(hold.id)) return false;
-    holds.delete(job.group!); // the holder left the store some other way (dead, removed by an admin)
+    const blocker = groups.blocker(job);
+    if (blocker === undefined) return true;
+    if (await store.getJob(blocker)) return false;
+    groups.forget(job.group!);
     return true;
   }
 
   function launch(job: OutboxJob): void {
     runningByKind.set(job.kind, (runningByKind.get(job.kind) ?? 0) + 1);
-    if (job.group !== undefined) busyGroups.add(job.group);
+    groups.started(job);
     const work = settle(() => deliver(job)).then((result) => {
       if (result.status === 'failed') {
         logger.error({ err: result.error, jobId: job.id, kind: job.kind }, 'outbox could not record the outcome of a job; it stays pending');
       }
       inFlight.delete(job.id);
       runningByKind.set(job.kind, (runningByKind.get(job.kind) ?? 1) - 1);
-      if (job.group !== undefined) busyGroups.delete(job.group);
+      groups.finished(job);
       if (started) wake();
     });
     inFlight.set(job.id, work);
@@ -191,7 +177,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const now = clock();
     if (outcome.status === 'ok') {
       await store.commit({ jobs: { remove: [job.id] } });
-      releaseHold(job);
+      groups.settled(job);
       counters.delivered += 1;
       log.debug('outbox job delivered');
       return;
@@ -202,7 +188,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     if (retryable && attempts < maxAttempts) {
       const nextAt = now + backoffDelay(attempts, backoff, random);
       await store.commit({ jobs: { put: [{ ...job, attempts, nextAt, lastError: message }] } });
-      if (job.group !== undefined) holds.set(job.group, { id: job.id, createdAt: job.createdAt, nextAt });
+      groups.backingOff(job, nextAt);
       counters.retried += 1;
       log.warn({ err: outcome.error, retryInMs: nextAt - now }, 'outbox job failed; will retry');
       return;
@@ -212,13 +198,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const followUp = options.onDead ? await settle(() => options.onDead!(dead)) : undefined;
     if (followUp?.status === 'failed') log.error({ err: followUp.error }, 'onDead failed; the dead job is recorded without its follow-up');
     await store.commit(mergeCommits({ jobs: { dead: [dead] } }, followUp?.status === 'ok' ? followUp.value : undefined));
-    releaseHold(job);
+    groups.settled(job);
     counters.dead += 1;
     log.error({ err: outcome.error, reason }, 'outbox job is dead');
-  }
-
-  function releaseHold(job: OutboxJob): void {
-    if (job.group !== undefined && holds.get(job.group)?.id === job.id) holds.delete(job.group);
   }
 
   // Sleep until the next job or held group is due, and never longer than pollMs.
@@ -228,7 +210,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const now = clock();
     let delay = pollMs;
     if (next !== undefined && next > now) delay = Math.min(delay, next - now);
-    for (const hold of holds.values()) if (hold.nextAt > now) delay = Math.min(delay, hold.nextAt - now);
+    const held = groups.nextWakeAfter(now);
+    if (held !== undefined) delay = Math.min(delay, held - now);
     arm(delay);
   }
 
@@ -278,21 +261,6 @@ export function createOutbox(options: OutboxOptions): Outbox {
       };
     },
   };
-}
-
-function groupHeads(jobs: OutboxJob[]): Map<string, string> {
-  const heads = new Map<string, OutboxJob>();
-  for (const job of jobs) {
-    if (job.group === undefined) continue;
-    const head = heads.get(job.group);
-    if (!head || older(job, head)) heads.set(job.group, job);
-  }
-  return new Map([...heads].map(([group, job]) => [group, job.id]));
-}
-
-// Creation order within a group; jobs written by one commit share createdAt and fall back to id order.
-function older(a: { createdAt: number; id: string }, b: { createdAt: number; id: string }): boolean {
-  return a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id);
 }
 
 function describe(error: unknown): string {
