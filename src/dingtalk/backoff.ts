@@ -5,6 +5,7 @@ export interface Clock {
   now(): number;
 }
 
+/** The real wall clock. */
 export const systemClock: Clock = { now: () => Date.now() };
 
 /**

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { Clock } from './backoff.js';
 import { normalizeFrame, type StreamFrame } from './normalize.js';
 
+/** The event sink, logger and clock of the callback processor. */
 export interface CallbackHandlerOptions {
   handle: (event: InboundEvent) => Promise<void>;
   logger: Logger;

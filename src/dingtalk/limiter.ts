@@ -2,6 +2,7 @@
 // and answers 403 QpsLimit beyond it, so calls are spaced out before they leave the process.
 import Bottleneck from 'bottleneck';
 
+/** Runs tasks no faster than the configured rate. */
 export interface Limiter {
   schedule<T>(task: () => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -11,6 +11,7 @@ import type { Clock } from './backoff.js';
 import type { OpenApiClient } from './openapi.js';
 import { renderFallbackMarkdown, renderTemplateParams, webhookBody, type RobotMessage } from './render.js';
 
+/** Dependencies of the messenger. */
 export interface MessengerOptions {
   openapi: Pick<OpenApiClient, 'sendToUsers' | 'sendToGroup' | 'sendBySessionWebhook' | 'createAndDeliverCard' | 'updateCard'>;
   /** DINGTALK_CARD_TEMPLATE_ID; unset = markdown fallback. */
@@ -22,6 +23,7 @@ export interface MessengerOptions {
   webhookMarginMs?: number;
 }
 
+/** A `send` effect (the outbox job payload), plus the job key. */
 export interface SendInput {
   to: Target;
   message: OutboundMessage;
@@ -30,6 +32,7 @@ export interface SendInput {
   key?: string;
 }
 
+/** A `card.update` effect. */
 export interface CardUpdateInput {
   cardId: string;
   card: Card;
@@ -111,4 +114,5 @@ export function createMessenger(options: MessengerOptions) {
   };
 }
 
+/** The messenger's methods. */
 export type Messenger = ReturnType<typeof createMessenger>;

@@ -3,7 +3,9 @@
 import { createHash } from 'node:crypto';
 import type { Attachment, CardActionEvent, Conversation, InboundEvent, MessageEvent } from '../bot/inbound.js';
 
+/** Stream CALLBACK topic of robot messages (§2). */
 export const ROBOT_MESSAGE_TOPIC = '/v1.0/im/bot/messages/get';
+/** Stream CALLBACK topic of card-platform clicks (§4b). */
 export const CARD_CALLBACK_TOPIC = '/v1.0/card/instances/callback';
 
 /** The parts of a Stream frame the normaliser reads (the SDK's DWClientDownStream fits). */
@@ -12,6 +14,7 @@ export interface StreamFrame {
   data?: unknown;
 }
 
+/** The event, or a tag saying why the frame cannot become one. */
 export type NormalizeResult =
   | { status: 'ok'; event: InboundEvent }
   | { status: 'invalid'; code: 'bad_json' | 'missing_field' | 'no_staff_id' | 'unknown_topic'; reason: string };

@@ -14,8 +14,10 @@ export interface RetryPolicy {
   random: () => number;
 }
 
+/** Production retry timing: 4 attempts, 0.5–8 s apart. */
 export const defaultRetry: RetryPolicy = { attempts: 4, baseMs: 500, maxMs: 8_000, sleep, random: Math.random };
 
+/** What every call needs: bases, token cache, limiter, retry timing. */
 export interface RequestContext {
   apiBase: string;
   oapiBase: string;

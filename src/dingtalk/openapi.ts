@@ -7,6 +7,7 @@ import { createLimiter } from './limiter.js';
 import { callApi, defaultRetry, fetchJson, type RequestContext, type RetryPolicy } from './openapi-request.js';
 import { createTokenCache } from './token-cache.js';
 
+/** Where DingTalk is, who the app is, and how fast it may call. */
 export interface OpenApiOptions {
   apiBase: string;
   oapiBase: string;
@@ -22,6 +23,7 @@ export interface OpenApiOptions {
   timeoutMs?: number;
 }
 
+/** Outcome of `sendToUsers` over all its chunks. */
 export interface BatchSendResult {
   processQueryKeys: string[];
   /** Skipped by DingTalk's per-user flow control: send again later. */
@@ -32,6 +34,7 @@ export interface BatchSendResult {
   failed: string[];
 }
 
+/** One card-platform card for `createAndDeliverCard`. */
 export interface CardDelivery {
   outTrackId: string;
   templateId: string;
@@ -45,6 +48,7 @@ export interface CardDelivery {
   atUserIds?: Record<string, string>;
 }
 
+/** The parts of a user profile the bot uses. */
 export interface DingTalkUser {
   userId: string;
   name: string;
@@ -224,6 +228,7 @@ export function createOpenApiClient(options: OpenApiOptions) {
   };
 }
 
+/** The client's methods. */
 export type OpenApiClient = ReturnType<typeof createOpenApiClient>;
 
 /** `POST /v1.0/oauth2/accessToken`; DingTalk answers 400 invalidClientIdOrSecret to bad credentials. */

@@ -9,6 +9,7 @@ const VALUE_BYTES = 1000;
 /** DingTalk shows a blank card when the content is too large; keep well under it. */
 const TOTAL_CHARS = 3000;
 const MAX_BUTTONS = 6;
+/** Appended where a long card was cut. */
 export const TRUNCATED_NOTE = '（内容较长，已截断）';
 
 const COLORS: Record<Tone, string> = {

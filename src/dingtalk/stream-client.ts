@@ -11,11 +11,13 @@ import type { WebSocket } from 'ws';
 import { ExternalError } from '../errors.js';
 import { fetchJson } from './openapi-request.js';
 
+/** Re-exported so only this file imports the SDK. */
 export { EventAck, type DWClientDownStream };
 
 /** The SDK version whose internals this file relies on. */
 export const SUPPORTED_SDK_VERSION = '2.1.5';
 
+/** Credentials, gateway base and frame hooks of one connection. */
 export interface StreamClientOptions {
   clientId: string;
   clientSecret: string;

@@ -9,6 +9,7 @@ import { createCallbackHandler } from './callback-handler.js';
 import { CARD_CALLBACK_TOPIC, ROBOT_MESSAGE_TOPIC } from './normalize.js';
 import { EventAck, YicibanStreamClient, type DWClientDownStream } from './stream-client.js';
 
+/** Credentials, gateway base, the event sink and timing knobs. */
 export interface StreamOptions {
   clientId: string;
   clientSecret: string;
@@ -25,8 +26,10 @@ export interface StreamOptions {
   random?: () => number;
 }
 
+/** What /healthz reports. */
 export type StreamState = 'connected' | 'connecting' | 'stopped';
 
+/** The running connection manager. */
 export interface StreamConnection {
   start(): void;
   stop(): Promise<void>;

@@ -1,6 +1,7 @@
 // The app access token (§5): cached until shortly before it expires, fetched by one caller at a time.
 import type { Clock } from './backoff.js';
 
+/** How to fetch a token, and when to consider it stale. */
 export interface TokenCacheOptions {
   fetchToken: () => Promise<{ token: string; expiresInSec: number }>;
   clock: Clock;
@@ -8,6 +9,7 @@ export interface TokenCacheOptions {
   marginMs?: number;
 }
 
+/** The cache's methods. */
 export interface TokenCache {
   /** A valid token: the cached one, or one fresh fetch shared by every concurrent caller (single-flight). */
   get(): Promise<string>;
