@@ -102,6 +102,31 @@ test('refuses bad signatures, malformed bodies and a missing key, and records ev
   assert.is(sim.submissions.size, 0);
 });
 
+test('answers odd requests with a 4xx, never a 500', async (context) => {
+  const { sim } = await start(context);
+  const signed = (path: string, body: string, method = 'POST') => {
+    const now = Date.now();
+    return fetch(`${sim.baseUrl}${path}`, {
+      method,
+      headers: { 'X-Yiciban-Timestamp': String(now), 'X-Yiciban-Signature': sign(secret, now, body), 'Idempotency-Key': 'k' },
+      ...(method === 'POST' ? { body } : {}),
+    }).then((r) => r.status);
+  };
+  const statuses = [
+    await signed('/applications', 'null'),
+    await signed('/applications', '[1,2]'),
+    await signed('/applications/%E0%A4%A/withdraw', JSON.stringify({ applicationId: 'x', withdrawnAt: new Date().toISOString() })),
+    await signed('/applications/x/supplements', '"text"'),
+    await signed('/applications', '', 'GET'),
+    await signed('/nowhere', '{}'),
+    await signed('/applications', 'x'.repeat(1024 * 1024 + 1)),
+    await fetch(`${sim.baseUrl}/licences/%E0%A4%A`).then((r) => r.status),
+    await fetch(`${sim.baseUrl}/sim/decide`, { method: 'POST', body: '[]' }).then((r) => r.status),
+  ];
+  assert.equal(statuses, [400, 400, 400, 400, 405, 404, 413, 404, 400]);
+  assert.equal(sim.calls.map((c) => c.status), [400, 400, 400, 400, 405, 404, 413]);
+});
+
 test('injects failures for the next calls, then works again', async (context) => {
   const { sim, client } = await start(context);
   sim.failNext(2, 502);

@@ -9,7 +9,7 @@ import {
 } from '../../backoffice/protocol.js';
 import { verify } from '../../backoffice/signature.js';
 import type { CaseBook } from './case-book.js';
-import { flatHeaders, sendError, sendJson, tryJson } from './http.js';
+import { flatHeaders, safeDecode, sendError, sendJson, tryJson } from './http.js';
 
 /** A request the simulator received, whatever its answer. */
 export interface RecordedCall {
@@ -67,7 +67,7 @@ export function handleApi(state: ApiState, req: IncomingMessage, res: ServerResp
   const key = req.headers['idempotency-key'];
   if (typeof key !== 'string' || key.trim() === '') return fail(res, 400, 'missing_idempotency_key', 'Idempotency-Key header is required');
 
-  const pathId = route.match[1] === undefined ? undefined : decodeURIComponent(route.match[1]);
+  const pathId = route.match[1] === undefined ? undefined : safeDecode(route.match[1]);
   const received = { receivedAt: state.clock(), headers: flatHeaders(req) };
   switch (route.op) {
     case 'submit': {

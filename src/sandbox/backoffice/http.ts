@@ -28,3 +28,12 @@ export function tryJson(text: string): { status: 'ok'; value: unknown } | { stat
     return { status: 'invalid' };
   }
 }
+
+/** decodeURIComponent that answers undefined for a malformed escape instead of throwing. */
+export function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { describeIssues } from '../../backoffice/protocol.js';
 import { readRaw } from '../../backoffice/webhook.js';
-import { sendError, sendJson, tryJson } from './http.js';
+import { safeDecode, sendError, sendJson, tryJson } from './http.js';
 import type { BackofficeSimulator, WebhookDelivery } from './simulator.js';
 
 const CORS = {
@@ -31,7 +31,7 @@ export async function handlePanel(sim: BackofficeSimulator, req: IncomingMessage
   if (req.method === 'GET' && path === '/sim/pending') return sendJson(res, 200, { items: sim.pending() }, CORS);
   if (req.method === 'GET' && path === '/sim/cases') return sendJson(res, 200, { items: sim.cases() }, CORS);
   if (req.method === 'POST' && path === '/sim/decide') return decide(sim, req, res);
-  if (req.method === 'GET' && path.startsWith('/licences/')) return licencePage(sim, res, decodeURIComponent(path.slice('/licences/'.length)));
+  if (req.method === 'GET' && path.startsWith('/licences/')) return licencePage(sim, res, safeDecode(path.slice('/licences/'.length)) ?? '');
   sendError(res, 404, 'not_found', `no route ${req.method} ${path}`, CORS);
 }
 

@@ -11,7 +11,7 @@ import type { DeliveryResult, MissingItem } from '../../domain/types.js';
 import { handleApi, type ApiState, type RecordedCall, type Received } from './api.js';
 import { createAutoPilot, type AutoTiming } from './auto-pilot.js';
 import { CaseBook, FINAL_STATUSES, type CaseChange, type SimCase } from './case-book.js';
-import { sendError, tryJson } from './http.js';
+import { flatHeaders, sendError, tryJson } from './http.js';
 import { handlePanel } from './panel.js';
 
 export type { RecordedCall, Received } from './api.js';
@@ -44,7 +44,7 @@ export interface BackofficeSimulator {
   submissions: Map<string, Received<SubmissionBody>>;
   withdrawals: Map<string, Received<WithdrawBody>>;
   supplements: (Received<SupplementBody> & { applicationId: string })[];
-  /** Every request, including the rejected ones. */
+  /** Every API request (not the /sim panel), including the rejected ones. */
   calls: RecordedCall[];
   /** 'submission', 'withdrawal', 'supplement' (the received item) and 'webhook' (a WebhookDelivery). */
   events: EventEmitter;
@@ -98,10 +98,11 @@ export async function startBackofficeSimulator(options: BackofficeSimulatorOptio
     if (path.startsWith('/sim/') || path.startsWith('/licences/')) return handlePanel(sim, req, res, path);
     if (latencyMs > 0) await wait(latencyMs);
     const raw = await readRaw(req, 1024 * 1024);
-    if (raw.status === 'too_large') return sendError(res, 413, 'payload_too_large', 'body exceeds 1 MB', { Connection: 'close' });
-    const status = handleApi(state, req, res, path, raw.body);
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-    calls.push({ method: req.method ?? 'GET', path, headers, body: raw.body.toString('utf8'), status, at: clock() });
+    let status = 413;
+    if (raw.status === 'too_large') sendError(res, status, 'payload_too_large', 'body exceeds 1 MB', { Connection: 'close' });
+    else status = handleApi(state, req, res, path, raw.body);
+    const body = raw.status === 'ok' ? raw.body.toString('utf8') : '';
+    calls.push({ method: req.method ?? 'GET', path, headers: flatHeaders(req), body, status, at: clock() });
   }
 
   const server = createServer((req, res) => {
