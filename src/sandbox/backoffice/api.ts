@@ -8,7 +8,7 @@ import {
   type SubmissionBody, type SupplementBody, type WithdrawBody,
 } from '../../backoffice/protocol.js';
 import { verify } from '../../backoffice/signature.js';
-import type { CaseBook } from './case-book.js';
+import type { CaseBook, SimCase } from './case-book.js';
 import { flatHeaders, safeDecode, sendError, sendJson, tryJson } from './http.js';
 
 /** A request the simulator received, whatever its answer. */
@@ -81,11 +81,9 @@ export function handleApi(state: ApiState, req: IncomingMessage, res: ServerResp
       return ok(res, 201, { applicationId: body.applicationId, receivedAt: new Date(received.receivedAt).toISOString() });
     }
     case 'withdraw': {
-      const body = validate(res, withdrawBodySchema, json.value);
-      if (!body) return 400;
-      if (body.applicationId !== pathId) return fail(res, 400, 'invalid_body', 'applicationId differs from the path');
-      const c = state.book.get(body.applicationId);
-      if (!c) return fail(res, 404, 'unknown_application', `没有编号为 ${body.applicationId} 的办件`);
+      const found = existing(state, res, withdrawBodySchema, json.value, pathId);
+      if (found.status !== 'ok') return found.status;
+      const { body, c } = found;
       if (state.keys.has(key) || c.status === 'withdrawn') return fail(res, 409, 'duplicate', '已收到该撤回申请');
       if (['approved', 'delivered', 'rejected', 'not_accepted'].includes(c.status)) {
         return fail(res, 422, 'cannot_withdraw', '办件已作出决定，不能撤回');
@@ -97,11 +95,9 @@ export function handleApi(state: ApiState, req: IncomingMessage, res: ServerResp
       return ok(res, 200, { ok: true });
     }
     case 'supplement': {
-      const body = validate(res, supplementBodySchema, json.value);
-      if (!body) return 400;
-      if (body.applicationId !== pathId) return fail(res, 400, 'invalid_body', 'applicationId differs from the path');
-      const c = state.book.get(body.applicationId);
-      if (!c) return fail(res, 404, 'unknown_application', `没有编号为 ${body.applicationId} 的办件`);
+      const found = existing(state, res, supplementBodySchema, json.value, pathId);
+      if (found.status !== 'ok') return found.status;
+      const { body, c } = found;
       if (state.keys.has(key)) return fail(res, 409, 'duplicate', '已收到该补正材料');
       if (c.status !== 'supplement_required') return fail(res, 422, 'supplement_not_required', '该办件当前不需要补正材料');
       state.keys.add(key);
@@ -111,6 +107,18 @@ export function handleApi(state: ApiState, req: IncomingMessage, res: ServerResp
       return ok(res, 200, { ok: true });
     }
   }
+}
+
+/** A valid body about a case this back office has, or the status it answered instead. */
+function existing<S extends z.ZodType<{ applicationId: string }>>(
+  state: ApiState, res: ServerResponse, schema: S, value: unknown, pathId: string | undefined,
+): { status: 'ok'; body: z.infer<S>; c: SimCase } | { status: number } {
+  const body = validate(res, schema, value);
+  if (!body) return { status: 400 };
+  if (body.applicationId !== pathId) return { status: fail(res, 400, 'invalid_body', 'applicationId differs from the path') };
+  const c = state.book.get(body.applicationId);
+  if (!c) return { status: fail(res, 404, 'unknown_application', `没有编号为 ${body.applicationId} 的办件`) };
+  return { status: 'ok', body, c };
 }
 
 function validate<S extends z.ZodType>(res: ServerResponse, schema: S, value: unknown): z.infer<S> | undefined {
