@@ -3,13 +3,15 @@
 
 export const HELP = /^(帮助|help|\?|？|菜单|你好|您好)$/iu;
 export const GUIDE = /^办事指南(?:\s*(.+))?$/u;
+export const CATEGORY = /^(个人|企业)办事(?:\s*第?(\d+)页)?$/u;
 export const APPLY = /^(?:我要办理|我要办|我要申请)\s*(.+)$/u;
 export const MINE = /^(我的办件|我的申请)(?:\s*第?(\d+)页?)?$/u;
 export const QUERY = /^(?:查询|查看)\s*(.+)$/u;
 export const WITHDRAW = /^撤回\s*(.+)$/u;
 export const CONFIRM_WITHDRAW = /^确认撤回\s*(.+)$/u;
+export const SUPPLEMENT = /^补正\s*(.+)$/u;
 
-const GLOBAL = [HELP, GUIDE, APPLY, MINE, QUERY, WITHDRAW, CONFIRM_WITHDRAW];
+const GLOBAL = [HELP, GUIDE, CATEGORY, APPLY, MINE, QUERY, WITHDRAW, CONFIRM_WITHDRAW, SUPPLEMENT];
 
 /** True for a command that always means the same thing, whatever dialog is active. */
 export function isGlobalCommand(text: string): boolean {

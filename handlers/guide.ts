@@ -1,5 +1,5 @@
 // 办事指南: the catalogue, a search by words (办事指南 开公司, or just 开公司), and one matter's guide.
-import { catalogueCard } from '../cards/catalogue-card.js';
+import { catalogueCard, categoryCard, GUIDE_CATEGORY } from '../cards/catalogue-card.js';
 import { GUIDE_CATALOGUE, GUIDE_SHOW, guideCard } from '../cards/guide-card.js';
 import { HELP_GUIDE } from '../cards/help-card.js';
 import { matterChoiceCard, noMatchCard } from '../cards/matter-choice-card.js';
@@ -7,7 +7,7 @@ import { Composer, type Middleware } from '../src/bot/composer.js';
 import type { BotContext } from '../src/bot/context.js';
 import { action, hears } from '../src/bot/router.js';
 import { UserError } from '../src/errors.js';
-import { GUIDE } from './commands.js';
+import { CATEGORY, GUIDE } from './commands.js';
 import { pickMatter } from './find-matter.js';
 
 const showCatalogue = (ctx: BotContext) => ctx.reply(catalogueCard(ctx.services.matters));
@@ -15,7 +15,12 @@ const showCatalogue = (ctx: BotContext) => ctx.reply(catalogueCard(ctx.services.
 /** 办事指南 [words], and the guide buttons. */
 export const guide = new Composer<BotContext>(
   hears([GUIDE], (ctx, match) => (match[1] ? search(ctx, match[1], true) : showCatalogue(ctx))),
+  hears([CATEGORY], (ctx, match) => ctx.reply(categoryCard(ctx.services.matters, match[1] === '企业' ? '法人' : '个人', Number(match[2] ?? '1')))),
   action([GUIDE_CATALOGUE, HELP_GUIDE], showCatalogue),
+  action(GUIDE_CATEGORY, (ctx, params) => {
+    const category = params.category === '法人' ? '法人' : '个人';
+    ctx.reply(categoryCard(ctx.services.matters, category, Number(params.page ?? '1') || 1));
+  }),
   action(GUIDE_SHOW, (ctx, params) => {
     const matter = ctx.matter(params.matter ?? '');
     if (!matter) throw new UserError('该事项已不在目录中，请发送“办事指南”查看最新目录');

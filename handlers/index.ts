@@ -3,20 +3,41 @@
 import { Composer } from '../src/bot/composer.js';
 import type { BotContext } from '../src/bot/context.js';
 import type { Dialog } from '../src/bot/dialog.js';
-import { applyDialog } from './apply.js';
+import { applyDialog, applyKey } from './apply.js';
 import { startApply } from './apply-start.js';
 import { guide, namedMatter } from './guide.js';
 import { fallback, help } from './help.js';
+import { query } from './query.js';
+import { supplement, supplementDialog, supplementKey } from './supplement.js';
+import { withdraw } from './withdraw.js';
 
 /** Every dialog the engine knows (stored records of other ids are discarded). */
-export const dialogs: Dialog<any, any[]>[] = [applyDialog];
+export const dialogs: Dialog<any, any[]>[] = [applyDialog, supplementDialog];
 
-/** Store keys of the dialogs that may take a one-to-one text message from the sender, in order. */
+/**
+ * Store keys of the dialogs that may take a one-to-one message from the sender: the apply dialog and the
+ * open supplements, the most recently active first (the newest card is the one being answered).
+ */
 export async function dialogTextKeys(ctx: BotContext): Promise<string[]> {
-  return [`user:${ctx.event.sender.userId}`];
+  const userId = ctx.event.sender.userId;
+  const open = await ctx.findApplications({ applicantId: userId, status: ['supplement_required'] });
+  const keys = [applyKey(userId), ...open.items.map((app) => supplementKey(app.id))];
+  const records = await Promise.all(keys.map(async (key) => ({ key, record: await ctx.getDialog(key) })));
+  return records
+    .filter((r) => r.record !== undefined)
+    .sort((a, b) => (b.record?.updatedAt ?? 0) - (a.record?.updatedAt ?? 0))
+    .map((r) => r.key);
 }
 
 /** Feature handlers; free words naming a matter come last. */
-export const features = new Composer<BotContext>(help.middleware(), guide.middleware(), startApply.middleware(), namedMatter);
+export const features = new Composer<BotContext>(
+  help.middleware(),
+  guide.middleware(),
+  startApply.middleware(),
+  query.middleware(),
+  withdraw.middleware(),
+  supplement.middleware(),
+  namedMatter,
+);
 
 export { fallback };

@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Card } from '../cards/card.js';
-import { catalogueCard } from '../cards/catalogue-card.js';
-import { CARD_MAX_CHARS, cardLength, fitCard, TRIMMED_NOTE, userText } from '../cards/fit.js';
+import { catalogueCard, categoryCard } from '../cards/catalogue-card.js';
+import { CARD_MAX_CHARS, cardLength, fitCard, MAX_BUTTONS, TRIMMED_NOTE, userText } from '../cards/fit.js';
 import { guideCard } from '../cards/guide-card.js';
 import { helpCard } from '../cards/help-card.js';
 import { matterChoiceCard, noMatchCard } from '../cards/matter-choice-card.js';
@@ -27,8 +27,9 @@ test('help card matches its golden file', () => {
   assertGolden('help', helpCard());
 });
 
-test('catalogue card matches its golden file', () => {
+test('catalogue and category cards match their golden files', () => {
   assertGolden('catalogue', catalogueCard(matters));
+  assertGolden('category-personal-page-2', categoryCard(matters, '个人', 2));
 });
 
 test('guide cards of a zero-visit and a one-visit matter match their golden files', () => {
@@ -46,8 +47,11 @@ test('choice and no-match cards escape the words the user typed', () => {
 });
 
 test('every button carries its action id in params.action', () => {
-  const all: Card[] = [helpCard(), catalogueCard(matters), ...matters.map(guideCard), matterChoiceCard('x', matters)];
-  for (const card of all) for (const b of card.buttons ?? []) assert.is(b.params?.action, b.action, `${card.title}/${b.text}`);
+  for (const card of someCards()) for (const b of card.buttons ?? []) assert.is(b.params?.action, b.action, `${card.title}/${b.text}`);
+});
+
+test('no card has more buttons than the template shows', () => {
+  for (const card of someCards()) assert.ok((card.buttons?.length ?? 0) <= MAX_BUTTONS, card.title);
 });
 
 test('every guide card of the seed catalogue stays under the card size limit', () => {
@@ -74,5 +78,12 @@ test('user text is cut to its limit before escaping', () => {
   assert.is(userText('a'.repeat(300), 10), `${'a'.repeat(9)}…`);
   assert.is(userText('[x](y)'), '［x］（y）');
 });
+
+function someCards(): Card[] {
+  return [
+    helpCard(), catalogueCard(matters), categoryCard(matters, '个人', 1), categoryCard(matters, '法人', 1),
+    ...matters.map(guideCard), matterChoiceCard('x', matters), noMatchCard('x', matters.slice(0, 3)),
+  ];
+}
 
 test.run();

@@ -12,12 +12,19 @@ test.after.each(async () => {
   await h.close();
 });
 
-test('办事指南 lists the catalogue by category with a button per matter', async () => {
-  const { card } = lastCard(await h.say('zhang', '办事指南'));
+test('办事指南 lists the catalogue by category, and a category offers its matters a page at a time', async () => {
+  const { card, cardId } = lastCard(await h.say('zhang', '办事指南'));
   const text = cardText(card);
-  assert.match(text, '个人办事');
-  assert.match(text, '企业办事');
-  assert.is(card.buttons?.length, h.matters.length);
+  for (const m of h.matters) assert.match(text, m.name);
+  assert.equal(card.buttons?.map((b) => b.text), ['个人办事（7项）', '企业办事（3项）']);
+  const page1 = lastCard(await h.click('zhang', cardId, buttonOf(card, '个人办事（7项）')));
+  assert.is(page1.card.title, '办事指南 · 个人办事（1/2）');
+  assert.is(page1.card.buttons?.length, 6);
+  const page2 = lastCard(await h.click('zhang', page1.cardId, buttonOf(page1.card, '下一页')));
+  assert.is(page2.card.title, '办事指南 · 个人办事（2/2）');
+  assert.is(page2.card.buttons?.length, 3);
+  const typed = lastCard(await h.say('zhang', '企业办事'));
+  assert.is(typed.card.title, '办事指南 · 企业办事');
 });
 
 test('naming a matter shows its guide: materials marked, visit count and why, apply and other buttons', async () => {
@@ -65,7 +72,7 @@ test('咨询其他 on a guide goes back to the catalogue', async () => {
 
 test('a forged matter id on a guide button is refused with a message', async () => {
   const { card, cardId } = lastCard(await h.say('zhang', '办事指南'));
-  const forged = { ...card.buttons![0]!, params: { action: 'guide.show', matter: '../../etc' } };
+  const forged = { ...card.buttons![0]!, action: 'guide.show', params: { action: 'guide.show', matter: '../../etc' } };
   const effects = await h.click('zhang', cardId, forged);
   const send = effects[0];
   assert.ok(send?.type === 'send');

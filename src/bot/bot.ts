@@ -3,9 +3,11 @@
 // committed in one store write together with its inbox id. The one catch for inbound events is here.
 import { apologyCard } from '../../cards/apology-card.js';
 import { dialogs, dialogTextKeys, features, fallback } from '../../handlers/index.js';
+import type { BackofficeEvent } from '../backoffice/protocol.js';
 import type { Matter } from '../domain/types.js';
 import { UserError } from '../errors.js';
 import { ConflictError, type Store } from '../store/store.js';
+import { applyBackofficeEvent, type WebhookOutcome } from './backoffice-events.js';
 import { Composer } from './composer.js';
 import { BotContext, type BotServices, type DecisionContext } from './context.js';
 import { dialogMiddleware } from './dialog-engine.js';
@@ -37,8 +39,13 @@ export interface BotOptions {
 export type HandleResult = { status: 'duplicate' } | { status: 'handled' | 'failed'; effects: Effect[] };
 
 export interface Bot {
+  /** Decides one inbound event and commits it; rejects only when the commit fails (then do not ACK). */
   handle(event: InboundEvent): Promise<HandleResult>;
+  /** Applies one validated back-office status event (POST /webhooks/backoffice). */
+  applyBackofficeEvent(event: BackofficeEvent): Promise<WebhookOutcome>;
 }
+
+export type { WebhookOutcome };
 
 const MAX_ATTEMPTS = 3;
 
@@ -101,6 +108,8 @@ export function createBot(options: BotOptions): Bot {
 
   return {
     handle: (event) => queue.run(conversationKey(event), () => decide(event)),
+    applyBackofficeEvent: (event) =>
+      queue.run(`application:${event.applicationId}`, () => applyBackofficeEvent(event, { services, logger: options.logger, commit })),
   };
 }
 

@@ -244,3 +244,20 @@ export function cardText(card: Card): string {
   const sections = card.sections.map((s) => (s.kind === 'markdown' ? s.text : s.items.map((i) => `${i.label}：${i.value}`).join('\n')));
   return [card.title, card.status?.text ?? '', ...sections, ...(card.buttons ?? []).map((b) => b.text), card.footnote ?? ''].join('\n');
 }
+
+/** Plays a complete 个体工商户设立登记 application for `user` (no e-licences, both materials uploaded); returns its number. */
+export async function submitIndividualBusiness(h: BotHarness, user: UserKey): Promise<string> {
+  const p = new Player(h, user);
+  await p.say('我要办 个体工商户设立登记');
+  await p.click('不同意，自己填写上传');
+  await p.say(USERS[user].name);
+  await p.say(USERS[user].idCard);
+  await p.click('跳过');
+  for (const answer of ['小吃服务', '杭州市西湖区文三路100号', '13800000001']) await p.say(answer);
+  await p.upload('身份证.jpg');
+  await p.upload('租赁合同.pdf');
+  await p.click('提交');
+  const match = /^办件 (YC\d{8}-\d{4})$/.exec(p.card.title);
+  if (!match) throw new Error(`submission failed; last card: ${p.card.title}`);
+  return match[1]!;
+}
