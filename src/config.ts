@@ -42,6 +42,9 @@ const schema = z.object({
   ADMIN_TOKEN: optionalText,
   ADMIN_USER_IDS: list,
   BROADCASTER_USER_IDS: list,
+  SANDBOX_REVIEW_DELAY_MS: optionalText
+    .transform((v) => Number(v ?? '3000'))
+    .refine((n) => Number.isInteger(n) && n >= 0, { message: 'must be milliseconds ≥ 0 (0 = departments decide only on command)' }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
 });
 
@@ -70,6 +73,8 @@ export interface Config {
   adminUserIds: string[];
   broadcasterUserIds: string[];
   logLevel: string;
+  /** Sandbox only: how long the simulated departments take to decide; 0 = only on command from the web chat. */
+  sandboxReviewDelayMs: number;
 }
 
 /** Raised for a bad environment; the message lists every problem with its fix. */
@@ -127,5 +132,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminUserIds: e.ADMIN_USER_IDS,
     broadcasterUserIds: e.BROADCASTER_USER_IDS,
     logLevel: e.LOG_LEVEL,
+    sandboxReviewDelayMs: e.SANDBOX_REVIEW_DELAY_MS,
   };
 }

@@ -1,0 +1,114 @@
+// Sandbox mode (no DingTalk credentials): the embedded DingTalk simulator, the back-office simulator and the
+// sample e-licences stand in for the real systems, and the bot connects to them through the same Stream and
+// OpenAPI code it uses in production.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type Router from '@koa/router';
+import { startYiciban, type Tuning, type Yiciban } from '../app.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { startBackofficeSimulator, type BackofficeSimulator } from './backoffice/simulator.js';
+import { startDingTalkSimulator, type DingTalkSimulator } from './dingtalk/index.js';
+
+/** Id of the generic card template the simulator knows (a real organisation creates its own). */
+export const SANDBOX_TEMPLATE_ID = 'yiciban-generic.schema';
+
+export interface Sandbox {
+  app: Yiciban;
+  dingtalk: DingTalkSimulator;
+  backoffice?: BackofficeSimulator;
+  adminToken: string;
+  /** Clears the sandbox data: stops the bot, empties DATA_DIR, starts the bot again on the same port. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  config: Config;
+  logger: Logger;
+  tuning?: Tuning;
+  /** Pages mounted on the bot's HTTP app, built once the simulators run (the web chat). */
+  pages?: (parts: SandboxParts) => Router[];
+}
+
+/** What the sandbox pages get to work with. */
+export interface SandboxParts {
+  dingtalk: DingTalkSimulator;
+  backoffice?: BackofficeSimulator;
+  /** Clears all sandbox data and restarts the bot (the web chat's reset button). */
+  reset: () => Promise<void>;
+}
+
+/** Starts the simulators and the bot wired to them. */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const { config, logger } = options;
+  const simLog = logger.child({ component: 'dingtalk-sim' });
+  const dingtalk = await startDingTalkSimulator({ log: (line) => simLog.debug(line) });
+  const secret = config.backoffice.secret ?? randomBytes(24).toString('hex');
+  const delay = config.sandboxReviewDelayMs;
+  const backoffice = config.backoffice.url
+    ? undefined
+    : await startBackofficeSimulator({
+        secret,
+        auto: delay > 0 ? { acceptAfterMs: delay, decideAfterMs: delay * 2 } : false,
+        log: logger.child({ component: 'backoffice-sim' }),
+      });
+  const adminToken = config.adminToken ?? randomBytes(16).toString('hex');
+
+  const sandboxConfig: Config = {
+    ...config,
+    dingtalk: {
+      ...config.dingtalk,
+      clientId: dingtalk.clientId,
+      clientSecret: dingtalk.clientSecret,
+      robotCode: dingtalk.robotCode,
+      apiBase: dingtalk.baseUrl,
+      oapiBase: dingtalk.baseUrl,
+      cardTemplateId: config.dingtalk.cardTemplateId ?? SANDBOX_TEMPLATE_ID,
+    },
+    backoffice: { url: config.backoffice.url ?? backoffice!.baseUrl, secret },
+    adminToken,
+    adminUserIds: config.adminUserIds.length > 0 ? config.adminUserIds : ['admin-liu'],
+  };
+  let app: Yiciban;
+  const reset = async (): Promise<void> => {
+    const port = new URL(app.url).port;
+    await app.stop();
+    await clearDataDir(config.dataDir);
+    app = await boot(Number(port));
+  };
+  const pages = options.pages?.({ dingtalk, backoffice, reset });
+  const boot = async (port: number): Promise<Yiciban> => {
+    const started = await startYiciban({
+      config: { ...sandboxConfig, http: { ...sandboxConfig.http, port } },
+      logger,
+      tuning: options.tuning,
+      publicRouters: pages,
+    });
+    backoffice?.setWebhookUrl(`${started.url}/webhooks/backoffice`);
+    return started;
+  };
+  app = await boot(config.http.port);
+
+  return {
+    get app() {
+      return app;
+    },
+    dingtalk,
+    backoffice,
+    adminToken,
+    reset,
+    async stop() {
+      await app.stop();
+      await backoffice?.close();
+      await dingtalk.close();
+    },
+  };
+}
+
+/** Empties DATA_DIR (keeps the folder itself, so a mounted volume survives). */
+export async function clearDataDir(dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  for (const entry of await readdir(dataDir)) await rm(path.join(dataDir, entry), { recursive: true, force: true });
+}
