@@ -148,10 +148,12 @@ async function answerField(draft: ApplyDraft, raw: string, turn: DialogTurn, mat
 async function prefill(draft: ApplyDraft, holderId: string, isPerson: boolean, turn: DialogTurn, matter: Matter): Promise<{ draft: ApplyDraft; notice: string }> {
   const lookup = await turn.ctx.lookupLicences(holderId);
   if (lookup.status === 'unavailable') return { draft, notice: '电子证照服务暂不可用，请上传相关材料，不影响继续办理。' };
-  // A person may only fetch their own licences: the holder must carry the applicant's DingTalk name.
+  const licences = lookup.status === 'found' ? lookup.licences : [];
+  // A person may only fetch their own licences: the ID card under that number must carry the applicant's
+  // DingTalk name (other licences of the holder, e.g. a child's birth certificate, then go with it).
   const name = draft.applicant.name;
-  const licences = lookup.status === 'found' ? lookup.licences.filter((l) => !isPerson || !name || l.holderName === name) : [];
-  if (lookup.status === 'found' && licences.length === 0) {
+  const idCard = licences.find((l) => l.type === '居民身份证');
+  if (isPerson && name && licences.length > 0 && idCard?.holderName !== name) {
     return { draft, notice: '查到的证照持有人与您的钉钉实名不一致，未调取。请自行填写和上传。' };
   }
   const { draft: filled, filled: names } = applyLicences(draft, matter, licences, chinaDay(turn.ctx.now));

@@ -147,6 +147,18 @@ test('an illegal transition is refused (409) and leaves the store unchanged', as
   assert.not.ok(await h.store.hasProcessed(`bo:${event.eventId}`), 'a later legal retry is not taken for a duplicate');
 });
 
+test('a withdrawal and a back-office event racing on one application never lose an update', async () => {
+  const id = await submitIndividualBusiness(h, 'zhang');
+  const ask = lastCard(await h.say('zhang', `撤回 ${id}`));
+  const confirm = ask.card.buttons!.find((b) => b.text === '确认撤回')!;
+  const [, outcome] = await Promise.all([h.click('zhang', ask.cardId, confirm), h.bot.applyBackofficeEvent(bo(id, 'accepted'))]);
+  const app = (await h.store.getApplication(id))!;
+  assert.is(app.status, 'withdrawn');
+  assert.is(app.rev, app.history.length - 1, 'every change is in the history');
+  if (outcome.status === 'applied') assert.ok(app.acceptedAt, 'accepted first, then withdrawn');
+  else assert.is(outcome.status, 'illegal');
+});
+
 test('an unknown application is reported as such', async () => {
   assert.equal(await h.bot.applyBackofficeEvent(bo('YC20260105-9999', 'accepted')), { status: 'unknown_application' });
 });

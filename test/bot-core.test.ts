@@ -46,6 +46,13 @@ test('in a group it stays quiet unless @-mentioned, and then answers in the grou
   assert.is(cardOwnership(send.message.cardId!).status, 'public');
 });
 
+test('a reply to a message carries its sessionWebhook for the messenger', async () => {
+  const sessionWebhook = { url: 'http://127.0.0.1:9/robot/sendBySession?session=abc', expiresAt: h.now.getTime() + 90 * 60_000 };
+  const [send] = await h.say('zhang', '帮助', { sessionWebhook });
+  assert.ok(send?.type === 'send');
+  assert.equal(send.sessionWebhook, sessionWebhook);
+});
+
 test('anything not understood gets the help card with a note', async () => {
   const { card } = lastCard(await h.say('zhang', '今天天气怎么样'));
   assert.match(cardText(card), '没有听懂');

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { DialogEnvelope } from '../src/bot/dialog.js';
+import { createElicenceSource } from '../src/elicence/source.js';
 import type { ApplyDraft } from '../handlers/apply-draft.js';
 import { BotHarness, cardText, Player, SAMPLE_LICENCES, sends, tableLicences, texts, USERS } from './support/bot-harness.js';
 
@@ -245,6 +246,16 @@ test('licences of someone else are not fetched for a person', async () => {
   await li.say(USERS.zhang.idCard);
   assert.match(cardText(li.card), '持有人与您的钉钉实名不一致');
   assert.equal((await dialogOf('li'))?.draft.materials, []);
+});
+
+test('with the sandbox e-licence sample data, consent fills the name and both materials', async () => {
+  await h.close();
+  h = await BotHarness.create({ licences: createElicenceSource({}) });
+  const zhang = new Player(h, 'zhang');
+  await zhang.say('我要办 个体工商户设立登记');
+  await zhang.click('同意调取');
+  await zhang.say(USERS.zhang.idCard);
+  assert.match(cardText(zhang.card), '经营者姓名、经营者居民身份证、经营场所使用证明');
 });
 
 test('global commands still work in the middle of an application', async () => {

@@ -6,7 +6,7 @@ import type { Application, Matter } from '../domain/types.js';
 import type { ApplicationQuery, DialogRecord, Store } from '../store/store.js';
 import { makeCardId } from './card-id.js';
 import type { Effect, OutboundMessage, Target } from './effects.js';
-import type { InboundEvent, MessageEvent } from './inbound.js';
+import type { InboundEvent, MessageEvent, SessionWebhook } from './inbound.js';
 import type { LicenceLookup, LicenceSource } from './licences.js';
 import type { BotLogger } from './logger.js';
 
@@ -27,6 +27,8 @@ export type Content = string | Card;
 export interface SendOptions {
   owner?: string | null;
   atUserIds?: string[];
+  /** The reply URL of the message being answered (the messenger prefers it while valid). */
+  sessionWebhook?: SessionWebhook;
 }
 
 /** Changes and effects of one decision, with read-through access to the store. */
@@ -61,7 +63,7 @@ export class DecisionContext {
   send(to: Target, content: Content, options: SendOptions = {}): string | undefined {
     const message: OutboundMessage = typeof content === 'string' ? { text: content } : this.cardMessage(to, content, options);
     if (options.atUserIds?.length) message.atUserIds = options.atUserIds;
-    this.effects.push({ type: 'send', to, message });
+    this.effects.push({ type: 'send', to, message, ...(options.sessionWebhook ? { sessionWebhook: options.sessionWebhook } : {}) });
     return message.cardId;
   }
 
@@ -173,8 +175,10 @@ export class BotContext extends DecisionContext {
 
   /** Answers in the conversation of the event (in a group, @-mentioning the sender; group cards are public). */
   reply(content: Content, options: SendOptions = {}): string | undefined {
-    if (!this.isGroup) return this.send(this.me, content, options);
-    return this.send(this.here, content, { owner: null, atUserIds: [this.event.sender.userId], ...options });
+    const webhook = this.message?.sessionWebhook;
+    const withWebhook = webhook ? { sessionWebhook: webhook, ...options } : options;
+    if (!this.isGroup) return this.send(this.me, content, withWebhook);
+    return this.send(this.here, content, { owner: null, atUserIds: [this.event.sender.userId], ...withWebhook });
   }
 
   /** Sends to the sender's one-to-one chat (personal data never goes into a group). */

@@ -1,24 +1,10 @@
-// What the bot needs from the e-licence (shared data) source: a lookup by holder id. Structural, so the
-// HTTP client and the sandbox sample source in src/elicence both fit (DESIGN.md "E-licence protocol").
+// What the bot needs from the e-licence (shared data) source: a lookup by holder id (DESIGN.md
+// "E-licence protocol"). The vocabulary is src/elicence's; the source itself is injected.
+import type { LicenceLookup } from '../elicence/licence.js';
 
-/** One licence as the e-licence service returns it. */
-export interface Licence {
-  type: string;
-  number: string;
-  holderName: string;
-  issuer: string;
-  issuedAt?: string;
-  validUntil?: string;
-  fileUrl?: string;
-}
+export type { Licence, LicenceLookup } from '../elicence/licence.js';
 
-/** Outcome of a lookup; an unreachable service is a normal outcome, never an error. */
-export type LicenceLookup =
-  | { status: 'found'; licences: Licence[] }
-  | { status: 'none' }
-  | { status: 'unavailable'; reason: string };
-
-/** The e-licence source, asked only with the applicant's consent. */
+/** The e-licence source, asked only with the applicant's consent; createElicenceSource fits. */
 export interface LicenceSource {
   lookup(holderId: string, type?: string): Promise<LicenceLookup>;
 }

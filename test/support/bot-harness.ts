@@ -44,11 +44,11 @@ export function tableLicences(table: Record<string, Licence[]>): LicenceSource &
 
 export const SAMPLE_LICENCES: Record<string, Licence[]> = {
   [USERS.zhang.idCard]: [
-    { type: '居民身份证', number: USERS.zhang.idCard, holderName: '张三', issuer: '杭州市公安局西湖分局', validUntil: '2035-03-12' },
-    { type: '不动产权证书', number: '浙(2021)杭州市不动产权第0123456号', holderName: '张三', issuer: '杭州市不动产登记中心' },
+    { type: '居民身份证', number: USERS.zhang.idCard, holderName: '张三', issuer: '杭州市公安局西湖分局', issuedAt: '2015-03-12', validUntil: '2035-03-12', fileUrl: 'https://elicence.example/1' },
+    { type: '不动产权证书', number: '浙(2021)杭州市不动产权第0123456号', holderName: '张三', issuer: '杭州市不动产登记中心', issuedAt: '2021-06-01', fileUrl: 'https://elicence.example/2' },
   ],
   '91330106MA27WX5B3W': [
-    { type: '营业执照', number: '91330106MA27WX5B3W', holderName: '杭州西溪餐饮管理有限公司', issuer: '杭州市西湖区市场监督管理局' },
+    { type: '营业执照', number: '91330106MA27WX5B3W', holderName: '杭州西溪餐饮管理有限公司', issuer: '杭州市西湖区市场监督管理局', issuedAt: '2019-08-20', fileUrl: 'https://elicence.example/3' },
   ],
 };
 
