@@ -1,0 +1,61 @@
+// Where each record of the lowdb store lives on disk. Files are bounded in size so that one write
+// rewrites one small file, however much data the store holds (the write path must not grow with N).
+
+/** Applications per bucket file: an update rewrites at most this many documents. */
+export const APPLICATION_BUCKET_SIZE = 100;
+/** Dialog records are spread over this many files by a hash of their key. */
+export const DIALOG_SHARDS = 16;
+/** Processed inbound ids are kept at least this long (DESIGN.md "Store guarantees"). */
+export const INBOX_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+const HOUR_MS = 60 * 60 * 1000;
+const APPLICATION_ID = /^YC(\d{8})-(\d{4,})$/;
+
+/** `20261128` or `2026-11-28` → `20261128`; anything else (or no such date) is a programming error. */
+export function normalizeDay(day: string): string {
+  const compact = day.replace(/^(\d{4})-(\d{2})-(\d{2})$/, '$1$2$3');
+  const date = /^\d{8}$/.test(compact)
+    ? new Date(Date.UTC(Number(compact.slice(0, 4)), Number(compact.slice(4, 6)) - 1, Number(compact.slice(6, 8))))
+    : undefined;
+  if (!date || date.toISOString().slice(0, 10).replaceAll('-', '') !== compact) {
+    throw new RangeError(`day must be a date as YYYYMMDD or YYYY-MM-DD, got "${day}"`);
+  }
+  return compact;
+}
+
+/** Bucket of an application: its day and block of 100 numbers (`20261128-000` holds -0001…-0100). */
+export function applicationShard(id: string): string {
+  const match = APPLICATION_ID.exec(id);
+  if (!match) return `other-${(hash(id) % 32).toString(16).padStart(2, '0')}`;
+  const block = Math.floor((Number(match[2]) - 1) / APPLICATION_BUCKET_SIZE);
+  return `${match[1]}-${String(block).padStart(3, '0')}`;
+}
+
+/** Shard of a dialog record, by a stable hash of its key. */
+export function dialogShard(key: string): string {
+  return (hash(key) % DIALOG_SHARDS).toString(16).padStart(2, '0');
+}
+
+/** Inbox ids are filed by the UTC hour they were processed in (`20261128-14`), so old hours drop as whole files. */
+export function inboxShard(at: number): string {
+  const iso = new Date(at).toISOString();
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 13)}`;
+}
+
+/** Epoch ms at which an inbox shard's hour ends, or undefined for a name that is not an inbox hour. */
+export function inboxShardEnd(shard: string): number | undefined {
+  const match = /^(\d{4})(\d{2})(\d{2})-(\d{2})$/.exec(shard);
+  if (!match) return undefined;
+  const [, y, m, d, h] = match;
+  return Date.UTC(Number(y), Number(m) - 1, Number(d), Number(h)) + HOUR_MS;
+}
+
+// FNV-1a, 32 bit: stable across processes, unlike anything keyed on object identity.
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}

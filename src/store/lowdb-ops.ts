@@ -1,0 +1,114 @@
+// A Commit turned into the operations the lowdb store logs and applies. Every operation is an
+// idempotent put or delete of a whole record, so replaying a write-ahead log twice is harmless.
+import type { Application } from '../domain/types.js';
+import { ConflictError, type Commit, type DeadJob, type DialogRecord, type OutboxJob } from './store.js';
+
+/** One logged change; `meta` with value null deletes the key. */
+export type Op =
+  | { op: 'app'; doc: Application }
+  | { op: 'dialog'; doc: DialogRecord }
+  | { op: 'dialog.remove'; key: string }
+  | { op: 'job'; doc: OutboxJob }
+  | { op: 'job.remove'; id: string }
+  | { op: 'dead'; doc: DeadJob }
+  | { op: 'dead.remove'; id: string }
+  | { op: 'inbox'; id: string; at: number }
+  | { op: 'meta'; key: string; value: unknown }
+  | { op: 'counter'; day: string; seq: number };
+
+/** What planning needs to read: stored revisions, dead jobs (to revive) and counters. */
+export interface View {
+  appRev(id: string): number;
+  deadJob(id: string): DeadJob | undefined;
+  counter(day: string): number;
+}
+
+/** A view with not-yet-applied operations layered on top (the commits earlier in the same batch). */
+export class Overlay implements View {
+  readonly #base: View;
+  readonly #revs = new Map<string, number>();
+  readonly #dead = new Map<string, DeadJob | null>();
+  readonly #counters = new Map<string, number>();
+
+  constructor(base: View) {
+    this.#base = base;
+  }
+
+  appRev(id: string): number {
+    return this.#revs.get(id) ?? this.#base.appRev(id);
+  }
+
+  deadJob(id: string): DeadJob | undefined {
+    const dead = this.#dead.get(id);
+    return dead === null ? undefined : (dead ?? this.#base.deadJob(id));
+  }
+
+  counter(day: string): number {
+    return this.#counters.get(day) ?? this.#base.counter(day);
+  }
+
+  record(op: Op): void {
+    switch (op.op) {
+      case 'app': this.#revs.set(op.doc.id, op.doc.rev); break;
+      case 'dead': this.#dead.set(op.doc.id, op.doc); break;
+      case 'dead.remove': this.#dead.set(op.id, null); break;
+      case 'counter': this.#counters.set(op.day, op.seq); break;
+      default: break;
+    }
+  }
+}
+
+// Stored documents are JSON: cloning through JSON makes memory hold exactly what a reopen would read.
+function json<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function requireText(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value === '') throw new Error(`${what} must be a non-empty string`);
+  return value;
+}
+
+/**
+ * Checks a commit against `view` and turns it into operations, in this order: inbox, applications,
+ * dialogs (put, remove), jobs (put, remove, dead, revive), meta. Throws ConflictError on a stale revision.
+ */
+export function planCommit(change: Commit, view: View, now: number): Op[] {
+  const local = new Overlay(view);
+  const ops: Op[] = [];
+  const push = (op: Op) => {
+    ops.push(op);
+    local.record(op);
+  };
+  for (const id of change.inbox ?? []) push({ op: 'inbox', id: requireText(id, 'inbox id'), at: now });
+  for (const app of change.applications ?? []) {
+    requireText(app.id, 'application id');
+    // A new application is stored as rev 1 (the stored revision of an absent one counts as 0).
+    if (!Number.isInteger(app.rev) || app.rev < 1) {
+      throw new Error(`application ${app.id} has rev ${app.rev}; a stored version needs rev ≥ 1 (new ones are committed with rev 1)`);
+    }
+    const stored = local.appRev(app.id);
+    if (app.rev !== stored + 1) throw new ConflictError(app.id, app.rev - 1, stored);
+    push({ op: 'app', doc: json(app) });
+  }
+  for (const dialog of change.dialogs?.put ?? []) push({ op: 'dialog', doc: json({ ...dialog, key: requireText(dialog.key, 'dialog key') }) });
+  for (const key of change.dialogs?.remove ?? []) push({ op: 'dialog.remove', key });
+  for (const job of change.jobs?.put ?? []) push({ op: 'job', doc: json({ ...job, id: requireText(job.id, 'job id') }) });
+  for (const id of change.jobs?.remove ?? []) push({ op: 'job.remove', id });
+  for (const dead of change.jobs?.dead ?? []) push({ op: 'dead', doc: json({ ...dead, id: requireText(dead.id, 'dead job id') }) });
+  for (const id of change.jobs?.revive ?? []) {
+    const dead = local.deadJob(id);
+    if (!dead) continue; // already revived or never dead: reviving is idempotent
+    const { failedAt: _failedAt, reason: _reason, ...job } = dead;
+    push({ op: 'job', doc: { ...job, attempts: 0, nextAt: now } });
+    push({ op: 'dead.remove', id });
+  }
+  for (const [key, value] of Object.entries(change.meta ?? {})) {
+    if (value !== undefined) push({ op: 'meta', key, value: json(value) });
+  }
+  return ops;
+}
+
+/** Allocates the next sequence number of `day` (already normalised to YYYYMMDD). */
+export function planCounter(day: string, view: View): Op & { op: 'counter' } {
+  return { op: 'counter', day, seq: view.counter(day) + 1 };
+}

@@ -1,0 +1,99 @@
+// Everything the lowdb store holds, in memory, with the files it is persisted in.
+// Layout under DATA_DIR: applications/<day>-<block>.json, dialogs/<hash>.json, inbox/<day>-<hour>.json,
+// outbox/pending.json, outbox/dead.json, state/meta.json, state/counters.json (and wal.json while committing).
+import type { Application } from '../domain/types.js';
+import { LowdbCollection } from './lowdb-collection.js';
+import { INBOX_RETENTION_MS, applicationShard, dialogShard, inboxShard, inboxShardEnd } from './lowdb-layout.js';
+import type { Op, View } from './lowdb-ops.js';
+import { ApplicationIndex } from './memory-index.js';
+import type { DeadJob, DialogRecord, OutboxJob } from './store.js';
+
+/** The in-memory data of a lowdb store and its sharded files. */
+export class LowdbState implements View {
+  readonly applications: LowdbCollection<Application>;
+  readonly dialogs: LowdbCollection<DialogRecord>;
+  readonly inbox: LowdbCollection<number>;
+  readonly jobs: LowdbCollection<OutboxJob>;
+  readonly dead: LowdbCollection<DeadJob>;
+  readonly meta: LowdbCollection<unknown>;
+  readonly counters: LowdbCollection<number>;
+  readonly index = new ApplicationIndex();
+  readonly #all: Pick<LowdbCollection<unknown>, 'load' | 'flush' | 'dirty'>[];
+
+  constructor(dataDir: string) {
+    this.applications = new LowdbCollection(dataDir, { dir: 'applications', shardOf: (id) => applicationShard(id) });
+    this.dialogs = new LowdbCollection(dataDir, { dir: 'dialogs', shardOf: (key) => dialogShard(key) });
+    this.inbox = new LowdbCollection(dataDir, { dir: 'inbox', shardOf: (_id, at) => inboxShard(at) });
+    this.jobs = new LowdbCollection(dataDir, { dir: 'outbox', shardOf: () => 'pending', shards: ['pending'] });
+    this.dead = new LowdbCollection(dataDir, { dir: 'outbox', shardOf: () => 'dead', shards: ['dead'] });
+    this.meta = new LowdbCollection(dataDir, { dir: 'state', shardOf: () => 'meta', shards: ['meta'] });
+    this.counters = new LowdbCollection(dataDir, { dir: 'state', shardOf: () => 'counters', shards: ['counters'] });
+    this.#all = [this.applications, this.dialogs, this.inbox, this.jobs, this.dead, this.meta, this.counters];
+  }
+
+  /** Reads every file and builds the indexes. */
+  async load(): Promise<void> {
+    for (const collection of this.#all) await collection.load();
+    for (const app of this.applications.values()) this.index.put(undefined, app);
+  }
+
+  /** Applies logged operations in order (idempotent: replaying them again changes nothing). */
+  apply(ops: Op[]): void {
+    for (const op of ops) {
+      switch (op.op) {
+        case 'app':
+          this.index.put(this.applications.put(op.doc.id, op.doc), op.doc);
+          break;
+        case 'dialog': this.dialogs.put(op.doc.key, op.doc); break;
+        case 'dialog.remove': this.dialogs.delete(op.key); break;
+        case 'job': this.jobs.put(op.doc.id, op.doc); break;
+        case 'job.remove': this.jobs.delete(op.id); break;
+        case 'dead':
+          this.dead.put(op.doc.id, op.doc);
+          this.jobs.delete(op.doc.id);
+          break;
+        case 'dead.remove': this.dead.delete(op.id); break;
+        case 'inbox': this.inbox.put(op.id, op.at); break;
+        case 'meta':
+          if (op.value === null) this.meta.delete(op.key);
+          else this.meta.put(op.key, op.value);
+          break;
+        case 'counter':
+          // max(): a replayed allocation never moves a counter backwards.
+          this.counters.put(op.day, Math.max(op.seq, this.counter(op.day)));
+          break;
+      }
+    }
+  }
+
+  /** Forgets inbox hours that ended more than the retention period ago; returns how many ids went. */
+  pruneInbox(now: number): number {
+    let pruned = 0;
+    for (const shard of this.inbox.shardNames()) {
+      const end = inboxShardEnd(shard);
+      if (end !== undefined && end + INBOX_RETENTION_MS <= now) pruned += this.inbox.dropShard(shard);
+    }
+    return pruned;
+  }
+
+  get dirty(): boolean {
+    return this.#all.some((collection) => collection.dirty);
+  }
+
+  /** Writes every file touched since the last flush. */
+  async flush(): Promise<void> {
+    await Promise.all(this.#all.map((collection) => collection.flush()));
+  }
+
+  appRev(id: string): number {
+    return this.applications.get(id)?.rev ?? 0;
+  }
+
+  deadJob(id: string): DeadJob | undefined {
+    return this.dead.get(id);
+  }
+
+  counter(day: string): number {
+    return this.counters.get(day) ?? 0;
+  }
+}

@@ -1,0 +1,170 @@
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as assert from 'uvu/assert';
+import { createStore } from '../src/store/create-store.js';
+import { LowdbStore } from '../src/store/lowdb-store.js';
+import type { WalRecord } from '../src/store/lowdb-wal.js';
+import { sampleApplication, sampleJob, storeConformance, type StoreHarness } from './support/store-conformance.js';
+
+let dataDir = '';
+
+async function makeStore(): Promise<StoreHarness> {
+  const dir = await mkdtemp(join(tmpdir(), 'yiciban-lowdb-'));
+  dataDir = dir;
+  let current = new LowdbStore({ dataDir: dir });
+  await current.open();
+  const harness: StoreHarness = {
+    store: current,
+    reopen: async () => {
+      await current.close();
+      current = new LowdbStore({ dataDir: dir });
+      await current.open();
+      harness.store = current;
+      return current;
+    },
+    cleanup: async () => {
+      await current.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+const it = storeConformance('lowdb store', makeStore);
+const DAY_MS = 24 * 60 * 60 * 1000;
+const number = (seq: number) => `YC20261128-${String(seq).padStart(4, '0')}`;
+
+async function items(file: string): Promise<Record<string, unknown>> {
+  return (JSON.parse(await readFile(file, 'utf8')) as { items: Record<string, unknown> }).items;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}
+
+it('files applications in buckets of 100 per day, and an update rewrites only its own bucket', async ({ h }) => {
+  const apps = Array.from({ length: 250 }, (_, i) => sampleApplication(number(i + 1)));
+  await h.store.commit({ applications: apps });
+  const bucketDir = join(dataDir, 'applications');
+  assert.equal((await readdir(bucketDir)).sort(), ['20261128-000.json', '20261128-001.json', '20261128-002.json']);
+  assert.equal(Object.keys(await items(join(bucketDir, '20261128-001.json'))).sort(), apps.slice(100, 200).map((a) => a.id));
+  assert.is(Object.keys(await items(join(bucketDir, '20261128-002.json'))).length, 50);
+
+  const mtime = async (name: string) => (await stat(join(bucketDir, name), { bigint: true })).mtimeNs;
+  const before = await Promise.all(['20261128-000.json', '20261128-001.json', '20261128-002.json'].map(mtime));
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  await h.store.commit({ applications: [{ ...apps[149]!, rev: 2, status: 'accepted' }], jobs: { put: [sampleJob('notify')] } });
+  const after = await Promise.all(['20261128-000.json', '20261128-001.json', '20261128-002.json'].map(mtime));
+  assert.is(after[0], before[0]);
+  assert.ok(after[1]! > before[1]!, 'the bucket of the updated application is rewritten');
+  assert.is(after[2], before[2]);
+  assert.is(await exists(join(dataDir, 'wal.json')), false, 'the log is cleared once the files are written');
+});
+
+it('replays a commit left in wal.json by a crash in the middle of writing its files', async () => {
+  const dir = join(dataDir, 'crashed');
+  const app = sampleApplication(number(7));
+  // The application's bucket was renamed into place; the outbox, inbox and counter files were not.
+  await mkdir(join(dir, 'applications'), { recursive: true });
+  await writeFile(join(dir, 'applications', '20261128-000.json'), JSON.stringify({ items: { [app.id]: app } }));
+  const record: WalRecord = {
+    version: 1,
+    at: Date.now(),
+    ops: [
+      { op: 'inbox', id: 'msg-7', at: Date.now() },
+      { op: 'app', doc: app },
+      { op: 'job', doc: sampleJob('job-7') },
+      { op: 'counter', day: '20261128', seq: 7 },
+    ],
+  };
+  await writeFile(join(dir, 'wal.json'), JSON.stringify(record));
+  const store = new LowdbStore({ dataDir: dir });
+  await store.open();
+  try {
+    assert.equal(await store.getApplication(app.id), app);
+    assert.equal(await store.getJob('job-7'), sampleJob('job-7'));
+    assert.is(await store.hasProcessed('msg-7'), true);
+    assert.is(await store.nextApplicationId('20261128'), number(8));
+    assert.is(await exists(join(dir, 'wal.json')), false);
+    assert.equal(await items(join(dir, 'applications', '20261128-000.json')), { [app.id]: app });
+  } finally {
+    await store.close();
+  }
+});
+
+it('replays a log whose files were already written without changing anything', async ({ h }) => {
+  const app = sampleApplication(number(1));
+  const dead = { ...sampleJob('job-1'), failedAt: 5, reason: 'HTTP 400' };
+  await h.store.commit({ applications: [app], jobs: { put: [sampleJob('job-1')] } });
+  await h.store.commit({ applications: [{ ...app, rev: 2 }], jobs: { dead: [dead] } });
+  await h.store.close();
+  const record: WalRecord = { version: 1, at: 5, ops: [{ op: 'app', doc: { ...app, rev: 2 } }, { op: 'dead', doc: dead }] };
+  await writeFile(join(dataDir, 'wal.json'), JSON.stringify(record));
+  const store = await h.reopen();
+  assert.is((await store.getApplication(app.id))?.rev, 2);
+  assert.is(await store.getJob('job-1'), undefined);
+  assert.equal(await store.deadJobs(), [dead]);
+  assert.is((await store.findApplications({})).total, 1);
+});
+
+it('fails a commit whose log cannot be written and leaves memory unchanged', async ({ h }) => {
+  await mkdir(join(dataDir, 'wal.json')); // a directory where the log file goes: the rename fails
+  const error = await h.store.commit({ inbox: ['msg-1'], applications: [sampleApplication(number(1))] }).then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  assert.instance(error, Error);
+  assert.match((error as Error).message, 'wal.json');
+  assert.is(await h.store.getApplication(number(1)), undefined);
+  assert.is(await h.store.hasProcessed('msg-1'), false);
+  await rm(join(dataDir, 'wal.json'), { recursive: true });
+  await h.store.commit({ applications: [sampleApplication(number(1))] });
+  assert.is((await h.store.getApplication(number(1)))?.rev, 1);
+});
+
+it('remembers processed ids for seven days, then forgets them at open and while running', async () => {
+  const dir = join(dataDir, 'inbox');
+  let clock = Date.UTC(2026, 10, 28, 9, 30);
+  const open = async () => {
+    const store = new LowdbStore({ dataDir: dir, now: () => clock });
+    await store.open();
+    return store;
+  };
+  let store = await open();
+  await store.commit({ inbox: ['msg-old'] });
+  clock += 6 * DAY_MS;
+  await store.commit({ inbox: ['msg-recent'] });
+  await store.close();
+  store = await open();
+  assert.is(await store.hasProcessed('msg-old'), true);
+  clock += 2 * DAY_MS;
+  await store.close();
+  store = await open();
+  assert.is(await store.hasProcessed('msg-old'), false);
+  assert.is(await store.hasProcessed('msg-recent'), true);
+  assert.is(await exists(join(dir, 'inbox', '20261128-09.json')), false);
+  clock += 6 * DAY_MS;
+  await store.commit({ inbox: ['msg-new'] });
+  assert.is(await store.hasProcessed('msg-recent'), false, 'pruned by a commit after the retention period');
+  assert.is(await store.hasProcessed('msg-new'), true);
+  await store.close();
+});
+
+it('fails ping when DATA_DIR has gone', async ({ h }) => {
+  await h.store.ping();
+  await rm(dataDir, { recursive: true, force: true });
+  const error = await h.store.ping().then(() => undefined, (reason: unknown) => reason);
+  assert.match((error as Error).message, 'not writable');
+});
+
+it('creates the lowdb store from the configuration and refuses DATABASE_URL with a clear message', async () => {
+  const store = createStore({ dataDir: join(dataDir, 'created') });
+  assert.is(store.kind, 'lowdb');
+  await store.open();
+  await store.ping();
+  await store.close();
+  assert.throws(() => createStore({ dataDir, databaseUrl: 'postgres://localhost/yiciban' }), /PostgreSQL store/);
+});
+
+it.run();

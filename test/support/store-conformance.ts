@@ -1,0 +1,277 @@
+// The Store contract (src/store/store.ts, DESIGN.md "Store guarantees"), tested only through the
+// interface so that every implementation runs the same suite.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Application } from '../../src/domain/types.js';
+import { ConflictError, type DeadJob, type DialogRecord, type OutboxJob, type Store } from '../../src/store/store.js';
+
+/** A fresh, opened store; `reopen` closes the latest store and opens a new one on the same data. */
+export interface StoreHarness {
+  store: Store;
+  reopen: () => Promise<Store>;
+  cleanup: () => Promise<void>;
+}
+
+/** A stored-looking application (rev 1 unless overridden). */
+export function sampleApplication(id: string, overrides: Partial<Application> = {}): Application {
+  return {
+    id,
+    rev: 1,
+    matter: { id: 'business-licence', version: 1, name: '个体工商户设立登记' },
+    applicant: { userId: 'user-1', name: '张三' },
+    channel: { conversationId: 'cid-1', conversationType: 'single' },
+    fields: { name: '张三便利店', address: '杭州市西湖区文三路 1 号' },
+    materials: [{ id: 'idcard', name: '身份证', source: 'elicence', ref: '330106199001011234', origin: '浙江省电子证照库' }],
+    departments: [{ id: 'amr', name: '市场监管局', status: 'pending' }],
+    status: 'submitted',
+    createdAt: '2026-11-28T02:00:00.000Z',
+    submittedAt: '2026-11-28T02:00:00.000Z',
+    history: [{ at: '2026-11-28T02:00:00.000Z', actor: { type: 'applicant', id: 'user-1', name: '张三' }, action: 'submit', from: 'draft', to: 'submitted' }],
+    ...overrides,
+  };
+}
+
+/** A pending outbox job. */
+export function sampleJob(id: string, overrides: Partial<OutboxJob> = {}): OutboxJob {
+  return { id, kind: 'backoffice.submit', key: id, payload: { applicationId: id }, attempts: 0, nextAt: 1_000, createdAt: 1_000, ...overrides };
+}
+
+function sampleDialog(key: string, overrides: Partial<DialogRecord> = {}): DialogRecord {
+  return { key, dialog: 'apply', version: 1, step: 'field', data: { answers: { name: '张三' } }, updatedAt: 1, expiresAt: 2, ...overrides };
+}
+
+const revised = (app: Application, changes: Partial<Application> = {}): Application => ({ ...app, ...changes, rev: app.rev + 1 });
+
+async function rejects(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+/**
+ * Registers the conformance tests on a uvu suite and returns it; add implementation-specific
+ * tests if needed, then call `.run()`.
+ */
+export function storeConformance(name: string, makeStore: () => Promise<StoreHarness>) {
+  const it = suite<{ h: StoreHarness }>(name, { h: undefined as unknown as StoreHarness });
+  it.before.each(async (context) => {
+    context.h = await makeStore();
+  });
+  it.after.each(async (context) => {
+    await context.h.cleanup();
+  });
+
+  it('stores a new application at rev 1 together with its job and inbox id', async ({ h }) => {
+    const app = sampleApplication('YC20261128-0001');
+    await h.store.commit({ inbox: ['msg-1'], applications: [app], jobs: { put: [sampleJob('job-1')] } });
+    assert.equal(await h.store.getApplication(app.id), app);
+    assert.equal(await h.store.getJob('job-1'), sampleJob('job-1'));
+    assert.is(await h.store.hasProcessed('msg-1'), true);
+    assert.is(await h.store.hasProcessed('msg-2'), false);
+    assert.is(await h.store.getApplication('YC20261128-0002'), undefined);
+  });
+
+  it('accepts an update whose rev is one more than the stored one', async ({ h }) => {
+    const app = sampleApplication('YC20261128-0001');
+    await h.store.commit({ applications: [app] });
+    const next = revised(app, { status: 'accepted', acceptedAt: '2026-11-28T03:00:00.000Z' });
+    await h.store.commit({ applications: [next] });
+    assert.equal(await h.store.getApplication(app.id), next);
+  });
+
+  it('rejects a stale revision with a ConflictError and writes nothing of that commit', async ({ h }) => {
+    const app = sampleApplication('YC20261128-0001');
+    await h.store.commit({ applications: [app] });
+    await h.store.commit({ applications: [revised(app)] });
+    const stale = revised(app, { status: 'withdrawn' });
+    const error = await rejects(
+      h.store.commit({
+        inbox: ['msg-stale'],
+        applications: [sampleApplication('YC20261128-0002'), stale],
+        dialogs: { put: [sampleDialog('d-1')] },
+        jobs: { put: [sampleJob('job-stale')] },
+        meta: { touched: true },
+      }),
+    );
+    assert.instance(error, ConflictError);
+    assert.is((error as ConflictError).applicationId, app.id);
+    assert.is((error as ConflictError).expectedRev, 1);
+    assert.is((error as ConflictError).actualRev, 2);
+    assert.is((await h.store.getApplication(app.id))?.rev, 2);
+    assert.is(await h.store.getApplication('YC20261128-0002'), undefined);
+    assert.is(await h.store.hasProcessed('msg-stale'), false);
+    assert.is(await h.store.getDialog('d-1'), undefined);
+    assert.is(await h.store.getJob('job-stale'), undefined);
+    assert.is(await h.store.getMeta('touched'), undefined);
+  });
+
+  it('rejects a second "new" application with the same number', async ({ h }) => {
+    await h.store.commit({ applications: [sampleApplication('YC20261128-0001')] });
+    const error = await rejects(h.store.commit({ applications: [sampleApplication('YC20261128-0001', { fields: {} })] }));
+    assert.instance(error, ConflictError);
+    assert.is((await h.store.getApplication('YC20261128-0001'))?.fields.name, '张三便利店');
+  });
+
+  it('lets exactly one of two racing updates of the same revision win, without disturbing others', async ({ h }) => {
+    const app = sampleApplication('YC20261128-0001');
+    await h.store.commit({ applications: [app] });
+    const results = await Promise.allSettled([
+      h.store.commit({ applications: [revised(app, { status: 'accepted' })], jobs: { put: [sampleJob('a')] } }),
+      h.store.commit({ applications: [revised(app, { status: 'withdrawn' })], jobs: { put: [sampleJob('b')] } }),
+      h.store.commit({ applications: [sampleApplication('YC20261128-0002')] }),
+    ]);
+    assert.equal(results.map((r) => r.status).sort(), ['fulfilled', 'fulfilled', 'rejected']);
+    assert.is(results[2]?.status, 'fulfilled');
+    const winner = results[0]?.status === 'fulfilled' ? { status: 'accepted', job: 'a', lost: 'b' } : { status: 'withdrawn', job: 'b', lost: 'a' };
+    assert.instance((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason, ConflictError);
+    assert.is((await h.store.getApplication(app.id))?.status, winner.status);
+    assert.ok(await h.store.getJob(winner.job));
+    assert.is(await h.store.getJob(winner.lost), undefined);
+    assert.ok(await h.store.getApplication('YC20261128-0002'));
+  });
+
+  it('hands out copies: changing a returned or committed object does not change the store', async ({ h }) => {
+    const app = sampleApplication('YC20261128-0001');
+    await h.store.commit({ applications: [app] });
+    app.status = 'withdrawn';
+    const read = await h.store.getApplication(app.id);
+    read!.history.push({ at: 'x', actor: { type: 'system', id: 's' }, action: 'tamper' });
+    const again = await h.store.getApplication(app.id);
+    assert.is(again?.status, 'submitted');
+    assert.is(again?.history.length, 1);
+  });
+
+  it('lists applications newest first, by applicant and status, with the total before paging', async ({ h }) => {
+    const apps = [
+      sampleApplication('YC20261127-0001', { createdAt: '2026-11-27T01:00:00.000Z' }),
+      sampleApplication('YC20261128-0001', { createdAt: '2026-11-28T01:00:00.000Z', status: 'accepted' }),
+      sampleApplication('YC20261128-0002', { createdAt: '2026-11-28T01:00:00.000Z' }),
+      sampleApplication('YC20261128-0003', { createdAt: '2026-11-28T02:00:00.000Z', applicant: { userId: 'user-2', name: '李四' } }),
+      sampleApplication('YC20261126-0001', { createdAt: '2026-11-26T01:00:00.000Z', status: 'delivered' }),
+    ];
+    await h.store.commit({ applications: apps });
+    const ids = (result: { items: Application[] }) => result.items.map((a) => a.id);
+
+    const mine = await h.store.findApplications({ applicantId: 'user-1' });
+    assert.is(mine.total, 4);
+    assert.equal(ids(mine), ['YC20261128-0002', 'YC20261128-0001', 'YC20261127-0001', 'YC20261126-0001']);
+    const page = await h.store.findApplications({ applicantId: 'user-1', offset: 1, limit: 2 });
+    assert.is(page.total, 4);
+    assert.equal(ids(page), ['YC20261128-0001', 'YC20261127-0001']);
+    const open = await h.store.findApplications({ status: ['submitted', 'accepted'], limit: 10 });
+    assert.is(open.total, 4);
+    assert.equal(ids(open), ['YC20261128-0003', 'YC20261128-0002', 'YC20261128-0001', 'YC20261127-0001']);
+    const all = await h.store.findApplications({ limit: 1 });
+    assert.is(all.total, 5);
+    assert.equal(ids(all), ['YC20261128-0003']);
+    assert.equal(await h.store.findApplications({ applicantId: 'nobody' }), { total: 0, items: [] });
+
+    await h.store.commit({ applications: [revised(apps[1]!, { status: 'delivered' })] });
+    assert.equal(ids(await h.store.findApplications({ status: ['delivered'] })), ['YC20261128-0001', 'YC20261126-0001']);
+  });
+
+  it('gives due jobs oldest first, leaves future ones, and tells when the next one is due', async ({ h }) => {
+    assert.is(await h.store.nextJobAt(), undefined);
+    await h.store.commit({
+      jobs: { put: [sampleJob('late', { nextAt: 300 }), sampleJob('early', { nextAt: 100 }), sampleJob('mid', { nextAt: 200 }), sampleJob('future', { nextAt: 5_000 })] },
+    });
+    assert.equal((await h.store.dueJobs(1_000, 10)).map((j) => j.id), ['early', 'mid', 'late']);
+    assert.equal((await h.store.dueJobs(1_000, 2)).map((j) => j.id), ['early', 'mid']);
+    assert.equal((await h.store.dueJobs(200, 10)).map((j) => j.id), ['early', 'mid']);
+    assert.is(await h.store.nextJobAt(), 100);
+  });
+
+  it('replaces a job by id, removes it, and moves a failed one to the dead list and back', async ({ h }) => {
+    await h.store.commit({ jobs: { put: [sampleJob('j1'), sampleJob('j2')] } });
+    await h.store.commit({ jobs: { put: [sampleJob('j1', { attempts: 3, nextAt: 9_000, lastError: '后台暂时不可用' })], remove: ['j2'] } });
+    assert.equal(await h.store.getJob('j1'), sampleJob('j1', { attempts: 3, nextAt: 9_000, lastError: '后台暂时不可用' }));
+    assert.is(await h.store.getJob('j2'), undefined);
+    assert.is(await h.store.nextJobAt(), 9_000);
+
+    const dead: DeadJob = { ...sampleJob('j1', { attempts: 3 }), failedAt: 9_500, reason: 'HTTP 422' };
+    await h.store.commit({ jobs: { dead: [dead] } });
+    assert.is(await h.store.getJob('j1'), undefined);
+    assert.is(await h.store.nextJobAt(), undefined);
+    assert.equal(await h.store.deadJobs(), [dead]);
+
+    const before = Date.now();
+    await h.store.commit({ jobs: { revive: ['j1'] } });
+    const revived = await h.store.getJob('j1');
+    assert.is(revived?.attempts, 0);
+    assert.ok(revived!.nextAt >= before && revived!.nextAt <= Date.now(), 'a revived job is due now');
+    assert.is(revived?.key, 'j1');
+    assert.equal(await h.store.deadJobs(), []);
+    assert.equal((await h.store.dueJobs(Date.now(), 10)).map((j) => j.id), ['j1']);
+  });
+
+  it('keeps, replaces and removes dialog records', async ({ h }) => {
+    await h.store.commit({ dialogs: { put: [sampleDialog('cid-1:user-1'), sampleDialog('cid-1:user-2')] } });
+    await h.store.commit({ dialogs: { put: [sampleDialog('cid-1:user-1', { step: 'review' })], remove: ['cid-1:user-2'] } });
+    assert.equal(await h.store.getDialog('cid-1:user-1'), sampleDialog('cid-1:user-1', { step: 'review' }));
+    assert.is(await h.store.getDialog('cid-1:user-2'), undefined);
+  });
+
+  it('keeps meta values as JSON and deletes a key set to null', async ({ h }) => {
+    await h.store.commit({ meta: { settings: { quietHours: [22, 7], label: '一次办' }, counter: 3 } });
+    assert.equal(await h.store.getMeta('settings'), { quietHours: [22, 7], label: '一次办' });
+    await h.store.commit({ meta: { counter: null } });
+    assert.is(await h.store.getMeta('counter'), undefined);
+    assert.equal(await h.store.getMeta('settings'), { quietHours: [22, 7], label: '一次办' });
+  });
+
+  it('numbers 50 concurrent applications of a day uniquely and in sequence, per day', async ({ h }) => {
+    const ids = await Promise.all(Array.from({ length: 50 }, () => h.store.nextApplicationId('20261128')));
+    assert.equal([...ids].sort(), Array.from({ length: 50 }, (_, i) => `YC20261128-${String(i + 1).padStart(4, '0')}`));
+    assert.is(await h.store.nextApplicationId('20261129'), 'YC20261129-0001');
+  });
+
+  it('keeps everything across a restart, numbering included', async ({ h }) => {
+    const app = sampleApplication('YC20261128-0001');
+    const dead: DeadJob = { ...sampleJob('dead-1'), failedAt: 2_000, reason: 'HTTP 400' };
+    await h.store.nextApplicationId('20261128');
+    await h.store.commit({
+      inbox: ['msg-1'],
+      applications: [app],
+      dialogs: { put: [sampleDialog('d-1')] },
+      jobs: { put: [sampleJob('job-1'), dead] },
+    });
+    await h.store.commit({ jobs: { dead: [dead] }, meta: { settings: { on: true } } });
+    const store = await h.reopen();
+    assert.equal(await store.getApplication(app.id), app);
+    assert.equal(await store.getJob('job-1'), sampleJob('job-1'));
+    assert.equal(await store.deadJobs(), [dead]);
+    assert.equal(await store.getDialog('d-1'), sampleDialog('d-1'));
+    assert.is(await store.hasProcessed('msg-1'), true);
+    assert.equal(await store.getMeta('settings'), { on: true });
+    assert.is(await store.nextApplicationId('2026-11-28'), 'YC20261128-0002');
+    assert.is((await store.findApplications({ applicantId: 'user-1' })).total, 1);
+  });
+
+  it('finishes commits already in flight when closed', async ({ h }) => {
+    const pending = Array.from({ length: 20 }, (_, i) =>
+      h.store.commit({ applications: [sampleApplication(`YC20261128-${String(i + 1).padStart(4, '0')}`)] }),
+    );
+    await h.store.close();
+    await Promise.all(pending);
+    const store = await h.reopen();
+    assert.is((await store.findApplications({})).total, 20);
+  });
+
+  it('answers ping while open and refuses work once closed', async ({ h }) => {
+    await h.store.ping();
+    await h.store.close();
+    await rejects(h.store.ping());
+    await rejects(h.store.commit({ inbox: ['late'] }));
+  });
+
+  it('refuses a first version that is not rev 1', async ({ h }) => {
+    await rejects(h.store.commit({ applications: [sampleApplication('YC20261128-0001', { rev: 0 })] }));
+    await rejects(h.store.commit({ applications: [sampleApplication('YC20261128-0001', { rev: 2 })] }));
+    assert.is(await h.store.getApplication('YC20261128-0001'), undefined);
+  });
+
+  return it;
+}
