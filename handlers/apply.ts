@@ -43,7 +43,12 @@ export const applyDialog = defineDialog<ApplyDraft, [Matter]>({
       answer: typed(withMatter((draft, _input, _turn, matter) => show('consent', draft, consentCard(matter, holderFields(matter)[0]!.label)))),
     },
     field: {
-      answer: typed(withMatter((draft, input, turn, matter) => answerField(draft, input.kind === 'text' ? input.text : '', turn, matter))),
+      answer: typed(withMatter((draft, input, turn, matter) => {
+        if (input.kind === 'text' && input.text.trim() === '' && input.attachments.length > 0) {
+          return showCurrent(draft, matter, { error: '这一项请直接回复文字，材料会在填写完信息后再上传' });
+        }
+        return answerField(draft, input.kind === 'text' ? input.text : '', turn, matter);
+      })),
       [APPLY_CHOOSE]: withMatter((draft, input, turn, matter) => answerField(draft, input.kind === 'action' ? (input.params.value ?? '') : '', turn, matter)),
       [APPLY_KEEP]: withMatter((draft, _input, _turn, matter) => {
         const position = positionOf(draft, matter);

@@ -44,7 +44,7 @@ async function confirm(ctx: BotContext, id: string): Promise<void> {
   if (result.status !== 'ok') return void ctx.reply(result.message);
   ctx.saveApplication(refreshApplicationCard(ctx, result.application));
   ctx.callBackoffice('withdraw', app.id);
-  ctx.reply(`已撤回办件 ${app.id}（${app.matter.name}）。需要时可以重新申请。`);
+  answerPrivately(ctx, `已撤回办件 ${app.id}（${app.matter.name}）。需要时可以重新申请。`, '撤回结果已发到与我的单聊中。');
 }
 
 function refusal(ctx: BotContext, app: Application): string {

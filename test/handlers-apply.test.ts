@@ -218,6 +218,17 @@ test('上一步 goes back and shows the answer given, 取消 ends the dialog', a
   assert.is(await dialogOf('zhang'), undefined);
 });
 
+test('a file sent while a field is asked does not count as its answer', async () => {
+  const zhang = new Player(h, 'zhang');
+  await zhang.say('我要办 个体工商户设立登记');
+  await zhang.click('不同意，自己填写上传');
+  await zhang.say('张三');
+  await zhang.say(USERS.zhang.idCard);
+  await zhang.upload('照片.jpg');
+  assert.match(cardText(zhang.card), '这一项请直接回复文字');
+  assert.is(zhang.card.title, '个体工商户设立登记 · 第 3/6 项', 'the optional field is not skipped');
+});
+
 test('a required field cannot be skipped', async () => {
   const zhang = new Player(h, 'zhang');
   await zhang.say('我要办 个体工商户设立登记');
