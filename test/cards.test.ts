@@ -61,8 +61,11 @@ test('every button carries its action id in params.action', () => {
   for (const card of someCards()) for (const b of card.buttons ?? []) assert.is(b.params?.action, b.action, `${card.title}/${b.text}`);
 });
 
-test('no card has more buttons than the template shows', () => {
-  for (const card of someCards()) assert.ok((card.buttons?.length ?? 0) <= MAX_BUTTONS, card.title);
+test('no card has more buttons than the template shows, or more text than DingTalk renders', () => {
+  for (const card of someCards()) {
+    assert.ok((card.buttons?.length ?? 0) <= MAX_BUTTONS, card.title);
+    assert.ok(cardLength(card) <= CARD_MAX_CHARS, card.title);
+  }
 });
 
 test('every guide card of the seed catalogue stays under the card size limit', () => {
