@@ -1,0 +1,57 @@
+// GET /sandbox and its static assets: the page, its ES modules and stylesheet (no build step), and the
+// browser builds of marked and DOMPurify straight from node_modules.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Router, { type RouterContext } from '@koa/router';
+import { HttpError } from '../../http/errors.js';
+
+const PUBLIC_DIRS = [fileURLToPath(new URL('./public/', import.meta.url)), path.resolve('src/sandbox/web/public')];
+
+/** Vendor modules the page imports, by the name it uses. */
+const VENDOR: Record<string, string> = {
+  'marked.js': fileURLToPath(import.meta.resolve('marked')),
+  'purify.js': fileURLToPath(import.meta.resolve('dompurify')),
+};
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
+
+// Only our own scripts run; message markdown is sanitised anyway, this is the second lock.
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+/** The page router: /sandbox, /sandbox/assets/<file>, /sandbox/vendor/<file>. */
+export function pageRouter(): Router {
+  const publicDir = PUBLIC_DIRS.find((dir) => existsSync(path.join(dir, 'index.html')));
+  if (!publicDir) throw new Error(`the web chat's files are missing (looked in ${PUBLIC_DIRS.join(', ')})`);
+  const router = new Router({ prefix: '/sandbox' });
+
+  const serve = async (ctx: RouterContext, file: string) => {
+    ctx.type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.body = await readFile(file);
+  };
+
+  router.get('/', async (ctx) => {
+    ctx.set('Content-Security-Policy', CSP);
+    await serve(ctx, path.join(publicDir, 'index.html'));
+  });
+
+  router.get('/assets/:file', async (ctx) => {
+    const name = ctx.params.file ?? '';
+    // One flat folder: a name with a slash or a leading dot never leaves it.
+    if (!/^[a-z0-9-]+\.(js|css|svg)$/.test(name)) throw new HttpError(404, 'not_found', '没有这个文件');
+    const file = path.join(publicDir, name);
+    if (!existsSync(file)) throw new HttpError(404, 'not_found', '没有这个文件');
+    await serve(ctx, file);
+  });
+
+  router.get('/vendor/:file', async (ctx) => {
+    const file = VENDOR[ctx.params.file ?? ''];
+    if (!file) throw new HttpError(404, 'not_found', '没有这个文件');
+    await serve(ctx, file);
+  });
+
+  return router;
+}
