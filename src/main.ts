@@ -1,0 +1,46 @@
+// Composition root: the only place that reads process.env. Sandbox mode when DINGTALK_CLIENT_ID is unset.
+import { startYiciban } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { startSandbox } from './sandbox/start.js';
+import { sandboxPages } from './sandbox/web/routes.js';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel);
+  const running = config.sandbox ? await runSandbox(config, logger) : await startYiciban({ config, logger });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await running.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+async function runSandbox(config: Config, logger: Logger) {
+  const sandbox = await startSandbox({ config, logger, pages: sandboxPages });
+  const url = `${sandbox.app.url}/sandbox`;
+  logger.info(
+    { url, dingtalkSimulator: sandbox.dingtalk.baseUrl, backofficeSimulator: sandbox.backoffice?.baseUrl, adminToken: sandbox.adminToken },
+    `SANDBOX MODE — no DingTalk credentials, everything runs locally. Open ${url} to chat with the bot. ` +
+      'To use real DingTalk set DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET, BACKOFFICE_URL and BACKOFFICE_SECRET (see README).',
+  );
+  return sandbox;
+}
+
+main().catch((error: unknown) => {
+  console.error('Yiciban failed to start:', error);
+  process.exit(1);
+});
