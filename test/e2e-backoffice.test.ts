@@ -111,9 +111,11 @@ backoffice('supplement: every missing item in one message, supplied in the chat,
 backoffice('withdraw while in review: confirmed in the chat, the back office is told once', async ({ h, li, id }) => {
   await settled(h, h.backoffice.accept(id));
   await settled(h, h.backoffice.decide(id, 'scjg', 'approved'));
-  await li.click('撤回申请', li.show((await h.app.store.getApplication(id))!.channel.cardId!)!);
+  const appCardId = (await h.app.store.getApplication(id))!.channel.cardId!;
+  await li.click('撤回申请', li.show(appCardId)!);
   await li.click('确认撤回');
   assert.is((await h.app.store.getApplication(id))?.status, 'withdrawn');
+  assert.is(li.show(appCardId)!.status, '已撤回', 'the click updated the application card in place');
   await waitFor(() => h.backoffice.withdrawals.has(id), { what: 'the withdrawal at the back office' });
   assert.is(h.backoffice.calls.filter((c) => c.path.endsWith('/withdraw')).length, 1);
   const late = await h.backoffice.sendEvent({ applicationId: id, status: 'department_approved', department: 'sw' });
