@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { verify } from '../src/backoffice/signature.js';
 import { BACKOFFICE_SECRET, startHarness, waitFor, type Harness } from './support/harness.js';
+import { fileIndividualBusiness } from './support/apply-flow.js';
 import { SimPlayer } from './support/sim-player.js';
 
 const backoffice = suite<{ h: Harness; li: SimPlayer; id: string }>('e2e: the back office reviews, the chat follows');
@@ -14,20 +15,6 @@ backoffice.before.each(async (ctx) => {
 backoffice.after.each(async (ctx) => {
   await ctx.h.close();
 });
-
-/** 李四 files 个体工商户设立登记 (two departments review in parallel: 市场监管 and 税务). */
-async function fileIndividualBusiness(li: SimPlayer): Promise<string> {
-  await li.say('我要办 个体工商户');
-  await li.click('同意调取');
-  await li.say('330102199007181533');
-  await li.click('跳过');
-  await li.say('小吃服务');
-  await li.say('杭州市西湖区文三路100号');
-  await li.say('13800000002');
-  await li.click('承诺后补（容缺）');
-  await li.click('提交');
-  return li.card().title.slice(3);
-}
 
 /** Lets a webhook's effects (card update, message) reach the simulator. */
 async function settled(h: Harness, delivery: Promise<{ status: number }>): Promise<void> {

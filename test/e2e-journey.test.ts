@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startHarness, type Harness } from './support/harness.js';
+import { fileHousingFund } from './support/apply-flow.js';
 import { SimPlayer } from './support/sim-player.js';
 
 const journey = suite<{ h: Harness }>('e2e: a person applies from the chat, through the simulator');
@@ -111,20 +112,8 @@ journey('in a group the application moves to the one-to-one chat and no personal
 
 journey('我的办件 lists two applications, newest first, and withdraw asks for confirmation', async ({ h }) => {
   const zhang = new SimPlayer(h, 'citizen-zhang');
-  const applyOnce = async (amount: string) => {
-    await zhang.say('我要办 公积金提取');
-    await zhang.click('同意调取');
-    await zhang.say('330106198503122031');
-    await zhang.click('租赁自住住房');
-    await zhang.say(amount);
-    await zhang.say('6222021234567890123');
-    await zhang.say('13800000001');
-    for (let i = 0; i < 8 && !zhang.card().title.includes('核对信息'); i += 1) await zhang.click('不提供');
-    await zhang.click('提交');
-    return zhang.card().title.slice(3);
-  };
-  const first = await applyOnce('12000');
-  const second = await applyOnce('8000');
+  const first = await fileHousingFund(zhang, '12000');
+  const second = await fileHousingFund(zhang, '8000');
   await zhang.say('我的办件');
   const list = zhang.card().text;
   assert.ok(list.indexOf(second) >= 0 && list.indexOf(second) < list.indexOf(first), 'newest first');
