@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { verify } from '../src/backoffice/signature.js';
-import { BACKOFFICE_SECRET, startHarness, waitFor, type Harness } from './support/harness.js';
+import { ADMIN_TOKEN, BACKOFFICE_SECRET, startHarness, waitFor, type Harness } from './support/harness.js';
 import { fileIndividualBusiness } from './support/apply-flow.js';
 import { SimPlayer } from './support/sim-player.js';
 
@@ -107,6 +107,37 @@ backoffice('withdraw while in review: confirmed in the chat, the back office is 
   assert.is(h.backoffice.calls.filter((c) => c.path.endsWith('/withdraw')).length, 1);
   const late = await h.backoffice.sendEvent({ applicationId: id, status: 'department_approved', department: 'sw' });
   assert.is(late.status, 409, 'a decision after the withdrawal is refused');
+});
+
+backoffice('a submission the back office refuses for good is explained to the applicant, and an admin can retry it', async ({ h }) => {
+  const wang = new SimPlayer(h, 'citizen-wang');
+  h.backoffice.failNext(1, 422);
+  await wang.say('我要办 公积金提取');
+  await wang.click('不同意，自己填写上传');
+  await wang.say('王芳');
+  await wang.say('330105199202053544');
+  await wang.click('离职销户');
+  await wang.say('5000');
+  await wang.say('6222021234567890124');
+  await wang.say('13800000003');
+  await wang.upload('身份证.jpg');
+  for (let i = 0; i < 6 && !wang.card().title.includes('核对信息'); i += 1) await wang.click('不提供');
+  await wang.click('提交');
+  const id = wang.card().title.slice(3);
+  await waitFor(async () => (await h.app.store.deadJobs()).length === 1, { what: 'the dead submission' });
+  await h.app.outbox.drain(5_000);
+  const told = wang.messages().find((m) => m.includes('未能送达审批部门'));
+  assert.ok(told, 'the applicant is told');
+  assert.match(told!, id);
+  assert.match(told!, '模拟的后台故障');
+
+  const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  const dead = (await (await fetch(`${h.app.url}/api/outbox/dead`, { headers: auth })).json()) as { items: { id: string; key: string }[] };
+  assert.equal(dead.items.map((job) => job.key), [id]);
+  const retried = await fetch(`${h.app.url}/api/outbox/dead/${dead.items[0]!.id}/retry`, { method: 'POST', headers: auth });
+  assert.is(retried.status, 200);
+  await waitFor(() => h.backoffice.submissions.has(id), { what: 'the retried submission' });
+  assert.is((await h.app.store.deadJobs()).length, 0);
 });
 
 backoffice.run();
