@@ -8,7 +8,7 @@ import { createBackofficeClient } from '../src/backoffice/client.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startBackofficeSimulator } from '../src/sandbox/backoffice/simulator.js';
-import { singleConversationId, startDingTalkSimulator } from '../src/sandbox/dingtalk/index.js';
+import { startDingTalkSimulator } from '../src/sandbox/dingtalk/index.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/start.js';
 import { createSandboxWeb, type SandboxWeb } from '../src/sandbox/web/routes.js';
 import { waitForStream } from './support/browser.js';
@@ -235,6 +235,8 @@ test('the page and the vendor modules are served with a strict content policy', 
 test('reset needs confirmation, answers 202, clears the conversations and brings the bot back', async () => {
   const unconfirmed = await call('POST', '/reset', {});
   assert.is(unconfirmed.status, 400);
+  assert.ok((await history('citizen-zhang')).length > 0, 'not reset without confirmation');
+  assert.ok((await call('GET', '/backoffice')).body.cases.length > 0);
   const before = sandbox.app;
   const reset = await call('POST', '/reset', { confirm: true });
   assert.is(reset.status, 202);
@@ -242,9 +244,9 @@ test('reset needs confirmation, answers 202, clears the conversations and brings
   await waitForStream(base, 10_000);
   assert.equal(await history('citizen-zhang'), []);
   assert.equal((await call('GET', '/backoffice')).body.cases, []);
-  const store = await sandbox.app.store.getApplication('YC-NOT-IN-BOT');
-  assert.is(store, undefined);
-  assert.is(singleConversationId('citizen-zhang').startsWith('cid-single-'), true);
+  const again = await call('POST', '/messages', { userId: 'citizen-zhang', conversation: 'single', text: '帮助' });
+  assert.is(again.status, 201);
+  await until('the new bot to answer', async () => (await history('citizen-zhang')).find((e) => e.kind === 'card'));
 });
 
 test('outside sandbox mode (startYiciban without pages) there is no /sandbox route', async () => {

@@ -6,10 +6,13 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createBackofficeClient } from '../src/backoffice/client.js';
 import { launchBrowser, ROOT, startSandboxProcess, type SandboxProcess } from './support/browser.js';
 
 const test = suite('sandbox web: in the browser');
 const SHOTS = path.join(ROOT, 'test-output/sandbox');
+// Known to the test so it can post a case straight to the back-office simulator.
+const SECRET = 'sandbox-browser-test-secret';
 
 let sandbox: SandboxProcess | undefined;
 let browser: Browser | undefined;
@@ -18,7 +21,7 @@ const pageErrors: string[] = [];
 
 test.before(async () => {
   await mkdir(SHOTS, { recursive: true });
-  sandbox = await startSandboxProcess();
+  sandbox = await startSandboxProcess({ BACKOFFICE_SECRET: SECRET });
   try {
     browser = await launchBrowser();
   } catch (error) {
@@ -184,6 +187,25 @@ test('markdown is rendered safely: no raw HTML or script links, dtmd links send 
   assert.is(await page.locator('#messages .msg-mine img').count(), 0);
 });
 
+test('the panel\'s 要求补正 form names the missing items, and a status the bot refuses is shown', async () => {
+  const client = createBackofficeClient({ url: sandbox!.backofficeUrl!, secret: SECRET });
+  await client.submit({
+    applicationId: 'YC-PANEL-ONLY', matter: { id: 'individual-business', version: 1, name: '个体工商户设立登记' },
+    applicant: { userId: 'citizen-li', name: '李四' }, fields: {}, materials: [], departments: ['scjg', 'sw'],
+    submittedAt: new Date().toISOString(), deadline: null,
+  }, 'YC-PANEL-ONLY');
+  await openAs('reviewer-scjg');
+  const item = page.locator('#cases .case[data-application-id="YC-PANEL-ONLY"]');
+  assert.match(await item.innerText(), /市场监督管理局[\s\S]*税务局/);
+  await item.getByRole('button', { name: '要求补正', exact: true }).click();
+  await item.locator('.case-form input').fill('营业执照、房屋租赁合同');
+  await item.getByRole('button', { name: '确认要求补正', exact: true }).click();
+  await page.locator('#toast', { hasText: '机器人拒绝了该状态（404）' }).waitFor();
+  await item.filter({ hasText: '待补正：营业执照、房屋租赁合同' }).waitFor();
+  await item.locator('.case-error').waitFor();
+  await shot('08-panel-refusal');
+});
+
 test('重置沙箱 asks first, then clears everything and the bot answers again', async () => {
   await openAs('citizen-zhang');
   await page.locator('#messages .card', { hasText: '已送达' }).waitFor();
@@ -200,7 +222,7 @@ test('重置沙箱 asks first, then clears everything and the bot answers again'
   await page.locator('#cases .empty').waitFor();
   assert.is(await page.locator('#person').inputValue(), 'citizen-zhang', 'still the same person');
   await say('帮助', '我能帮您做什么');
-  await shot('08-after-reset');
+  await shot('09-after-reset');
 });
 
 test.run();

@@ -28,13 +28,15 @@ export interface SandboxProcess {
   url: string;
   /** http://127.0.0.1:<port> */
   baseUrl: string;
+  /** The back-office simulator's base URL from the same log line. */
+  backofficeUrl?: string;
   dataDir: string;
   /** Every stdout/stderr line so far (for failure messages). */
   output: string[];
   stop(): Promise<void>;
 }
 
-/** Starts the sandbox like `npm start` on a free port with a temporary DATA_DIR, and waits until the bot is connected. */
+/** Starts the sandbox like `npm start` on a free port with a temporary DATA_DIR (`env` adds or overrides variables), and waits until the bot is connected. */
 export async function startSandboxProcess(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<SandboxProcess> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'yiciban-web-'));
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DINGTALK_|BACKOFFICE_|ELICENSE_|DATABASE_URL|ADMIN_)/.test(key)));
@@ -51,28 +53,28 @@ export async function startSandboxProcess(env: Record<string, string> = {}, time
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    const url = await waitForUrl(child, output, timeoutMs);
+    const { url, backofficeSimulator } = await waitForUrl(child, output, timeoutMs);
     const baseUrl = new URL(url).origin;
     await waitForStream(baseUrl, timeoutMs);
-    return { url, baseUrl, dataDir, output, stop };
+    return { url, baseUrl, ...(backofficeSimulator ? { backofficeUrl: backofficeSimulator } : {}), dataDir, output, stop };
   } catch (error) {
     await stop();
     throw new Error(`${(error as Error).message}\n--- sandbox output ---\n${output.slice(-40).join('\n')}`);
   }
 }
 
-function waitForUrl(child: ChildProcess, output: string[], timeoutMs: number): Promise<string> {
+function waitForUrl(child: ChildProcess, output: string[], timeoutMs: number): Promise<StartLine> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "url" log line within ${timeoutMs} ms`)), timeoutMs);
     let found = false;
     const onLine = (line: string) => {
       output.push(line);
       if (found) return;
-      const url = logUrl(line);
-      if (url) {
+      const start = startLine(line);
+      if (start) {
         found = true;
         clearTimeout(timer);
-        resolve(url);
+        resolve(start);
       }
     };
     lines(child.stdout, onLine);
@@ -84,11 +86,18 @@ function waitForUrl(child: ChildProcess, output: string[], timeoutMs: number): P
   });
 }
 
-/** The web chat URL of a JSON log line (its `url` field ends with /sandbox), if any. */
-export function logUrl(line: string): string | undefined {
+/** The sandbox start-up log line: the web chat URL (`url`, ending in /sandbox) and the simulators' URLs. */
+export interface StartLine {
+  url: string;
+  backofficeSimulator?: string;
+}
+
+/** The start-up line's fields, if this JSON log line is it. */
+export function startLine(line: string): StartLine | undefined {
   try {
-    const record = JSON.parse(line) as { url?: unknown };
-    return typeof record.url === 'string' && record.url.endsWith('/sandbox') ? record.url : undefined;
+    const record = JSON.parse(line) as { url?: unknown; backofficeSimulator?: unknown };
+    if (typeof record.url !== 'string' || !record.url.endsWith('/sandbox')) return undefined;
+    return { url: record.url, ...(typeof record.backofficeSimulator === 'string' ? { backofficeSimulator: record.backofficeSimulator } : {}) };
   } catch {
     return undefined;
   }
