@@ -62,7 +62,7 @@ export function backofficeWebhook(options: BackofficeWebhookOptions): Middleware
         ctx.body = { ok: true };
         return;
       case 'unknown_application':
-        return reject(ctx, 404, 'unknown_application', `no application ${parsed.event.applicationId}`);
+        return reject(ctx, 404, 'unknown_application', `未找到办件 ${parsed.event.applicationId}（no application with this id）`);
       case 'illegal':
         return reject(ctx, 409, 'illegal_transition', outcome.message);
       case 'invalid':

@@ -105,7 +105,7 @@ export function nextStepText(app: Application): string {
 function deliveryText(result: DeliveryResult | undefined): string {
   switch (result?.type) {
     case 'elicence':
-      return `电子证照已发放${result.licenseNo ? `（证照编号 ${result.licenseNo}）` : ''}${result.url ? `，可在此查看：${result.url}` : ''}。`;
+      return `电子证照已发放${result.licenseNo ? `（证照编号 ${result.licenseNo}）` : ''}${result.url ? '，可点击“查看电子证照”查看和下载' : ''}。`;
     case 'mail':
       return `办理结果已邮寄${result.trackingNo ? `，运单号 ${result.trackingNo}` : ''}，请注意查收。`;
     case 'window':
