@@ -1,18 +1,20 @@
 // The application card (办件卡片): number, matter, status, each department's state, the promised deadline
 // (before acceptance: the promised working days), the next step, the result and, on request, the timeline.
 // The bot updates it in place whenever the back office reports a change.
-import { canWithdraw } from '../src/domain/application.js';
+import { allowedEvents, canWithdraw } from '../src/domain/application.js';
 import { actionText, DEPARTMENT_STATUS_TEXT, formatChineseDate, nextStepText, statusText } from '../src/domain/status-text.js';
 import type { Application, Matter } from '../src/domain/types.js';
 import { button } from './button.js';
 import type { Card, CardButton, CardSection } from './card.js';
-import { fitCard, userText } from './fit.js';
+import { evaluationLabel } from './evaluation-card.js';
+import { fitCard, userText, userValue } from './fit.js';
 import { formatChinaTime } from './format.js';
 import { escapeMarkdown } from './markdown.js';
 
 export const APPLICATION_WITHDRAW = 'withdraw.ask';
 export const APPLICATION_SUPPLEMENT = 'supplement.start';
 export const APPLICATION_TIMELINE = 'query.show';
+export const APPLICATION_EVALUATE = 'evaluate.ask';
 
 /** Most history entries shown in the timeline (the newest). */
 export const TIMELINE_MAX = 12;
@@ -34,6 +36,7 @@ export function applicationCard(app: Application, matter: Matter | undefined, op
         { label: '申请人', value: app.applicant.name },
         ...(app.submittedAt ? [{ label: '提交时间', value: formatChinaTime(app.submittedAt) }] : []),
         { label: '承诺办结', value: deadlineText(app, matter) },
+        ...(app.evaluation ? [{ label: '评价', value: evaluationText(app.evaluation) }] : []),
       ],
     },
     { kind: 'markdown', text: `**审批进度**\n${app.departments.map(departmentLine).join('\n')}` },
@@ -49,6 +52,10 @@ function deadlineText(app: Application, matter: Matter | undefined): string {
   if (app.deadline) return `${formatChineseDate(app.deadline)}前`;
   if (app.status === 'withdrawn' || app.status === 'not_accepted') return '—';
   return matter ? `受理后${matter.timeLimit.promisedDays}个工作日内` : '受理后告知';
+}
+
+function evaluationText(evaluation: NonNullable<Application['evaluation']>): string {
+  return `${evaluationLabel(evaluation.level)}${evaluation.comment ? `（${userValue(evaluation.comment, 100)}）` : ''}`;
 }
 
 function departmentLine(d: Application['departments'][number]): string {
@@ -93,6 +100,9 @@ function timeline(app: Application): string {
 function applicationButtons(app: Application, options: ApplicationCardOptions): CardButton[] {
   const params = { applicationId: app.id };
   return [
+    ...(allowedEvents(app).includes('evaluate')
+      ? [button('评价', APPLICATION_EVALUATE, { params, command: `评价 ${app.id}`, style: 'primary' as const })]
+      : []),
     ...(app.status === 'supplement_required'
       ? [button('补正材料', APPLICATION_SUPPLEMENT, { params, command: `补正 ${app.id}`, style: 'primary' as const })]
       : []),

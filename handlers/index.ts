@@ -5,6 +5,7 @@ import type { BotContext } from '../src/bot/context.js';
 import type { Dialog } from '../src/bot/dialog.js';
 import { applyDialog, applyKey } from './apply.js';
 import { startApply } from './apply-start.js';
+import { evaluate, evaluateDialog, evaluateKey } from './evaluate.js';
 import { guide, namedMatter } from './guide.js';
 import { fallback, help } from './help.js';
 import { query } from './query.js';
@@ -12,16 +13,17 @@ import { supplement, supplementDialog, supplementKey } from './supplement.js';
 import { withdraw } from './withdraw.js';
 
 /** Every dialog the engine knows (stored records of other ids are discarded). */
-export const dialogs: Dialog<any, any[]>[] = [applyDialog, supplementDialog];
+export const dialogs: Dialog<any, any[]>[] = [applyDialog, supplementDialog, evaluateDialog];
 
 /**
- * Store keys of the dialogs that may take a one-to-one message from the sender: the apply dialog and the
- * open supplements, the most recently active first (the newest card is the one being answered).
+ * Store keys of the dialogs that may take a one-to-one message from the sender: the apply dialog, the
+ * open supplements and a 差评 waiting for its reason, the most recently active first (the newest card is
+ * the one being answered).
  */
 export async function dialogTextKeys(ctx: BotContext): Promise<string[]> {
   const userId = ctx.event.sender.userId;
   const open = await ctx.findApplications({ applicantId: userId, status: ['supplement_required'] });
-  const keys = [applyKey(userId), ...open.items.map((app) => supplementKey(app.id))];
+  const keys = [applyKey(userId), ...open.items.map((app) => supplementKey(app.id)), evaluateKey(userId)];
   const records = await Promise.all(keys.map(async (key) => ({ key, record: await ctx.getDialog(key) })));
   return records
     .filter((r) => r.record !== undefined)
@@ -37,6 +39,7 @@ export const features = new Composer<BotContext>(
   query.middleware(),
   withdraw.middleware(),
   supplement.middleware(),
+  evaluate.middleware(),
   namedMatter,
 );
 
