@@ -1,0 +1,85 @@
+// The PostgreSQL store's tables and their migrations. Each migration runs once per schema, in order,
+// inside one transaction that holds an advisory lock, so instances starting together do not race.
+import pg from 'pg';
+
+/** Fully qualified, quoted table names inside one schema. */
+export interface Tables {
+  applications: string;
+  dialogs: string;
+  inbox: string;
+  jobs: string;
+  dead: string;
+  meta: string;
+  counters: string;
+  migrations: string;
+}
+
+/** The quoted names of the store's tables in `schema`. */
+export function tableNames(schema: string): Tables {
+  const q = (table: string) => `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table)}`;
+  return {
+    applications: q('applications'),
+    dialogs: q('dialogs'),
+    inbox: q('inbox'),
+    jobs: q('outbox_jobs'),
+    dead: q('dead_jobs'),
+    meta: q('meta'),
+    counters: q('counters'),
+    migrations: q('schema_migrations'),
+  };
+}
+
+// Ids and ISO timestamps use the "C" collation so that ordering is by code point, exactly as the lowdb
+// store (and JavaScript string comparison) orders them; the database's locale collation would not.
+// Epoch-millisecond times are bigint; whole records are jsonb documents, with the columns the queries need
+// copied out beside them.
+const MIGRATIONS: ReadonlyArray<(t: Tables) => string[]> = [
+  (t) => [
+    `CREATE TABLE ${t.applications} (
+       id text COLLATE "C" PRIMARY KEY,
+       rev integer NOT NULL,
+       applicant_id text COLLATE "C" NOT NULL,
+       status text NOT NULL,
+       created_at text COLLATE "C" NOT NULL,
+       doc jsonb NOT NULL)`,
+    `CREATE INDEX applications_applicant_created ON ${t.applications} (applicant_id, created_at DESC, id DESC)`,
+    `CREATE INDEX applications_created ON ${t.applications} (created_at DESC, id DESC)`,
+    `CREATE TABLE ${t.dialogs} (key text PRIMARY KEY, doc jsonb NOT NULL, expires_at bigint NOT NULL)`,
+    `CREATE TABLE ${t.inbox} (id text PRIMARY KEY, at bigint NOT NULL)`,
+    `CREATE INDEX inbox_at ON ${t.inbox} (at)`,
+    `CREATE TABLE ${t.jobs} (
+       id text COLLATE "C" PRIMARY KEY,
+       kind text NOT NULL,
+       next_at bigint NOT NULL,
+       created_at bigint NOT NULL,
+       doc jsonb NOT NULL)`,
+    `CREATE INDEX outbox_jobs_next_at ON ${t.jobs} (next_at, created_at, id)`,
+    `CREATE TABLE ${t.dead} (id text COLLATE "C" PRIMARY KEY, failed_at bigint NOT NULL, doc jsonb NOT NULL)`,
+    `CREATE TABLE ${t.meta} (key text PRIMARY KEY, value jsonb NOT NULL)`,
+    `CREATE TABLE ${t.counters} (day text PRIMARY KEY, seq integer NOT NULL)`,
+  ],
+];
+
+// First key of the two-part advisory lock: "YC" in ASCII, shifted; the second is the schema's hash.
+const LOCK_SPACE = 0x5943_0001;
+
+/** Creates the schema and brings its tables to the latest version; safe to run from many instances at once. */
+export async function migrate(client: pg.PoolClient, schema: string): Promise<void> {
+  const t = tableNames(schema);
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_SPACE, schema]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(schema)}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${t.migrations} (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const { rows } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${t.migrations}`);
+    const applied = rows[0]?.version ?? 0;
+    for (let version = applied + 1; version <= MIGRATIONS.length; version++) {
+      for (const statement of MIGRATIONS[version - 1]!(t)) await client.query(statement);
+      await client.query(`INSERT INTO ${t.migrations} (version) VALUES ($1)`, [version]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

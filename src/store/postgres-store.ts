@@ -1,0 +1,246 @@
+// The PostgreSQL Store (DATABASE_URL): every commit is one transaction, so several bot instances can
+// share one database. Same contract and conformance suite as the embedded lowdb store.
+import pg from 'pg';
+import { formatApplicationId } from '../domain/application-id.js';
+import type { Application } from '../domain/types.js';
+import { normalizeDay } from './lowdb-layout.js';
+import { writeCommit } from './postgres-commit.js';
+import { migrate, tableNames, type Tables } from './postgres-schema.js';
+import type { ApplicationQuery, Commit, DeadJob, DialogRecord, OutboxJob, Store } from './store.js';
+
+export interface PostgresStoreOptions {
+  /** postgres://user:password@host:port/database */
+  connectionString: string;
+  /** Schema holding the tables; created when missing. Default `public`. */
+  schema?: string;
+  /** Clock for inbox times, revived jobs and pruning; defaults to Date.now. */
+  now?: () => number;
+  /** Most connections the pool opens (default 10). */
+  poolSize?: number;
+  /** How often processed inbox ids older than the retention are deleted while running (default daily). */
+  pruneEveryMs?: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Processed inbox ids are kept this long (DingTalk and the back office redeliver within minutes). */
+const INBOX_RETENTION_MS = 7 * DAY_MS;
+// deadlock_detected and serialization_failure roll the whole transaction back, so running it again is safe.
+const RETRYABLE = new Set(['40P01', '40001']);
+const ATTEMPTS = 3;
+
+/** Store on PostgreSQL through a pg.Pool; see DESIGN.md "Store guarantees". */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  readonly schema: string;
+  readonly #connectionString: string;
+  readonly #now: () => number;
+  readonly #poolSize: number;
+  readonly #pruneEveryMs: number;
+  readonly #t: Tables;
+  #pool: pg.Pool | undefined;
+  #status: 'new' | 'opening' | 'open' | 'closing' | 'closed' = 'new';
+  #inFlight = new Set<Promise<unknown>>();
+  #pruneTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: PostgresStoreOptions) {
+    this.#connectionString = options.connectionString;
+    this.schema = options.schema ?? 'public';
+    this.#now = options.now ?? Date.now;
+    this.#poolSize = options.poolSize ?? 10;
+    this.#pruneEveryMs = options.pruneEveryMs ?? DAY_MS;
+    this.#t = tableNames(this.schema);
+  }
+
+  /** Connects, creates or migrates the tables, and prunes old inbox ids. */
+  async open(): Promise<void> {
+    if (this.#status !== 'new') throw new Error('a PostgresStore opens once; create a new one to connect again');
+    this.#status = 'opening';
+    const pool = new pg.Pool({
+      connectionString: this.#connectionString,
+      max: this.#poolSize,
+      connectionTimeoutMillis: 10_000,
+      application_name: 'yiciban',
+    });
+    // An idle connection dropped by the server is reported here; without a listener it would crash the
+    // process. The pool replaces it, and ping() reports a database that stays unreachable.
+    pool.on('error', () => undefined);
+    try {
+      const client = await pool.connect();
+      try {
+        await migrate(client, this.schema);
+      } finally {
+        client.release();
+      }
+      this.#pool = pool;
+      await this.#prune();
+    } catch (error) {
+      this.#status = 'closed';
+      this.#pool = undefined;
+      await pool.end().catch(() => undefined);
+      const where = `${describe(this.#connectionString)} (schema ${this.schema})`;
+      throw new Error(`cannot open the PostgreSQL store at ${where}: ${(error as Error).message}`, { cause: error });
+    }
+    this.#status = 'open';
+    this.#pruneTimer = setInterval(() => void this.#run(() => this.#prune()).catch(() => undefined), this.#pruneEveryMs);
+    // Pruning alone must not keep the process alive; a failed prune is simply tried again next time.
+    this.#pruneTimer.unref();
+  }
+
+  /** Stops taking work, waits for the operations in flight, then closes every connection. */
+  async close(): Promise<void> {
+    if (this.#status !== 'open') {
+      if (this.#status === 'new') this.#status = 'closed';
+      return;
+    }
+    this.#status = 'closing';
+    clearInterval(this.#pruneTimer);
+    this.#pruneTimer = undefined;
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    await this.#pool?.end();
+    this.#pool = undefined;
+    this.#status = 'closed';
+  }
+
+  async ping(): Promise<void> {
+    await this.#run((pool) => pool.query('SELECT 1'), false);
+  }
+
+  /** One transaction; a ConflictError (or any failure) rolls all of it back. */
+  commit(change: Commit): Promise<void> {
+    return this.#transaction((client) => writeCommit(client, this.#t, change, this.#now()));
+  }
+
+  async nextApplicationId(day: string): Promise<string> {
+    const compact = normalizeDay(day);
+    const { rows } = await this.#run((pool) =>
+      pool.query<{ seq: number }>(
+        `INSERT INTO ${this.#t.counters} (day, seq) VALUES ($1, 1)
+         ON CONFLICT (day) DO UPDATE SET seq = ${this.#t.counters}.seq + 1 RETURNING seq`,
+        [compact],
+      ),
+      false,
+    );
+    return formatApplicationId(compact, rows[0]!.seq);
+  }
+
+  async hasProcessed(inboxId: string): Promise<boolean> {
+    const { rowCount } = await this.#run((pool) => pool.query(`SELECT 1 FROM ${this.#t.inbox} WHERE id = $1`, [inboxId]));
+    return rowCount === 1;
+  }
+
+  async getApplication(id: string): Promise<Application | undefined> {
+    return this.#doc<Application>(`SELECT doc FROM ${this.#t.applications} WHERE id = $1`, [id]);
+  }
+
+  /** Newest first (createdAt, then id, descending); the total counts every match before paging. */
+  async findApplications(query: ApplicationQuery): Promise<{ total: number; items: Application[] }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.applicantId !== undefined) where.push(`applicant_id = $${params.push(query.applicantId)}`);
+    if (query.status !== undefined) where.push(`status = ANY($${params.push(query.status)}::text[])`);
+    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const offset = `$${params.push(Math.max(0, query.offset ?? 0))}`;
+    const limit = `$${params.push(query.limit === undefined ? null : Math.max(0, query.limit))}`; // LIMIT NULL = no limit
+    // One statement, so the total and the page come from the same snapshot.
+    const { rows } = await this.#run((pool) =>
+      pool.query<{ total: number; items: Application[] }>(
+        `WITH matching AS (SELECT id, created_at, doc FROM ${this.#t.applications} ${filter}),
+              page AS (SELECT id, created_at, doc FROM matching ORDER BY created_at DESC, id DESC OFFSET ${offset} LIMIT ${limit})
+         SELECT (SELECT count(*)::int FROM matching) AS total,
+                (SELECT coalesce(jsonb_agg(doc ORDER BY created_at DESC, id DESC), '[]'::jsonb) FROM page) AS items`,
+        params,
+      ),
+    );
+    return { total: rows[0]!.total, items: rows[0]!.items };
+  }
+
+  async getDialog(key: string): Promise<DialogRecord | undefined> {
+    return this.#doc<DialogRecord>(`SELECT doc FROM ${this.#t.dialogs} WHERE key = $1`, [key]);
+  }
+
+  async dueJobs(now: number, limit: number): Promise<OutboxJob[]> {
+    const { rows } = await this.#run((pool) =>
+      pool.query<{ doc: OutboxJob }>(
+        `SELECT doc FROM ${this.#t.jobs} WHERE next_at <= $1 ORDER BY next_at, created_at, id LIMIT $2`,
+        [now, Math.max(0, limit)],
+      ),
+    );
+    return rows.map((row) => row.doc);
+  }
+
+  async nextJobAt(): Promise<number | undefined> {
+    // bigint comes back as text from pg; epoch milliseconds fit a double exactly.
+    const { rows } = await this.#run((pool) => pool.query<{ at: string | null }>(`SELECT min(next_at) AS at FROM ${this.#t.jobs}`));
+    const at = rows[0]?.at;
+    return at === null || at === undefined ? undefined : Number(at);
+  }
+
+  async getJob(id: string): Promise<OutboxJob | undefined> {
+    return this.#doc<OutboxJob>(`SELECT doc FROM ${this.#t.jobs} WHERE id = $1`, [id]);
+  }
+
+  /** Dead jobs, earliest failure first. */
+  async deadJobs(): Promise<DeadJob[]> {
+    const { rows } = await this.#run((pool) => pool.query<{ doc: DeadJob }>(`SELECT doc FROM ${this.#t.dead} ORDER BY failed_at, id`));
+    return rows.map((row) => row.doc);
+  }
+
+  async getMeta<T>(key: string): Promise<T | undefined> {
+    const { rows } = await this.#run((pool) => pool.query<{ value: T }>(`SELECT value FROM ${this.#t.meta} WHERE key = $1`, [key]));
+    return rows[0]?.value;
+  }
+
+  async #doc<T>(sql: string, params: unknown[]): Promise<T | undefined> {
+    const { rows } = await this.#run((pool) => pool.query<{ doc: T }>(sql, params));
+    return rows[0]?.doc;
+  }
+
+  async #prune(): Promise<void> {
+    await this.#pool!.query(`DELETE FROM ${this.#t.inbox} WHERE at <= $1`, [this.#now() - INBOX_RETENTION_MS]);
+  }
+
+  // Every operation is tracked so that close() can wait for it: pg's pool drops queued requests once ended.
+  // As in the lowdb store, reads are still answered while closing; writes are refused.
+  #run<T>(work: (pool: pg.Pool) => Promise<T>, whileClosing = true): Promise<T> {
+    const usable = this.#status === 'open' || (whileClosing && this.#status === 'closing');
+    if (!usable || !this.#pool) return Promise.reject(new Error(`the store is ${this.#status}`));
+    const running = work(this.#pool);
+    this.#inFlight.add(running);
+    const untrack = () => void this.#inFlight.delete(running);
+    running.then(untrack, untrack);
+    return running;
+  }
+
+  #transaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    return this.#run(async (pool) => {
+      for (let attempt = 1; ; attempt++) {
+        const client = await pool.connect();
+        let broken: Error | undefined;
+        try {
+          await client.query('BEGIN');
+          await work(client);
+          await client.query('COMMIT');
+          return;
+        } catch (error) {
+          await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+          const code = (error as { code?: string }).code;
+          if (attempt >= ATTEMPTS || code === undefined || !RETRYABLE.has(code)) throw error;
+        } finally {
+          // A connection that could not even roll back is discarded rather than handed to the next caller.
+          client.release(broken);
+        }
+      }
+    }, false);
+  }
+}
+
+// The connection string without its password, for error messages.
+function describe(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    url.password = '';
+    return url.toString();
+  } catch {
+    return 'the configured DATABASE_URL';
+  }
+}
