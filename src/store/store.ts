@@ -1,5 +1,5 @@
-// The Store: everything Yiciban must not lose. Implementations: lowdb (embedded, DATA_DIR) and,
-// later, PostgreSQL. Both pass the same conformance suite (test/store-conformance.ts).
+// The Store: everything Yiciban must not lose. Implementations: lowdb (embedded, DATA_DIR) and PostgreSQL
+// (DATABASE_URL). Both pass the same conformance suite (test/support/store-conformance.ts).
 import type { Application } from '../domain/types.js';
 
 /** Kinds of outbound work the outbox delivers. */
