@@ -37,10 +37,12 @@ export class ChatView {
     this.container.replaceChildren(el('p', 'empty', '还没有消息。发送「帮助」看看机器人能做什么。'));
   }
 
-  /** Applies a full history: keeps what is shown when it still matches, else redraws. */
+  /** Applies a full history: keeps what is shown when it still matches, else redraws. Entries newer than the
+   *  history (live events that overtook the history request) are kept, not taken for stale ones. */
   history(entries) {
     const known = new Set(entries.map((e) => e.seq));
-    const stale = [...this.seqs.keys()].some((seq) => !known.has(seq));
+    const last = entries.reduce((max, e) => Math.max(max, e.seq), -Infinity);
+    const stale = [...this.seqs.keys()].some((seq) => seq <= last && !known.has(seq));
     if (stale) this.reset(this.me);
     for (const entry of entries) this.add(entry);
   }
