@@ -6,30 +6,27 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type Router from '@koa/router';
-import { createBackofficeClient, type BackofficeClient } from './backoffice/client.js';
-import { submissionBody } from './backoffice/protocol.js';
+import { randomUUID } from 'node:crypto';
+import { createBackofficeClient } from './backoffice/client.js';
 import { backofficeWebhook } from './backoffice/webhook.js';
 import { createBot, type Bot } from './bot/bot.js';
-import type { BackofficeJobPayload, CardUpdateJobPayload, MessageJobPayload } from './bot/jobs.js';
 import type { Config } from './config.js';
+import { createDeadLetterNotifier } from './dead-letter.js';
 import { createMessenger } from './dingtalk/messenger.js';
-import { createOpenApiClient, type OpenApiClient } from './dingtalk/openapi.js';
+import { createOpenApiClient } from './dingtalk/openapi.js';
 import { createStreamConnection, type StreamConnection } from './dingtalk/stream.js';
 import { promisedDeadline } from './domain/deadline.js';
 import { createHolidayCalendar, loadHolidayOverrides } from './domain/holiday-calendar.js';
 import { loadMattersOrThrow } from './domain/matter.js';
-import type { Application } from './domain/types.js';
 import { createElicenceSource } from './elicence/source.js';
 import { createHttpApp } from './http/app.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createOutbox, type Outbox } from './outbox/dispatcher.js';
+import { createJobHandlers } from './outbox/job-handlers.js';
 import { outboxRoutes } from './outbox/routes.js';
 import { createStore } from './store/create-store.js';
-import type { DeadJob, JobKind, OutboxJob, Store } from './store/store.js';
-import { ExternalError } from './errors.js';
-import { createDeadLetterNotifier } from './dead-letter.js';
-import { randomUUID } from 'node:crypto';
+import type { Store } from './store/store.js';
 
 /** The project root (config/ lives there). */
 export const ROOT_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -116,7 +113,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     backoff: tuning.outbox,
     maxAttempts: tuning.outbox?.maxAttempts,
     pollMs: tuning.outbox?.pollMs,
-    handlers: jobHandlers({ store, messenger, backoffice, metrics }),
+    handlers: createJobHandlers({ store, messenger, backoffice, metrics }),
     onDead: createDeadLetterNotifier({ store, now, newId: () => randomUUID() }),
   });
 
@@ -195,58 +192,9 @@ function requireDingTalk(config: Config): { clientId: string; clientSecret: stri
   return { clientId, clientSecret, robotCode: robotCode ?? clientId };
 }
 
-interface HandlerDeps {
-  store: Store;
-  messenger: ReturnType<typeof createMessenger>;
-  backoffice: BackofficeClient;
-  metrics: Metrics;
-}
-
-/** One delivery function per job kind; the outbox decides retries from the errors they throw. */
-function jobHandlers(deps: HandlerDeps): Record<JobKind, (job: OutboxJob) => Promise<void>> {
-  const { store, messenger, backoffice } = deps;
-  const load = async (job: OutboxJob): Promise<Application> => {
-    const { applicationId } = job.payload as BackofficeJobPayload;
-    const app = await store.getApplication(applicationId);
-    if (!app) throw new ExternalError('backoffice', `application ${applicationId} is not in the store`, { retryable: false });
-    return app;
-  };
-  const counted = (kind: JobKind, run: (job: OutboxJob) => Promise<void>) => async (job: OutboxJob) => {
-    try {
-      await run(job);
-      deps.metrics.outboxJobs.inc({ kind, outcome: 'delivered' });
-    } catch (error) {
-      deps.metrics.outboxJobs.inc({ kind, outcome: 'failed' });
-      throw error;
-    }
-  };
-  return {
-    'dingtalk.message': counted('dingtalk.message', (job) => messenger.send({ ...(job.payload as MessageJobPayload), key: job.key })),
-    'dingtalk.card.update': counted('dingtalk.card.update', (job) => messenger.updateCard(job.payload as CardUpdateJobPayload)),
-    'backoffice.submit': counted('backoffice.submit', async (job) => {
-      const app = await load(job);
-      await backoffice.submit(submissionBody(app), job.key);
-    }),
-    'backoffice.withdraw': counted('backoffice.withdraw', async (job) => {
-      const app = await load(job);
-      const withdrawnAt = app.history.findLast((entry) => entry.to === 'withdrawn')?.at ?? new Date().toISOString();
-      await backoffice.withdraw(app.id, { applicationId: app.id, reason: app.reason, withdrawnAt }, job.key);
-    }),
-    'backoffice.supplement': counted('backoffice.supplement', async (job) => {
-      const app = await load(job);
-      const { round = 1 } = job.payload as BackofficeJobPayload;
-      const materials = app.materials.map(({ id, name, source, ref }) => ({ id, name, source, ref }));
-      const submittedAt = app.history.findLast((entry) => entry.action === 'supplement')?.at ?? new Date().toISOString();
-      await backoffice.supplement(app.id, { applicationId: app.id, round, materials, fields: app.fields, submittedAt }, job.key);
-    }),
-  };
-}
-
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();
   });
 }
-
-export type { DeadJob, OpenApiClient };

@@ -1,0 +1,58 @@
+// How each kind of outbox job is delivered: DingTalk messages and card updates through the messenger,
+// back-office calls through the signed client (bodies built from the stored application at delivery time).
+import type { BackofficeClient } from '../backoffice/client.js';
+import { submissionBody } from '../backoffice/protocol.js';
+import type { BackofficeJobPayload, CardUpdateJobPayload, MessageJobPayload } from '../bot/jobs.js';
+import type { Messenger } from '../dingtalk/messenger.js';
+import type { Application } from '../domain/types.js';
+import { ExternalError } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+import type { JobKind, OutboxJob, Store } from '../store/store.js';
+
+/** What the job handlers deliver with. */
+export interface JobHandlerDeps {
+  store: Store;
+  messenger: Messenger;
+  backoffice: BackofficeClient;
+  metrics: Metrics;
+}
+
+/** One delivery function per job kind; the outbox decides retries from the errors they throw. */
+export function createJobHandlers(deps: JobHandlerDeps): Record<JobKind, (job: OutboxJob) => Promise<void>> {
+  const { store, messenger, backoffice } = deps;
+  const load = async (job: OutboxJob): Promise<Application> => {
+    const { applicationId } = job.payload as BackofficeJobPayload;
+    const app = await store.getApplication(applicationId);
+    if (!app) throw new ExternalError('backoffice', `application ${applicationId} is not in the store`, { retryable: false });
+    return app;
+  };
+  const counted = (kind: JobKind, run: (job: OutboxJob) => Promise<void>) => async (job: OutboxJob) => {
+    try {
+      await run(job);
+      deps.metrics.outboxJobs.inc({ kind, outcome: 'delivered' });
+    } catch (error) {
+      deps.metrics.outboxJobs.inc({ kind, outcome: 'failed' });
+      throw error;
+    }
+  };
+  return {
+    'dingtalk.message': counted('dingtalk.message', (job) => messenger.send({ ...(job.payload as MessageJobPayload), key: job.key })),
+    'dingtalk.card.update': counted('dingtalk.card.update', (job) => messenger.updateCard(job.payload as CardUpdateJobPayload)),
+    'backoffice.submit': counted('backoffice.submit', async (job) => {
+      const app = await load(job);
+      await backoffice.submit(submissionBody(app), job.key);
+    }),
+    'backoffice.withdraw': counted('backoffice.withdraw', async (job) => {
+      const app = await load(job);
+      const withdrawnAt = app.history.findLast((entry) => entry.to === 'withdrawn')?.at ?? new Date().toISOString();
+      await backoffice.withdraw(app.id, { applicationId: app.id, reason: app.reason, withdrawnAt }, job.key);
+    }),
+    'backoffice.supplement': counted('backoffice.supplement', async (job) => {
+      const app = await load(job);
+      const { round = 1 } = job.payload as BackofficeJobPayload;
+      const materials = app.materials.map(({ id, name, source, ref }) => ({ id, name, source, ref }));
+      const submittedAt = app.history.findLast((entry) => entry.action === 'supplement')?.at ?? new Date().toISOString();
+      await backoffice.supplement(app.id, { applicationId: app.id, round, materials, fields: app.fields, submittedAt }, job.key);
+    }),
+  };
+}
