@@ -1,7 +1,7 @@
 // POST /webhooks/backoffice: the back office's signed status events. The raw bytes are read here (with a
 // limit) because the signature covers them exactly; nothing is parsed before the signature checks out.
-import type { IncomingMessage } from 'node:http';
 import type { Context, Middleware } from 'koa';
+import { parseJson, readRaw } from '../http/body.js';
 import { parseBackofficeEvent, type BackofficeEvent } from './protocol.js';
 import { SIGNATURE_WINDOW_MS, verify } from './signature.js';
 
@@ -74,39 +74,4 @@ export function backofficeWebhook(options: BackofficeWebhookOptions): Middleware
 function reject(ctx: Context, status: number, code: string, message: string): void {
   ctx.status = status;
   ctx.body = { error: { code, message } };
-}
-
-type RawBody = { status: 'ok'; body: Buffer } | { status: 'too_large' };
-
-/** Reads the request body up to `maxBytes`; past it, stops reading (no more bytes are buffered). */
-export function readRaw(req: IncomingMessage, maxBytes: number): Promise<RawBody> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve({ status: 'too_large' });
-  return new Promise((resolve, rejectRead) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (result: RawBody | Error) => {
-      req.off('data', onData).off('end', onEnd).off('error', onError);
-      if (result instanceof Error) rejectRead(result);
-      else resolve(result);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        req.pause();
-        finish({ status: 'too_large' });
-      } else chunks.push(chunk);
-    };
-    const onEnd = () => finish({ status: 'ok', body: Buffer.concat(chunks) });
-    const onError = (error: Error) => finish(error);
-    req.on('data', onData).on('end', onEnd).on('error', onError);
-  });
-}
-
-function parseJson(text: string): { status: 'ok'; value: unknown } | { status: 'invalid'; message: string } {
-  try {
-    return { status: 'ok', value: JSON.parse(text) as unknown };
-  } catch (error) {
-    return { status: 'invalid', message: (error as Error).message };
-  }
 }

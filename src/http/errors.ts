@@ -2,6 +2,7 @@
 // 5xx detail goes only to the log. Every error body is {"error":{"code","message"}}.
 import type { Context, Next } from 'koa';
 import type { Logger } from '../logger.js';
+import { parseJson, readRaw } from './body.js';
 
 /** An HTTP error with a status, a stable code and a message safe to show. */
 export class HttpError extends Error {
@@ -38,20 +39,17 @@ export function errorBoundary(logger: Logger) {
   };
 }
 
-/** Reads a JSON request body (admin API) with a size limit; bad JSON is a 400. */
+/** Reads a JSON request body (admin API) with a size limit; too large is a 413, bad JSON a 400. */
 export async function readJson(ctx: Context, maxBytes = 1024 * 1024): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) throw new HttpError(413, 'payload_too_large', `request body exceeds ${maxBytes} bytes`);
-    chunks.push(chunk as Buffer);
+  const raw = await readRaw(ctx.req, maxBytes);
+  if (raw.status === 'too_large') {
+    // The rest of the body is never read, so this connection cannot carry another request.
+    ctx.set('Connection', 'close');
+    throw new HttpError(413, 'payload_too_large', `request body exceeds ${maxBytes} bytes`);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = raw.body.toString('utf8');
   if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new HttpError(400, 'invalid_json', 'request body is not valid JSON');
-  }
+  const json = parseJson(text);
+  if (json.status === 'invalid') throw new HttpError(400, 'invalid_json', 'request body is not valid JSON');
+  return json.value;
 }

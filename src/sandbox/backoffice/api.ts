@@ -9,7 +9,8 @@ import {
 } from '../../backoffice/protocol.js';
 import { verify } from '../../backoffice/signature.js';
 import type { CaseBook, SimCase } from './case-book.js';
-import { flatHeaders, safeDecode, sendError, sendJson, tryJson } from './http.js';
+import { parseJson } from '../../http/body.js';
+import { flatHeaders, safeDecode, sendError, sendJson } from './http.js';
 
 /** A request the simulator received, whatever its answer. */
 export interface RecordedCall {
@@ -62,7 +63,7 @@ export function handleApi(state: ApiState, req: IncomingMessage, res: ServerResp
   }
   const check = verify(state.secret, req.headers, raw, state.clock());
   if (check.status === 'invalid') return fail(res, 401, check.reason, `signature check failed: ${check.reason}`);
-  const json = tryJson(raw.toString('utf8'));
+  const json = parseJson(raw.toString('utf8'));
   if (json.status === 'invalid') return fail(res, 400, 'invalid_json', 'body is not valid JSON');
   const key = req.headers['idempotency-key'];
   if (typeof key !== 'string' || key.trim() === '') return fail(res, 400, 'missing_idempotency_key', 'Idempotency-Key header is required');

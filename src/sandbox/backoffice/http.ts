@@ -20,15 +20,6 @@ export function flatHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-/** JSON.parse without throwing. */
-export function tryJson(text: string): { status: 'ok'; value: unknown } | { status: 'invalid' } {
-  try {
-    return { status: 'ok', value: JSON.parse(text) as unknown };
-  } catch {
-    return { status: 'invalid' };
-  }
-}
-
 /** decodeURIComponent that answers undefined for a malformed escape instead of throwing. */
 export function safeDecode(text: string): string | undefined {
   try {

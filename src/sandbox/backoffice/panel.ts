@@ -3,8 +3,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { describeIssues } from '../../backoffice/protocol.js';
-import { readRaw } from '../../backoffice/webhook.js';
-import { safeDecode, sendError, sendJson, tryJson } from './http.js';
+import { parseJson, readRaw } from '../../http/body.js';
+import { safeDecode, sendError, sendJson } from './http.js';
 import type { BackofficeSimulator, WebhookDelivery } from './simulator.js';
 
 const CORS = {
@@ -37,7 +37,7 @@ export async function handlePanel(sim: BackofficeSimulator, req: IncomingMessage
 
 async function decide(sim: BackofficeSimulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const raw = await readRaw(req, 64 * 1024);
-  const json = raw.status === 'ok' ? tryJson(raw.body.toString('utf8')) : { status: 'invalid' as const };
+  const json = raw.status === 'ok' ? parseJson(raw.body.toString('utf8')) : { status: 'invalid' as const };
   const parsed = json.status === 'ok' ? decisionSchema.safeParse(json.value) : undefined;
   if (!parsed?.success) {
     return sendError(res, 400, 'invalid_body', parsed ? describeIssues(parsed.error.issues) : '请求体不是有效的 JSON', CORS);

@@ -6,12 +6,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { BackofficeEvent, SubmissionBody, SupplementBody, WithdrawBody } from '../../backoffice/protocol.js';
 import { signedHeaders } from '../../backoffice/signature.js';
-import { readRaw } from '../../backoffice/webhook.js';
+import { parseJson, readRaw } from '../../http/body.js';
 import type { DeliveryResult, MissingItem } from '../../domain/types.js';
 import { handleApi, type ApiState, type RecordedCall, type Received } from './api.js';
 import { createAutoPilot, type AutoTiming } from './auto-pilot.js';
 import { CaseBook, FINAL_STATUSES, type CaseChange, type SimCase } from './case-book.js';
-import { flatHeaders, sendError, tryJson } from './http.js';
+import { flatHeaders, sendError } from './http.js';
 import { handlePanel } from './panel.js';
 
 export type { RecordedCall, Received } from './api.js';
@@ -125,7 +125,7 @@ export async function startBackofficeSimulator(options: BackofficeSimulatorOptio
       signal: closing.signal,
     });
     const text = await response.text();
-    const parsed = tryJson(text);
+    const parsed = parseJson(text);
     const delivery: WebhookDelivery = { event, status: response.status, body: parsed.status === 'ok' ? parsed.value : text };
     state.events.emit('webhook', delivery);
     return delivery;
