@@ -1,7 +1,7 @@
 // One authenticated OpenAPI call with DingTalk's error shapes (§6.1), token refresh (§5) and retries.
 import { ExternalError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { fullJitter, sleep } from './backoff.js';
+import { fullJitter, sleep } from '../retry.js';
 import type { Limiter } from './limiter.js';
 import type { TokenCache } from './token-cache.js';
 

@@ -38,7 +38,7 @@ export function deferred<T = void>() {
   return { promise, resolve };
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export { sleep } from '../../src/retry.js';
 
 /** Serves a koa app (or any request listener) on 127.0.0.1 with a free port. */
 export async function serve(app: { callback(): import('node:http').RequestListener }) {

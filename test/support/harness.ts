@@ -12,6 +12,10 @@ import { startBackofficeSimulator, type BackofficeSimulator } from '../../src/sa
 import { startDingTalkSimulator, type DingTalkSimulator } from '../../src/sandbox/dingtalk/index.js';
 import type { SimOptions } from '../../src/sandbox/dingtalk/types.js';
 
+import { sleep } from '../../src/retry.js';
+
+export { sleep };
+
 export const TEMPLATE_ID = 'yiciban-generic.schema';
 export const BACKOFFICE_SECRET = 'test-backoffice-secret';
 export const ADMIN_TOKEN = 'test-admin-token';
@@ -113,8 +117,4 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${options.what ?? 'condition'}`);
     await sleep(options.intervalMs ?? 15);
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
