@@ -1,6 +1,7 @@
 // The back-office wire protocol (DESIGN.md "Back-office protocol"): the bodies the bot sends, their
 // idempotency keys, and the schema of the status events the back office posts to /webhooks/backoffice.
 import { z } from 'zod';
+import { WEBHOOK_STATUSES, webhookToEvent, type WebhookErrorCode, type WebhookStatus } from '../domain/application-events.js';
 import type { Application, MaterialSource } from '../domain/types.js';
 
 /** One material as the back office receives it. */
@@ -97,13 +98,10 @@ export const supplementBodySchema = z.object({
   submittedAt: z.iso.datetime({ offset: true }),
 });
 
-/** Status values the back office may post. */
-export const BACKOFFICE_STATUSES = [
-  'accepted', 'not_accepted', 'supplement_required', 'reviewing',
-  'department_approved', 'department_rejected', 'completed', 'delivered',
-] as const;
+/** Status values the back office may post (the domain's list: each maps to one state-machine event). */
+export const BACKOFFICE_STATUSES = WEBHOOK_STATUSES;
 
-export type BackofficeStatus = (typeof BACKOFFICE_STATUSES)[number];
+export type BackofficeStatus = WebhookStatus;
 
 const text = z.string().trim().min(1);
 
@@ -127,19 +125,20 @@ export const backofficeEventSchema = z
     at: z.iso.datetime({ offset: true }),
   })
   .superRefine((event, ctx) => {
-    const need = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    const hasComment = (event.comment ?? '').trim() !== '';
-    if ((event.status === 'department_approved' || event.status === 'department_rejected') && !event.department) {
-      need('department', `${event.status} 需要 department（部门编号）`);
-    }
-    if ((event.status === 'not_accepted' || event.status === 'department_rejected') && !hasComment) {
-      need('comment', `${event.status} 需要 comment（理由）`);
-    }
-    if (event.status === 'supplement_required' && (event.missing ?? []).length === 0) {
-      need('missing', 'supplement_required 需要 missing：[{name, reason}]，至少一项');
-    }
-    if (event.status === 'delivered' && !event.result) need('result', 'delivered 需要 result：{type, licenseNo?, url?, pickupAddress?}');
+    // What each status needs (a department, a reason, the missing items, the result) is the state machine's
+    // rule; ask its mapping instead of restating the rules here, so a bad event is a 400 before anything runs.
+    const mapped = webhookToEvent(event, { deadline: () => event.at });
+    if (mapped.status === 'invalid') ctx.addIssue({ code: 'custom', path: [FIELD_OF[mapped.code]], message: mapped.message });
   });
+
+const FIELD_OF: Record<WebhookErrorCode, string> = {
+  malformed: 'status',
+  unknown_status: 'status',
+  missing_department: 'department',
+  missing_reason: 'comment',
+  missing_items: 'missing',
+  missing_result: 'result',
+};
 
 /** A status event from the back office, validated. */
 export type BackofficeEvent = z.infer<typeof backofficeEventSchema>;

@@ -3,19 +3,13 @@
 // the card update and the message to the applicant. The HTTP layer maps the outcome to 200/404/409/400.
 import { pushStatus } from '../../handlers/status-push.js';
 import type { BackofficeEvent } from '../backoffice/protocol.js';
+import type { WebhookOutcome } from '../backoffice/webhook.js';
 import { webhookToEvent } from '../domain/application-events.js';
 import { transition } from '../domain/application.js';
 import type { Actor } from '../domain/types.js';
 import { ConflictError } from '../store/store.js';
 import { DecisionContext, type BotServices } from './context.js';
 import type { BotLogger } from './logger.js';
-
-/** What became of a back-office event. */
-export type WebhookOutcome =
-  | { status: 'applied' | 'duplicate' }
-  | { status: 'unknown_application' }
-  | { status: 'illegal'; message: string }
-  | { status: 'invalid'; message: string };
 
 export interface BackofficeEventDeps {
   services: BotServices;

@@ -7,7 +7,8 @@ import type { BackofficeEvent } from '../backoffice/protocol.js';
 import type { Matter } from '../domain/types.js';
 import { UserError } from '../errors.js';
 import { ConflictError, type Store } from '../store/store.js';
-import { applyBackofficeEvent, type WebhookOutcome } from './backoffice-events.js';
+import type { WebhookOutcome } from '../backoffice/webhook.js';
+import { applyBackofficeEvent } from './backoffice-events.js';
 import { Composer } from './composer.js';
 import { BotContext, type BotServices, type DecisionContext } from './context.js';
 import { dialogMiddleware } from './dialog-engine.js';
@@ -45,7 +46,6 @@ export interface Bot {
   applyBackofficeEvent(event: BackofficeEvent): Promise<WebhookOutcome>;
 }
 
-export type { WebhookOutcome };
 
 const MAX_ATTEMPTS = 3;
 
