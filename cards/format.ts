@@ -1,10 +1,10 @@
 // Dates and times as Chinese readers expect them, in China time (UTC+8, no daylight saving).
 
-const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
+import { chinaWallClock } from '../src/domain/china-time.js';
 
 /** '2026-01-05T02:30:00Z' → '2026年1月5日 10:30'. */
 export function formatChinaTime(iso: string): string {
-  const date = new Date(Date.parse(iso) + CHINA_OFFSET_MS);
+  const date = chinaWallClock(Date.parse(iso));
   if (Number.isNaN(date.getTime())) return iso;
   const hh = String(date.getUTCHours()).padStart(2, '0');
   const mm = String(date.getUTCMinutes()).padStart(2, '0');

@@ -1,5 +1,6 @@
 // Application numbers (办件编号): YC + the day in China time + a per-day sequence, e.g. YC20261128-0001.
 // The store allocates the sequence; this module only formats and reads the numbers.
+import { chinaWallClock, isCalendarDate } from './china-time.js';
 
 /** The parts of an application number. */
 export interface ApplicationIdParts {
@@ -10,7 +11,6 @@ export interface ApplicationIdParts {
   seq: number;
 }
 
-const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 const CANONICAL = /^YC\d{8}-\d{4,}$/;
 // After NFKC (full-width → half-width): any common dash, underscore or space between day and sequence,
 // or none when the sequence has its full 4 digits.
@@ -19,7 +19,7 @@ const EMBEDDED = /YC\d{8}[\s\-_‐‑‒–—]*\d{4,}/;
 
 /** The calendar day of an instant in China (UTC+8, no daylight saving), as YYYYMMDD. */
 export function applicationDay(date: Date): string {
-  return new Date(date.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10).replaceAll('-', '');
+  return chinaWallClock(date.getTime()).toISOString().slice(0, 10).replaceAll('-', '');
 }
 
 /** `YC<day>-<seq>` with the sequence zero-padded to 4 digits (longer when it grows past 9999). */
@@ -59,8 +59,6 @@ function normalize(text: string): string {
 }
 
 function isCalendarDay(ymd: string): boolean {
-  if (!/^\d{8}$/.test(ymd)) return false;
-  const [y, m, d] = [Number(ymd.slice(0, 4)), Number(ymd.slice(4, 6)), Number(ymd.slice(6, 8))];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d && y >= 2000;
+  const iso = `${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)}`;
+  return /^\d{8}$/.test(ymd) && Number(ymd.slice(0, 4)) >= 2000 && isCalendarDate(iso);
 }

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 // time-zone-free data instead: { holidays: { 'YYYY-MM-DD': name }, workdays: { … } }.
 import packageData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import dayjs from 'dayjs';
+import { chinaWallClock, isCalendarDate } from './china-time.js';
 
 const PACKAGE_HOLIDAYS: Readonly<Record<string, string>> = packageData.holidays;
 const PACKAGE_WORKDAYS: Readonly<Record<string, string>> = packageData.workdays;
@@ -30,7 +31,6 @@ export interface HolidayCalendarOptions {
   warn?: (message: string) => void;
 }
 
-const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** A working-day calendar; its only state is the set of years already warned about. */
@@ -60,12 +60,12 @@ export function createHolidayCalendar(options: HolidayCalendarOptions = {}): Hol
 /** The calendar day ('YYYY-MM-DD') of a date input in China (UTC+8, no daylight saving). Throws on an invalid date. */
 export function chinaDay(date: DateInput): string {
   if (typeof date === 'string' && DAY.test(date)) {
-    if (!isCalendarDay(date)) throw new RangeError(`not a calendar day: ${date}`);
+    if (!isCalendarDate(date)) throw new RangeError(`not a calendar day: ${date}`);
     return date;
   }
   const time = (typeof date === 'string' ? new Date(date) : date).getTime();
   if (Number.isNaN(time)) throw new RangeError(`not a date: ${String(date)}`);
-  return new Date(time + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+  return chinaWallClock(time).toISOString().slice(0, 10);
 }
 
 /**
@@ -101,17 +101,9 @@ function dayList(value: unknown, year: string, name: string): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new Error(`holidays: ${year}.${name} must be a list of "YYYY-MM-DD" days`);
   return value.map((day) => {
-    if (typeof day !== 'string' || !isCalendarDay(day) || !day.startsWith(`${year}-`)) {
+    if (typeof day !== 'string' || !isCalendarDate(day) || !day.startsWith(`${year}-`)) {
       throw new Error(`holidays: ${year}.${name} has ${JSON.stringify(day)}, expected a "YYYY-MM-DD" day in ${year}`);
     }
     return day;
   });
-}
-
-function isCalendarDay(text: string): boolean {
-  const match = DAY.exec(text);
-  if (!match) return false;
-  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }

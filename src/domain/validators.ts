@@ -1,5 +1,6 @@
 // Validators for the structured answers a matter asks for: 居民身份证号, 统一社会信用代码, mobile numbers and dates.
 // Each returns the normalised value or a Chinese reason the applicant can act on. Pure: "today" is passed in.
+import { isCalendarDate } from './china-time.js';
 
 /** Result of validating one answer: the normalised value, or why it was refused (Chinese). */
 export type Validation = { ok: true; value: string } | { ok: false; reason: string };
@@ -82,15 +83,4 @@ export function validateDate(raw: string): Validation {
   const iso = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
   if (!isCalendarDate(iso)) return fail(`日期 ${iso} 不存在`);
   return ok(iso);
-}
-
-/** True when an ISO YYYY-MM-DD string names a real day of the Gregorian calendar. */
-export function isCalendarDate(iso: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
-  return day <= days;
 }
