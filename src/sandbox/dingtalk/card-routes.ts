@@ -104,6 +104,11 @@ export function emitCard(deps: Pick<CardDeps, 'config' | 'recorder'>, card: SimC
 export function cardRoutes(deps: CardDeps): Record<string, Route> {
   const { cards, config } = deps;
   const isResponse = (value: object): value is SimResponse => 'status' in value && 'body' in value;
+  const existing = (body: Record<string, unknown>): SimCard | SimResponse => {
+    const outTrackId = str(body.outTrackId);
+    if (!outTrackId) return bad('param.outTrackIdEmpty', 'outTrackId 不能为空');
+    return cards.get(outTrackId) ?? bad('param.cardNotExist', `卡片不存在：${outTrackId}`);
+  };
   return {
     'POST /v1.0/card/instances': {
       auth: 'header',
@@ -118,10 +123,8 @@ export function cardRoutes(deps: CardDeps): Record<string, Route> {
       auth: 'header',
       handle: (req) => {
         const body = asRecord(req.body);
-        const outTrackId = str(body.outTrackId);
-        if (!outTrackId) return bad('param.outTrackIdEmpty', 'outTrackId 不能为空');
-        const card = cards.get(outTrackId);
-        if (!card) return bad('param.cardNotExist', `卡片不存在：${outTrackId}`);
+        const card = existing(body);
+        if (isResponse(card)) return card;
         const plan = readDeliver(body);
         if (isResponse(plan)) return plan;
         return ok({ success: true, result: deliver(deps, card, plan) });
@@ -143,10 +146,8 @@ export function cardRoutes(deps: CardDeps): Record<string, Route> {
       auth: 'header',
       handle: (req) => {
         const body = asRecord(req.body);
-        const outTrackId = str(body.outTrackId);
-        if (!outTrackId) return bad('param.outTrackIdEmpty', 'outTrackId 不能为空');
-        const card = cards.get(outTrackId);
-        if (!card) return bad('param.cardNotExist', `卡片不存在：${outTrackId}`);
+        const card = existing(body);
+        if (isResponse(card)) return card;
         const cardData = readParamMap(body.cardData, config.cardValueMaxBytes);
         const privateData = readPrivateData(body.privateData, config.cardValueMaxBytes);
         if (isError(cardData)) return bad('param.cardParamMapInvalid', cardData.error);
