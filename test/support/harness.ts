@@ -11,10 +11,10 @@ import { createLogger } from '../../src/logger.js';
 import { startBackofficeSimulator, type BackofficeSimulator } from '../../src/sandbox/backoffice/simulator.js';
 import { startDingTalkSimulator, type DingTalkSimulator } from '../../src/sandbox/dingtalk/index.js';
 import type { SimOptions } from '../../src/sandbox/dingtalk/types.js';
+import { waitFor } from './wait.js';
 
-import { sleep } from '../../src/retry.js';
-
-export { sleep };
+export { sleep } from '../../src/retry.js';
+export { waitFor };
 
 export const TEMPLATE_ID = 'yiciban-generic.schema';
 export const BACKOFFICE_SECRET = 'test-backoffice-secret';
@@ -103,18 +103,4 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await rm(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Polls `predicate` until it holds; fails with `what` after the timeout. */
-export async function waitFor<T>(
-  predicate: () => T | Promise<T>,
-  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + (options.timeoutMs ?? 5_000);
-  for (;;) {
-    const value = await predicate();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${options.what ?? 'condition'}`);
-    await sleep(options.intervalMs ?? 15);
-  }
 }

@@ -1,5 +1,6 @@
 // A minimal raw-WebSocket stream client for the simulator's own tests (deliberately not the SDK).
 import { WebSocket } from 'ws';
+import { waitFor } from './wait.js';
 
 export interface ReceivedFrame {
   specVersion?: string;
@@ -114,11 +115,7 @@ export function connectWithTicket(url: string, answerPings = true): Promise<Stre
 
 /** Waits until `check()` is true (polling), for effects that happen on the simulator side. */
 export async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await waitFor(check, { timeoutMs, intervalMs: 5, what: 'condition not met in time' });
 }
 
 /** Plain HTTP helper for the simulator's OpenAPI tests: JSON in, status + parsed body out. */
