@@ -9,6 +9,7 @@ import type { Effect, Target } from '../../src/bot/effects.js';
 import type { Attachment, CardActionEvent, InboundEvent, MessageEvent } from '../../src/bot/inbound.js';
 import type { Licence, LicenceLookup, LicenceSource } from '../../src/bot/licences.js';
 import { silentLogger } from '../../src/bot/logger.js';
+import type { InboundBudgetOptions } from '../../src/bot/inbound-budget.js';
 import { promisedDeadline } from '../../src/domain/deadline.js';
 import { createHolidayCalendar } from '../../src/domain/holiday-calendar.js';
 import { loadMattersOrThrow } from '../../src/domain/matter.js';
@@ -58,12 +59,21 @@ export interface HarnessOptions {
   licences?: LicenceSource & { down?: boolean };
   /** Replaces or extends the seed catalogue. */
   matters?: (seed: Matter[]) => Matter[];
+  /** Per-sender inbound budget; default generous, since scripted players answer in no time. */
+  inboundBudget?: InboundBudgetOptions;
+  /** Wraps the real store (e.g. to inject commit failures); default none. */
+  wrapStore?: (store: Store) => Store;
+  adminUserIds?: string[];
 }
+
+const GENEROUS_BUDGET: InboundBudgetOptions = { capacity: 1_000, windowMs: 10_000 };
 
 /** One bot over one store; `restart()` reopens both on the same files. */
 export class BotHarness {
   bot!: Bot;
   store!: Store;
+  /** The lowdb store itself (the same as `store` unless wrapStore was given). */
+  rawStore!: Store;
   now: Date;
   readonly results: HandleResult[] = [];
   private counter = 0;
@@ -73,6 +83,7 @@ export class BotHarness {
     readonly matters: Matter[],
     readonly licences: LicenceSource & { down?: boolean },
     now: Date,
+    private readonly options: HarnessOptions = {},
   ) {
     this.now = now;
   }
@@ -81,14 +92,15 @@ export class BotHarness {
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'yc-bot-')));
     const seed = await loadMattersOrThrow('config/matters');
     const matters = options.matters ? options.matters(seed) : seed;
-    const harness = new BotHarness(dataDir, matters, options.licences ?? tableLicences(SAMPLE_LICENCES), options.now ?? new Date('2026-01-05T02:00:00Z'));
+    const harness = new BotHarness(dataDir, matters, options.licences ?? tableLicences(SAMPLE_LICENCES), options.now ?? new Date('2026-01-05T02:00:00Z'), options);
     await harness.open();
     return harness;
   }
 
   private async open(): Promise<void> {
-    this.store = createStore({ dataDir: this.dataDir }, { now: () => this.now.getTime() });
-    await this.store.open();
+    this.rawStore = createStore({ dataDir: this.dataDir }, { now: () => this.now.getTime() });
+    await this.rawStore.open();
+    this.store = this.options.wrapStore ? this.options.wrapStore(this.rawStore) : this.rawStore;
     const calendar = createHolidayCalendar();
     let ids = 0;
     this.bot = createBot({
@@ -97,7 +109,8 @@ export class BotHarness {
       licences: this.licences,
       clock: () => this.now,
       logger: silentLogger,
-      adminUserIds: [USERS.admin.userId],
+      adminUserIds: this.options.adminUserIds ?? [USERS.admin.userId],
+      inboundBudget: this.options.inboundBudget ?? GENEROUS_BUDGET,
       deadlineFor: (acceptedAt, matter) => promisedDeadline(calendar, acceptedAt, matter.timeLimit.promisedDays),
       newId: () => `job-${(ids += 1)}-${this.counter}`,
     });
@@ -105,12 +118,12 @@ export class BotHarness {
 
   /** Closes the store and opens a new store and bot on the same directory (a process restart). */
   async restart(): Promise<void> {
-    await this.store.close();
+    await this.rawStore.close();
     await this.open();
   }
 
   async close(): Promise<void> {
-    await this.store.close();
+    await this.rawStore.close();
     await rm(this.dataDir, { recursive: true, force: true });
   }
 
