@@ -73,9 +73,10 @@ export function createBot(options: BotOptions): Bot {
   const queue = new KeyedQueue();
 
   const commit = async (ctx: DecisionContext, inboxId: string): Promise<void> => {
-    const { applications, dialogs: changedDialogs } = ctx.changes();
+    const { applications, dialogs: changedDialogs, meta } = ctx.changes();
     const jobs = effectsToJobs(ctx.effects, { source: inboxId, now: ctx.now.getTime(), newId });
-    await options.store.commit({ inbox: [inboxId], applications, dialogs: changedDialogs, jobs: { put: jobs } });
+    const metaChange = Object.keys(meta).length > 0 ? { meta } : {};
+    await options.store.commit({ inbox: [inboxId], applications, dialogs: changedDialogs, jobs: { put: jobs }, ...metaChange });
     if (jobs.length > 0) options.onCommitted?.();
   };
 

@@ -39,6 +39,7 @@ export class DecisionContext {
   private readonly applications = new Map<string, Application>();
   private readonly dialogPuts = new Map<string, DialogRecord>();
   private readonly dialogRemoves = new Set<string>();
+  private readonly metaPuts = new Map<string, unknown>();
   private cards = 0;
 
   constructor(
@@ -120,11 +121,23 @@ export class DecisionContext {
     this.dialogRemoves.add(key);
   }
 
+  /** A small stored document (see Commit.meta), staged changes first. */
+  async getMeta<T>(key: string): Promise<T | undefined> {
+    if (this.metaPuts.has(key)) return (this.metaPuts.get(key) ?? undefined) as T | undefined;
+    return this.services.store.getMeta<T>(key);
+  }
+
+  /** Stages a small document; null deletes it. */
+  putMeta(key: string, value: unknown): void {
+    this.metaPuts.set(key, value);
+  }
+
   /** The staged state changes (the effects are in `effects`). */
-  changes(): { applications: Application[]; dialogs: { put: DialogRecord[]; remove: string[] } } {
+  changes(): { applications: Application[]; dialogs: { put: DialogRecord[]; remove: string[] }; meta: Record<string, unknown> } {
     return {
       applications: [...this.applications.values()],
       dialogs: { put: [...this.dialogPuts.values()], remove: [...this.dialogRemoves] },
+      meta: Object.fromEntries(this.metaPuts),
     };
   }
 

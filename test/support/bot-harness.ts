@@ -33,10 +33,10 @@ export function tableLicences(table: Record<string, Licence[]>): LicenceSource &
   const source = {
     down: false,
     calls: [] as string[],
-    async lookup(holderId: string): Promise<LicenceLookup> {
+    async lookup(holderId: string, type?: string): Promise<LicenceLookup> {
       source.calls.push(holderId);
       if (source.down) return { status: 'unavailable', reason: 'connection refused' };
-      const licences = table[holderId];
+      const licences = table[holderId]?.filter((l) => type === undefined || l.type === type);
       return licences?.length ? { status: 'found', licences } : { status: 'none' };
     },
   };
@@ -48,8 +48,24 @@ export const SAMPLE_LICENCES: Record<string, Licence[]> = {
     { type: '居民身份证', number: USERS.zhang.idCard, holderName: '张三', issuer: '杭州市公安局西湖分局', issuedAt: '2015-03-12', validUntil: '2035-03-12', fileUrl: 'https://elicence.example/1' },
     { type: '不动产权证书', number: '浙(2021)杭州市不动产权第0123456号', holderName: '张三', issuer: '杭州市不动产登记中心', issuedAt: '2021-06-01', fileUrl: 'https://elicence.example/2' },
   ],
+  [USERS.zhao.idCard]: [
+    { type: '居民身份证', number: USERS.zhao.idCard, holderName: '赵磊', issuer: '杭州市公安局滨江分局', issuedAt: '2015-06-30', validUntil: '2035-06-30', fileUrl: 'https://elicence.example/4' },
+  ],
+  [USERS.chen.idCard]: [
+    { type: '居民身份证', number: USERS.chen.idCard, holderName: '陈静', issuer: '杭州市公安局西湖分局', issuedAt: '2017-09-21', validUntil: '2037-09-21', fileUrl: 'https://elicence.example/5' },
+  ],
+  // 赵磊 is the legal representative of 西溪餐饮; 陈静 is a clerk of 一次办科技, whose legal representative is 张三.
   '91330106MA27WX5B3W': [
-    { type: '营业执照', number: '91330106MA27WX5B3W', holderName: '杭州西溪餐饮管理有限公司', issuer: '杭州市西湖区市场监督管理局', issuedAt: '2019-08-20', fileUrl: 'https://elicence.example/3' },
+    {
+      type: '营业执照', number: '91330106MA27WX5B3W', holderName: '杭州西溪餐饮管理有限公司', issuer: '杭州市西湖区市场监督管理局', issuedAt: '2019-08-20',
+      fileUrl: 'https://elicence.example/3', legalRepresentative: { name: '赵磊', idNumber: USERS.zhao.idCard },
+    },
+  ],
+  '91330106MA2H7Q3K8C': [
+    {
+      type: '营业执照', number: '91330106MA2H7Q3K8C', holderName: '杭州一次办科技有限公司', issuer: '杭州市西湖区市场监督管理局', issuedAt: '2023-03-01',
+      fileUrl: 'https://elicence.example/6', legalRepresentative: { name: '张三', idNumber: USERS.zhang.idCard },
+    },
   ],
 };
 
