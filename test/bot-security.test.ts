@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createDeadLetterNotifier } from '../src/dead-letter.js';
 import { BUSY_TEXT } from '../src/bot/bot.js';
 import type { Effect } from '../src/bot/effects.js';
 import { DEFAULT_INBOUND_BUDGET, TOO_FAST_TEXT } from '../src/bot/inbound-budget.js';
@@ -148,6 +149,19 @@ test('no full ID, phone or bank-card number in any card or message except the ap
   assert.match(pushed, '3301**********2031');
   assert.match(pushed, '138****0001');
   assert.match(pushed, '**** **** **** 0123');
+});
+
+test('a back office refusal quoting the applicant\'s ID number is passed on masked', async () => {
+  h = await BotHarness.create();
+  const id = await submitIndividualBusiness(h, 'zhang');
+  const notify = createDeadLetterNotifier({ store: h.store, now: () => h.now.getTime(), newId: () => 'dead-note' });
+  const commit = await notify({
+    id: 'job-x', kind: 'backoffice.submit', key: id, payload: { applicationId: id }, attempts: 1, nextAt: 0, createdAt: 0,
+    failedAt: 0, reason: `身份证号${ID}与姓名不符`,
+  });
+  const json = JSON.stringify(commit);
+  assert.not.match(json, ID);
+  assert.match(json, '身份证号3301**********2031与姓名不符');
 });
 
 test.run();
