@@ -79,6 +79,8 @@ async function asManager(ctx: BotContext, rawUscc: string): Promise<{ uscc: stri
   if (!checked.ok) return void ctx.reply(`${checked.reason}，请核对后重新发送。`);
   const access = await legalRepCheck(ctx, ctx.event.sender.userId, checked.value, { admin: ctx.isAdmin });
   if (access.status === 'legal_rep' || access.status === 'admin') return { uscc: checked.value, access };
+  // An admin's right does not depend on the e-licence service; only the company name is missing then.
+  if (ctx.isAdmin && access.status === 'unavailable') return { uscc: checked.value, access: { status: 'admin' } };
   if (access.status === 'unavailable') return void ctx.reply('电子证照服务暂不可用，暂时无法确认您是该企业的法定代表人，请稍后再试。');
   if (access.status !== 'refused') return void ctx.reply('只有该企业的法定代表人或管理员可以管理经办人。');
   if (access.reason === 'not_verified') return void ctx.reply('只有企业法定代表人或管理员可以管理经办人。法定代表人请先在与我的单聊中发送“核验身份 您的身份证号”核验身份。');

@@ -46,10 +46,12 @@ export type CompanyAccess =
   | { status: 'refused'; reason: 'not_verified' | 'not_rep' | 'no_rep_on_file' | 'unknown_company' }
   | { status: 'unavailable' };
 
+/** Store key (meta) of a person's verified identity. */
 export function identityKey(userId: string): string {
   return `identity:${userId}`;
 }
 
+/** Store key (meta) of a company's agents and their history. */
 export function agentsKey(uscc: string): string {
   return `company-agents:${uscc.toUpperCase()}`;
 }
@@ -70,6 +72,7 @@ export function isOwnIdCard(licences: Licence[], name: string): boolean {
   return name !== '' && licences.some((l) => l.type === '居民身份证' && l.holderName === name);
 }
 
+/** The company's agent book (empty when none was ever authorised). */
 export async function agentBook(ctx: DecisionContext, uscc: string): Promise<AgentBook> {
   return (await ctx.getMeta<AgentBook>(agentsKey(uscc))) ?? { uscc: uscc.toUpperCase(), agents: [], history: [] };
 }

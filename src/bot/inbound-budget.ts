@@ -4,6 +4,7 @@
 import type { Middleware } from './composer.js';
 import type { BotContext } from './context.js';
 
+/** The one notice an over-budget sender gets. */
 export const TOO_FAST_TEXT = '您发送太快了，请稍候';
 
 /** How many events a sender may send in a window (refilled evenly over the window). */
@@ -12,6 +13,7 @@ export interface InboundBudgetOptions {
   windowMs: number;
 }
 
+/** 10 events in 10 s per sender (issue 9). */
 export const DEFAULT_INBOUND_BUDGET: InboundBudgetOptions = { capacity: 10, windowMs: 10_000 };
 
 interface Bucket {
