@@ -29,4 +29,9 @@ export interface Card {
   buttons?: CardButton[];
   /** Small print under the buttons. */
   footnote?: string;
+  /**
+   * Shows its owner's own full personal values (the review before submitting): the bot sends it unmasked
+   * only to that owner one-to-one; every other card and message has its personal numbers masked.
+   */
+  personal?: boolean;
 }

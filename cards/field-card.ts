@@ -64,5 +64,7 @@ export function fieldCard(input: FieldCardInput): Card {
     sections,
     buttons,
     footnote: `也可回复“上一步”${field.required ? '' : '“跳过”'}${input.value ? '“保持不变”' : ''}或“取消”。`,
+    // Changing an item from the review: the applicant sees their own current value.
+    ...(input.value ? { personal: true } : {}),
   };
 }

@@ -60,6 +60,8 @@ export function reviewCard(input: ReviewInput): Card {
       button('修改', APPLY_EDIT_MENU, { params: { page: '1' }, command: '修改' }),
       button('取消办理', APPLY_CANCEL, { command: '取消', style: 'danger' }),
     ],
+    // The applicant checks their own full values here, one-to-one, before submitting.
+    personal: true,
   });
 }
 

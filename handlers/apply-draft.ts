@@ -116,8 +116,11 @@ export function supply(draft: ApplyDraft, id: string, submission: MaterialSubmis
 /**
  * Fills what the licences can: empty fields whose `prefill` names a licence attribute (validated like
  * typed input) and materials the licences stand for. Expired licences are not used. Returns what was filled.
+ * `right` (e.g. 经授权经办人调取) goes into each source, so the application records on what right a company's
+ * licences were fetched.
  */
-export function applyLicences(draft: ApplyDraft, matter: Matter, licences: Licence[], today: string): { draft: ApplyDraft; filled: string[] } {
+export function applyLicences(draft: ApplyDraft, matter: Matter, licences: Licence[], today: string, right?: string): { draft: ApplyDraft; filled: string[] } {
+  const via = right ? `，${right}` : '';
   const usable = new Map(licences.filter((l) => !l.validUntil || l.validUntil >= today).map((l) => [l.type, l]));
   let next = draft;
   const filled: string[] = [];
@@ -128,13 +131,13 @@ export function applyLicences(draft: ApplyDraft, matter: Matter, licences: Licen
     if (!licence || typeof raw !== 'string' || next.fields[field.key]) continue;
     const checked = validateAnswer(field, raw, { today });
     if (!checked.ok) continue;
-    next = { ...next, fields: { ...next.fields, [field.key]: checked.value }, sources: { ...next.sources, [field.key]: `电子证照·${type}（${licence.issuer}）` } };
+    next = { ...next, fields: { ...next.fields, [field.key]: checked.value }, sources: { ...next.sources, [field.key]: `电子证照·${type}（${licence.issuer}${via}）` } };
     filled.push(field.label);
   }
   for (const material of matter.materials) {
     const licence = material.elicence ? usable.get(material.elicence) : undefined;
     if (!licence || next.materials.some((m) => m.id === material.id)) continue;
-    next = supply(next, material.id, { id: material.id, name: material.name, source: 'elicence', ref: licence.number, origin: `${licence.issuer}` });
+    next = supply(next, material.id, { id: material.id, name: material.name, source: 'elicence', ref: licence.number, origin: `${licence.issuer}${via}` });
     filled.push(material.name);
   }
   return { draft: next, filled };

@@ -15,6 +15,7 @@ import { showCurrent } from './apply-cards.js';
 import { advance, answer, applyLicences, back, holderFields, jumpTo, needsConsent, newDraft, planFor, positionOf, supply, type ApplyDraft } from './apply-draft.js';
 import { submitDraft } from './apply-submit.js';
 import { isGlobalCommand } from './commands.js';
+import { companyAccess, isOwnIdCard, refusalText, rememberIdentity } from './company-access.js';
 
 type Step = (draft: ApplyDraft, input: DialogInput, turn: DialogTurn, matter: Matter) => StepResult<ApplyDraft> | Promise<StepResult<ApplyDraft>>;
 
@@ -151,6 +152,14 @@ async function answerField(draft: ApplyDraft, raw: string, turn: DialogTurn, mat
 }
 
 async function prefill(draft: ApplyDraft, holderId: string, isPerson: boolean, turn: DialogTurn, matter: Matter): Promise<{ draft: ApplyDraft; notice: string }> {
+  // A company's licences only for its legal representative or an authorised agent (company-access.ts).
+  let right: string | undefined;
+  if (!isPerson) {
+    const access = await companyAccess(turn.ctx, draft.applicant.userId, holderId);
+    if (access.status === 'unavailable') return { draft, notice: '电子证照服务暂不可用，请上传相关材料，不影响继续办理。' };
+    if (access.status === 'refused') return { draft, notice: refusalText(access.reason, draft.applicant.userId) };
+    right = access.status === 'agent' ? `经授权经办人 ${draft.applicant.userId} 调取` : `法定代表人本人调取`;
+  }
   const lookup = await turn.ctx.lookupLicences(holderId);
   if (lookup.status === 'unavailable') return { draft, notice: '电子证照服务暂不可用，请上传相关材料，不影响继续办理。' };
   const licences = lookup.status === 'found' ? lookup.licences : [];
@@ -161,7 +170,9 @@ async function prefill(draft: ApplyDraft, holderId: string, isPerson: boolean, t
   if (isPerson && name && licences.length > 0 && idCard?.holderName !== name) {
     return { draft, notice: '查到的证照持有人与您的钉钉实名不一致，未调取。请自行填写和上传。' };
   }
-  const { draft: filled, filled: names } = applyLicences(draft, matter, licences, chinaDay(turn.ctx.now));
+  // The check passed: this is the applicant's own ID number (what makes a legal representative known).
+  if (isPerson && idCard && isOwnIdCard(licences, name)) rememberIdentity(turn.ctx, draft.applicant.userId, name, holderId);
+  const { draft: filled, filled: names } = applyLicences(draft, matter, licences, chinaDay(turn.ctx.now), right);
   if (names.length === 0) return { draft: filled, notice: '未查到可用的电子证照，请自行填写和上传。' };
   return { draft: filled, notice: `已从电子证照库调取并填写：${names.join('、')}（每项注明来源，可在核对时修改）。` };
 }

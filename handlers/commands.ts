@@ -10,10 +10,16 @@ export const QUERY = /^(?:查询|查看)\s*(.+)$/u;
 export const WITHDRAW = /^撤回\s*(.+)$/u;
 export const CONFIRM_WITHDRAW = /^确认撤回\s*(.+)$/u;
 export const SUPPLEMENT = /^补正\s*(.+)$/u;
+/** 核验身份 <身份证号>: the sender's own ID number, checked against their 居民身份证 e-licence. */
+export const VERIFY_IDENTITY = /^核验身份\s*(.+)$/u;
+/** 授权经办人 <统一社会信用代码> <被授权人的钉钉ID>, 撤销经办人 …, 经办人列表 <统一社会信用代码>. */
+export const AGENT_GRANT = /^授权经办人\s+(\S+)\s+(\S+)$/u;
+export const AGENT_REVOKE = /^撤销经办人\s+(\S+)\s+(\S+)$/u;
+export const AGENT_LIST = /^经办人列表\s*(\S+)$/u;
 /** 评价 <编号> [等级]: needs the number, so an answer such as "评价很好" stays an answer. */
 export const EVALUATE = /^评价\s*(YC.+)$/iu;
 
-const GLOBAL = [HELP, GUIDE, CATEGORY, APPLY, MINE, QUERY, WITHDRAW, CONFIRM_WITHDRAW, SUPPLEMENT, EVALUATE];
+const GLOBAL = [HELP, GUIDE, CATEGORY, APPLY, MINE, QUERY, WITHDRAW, CONFIRM_WITHDRAW, SUPPLEMENT, EVALUATE, VERIFY_IDENTITY, AGENT_GRANT, AGENT_REVOKE, AGENT_LIST];
 
 /** True for a command that always means the same thing, whatever dialog is active. */
 export function isGlobalCommand(text: string): boolean {

@@ -3,6 +3,7 @@
 import { Composer } from '../src/bot/composer.js';
 import type { BotContext } from '../src/bot/context.js';
 import type { Dialog } from '../src/bot/dialog.js';
+import { agents } from './agents.js';
 import { applyDialog, applyKey } from './apply.js';
 import { startApply } from './apply-start.js';
 import { evaluate, evaluateDialog, evaluateKey } from './evaluate.js';
@@ -40,6 +41,7 @@ export const features = new Composer<BotContext>(
   withdraw.middleware(),
   supplement.middleware(),
   evaluate.middleware(),
+  agents.middleware(),
   namedMatter,
 );
 

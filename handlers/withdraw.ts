@@ -18,7 +18,7 @@ export const withdraw = new Composer<BotContext>(
   hears([WITHDRAW], (ctx, match) => ask(ctx, parseApplicationId(match[1] ?? '')?.id ?? '')),
   action(APPLICATION_WITHDRAW, (ctx, params) => ask(ctx, params.applicationId ?? '')),
   action(WITHDRAW_CONFIRM, (ctx, params) => confirm(ctx, params.applicationId ?? '')),
-  action(WITHDRAW_ABORT, (ctx, params) => ctx.reply(params.applicationId ? `好的，办件 ${params.applicationId} 继续办理。` : '好的，继续办理。')),
+  action(WITHDRAW_ABORT, (ctx, params) => keep(ctx, params.applicationId ?? '')),
 );
 
 async function load(ctx: BotContext, id: string): Promise<Application | undefined> {
@@ -26,6 +26,13 @@ async function load(ctx: BotContext, id: string): Promise<Application | undefine
   if (app && canSee(ctx, app, ctx.actingFor, ctx.isAdmin)) return app;
   ctx.reply(NOT_FOUND_TEXT);
   return undefined;
+}
+
+// A button's params are never shown back: only a number the bot finds in the store is named.
+async function keep(ctx: BotContext, id: string): Promise<void> {
+  const app = id ? await ctx.getApplication(id) : undefined;
+  const known = app && canSee(ctx, app, ctx.actingFor, ctx.isAdmin);
+  ctx.reply(known ? `好的，办件 ${app.id} 继续办理。` : '好的，继续办理。');
 }
 
 async function ask(ctx: BotContext, id: string): Promise<void> {

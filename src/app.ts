@@ -37,6 +37,8 @@ export interface Tuning {
   stream?: { backoffBaseMs?: number; backoffMaxMs?: number; watchdogMs?: number; healthyAfterMs?: number };
   outbox?: { baseMs?: number; maxMs?: number; maxAttempts?: number; pollMs?: number };
   openapiRetry?: { attempts?: number; baseMs?: number; maxMs?: number };
+  /** Per-sender inbound budget (default 10 events in 10 s); scripted tests talk faster than people. */
+  inboundBudget?: { capacity: number; windowMs: number };
 }
 
 export interface StartOptions {
@@ -104,6 +106,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     adminUserIds: config.adminUserIds,
     deadlineFor: (acceptedAt, matter) => promisedDeadline(calendar, acceptedAt, matter.timeLimit.promisedDays),
     onCommitted: () => outbox?.wake(),
+    ...(tuning.inboundBudget ? { inboundBudget: tuning.inboundBudget } : {}),
   });
 
   outbox = createOutbox({

@@ -3,6 +3,7 @@
 // cannot be told to anyone through DingTalk, so they stay in the dead list for an admin.
 import { effectsToJobs } from './bot/jobs.js';
 import type { BackofficeJobPayload } from './bot/jobs.js';
+import { visibleText } from './bot/masking.js';
 import type { Commit, DeadJob, Store } from './store/store.js';
 
 const OPERATION: Record<string, string> = {
@@ -22,7 +23,9 @@ export function createDeadLetterNotifier(options: { store: Store; now: () => num
     const text =
       `您的办件 ${app.id}（${app.matter.name}）${operation}未能送达审批部门：${plainReason(job.reason)}。` +
       '材料已妥善保存，工作人员会尽快处理；如需帮助请回复“帮助”或联系服务窗口。';
-    const jobs = effectsToJobs([{ type: 'send', to: { kind: 'user', userId: app.applicant.userId }, message: { text } }], {
+    // The back office's words may quote the applicant's numbers: masked like every other message.
+    const message = { text: visibleText(text) };
+    const jobs = effectsToJobs([{ type: 'send', to: { kind: 'user', userId: app.applicant.userId }, message }], {
       source: `dead:${job.id}`,
       now: options.now(),
       newId: options.newId,

@@ -31,7 +31,7 @@ normalize('turns a group text message into a trimmed message event from the staf
   const event = message(robot('robot-text-group'));
   assert.is(event.id, 'msgLICYeHgY4JtMQw==');
   assert.equal(event.conversation, { id: 'cidAsXSBLnA==', type: 'group', title: '测试群' });
-  assert.equal(event.sender, { userId: '16650698', name: '张三', isAdmin: true });
+  assert.equal(event.sender, { userId: '16650698', name: '张三' }, 'the DingTalk org-admin flag is not carried: it grants nothing');
   assert.is(event.text, '测试数据');
   assert.is(event.mentioned, true);
   assert.equal(event.sessionWebhook, {
@@ -103,7 +103,7 @@ normalize('turns a card click into an action event with the dotted action id fro
   assert.is(event.action, 'apply.submit');
   assert.equal(event.params, { draft: 'd-42' });
   assert.is(event.cardId, 'approval-42');
-  assert.equal(event.sender, { userId: 'manager4220', name: '', isAdmin: false });
+  assert.equal(event.sender, { userId: 'manager4220', name: '' });
   assert.equal(event.conversation, { id: 'cidSingleUser01==', type: 'single' });
   assert.is(event.receivedAt, NOW);
 });

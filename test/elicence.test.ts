@@ -65,6 +65,30 @@ test('the sample covers every sandbox citizen and company with matching names', 
   }
 });
 
+test('a company\'s 营业执照 names its legal representative, in the sample and over HTTP', async (context) => {
+  const sim = await simulator(context);
+  const rep = { name: '赵磊', idNumber: '330108198706304137' };
+  for (const source of [createElicenceSource({ sampleFile: fileURLToPath(sampleFile) }), createElicenceSource({ url: sim.url, token })]) {
+    const result = await source.lookup('91330106MA27WX5B3W', '营业执照');
+    assert.equal(result.status === 'found' && result.licences[0]?.legalRepresentative, rep);
+  }
+});
+
+test('the sandbox has a company led by a sandbox person and one whose sandbox clerk is not its legal representative', async () => {
+  const source = createElicenceSource({ sampleFile: fileURLToPath(sampleFile) });
+  const people = new Map(org.users.filter((u) => u.identity?.idCard).map((u) => [u.identity!.idCard, u]));
+  const clerks = org.users.filter((u) => u.identity?.company);
+  const cases = await Promise.all(clerks.map(async (clerk) => {
+    const result = await source.lookup(clerk.identity!.company!.creditCode, '营业执照');
+    const rep = result.status === 'found' ? result.licences[0]?.legalRepresentative : undefined;
+    assert.ok(rep && people.has(rep.idNumber), `${clerk.identity!.company!.name}: its legal representative is a sandbox person`);
+    assert.is(people.get(rep.idNumber)?.name, rep.name);
+    return rep.idNumber === clerk.identity!.idCard;
+  }));
+  assert.ok(cases.includes(true), 'a clerk who is the legal representative');
+  assert.ok(cases.includes(false), 'a clerk who is not (and can be authorised)');
+});
+
 test('asks the service over HTTP with the bearer token, holder and type', async (context) => {
   const sim = await simulator(context);
   const source = createElicenceSource({ url: `${sim.url}/`, token });

@@ -9,7 +9,7 @@ const test = suite('handlers: apply');
 
 let h: BotHarness;
 const ZHAO_USCC = '91330106MA27WX5B3W';
-const onlyIdCard = () => tableLicences({ [USERS.zhang.idCard]: SAMPLE_LICENCES[USERS.zhang.idCard]!.filter((l) => l.type === '居民身份证'), [ZHAO_USCC]: SAMPLE_LICENCES[ZHAO_USCC]! });
+const onlyIdCard = () => tableLicences({ [USERS.zhang.idCard]: SAMPLE_LICENCES[USERS.zhang.idCard]!.filter((l) => l.type === '居民身份证'), [ZHAO_USCC]: SAMPLE_LICENCES[ZHAO_USCC]!, [USERS.zhao.idCard]: SAMPLE_LICENCES[USERS.zhao.idCard]! });
 
 test.before.each(async () => {
   h = await BotHarness.create({ licences: onlyIdCard() });
@@ -92,6 +92,7 @@ test('a whole 个体工商户 application: consult, consent, bad ID re-asked, e-
 
 test('a whole 食品经营许可 application for a company: bad USCC re-asked, licence prefill, choice click, uploads, 容缺', async () => {
   const zhao = new Player(h, 'zhao');
+  await h.say('zhao', `核验身份 ${USERS.zhao.idCard}`);
   await zhao.say('我要办 食品经营许可');
   await zhao.click('同意调取');
   await zhao.say('91330106MA27WX5B3X');

@@ -5,6 +5,7 @@ import { apologyCard } from '../../cards/apology-card.js';
 import { dialogs, dialogTextKeys, features, fallback } from '../../handlers/index.js';
 import type { BackofficeEvent } from '../backoffice/protocol.js';
 import type { Matter } from '../domain/types.js';
+import { cleanText } from '../domain/clean-text.js';
 import { UserError } from '../errors.js';
 import { ConflictError, type Store } from '../store/store.js';
 import type { WebhookOutcome } from '../backoffice/webhook.js';
@@ -14,6 +15,7 @@ import { BotContext, type BotServices, type DecisionContext } from './context.js
 import { dialogMiddleware } from './dialog-engine.js';
 import type { Effect } from './effects.js';
 import { cardOwner, dedupe, mentionedOnly } from './guards.js';
+import { DEFAULT_INBOUND_BUDGET, inboundBudget, type InboundBudgetOptions } from './inbound-budget.js';
 import type { InboundEvent } from './inbound.js';
 import { effectsToJobs } from './jobs.js';
 import { KeyedQueue } from './keyed-queue.js';
@@ -26,7 +28,7 @@ export interface BotOptions {
   licences: LicenceSource;
   clock: () => Date;
   logger: BotLogger;
-  /** DingTalk userIds with admin rights (besides the message's own isAdmin flag). */
+  /** DingTalk userIds with admin rights (ADMIN_USER_IDS, the only source of them). */
   adminUserIds: string[];
   /** Promised deadline (YYYY-MM-DD) of a matter accepted at `acceptedAt` (working days, holidays). */
   deadlineFor: (acceptedAt: Date, matter: Matter) => string;
@@ -34,6 +36,8 @@ export interface BotOptions {
   newId?: () => string;
   /** Called after every commit that queued jobs (wakes the outbox). */
   onCommitted?: () => void;
+  /** Per-sender inbound budget; default 10 events in 10 s. */
+  inboundBudget?: InboundBudgetOptions;
 }
 
 /** Outcome of one inbound event: already seen, decided and committed, or a bug answered with an apology. */
@@ -49,6 +53,9 @@ export interface Bot {
 
 const MAX_ATTEMPTS = 3;
 
+/** The answer when a decision keeps losing commit races (issue 9). */
+export const BUSY_TEXT = '系统繁忙，请稍后再试';
+
 /** Builds the bot; it holds no state of its own besides the per-conversation queue. */
 export function createBot(options: BotOptions): Bot {
   const services: BotServices = {
@@ -60,14 +67,16 @@ export function createBot(options: BotOptions): Bot {
     deadlineFor: options.deadlineFor,
   };
   const newId = options.newId ?? (() => crypto.randomUUID());
-  const composer = new Composer<BotContext>(dedupe, mentionedOnly, cardOwner, dialogMiddleware(dialogs, dialogTextKeys))
+  const budget = inboundBudget(options.inboundBudget ?? DEFAULT_INBOUND_BUDGET);
+  const composer = new Composer<BotContext>(dedupe, mentionedOnly, budget, cardOwner, dialogMiddleware(dialogs, dialogTextKeys))
     .use(features.middleware(), fallback);
   const queue = new KeyedQueue();
 
   const commit = async (ctx: DecisionContext, inboxId: string): Promise<void> => {
-    const { applications, dialogs: changedDialogs } = ctx.changes();
+    const { applications, dialogs: changedDialogs, meta } = ctx.changes();
     const jobs = effectsToJobs(ctx.effects, { source: inboxId, now: ctx.now.getTime(), newId });
-    await options.store.commit({ inbox: [inboxId], applications, dialogs: changedDialogs, jobs: { put: jobs } });
+    const metaChange = Object.keys(meta).length > 0 ? { meta } : {};
+    await options.store.commit({ inbox: [inboxId], applications, dialogs: changedDialogs, jobs: { put: jobs }, ...metaChange });
     if (jobs.length > 0) options.onCommitted?.();
   };
 
@@ -85,7 +94,8 @@ export function createBot(options: BotOptions): Bot {
         await commit(ctx, event.id);
         return { status: 'handled', effects: ctx.effects };
       } catch (error) {
-        if (!(error instanceof ConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+        if (!(error instanceof ConflictError)) throw error;
+        if (attempt >= MAX_ATTEMPTS) return answerBusy(error, event, log);
         log.warn({ applicationId: error.applicationId, attempt }, 'application changed concurrently; deciding again');
       }
     }
@@ -106,11 +116,29 @@ export function createBot(options: BotOptions): Bot {
     return { status: 'failed', effects: ctx.effects };
   };
 
+  // The decision kept losing the race for an application, so none of its changes were saved. Committing
+  // only the inbox id and this answer touches no application, so it cannot conflict: the user learns to
+  // try again (nothing is silently lost) and the event is ACKed. Not ACKing would only bring the same
+  // event back later, unannounced, into the same contention. If even this commit fails, handle rejects
+  // and the event is not ACKed (DingTalk redelivers it).
+  const answerBusy = async (error: ConflictError, event: InboundEvent, log: BotLogger): Promise<HandleResult> => {
+    log.error({ applicationId: error.applicationId, attempts: MAX_ATTEMPTS }, 'application kept changing concurrently; answered busy');
+    const ctx = new BotContext(services, event, log);
+    ctx.reply(BUSY_TEXT);
+    await commit(ctx, event.id);
+    return { status: 'failed', effects: ctx.effects };
+  };
+
   return {
-    handle: (event) => queue.run(conversationKey(event), () => decide(event)),
+    handle: (event) => queue.run(conversationKey(event), () => decide(clean(event))),
     applyBackofficeEvent: (event) =>
       queue.run(`application:${event.applicationId}`, () => applyBackofficeEvent(event, { services, logger: options.logger, commit })),
   };
+}
+
+/** Typed text enters the bot here, once, without invisible characters and with full-width digits folded. */
+function clean(event: InboundEvent): InboundEvent {
+  return event.kind === 'message' ? { ...event, text: cleanText(event.text) } : event;
 }
 
 /** Events of one conversation run in order: per sender in single chats, per group in groups. */

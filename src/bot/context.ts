@@ -8,6 +8,7 @@ import { makeCardId } from './card-id.js';
 import type { Effect, OutboundMessage, Target } from './effects.js';
 import type { InboundEvent, MessageEvent, SessionWebhook } from './inbound.js';
 import type { LicenceLookup, LicenceSource } from './licences.js';
+import { visibleCard, visibleText } from './masking.js';
 import type { BotLogger } from './logger.js';
 
 /** What every decision may use; built once by createBot. */
@@ -38,6 +39,7 @@ export class DecisionContext {
   private readonly applications = new Map<string, Application>();
   private readonly dialogPuts = new Map<string, DialogRecord>();
   private readonly dialogRemoves = new Set<string>();
+  private readonly metaPuts = new Map<string, unknown>();
   private cards = 0;
 
   constructor(
@@ -59,17 +61,17 @@ export class DecisionContext {
     return this.services.adminUserIds.has(userId);
   }
 
-  /** Sends text or a card; returns the new card's id (owned by the recipient user unless told otherwise). */
+  /** Sends text or a card, personal numbers masked; returns the new card's id (owned by the recipient user unless told otherwise). */
   send(to: Target, content: Content, options: SendOptions = {}): string | undefined {
-    const message: OutboundMessage = typeof content === 'string' ? { text: content } : this.cardMessage(to, content, options);
+    const message: OutboundMessage = typeof content === 'string' ? { text: visibleText(content) } : this.cardMessage(to, content, options);
     if (options.atUserIds?.length) message.atUserIds = options.atUserIds;
     this.effects.push({ type: 'send', to, message, ...(options.sessionWebhook ? { sessionWebhook: options.sessionWebhook } : {}) });
     return message.cardId;
   }
 
-  /** Replaces a sent card in place. */
+  /** Replaces a sent card in place (personal numbers masked like in send). */
   updateCard(cardId: string, card: Card, to: Target, owner: string | null): void {
-    this.effects.push({ type: 'card.update', cardId, card: stampOwner(card, owner), to });
+    this.effects.push({ type: 'card.update', cardId, card: stampOwner(visibleCard(card, to, owner), owner), to });
   }
 
   /** Records a back-office call for the outbox. */
@@ -119,18 +121,30 @@ export class DecisionContext {
     this.dialogRemoves.add(key);
   }
 
+  /** A small stored document (see Commit.meta), staged changes first. */
+  async getMeta<T>(key: string): Promise<T | undefined> {
+    if (this.metaPuts.has(key)) return (this.metaPuts.get(key) ?? undefined) as T | undefined;
+    return this.services.store.getMeta<T>(key);
+  }
+
+  /** Stages a small document; null deletes it. */
+  putMeta(key: string, value: unknown): void {
+    this.metaPuts.set(key, value);
+  }
+
   /** The staged state changes (the effects are in `effects`). */
-  changes(): { applications: Application[]; dialogs: { put: DialogRecord[]; remove: string[] } } {
+  changes(): { applications: Application[]; dialogs: { put: DialogRecord[]; remove: string[] }; meta: Record<string, unknown> } {
     return {
       applications: [...this.applications.values()],
       dialogs: { put: [...this.dialogPuts.values()], remove: [...this.dialogRemoves] },
+      meta: Object.fromEntries(this.metaPuts),
     };
   }
 
   private cardMessage(to: Target, card: Card, options: SendOptions): OutboundMessage {
     const owner = options.owner !== undefined ? options.owner : to.kind === 'user' ? to.userId : null;
     const cardId = makeCardId(`${this.seed}#${(this.cards += 1)}`, owner);
-    return { card: stampOwner(card, owner), cardId };
+    return { card: stampOwner(visibleCard(card, to, owner), owner), cardId };
   }
 }
 
@@ -159,8 +173,9 @@ export class BotContext extends DecisionContext {
     return this.event.conversation.type === 'group';
   }
 
+  /** True only for ADMIN_USER_IDS: DingTalk's own org-admin flag grants nothing (issue 9). */
   get isAdmin(): boolean {
-    return this.event.sender.isAdmin || this.isAdminUser(this.event.sender.userId);
+    return this.isAdminUser(this.event.sender.userId);
   }
 
   /** Where the event came from: the group, or the sender's one-to-one chat. */

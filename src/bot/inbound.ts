@@ -11,7 +11,6 @@ export interface Sender {
   /** DingTalk userId (senderStaffId); never the encrypted senderId. */
   userId: string;
   name: string;
-  isAdmin: boolean;
 }
 
 export interface Attachment {

@@ -55,7 +55,8 @@ export function normalizeRobotMessage(frame: StreamFrame, now: number): Normaliz
     kind: 'message',
     id,
     conversation,
-    sender: { userId, name: str(data.senderNick), isAdmin: data.isAdmin === true },
+    // data.isAdmin (the DingTalk org-admin flag) is deliberately not read: bot rights come only from ADMIN_USER_IDS.
+    sender: { userId, name: str(data.senderNick) },
     text: group ? stripMentions(text) : text.trim(),
     attachments,
     mentioned: group ? data.isInAtList !== false : true,
@@ -153,7 +154,7 @@ export function normalizeCardCallback(frame: StreamFrame, now: number): Normaliz
       // spaceType is "IM_GROUP"/"IM_ROBOT" or just "im" (real frame); only an explicit group counts as one.
       type: /group/i.test(str(data.spaceType)) ? 'group' : 'single',
     },
-    sender: { userId, name: '', isAdmin: false },
+    sender: { userId, name: '' },
     action,
     params,
     cardId,

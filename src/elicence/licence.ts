@@ -11,6 +11,8 @@ export interface Licence {
   issuedAt: string;
   validUntil?: string;
   fileUrl: string;
+  /** On a company's 营业执照: its legal representative (法定代表人). */
+  legalRepresentative?: { name: string; idNumber: string };
 }
 
 /** An unreachable service is a normal outcome ("upload it yourself"), never an error. */
@@ -27,6 +29,7 @@ const licenceSchema = z.object({
   issuedAt: z.string().min(1),
   validUntil: z.string().min(1).nullish().transform((value) => value ?? undefined),
   fileUrl: z.string().min(1),
+  legalRepresentative: z.object({ name: z.string().min(1), idNumber: z.string().min(1) }).nullish().transform((value) => value ?? undefined),
 });
 
 /** The service's answer: `{"licences":[…]}`. */
@@ -39,6 +42,6 @@ export const sampleFileSchema = z.object({
 
 /** Drops absent optional fields so a licence compares and serialises cleanly. */
 export function cleanLicence(licence: Licence): Licence {
-  const { validUntil, ...rest } = licence;
-  return validUntil === undefined ? rest : { ...rest, validUntil };
+  const { validUntil, legalRepresentative, ...rest } = licence;
+  return { ...rest, ...(validUntil === undefined ? {} : { validUntil }), ...(legalRepresentative === undefined ? {} : { legalRepresentative }) };
 }

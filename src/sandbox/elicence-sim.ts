@@ -1,5 +1,6 @@
 // A tiny e-licence (shared data) service on loopback, speaking the protocol of DESIGN.md, for tests of
-// the HTTP path: bearer token check, lookup by holder and type, injected failures and latency.
+// the HTTP path: bearer token check, lookup by holder and type (a 营业执照 carries its legalRepresentative
+// as the data has it), injected failures and latency.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Licence } from '../elicence/licence.js';

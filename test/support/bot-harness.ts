@@ -9,6 +9,7 @@ import type { Effect, Target } from '../../src/bot/effects.js';
 import type { Attachment, CardActionEvent, InboundEvent, MessageEvent } from '../../src/bot/inbound.js';
 import type { Licence, LicenceLookup, LicenceSource } from '../../src/bot/licences.js';
 import { silentLogger } from '../../src/bot/logger.js';
+import type { InboundBudgetOptions } from '../../src/bot/inbound-budget.js';
 import { promisedDeadline } from '../../src/domain/deadline.js';
 import { createHolidayCalendar } from '../../src/domain/holiday-calendar.js';
 import { loadMattersOrThrow } from '../../src/domain/matter.js';
@@ -32,10 +33,10 @@ export function tableLicences(table: Record<string, Licence[]>): LicenceSource &
   const source = {
     down: false,
     calls: [] as string[],
-    async lookup(holderId: string): Promise<LicenceLookup> {
+    async lookup(holderId: string, type?: string): Promise<LicenceLookup> {
       source.calls.push(holderId);
       if (source.down) return { status: 'unavailable', reason: 'connection refused' };
-      const licences = table[holderId];
+      const licences = table[holderId]?.filter((l) => type === undefined || l.type === type);
       return licences?.length ? { status: 'found', licences } : { status: 'none' };
     },
   };
@@ -47,8 +48,24 @@ export const SAMPLE_LICENCES: Record<string, Licence[]> = {
     { type: '居民身份证', number: USERS.zhang.idCard, holderName: '张三', issuer: '杭州市公安局西湖分局', issuedAt: '2015-03-12', validUntil: '2035-03-12', fileUrl: 'https://elicence.example/1' },
     { type: '不动产权证书', number: '浙(2021)杭州市不动产权第0123456号', holderName: '张三', issuer: '杭州市不动产登记中心', issuedAt: '2021-06-01', fileUrl: 'https://elicence.example/2' },
   ],
+  [USERS.zhao.idCard]: [
+    { type: '居民身份证', number: USERS.zhao.idCard, holderName: '赵磊', issuer: '杭州市公安局滨江分局', issuedAt: '2015-06-30', validUntil: '2035-06-30', fileUrl: 'https://elicence.example/4' },
+  ],
+  [USERS.chen.idCard]: [
+    { type: '居民身份证', number: USERS.chen.idCard, holderName: '陈静', issuer: '杭州市公安局西湖分局', issuedAt: '2017-09-21', validUntil: '2037-09-21', fileUrl: 'https://elicence.example/5' },
+  ],
+  // 赵磊 is the legal representative of 西溪餐饮; 陈静 is a clerk of 一次办科技, whose legal representative is 张三.
   '91330106MA27WX5B3W': [
-    { type: '营业执照', number: '91330106MA27WX5B3W', holderName: '杭州西溪餐饮管理有限公司', issuer: '杭州市西湖区市场监督管理局', issuedAt: '2019-08-20', fileUrl: 'https://elicence.example/3' },
+    {
+      type: '营业执照', number: '91330106MA27WX5B3W', holderName: '杭州西溪餐饮管理有限公司', issuer: '杭州市西湖区市场监督管理局', issuedAt: '2019-08-20',
+      fileUrl: 'https://elicence.example/3', legalRepresentative: { name: '赵磊', idNumber: USERS.zhao.idCard },
+    },
+  ],
+  '91330106MA2H7Q3K8C': [
+    {
+      type: '营业执照', number: '91330106MA2H7Q3K8C', holderName: '杭州一次办科技有限公司', issuer: '杭州市西湖区市场监督管理局', issuedAt: '2023-03-01',
+      fileUrl: 'https://elicence.example/6', legalRepresentative: { name: '张三', idNumber: USERS.zhang.idCard },
+    },
   ],
 };
 
@@ -58,12 +75,21 @@ export interface HarnessOptions {
   licences?: LicenceSource & { down?: boolean };
   /** Replaces or extends the seed catalogue. */
   matters?: (seed: Matter[]) => Matter[];
+  /** Per-sender inbound budget; default generous, since scripted players answer in no time. */
+  inboundBudget?: InboundBudgetOptions;
+  /** Wraps the real store (e.g. to inject commit failures); default none. */
+  wrapStore?: (store: Store) => Store;
+  adminUserIds?: string[];
 }
+
+const GENEROUS_BUDGET: InboundBudgetOptions = { capacity: 1_000, windowMs: 10_000 };
 
 /** One bot over one store; `restart()` reopens both on the same files. */
 export class BotHarness {
   bot!: Bot;
   store!: Store;
+  /** The lowdb store itself (the same as `store` unless wrapStore was given). */
+  rawStore!: Store;
   now: Date;
   readonly results: HandleResult[] = [];
   private counter = 0;
@@ -73,6 +99,7 @@ export class BotHarness {
     readonly matters: Matter[],
     readonly licences: LicenceSource & { down?: boolean },
     now: Date,
+    private readonly options: HarnessOptions = {},
   ) {
     this.now = now;
   }
@@ -81,14 +108,15 @@ export class BotHarness {
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'yc-bot-')));
     const seed = await loadMattersOrThrow('config/matters');
     const matters = options.matters ? options.matters(seed) : seed;
-    const harness = new BotHarness(dataDir, matters, options.licences ?? tableLicences(SAMPLE_LICENCES), options.now ?? new Date('2026-01-05T02:00:00Z'));
+    const harness = new BotHarness(dataDir, matters, options.licences ?? tableLicences(SAMPLE_LICENCES), options.now ?? new Date('2026-01-05T02:00:00Z'), options);
     await harness.open();
     return harness;
   }
 
   private async open(): Promise<void> {
-    this.store = createStore({ dataDir: this.dataDir }, { now: () => this.now.getTime() });
-    await this.store.open();
+    this.rawStore = createStore({ dataDir: this.dataDir }, { now: () => this.now.getTime() });
+    await this.rawStore.open();
+    this.store = this.options.wrapStore ? this.options.wrapStore(this.rawStore) : this.rawStore;
     const calendar = createHolidayCalendar();
     let ids = 0;
     this.bot = createBot({
@@ -97,7 +125,8 @@ export class BotHarness {
       licences: this.licences,
       clock: () => this.now,
       logger: silentLogger,
-      adminUserIds: [USERS.admin.userId],
+      adminUserIds: this.options.adminUserIds ?? [USERS.admin.userId],
+      inboundBudget: this.options.inboundBudget ?? GENEROUS_BUDGET,
       deadlineFor: (acceptedAt, matter) => promisedDeadline(calendar, acceptedAt, matter.timeLimit.promisedDays),
       newId: () => `job-${(ids += 1)}-${this.counter}`,
     });
@@ -105,12 +134,12 @@ export class BotHarness {
 
   /** Closes the store and opens a new store and bot on the same directory (a process restart). */
   async restart(): Promise<void> {
-    await this.store.close();
+    await this.rawStore.close();
     await this.open();
   }
 
   async close(): Promise<void> {
-    await this.store.close();
+    await this.rawStore.close();
     await rm(this.dataDir, { recursive: true, force: true });
   }
 
@@ -125,7 +154,7 @@ export class BotHarness {
       kind: 'message',
       id: `msg-${(this.counter += 1)}`,
       conversation: { id: `cid-single-${userId}`, type: 'single' },
-      sender: { userId, name, isAdmin: false },
+      sender: { userId, name },
       text,
       attachments: [],
       mentioned: true,
@@ -155,7 +184,7 @@ export class BotHarness {
       kind: 'card.action',
       id: `card:${cardId}:${userId}:${(this.counter += 1)}`,
       conversation: { id: `cid-single-${userId}`, type: 'single' },
-      sender: { userId, name: '', isAdmin: false },
+      sender: { userId, name: '' },
       action: button.action,
       params,
       cardId,

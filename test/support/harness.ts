@@ -25,6 +25,8 @@ export const FAST_TUNING: Tuning = {
   stream: { backoffBaseMs: 50, backoffMaxMs: 500, watchdogMs: 5_000, healthyAfterMs: 1_000 },
   outbox: { baseMs: 50, maxMs: 400, pollMs: 200 },
   openapiRetry: { attempts: 4, baseMs: 20, maxMs: 100 },
+  // Scripted players answer in milliseconds; the per-person budget (10 in 10 s) is tested on its own.
+  inboundBudget: { capacity: 1_000, windowMs: 10_000 },
 };
 
 export interface HarnessOptions {
