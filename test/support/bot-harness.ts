@@ -14,7 +14,7 @@ import type { Licence, LicenceLookup, LicenceSource } from '../../src/bot/licenc
 import { silentLogger } from '../../src/bot/logger.js';
 import { promisedDeadline } from '../../src/domain/deadline.js';
 import { createHolidayCalendar } from '../../src/domain/holiday-calendar.js';
-import { loadMattersOrThrow } from '../../src/domain/matter.js';
+import { loadMattersOrThrow } from '../../src/config-files.js';
 import type { Matter } from '../../src/domain/types.js';
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/store.js';
