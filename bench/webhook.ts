@@ -4,7 +4,7 @@
 // Baseline in the same run: the webhook's own HTTP round trip (verify, dedupe, state machine, durable commit).
 // Run: npx tsx bench/webhook.ts [events=1000]
 import { performance } from 'node:perf_hooks';
-import { loadMattersOrThrow } from '../src/domain/matter.js';
+import { loadMattersOrThrow } from '../src/config-files.js';
 import { createApplication, transition } from '../src/domain/application.js';
 import type { Application } from '../src/domain/types.js';
 import { ROOT_DIR } from '../src/app.js';

@@ -6,7 +6,7 @@ import { escapeMarkdown, truncate } from './markdown.js';
 
 /** Most visible characters in one card. */
 export const CARD_MAX_CHARS = 3000;
-/** Most buttons one card shows (the generic template has six slots; see src/dingtalk/render.ts). */
+/** Most buttons one card shows (the generic template has six slots). The one budget: src/dingtalk/render.ts uses these too. */
 export const MAX_BUTTONS = 6;
 /** Most characters of one user-supplied value shown in a card. */
 export const VALUE_MAX_CHARS = 200;

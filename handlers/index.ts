@@ -1,8 +1,12 @@
-// Handler registration (kept apart from start-up wiring): the dialogs, and the feature handlers in the
-// order they get a chance at the input. The composer in src/bot/bot.ts runs them after the dialogs.
+// Handler registration (kept apart from start-up wiring): the dialogs, the feature handlers in the order
+// they get a chance at the input, and the handler of each other event kind. The composition root hands
+// `botHandlers` to createBot, which runs them after its own guards.
+import { apologyCard } from '../cards/apology-card.js';
+import type { BotHandlers } from '../src/bot/bot.js';
 import { Composer } from '../src/bot/composer.js';
 import type { BotContext } from '../src/bot/context.js';
 import type { Dialog } from '../src/bot/dialog.js';
+import { dialogMiddleware } from '../src/bot/dialog-engine.js';
 import { agents } from './agents.js';
 import { applyDialog, applyKey } from './apply.js';
 import { startApply } from './apply-start.js';
@@ -10,6 +14,7 @@ import { evaluate, evaluateDialog, evaluateKey } from './evaluate.js';
 import { guide, namedMatter } from './guide.js';
 import { fallback, help } from './help.js';
 import { query } from './query.js';
+import { backofficeStatus } from './status-push.js';
 import { supplement, supplementDialog, supplementKey } from './supplement.js';
 import { withdraw } from './withdraw.js';
 
@@ -45,4 +50,9 @@ export const features = new Composer<BotContext>(
   namedMatter,
 );
 
-export { fallback };
+/** Everything the bot does, by event kind. */
+export const botHandlers: BotHandlers = {
+  chat: new Composer<BotContext>(dialogMiddleware(dialogs, dialogTextKeys), features.middleware(), fallback).middleware(),
+  status: backofficeStatus,
+  apology: apologyCard,
+};

@@ -1,12 +1,43 @@
-// What the applicant is told when the back office reports a change: the application card is updated in
-// place, plus one short message in plain Chinese — or, for 补正, the one 一次性告知 message that starts
-// the supplement dialog.
-import type { DecisionContext } from '../src/bot/context.js';
-import type { ApplicationEvent } from '../src/domain/application-events.js';
+// A status event from the back office (already signature-checked and schema-validated by the HTTP layer):
+// map it to a domain event, run the state machine, and tell the applicant what changed — the application
+// card is updated in place, plus one short message in plain Chinese, or, for 补正, the one 一次性告知
+// message that starts the supplement dialog. Refused events set the outcome and change nothing.
+import type { Middleware } from '../src/bot/composer.js';
+import type { DecisionContext, StatusContext } from '../src/bot/context.js';
+import { webhookToEvent, type ApplicationEvent } from '../src/domain/application-events.js';
+import { transition } from '../src/domain/application.js';
 import { formatChineseDate } from '../src/domain/status-text.js';
-import type { Application, Matter } from '../src/domain/types.js';
+import type { Actor, Application, Matter } from '../src/domain/types.js';
 import { refreshApplicationCard } from './application-push.js';
 import { startSupplement } from './supplement.js';
+
+/** Applies one back-office status event to its application (dedupe ran before, in the bot). */
+export const backofficeStatus: Middleware<StatusContext> = async (ctx) => {
+  const event = ctx.event.event;
+  const app = await ctx.getApplication(event.applicationId);
+  if (!app) {
+    ctx.outcome = { status: 'unknown_application' };
+    return;
+  }
+  const matter = ctx.matter(app.matter.id);
+  if (!matter && event.status === 'accepted') {
+    ctx.outcome = { status: 'illegal', message: `事项 ${app.matter.id} 已不在目录中，无法计算承诺办结日期` };
+    return;
+  }
+  const mapping = webhookToEvent(event, { deadline: () => (matter ? ctx.services.deadlineFor(ctx.now, matter) : '') });
+  if (mapping.status === 'invalid') {
+    ctx.outcome = { status: 'invalid', message: mapping.message };
+    return;
+  }
+  const actor: Actor = event.department ? { type: 'department', id: event.department } : { type: 'backoffice', id: 'backoffice' };
+  const result = transition(app, mapping.event, { now: ctx.now, actor });
+  if (result.status === 'illegal') {
+    ctx.log.warn({ code: result.code }, 'back-office event refused by the state machine');
+    ctx.outcome = { status: 'illegal', message: result.message };
+    return;
+  }
+  if (result.changed) await pushStatus(ctx, app, result.application, mapping.event);
+};
 
 /** Records the changed application and tells its applicant what changed. */
 export async function pushStatus(ctx: DecisionContext, before: Application, after: Application, event: ApplicationEvent): Promise<void> {

@@ -8,16 +8,18 @@ import path from 'node:path';
 import type Router from '@koa/router';
 import { randomUUID } from 'node:crypto';
 import { createBackofficeClient } from './backoffice/client.js';
-import { backofficeWebhook } from './backoffice/webhook.js';
+import { botHandlers } from '../handlers/index.js';
+import { backofficeWebhook, webhookOutcome } from './backoffice/webhook.js';
 import { createBot, type Bot } from './bot/bot.js';
+import { backofficeStatusEvent } from './bot/inbound.js';
 import type { Config } from './config.js';
+import { loadHolidayOverrides, loadMattersOrThrow } from './config-files.js';
 import { createDeadLetterNotifier } from './dead-letter.js';
 import { createMessenger } from './dingtalk/messenger.js';
 import { createOpenApiClient } from './dingtalk/openapi.js';
 import { createStreamConnection, type StreamConnection } from './dingtalk/stream.js';
 import { promisedDeadline } from './domain/deadline.js';
-import { createHolidayCalendar, loadHolidayOverrides } from './domain/holiday-calendar.js';
-import { loadMattersOrThrow } from './domain/matter.js';
+import { createHolidayCalendar } from './domain/holiday-calendar.js';
 import { createElicenceSource } from './elicence/source.js';
 import { createHttpApp } from './http/app.js';
 import type { Logger } from './logger.js';
@@ -105,6 +107,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     logger: logger.child({ component: 'bot' }),
     adminUserIds: config.adminUserIds,
     deadlineFor: (acceptedAt, matter) => promisedDeadline(calendar, acceptedAt, matter.timeLimit.promisedDays),
+    handlers: botHandlers,
     onCommitted: () => outbox?.wake(),
     ...(tuning.inboundBudget ? { inboundBudget: tuning.inboundBudget } : {}),
   });
@@ -153,7 +156,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
       secret: config.backoffice.secret!,
       clock: now,
       apply: async (event) => {
-        const outcome = await bot.applyBackofficeEvent(event);
+        const outcome = webhookOutcome(await bot.handle(backofficeStatusEvent(event, now())));
         metrics.webhooks.inc({ outcome: outcome.status });
         return outcome;
       },

@@ -21,7 +21,7 @@ function bo(applicationId: string, status: BackofficeEvent['status'], extra: Par
 
 async function apply(event: BackofficeEvent) {
   const before = new Set((await h.store.dueJobs(Number.MAX_SAFE_INTEGER, 1000)).map((j) => j.id));
-  const outcome = await h.bot.applyBackofficeEvent(event);
+  const outcome = await h.backoffice(event);
   const jobs = (await h.store.dueJobs(Number.MAX_SAFE_INTEGER, 1000)).filter((j) => !before.has(j.id)).sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
   return { outcome, jobs, payloads: jobs.map((j) => j.payload as { type: string; card?: { title: string }; message?: { text?: string; card?: unknown } }) };
 }
@@ -151,7 +151,7 @@ test('a withdrawal and a back-office event racing on one application never lose 
   const id = await submitIndividualBusiness(h, 'zhang');
   const ask = lastCard(await h.say('zhang', `撤回 ${id}`));
   const confirm = ask.card.buttons!.find((b) => b.text === '确认撤回')!;
-  const [, outcome] = await Promise.all([h.click('zhang', ask.cardId, confirm), h.bot.applyBackofficeEvent(bo(id, 'accepted'))]);
+  const [, outcome] = await Promise.all([h.click('zhang', ask.cardId, confirm), h.backoffice(bo(id, 'accepted'))]);
   const app = (await h.store.getApplication(id))!;
   assert.is(app.status, 'withdrawn');
   assert.is(app.rev, app.history.length - 1, 'every change is in the history');
@@ -160,7 +160,7 @@ test('a withdrawal and a back-office event racing on one application never lose 
 });
 
 test('an unknown application is reported as such', async () => {
-  assert.equal(await h.bot.applyBackofficeEvent(bo('YC20260105-9999', 'accepted')), { status: 'unknown_application' });
+  assert.equal(await h.backoffice(bo('YC20260105-9999', 'accepted')), { status: 'unknown_application' });
 });
 
 test('window pickup shows the address, hours and what to bring; an application without a card gets a new one', async () => {

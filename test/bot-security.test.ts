@@ -137,8 +137,8 @@ test('no full ID, phone or bank-card number in any card or message except the ap
   // Status pushes: a reviewer's comment naming the applicant's numbers reaches the chat masked.
   const earlier = new Set((await h.store.dueJobs(Number.MAX_SAFE_INTEGER, 1000)).map((job) => job.id));
   const at = h.now.toISOString();
-  await h.bot.applyBackofficeEvent({ eventId: 'ev-1', applicationId: id, status: 'accepted', comment: `已核对身份证${ID}`, at });
-  await h.bot.applyBackofficeEvent({
+  await h.backoffice({ eventId: 'ev-1', applicationId: id, status: 'accepted', comment: `已核对身份证${ID}`, at });
+  await h.backoffice({
     eventId: 'ev-2', applicationId: id, department: 'gjj', status: 'supplement_required', at,
     comment: `请联系${PHONE}`, missing: [{ name: '银行卡', reason: `卡号6222021234567890123已销户，身份证${ID}` }],
   });

@@ -7,7 +7,7 @@ import { CARD_MAX_CHARS, cardLength, fitCard, MAX_BUTTONS, TRIMMED_NOTE, userTex
 import { guideCard } from '../cards/guide-card.js';
 import { helpCard } from '../cards/help-card.js';
 import { matterChoiceCard, noMatchCard } from '../cards/matter-choice-card.js';
-import { loadMattersOrThrow } from '../src/domain/matter.js';
+import { loadMattersOrThrow } from '../src/config-files.js';
 import { assertGolden } from './support/golden.js';
 import { applicationCard } from '../cards/application-card.js';
 import { applicationListCard } from '../cards/application-list-card.js';

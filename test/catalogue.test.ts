@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findMatters } from '../src/domain/catalogue.js';
-import { loadMattersOrThrow } from '../src/domain/matter.js';
+import { loadMattersOrThrow } from '../src/config-files.js';
 import type { Matter } from '../src/domain/types.js';
 
 const catalogue = suite('catalogue');

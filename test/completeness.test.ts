@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkCompleteness } from '../src/domain/completeness.js';
-import { loadMattersOrThrow } from '../src/domain/matter.js';
+import { loadMattersOrThrow } from '../src/config-files.js';
 import type { MaterialSubmission, Matter } from '../src/domain/types.js';
 
 const completeness = suite('completeness');

@@ -6,9 +6,8 @@ import * as assert from 'uvu/assert';
 import {
   addWorkingDays, isOverdue, promisedDeadline, remainingWorkingDays, workingDaysBetween,
 } from '../src/domain/deadline.js';
-import {
-  chinaDay, createHolidayCalendar, loadHolidayOverrides, parseHolidayOverrides,
-} from '../src/domain/holiday-calendar.js';
+import { loadHolidayOverrides } from '../src/config-files.js';
+import { chinaDay, createHolidayCalendar, parseHolidayOverrides } from '../src/domain/holiday-calendar.js';
 
 const test = suite('working-day deadlines');
 

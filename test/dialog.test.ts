@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { BotContext } from '../src/bot/context.js';
 import { resumeDialog, startDialog } from '../src/bot/dialog-engine.js';
 import { complete, defineDialog, show, skip, type DialogEnvelope } from '../src/bot/dialog.js';
-import type { InboundEvent } from '../src/bot/inbound.js';
+import type { ChatEvent } from '../src/bot/inbound.js';
 import { silentLogger } from '../src/bot/logger.js';
 import { BotHarness } from './support/bot-harness.js';
 
@@ -38,7 +38,7 @@ test.after.each(async () => {
   await h.close();
 });
 
-function ctxFor(event: InboundEvent): BotContext {
+function ctxFor(event: ChatEvent): BotContext {
   return new BotContext(
     { store: h.store, matters: h.matters, licences: h.licences, clock: () => h.now, adminUserIds: new Set(), deadlineFor: () => '2026-01-06' },
     event,

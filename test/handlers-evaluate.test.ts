@@ -22,7 +22,7 @@ test.after.each(async () => {
 });
 
 async function backoffice(applicationId: string, status: BackofficeEvent['status'], extra: Partial<BackofficeEvent> = {}): Promise<void> {
-  const outcome = await h.bot.applyBackofficeEvent({ eventId: `ev-${(events += 1)}`, applicationId, status, at: h.now.toISOString(), ...extra } as BackofficeEvent);
+  const outcome = await h.backoffice({ eventId: `ev-${(events += 1)}`, applicationId, status, at: h.now.toISOString(), ...extra } as BackofficeEvent);
   assert.equal(outcome, { status: 'applied' });
 }
 

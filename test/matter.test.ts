@@ -2,10 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { loadMatters, loadMattersOrThrow } from '../src/config-files.js';
 import {
   MatterCatalogueError,
-  loadMatters,
-  loadMattersOrThrow,
   matterCatalogue,
   parseMatter,
   parseMatterText,

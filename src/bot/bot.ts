@@ -1,26 +1,32 @@
-// createBot: the one dispatch path (STYLE.md). Every inbound event runs through the composer
-// (dedupe → card owner → active dialog → feature handlers → help), and its state changes and effects are
-// committed in one store write together with its inbox id. The one catch for inbound events is here.
-import { apologyCard } from '../../cards/apology-card.js';
-import { dialogs, dialogTextKeys, features, fallback } from '../../handlers/index.js';
-import type { BackofficeEvent } from '../backoffice/protocol.js';
-import type { Matter } from '../domain/types.js';
+// createBot: the one dispatch path (STYLE.md). Every inbound event — a robot message, a card click, a
+// back-office status event — runs through one composer (dedupe → the handlers of its kind), and its state
+// changes and effects are committed in one store write together with its inbox id. The features are
+// handed in by the composition root; this toolkit knows none of them. The one catch for inbound events is here.
+import type { Content } from './context.js';
 import { cleanText } from '../domain/clean-text.js';
+import type { Matter } from '../domain/types.js';
 import { UserError } from '../errors.js';
 import { ConflictError, type Store } from '../store/store.js';
-import type { WebhookOutcome } from '../backoffice/webhook.js';
-import { applyBackofficeEvent } from './backoffice-events.js';
-import { Composer } from './composer.js';
-import { BotContext, type BotServices, type DecisionContext } from './context.js';
-import { dialogMiddleware } from './dialog-engine.js';
+import { Composer, type Middleware } from './composer.js';
+import { BotContext, StatusContext, type BotServices, type EventContext, type StatusOutcome } from './context.js';
 import type { Effect } from './effects.js';
 import { cardOwner, dedupe, mentionedOnly } from './guards.js';
 import { DEFAULT_INBOUND_BUDGET, inboundBudget, type InboundBudgetOptions } from './inbound-budget.js';
-import type { InboundEvent } from './inbound.js';
+import { isChatEvent, type InboundEvent } from './inbound.js';
 import { effectsToJobs } from './jobs.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { LicenceSource } from './licences.js';
 import type { BotLogger } from './logger.js';
+
+/** The features, one entry per event kind, handed to createBot by the composition root. */
+export interface BotHandlers {
+  /** Messages and card clicks, after the bot's own guards (dedupe, @-mention in groups, card owner). */
+  chat: Middleware<BotContext>;
+  /** Back-office status events; a handler that refuses one sets `ctx.outcome`. */
+  status: Middleware<StatusContext>;
+  /** The answer to a chat event whose handler failed with a bug. */
+  apology: () => Content;
+}
 
 export interface BotOptions {
   store: Store;
@@ -32,6 +38,7 @@ export interface BotOptions {
   adminUserIds: string[];
   /** Promised deadline (YYYY-MM-DD) of a matter accepted at `acceptedAt` (working days, holidays). */
   deadlineFor: (acceptedAt: Date, matter: Matter) => string;
+  handlers: BotHandlers;
   /** Outbox job ids; default crypto.randomUUID. */
   newId?: () => string;
   /** Called after every commit that queued jobs (wakes the outbox). */
@@ -40,16 +47,19 @@ export interface BotOptions {
   inboundBudget?: InboundBudgetOptions;
 }
 
-/** Outcome of one inbound event: already seen, decided and committed, or a bug answered with an apology. */
-export type HandleResult = { status: 'duplicate' } | { status: 'handled' | 'failed'; effects: Effect[] };
+/**
+ * Outcome of one inbound event: already seen; decided and committed; a bug answered with an apology; or a
+ * status event refused by its handler (nothing committed).
+ */
+export type HandleResult =
+  | { status: 'duplicate' }
+  | { status: 'handled' | 'failed'; effects: Effect[] }
+  | { status: 'refused'; outcome: Exclude<StatusOutcome, { status: 'applied' }> };
 
 export interface Bot {
   /** Decides one inbound event and commits it; rejects only when the commit fails (then do not ACK). */
   handle(event: InboundEvent): Promise<HandleResult>;
-  /** Applies one validated back-office status event (POST /webhooks/backoffice). */
-  applyBackofficeEvent(event: BackofficeEvent): Promise<WebhookOutcome>;
 }
-
 
 const MAX_ATTEMPTS = 3;
 
@@ -67,31 +77,38 @@ export function createBot(options: BotOptions): Bot {
     deadlineFor: options.deadlineFor,
   };
   const newId = options.newId ?? (() => crypto.randomUUID());
+  const { handlers } = options;
   const budget = inboundBudget(options.inboundBudget ?? DEFAULT_INBOUND_BUDGET);
-  const composer = new Composer<BotContext>(dedupe, mentionedOnly, budget, cardOwner, dialogMiddleware(dialogs, dialogTextKeys))
-    .use(features.middleware(), fallback);
+  const chat = new Composer<BotContext>(mentionedOnly, budget, cardOwner, handlers.chat).middleware();
+  const composer = new Composer<EventContext>(dedupe, (ctx, next) =>
+    ctx instanceof StatusContext ? handlers.status(ctx, next) : chat(ctx, next),
+  );
   const queue = new KeyedQueue();
 
-  const commit = async (ctx: DecisionContext, inboxId: string): Promise<void> => {
-    const { applications, dialogs: changedDialogs, meta } = ctx.changes();
-    const jobs = effectsToJobs(ctx.effects, { source: inboxId, now: ctx.now.getTime(), newId });
+  const commit = async (ctx: EventContext): Promise<void> => {
+    const { applications, dialogs, meta } = ctx.changes();
+    const jobs = effectsToJobs(ctx.effects, { source: ctx.seed, now: ctx.now.getTime(), newId });
     const metaChange = Object.keys(meta).length > 0 ? { meta } : {};
-    await options.store.commit({ inbox: [inboxId], applications, dialogs: changedDialogs, jobs: { put: jobs }, ...metaChange });
+    await options.store.commit({ inbox: [ctx.seed], applications, dialogs, jobs: { put: jobs }, ...metaChange });
     if (jobs.length > 0) options.onCommitted?.();
   };
 
+  const contextFor = (event: InboundEvent, log: BotLogger): EventContext =>
+    isChatEvent(event) ? new BotContext(services, event, log) : new StatusContext(services, event, log);
+
   const decide = async (event: InboundEvent): Promise<HandleResult> => {
-    const log = options.logger.child({ eventId: event.id, conversation: event.conversation.id, kind: event.kind });
+    const log = options.logger.child(logBindings(event));
     for (let attempt = 1; ; attempt += 1) {
-      const ctx = new BotContext(services, event, log);
+      const ctx = contextFor(event, log);
       try {
         await composer.run(ctx);
       } catch (error) {
         return answerError(error, event, log);
       }
       if (ctx.duplicate) return { status: 'duplicate' };
+      if (ctx instanceof StatusContext && ctx.outcome.status !== 'applied') return { status: 'refused', outcome: ctx.outcome };
       try {
-        await commit(ctx, event.id);
+        await commit(ctx);
         return { status: 'handled', effects: ctx.effects };
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
@@ -102,17 +119,19 @@ export function createBot(options: BotOptions): Bot {
   };
 
   // No state is saved when a handler throws: only the inbox id (so a poison message is not redelivered
-  // forever) and the answer. A UserError's message is the answer; anything else is a bug.
+  // forever) and the answer. A UserError's message is the answer; anything else is a bug. A status event
+  // has nobody to answer: its error goes back to the webhook, and the back office delivers it again.
   const answerError = async (error: unknown, event: InboundEvent, log: BotLogger): Promise<HandleResult> => {
+    if (!isChatEvent(event)) throw error;
     const ctx = new BotContext(services, event, log);
     if (error instanceof UserError) {
       ctx.reply(error.message);
-      await commit(ctx, event.id);
+      await commit(ctx);
       return { status: 'handled', effects: ctx.effects };
     }
     log.error({ err: error }, 'handler failed');
-    ctx.reply(apologyCard(), { owner: null });
-    await commit(ctx, event.id);
+    ctx.reply(handlers.apology(), { owner: null });
+    await commit(ctx);
     return { status: 'failed', effects: ctx.effects };
   };
 
@@ -120,20 +139,18 @@ export function createBot(options: BotOptions): Bot {
   // only the inbox id and this answer touches no application, so it cannot conflict: the user learns to
   // try again (nothing is silently lost) and the event is ACKed. Not ACKing would only bring the same
   // event back later, unannounced, into the same contention. If even this commit fails, handle rejects
-  // and the event is not ACKed (DingTalk redelivers it).
+  // and the event is not ACKed (DingTalk redelivers it). A status event has nobody to tell: it is refused
+  // with the error, and the back office delivers it again.
   const answerBusy = async (error: ConflictError, event: InboundEvent, log: BotLogger): Promise<HandleResult> => {
+    if (!isChatEvent(event)) throw error;
     log.error({ applicationId: error.applicationId, attempts: MAX_ATTEMPTS }, 'application kept changing concurrently; answered busy');
     const ctx = new BotContext(services, event, log);
     ctx.reply(BUSY_TEXT);
-    await commit(ctx, event.id);
+    await commit(ctx);
     return { status: 'failed', effects: ctx.effects };
   };
 
-  return {
-    handle: (event) => queue.run(conversationKey(event), () => decide(clean(event))),
-    applyBackofficeEvent: (event) =>
-      queue.run(`application:${event.applicationId}`, () => applyBackofficeEvent(event, { services, logger: options.logger, commit })),
-  };
+  return { handle: (event) => queue.run(orderKey(event), () => decide(clean(event))) };
 }
 
 /** Typed text enters the bot here, once, without invisible characters and with full-width digits folded. */
@@ -141,8 +158,17 @@ function clean(event: InboundEvent): InboundEvent {
   return event.kind === 'message' ? { ...event, text: cleanText(event.text) } : event;
 }
 
-/** Events of one conversation run in order: per sender in single chats, per group in groups. */
-export function conversationKey(event: InboundEvent): string {
+/**
+ * Events with the same key run one at a time, in order: per sender in single chats, per group in groups,
+ * per application for back-office events.
+ */
+export function orderKey(event: InboundEvent): string {
+  if (!isChatEvent(event)) return `application:${event.event.applicationId}`;
   const { conversation, sender } = event;
   return conversation.type === 'group' ? `group:${conversation.id}` : `single:${conversation.id}:${sender.userId}`;
+}
+
+function logBindings(event: InboundEvent): Record<string, unknown> {
+  if (isChatEvent(event)) return { eventId: event.id, conversation: event.conversation.id, kind: event.kind };
+  return { eventId: event.id, applicationId: event.event.applicationId, kind: `${event.kind}.${event.event.status}` };
 }

@@ -6,7 +6,7 @@ import type { Application, Matter } from '../domain/types.js';
 import type { ApplicationQuery, DialogRecord, Store } from '../store/store.js';
 import { makeCardId } from './card-id.js';
 import type { Effect, OutboundMessage, Target } from './effects.js';
-import type { InboundEvent, MessageEvent, SessionWebhook } from './inbound.js';
+import type { BackofficeStatusEvent, ChatEvent, MessageEvent, SessionWebhook } from './inbound.js';
 import type { LicenceLookup, LicenceSource } from './licences.js';
 import { visibleCard, visibleText } from './masking.js';
 import type { BotLogger } from './logger.js';
@@ -148,14 +148,14 @@ export class DecisionContext {
   }
 }
 
-/** The context of one inbound event (message or card click). */
+/** The context of one chat event (message or card click). */
 export class BotContext extends DecisionContext {
   /** The user the bot acts for: the sender, or the card's owner when an admin clicks someone's card. */
   actingFor: string;
   /** Set by the dedupe middleware: the event was processed before; nothing is committed. */
   duplicate = false;
 
-  constructor(services: BotServices, readonly event: InboundEvent, log: BotLogger) {
+  constructor(services: BotServices, readonly event: ChatEvent, log: BotLogger) {
     super(services, event.id, log);
     this.actingFor = event.sender.userId;
   }
@@ -201,6 +201,28 @@ export class BotContext extends DecisionContext {
     return this.send(this.me, content, options);
   }
 }
+
+/** How the bot answers a status event: applied, or refused with the reason the webhook reports. */
+export type StatusOutcome =
+  | { status: 'applied' }
+  | { status: 'unknown_application' }
+  | { status: 'illegal'; message: string }
+  | { status: 'invalid'; message: string };
+
+/** The context of one back-office status event: a decision with no conversation of its own. */
+export class StatusContext extends DecisionContext {
+  /** Set by the dedupe middleware: the event was processed before; nothing is committed. */
+  duplicate = false;
+  /** Anything but `applied` leaves the store unchanged (not even the inbox id is written). */
+  outcome: StatusOutcome = { status: 'applied' };
+
+  constructor(services: BotServices, readonly event: BackofficeStatusEvent, log: BotLogger) {
+    super(services, event.id, log);
+  }
+}
+
+/** The context of any inbound event; the bot routes each kind to its handlers. */
+export type EventContext = BotContext | StatusContext;
 
 // The owner rides along in every button's params so an admin's click can be mapped back to the owner;
 // it is trusted only when it matches the owner tag inside the card id (see card-id.ts).

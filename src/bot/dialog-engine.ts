@@ -5,7 +5,7 @@ import type { DialogRecord } from '../store/store.js';
 import type { BotContext, DecisionContext } from './context.js';
 import type { Dialog, DialogEnvelope, DialogInput, DialogTurn, StepResult } from './dialog.js';
 import type { Middleware } from './composer.js';
-import type { InboundEvent } from './inbound.js';
+import type { ChatEvent } from './inbound.js';
 
 export const STALE_CARD_TEXT = '这张卡片已过期，请在最新的卡片上操作';
 export const EXPIRED_TEXT = '上次的办理已超过24小时未操作，已自动取消';
@@ -22,7 +22,7 @@ type AnyDialog = Dialog<any, any[]>;
 export async function startDialog<T, A extends unknown[]>(
   ctx: DecisionContext,
   dialog: Dialog<T, A>,
-  where: { owner: string; key: string; event?: InboundEvent },
+  where: { owner: string; key: string; event?: ChatEvent },
   ...args: A
 ): Promise<StepResult<T>> {
   const turn = makeTurn(ctx, where.owner, where.key, where.event);
@@ -107,7 +107,7 @@ export function dialogMiddleware(
   };
 }
 
-function makeTurn(ctx: DecisionContext, owner: string, key: string, event: InboundEvent | undefined): DialogTurn {
+function makeTurn(ctx: DecisionContext, owner: string, key: string, event: ChatEvent | undefined): DialogTurn {
   return { ctx, owner, key, ...(event ? { event } : {}), tell: (content) => void ctx.send({ kind: 'user', userId: owner }, content, { owner }) };
 }
 

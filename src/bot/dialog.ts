@@ -3,7 +3,7 @@
 // a card action) to a result: handled (show the next card), skipped (let other handlers have the input)
 // or complete (the dialog ends).
 import type { Card } from '../../cards/card.js';
-import type { Attachment, InboundEvent } from './inbound.js';
+import type { Attachment, ChatEvent } from './inbound.js';
 import type { Content, DecisionContext } from './context.js';
 
 /** What a dialog step sees: a typed reply (text and/or uploads) or a click / command. */
@@ -21,7 +21,7 @@ export type StepResult<T> =
 export interface DialogTurn {
   ctx: DecisionContext;
   /** The inbound event of this turn; absent when the system started the dialog (a back-office event). */
-  event?: InboundEvent;
+  event?: ChatEvent;
   /** userId of the dialog's owner (an admin may act for them). */
   owner: string;
   key: string;

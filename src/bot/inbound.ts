@@ -1,5 +1,7 @@
 // One typed inbound event for everything that reaches the bot (STYLE.md "One dispatch path"):
-// robot messages and card clicks from the Stream, status events from the back-office webhook.
+// robot messages and card clicks from the Stream, status events from the back-office webhook. A new
+// source of things that happen (a timer, an admin action) is one more member of the union, not a new path.
+import type { BackofficeEvent } from '../backoffice/protocol.js';
 
 export interface Conversation {
   id: string;
@@ -54,4 +56,26 @@ export interface CardActionEvent {
   receivedAt: number;
 }
 
-export type InboundEvent = MessageEvent | CardActionEvent;
+/** A verified, schema-checked status event from the back office (POST /webhooks/backoffice). */
+export interface BackofficeStatusEvent {
+  kind: 'backoffice.status';
+  /** Dedupe id: `bo:<eventId>`. */
+  id: string;
+  event: BackofficeEvent;
+  receivedAt: number;
+}
+
+/** What a person does in DingTalk: it has a conversation and a sender. */
+export type ChatEvent = MessageEvent | CardActionEvent;
+
+export type InboundEvent = ChatEvent | BackofficeStatusEvent;
+
+/** True for the events a person sent through DingTalk. */
+export function isChatEvent(event: InboundEvent): event is ChatEvent {
+  return event.kind === 'message' || event.kind === 'card.action';
+}
+
+/** The inbound form of a back-office status event. */
+export function backofficeStatusEvent(event: BackofficeEvent, receivedAt: number): BackofficeStatusEvent {
+  return { kind: 'backoffice.status', id: `bo:${event.eventId}`, event, receivedAt };
+}

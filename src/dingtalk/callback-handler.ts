@@ -1,13 +1,13 @@
 // One CALLBACK push → normalise → handle → ACK (protocol §1.4/§1.5). The ACK is written only after `handle`
 // resolved, i.e. after the event and its jobs are stored; a failed handle is not ACKed so DingTalk re-pushes.
-import type { InboundEvent } from '../bot/inbound.js';
+import type { ChatEvent } from '../bot/inbound.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from './backoff.js';
 import { normalizeFrame, type StreamFrame } from './normalize.js';
 
 /** The event sink, logger and clock of the callback processor. */
 export interface CallbackHandlerOptions {
-  handle: (event: InboundEvent) => Promise<void>;
+  handle: (event: ChatEvent) => Promise<void>;
   logger: Logger;
   clock: Clock;
 }

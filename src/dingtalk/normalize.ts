@@ -1,7 +1,7 @@
-// Stream CALLBACK frames → InboundEvent. Pure: no I/O, the receive time is passed in.
+// Stream CALLBACK frames → ChatEvent. Pure: no I/O, the receive time is passed in.
 // Field meanings: shared/dingtalk-protocol.md §2 (robot messages) and §4b (card callbacks).
 import { createHash } from 'node:crypto';
-import type { Attachment, CardActionEvent, Conversation, InboundEvent, MessageEvent } from '../bot/inbound.js';
+import type { Attachment, CardActionEvent, ChatEvent, Conversation, MessageEvent } from '../bot/inbound.js';
 
 /** Stream CALLBACK topic of robot messages (§2). */
 export const ROBOT_MESSAGE_TOPIC = '/v1.0/im/bot/messages/get';
@@ -16,7 +16,7 @@ export interface StreamFrame {
 
 /** The event, or a tag saying why the frame cannot become one. */
 export type NormalizeResult =
-  | { status: 'ok'; event: InboundEvent }
+  | { status: 'ok'; event: ChatEvent }
   | { status: 'invalid'; code: 'bad_json' | 'missing_field' | 'no_staff_id' | 'unknown_topic'; reason: string };
 
 type Json = Record<string, unknown>;

@@ -1,14 +1,14 @@
 // Card → DingTalk. With a card-platform template: the variables of cards/template/yiciban-generic.json.
 // Without one: a markdown / actionCard robot message whose buttons send the button's text command.
 import type { Card, CardButton, CardSection, Tone } from '../../cards/card.js';
+import { CARD_MAX_CHARS, MAX_BUTTONS } from '../../cards/fit.js';
 import { escapeMarkdown, truncate } from '../../cards/markdown.js';
 
 /** Body chunks body1…body8: every cardParamMap value must stay ≤ 1 KB (§4b). */
 export const BODY_SLOTS = 8;
 const VALUE_BYTES = 1000;
-/** DingTalk shows a blank card when the content is too large; keep well under it. */
-const TOTAL_CHARS = 3000;
-const MAX_BUTTONS = 6;
+// The card budget (characters, buttons) is cards/fit.ts's, which the card builders already keep; here it
+// is only the last guard for a card that skipped fitCard, plus the template's own 1 KB-per-variable rule.
 /** Appended where a long card was cut. */
 export const TRUNCATED_NOTE = '（内容较长，已截断）';
 
@@ -29,7 +29,7 @@ export function renderTemplateParams(card: Card): Record<string, string> {
   const trailing = card.sections.slice(lastMarkdown + 1).flatMap((s) => (s.kind === 'fields' ? s.items : []));
 
   const fieldChars = trailing.reduce((sum, item) => sum + item.label.length + item.value.length, 0);
-  const body = capText(inline.map(sectionMarkdown).join('\n\n'), Math.max(TOTAL_CHARS - fieldChars, 500));
+  const body = capText(inline.map(sectionMarkdown).join('\n\n'), Math.max(CARD_MAX_CHARS - fieldChars, 500));
   const chunks = chunkBytes(body, VALUE_BYTES, BODY_SLOTS);
   const params: Record<string, string> = {
     title: truncate(card.title, 100),
@@ -131,7 +131,7 @@ export function renderFallbackMarkdown(card: Card): RobotMessage {
   if (extraLinks.length > 0) blocks.push(extraLinks.join('　'));
   if (hints.length > 0) blocks.push(`可用操作：${hints.join('、')}`);
   if (card.footnote) blocks.push(escapeMarkdown(card.footnote));
-  const text = capText(blocks.join('\n\n'), TOTAL_CHARS);
+  const text = capText(blocks.join('\n\n'), CARD_MAX_CHARS);
   const title = truncate(card.title, 60);
 
   const [only] = actions;

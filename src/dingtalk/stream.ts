@@ -1,7 +1,7 @@
 // The Stream connection's lifecycle (protocol §1): one connect attempt at a time, backoff with full jitter,
 // a watchdog for sockets that go quiet, make-before-break on SYSTEM disconnect. Pushes: callback-handler.ts.
 import type { WebSocket } from 'ws';
-import type { InboundEvent } from '../bot/inbound.js';
+import type { ChatEvent } from '../bot/inbound.js';
 import { ExternalError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { fullJitter } from '../retry.js';
@@ -17,7 +17,7 @@ export interface StreamOptions {
   apiBase: string;
   logger: Logger;
   /** Stores the event and its jobs durably; the push is ACKed only after it resolves. */
-  handle: (event: InboundEvent) => Promise<void>;
+  handle: (event: ChatEvent) => Promise<void>;
   clock?: Clock;
   backoff?: { baseMs?: number; maxMs?: number; healthyAfterMs?: number };
   /** Reconnect when nothing (frame, ping or pong) arrived for this long. */

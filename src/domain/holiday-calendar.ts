@@ -1,7 +1,6 @@
 // Which days are working days in mainland China: the `chinese-days` package's data (statutory holidays and
 // 调休 make-up working days, published each year by the State Council) plus config/holidays.json overrides
-// for years the package does not cover yet. Pure except `loadHolidayOverrides`, which reads the file.
-import { readFile } from 'node:fs/promises';
+// for years the package does not cover yet. Pure: src/config-files.ts reads the overrides file.
 // The package's functions build their tables with the process's local time zone and shift every day by one
 // west of UTC (TZ=America/New_York: 2026-10-10 comes out as a day off), so we read its prebuilt,
 // time-zone-free data instead: { holidays: { 'YYYY-MM-DD': name }, workdays: { … } }.
@@ -86,15 +85,6 @@ export function parseHolidayOverrides(json: unknown): HolidayOverrides {
     result[Number(key)] = { holidays, workdays };
   }
   return result;
-}
-
-/** Reads and validates config/holidays.json (start-up; throws with the file name on any problem). */
-export async function loadHolidayOverrides(file: string): Promise<HolidayOverrides> {
-  try {
-    return parseHolidayOverrides(JSON.parse(await readFile(file, 'utf8')));
-  } catch (error) {
-    throw new Error(`cannot load holiday overrides from ${file}: ${(error as Error).message}`, { cause: error });
-  }
 }
 
 function dayList(value: unknown, year: string, name: string): string[] {

@@ -1,7 +1,5 @@
-// Matter templates (事项): validation, the 最多跑一次 visit count, the catalogue, and the loader for config/matters.
-// parseMatter/parseMatterText are pure; loadMatters is the only I/O in the domain (reading the template files).
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// Matter templates (事项): validation, the 最多跑一次 visit count and the catalogue. Pure: the template
+// files are read by src/config-files.ts, which hands their text to collectMatters.
 import { matterErrorMap, matterSchema } from './matter-schema.js';
 import type { Matter, MatterCategory, VisitCount } from './types.js';
 
@@ -59,32 +57,10 @@ export function parseMatterText(text: string, file: string): MatterParse {
   return parseMatter(json, file);
 }
 
-/** Reads every `*.json` in `dir` (sorted by name); invalid files and duplicate ids are reported, not thrown. */
-export async function loadMatters(dir: string): Promise<{ matters: Matter[]; errors: MatterLoadError[] }> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort();
-  } catch (error) {
-    const reason = `无法读取事项目录：${error instanceof Error ? error.message : String(error)}`;
-    return { matters: [], errors: [{ file: dir, path: '', reason }] };
-  }
-  const files = await Promise.all(names.map((file) => readTemplate(dir, file)));
-  const unreadable = files.filter((entry): entry is MatterLoadError => 'reason' in entry);
-  const loaded = collectMatters(files.filter((entry): entry is TemplateText => 'text' in entry));
-  return { matters: loaded.matters, errors: [...unreadable, ...loaded.errors] };
-}
+/** A template file's name and text. */
+export type TemplateText = { file: string; text: string };
 
-type TemplateText = { file: string; text: string };
-
-async function readTemplate(dir: string, file: string): Promise<TemplateText | MatterLoadError> {
-  try {
-    return { file, text: await readFile(join(dir, file), 'utf8') };
-  } catch (error) {
-    return { file, path: '', reason: `无法读取文件：${error instanceof Error ? error.message : String(error)}` };
-  }
-}
-
-/** Pure part of the loader: parses each file and refuses ids already used by an earlier file. */
+/** Parses each file and refuses ids already used by an earlier file. */
 export function collectMatters(files: TemplateText[]): { matters: Matter[]; errors: MatterLoadError[] } {
   const matters: Matter[] = [];
   const errors: MatterLoadError[] = [];
@@ -112,13 +88,6 @@ export class MatterCatalogueError extends Error {
     super(`事项模板有 ${errors.length} 处错误：\n${errors.map(formatLoadError).join('\n')}`);
     this.name = 'MatterCatalogueError';
   }
-}
-
-/** Loads the catalogue or throws one MatterCatalogueError naming every problem (fail fast at start-up). */
-export async function loadMattersOrThrow(dir: string): Promise<Matter[]> {
-  const { matters, errors } = await loadMatters(dir);
-  if (errors.length > 0) throw new MatterCatalogueError(errors);
-  return matters;
 }
 
 /** One line for a load error: `file: path: reason`. */

@@ -4,15 +4,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Card, CardButton } from '../../cards/card.js';
+import { botHandlers } from '../../handlers/index.js';
+import type { BackofficeEvent } from '../../src/backoffice/protocol.js';
+import { webhookOutcome, type WebhookOutcome } from '../../src/backoffice/webhook.js';
 import { createBot, type Bot, type HandleResult } from '../../src/bot/bot.js';
 import type { Effect, Target } from '../../src/bot/effects.js';
-import type { Attachment, CardActionEvent, InboundEvent, MessageEvent } from '../../src/bot/inbound.js';
+import { backofficeStatusEvent, type Attachment, type CardActionEvent, type InboundEvent, type MessageEvent } from '../../src/bot/inbound.js';
 import type { Licence, LicenceLookup, LicenceSource } from '../../src/bot/licences.js';
 import { silentLogger } from '../../src/bot/logger.js';
 import type { InboundBudgetOptions } from '../../src/bot/inbound-budget.js';
 import { promisedDeadline } from '../../src/domain/deadline.js';
 import { createHolidayCalendar } from '../../src/domain/holiday-calendar.js';
-import { loadMattersOrThrow } from '../../src/domain/matter.js';
+import { loadMattersOrThrow } from '../../src/config-files.js';
 import type { Matter } from '../../src/domain/types.js';
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -129,6 +132,7 @@ export class BotHarness {
       inboundBudget: this.options.inboundBudget ?? GENEROUS_BUDGET,
       deadlineFor: (acceptedAt, matter) => promisedDeadline(calendar, acceptedAt, matter.timeLimit.promisedDays),
       newId: () => `job-${(ids += 1)}-${this.counter}`,
+      handlers: botHandlers,
     });
   }
 
@@ -197,7 +201,14 @@ export class BotHarness {
   async run(event: InboundEvent): Promise<Effect[]> {
     const result = await this.bot.handle(event);
     this.results.push(result);
-    return result.status === 'duplicate' ? [] : result.effects;
+    return 'effects' in result ? result.effects : [];
+  }
+
+  /** A back-office status event through the bot's one `handle`, answered as the webhook would. */
+  async backoffice(event: BackofficeEvent): Promise<WebhookOutcome> {
+    const result = await this.bot.handle(backofficeStatusEvent(event, this.now.getTime()));
+    this.results.push(result);
+    return webhookOutcome(result);
   }
 }
 
