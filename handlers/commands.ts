@@ -10,8 +10,8 @@ export const QUERY = /^(?:查询|查看)\s*(.+)$/u;
 export const WITHDRAW = /^撤回\s*(.+)$/u;
 export const CONFIRM_WITHDRAW = /^确认撤回\s*(.+)$/u;
 export const SUPPLEMENT = /^补正\s*(.+)$/u;
-/** 评价 <编号> [等级]: needs the number, so an answer such as "评价很好" stays an answer. */
-export const EVALUATE = /^评价\s*(YC.+)$/iu;
+/** 评价 <编号> [等级]: needs the number (any APPLICATION_ID_PREFIX), so an answer such as "评价很好" stays an answer. */
+export const EVALUATE = /^评价\s*([a-z][a-z0-9]{0,7}\d{8}.*)$/iu;
 
 const GLOBAL = [HELP, GUIDE, CATEGORY, APPLY, MINE, QUERY, WITHDRAW, CONFIRM_WITHDRAW, SUPPLEMENT, EVALUATE];
 

@@ -19,7 +19,7 @@ import { promisedDeadline } from './domain/deadline.js';
 import { createHolidayCalendar, loadHolidayOverrides } from './domain/holiday-calendar.js';
 import { loadMattersOrThrow } from './domain/matter.js';
 import { createElicenceSource } from './elicence/source.js';
-import { createHttpApp } from './http/app.js';
+import { createHttpApp, type MountedRouter } from './http/app.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createOutbox, type Outbox } from './outbox/dispatcher.js';
@@ -56,6 +56,8 @@ export interface Yiciban {
   outbox: Outbox;
   stream: StreamConnection;
   metrics: Metrics;
+  /** Every router the HTTP app mounts, admin or public. */
+  routers: MountedRouter[];
   stop(): Promise<void>;
 }
 
@@ -104,6 +106,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     adminUserIds: config.adminUserIds,
     deadlineFor: (acceptedAt, matter) => promisedDeadline(calendar, acceptedAt, matter.timeLimit.promisedDays),
     onCommitted: () => outbox?.wake(),
+    applicationIdPrefix: config.applicationIdPrefix,
   });
 
   outbox = createOutbox({
@@ -113,7 +116,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     backoff: tuning.outbox,
     maxAttempts: tuning.outbox?.maxAttempts,
     pollMs: tuning.outbox?.pollMs,
-    handlers: createJobHandlers({ store, messenger, backoffice, metrics }),
+    handlers: createJobHandlers({ store, messenger, backoffice, metrics, logger: logger.child({ component: 'outbox' }) }),
     onDead: createDeadLetterNotifier({ store, now, newId: () => randomUUID() }),
   });
 
@@ -159,7 +162,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     publicRouters: options.publicRouters,
   });
 
-  const server: Server = http.listen(config.http.port, config.http.host);
+  const server: Server = http.koa.listen(config.http.port, config.http.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.http.host}:${port}`;
@@ -174,6 +177,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     outbox,
     stream,
     metrics,
+    routers: http.routers,
     async stop() {
       await stream.stop();
       await closeServer(server);

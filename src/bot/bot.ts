@@ -34,6 +34,8 @@ export interface BotOptions {
   newId?: () => string;
   /** Called after every commit that queued jobs (wakes the outbox). */
   onCommitted?: () => void;
+  /** Prefix of new application numbers; default YC. */
+  applicationIdPrefix?: string;
 }
 
 /** Outcome of one inbound event: already seen, decided and committed, or a bug answered with an apology. */
@@ -58,6 +60,7 @@ export function createBot(options: BotOptions): Bot {
     clock: options.clock,
     adminUserIds: new Set(options.adminUserIds),
     deadlineFor: options.deadlineFor,
+    applicationIdPrefix: options.applicationIdPrefix,
   };
   const newId = options.newId ?? (() => crypto.randomUUID());
   const composer = new Composer<BotContext>(dedupe, mentionedOnly, cardOwner, dialogMiddleware(dialogs, dialogTextKeys))
