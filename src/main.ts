@@ -33,7 +33,13 @@ async function runSandbox(config: Config, logger: Logger) {
   const sandbox = await startSandbox({ config, logger, pages: sandboxPages });
   const url = `${sandbox.app.url}/sandbox`;
   logger.info(
-    { url, dingtalkSimulator: sandbox.dingtalk.baseUrl, backofficeSimulator: sandbox.backoffice?.baseUrl, adminToken: sandbox.adminToken },
+    {
+      url,
+      dingtalkSimulator: sandbox.dingtalk.baseUrl,
+      backofficeSimulator: sandbox.backoffice?.baseUrl,
+      // A configured ADMIN_TOKEN is a secret of its owner and never reaches a log; a made-up one is how you learn it.
+      ...(sandbox.adminTokenGenerated ? { adminToken: sandbox.adminToken } : {}),
+    },
     `SANDBOX MODE — no DingTalk credentials, everything runs locally. Open ${url} to chat with the bot. ` +
       'To use real DingTalk set DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET, BACKOFFICE_URL and BACKOFFICE_SECRET (see README).',
   );
