@@ -5,6 +5,9 @@ import { createLogger, type Logger } from './logger.js';
 import { startSandbox } from './sandbox/start.js';
 import { sandboxPages } from './sandbox/web/routes.js';
 
+/** The longest a graceful stop may take before the process exits anyway. */
+const SHUTDOWN_LIMIT_MS = 10_000;
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -22,7 +25,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // A stop that hangs (a socket that never closes) must not keep an old bot connected beside a new one.
+    setTimeout(() => {
+      logger.error({ signal, afterMs: SHUTDOWN_LIMIT_MS }, 'shutdown did not finish in time; exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
     await running.stop();
+    logger.info({ signal }, 'stopped cleanly');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -8,8 +8,10 @@ import type Router from '@koa/router';
 import type { RouterContext } from '@koa/router';
 import { HttpError } from '../../http/errors.js';
 import { createRouter } from '../../http/routers.js';
+import { ROOT_DIR } from '../../root-dir.js';
 
-const PUBLIC_DIRS = [fileURLToPath(new URL('./public/', import.meta.url)), path.resolve('src/sandbox/web/public')];
+// Beside this module when running the sources; in the source tree when running the compiled dist/.
+const PUBLIC_DIRS = [fileURLToPath(new URL('./public/', import.meta.url)), path.join(ROOT_DIR, 'src/sandbox/web/public')];
 
 // Maps, not object literals: a name such as `__proto__` or `toString` finds nothing instead of Object's own members.
 /** Vendor modules the page imports, by the name it uses. */
