@@ -103,6 +103,17 @@ local('the page\'s own uploads are JSON and pass', async () => {
   assert.is(answer.status, 201);
 });
 
+local('asset lookups answer 404, not 500, for names of Object\'s own members', async () => {
+  for (const name of ['__proto__', 'constructor', 'hasOwnProperty', 'toString', 'valueOf', '__defineGetter__', 'prototype']) {
+    for (const route of [`/sandbox/vendor/${name}`, `/sandbox/assets/${name}`, `/sandbox/assets/${name}.js`]) {
+      const response = await fetch(`http://${LOCAL()}${route}`);
+      assert.is(response.status, 404, route);
+      assert.is(((await response.json()) as { error: { code: string } }).error.code, 'not_found');
+    }
+  }
+  assert.is((await fetch(`http://${LOCAL()}/sandbox/vendor/marked.js`)).status, 200);
+});
+
 local('the store keeps nothing in DATA_DIR outside the paths it names as its own', async () => {
   await waitFor(async () => (await readdir(dataDir)).length > 0, { what: 'the store to write its files' });
   const owned = new Set(lowdbOwnedPaths(dataDir).map((p) => path.basename(p)));
