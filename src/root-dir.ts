@@ -4,7 +4,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const HERE = fileURLToPath(new URL('..', import.meta.url));
+/** The project root: the nearest folder above this module holding config/matters (src/.. or dist/src/../..). */
+export const ROOT_DIR = findRoot(fileURLToPath(new URL('..', import.meta.url)));
 
-/** The project root: the folder holding config/ (one level up when running the compiled dist/). */
-export const ROOT_DIR = existsSync(path.join(HERE, 'config')) ? HERE : path.resolve(HERE, '..');
+function findRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'config', 'matters'))) return dir;
+    if (path.dirname(dir) === dir) return start;
+  }
+}
