@@ -16,8 +16,8 @@ export const VERIFY_IDENTITY = /^核验身份\s*(.+)$/u;
 export const AGENT_GRANT = /^授权经办人\s+(\S+)\s+(\S+)$/u;
 export const AGENT_REVOKE = /^撤销经办人\s+(\S+)\s+(\S+)$/u;
 export const AGENT_LIST = /^经办人列表\s*(\S+)$/u;
-/** 评价 <编号> [等级]: needs the number, so an answer such as "评价很好" stays an answer. */
-export const EVALUATE = /^评价\s*(YC.+)$/iu;
+/** 评价 <编号> [等级]: needs the number (any APPLICATION_ID_PREFIX), so an answer such as "评价很好" stays an answer. */
+export const EVALUATE = /^评价\s*([a-z][a-z0-9]{0,7}\d{8}.*)$/iu;
 
 const GLOBAL = [HELP, GUIDE, CATEGORY, APPLY, MINE, QUERY, WITHDRAW, CONFIRM_WITHDRAW, SUPPLEMENT, EVALUATE, VERIFY_IDENTITY, AGENT_GRANT, AGENT_REVOKE, AGENT_LIST];
 

@@ -3,7 +3,6 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type Router from '@koa/router';
 import { randomUUID } from 'node:crypto';
@@ -21,17 +20,18 @@ import { createStreamConnection, type StreamConnection } from './dingtalk/stream
 import { promisedDeadline } from './domain/deadline.js';
 import { createHolidayCalendar } from './domain/holiday-calendar.js';
 import { createElicenceSource } from './elicence/source.js';
-import { createHttpApp } from './http/app.js';
+import { createHttpApp, type MountedRouter } from './http/app.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createOutbox, type Outbox } from './outbox/dispatcher.js';
 import { createJobHandlers } from './outbox/job-handlers.js';
 import { outboxRoutes } from './outbox/routes.js';
+import { ROOT_DIR } from './root-dir.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 
-/** The project root (config/ lives there). */
-export const ROOT_DIR = fileURLToPath(new URL('..', import.meta.url));
+/** The project root (config/ lives there), for the sources and for the compiled dist/ alike. */
+export { ROOT_DIR } from './root-dir.js';
 
 /** Knobs tests turn; production uses the defaults. */
 export interface Tuning {
@@ -60,6 +60,8 @@ export interface Yiciban {
   outbox: Outbox;
   stream: StreamConnection;
   metrics: Metrics;
+  /** Every router the HTTP app mounts, admin or public. */
+  routers: MountedRouter[];
   stop(): Promise<void>;
 }
 
@@ -110,6 +112,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     handlers: botHandlers,
     onCommitted: () => outbox?.wake(),
     ...(tuning.inboundBudget ? { inboundBudget: tuning.inboundBudget } : {}),
+    applicationIdPrefix: config.applicationIdPrefix,
   });
 
   outbox = createOutbox({
@@ -119,10 +122,11 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     backoff: tuning.outbox,
     maxAttempts: tuning.outbox?.maxAttempts,
     pollMs: tuning.outbox?.pollMs,
-    handlers: createJobHandlers({ store, messenger, backoffice, metrics }),
+    handlers: createJobHandlers({ store, messenger, backoffice, metrics, logger: logger.child({ component: 'outbox' }) }),
     onDead: createDeadLetterNotifier({ store, now, newId: () => randomUUID() }),
   });
 
+  const inFlight = createInFlight();
   const stream = createStreamConnection({
     clientId,
     clientSecret,
@@ -135,12 +139,13 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
       healthyAfterMs: tuning.stream?.healthyAfterMs,
     },
     watchdogMs: tuning.stream?.watchdogMs,
-    handle: async (event) => {
-      const stop = metrics.handleSeconds.startTimer({ kind: event.kind });
-      const result = await bot.handle(event);
-      stop();
-      metrics.inbound.inc({ kind: event.kind, outcome: result.status });
-    },
+    handle: (event) =>
+      inFlight.track(async () => {
+        const stop = metrics.handleSeconds.startTimer({ kind: event.kind });
+        const result = await bot.handle(event);
+        stop();
+        metrics.inbound.inc({ kind: event.kind, outcome: result.status });
+      }),
   });
 
   const http = createHttpApp({
@@ -165,7 +170,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     publicRouters: options.publicRouters,
   });
 
-  const server: Server = http.listen(config.http.port, config.http.host);
+  const server: Server = http.koa.listen(config.http.port, config.http.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.http.host}:${port}`;
@@ -180,8 +185,11 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     outbox,
     stream,
     metrics,
+    routers: http.routers,
+    // Stop taking pushes, let the events already taken commit, then close the rest; the store last.
     async stop() {
       await stream.stop();
+      await inFlight.settled();
       await closeServer(server);
       await outbox!.stop();
       await openapi.close();
@@ -196,6 +204,20 @@ function requireDingTalk(config: Config): { clientId: string; clientSecret: stri
     throw new Error('startYiciban needs DingTalk credentials and a back office; in sandbox mode start the simulators first (src/sandbox/start.ts)');
   }
   return { clientId, clientSecret, robotCode: robotCode ?? clientId };
+}
+
+/** Counts running inbound events so a stop can wait for them to commit. */
+function createInFlight() {
+  const running = new Set<Promise<unknown>>();
+  return {
+    track<T>(run: () => Promise<T>): Promise<T> {
+      const promise = run();
+      running.add(promise);
+      void promise.finally(() => running.delete(promise)).catch(() => undefined);
+      return promise;
+    },
+    settled: () => Promise.allSettled([...running]).then(() => undefined),
+  };
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -40,6 +40,9 @@ const schema = z.object({
     .transform((v) => Number(v ?? '3000'))
     .refine((n) => Number.isInteger(n) && n >= 0 && n < 65536, { message: 'must be a TCP port, 0–65535' }),
   ADMIN_TOKEN: optionalText,
+  APPLICATION_ID_PREFIX: optionalText
+    .transform((v) => v ?? 'YC')
+    .refine((v) => /^[A-Z][A-Z0-9]{0,7}$/.test(v), { message: 'must be 1–8 upper-case letters or digits starting with a letter, e.g. YC or HZ2' }),
   ADMIN_USER_IDS: list,
   BROADCASTER_USER_IDS: list,
   SANDBOX_REVIEW_DELAY_MS: optionalText
@@ -47,6 +50,26 @@ const schema = z.object({
     .refine((n) => Number.isInteger(n) && n >= 0, { message: 'must be milliseconds ≥ 0 (0 = departments decide only on command)' }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
 });
+
+// 127.0.0.0/8, ::1 and localhost: the only addresses only this machine can reach.
+const LOOPBACK = /^(?:127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}|::1|\[::1\]|localhost)$/i;
+
+/** True for a listen address that only this machine can reach. */
+export function isLoopbackAddress(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+// The sandbox has an unauthenticated web chat and its own simulated back office: it stays on this machine.
+function sandboxProblems(host: string, backofficeUrl: string | undefined): string[] {
+  const problems: string[] = [];
+  if (!isLoopbackAddress(host)) {
+    problems.push(`HOST: the sandbox (no DINGTALK_CLIENT_ID) listens only on loopback (127.0.0.1, ::1 or localhost), got "${host}"; its web chat has no login. Unset HOST, or set DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET for a real deployment`);
+  }
+  if (backofficeUrl) {
+    problems.push('BACKOFFICE_URL: the sandbox (DINGTALK_CLIENT_ID unset) never talks to a real back office; unset BACKOFFICE_URL to use the embedded simulator, or set DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET for a real deployment');
+  }
+  return problems;
+}
 
 function stripSlash(value: string): string {
   return value.replace(/\/+$/, '');
@@ -70,6 +93,8 @@ export interface Config {
   databaseUrl?: string;
   http: { host: string; port: number };
   adminToken?: string;
+  /** Prefix of application numbers (YC20261128-0001), unique per deployment sharing a back office. */
+  applicationIdPrefix: string;
   adminUserIds: string[];
   broadcasterUserIds: string[];
   logLevel: string;
@@ -101,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push('DINGTALK_CLIENT_ID: required with DINGTALK_CLIENT_SECRET; set the app key (Client ID), or unset both to run the sandbox');
   }
   const sandbox = !e.DINGTALK_CLIENT_ID;
+  if (sandbox) problems.push(...sandboxProblems(e.HOST, e.BACKOFFICE_URL));
   if (!sandbox && e.BACKOFFICE_URL === undefined) {
     problems.push('BACKOFFICE_URL: required outside the sandbox; set the back-office API base URL');
   }
@@ -129,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     http: { host: e.HOST, port: e.PORT },
     adminToken: e.ADMIN_TOKEN,
+    applicationIdPrefix: e.APPLICATION_ID_PREFIX,
     adminUserIds: e.ADMIN_USER_IDS,
     broadcasterUserIds: e.BROADCASTER_USER_IDS,
     logLevel: e.LOG_LEVEL,

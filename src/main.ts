@@ -5,6 +5,9 @@ import { createLogger, type Logger } from './logger.js';
 import { startSandbox } from './sandbox/start.js';
 import { sandboxPages } from './sandbox/web/routes.js';
 
+/** The longest a graceful stop may take before the process exits anyway. */
+const SHUTDOWN_LIMIT_MS = 10_000;
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -22,7 +25,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // A stop that hangs (a socket that never closes) must not keep an old bot connected beside a new one.
+    setTimeout(() => {
+      logger.error({ signal, afterMs: SHUTDOWN_LIMIT_MS }, 'shutdown did not finish in time; exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
     await running.stop();
+    logger.info({ signal }, 'stopped cleanly');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -33,7 +42,13 @@ async function runSandbox(config: Config, logger: Logger) {
   const sandbox = await startSandbox({ config, logger, pages: sandboxPages });
   const url = `${sandbox.app.url}/sandbox`;
   logger.info(
-    { url, dingtalkSimulator: sandbox.dingtalk.baseUrl, backofficeSimulator: sandbox.backoffice?.baseUrl, adminToken: sandbox.adminToken },
+    {
+      url,
+      dingtalkSimulator: sandbox.dingtalk.baseUrl,
+      backofficeSimulator: sandbox.backoffice?.baseUrl,
+      // A configured ADMIN_TOKEN is a secret of its owner and never reaches a log; a made-up one is how you learn it.
+      ...(sandbox.adminTokenGenerated ? { adminToken: sandbox.adminToken } : {}),
+    },
     `SANDBOX MODE — no DingTalk credentials, everything runs locally. Open ${url} to chat with the bot. ` +
       'To use real DingTalk set DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET, BACKOFFICE_URL and BACKOFFICE_SECRET (see README).',
   );

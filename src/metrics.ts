@@ -6,6 +6,8 @@ export interface Metrics {
   inbound: Counter<'kind' | 'outcome'>;
   outboxJobs: Counter<'kind' | 'outcome'>;
   webhooks: Counter<'outcome'>;
+  /** 409s from the back office that name another submission under our number (APPLICATION_ID_PREFIX clash). */
+  backofficeConflicts: Counter;
   handleSeconds: Histogram<'kind'>;
 }
 
@@ -31,6 +33,11 @@ export function createMetrics(): Metrics {
       name: 'yiciban_backoffice_webhooks_total',
       help: 'Back-office webhook requests by outcome',
       labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    backofficeConflicts: new Counter({
+      name: 'yiciban_backoffice_conflicts_total',
+      help: 'Submissions the back office refused with 409 because it holds another application under the same number',
       registers: [registry],
     }),
     handleSeconds: new Histogram({

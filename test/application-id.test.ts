@@ -41,7 +41,7 @@ test('reads numbers as people type them: lower case, spaces, full-width characte
 });
 
 test('does not read things that are not application numbers', () => {
-  for (const text of ['', 'YC', 'YC20261128', 'YC20261128-', 'YC20261128-0000', 'YC20260230-0001', 'XY20261128-0001',
+  for (const text of ['', 'YC', 'YC20261128', 'YC20261128-', 'YC20261128-0000', 'YC20260230-0001', '2Y20261128-0001', 'ABCDEFGHI20261128-0001',
     'YC2026112-0001', 'YC20261128-00a1', 'YC20261128001', '查询 YC20261128-0001']) {
     assert.is(parseApplicationId(text), undefined, JSON.stringify(text));
   }

@@ -1,6 +1,8 @@
 // Outbound calls to the back office: signed JSON POSTs with an Idempotency-Key. The outbox retries the
-// retryable failures with the same key, so the back office sees each operation once (409 = already has it).
+// retryable failures with the same key, so the back office sees each operation once (409 = already has it,
+// unless the 409 names another submission under the same number: then it is a permanent conflict).
 import { ExternalError } from '../errors.js';
+import { compareDuplicate, submissionIdentity, type SubmissionIdentity } from './identity.js';
 import { signedHeaders } from './signature.js';
 import {
   submitKey, supplementKey, withdrawKey,
@@ -38,7 +40,7 @@ export function createBackofficeClient(options: BackofficeClientOptions): Backof
   const clock = options.clock ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 10_000;
 
-  async function post(path: string, key: string, body: unknown): Promise<BackofficeReply> {
+  async function post(path: string, key: string, body: unknown, ours?: SubmissionIdentity): Promise<BackofficeReply> {
     const raw = JSON.stringify(body);
     let response: Response;
     try {
@@ -52,6 +54,7 @@ export function createBackofficeClient(options: BackofficeClientOptions): Backof
       throw new ExternalError('backoffice', `后台服务暂时无法连接（${networkReason(error)}）`, { retryable: true, cause: error });
     }
     const reply = await readBody(response);
+    if (response.status === 409 && ours && compareDuplicate(ours, reply) === 'different') throw conflict(ours, reply);
     if (response.ok || response.status === 409) return { status: response.status, duplicate: response.status === 409, body: reply };
     const { code, message } = describeRejection(response.status, reply);
     const retryable = response.status >= 500 || RETRYABLE_4XX.has(response.status);
@@ -59,12 +62,25 @@ export function createBackofficeClient(options: BackofficeClientOptions): Backof
   }
 
   return {
-    submit: (body, key = submitKey(body.applicationId)) => post('/applications', key, body),
+    submit: (body, key = submitKey(body.applicationId)) => post('/applications', key, body, submissionIdentity(body)),
     withdraw: (applicationId, body, key = withdrawKey(applicationId)) =>
       post(`/applications/${encodeURIComponent(applicationId)}/withdraw`, key, body),
     supplement: (applicationId, body, key = supplementKey(applicationId, body.round)) =>
       post(`/applications/${encodeURIComponent(applicationId)}/supplements`, key, body),
   };
+}
+
+/** The code of a 409 that names another submission under our number (a dead job, never a retry). */
+export const APPLICATION_ID_CONFLICT = 'application_id_conflict';
+
+function conflict(ours: SubmissionIdentity, reply: unknown): ExternalError {
+  const held = JSON.stringify((reply as { existing?: unknown }).existing).slice(0, 300);
+  return new ExternalError('backoffice', `审批系统中已有编号为 ${ours.applicationId} 的另一份办件（编号冲突）`, {
+    status: 409,
+    code: APPLICATION_ID_CONFLICT,
+    retryable: false,
+    cause: new Error(`409 names another submission: ours ${JSON.stringify(ours)}, theirs ${held}`),
+  });
 }
 
 async function readBody(response: Response): Promise<unknown> {

@@ -45,6 +45,8 @@ export interface BotOptions {
   onCommitted?: () => void;
   /** Per-sender inbound budget; default 10 events in 10 s. */
   inboundBudget?: InboundBudgetOptions;
+  /** Prefix of new application numbers; default YC. */
+  applicationIdPrefix?: string;
 }
 
 /**
@@ -75,6 +77,7 @@ export function createBot(options: BotOptions): Bot {
     clock: options.clock,
     adminUserIds: new Set(options.adminUserIds),
     deadlineFor: options.deadlineFor,
+    applicationIdPrefix: options.applicationIdPrefix,
   };
   const newId = options.newId ?? (() => crypto.randomUUID());
   const { handlers } = options;

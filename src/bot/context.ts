@@ -2,6 +2,7 @@
 // store, and records every change and effect in memory; the bot turns the record into one commit. Nothing
 // here writes: if a handler throws, the record is simply dropped.
 import type { Card, CardButton } from '../../cards/card.js';
+import { formatApplicationId, parseApplicationId } from '../domain/application-id.js';
 import type { Application, Matter } from '../domain/types.js';
 import type { ApplicationQuery, DialogRecord, Store } from '../store/store.js';
 import { makeCardId } from './card-id.js';
@@ -19,6 +20,8 @@ export interface BotServices {
   clock: () => Date;
   adminUserIds: ReadonlySet<string>;
   deadlineFor: (acceptedAt: Date, matter: Matter) => string;
+  /** Prefix of new application numbers (APPLICATION_ID_PREFIX); default YC. */
+  applicationIdPrefix?: string;
 }
 
 /** Content of a message: plain text or a card. */
@@ -92,8 +95,10 @@ export class DecisionContext {
     return this.services.store.findApplications(query);
   }
 
+  /** The store numbers the day (one counter per deployment); the deployment's prefix is put on here. */
   async nextApplicationId(day: string): Promise<string> {
-    return this.services.store.nextApplicationId(day);
+    const { day: ymd, seq } = parseApplicationId(await this.services.store.nextApplicationId(day))!;
+    return formatApplicationId(ymd, seq, this.services.applicationIdPrefix);
   }
 
   /** Looks up e-licences; a failing source counts as unavailable, never as a bug. */

@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import { HttpError } from './errors.js';
 
-/** Guards `/api`: without a configured token the admin API is off (403), a wrong token is 401. */
+/** Guards the admin routers: without a configured token the admin API is off (403), a wrong token is 401. */
 export function adminAuth(token: string | undefined) {
   const expected = token ? digest(token) : undefined;
   return async (ctx: Context, next: Next): Promise<void> => {

@@ -1,11 +1,12 @@
 // How each kind of outbox job is delivered: DingTalk messages and card updates through the messenger,
 // back-office calls through the signed client (bodies built from the stored application at delivery time).
-import type { BackofficeClient } from '../backoffice/client.js';
+import { APPLICATION_ID_CONFLICT, type BackofficeClient } from '../backoffice/client.js';
 import { submissionBody } from '../backoffice/protocol.js';
 import type { BackofficeJobPayload, CardUpdateJobPayload, MessageJobPayload } from '../bot/jobs.js';
 import type { Messenger } from '../dingtalk/messenger.js';
 import type { Application } from '../domain/types.js';
 import { ExternalError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { JobKind, OutboxJob, Store } from '../store/store.js';
 
@@ -15,6 +16,7 @@ export interface JobHandlerDeps {
   messenger: Messenger;
   backoffice: BackofficeClient;
   metrics: Metrics;
+  logger?: Logger;
 }
 
 /** One delivery function per job kind; the outbox decides retries from the errors they throw. */
@@ -40,7 +42,10 @@ export function createJobHandlers(deps: JobHandlerDeps): Record<JobKind, (job: O
     'dingtalk.card.update': counted('dingtalk.card.update', (job) => messenger.updateCard(job.payload as CardUpdateJobPayload)),
     'backoffice.submit': counted('backoffice.submit', async (job) => {
       const app = await load(job);
-      await backoffice.submit(submissionBody(app), job.key);
+      await backoffice.submit(submissionBody(app), job.key).catch((error: unknown) => {
+        if (error instanceof ExternalError && error.code === APPLICATION_ID_CONFLICT) reportConflict(deps, app.id, error);
+        throw error;
+      });
     }),
     'backoffice.withdraw': counted('backoffice.withdraw', async (job) => {
       const app = await load(job);
@@ -55,4 +60,14 @@ export function createJobHandlers(deps: JobHandlerDeps): Record<JobKind, (job: O
       await backoffice.supplement(app.id, { applicationId: app.id, round, materials, fields: app.fields, submittedAt }, job.key);
     }),
   };
+}
+
+// Another deployment (or a stray test) owns this number at the back office: the job dies (the dead-letter
+// path tells the applicant and lists it for admins), and this is said loudly, for it is a configuration fault.
+function reportConflict(deps: JobHandlerDeps, applicationId: string, error: ExternalError): void {
+  deps.metrics.backofficeConflicts.inc();
+  deps.logger?.error(
+    { applicationId, err: error },
+    'the back office holds another application under this number: check APPLICATION_ID_PREFIX is unique per deployment',
+  );
 }

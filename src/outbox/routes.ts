@@ -1,6 +1,7 @@
 // Admin API over the outbox's dead jobs: list them, and send one back to the queue after the cause is fixed.
-// Mounted under /api, so the app's admin authentication applies.
-import Router from '@koa/router';
+// Mounted as an admin router, so the app's admin authentication guards every route.
+import type Router from '@koa/router';
+import { createRouter } from '../http/routers.js';
 import type { Store } from '../store/store.js';
 import type { Outbox } from './dispatcher.js';
 
@@ -12,7 +13,7 @@ export interface OutboxRoutesOptions {
 /** `GET /api/outbox/dead` and `POST /api/outbox/dead/:id/retry`. */
 export function outboxRoutes(options: OutboxRoutesOptions): Router {
   const { store, outbox } = options;
-  const router = new Router({ prefix: '/api/outbox' });
+  const router = createRouter('/api/outbox');
 
   router.get('/dead', async (ctx) => {
     const items = await store.deadJobs();

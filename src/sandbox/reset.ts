@@ -1,4 +1,4 @@
-// `npm run sandbox:reset`: clears the sandbox's data in DATA_DIR (stop `npm start` first).
+// `npm run sandbox:reset`: removes the sandbox store's files from DATA_DIR, nothing else (stop `npm start` first).
 import { loadConfig } from '../config.js';
 import { clearDataDir } from './start.js';
 

@@ -2,12 +2,12 @@
 // sample e-licences stand in for the real systems, and the bot connects to them through the same Stream and
 // OpenAPI code it uses in production.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
 import type Router from '@koa/router';
 import { startYiciban, type Tuning, type Yiciban } from '../app.js';
-import type { Config } from '../config.js';
+import { isLoopbackAddress, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { lowdbOwnedPaths } from '../store/lowdb-layout.js';
 import { startBackofficeSimulator, type BackofficeSimulator } from './backoffice/simulator.js';
 import { startDingTalkSimulator, type DingTalkSimulator } from './dingtalk/index.js';
 
@@ -19,7 +19,9 @@ export interface Sandbox {
   dingtalk: DingTalkSimulator;
   backoffice?: BackofficeSimulator;
   adminToken: string;
-  /** Clears the sandbox data: stops the bot, empties DATA_DIR, starts the bot again on the same port. */
+  /** True when the sandbox made the admin token up (ADMIN_TOKEN unset): only then may it be logged. */
+  adminTokenGenerated: boolean;
+  /** Clears the sandbox data: stops the bot, removes the store's files, starts the bot again on the same port. */
   reset(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -43,17 +45,16 @@ export interface SandboxParts {
 /** Starts the simulators and the bot wired to them. */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { config, logger } = options;
+  refuseRealSystems(config);
   const simLog = logger.child({ component: 'dingtalk-sim' });
   const dingtalk = await startDingTalkSimulator({ log: (line) => simLog.debug(line) });
   const secret = config.backoffice.secret ?? randomBytes(24).toString('hex');
   const delay = config.sandboxReviewDelayMs;
-  const backoffice = config.backoffice.url
-    ? undefined
-    : await startBackofficeSimulator({
-        secret,
-        auto: delay > 0 ? { acceptAfterMs: delay, decideAfterMs: delay * 2 } : false,
-        log: logger.child({ component: 'backoffice-sim' }),
-      });
+  const backoffice = await startBackofficeSimulator({
+    secret,
+    auto: delay > 0 ? { acceptAfterMs: delay, decideAfterMs: delay * 2 } : false,
+    log: logger.child({ component: 'backoffice-sim' }),
+  });
   const adminToken = config.adminToken ?? randomBytes(16).toString('hex');
 
   const sandboxConfig: Config = {
@@ -67,7 +68,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       oapiBase: dingtalk.baseUrl,
       cardTemplateId: config.dingtalk.cardTemplateId ?? SANDBOX_TEMPLATE_ID,
     },
-    backoffice: { url: config.backoffice.url ?? backoffice!.baseUrl, secret },
+    backoffice: { url: backoffice.baseUrl, secret },
     adminToken,
     adminUserIds: config.adminUserIds.length > 0 ? config.adminUserIds : ['admin-liu'],
   };
@@ -98,6 +99,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     dingtalk,
     backoffice,
     adminToken,
+    adminTokenGenerated: config.adminToken === undefined,
     reset,
     async stop() {
       await app.stop();
@@ -107,8 +109,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
 }
 
-/** Empties DATA_DIR (keeps the folder itself, so a mounted volume survives). */
+// loadConfig already refuses these; a Config built by hand (tests, scripts) must not slip past either.
+function refuseRealSystems(config: Config): void {
+  if (config.backoffice.url) throw new Error('the sandbox (DINGTALK_CLIENT_ID unset) never talks to a real back office: unset BACKOFFICE_URL');
+  if (!isLoopbackAddress(config.http.host)) throw new Error(`the sandbox listens only on loopback, not on HOST=${config.http.host}`);
+}
+
+/** Removes the store's files from DATA_DIR; anything else kept there (a data key, a user's notes) stays. */
 export async function clearDataDir(dataDir: string): Promise<void> {
   await mkdir(dataDir, { recursive: true });
-  for (const entry of await readdir(dataDir)) await rm(path.join(dataDir, entry), { recursive: true, force: true });
+  for (const owned of lowdbOwnedPaths(dataDir)) await rm(owned, { recursive: true, force: true });
 }

@@ -1,5 +1,6 @@
 // Where each record of the lowdb store lives on disk. Files are bounded in size so that one write
 // rewrites one small file, however much data the store holds (the write path must not grow with N).
+import { join } from 'node:path';
 
 /** Applications per bucket file: an update rewrites at most this many documents. */
 export const APPLICATION_BUCKET_SIZE = 100;
@@ -8,8 +9,18 @@ export const DIALOG_SHARDS = 16;
 /** Processed inbound ids are kept at least this long (DESIGN.md "Store guarantees"). */
 export const INBOX_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
+// The folders of the collections (lowdb-state.ts), the commit log (lowdb-wal.ts) and its temp file
+// (steno writes `.<name>.tmp` beside the target). test/sandbox-local.test.ts checks nothing else appears.
+const OWNED = ['applications', 'dialogs', 'inbox', 'outbox', 'state', 'wal.json', '.wal.json.tmp'];
+
+/** Paths under DATA_DIR that the lowdb store owns; a reset removes these and leaves every other file alone. */
+export function lowdbOwnedPaths(dataDir: string): string[] {
+  return OWNED.map((name) => join(dataDir, name));
+}
+
 const HOUR_MS = 60 * 60 * 1000;
-const APPLICATION_ID = /^YC(\d{8})-(\d{4,})$/;
+// Any prefix (APPLICATION_ID_PREFIX); lazy, so a prefix ending in a digit leaves the day its eight digits.
+const APPLICATION_ID = /^[A-Z][A-Z0-9]{0,7}?(\d{8})-(\d{4,})$/;
 
 /** `20261128` or `2026-11-28` → `20261128`; anything else (or no such date) is a programming error. */
 export function normalizeDay(day: string): string {

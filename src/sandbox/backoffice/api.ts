@@ -7,6 +7,7 @@ import {
   describeIssues, submissionBodySchema, supplementBodySchema, withdrawBodySchema,
   type SubmissionBody, type SupplementBody, type WithdrawBody,
 } from '../../backoffice/protocol.js';
+import { submissionIdentity } from '../../backoffice/identity.js';
 import { verify } from '../../backoffice/signature.js';
 import type { CaseBook, SimCase } from './case-book.js';
 import { parseJson } from '../../http/body.js';
@@ -74,7 +75,9 @@ export function handleApi(state: ApiState, req: IncomingMessage, res: ServerResp
     case 'submit': {
       const body = validate(res, submissionBodySchema, json.value);
       if (!body) return 400;
-      if (state.keys.has(key) || state.submissions.has(body.applicationId)) return fail(res, 409, 'duplicate', '已收到该申请，无需重复提交');
+      const held = state.submissions.get(body.applicationId);
+      if (held) return duplicateSubmission(res, held.body);
+      if (state.keys.has(key)) return fail(res, 409, 'duplicate', '已收到该申请，无需重复提交');
       state.keys.add(key);
       state.submissions.set(body.applicationId, { body, ...received });
       state.book.open(body, received.receivedAt);
@@ -127,6 +130,12 @@ function validate<S extends z.ZodType>(res: ServerResponse, schema: S, value: un
   if (parsed.success) return parsed.data;
   sendError(res, 400, 'invalid_body', describeIssues(parsed.error.issues));
   return undefined;
+}
+
+// The 409 says which submission this number already belongs to, so the caller can tell its own retry from a collision.
+function duplicateSubmission(res: ServerResponse, held: SubmissionBody): number {
+  sendJson(res, 409, { error: { code: 'duplicate', message: '已收到该申请，无需重复提交' }, existing: submissionIdentity(held) });
+  return 409;
 }
 
 function ok(res: ServerResponse, status: number, body: unknown): number {

@@ -1,7 +1,7 @@
 // The sample organisation behind the simulator (config/sandbox/org.json): departments, people, groups.
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import path, { resolve } from 'node:path';
+import { ROOT_DIR } from '../../root-dir.js';
 
 export type SandboxRole = 'citizen' | 'clerk' | 'reviewer' | 'admin' | 'broadcaster';
 
@@ -46,12 +46,9 @@ export interface SandboxOrg {
   groups: SandboxGroup[];
 }
 
-const candidates = [
-  fileURLToPath(new URL('../../../config/sandbox/org.json', import.meta.url)),
-  resolve('config/sandbox/org.json'),
-];
+const candidates = [path.join(ROOT_DIR, 'config/sandbox/org.json'), resolve('config/sandbox/org.json')];
 
-/** Reads config/sandbox/org.json (next to the sources, else under the working directory). */
+/** Reads config/sandbox/org.json (in the project root, else under the working directory). */
 export function loadSandboxOrg(path?: string): SandboxOrg {
   const file = path ?? candidates.find((candidate) => existsSync(candidate));
   if (!file) throw new Error(`config/sandbox/org.json not found (looked in ${candidates.join(', ')})`);

@@ -1,13 +1,15 @@
 // The sandbox web chat (mounted by main.ts in sandbox mode only): the page at /sandbox and its JSON API
 // under /sandbox/api — people, history, send, upload, click, the back-office panel, live events, reset.
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { z } from 'zod';
 import { HttpError } from '../../http/errors.js';
+import { createRouter } from '../../http/routers.js';
 import type { SandboxParts } from '../start.js';
 import { backofficeApi } from './backoffice-api.js';
 import { BackofficeView } from './backoffice-view.js';
 import { chatApi } from './chat-api.js';
 import { liveEvents } from './live-events.js';
+import { localOnly } from './local-only.js';
 import { pageRouter } from './pages.js';
 import { departmentNames } from './people.js';
 import { body } from './request.js';
@@ -35,7 +37,9 @@ export function createSandboxWeb(parts: SandboxParts): SandboxWeb {
   const uploads = new UploadStore();
   const backoffice = parts.backoffice ? new BackofficeView(parts.backoffice, departmentNames(dingtalk.org)) : undefined;
 
-  const api = new Router({ prefix: '/sandbox/api' });
+  const api = createRouter('/sandbox/api');
+  // First, so it runs before every route of the API, the 404 catch-all included.
+  api.use(localOnly());
   chatApi(api, { dingtalk, transcript, uploads });
   backofficeApi(api, backoffice);
   liveEvents(api, { dingtalk, transcript, backoffice });
