@@ -1,6 +1,6 @@
 // Write-path benchmark of the lowdb store: how long one application update (the application plus one
 // outbox job, in one commit) takes with 1,000, 10,000 and 100,000 applications stored.
-// Run: npx tsx bench/store.ts [sizes, e.g. 1000,10000]
+// Run: npx tsx bench/store.ts [sizes, e.g. 1000,10000] (npm run bench:store); bench/all.ts calls runStoreBench.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,8 +8,8 @@ import { performance } from 'node:perf_hooks';
 import { formatApplicationId } from '../src/domain/application-id.js';
 import type { Application } from '../src/domain/types.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
+import { isMain, percentile } from './stats.js';
 
-const SIZES = (process.argv[2] ?? '1000,10000,100000').split(',').map(Number);
 const PER_DAY = 1_000;
 const UPDATES = 200;
 const RECENT_UPDATES = 100;
@@ -77,10 +77,6 @@ async function update(store: LowdbStore, id: string, round: number): Promise<num
   return performance.now() - started;
 }
 
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
 
 interface Subject {
   n: number;
@@ -92,51 +88,97 @@ interface Subject {
   recent: number[];
 }
 
-// Seed every size first, then interleave the measured updates across sizes so that a busy moment of
-// the machine does not fall on one size only.
-const subjects: Subject[] = [];
-let heapMb = 0;
-try {
-  for (const n of SIZES) {
-    const dataDir = await mkdtemp(join(tmpdir(), 'yiciban-bench-'));
-    let store = new LowdbStore({ dataDir });
-    await store.open();
-    let started = performance.now();
-    await seed(store, n);
-    const seedS = (performance.now() - started) / 1_000;
-    await store.close();
-    started = performance.now();
-    store = new LowdbStore({ dataDir });
-    await store.open();
-    subjects.push({ n, dataDir, store, seedS, openS: (performance.now() - started) / 1_000, random: [], recent: [] });
-    console.error(`seeded N=${n}`);
-  }
-  for (let round = 1; round <= UPDATES + RECENT_UPDATES; round++) {
-    for (const subject of round % 2 ? subjects : [...subjects].reverse()) {
-      const { n, store } = subject;
-      if (round <= UPDATES) subject.random.push(await update(store, application(Math.floor(Math.random() * n)).id, round));
-      else subject.recent.push(await update(store, application(n - 1 - Math.floor(Math.random() * Math.min(n, PER_DAY))).id, round));
+/** Figures of one store size: update latencies in ms. */
+export interface StoreSizeFigures {
+  n: number;
+  seedS: number;
+  openS: number;
+  randomMedian: number;
+  randomP90: number;
+  recentMedian: number;
+  recentP90: number;
+  /** Median random update over the smallest size's. */
+  ratio: number;
+}
+
+export interface StoreBenchResult {
+  sizes: StoreSizeFigures[];
+  docBytes: number;
+  heapMb: number;
+}
+
+/**
+ * Seeds every size first, then interleaves the measured updates across sizes so that a busy moment of
+ * the machine does not fall on one size only.
+ */
+export async function runStoreBench(sizes: number[]): Promise<StoreBenchResult> {
+  const subjects: Subject[] = [];
+  let heapMb = 0;
+  try {
+    for (const n of sizes) subjects.push(await openSeeded(n));
+    for (let round = 1; round <= UPDATES + RECENT_UPDATES; round++) {
+      for (const subject of round % 2 ? subjects : [...subjects].reverse()) {
+        const { n, store } = subject;
+        if (round <= UPDATES) subject.random.push(await update(store, application(Math.floor(Math.random() * n)).id, round));
+        else subject.recent.push(await update(store, application(n - 1 - Math.floor(Math.random() * Math.min(n, PER_DAY))).id, round));
+      }
+    }
+    heapMb = process.memoryUsage().heapUsed / 2 ** 20;
+  } finally {
+    for (const subject of subjects) {
+      await subject.store.close();
+      await rm(subject.dataDir, { recursive: true, force: true });
     }
   }
-  heapMb = process.memoryUsage().heapUsed / 2 ** 20;
-} finally {
-  for (const subject of subjects) {
-    await subject.store.close();
-    await rm(subject.dataDir, { recursive: true, force: true });
+  const base = percentile(subjects[0]!.random, 50);
+  return {
+    sizes: subjects.map((row) => ({
+      n: row.n, seedS: row.seedS, openS: row.openS,
+      randomMedian: percentile(row.random, 50), randomP90: percentile(row.random, 90),
+      recentMedian: percentile(row.recent, 50), recentP90: percentile(row.recent, 90),
+      ratio: percentile(row.random, 50) / base,
+    })),
+    docBytes: Buffer.byteLength(JSON.stringify(application(0))),
+    heapMb,
+  };
+}
+
+/** A store with `n` applications, closed after seeding and opened again (the open is timed too). */
+async function openSeeded(n: number): Promise<Subject> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'yiciban-bench-'));
+  let store = new LowdbStore({ dataDir });
+  await store.open();
+  let started = performance.now();
+  await seed(store, n);
+  const seedS = (performance.now() - started) / 1_000;
+  await store.close();
+  started = performance.now();
+  store = new LowdbStore({ dataDir });
+  await store.open();
+  console.error(`seeded N=${n}`);
+  return { n, dataDir, store, seedS, openS: (performance.now() - started) / 1_000, random: [], recent: [] };
+}
+
+/** The store table, as printed by `npx tsx bench/store.ts`. */
+export function formatStore(result: StoreBenchResult): string {
+  const ms = (value: number) => value.toFixed(2).padStart(7);
+  const lines = [
+    `one application update (1 app + 1 outbox job per commit); documents of ${result.docBytes} bytes of JSON, ${PER_DAY} a day;`,
+    `${UPDATES} updates of random applications, ${RECENT_UPDATES} of recent ones (the last day)`,
+    `        N | seed s | open s | random median   p90 | recent median   p90 | ratio to N=${result.sizes[0]!.n}`,
+  ];
+  for (const row of result.sizes) {
+    lines.push(
+      `${String(row.n).padStart(9)} | ${row.seedS.toFixed(1).padStart(6)} | ${row.openS.toFixed(2).padStart(6)} | ` +
+        `${ms(row.randomMedian)} ms ${ms(row.randomP90)} | ${ms(row.recentMedian)} ms ${ms(row.recentP90)} | ` +
+        `${row.ratio.toFixed(2).padStart(8)}×`,
+    );
   }
+  lines.push(`heap used with all sizes loaded: ${result.heapMb.toFixed(0)} MB`);
+  return lines.join('\n');
 }
-const base = subjects[0]!;
-const ms = (value: number) => value.toFixed(2).padStart(7);
-const docBytes = Buffer.byteLength(JSON.stringify(application(0)));
-console.log(`\none application update (1 app + 1 outbox job per commit); documents of ${docBytes} bytes of JSON, ${PER_DAY} a day;`);
-console.log(`${UPDATES} updates of random applications, ${RECENT_UPDATES} of recent ones (the last day)`);
-console.log('        N | seed s | open s | random median   p90 | recent median   p90 | ratio to N=' + base.n);
-for (const row of subjects) {
-  const ratio = quantile(row.random, 0.5) / quantile(base.random, 0.5);
-  console.log(
-    `${String(row.n).padStart(9)} | ${row.seedS.toFixed(1).padStart(6)} | ${row.openS.toFixed(2).padStart(6)} | ` +
-      `${ms(quantile(row.random, 0.5))} ms ${ms(quantile(row.random, 0.9))} | ${ms(quantile(row.recent, 0.5))} ms ${ms(quantile(row.recent, 0.9))} | ` +
-      `${ratio.toFixed(2).padStart(8)}×`,
-  );
+
+if (isMain(import.meta.url)) {
+  const result = await runStoreBench((process.argv[2] ?? '1000,10000,100000').split(',').map(Number));
+  console.log(`\n${formatStore(result)}`);
 }
-console.log(`heap used with all sizes loaded: ${heapMb.toFixed(0)} MB`);
