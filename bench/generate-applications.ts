@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { ROOT_DIR } from '../src/app.js';
 import { createApplication, transition } from '../src/domain/application.js';
 import type { ApplicationEvent } from '../src/domain/application-events.js';
-import { loadMattersOrThrow } from '../src/domain/matter.js';
+import { loadMattersOrThrow } from '../src/config-files.js';
 import type { Actor, Application, ApplicationStatus, MaterialSpec, MaterialSubmission, Matter, MatterField } from '../src/domain/types.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 import { isMain } from './stats.js';
