@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { createBackofficeClient } from './backoffice/client.js';
 import { backofficeWebhook } from './backoffice/webhook.js';
 import { createBot, type Bot } from './bot/bot.js';
+import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createDeadLetterNotifier } from './dead-letter.js';
 import { createMessenger } from './dingtalk/messenger.js';
@@ -25,18 +26,20 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createOutbox, type Outbox } from './outbox/dispatcher.js';
 import { createJobHandlers } from './outbox/job-handlers.js';
 import { outboxRoutes } from './outbox/routes.js';
+import type { BackoffPolicy } from './retry.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 
 /** The project root (config/ lives there). */
 export const ROOT_DIR = fileURLToPath(new URL('..', import.meta.url));
 
-/** Knobs tests turn; production uses the defaults. */
+/** Knobs tests turn; production uses the defaults. Every backoff is one BackoffPolicy (src/retry.ts). */
 export interface Tuning {
-  clock?: () => number;
-  stream?: { backoffBaseMs?: number; backoffMaxMs?: number; watchdogMs?: number; healthyAfterMs?: number };
-  outbox?: { baseMs?: number; maxMs?: number; maxAttempts?: number; pollMs?: number };
-  openapiRetry?: { attempts?: number; baseMs?: number; maxMs?: number };
+  /** The one clock of the whole app (default: real time); see src/clock.ts for which waits run on it. */
+  clock?: Clock;
+  stream?: { backoff?: BackoffPolicy; watchdogMs?: number; healthyAfterMs?: number };
+  outbox?: { backoff?: BackoffPolicy; maxAttempts?: number; pollMs?: number };
+  openapiRetry?: { attempts?: number; backoff?: BackoffPolicy };
 }
 
 export interface StartOptions {
@@ -63,7 +66,9 @@ export interface Yiciban {
 export async function startYiciban(options: StartOptions): Promise<Yiciban> {
   const { config, logger } = options;
   const tuning = options.tuning ?? {};
-  const now = tuning.clock ?? Date.now;
+  // One clock, passed everywhere; the parts that only read the time (store, back office, webhook, bot) get it as a function.
+  const clock = tuning.clock ?? systemClock;
+  const now = () => clock.now();
   const { clientId, clientSecret, robotCode } = requireDingTalk(config);
 
   const matters = await loadMattersOrThrow(options.mattersDir ?? path.join(ROOT_DIR, 'config/matters'));
@@ -83,10 +88,10 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     robotCode,
     qps: config.dingtalk.qps,
     logger: logger.child({ component: 'openapi' }),
-    clock: { now },
+    clock,
     retry: tuning.openapiRetry,
   });
-  const messenger = createMessenger({ openapi, templateId: config.dingtalk.cardTemplateId, robotCode, clock: { now } });
+  const messenger = createMessenger({ openapi, templateId: config.dingtalk.cardTemplateId, robotCode, clock });
   const backoffice = createBackofficeClient({ url: config.backoffice.url!, secret: config.backoffice.secret!, clock: now });
   const licences = createElicenceSource({
     url: config.elicence.url,
@@ -109,8 +114,8 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
   outbox = createOutbox({
     store,
     logger: logger.child({ component: 'outbox' }),
-    clock: now,
-    backoff: tuning.outbox,
+    clock,
+    backoff: tuning.outbox?.backoff,
     maxAttempts: tuning.outbox?.maxAttempts,
     pollMs: tuning.outbox?.pollMs,
     handlers: createJobHandlers({ store, messenger, backoffice, metrics }),
@@ -122,12 +127,9 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     clientSecret,
     apiBase: config.dingtalk.apiBase,
     logger: logger.child({ component: 'stream' }),
-    clock: { now },
-    backoff: {
-      baseMs: tuning.stream?.backoffBaseMs,
-      maxMs: tuning.stream?.backoffMaxMs,
-      healthyAfterMs: tuning.stream?.healthyAfterMs,
-    },
+    clock,
+    backoff: tuning.stream?.backoff,
+    healthyAfterMs: tuning.stream?.healthyAfterMs,
     watchdogMs: tuning.stream?.watchdogMs,
     handle: async (event) => {
       const stop = metrics.handleSeconds.startTimer({ kind: event.kind });

@@ -13,7 +13,7 @@ import { startDingTalkSimulator, type DingTalkSimulator } from '../../src/sandbo
 import type { SimOptions } from '../../src/sandbox/dingtalk/types.js';
 import { waitFor } from './wait.js';
 
-export { sleep } from '../../src/retry.js';
+export { sleep } from '../../src/clock.js';
 export { waitFor };
 
 export const TEMPLATE_ID = 'yiciban-generic.schema';
@@ -22,9 +22,9 @@ export const ADMIN_TOKEN = 'test-admin-token';
 
 /** Fast retries and reconnects so fault tests finish in seconds; the code paths are production's. */
 export const FAST_TUNING: Tuning = {
-  stream: { backoffBaseMs: 50, backoffMaxMs: 500, watchdogMs: 5_000, healthyAfterMs: 1_000 },
-  outbox: { baseMs: 50, maxMs: 400, pollMs: 200 },
-  openapiRetry: { attempts: 4, baseMs: 20, maxMs: 100 },
+  stream: { backoff: { baseMs: 50, maxMs: 500, jitter: 'full' }, watchdogMs: 5_000, healthyAfterMs: 1_000 },
+  outbox: { backoff: { baseMs: 50, maxMs: 400, jitter: 'full' }, pollMs: 200 },
+  openapiRetry: { attempts: 4, backoff: { baseMs: 20, maxMs: 100, minMs: 10, jitter: 'full' } },
 };
 
 export interface HarnessOptions {
