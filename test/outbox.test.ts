@@ -6,7 +6,8 @@ import { startBackofficeSimulator } from '../src/sandbox/backoffice/simulator.js
 import { submission } from './support/backoffice-fixtures.js';
 import { createOutbox, type JobHandler, type OutboxOptions } from '../src/outbox/dispatcher.js';
 import type { DeadJob, OutboxJob, Store } from '../src/store/store.js';
-import { deferred, job, silentLogger, sleep } from './support/backoffice-harness.js';
+import { deferred, job, silentLogger } from './support/backoffice-harness.js';
+import { waitFor } from './support/wait.js';
 import { FakeClock } from '../src/fake-clock.js';
 import { tempStore } from './support/backoffice-store.js';
 
@@ -37,6 +38,9 @@ function outbox(context: Context, options: Partial<OutboxOptions> & Pick<OutboxO
   context.stops.push(() => box.stop());
   return box;
 }
+
+/** Lets every callback that is ready run (promise callbacks and I/O already done), without letting time pass. */
+const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const retryable = () => new ExternalError('backoffice', '后台服务暂时出错（HTTP 503）', { status: 503, retryable: true });
 const permanent = () => new ExternalError('backoffice', '申请人身份证号与姓名不符', { status: 422, retryable: false });
@@ -149,15 +153,19 @@ test('runs at most the configured number of jobs of one kind at once, each exact
   let running = 0;
   let peak = 0;
   const handled: string[] = [];
+  const jobs = Array.from({ length: 7 }, () => job(context.clock.now));
+  // A job stays busy until a second one runs beside it (or none is left to): a third would show as peak 3.
+  let release: (() => void) | undefined;
   const slow: JobHandler = async (j) => {
     running += 1;
     peak = Math.max(peak, running);
-    await sleep(5);
+    if (running < 2 && handled.length + running < jobs.length) await new Promise<void>((resolve) => (release = resolve));
+    else release?.();
+    await yieldTurn();
     handled.push(j.id);
     running -= 1;
   };
   const box = outbox(context, { concurrency: { 'dingtalk.message': 2 }, handlers: { 'dingtalk.message': slow } });
-  const jobs = Array.from({ length: 7 }, () => job(context.clock.now));
   await context.store.commit({ jobs: { put: jobs } });
   box.start();
   await Promise.all([box.drain(), box.drain()]);
@@ -179,7 +187,7 @@ test('kinds have separate limits: a slow back office does not hold up messages',
   });
   await context.store.commit({ jobs: { put: [job(context.clock.now, { kind: 'backoffice.submit' }), job(context.clock.now)] } });
   const draining = box.drain();
-  await sleep(10);
+  await waitFor(() => order.length > 0, { what: 'the message delivered while the submission hangs' });
   assert.equal(order, ['message']);
   gate.resolve();
   await draining;
@@ -196,7 +204,7 @@ test('jobs of one group run one at a time in creation order, even when the first
       'dingtalk.card.update': async (j) => {
         running += 1;
         assert.is(running, 1, 'two updates of one card ran at the same time');
-        await sleep(2);
+        await yieldTurn();
         running -= 1;
         if (j.id === 'u1' && !failedOnce) {
           failedOnce = true;
@@ -222,7 +230,7 @@ test('wake() delivers a job committed after start without waiting for the poll',
   const delivered = deferred<string>();
   const box = outbox(context, { pollMs: 60_000, handlers: { 'dingtalk.message': async (j) => delivered.resolve(j.id) } });
   box.start();
-  await sleep(5);
+  await waitFor(() => context.clock.pending() > 0, { what: 'the first pass to end and arm the 60 s poll' });
   const pending = job(context.clock.now);
   await context.store.commit({ jobs: { put: [pending] } });
   box.wake();
@@ -247,6 +255,7 @@ test('a running dispatcher works through a whole group on wakes alone, without w
   await context.store.commit({ jobs: { put: jobs } });
   box.wake();
   let timer: NodeJS.Timeout | undefined;
+  // Real time, a bound on real store I/O: fails instead of hanging (the fake clock never reaches the 60 s poll).
   const timeout = new Promise((resolve) => (timer = setTimeout(resolve, 2_000, 'timed out')));
   assert.is(await Promise.race([done.promise.then(() => 'done'), timeout]), 'done');
   clearTimeout(timer);
@@ -260,6 +269,7 @@ test('a timer retries a backed-off job when it comes due', async (context) => {
   const box = createOutbox({
     store,
     logger: silentLogger,
+    clock: context.clock,
     backoff: { baseMs: 20, maxMs: 20, jitter: 'full' },
     pollMs: 60_000,
     handlers: {
@@ -271,8 +281,11 @@ test('a timer retries a backed-off job when it comes due', async (context) => {
     },
   });
   context.stops.push(() => box.stop());
-  await store.commit({ jobs: { put: [job(Date.now)] } });
+  await store.commit({ jobs: { put: [job(context.clock.now)] } });
   box.start();
+  const retryArmed = () => (context.clock.nextAt() ?? Infinity) <= context.clock.now() + 20;
+  await waitFor(retryArmed, { what: 'the failure recorded and its retry timer armed' });
+  await context.clock.advance(20);
   await delivered.promise;
   assert.is(calls, 2);
 });
@@ -285,10 +298,11 @@ test('stop() waits for the running job to finish and records its outcome', async
   await context.store.commit({ jobs: { put: [pending] } });
   box.start();
   await started.promise;
+  await waitFor(() => context.clock.pending() > 0, { what: 'the pass that launched the job to end' });
   const stopping = box.stop();
   let stopped = false;
   void stopping.then(() => (stopped = true));
-  await sleep(5);
+  await yieldTurn();
   assert.is(stopped, false);
   gate.resolve();
   await stopping;
