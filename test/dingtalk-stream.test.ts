@@ -6,7 +6,7 @@ import { createStreamConnection, type StreamConnection, type StreamOptions } fro
 import { FakeClock } from '../src/fake-clock.js';
 import { startDingTalkSimulator, type DingTalkSimulator, type SimOptions } from '../src/sandbox/dingtalk/index.js';
 import { callbackFrame, fixtureData } from './fixtures/dingtalk/frames.js';
-import { captureLogger, delay, waitFor, type LogLine } from './fixtures/dingtalk/harness.js';
+import { captureLogger, delay, streamSettled, waitFor, type LogLine } from './fixtures/dingtalk/harness.js';
 import { startRawStreamServer, type RawStreamServer } from './fixtures/dingtalk/raw-stream-server.js';
 
 interface Context {
@@ -107,12 +107,6 @@ const connecting = (ctx: Context, connection: StreamConnection) => connection.st
 const unanswered = (ctx: Context) =>
   ctx.lines.filter((l) => /keep-alive ping sent/.test(l.msg)).length - ctx.lines.filter((l) => /keep-alive answered/.test(l.msg)).length;
 
-/** Every frame the simulator pushed before now has been read by the client and everything it wrote before has arrived. */
-async function settled(sim: DingTalkSimulator): Promise<void> {
-  const probe = sim.pushEvent('probe_settled', {});
-  await waitFor('the probe event ACK', () => sim.acks.some((a) => a.messageId === probe.messageId));
-}
-
 const user = (sim: DingTalkSimulator) => sim.org.users[0]?.userid ?? 'missing-user';
 const acksFor = (sim: DingTalkSimulator, messageId: string) => sim.acks.filter((a) => a.messageId === messageId);
 
@@ -146,11 +140,11 @@ stream('acknowledges a message exactly once, only after handle resolves', async 
   await waitFor('connected', () => connection.state() === 'connected');
   const { messageId, msgId } = sim.injectMessage({ userId: user(sim), text: '  办理营业执照 ' });
   await waitFor('handled', () => ctx.events.length === 1);
-  await settled(sim);
+  await streamSettled(sim);
   assert.is(acksFor(sim, messageId).length, 0, 'no ACK before handle resolves');
   release();
   await waitFor('ACK', () => acksFor(sim, messageId).length === 1);
-  await settled(sim);
+  await streamSettled(sim);
   assert.is(acksFor(sim, messageId).length, 1);
   assert.is(acksFor(sim, messageId)[0]?.code, 200);
   const event = ctx.events[0];
@@ -177,10 +171,10 @@ stream('never acknowledges twice when the same push arrives again while it is be
   await waitFor('handled', () => ctx.events.length === 1);
   sim.redeliver(messageId, { sameMessageId: true });
   await waitFor('second copy on the wire', () => sim.frames.filter((f) => f.messageId === messageId).length === 2);
-  await settled(sim);
+  await streamSettled(sim);
   release();
   await waitFor('ACK', () => acksFor(sim, messageId).length === 1);
-  await settled(sim);
+  await streamSettled(sim);
   assert.is(ctx.events.length, 1);
   assert.is(acksFor(sim, messageId).length, 1);
 });
