@@ -66,7 +66,7 @@ export interface Yiciban {
 export async function startYiciban(options: StartOptions): Promise<Yiciban> {
   const { config, logger } = options;
   const tuning = options.tuning ?? {};
-  // One clock, passed everywhere; the parts that only read the time (store, back office, webhook, bot) get it as a function.
+  // One clock, passed everywhere; the store, the dead-letter notifier and the bot take it as a function.
   const clock = tuning.clock ?? systemClock;
   const now = () => clock.now();
   const { clientId, clientSecret, robotCode } = requireDingTalk(config);
@@ -92,7 +92,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     retry: tuning.openapiRetry,
   });
   const messenger = createMessenger({ openapi, templateId: config.dingtalk.cardTemplateId, robotCode, clock });
-  const backoffice = createBackofficeClient({ url: config.backoffice.url!, secret: config.backoffice.secret!, clock: now });
+  const backoffice = createBackofficeClient({ url: config.backoffice.url!, secret: config.backoffice.secret!, clock });
   const licences = createElicenceSource({
     url: config.elicence.url,
     token: config.elicence.token,
@@ -150,7 +150,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     },
     webhook: backofficeWebhook({
       secret: config.backoffice.secret!,
-      clock: now,
+      clock,
       apply: async (event) => {
         const outcome = await bot.applyBackofficeEvent(event);
         metrics.webhooks.inc({ outcome: outcome.status });

@@ -27,7 +27,7 @@ test.before.each(async (context) => {
   app.use(
     backofficeWebhook({
       secret,
-      clock: context.clock.now,
+      clock: context.clock,
       apply: async (event) => {
         context.applied.push(event);
         return context.outcome;

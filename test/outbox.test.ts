@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createBackofficeClient } from '../src/backoffice/client.js';
+import { systemClock } from '../src/clock.js';
 import { ExternalError } from '../src/errors.js';
 import { startBackofficeSimulator } from '../src/sandbox/backoffice/simulator.js';
 import { submission } from './support/backoffice-fixtures.js';
@@ -334,7 +335,7 @@ test('a new dispatcher on the same files delivers the jobs a stopped one left, k
 test('delivers a back-office submission through a 503 and an outage with one idempotency key', async (context) => {
   const sim = await startBackofficeSimulator({ secret: 's' });
   context.stops.push(() => sim.close());
-  const client = createBackofficeClient({ url: sim.baseUrl, secret: 's', clock: Date.now });
+  const client = createBackofficeClient({ url: sim.baseUrl, secret: 's', clock: systemClock });
   const box = outbox(context, { handlers: { 'backoffice.submit': async (j) => void (await client.submit(j.payload as ReturnType<typeof submission>, j.key)) } });
   await context.store.commit({ jobs: { put: [job(context.clock.now, { kind: 'backoffice.submit', key: 'YC20261128-0001', payload: submission() })] } });
   sim.failNext(1, 503);

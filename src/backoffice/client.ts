@@ -1,5 +1,6 @@
 // Outbound calls to the back office: signed JSON POSTs with an Idempotency-Key. The outbox retries the
 // retryable failures with the same key, so the back office sees each operation once (409 = already has it).
+import { systemClock, type Clock } from '../clock.js';
 import { ExternalError } from '../errors.js';
 import { signedHeaders } from './signature.js';
 import {
@@ -12,7 +13,8 @@ export interface BackofficeClientOptions {
   url: string;
   /** BACKOFFICE_SECRET. */
   secret: string;
-  clock?: () => number;
+  /** Signs with (or checks timestamps against) its time; defaults to real time. */
+  clock?: Pick<Clock, 'now'>;
   timeoutMs?: number;
 }
 
@@ -35,7 +37,8 @@ const RETRYABLE_4XX = new Set([408, 429]);
 /** Creates the client; every failure is an ExternalError('backoffice') whose `retryable` drives the outbox. */
 export function createBackofficeClient(options: BackofficeClientOptions): BackofficeClient {
   const base = options.url.replace(/\/+$/, '');
-  const clock = options.clock ?? Date.now;
+  const time = options.clock ?? systemClock;
+  const clock = () => time.now();
   const timeoutMs = options.timeoutMs ?? 10_000;
 
   async function post(path: string, key: string, body: unknown): Promise<BackofficeReply> {
