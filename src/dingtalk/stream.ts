@@ -63,7 +63,9 @@ export function createStreamConnection(options: StreamOptions): StreamConnection
   const watchEveryMs = Math.max(10, Math.min(watchdogMs / 4, 5_000));
   const drainMs = options.drainMs ?? 15_000;
   const random = options.random ?? Math.random;
-  // Liveness is read on the clock the watchdog runs on, so a test that moves the clock moves both.
+  // Liveness is read on the clock the watchdog runs on, so a test that moves the clock moves both. That clock is
+  // wall time (it used to be performance.now()): watch() treats a step backwards as "seen now", so a clock set back
+  // delays the watchdog by at most watchdogMs instead of silencing it.
   const elapsed = () => clock.now();
 
   let running = false;
@@ -152,6 +154,7 @@ export function createStreamConnection(options: StreamOptions): StreamConnection
 
   function watch(link: Link): void {
     if (link.draining || !link.socket) return;
+    link.lastSeen = Math.min(link.lastSeen, elapsed());
     const quiet = elapsed() - link.lastSeen;
     if (quiet > watchdogMs) {
       log.warn({ quietMs: Math.round(quiet) }, 'Stream connection silent; reconnecting');
