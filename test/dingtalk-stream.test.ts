@@ -92,13 +92,13 @@ async function runUntil(ctx: Context, what: string, done: () => boolean, timeout
 async function runFor(ctx: Context, ms: number, busy: () => boolean): Promise<void> {
   const end = ctx.clock.now() + ms;
   for (;;) {
-    await waitFor('the I/O started by the last timer', () => !busy());
+    await waitFor('the I/O started by the last timer', () => !busy(), 3_000, 2);
     const next = ctx.clock.nextAt();
     if (next === undefined || next > end) break;
     await ctx.clock.advance(next - ctx.clock.now());
   }
   await ctx.clock.advance(end - ctx.clock.now());
-  await waitFor('the I/O started by the last timer', () => !busy());
+  await waitFor('the I/O started by the last timer', () => !busy(), 3_000, 2);
 }
 
 /** A connect attempt is in flight: the gateway was called but no retry timer is armed and no socket is open. */

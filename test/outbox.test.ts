@@ -188,7 +188,7 @@ test('kinds have separate limits: a slow back office does not hold up messages',
   });
   await context.store.commit({ jobs: { put: [job(context.clock.now, { kind: 'backoffice.submit' }), job(context.clock.now)] } });
   const draining = box.drain();
-  await waitFor(() => order.length > 0, { what: 'the message delivered while the submission hangs' });
+  await waitFor(() => order.length > 0, { what: 'the message delivered while the submission hangs', intervalMs: 1 });
   assert.equal(order, ['message']);
   gate.resolve();
   await draining;
@@ -231,7 +231,7 @@ test('wake() delivers a job committed after start without waiting for the poll',
   const delivered = deferred<string>();
   const box = outbox(context, { pollMs: 60_000, handlers: { 'dingtalk.message': async (j) => delivered.resolve(j.id) } });
   box.start();
-  await waitFor(() => context.clock.pending() > 0, { what: 'the first pass to end and arm the 60 s poll' });
+  await waitFor(() => context.clock.pending() > 0, { what: 'the first pass to end and arm the 60 s poll', intervalMs: 1 });
   const pending = job(context.clock.now);
   await context.store.commit({ jobs: { put: [pending] } });
   box.wake();
@@ -285,7 +285,7 @@ test('a timer retries a backed-off job when it comes due', async (context) => {
   await store.commit({ jobs: { put: [job(context.clock.now)] } });
   box.start();
   const retryArmed = () => (context.clock.nextAt() ?? Infinity) <= context.clock.now() + 20;
-  await waitFor(retryArmed, { what: 'the failure recorded and its retry timer armed' });
+  await waitFor(retryArmed, { what: 'the failure recorded and its retry timer armed', intervalMs: 1 });
   await context.clock.advance(20);
   await delivered.promise;
   assert.is(calls, 2);
@@ -299,7 +299,7 @@ test('stop() waits for the running job to finish and records its outcome', async
   await context.store.commit({ jobs: { put: [pending] } });
   box.start();
   await started.promise;
-  await waitFor(() => context.clock.pending() > 0, { what: 'the pass that launched the job to end' });
+  await waitFor(() => context.clock.pending() > 0, { what: 'the pass that launched the job to end', intervalMs: 1 });
   const stopping = box.stop();
   let stopped = false;
   void stopping.then(() => (stopped = true));
