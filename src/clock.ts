@@ -2,8 +2,9 @@
 // future sandbox "时间快进" control) pass a `FakeClock` (src/fake-clock.ts) and move time themselves.
 // Which waits run on it: every wait that stands for the passing of time in the bot's own logic — outbox
 // polls and retry backoff, Stream reconnect backoff, the watchdog, healthy-after, hand-over drains, OpenAPI
-// retry pauses. Waits that bound real I/O (fetch and socket timeouts, a socket that will not close) stay on
-// real time: a fake clock cannot make a socket answer sooner, and a frozen one must not make it wait forever.
+// retry pauses. Waits that bound real I/O (fetch and socket timeouts, a socket that will not close, outbox
+// drain()'s timeout) and the OpenAPI QPS limiter stay on real time: a fake clock cannot make a socket answer
+// sooner, and a frozen one must not make it wait forever.
 
 /** A scheduled callback that can be called off. */
 export interface Timer {
