@@ -13,7 +13,7 @@ export interface BackofficeClientOptions {
   url: string;
   /** BACKOFFICE_SECRET. */
   secret: string;
-  /** Signs with (or checks timestamps against) its time; defaults to real time. */
+  /** The time requests are signed with; defaults to real time. */
   clock?: Pick<Clock, 'now'>;
   timeoutMs?: number;
 }

@@ -17,7 +17,7 @@ export type WebhookOutcome =
 export interface BackofficeWebhookOptions {
   /** BACKOFFICE_SECRET. */
   secret: string;
-  /** Signs with (or checks timestamps against) its time; defaults to real time. */
+  /** The time signed timestamps are checked against; defaults to real time. */
   clock?: Pick<Clock, 'now'>;
   maxBytes?: number;
   windowMs?: number;

@@ -22,8 +22,6 @@ export function deferred<T = void>() {
   return { promise, resolve };
 }
 
-export { sleep } from '../../src/clock.js';
-
 /** Serves a koa app (or any request listener) on 127.0.0.1 with a free port. */
 export async function serve(app: { callback(): import('node:http').RequestListener }) {
   const { createServer } = await import('node:http');

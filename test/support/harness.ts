@@ -13,7 +13,6 @@ import { startDingTalkSimulator, type DingTalkSimulator } from '../../src/sandbo
 import type { SimOptions } from '../../src/sandbox/dingtalk/types.js';
 import { waitFor } from './wait.js';
 
-export { sleep } from '../../src/clock.js';
 export { waitFor };
 
 export const TEMPLATE_ID = 'yiciban-generic.schema';
