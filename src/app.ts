@@ -11,6 +11,7 @@ import { botHandlers } from '../handlers/index.js';
 import { backofficeWebhook, webhookOutcome } from './backoffice/webhook.js';
 import { createBot, type Bot } from './bot/bot.js';
 import { backofficeStatusEvent } from './bot/inbound.js';
+import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { loadHolidayOverrides, loadMattersOrThrow } from './config-files.js';
 import { createDeadLetterNotifier } from './dead-letter.js';
@@ -27,18 +28,20 @@ import { createOutbox, type Outbox } from './outbox/dispatcher.js';
 import { createJobHandlers } from './outbox/job-handlers.js';
 import { outboxRoutes } from './outbox/routes.js';
 import { ROOT_DIR } from './root-dir.js';
+import type { BackoffPolicy } from './retry.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 
 /** The project root (config/ lives there), for the sources and for the compiled dist/ alike. */
 export { ROOT_DIR } from './root-dir.js';
 
-/** Knobs tests turn; production uses the defaults. */
+/** Knobs tests turn; production uses the defaults. Every backoff is one BackoffPolicy (src/retry.ts). */
 export interface Tuning {
-  clock?: () => number;
-  stream?: { backoffBaseMs?: number; backoffMaxMs?: number; watchdogMs?: number; healthyAfterMs?: number };
-  outbox?: { baseMs?: number; maxMs?: number; maxAttempts?: number; pollMs?: number };
-  openapiRetry?: { attempts?: number; baseMs?: number; maxMs?: number };
+  /** The one clock of the whole app (default: real time); see src/clock.ts for which waits run on it. */
+  clock?: Clock;
+  stream?: { backoff?: BackoffPolicy; watchdogMs?: number; healthyAfterMs?: number };
+  outbox?: { backoff?: BackoffPolicy; maxAttempts?: number; pollMs?: number };
+  openapiRetry?: { attempts?: number; backoff?: BackoffPolicy };
   /** Per-sender inbound budget (default 10 events in 10 s); scripted tests talk faster than people. */
   inboundBudget?: { capacity: number; windowMs: number };
 }
@@ -69,7 +72,9 @@ export interface Yiciban {
 export async function startYiciban(options: StartOptions): Promise<Yiciban> {
   const { config, logger } = options;
   const tuning = options.tuning ?? {};
-  const now = tuning.clock ?? Date.now;
+  // One clock, passed everywhere; the store, the dead-letter notifier and the bot take it as a function.
+  const clock = tuning.clock ?? systemClock;
+  const now = () => clock.now();
   const { clientId, clientSecret, robotCode } = requireDingTalk(config);
 
   const matters = await loadMattersOrThrow(options.mattersDir ?? path.join(ROOT_DIR, 'config/matters'));
@@ -89,11 +94,11 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     robotCode,
     qps: config.dingtalk.qps,
     logger: logger.child({ component: 'openapi' }),
-    clock: { now },
+    clock,
     retry: tuning.openapiRetry,
   });
-  const messenger = createMessenger({ openapi, templateId: config.dingtalk.cardTemplateId, robotCode, clock: { now } });
-  const backoffice = createBackofficeClient({ url: config.backoffice.url!, secret: config.backoffice.secret!, clock: now });
+  const messenger = createMessenger({ openapi, templateId: config.dingtalk.cardTemplateId, robotCode, clock });
+  const backoffice = createBackofficeClient({ url: config.backoffice.url!, secret: config.backoffice.secret!, clock });
   const licences = createElicenceSource({
     url: config.elicence.url,
     token: config.elicence.token,
@@ -118,8 +123,8 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
   outbox = createOutbox({
     store,
     logger: logger.child({ component: 'outbox' }),
-    clock: now,
-    backoff: tuning.outbox,
+    clock,
+    backoff: tuning.outbox?.backoff,
     maxAttempts: tuning.outbox?.maxAttempts,
     pollMs: tuning.outbox?.pollMs,
     handlers: createJobHandlers({ store, messenger, backoffice, metrics, logger: logger.child({ component: 'outbox' }) }),
@@ -132,12 +137,9 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     clientSecret,
     apiBase: config.dingtalk.apiBase,
     logger: logger.child({ component: 'stream' }),
-    clock: { now },
-    backoff: {
-      baseMs: tuning.stream?.backoffBaseMs,
-      maxMs: tuning.stream?.backoffMaxMs,
-      healthyAfterMs: tuning.stream?.healthyAfterMs,
-    },
+    clock,
+    backoff: tuning.stream?.backoff,
+    healthyAfterMs: tuning.stream?.healthyAfterMs,
     watchdogMs: tuning.stream?.watchdogMs,
     handle: (event) =>
       inFlight.track(async () => {
@@ -159,7 +161,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     },
     webhook: backofficeWebhook({
       secret: config.backoffice.secret!,
-      clock: now,
+      clock,
       apply: async (event) => {
         const outcome = webhookOutcome(await bot.handle(backofficeStatusEvent(event, now())));
         metrics.webhooks.inc({ outcome: outcome.status });

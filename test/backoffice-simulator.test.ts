@@ -173,7 +173,7 @@ test('in auto mode a manual 补正 request pauses the case until the supplement 
   await client.submit(submission());
   const asked = await sim.requireSupplement(id, [{ name: '从业人员健康证明', reason: '未上传' }]);
   assert.is(asked.status, 200);
-  await new Promise((resolve) => setTimeout(resolve, 40));
+  await new Promise((resolve) => setTimeout(resolve, 40)); // real time: the simulator's acceptAfterMs timer (20 ms, src/sandbox) must have passed
   assert.equal(context.received.map((e) => e.status), ['supplement_required'], 'not accepted while 补正 is open');
   const delivered = until(sim, (d) => d.event.status === 'delivered');
   await client.supplement(id, { applicationId: id, round: 1, materials: [], submittedAt: '2026-11-29T01:00:00.000Z' });

@@ -5,21 +5,22 @@ import * as assert from 'uvu/assert';
 import type { BackofficeEvent } from '../src/backoffice/protocol.js';
 import { sign } from '../src/backoffice/signature.js';
 import { backofficeWebhook, type WebhookOutcome } from '../src/backoffice/webhook.js';
-import { manualClock, serve } from './support/backoffice-harness.js';
+import { serve } from './support/backoffice-harness.js';
+import { FakeClock } from '../src/fake-clock.js';
 
 interface Context {
   url: string;
   close: () => Promise<void>;
   applied: BackofficeEvent[];
   outcome: WebhookOutcome;
-  clock: ReturnType<typeof manualClock>;
+  clock: FakeClock;
 }
 
 const test = suite<Context>('back-office webhook');
 const secret = 'shared-secret';
 
 test.before.each(async (context) => {
-  context.clock = manualClock();
+  context.clock = new FakeClock();
   context.applied = [];
   context.outcome = { status: 'applied' };
   const app = new Koa();
@@ -49,7 +50,7 @@ const event = (overrides: Record<string, unknown> = {}) => ({
 });
 
 async function post(context: Context, body: string, options: { timestamp?: number; signature?: string } = {}) {
-  const timestamp = options.timestamp ?? context.clock();
+  const timestamp = options.timestamp ?? context.clock.now();
   const response = await fetch(context.url, {
     method: 'POST',
     headers: {
@@ -86,18 +87,18 @@ test('answers 200 for a duplicate, 404 for an unknown application and 409 for an
 
 test('refuses a forged signature with 401 and does not apply the event', async (context) => {
   const body = JSON.stringify(event());
-  const forged = await post(context, body, { signature: sign('not-the-secret', context.clock(), body) });
+  const forged = await post(context, body, { signature: sign('not-the-secret', context.clock.now(), body) });
   assert.is(forged.status, 401);
   assert.is(forged.body.error?.code, 'signature_mismatch');
-  const tampered = await post(context, body.replace('accepted', 'completed'), { signature: sign(secret, context.clock(), body) });
+  const tampered = await post(context, body.replace('accepted', 'completed'), { signature: sign(secret, context.clock.now(), body) });
   assert.is(tampered.status, 401);
   assert.equal(context.applied, []);
 });
 
 test('refuses a stale or future timestamp with 401 even when the signature matches', async (context) => {
   const body = JSON.stringify(event());
-  const stale = await post(context, body, { timestamp: context.clock() - 6 * 60_000 });
-  const future = await post(context, body, { timestamp: context.clock() + 6 * 60_000 });
+  const stale = await post(context, body, { timestamp: context.clock.now() - 6 * 60_000 });
+  const future = await post(context, body, { timestamp: context.clock.now() + 6 * 60_000 });
   assert.equal([stale.status, stale.body.error?.code], [401, 'stale_timestamp']);
   assert.equal([future.status, future.body.error?.code], [401, 'future_timestamp']);
   assert.equal(context.applied, []);

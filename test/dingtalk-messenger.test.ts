@@ -38,7 +38,7 @@ messenger.before.each(async (ctx) => {
   ctx.stream = undefined;
   ctx.api = createOpenApiClient({
     apiBase: ctx.sim.baseUrl, oapiBase: ctx.sim.baseUrl, clientId: ctx.sim.clientId, clientSecret: ctx.sim.clientSecret,
-    robotCode: ctx.sim.robotCode, qps: 1000, logger: captureLogger().logger, retry: { baseMs: 2, maxMs: 10 },
+    robotCode: ctx.sim.robotCode, qps: 1000, logger: captureLogger().logger, retry: { backoff: { baseMs: 2, maxMs: 10, minMs: 1, jitter: 'full' } },
   });
 });
 

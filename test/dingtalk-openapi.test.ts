@@ -1,6 +1,7 @@
 // The OpenAPI client against the DingTalk simulator: tokens, limits, retries, sends, cards, files, contacts.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { systemClock } from '../src/clock.js';
 import { ExternalError } from '../src/errors.js';
 import { createOpenApiClient, type OpenApiClient, type OpenApiOptions } from '../src/dingtalk/openapi.js';
 import { startDingTalkSimulator, type DingTalkSimulator } from '../src/sandbox/dingtalk/index.js';
@@ -34,8 +35,9 @@ function client(ctx: Context, overrides: Partial<OpenApiOptions> = {}): OpenApiC
     robotCode: ctx.sim.robotCode,
     qps: 1000,
     logger: captureLogger().logger,
-    clock: { now: () => ctx.now },
-    retry: { baseMs: 2, maxMs: 10 },
+    // Now is set by the test; the 1–10 ms retry pauses run on real timers.
+    clock: { ...systemClock, now: () => ctx.now },
+    retry: { backoff: { baseMs: 2, maxMs: 10, minMs: 1, jitter: 'full' } },
     ...overrides,
   });
   ctx.clients.push(created);

@@ -125,7 +125,7 @@ test('a click with no answer within cardCallbackTimeoutMs times out and is not r
   await api(ctx, 'POST', '/v1.0/card/instances/createAndDeliver', { ...createBody('app-3'), ...toUser('citizen-li') });
   const result = await sim.clickCard({ outTrackId: 'app-3', userId: 'citizen-li', params: {} });
   assert.equal([result.acked, result.timedOut], [false, true]);
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await new Promise((resolve) => setTimeout(resolve, 50)); // real time: the simulator's redelivery timer (20 ms, src/sandbox) must have passed
   assert.is(ctx.peer.frames.filter((f) => f.type === 'CALLBACK').length, 1);
   assert.equal(sim.cards.get('app-3')?.version, 1);
 });

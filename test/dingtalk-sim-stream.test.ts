@@ -99,7 +99,7 @@ test('re-pushes an unacknowledged message with the same msgId and a new messageI
   const injected = sim.injectMessage({ userId: 'citizen-li', text: '你好' });
   const isRobot = (f: { type: string }) => f.type === 'CALLBACK';
   const third = await p.next(isRobot, 2000, 2);
-  await new Promise((resolve) => setTimeout(resolve, 120));
+  await new Promise((resolve) => setTimeout(resolve, 120)); // real time: the simulator's redelivery timers (src/sandbox) run on real time, no Clock there yet
   const pushes = p.frames.filter(isRobot);
   assert.is(pushes.length, 3);
   assert.equal(pushes.map((f) => JSON.parse(f.data).msgId), [injected.msgId, injected.msgId, injected.msgId]);
@@ -114,7 +114,7 @@ test('stops re-pushing once acknowledged, and redeliver() can reuse the messageI
   const { messageId } = sim.injectMessage({ userId: 'citizen-li', text: '你好' });
   await p.next((f) => f.type === 'CALLBACK');
   p.ack(messageId, { response: null });
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await new Promise((resolve) => setTimeout(resolve, 100)); // real time: the simulator's redelivery timer (src/sandbox) must have had its chance to fire
   assert.is(p.frames.filter((f) => f.type === 'CALLBACK').length, 1);
   sim.redeliver(messageId, { sameMessageId: true });
   const again = await p.next((f) => f.type === 'CALLBACK', 1000, 1);
@@ -132,7 +132,7 @@ test('re-pushes an EVENT acknowledged with LATER but not one acknowledged with S
   const second = await p.next((f) => f.type === 'EVENT', 1000, 1);
   assert.equal(JSON.parse(second.data), { userId: ['citizen-zhang'] });
   p.ack(second.headers.messageId, { status: 'SUCCESS', message: 'ok' });
-  await new Promise((resolve) => setTimeout(resolve, 90));
+  await new Promise((resolve) => setTimeout(resolve, 90)); // real time: the simulator's redelivery timer (src/sandbox) must have had its chance to fire
   assert.is(p.frames.filter((f) => f.type === 'EVENT').length, 2);
 });
 
@@ -176,7 +176,7 @@ test('routes each push to exactly one of several subscribed connections', async 
   const b = await peer(ctx);
   for (let i = 0; i < 20; i += 1) sim.injectMessage({ userId: 'citizen-zhang', text: `第${i}条` });
   await until(() => a.frames.length + b.frames.length === 20);
-  await new Promise((resolve) => setTimeout(resolve, 30));
+  await new Promise((resolve) => setTimeout(resolve, 30)); // real time: lets any extra frame from the simulator's real-time redelivery arrive
   assert.is(a.frames.length + b.frames.length, 20);
   assert.is(sim.connectionCount(), 2);
 });
@@ -208,7 +208,7 @@ test('silence stops pings on the stalled socket while a new connection gets the 
   sim.silence(true);
   const before = stalled.frames.length;
   sim.injectMessage({ userId: 'citizen-zhang', text: '有人吗' });
-  await new Promise((resolve) => setTimeout(resolve, 60));
+  await new Promise((resolve) => setTimeout(resolve, 60)); // real time: the simulator's push to a silenced socket would arrive within this
   assert.is(stalled.frames.length, before);
   const fresh = await peer(ctx);
   await fresh.next((f) => f.type === 'CALLBACK');
@@ -238,7 +238,7 @@ test('failNext on /connect refuses the WebSocket handshake with the given status
 
 test('close() leaves no server, socket or timer behind', async (ctx) => {
   const kinds = () => process.getActiveResourcesInfo().filter((k) => k === 'TCPServerWrap' || k === 'Timeout');
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await new Promise((resolve) => setTimeout(resolve, 20)); // real time: lets timers of the previous test's simulator finish before counting handles
   const before = kinds().length;
   const sim = await start(ctx, { pingIntervalMs: 10, redeliverAfterMs: 10_000, cardCallbackTimeoutMs: 10_000 });
   const p = await peer(ctx);

@@ -3,9 +3,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { InboundEvent } from '../src/bot/inbound.js';
 import { createStreamConnection, type StreamConnection, type StreamOptions } from '../src/dingtalk/stream.js';
+import { FakeClock } from '../src/fake-clock.js';
 import { startDingTalkSimulator, type DingTalkSimulator, type SimOptions } from '../src/sandbox/dingtalk/index.js';
 import { callbackFrame, fixtureData } from './fixtures/dingtalk/frames.js';
-import { captureLogger, delay, waitFor, type LogLine } from './fixtures/dingtalk/harness.js';
+import { captureLogger, delay, streamSettled, waitFor, type LogLine } from './fixtures/dingtalk/harness.js';
 import { startRawStreamServer, type RawStreamServer } from './fixtures/dingtalk/raw-stream-server.js';
 
 interface Context {
@@ -14,9 +15,11 @@ interface Context {
   streams: StreamConnection[];
   events: InboundEvent[];
   lines: LogLine[];
+  /** Runs the connection's backoff, watchdog and healthy-after timers; the test moves it. */
+  clock: FakeClock;
 }
 
-const stream = suite<Context>('dingtalk stream connection', { streams: [], events: [], lines: [] });
+const stream = suite<Context>('dingtalk stream connection', { streams: [], events: [], lines: [] } as unknown as Context);
 
 // dingtalk-stream 2.1.5 writes to the console on every connect, disconnect and failed handshake.
 const quiet = { info: console.info, warn: console.warn };
@@ -35,6 +38,7 @@ stream.before.each((ctx) => {
   ctx.streams = [];
   ctx.events = [];
   ctx.lines = [];
+  ctx.clock = new FakeClock();
 });
 
 stream.after.each(async (ctx) => {
@@ -59,7 +63,9 @@ function connect(ctx: Context, overrides: Partial<StreamOptions> = {}): StreamCo
     handle: async (event) => {
       ctx.events.push(event);
     },
-    backoff: { baseMs: 20, maxMs: 200, healthyAfterMs: 100 },
+    clock: ctx.clock,
+    backoff: { baseMs: 20, maxMs: 200, jitter: 'full' },
+    healthyAfterMs: 100,
     watchdogMs: 2_000,
     drainMs: 2_000,
     ...overrides,
@@ -68,6 +74,38 @@ function connect(ctx: Context, overrides: Partial<StreamOptions> = {}): StreamCo
   connection.start();
   return connection;
 }
+
+/** Moves the fake clock timer by timer until `done` holds; while no timer is pending, real I/O is under way: poll. */
+async function runUntil(ctx: Context, what: string, done: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (ctx.clock.pending() > 0) await ctx.clock.tick();
+    else await delay(2); // real I/O (a gateway call, a handshake) is in flight: poll
+  }
+}
+
+/**
+ * Moves the fake clock by `ms`, one due timer at a time. `busy` says real I/O started by a timer (a connect
+ * attempt, an unanswered keep-alive ping) is still in flight: the clock waits for it before moving on.
+ */
+async function runFor(ctx: Context, ms: number, busy: () => boolean): Promise<void> {
+  const end = ctx.clock.now() + ms;
+  for (;;) {
+    await waitFor('the I/O started by the last timer', () => !busy(), 3_000, 2);
+    const next = ctx.clock.nextAt();
+    if (next === undefined || next > end) break;
+    await ctx.clock.advance(next - ctx.clock.now());
+  }
+  await ctx.clock.advance(end - ctx.clock.now());
+  await waitFor('the I/O started by the last timer', () => !busy(), 3_000, 2);
+}
+
+/** A connect attempt is in flight: the gateway was called but no retry timer is armed and no socket is open. */
+const connecting = (ctx: Context, connection: StreamConnection) => connection.state() === 'connecting' && ctx.clock.pending() === 0;
+/** Keep-alive pings not yet answered (the stream logs both at debug level). */
+const unanswered = (ctx: Context) =>
+  ctx.lines.filter((l) => /keep-alive ping sent/.test(l.msg)).length - ctx.lines.filter((l) => /keep-alive answered/.test(l.msg)).length;
 
 const user = (sim: DingTalkSimulator) => sim.org.users[0]?.userid ?? 'missing-user';
 const acksFor = (sim: DingTalkSimulator, messageId: string) => sim.acks.filter((a) => a.messageId === messageId);
@@ -102,11 +140,11 @@ stream('acknowledges a message exactly once, only after handle resolves', async 
   await waitFor('connected', () => connection.state() === 'connected');
   const { messageId, msgId } = sim.injectMessage({ userId: user(sim), text: '  办理营业执照 ' });
   await waitFor('handled', () => ctx.events.length === 1);
-  await delay(50);
+  await streamSettled(sim);
   assert.is(acksFor(sim, messageId).length, 0, 'no ACK before handle resolves');
   release();
   await waitFor('ACK', () => acksFor(sim, messageId).length === 1);
-  await delay(50);
+  await streamSettled(sim);
   assert.is(acksFor(sim, messageId).length, 1);
   assert.is(acksFor(sim, messageId)[0]?.code, 200);
   const event = ctx.events[0];
@@ -133,10 +171,10 @@ stream('never acknowledges twice when the same push arrives again while it is be
   await waitFor('handled', () => ctx.events.length === 1);
   sim.redeliver(messageId, { sameMessageId: true });
   await waitFor('second copy on the wire', () => sim.frames.filter((f) => f.messageId === messageId).length === 2);
-  await delay(50);
+  await streamSettled(sim);
   release();
   await waitFor('ACK', () => acksFor(sim, messageId).length === 1);
-  await delay(100);
+  await streamSettled(sim);
   assert.is(ctx.events.length, 1);
   assert.is(acksFor(sim, messageId).length, 1);
 });
@@ -166,7 +204,7 @@ stream('reconnects after the socket is cut, with a bounded number of gateway cal
   await waitFor('connected', () => connection.state() === 'connected');
   for (let i = 0; i < 3; i++) {
     sim.cutSockets();
-    await waitFor('reconnected', () => sim.gatewayOpens() === i + 2 && connection.state() === 'connected' && sim.connectionCount() === 1);
+    await runUntil(ctx, 'reconnected', () => sim.gatewayOpens() === i + 2 && connection.state() === 'connected' && sim.connectionCount() === 1);
   }
   assert.is(sim.gatewayOpens(), 4);
   const { messageId } = sim.injectMessage({ userId: user(sim), text: '还在吗' });
@@ -176,8 +214,8 @@ stream('reconnects after the socket is cut, with a bounded number of gateway cal
 stream('retries a refused handshake with backoff instead of a storm', async (ctx) => {
   // Tickets that expire at once: every WebSocket upgrade is refused with 401 after a successful gateway call.
   const sim = await simulator(ctx, { ticketTtlMs: 0 });
-  connect(ctx, { backoff: { baseMs: 50, maxMs: 200, healthyAfterMs: 100 } });
-  await delay(1_000);
+  const connection = connect(ctx, { backoff: { baseMs: 50, maxMs: 200, jitter: 'full' }, healthyAfterMs: 100 });
+  await runFor(ctx, 1_000, () => connecting(ctx, connection));
   const opens = sim.gatewayOpens();
   assert.ok(opens >= 3, `kept trying (${opens})`);
   // 2.1.5's own loop doubles each time (1, 3, 7, … 63 calls within 6 s); ours makes one call per delay.
@@ -193,9 +231,9 @@ stream('comes back when the simulator restarts on the same port', async (ctx) =>
   await sim.close();
   ctx.sim = undefined;
   await waitFor('disconnect noticed', () => connection.state() === 'connecting');
-  await delay(300);
+  await runFor(ctx, 300, () => connecting(ctx, connection));
   const restarted = await simulator(ctx, { port });
-  await waitFor('reconnected', () => connection.state() === 'connected', 3_000);
+  await runUntil(ctx, 'reconnected', () => connection.state() === 'connected', 3_000);
   assert.ok(restarted.gatewayOpens() >= 1 && restarted.gatewayOpens() <= 3);
   const { messageId } = restarted.injectMessage({ userId: user(restarted), text: '你好' });
   await waitFor('ACK', () => acksFor(restarted, messageId).length === 1);
@@ -205,11 +243,11 @@ stream('reconnects when the socket goes silent, but keeps a quiet healthy one', 
   const sim = await simulator(ctx);
   const connection = connect(ctx, { watchdogMs: 300 });
   await waitFor('connected', () => connection.state() === 'connected');
-  await delay(900);
+  await runFor(ctx, 900, () => unanswered(ctx) > 0);
   assert.is(sim.gatewayOpens(), 1, 'pongs keep a quiet connection alive');
   sim.silence(true);
-  await waitFor('watchdog reconnect', () => sim.gatewayOpens() === 2, 2_000);
-  await waitFor('connected again', () => connection.state() === 'connected');
+  await runUntil(ctx, 'watchdog reconnect', () => sim.gatewayOpens() === 2, 2_000);
+  await runUntil(ctx, 'connected again', () => connection.state() === 'connected');
   assert.ok(ctx.lines.some((l) => /silent/.test(l.msg)));
   const { messageId } = sim.injectMessage({ userId: user(sim), text: '在吗' });
   await waitFor('ACK on the new socket', () => acksFor(sim, messageId).length === 1);
@@ -226,7 +264,7 @@ stream('opens the new connection before the old one closes on a SYSTEM disconnec
   assert.is(sim.gatewayOpens(), 2);
   const { messageId } = sim.injectMessage({ userId: user(sim), text: '交接后' });
   await waitFor('ACK on the new connection', () => acksFor(sim, messageId).length === 1);
-  await delay(300);
+  await runFor(ctx, 300, () => connecting(ctx, connection));
   assert.is(sim.gatewayOpens(), 2, 'no extra reconnect when the old socket closes');
 });
 
@@ -235,11 +273,11 @@ stream('logs one clear error for a bad secret and does not retry in a loop', asy
   const { logger, lines } = captureLogger();
   const watched = createStreamConnection({
     clientId: sim.clientId, clientSecret: 'wrong-secret', apiBase: sim.baseUrl, logger, handle: async () => undefined,
-    backoff: { baseMs: 10, maxMs: 300, healthyAfterMs: 100 },
+    clock: ctx.clock, backoff: { baseMs: 10, maxMs: 300, jitter: 'full' }, healthyAfterMs: 100,
   });
   ctx.streams.push(watched);
   watched.start();
-  await delay(1_000);
+  await runFor(ctx, 1_000, () => connecting(ctx, watched));
   const opens = sim.gatewayOpens();
   assert.ok(opens >= 1 && opens <= 5, `waits at the cap between attempts (${opens})`);
   const errors = lines.filter((l) => l.level >= 50);

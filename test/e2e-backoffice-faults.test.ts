@@ -4,7 +4,7 @@ import type { Application } from '../src/domain/types.js';
 import type { OutboxJob } from '../src/store/store.js';
 import { fileHousingFund, fileIndividualBusiness, fillHousingFund, postWebhook, statusEvent } from './support/apply-flow.js';
 import { startBotChild, startTap, type BotChild, type Tap } from './support/bot-child.js';
-import { sleep, startHarness, waitFor, type Harness } from './support/harness.js';
+import { startHarness, waitFor, type Harness } from './support/harness.js';
 import { SimPlayer } from './support/sim-player.js';
 
 interface Context {
@@ -61,7 +61,6 @@ function assertHistoryConsistent(app: Application): void {
 faults('back office refusing connections, then recovering: three queued submissions each arrive exactly once', async (ctx) => {
   const { h } = ctx;
   await h.backoffice.pause();
-  const pausedAt = Date.now();
   const zhang = new SimPlayer(h, 'citizen-zhang');
   const ids = [await fileHousingFund(zhang, '12000'), await fileHousingFund(zhang, '8000'), await fileHousingFund(zhang, '5000')];
 
@@ -76,13 +75,16 @@ faults('back office refusing connections, then recovering: three queued submissi
   assert.equal(await h.app.store.deadJobs(), [], 'an outage is not a permanent failure');
   for (const id of ids) assert.is((await h.app.store.getApplication(id))?.status, 'submitted');
 
-  // The issue's outage is 60 s against production's backoff (1 s base). FAST_TUNING scales the backoff down to
-  // 50 ms base / 400 ms cap, so ~3 s here spans as many retry rounds; it is the same dispatcher code path.
-  await sleep(Math.max(0, pausedAt + 3_000 - Date.now()));
+  // The issue's outage is 60 s against production's backoff (1 s base, doubling): about seven retry rounds. The
+  // outage lasts until every job has been refused that often (FAST_TUNING's backoff: 50 ms base, 400 ms cap),
+  // counted rather than timed; it is the same dispatcher code path.
+  await waitFor(async () => (await pendingJobs(h, 'backoffice.submit')).every((job) => job.attempts >= 7), {
+    timeoutMs: 10_000, what: 'seven refused rounds for every submission',
+  });
   await h.backoffice.resume();
   await waitFor(() => h.backoffice.submissions.size === 3, { timeoutMs: 5_000, what: 'the three submissions after the recovery' });
+  // Nothing is running after drain(), and the queue is asserted empty below: no job is left that could send again.
   await h.app.outbox.drain();
-  await sleep(600); // longer than the 400 ms backoff cap: a job wrongly kept would be sent again by now
 
   const posts = submissionPosts(h);
   assert.equal(posts.map((call) => call.status), [201, 201, 201], 'one POST per application, no duplicate');
@@ -123,8 +125,7 @@ faults('the bot SIGKILLed while its submission POST is in flight: after a restar
   assert.equal(await pendingJobs(h, 'backoffice.submit'), [], 'the job is gone');
   assert.equal(await h.app.store.deadJobs(), [], '409 is success, not a permanent failure');
   assert.is((await h.app.store.getApplication(id))?.status, 'submitted');
-  await h.app.outbox.drain();
-  await sleep(300);
+  await h.app.outbox.drain(); // the queue is empty (asserted above) and nothing runs: no retry can follow
   assert.is(submissionPosts(h).length, 2, 'no further retries');
 });
 
@@ -151,8 +152,7 @@ faults('the bot SIGKILLed while the back office refuses connections: after a res
 
   await reopenAfter(ctx, second);
   assert.equal(await pendingJobs(h, 'backoffice.submit'), []);
-  await h.app.outbox.drain();
-  await sleep(300);
+  await h.app.outbox.drain(); // the queue is empty (asserted above) and nothing runs: no retry can follow
   assert.equal(submissionPosts(h).map((call) => [call.status, call.headers['idempotency-key']]), [[201, id]], 'exactly one POST reached it');
 });
 

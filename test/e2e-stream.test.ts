@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startHarness, waitFor, sleep, type Harness } from './support/harness.js';
+import { streamSettled } from './fixtures/dingtalk/harness.js';
+import { startHarness, waitFor, type Harness } from './support/harness.js';
 
 const e2e = suite<{ h: Harness }>('e2e: stream, ACK and dedupe through the real SDK');
 
@@ -22,7 +23,8 @@ const repliesTo = (h: Harness, userId: string) => h.dingtalk.botOutput({ userId 
 e2e('a robot message gets exactly one ACK and one reply', async ({ h }) => {
   const sent = h.dingtalk.injectMessage({ userId: 'citizen-zhang', text: '帮助' });
   await waitFor(() => repliesTo(h, 'citizen-zhang').length > 0, { what: 'the help reply' });
-  await sleep(200);
+  await h.app.outbox.drain(); // every reply job delivered: a second reply would be recorded by now
+  await streamSettled(h.dingtalk); // every ACK the bot wrote has arrived
   assert.is(robotAcks(h, sent.messageId).length, 1);
   const replies = repliesTo(h, 'citizen-zhang');
   assert.is(replies.length, 1);
@@ -39,7 +41,8 @@ e2e('the same message redelivered 100 times is answered once, also after a resta
   for (let i = 0; i < 10; i += 1) h.dingtalk.redeliver(sent.messageId);
   await waitFor(() => h.dingtalk.frames.length >= before + 10, { what: 'the redeliveries after the restart' });
   await waitFor(() => allAcked(h), { what: 'every redelivery after the restart acknowledged', timeoutMs: 10_000 });
-  await sleep(300);
+  await h.app.outbox.drain(); // every job the redeliveries could have caused is delivered
+  await streamSettled(h.dingtalk);
   assert.is(repliesTo(h, 'citizen-li').length, 1, 'one reply in all');
 });
 

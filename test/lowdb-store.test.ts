@@ -53,7 +53,7 @@ it('files applications in buckets of 100 per day, and an update rewrites only it
 
   const mtime = async (name: string) => (await stat(join(bucketDir, name), { bigint: true })).mtimeNs;
   const before = await Promise.all(['20261128-000.json', '20261128-001.json', '20261128-002.json'].map(mtime));
-  await new Promise((resolve) => setTimeout(resolve, 5));
+  await new Promise((resolve) => setTimeout(resolve, 5)); // real time: the file system's mtime must tick between the two writes
   await h.store.commit({ applications: [{ ...apps[149]!, rev: 2, status: 'accepted' }], jobs: { put: [sampleJob('notify')] } });
   const after = await Promise.all(['20261128-000.json', '20261128-001.json', '20261128-002.json'].map(mtime));
   assert.is(after[0], before[0]);

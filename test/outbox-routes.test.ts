@@ -5,7 +5,8 @@ import { ExternalError } from '../src/errors.js';
 import { createOutbox, type Outbox } from '../src/outbox/dispatcher.js';
 import { outboxRoutes } from '../src/outbox/routes.js';
 import type { Store } from '../src/store/store.js';
-import { job, manualClock, serve, silentLogger } from './support/backoffice-harness.js';
+import { job, serve, silentLogger } from './support/backoffice-harness.js';
+import { FakeClock } from '../src/fake-clock.js';
 import { tempStore } from './support/backoffice-store.js';
 
 interface Context {
@@ -14,14 +15,14 @@ interface Context {
   url: string;
   cleanup: () => Promise<void>;
   backofficeUp: boolean;
-  clock: ReturnType<typeof manualClock>;
+  clock: FakeClock;
 }
 
 const test = suite<Context>('outbox admin routes');
 
 test.before.each(async (context) => {
-  context.clock = manualClock();
-  const files = await tempStore(context.clock);
+  context.clock = new FakeClock();
+  const files = await tempStore(context.clock.now);
   context.store = await files.open();
   context.backofficeUp = false;
   context.outbox = createOutbox({
@@ -50,7 +51,7 @@ test.before.each(async (context) => {
 test.after.each((context) => context.cleanup());
 
 test('lists dead jobs with their reasons', async (context) => {
-  const failed = job(context.clock, { kind: 'backoffice.submit' });
+  const failed = job(context.clock.now, { kind: 'backoffice.submit' });
   await context.store.commit({ jobs: { put: [failed] } });
   await context.outbox.drain();
   const response = await fetch(`${context.url}/api/outbox/dead`);
@@ -61,7 +62,7 @@ test('lists dead jobs with their reasons', async (context) => {
 });
 
 test('retrying a dead job puts it back in the queue and the outbox delivers it', async (context) => {
-  const failed = job(context.clock, { kind: 'backoffice.submit' });
+  const failed = job(context.clock.now, { kind: 'backoffice.submit' });
   await context.store.commit({ jobs: { put: [failed] } });
   await context.outbox.drain();
   context.backofficeUp = true;

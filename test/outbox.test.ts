@@ -1,16 +1,19 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createBackofficeClient } from '../src/backoffice/client.js';
+import { systemClock } from '../src/clock.js';
 import { ExternalError } from '../src/errors.js';
 import { startBackofficeSimulator } from '../src/sandbox/backoffice/simulator.js';
 import { submission } from './support/backoffice-fixtures.js';
 import { createOutbox, type JobHandler, type OutboxOptions } from '../src/outbox/dispatcher.js';
 import type { DeadJob, OutboxJob, Store } from '../src/store/store.js';
-import { deferred, job, manualClock, silentLogger, sleep, type ManualClock } from './support/backoffice-harness.js';
+import { deferred, job, silentLogger } from './support/backoffice-harness.js';
+import { waitFor } from './support/wait.js';
+import { FakeClock } from '../src/fake-clock.js';
 import { tempStore } from './support/backoffice-store.js';
 
 interface Context {
-  clock: ManualClock;
+  clock: FakeClock;
   files: Awaited<ReturnType<typeof tempStore>>;
   store: Store;
   stops: (() => Promise<void>)[];
@@ -19,8 +22,8 @@ interface Context {
 const test = suite<Context>('outbox');
 
 test.before.each(async (context) => {
-  context.clock = manualClock();
-  context.files = await tempStore(context.clock);
+  context.clock = new FakeClock();
+  context.files = await tempStore(context.clock.now);
   context.store = await context.files.open();
   context.stops = [];
 });
@@ -37,13 +40,16 @@ function outbox(context: Context, options: Partial<OutboxOptions> & Pick<OutboxO
   return box;
 }
 
+/** Lets every callback that is ready run (promise callbacks and I/O already done), without letting time pass. */
+const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const retryable = () => new ExternalError('backoffice', '后台服务暂时出错（HTTP 503）', { status: 503, retryable: true });
 const permanent = () => new ExternalError('backoffice', '申请人身份证号与姓名不符', { status: 422, retryable: false });
 
 test('delivers a due job and removes it from the store', async (context) => {
   const seen: OutboxJob[] = [];
   const box = outbox(context, { handlers: { 'dingtalk.message': async (j) => void seen.push(j) } });
-  const pending = job(context.clock);
+  const pending = job(context.clock.now);
   await context.store.commit({ jobs: { put: [pending] } });
   await box.drain();
   assert.equal(seen.map((j) => j.id), [pending.id]);
@@ -55,7 +61,7 @@ test('retries a retryable failure with growing backoff and the same key, then de
   const keys: string[] = [];
   let calls = 0;
   const box = outbox(context, {
-    backoff: { baseMs: 1_000, maxMs: 60_000 },
+    backoff: { baseMs: 1_000, maxMs: 60_000, jitter: 'full' },
     handlers: {
       'backoffice.submit': async (j) => {
         keys.push(j.key);
@@ -64,7 +70,7 @@ test('retries a retryable failure with growing backoff and the same key, then de
       },
     },
   });
-  const pending = job(context.clock, { kind: 'backoffice.submit', key: 'YC20261128-0001' });
+  const pending = job(context.clock.now, { kind: 'backoffice.submit', key: 'YC20261128-0001' });
   await context.store.commit({ jobs: { put: [pending] } });
   const delays: number[] = [];
   for (let round = 1; round <= 3; round += 1) {
@@ -73,10 +79,10 @@ test('retries a retryable failure with growing backoff and the same key, then de
     assert.ok(stored, 'still pending after a retryable failure');
     assert.is(stored.attempts, round);
     assert.match(stored.lastError ?? '', 'HTTP 503');
-    delays.push(stored.nextAt - context.clock());
+    delays.push(stored.nextAt - context.clock.now());
     await box.drain();
     assert.is(calls, round, 'not retried before its backoff has passed');
-    context.clock.advance(stored.nextAt - context.clock());
+    await context.clock.advance(stored.nextAt - context.clock.now());
   }
   await box.drain();
   assert.is(calls, 4);
@@ -87,12 +93,12 @@ test('retries a retryable failure with growing backoff and the same key, then de
 });
 
 test('caps the backoff at maxMs', async (context) => {
-  const box = outbox(context, { backoff: { baseMs: 1_000, maxMs: 5_000 }, handlers: { 'dingtalk.message': async () => { throw retryable(); } } });
-  const pending = job(context.clock, { attempts: 9 });
+  const box = outbox(context, { backoff: { baseMs: 1_000, maxMs: 5_000, jitter: 'full' }, handlers: { 'dingtalk.message': async () => { throw retryable(); } } });
+  const pending = job(context.clock.now, { attempts: 9 });
   await context.store.commit({ jobs: { put: [pending] } });
   await box.drain();
   const stored = await context.store.getJob(pending.id);
-  assert.is(stored?.nextAt, context.clock() + 4_995);
+  assert.is(stored?.nextAt, context.clock.now() + 4_995);
 });
 
 test('a permanent failure makes the job dead at once and commits what onDead returns', async (context) => {
@@ -105,17 +111,17 @@ test('a permanent failure makes the job dead at once and commits what onDead ret
     },
     onDead: async (dead) => {
       deaths.push(dead);
-      return { jobs: { put: [job(context.clock, { id: `notice-${dead.id}`, payload: { text: `提交失败：${dead.reason}` } })] } };
+      return { jobs: { put: [job(context.clock.now, { id: `notice-${dead.id}`, payload: { text: `提交失败：${dead.reason}` } })] } };
     },
   });
-  const pending = job(context.clock, { kind: 'backoffice.submit' });
+  const pending = job(context.clock.now, { kind: 'backoffice.submit' });
   await context.store.commit({ jobs: { put: [pending] } });
   await box.drain();
   assert.is(deaths.length, 1);
   assert.is(deaths[0]?.reason, '申请人身份证号与姓名不符');
   assert.is(deaths[0]?.attempts, 1);
   const dead = await context.store.deadJobs();
-  assert.equal(dead.map((d) => [d.id, d.reason, d.failedAt]), [[pending.id, '申请人身份证号与姓名不符', context.clock()]]);
+  assert.equal(dead.map((d) => [d.id, d.reason, d.failedAt]), [[pending.id, '申请人身份证号与姓名不符', context.clock.now()]]);
   assert.is(await context.store.getJob(pending.id), undefined);
   assert.equal(notices.map((n) => n.payload), [{ text: '提交失败：申请人身份证号与姓名不符' }]);
 });
@@ -123,11 +129,11 @@ test('a permanent failure makes the job dead at once and commits what onDead ret
 test('a job that keeps failing dies after maxAttempts with the last error in its reason', async (context) => {
   let calls = 0;
   const box = outbox(context, { maxAttempts: 3, handlers: { 'dingtalk.message': async () => { calls += 1; throw new Error('connect ECONNREFUSED'); } } });
-  const pending = job(context.clock);
+  const pending = job(context.clock.now);
   await context.store.commit({ jobs: { put: [pending] } });
   for (let i = 0; i < 5; i += 1) {
     await box.drain();
-    context.clock.advance(60 * 60_000);
+    await context.clock.advance(60 * 60_000);
   }
   assert.is(calls, 3);
   const [dead] = await context.store.deadJobs();
@@ -137,7 +143,7 @@ test('a job that keeps failing dies after maxAttempts with the last error in its
 
 test('a job kind without a handler is dead with a reason instead of blocking the queue', async (context) => {
   const box = outbox(context, { handlers: {} });
-  const pending = job(context.clock, { kind: 'backoffice.withdraw' });
+  const pending = job(context.clock.now, { kind: 'backoffice.withdraw' });
   await context.store.commit({ jobs: { put: [pending] } });
   await box.drain();
   const [dead] = await context.store.deadJobs();
@@ -148,15 +154,19 @@ test('runs at most the configured number of jobs of one kind at once, each exact
   let running = 0;
   let peak = 0;
   const handled: string[] = [];
+  const jobs = Array.from({ length: 7 }, () => job(context.clock.now));
+  // A job stays busy until a second one runs beside it (or none is left to): a third would show as peak 3.
+  let release: (() => void) | undefined;
   const slow: JobHandler = async (j) => {
     running += 1;
     peak = Math.max(peak, running);
-    await sleep(5);
+    if (running < 2 && handled.length + running < jobs.length) await new Promise<void>((resolve) => (release = resolve));
+    else release?.();
+    await yieldTurn();
     handled.push(j.id);
     running -= 1;
   };
   const box = outbox(context, { concurrency: { 'dingtalk.message': 2 }, handlers: { 'dingtalk.message': slow } });
-  const jobs = Array.from({ length: 7 }, () => job(context.clock));
   await context.store.commit({ jobs: { put: jobs } });
   box.start();
   await Promise.all([box.drain(), box.drain()]);
@@ -176,9 +186,9 @@ test('kinds have separate limits: a slow back office does not hold up messages',
       'dingtalk.message': async () => void order.push('message'),
     },
   });
-  await context.store.commit({ jobs: { put: [job(context.clock, { kind: 'backoffice.submit' }), job(context.clock)] } });
+  await context.store.commit({ jobs: { put: [job(context.clock.now, { kind: 'backoffice.submit' }), job(context.clock.now)] } });
   const draining = box.drain();
-  await sleep(10);
+  await waitFor(() => order.length > 0, { what: 'the message delivered while the submission hangs', intervalMs: 1 });
   assert.equal(order, ['message']);
   gate.resolve();
   await draining;
@@ -195,7 +205,7 @@ test('jobs of one group run one at a time in creation order, even when the first
       'dingtalk.card.update': async (j) => {
         running += 1;
         assert.is(running, 1, 'two updates of one card ran at the same time');
-        await sleep(2);
+        await yieldTurn();
         running -= 1;
         if (j.id === 'u1' && !failedOnce) {
           failedOnce = true;
@@ -205,14 +215,14 @@ test('jobs of one group run one at a time in creation order, even when the first
       },
     },
   });
-  const t0 = context.clock();
+  const t0 = context.clock.now();
   const updates = ['u1', 'u2', 'u3', 'u4'].map((id, i) =>
-    job(context.clock, { id, kind: 'dingtalk.card.update', group: 'card-YC1', createdAt: t0 + i }),
+    job(context.clock.now, { id, kind: 'dingtalk.card.update', group: 'card-YC1', createdAt: t0 + i }),
   );
   await context.store.commit({ jobs: { put: updates.reverse() } });
   await box.drain();
   assert.equal(order, [], 'younger updates wait while the oldest one backs off');
-  context.clock.advance(10_000);
+  await context.clock.advance(10_000);
   await box.drain();
   assert.equal(order, ['u1', 'u2', 'u3', 'u4']);
 });
@@ -221,8 +231,8 @@ test('wake() delivers a job committed after start without waiting for the poll',
   const delivered = deferred<string>();
   const box = outbox(context, { pollMs: 60_000, handlers: { 'dingtalk.message': async (j) => delivered.resolve(j.id) } });
   box.start();
-  await sleep(5);
-  const pending = job(context.clock);
+  await waitFor(() => context.clock.pending() > 0, { what: 'the first pass to end and arm the 60 s poll', intervalMs: 1 });
+  const pending = job(context.clock.now);
   await context.store.commit({ jobs: { put: [pending] } });
   box.wake();
   assert.is(await delivered.promise, pending.id);
@@ -241,11 +251,12 @@ test('a running dispatcher works through a whole group on wakes alone, without w
     },
   });
   box.start();
-  const t0 = context.clock();
-  const jobs = Array.from({ length: 30 }, (_, i) => job(context.clock, { id: `m${String(i).padStart(2, '0')}`, group: 'user:citizen-zhang', createdAt: t0 + i }));
+  const t0 = context.clock.now();
+  const jobs = Array.from({ length: 30 }, (_, i) => job(context.clock.now, { id: `m${String(i).padStart(2, '0')}`, group: 'user:citizen-zhang', createdAt: t0 + i }));
   await context.store.commit({ jobs: { put: jobs } });
   box.wake();
   let timer: NodeJS.Timeout | undefined;
+  // Real time, a bound on real store I/O: fails instead of hanging (the fake clock never reaches the 60 s poll).
   const timeout = new Promise((resolve) => (timer = setTimeout(resolve, 2_000, 'timed out')));
   assert.is(await Promise.race([done.promise.then(() => 'done'), timeout]), 'done');
   clearTimeout(timer);
@@ -259,7 +270,8 @@ test('a timer retries a backed-off job when it comes due', async (context) => {
   const box = createOutbox({
     store,
     logger: silentLogger,
-    backoff: { baseMs: 20, maxMs: 20 },
+    clock: context.clock,
+    backoff: { baseMs: 20, maxMs: 20, jitter: 'full' },
     pollMs: 60_000,
     handlers: {
       'dingtalk.message': async () => {
@@ -270,8 +282,11 @@ test('a timer retries a backed-off job when it comes due', async (context) => {
     },
   });
   context.stops.push(() => box.stop());
-  await store.commit({ jobs: { put: [job(Date.now)] } });
+  await store.commit({ jobs: { put: [job(context.clock.now)] } });
   box.start();
+  const retryArmed = () => (context.clock.nextAt() ?? Infinity) <= context.clock.now() + 20;
+  await waitFor(retryArmed, { what: 'the failure recorded and its retry timer armed', intervalMs: 1 });
+  await context.clock.advance(20);
   await delivered.promise;
   assert.is(calls, 2);
 });
@@ -280,14 +295,15 @@ test('stop() waits for the running job to finish and records its outcome', async
   const gate = deferred();
   const started = deferred();
   const box = outbox(context, { handlers: { 'dingtalk.message': async () => { started.resolve(); await gate.promise; } } });
-  const pending = job(context.clock);
+  const pending = job(context.clock.now);
   await context.store.commit({ jobs: { put: [pending] } });
   box.start();
   await started.promise;
+  await waitFor(() => context.clock.pending() > 0, { what: 'the pass that launched the job to end', intervalMs: 1 });
   const stopping = box.stop();
   let stopped = false;
   void stopping.then(() => (stopped = true));
-  await sleep(5);
+  await yieldTurn();
   assert.is(stopped, false);
   gate.resolve();
   await stopping;
@@ -296,12 +312,12 @@ test('stop() waits for the running job to finish and records its outcome', async
 
 test('a new dispatcher on the same files delivers the jobs a stopped one left, keeping group order', async (context) => {
   const first = outbox(context, { handlers: { 'dingtalk.card.update': async () => { throw retryable(); } } });
-  const t0 = context.clock();
-  const a = job(context.clock, { id: 'a', kind: 'dingtalk.card.update', group: 'card-1', createdAt: t0 });
+  const t0 = context.clock.now();
+  const a = job(context.clock.now, { id: 'a', kind: 'dingtalk.card.update', group: 'card-1', createdAt: t0 });
   await context.store.commit({ jobs: { put: [a] } });
   await first.drain();
   await first.stop();
-  const b = job(context.clock, { id: 'b', kind: 'dingtalk.card.update', group: 'card-1', createdAt: t0 + 1 });
+  const b = job(context.clock.now, { id: 'b', kind: 'dingtalk.card.update', group: 'card-1', createdAt: t0 + 1 });
   await context.store.commit({ jobs: { put: [b] } });
   await context.store.close();
 
@@ -310,7 +326,7 @@ test('a new dispatcher on the same files delivers the jobs a stopped one left, k
   const second = outbox(context, { handlers: { 'dingtalk.card.update': async (j) => void order.push(j.id) } });
   await second.drain();
   assert.equal(order, [], 'b waits for a, which is still backing off');
-  context.clock.advance(60_000);
+  await context.clock.advance(60_000);
   await second.drain();
   assert.equal(order, ['a', 'b']);
   assert.is(await context.store.nextJobAt(), undefined);
@@ -319,16 +335,16 @@ test('a new dispatcher on the same files delivers the jobs a stopped one left, k
 test('delivers a back-office submission through a 503 and an outage with one idempotency key', async (context) => {
   const sim = await startBackofficeSimulator({ secret: 's' });
   context.stops.push(() => sim.close());
-  const client = createBackofficeClient({ url: sim.baseUrl, secret: 's', clock: Date.now });
+  const client = createBackofficeClient({ url: sim.baseUrl, secret: 's', clock: systemClock });
   const box = outbox(context, { handlers: { 'backoffice.submit': async (j) => void (await client.submit(j.payload as ReturnType<typeof submission>, j.key)) } });
-  await context.store.commit({ jobs: { put: [job(context.clock, { kind: 'backoffice.submit', key: 'YC20261128-0001', payload: submission() })] } });
+  await context.store.commit({ jobs: { put: [job(context.clock.now, { kind: 'backoffice.submit', key: 'YC20261128-0001', payload: submission() })] } });
   sim.failNext(1, 503);
   await box.drain();
   await sim.pause();
-  context.clock.advance(60_000);
+  await context.clock.advance(60_000);
   await box.drain();
   await sim.resume();
-  context.clock.advance(60_000);
+  await context.clock.advance(60_000);
   await box.drain();
   assert.equal(sim.calls.map((c) => [c.status, c.headers['idempotency-key']]), [[503, 'YC20261128-0001'], [201, 'YC20261128-0001']]);
   assert.is(sim.submissions.size, 1);
@@ -339,7 +355,7 @@ test('delivers a back-office submission through a 503 and an outage with one ide
 test('drain() gives up after its timeout while a job hangs', async (context) => {
   const gate = deferred();
   const box = outbox(context, { handlers: { 'dingtalk.message': () => gate.promise } });
-  await context.store.commit({ jobs: { put: [job(context.clock)] } });
+  await context.store.commit({ jobs: { put: [job(context.clock.now)] } });
   try {
     await box.drain(30);
     assert.unreachable('drain should time out');

@@ -157,7 +157,7 @@ if (unreachable) {
       assert.is(await store.hasProcessed('msg-recent'), true);
       clock += 6 * DAY_MS;
       for (let waited = 0; waited < 2_000 && (await store.hasProcessed('msg-recent')); waited += 20) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await new Promise((resolve) => setTimeout(resolve, 20)); // poll interval: the store's prune timer runs on real time
       }
       assert.is(await store.hasProcessed('msg-recent'), false, 'pruned by the timer while running');
     } finally {

@@ -31,7 +31,7 @@ function runAndKill(dataDir: string, killAfter: number, delayMs: number): Promis
         acked.set(id!, Math.max(Number(rev), acked.get(id!) ?? 0));
         count++;
       }
-      if (count >= killAfter && !timer) timer = setTimeout(() => proc.kill('SIGKILL'), delayMs);
+      if (count >= killAfter && !timer) timer = setTimeout(() => proc.kill('SIGKILL'), delayMs); // real time: kills the child process mid-write
     });
     proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     proc.on('error', reject);

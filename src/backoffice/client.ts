@@ -1,6 +1,7 @@
 // Outbound calls to the back office: signed JSON POSTs with an Idempotency-Key. The outbox retries the
 // retryable failures with the same key, so the back office sees each operation once (409 = already has it,
 // unless the 409 names another submission under the same number: then it is a permanent conflict).
+import { systemClock, type Clock } from '../clock.js';
 import { ExternalError } from '../errors.js';
 import { compareDuplicate, submissionIdentity, type SubmissionIdentity } from './identity.js';
 import { signedHeaders } from './signature.js';
@@ -14,7 +15,8 @@ export interface BackofficeClientOptions {
   url: string;
   /** BACKOFFICE_SECRET. */
   secret: string;
-  clock?: () => number;
+  /** The time requests are signed with; defaults to real time. */
+  clock?: Pick<Clock, 'now'>;
   timeoutMs?: number;
 }
 
@@ -37,7 +39,8 @@ const RETRYABLE_4XX = new Set([408, 429]);
 /** Creates the client; every failure is an ExternalError('backoffice') whose `retryable` drives the outbox. */
 export function createBackofficeClient(options: BackofficeClientOptions): BackofficeClient {
   const base = options.url.replace(/\/+$/, '');
-  const clock = options.clock ?? Date.now;
+  const time = options.clock ?? systemClock;
+  const clock = () => time.now();
   const timeoutMs = options.timeoutMs ?? 10_000;
 
   async function post(path: string, key: string, body: unknown, ours?: SubmissionIdentity): Promise<BackofficeReply> {

@@ -2,6 +2,7 @@
 // limit) because the signature covers them exactly; nothing is parsed before the signature checks out.
 import type { Context, Middleware } from 'koa';
 import type { HandleResult } from '../bot/bot.js';
+import { systemClock, type Clock } from '../clock.js';
 import { parseJson, readRaw } from '../http/body.js';
 import { parseBackofficeEvent, type BackofficeEvent } from './protocol.js';
 import { SIGNATURE_WINDOW_MS, verify } from './signature.js';
@@ -17,7 +18,8 @@ export type WebhookOutcome =
 export interface BackofficeWebhookOptions {
   /** BACKOFFICE_SECRET. */
   secret: string;
-  clock?: () => number;
+  /** The time signed timestamps are checked against; defaults to real time. */
+  clock?: Pick<Clock, 'now'>;
   maxBytes?: number;
   windowMs?: number;
   /** Dedupe by eventId, run the state machine, commit; called only for a verified, valid event. */
@@ -36,7 +38,8 @@ const SIGNATURE_MESSAGES: Record<string, string> = {
 
 /** The koa middleware for the back-office webhook (DESIGN.md answers: 200, 400, 401, 404, 409, and 413). */
 export function backofficeWebhook(options: BackofficeWebhookOptions): Middleware {
-  const clock = options.clock ?? Date.now;
+  const time = options.clock ?? systemClock;
+  const clock = () => time.now();
   const maxBytes = options.maxBytes ?? 256 * 1024;
   const windowMs = options.windowMs ?? SIGNATURE_WINDOW_MS;
 

@@ -2,14 +2,14 @@
 // resolved, i.e. after the event and its jobs are stored; a failed handle is not ACKed so DingTalk re-pushes.
 import type { ChatEvent } from '../bot/inbound.js';
 import type { Logger } from '../logger.js';
-import type { Clock } from './backoff.js';
+import type { Clock } from '../clock.js';
 import { normalizeFrame, type StreamFrame } from './normalize.js';
 
 /** The event sink, logger and clock of the callback processor. */
 export interface CallbackHandlerOptions {
   handle: (event: ChatEvent) => Promise<void>;
   logger: Logger;
-  clock: Clock;
+  clock: Pick<Clock, 'now'>;
 }
 
 /** Writes the ACK for a messageId on the connection the push came in on; false when that socket is gone. */

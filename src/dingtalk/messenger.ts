@@ -7,7 +7,7 @@ import type { OutboundMessage, Target } from '../bot/effects.js';
 import type { SessionWebhook } from '../bot/inbound.js';
 import { ExternalError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Clock } from './backoff.js';
+import type { Clock } from '../clock.js';
 import type { OpenApiClient } from './openapi.js';
 import { renderFallbackMarkdown, renderTemplateParams, webhookBody, type RobotMessage } from './render.js';
 
@@ -17,7 +17,7 @@ export interface MessengerOptions {
   /** DINGTALK_CARD_TEMPLATE_ID; unset = markdown fallback. */
   templateId?: string;
   robotCode: string;
-  clock: Clock;
+  clock: Pick<Clock, 'now'>;
   logger?: Logger;
   /** A sessionWebhook is not used this close to its expiry (clock skew, time in the outbox queue). */
   webhookMarginMs?: number;

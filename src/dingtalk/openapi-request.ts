@@ -1,21 +1,19 @@
 // One authenticated OpenAPI call with DingTalk's error shapes (§6.1), token refresh (§5) and retries.
 import { ExternalError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { fullJitter, sleep } from '../retry.js';
+import type { Clock } from '../clock.js';
+import { backoffDelay, type BackoffPolicy } from '../retry.js';
 import type { Limiter } from './limiter.js';
 import type { TokenCache } from './token-cache.js';
 
 /** How often and how patiently a throttled or failed call is tried again before the error surfaces. */
 export interface RetryPolicy {
   attempts: number;
-  baseMs: number;
-  maxMs: number;
-  sleep: (ms: number) => Promise<void>;
-  random: () => number;
+  backoff: BackoffPolicy;
 }
 
-/** Production retry timing: 4 attempts, 0.5–8 s apart. */
-export const defaultRetry: RetryPolicy = { attempts: 4, baseMs: 500, maxMs: 8_000, sleep, random: Math.random };
+/** Production retry timing: 4 attempts, 0.25–8 s apart. */
+export const defaultRetry: RetryPolicy = { attempts: 4, backoff: { baseMs: 500, maxMs: 8_000, minMs: 250, jitter: 'full' } };
 
 /** What every call needs: bases, token cache, limiter, retry timing. */
 export interface RequestContext {
@@ -24,6 +22,9 @@ export interface RequestContext {
   tokens: TokenCache;
   limiter: Limiter;
   retry: RetryPolicy;
+  /** Retry pauses wait on it (the fetch timeout stays on real time: it bounds real I/O). */
+  clock: Pick<Clock, 'sleep'>;
+  random: () => number;
   logger: Logger;
   timeoutMs: number;
 }
@@ -57,9 +58,9 @@ export async function callApi<T>(ctx: RequestContext, request: ApiRequest): Prom
         continue;
       }
       if (!failure.retryable || attempt + 1 >= ctx.retry.attempts) throw failure;
-      const delay = ctx.retry.baseMs / 2 + fullJitter(attempt, ctx.retry.baseMs, ctx.retry.maxMs, ctx.retry.random);
+      const delay = backoffDelay(ctx.retry.backoff, attempt, ctx.random);
       ctx.logger.warn({ api: request.label, status: failure.status, code: failure.code, attempt: attempt + 1, delay }, 'DingTalk call failed, retrying');
-      await ctx.retry.sleep(delay);
+      await ctx.clock.sleep(delay);
     }
   }
 }

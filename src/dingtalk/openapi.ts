@@ -2,7 +2,7 @@
 // Every call goes through one rate limiter and the retry rules of openapi-request.ts.
 import { ExternalError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { systemClock, type Clock } from './backoff.js';
+import { systemClock, type Clock } from '../clock.js';
 import { createLimiter } from './limiter.js';
 import { callApi, defaultRetry, fetchJson, type RequestContext, type RetryPolicy } from './openapi-request.js';
 import { createTokenCache } from './token-cache.js';
@@ -20,6 +20,8 @@ export interface OpenApiOptions {
   clock?: Clock;
   /** Retry timing; tests shorten it. */
   retry?: Partial<RetryPolicy>;
+  /** Source of jitter in [0, 1). */
+  random?: () => number;
   timeoutMs?: number;
 }
 
@@ -72,6 +74,8 @@ export function createOpenApiClient(options: OpenApiOptions) {
     tokens,
     limiter,
     retry: { ...defaultRetry, ...options.retry },
+    clock,
+    random: options.random ?? Math.random,
     logger: options.logger,
     timeoutMs,
   };

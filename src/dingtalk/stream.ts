@@ -4,8 +4,8 @@ import type { WebSocket } from 'ws';
 import type { ChatEvent } from '../bot/inbound.js';
 import { ExternalError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { fullJitter } from '../retry.js';
-import { systemClock, type Clock } from './backoff.js';
+import { systemClock, type Clock, type Timer } from '../clock.js';
+import { backoffDelay, type BackoffPolicy } from '../retry.js';
 import { createCallbackHandler } from './callback-handler.js';
 import { CARD_CALLBACK_TOPIC, ROBOT_MESSAGE_TOPIC } from './normalize.js';
 import { EventAck, YicibanStreamClient, type DWClientDownStream } from './stream-client.js';
@@ -18,14 +18,21 @@ export interface StreamOptions {
   logger: Logger;
   /** Stores the event and its jobs durably; the push is ACKed only after it resolves. */
   handle: (event: ChatEvent) => Promise<void>;
+  /** Runs every lifecycle timer (backoff, watchdog, healthy-after, drain) and stamps liveness. */
   clock?: Clock;
-  backoff?: { baseMs?: number; maxMs?: number; healthyAfterMs?: number };
+  /** Delay between failed connect attempts (default: full jitter, 1 s growing to 60 s). */
+  backoff?: BackoffPolicy;
+  /** A connection that stayed up this long resets the backoff to its first step. */
+  healthyAfterMs?: number;
   /** Reconnect when nothing (frame, ping or pong) arrived for this long. */
   watchdogMs?: number;
   /** After a hand-over the old socket is closed this long after the new one opened, if DingTalk has not (it does after ~10 s). */
   drainMs?: number;
   random?: () => number;
 }
+
+/** Stream reconnect timing in production: 1 s, 2 s, 4 s … at most 60 s apart. */
+export const DEFAULT_STREAM_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 60_000, jitter: 'full' };
 
 /** What /healthz reports. */
 export type StreamState = 'connected' | 'connecting' | 'stopped';
@@ -42,34 +49,37 @@ interface Link {
   socket?: WebSocket;
   lastSeen: number;
   draining: boolean;
-  timers: NodeJS.Timeout[];
+  timers: Timer[];
 }
 
 /** Creates the connection manager; nothing happens until `start()`. */
 export function createStreamConnection(options: StreamOptions): StreamConnection {
   const clock = options.clock ?? systemClock;
   const log = options.logger;
-  const baseMs = options.backoff?.baseMs ?? 1_000;
-  const maxMs = options.backoff?.maxMs ?? 60_000;
-  const healthyAfterMs = options.backoff?.healthyAfterMs ?? 30_000;
+  const backoff = options.backoff ?? DEFAULT_STREAM_BACKOFF;
+  const maxMs = backoff.maxMs;
+  const healthyAfterMs = options.healthyAfterMs ?? 30_000;
   const watchdogMs = options.watchdogMs ?? 60_000;
+  const watchEveryMs = Math.max(10, Math.min(watchdogMs / 4, 5_000));
   const drainMs = options.drainMs ?? 15_000;
   const random = options.random ?? Math.random;
-  // Liveness uses the monotonic timer clock, the same one the timers run on.
-  const elapsed = () => performance.now();
+  // Liveness is read on the clock the watchdog runs on, so a test that moves the clock moves both. That clock is
+  // wall time (it used to be performance.now()): watch() treats a step backwards as "seen now", so a clock set back
+  // delays the watchdog by at most watchdogMs instead of silencing it.
+  const elapsed = () => clock.now();
 
   let running = false;
   let current: Link | undefined;
   const links = new Set<Link>();
   let attempt: Promise<void> | undefined;
   let failures = 0;
-  let retryTimer: NodeJS.Timeout | undefined;
+  let retryTimer: Timer | undefined;
   let rejectedLogged = false;
   const onCallback = createCallbackHandler({ handle: options.handle, logger: log, clock });
 
   function connectNow(): void {
     if (!running || attempt) return;
-    clearTimeout(retryTimer);
+    retryTimer?.cancel();
     retryTimer = undefined;
     const link = createLink();
     attempt = link.client.open().then(
@@ -117,26 +127,41 @@ export function createStreamConnection(options: StreamOptions): StreamConnection
     current = link;
     rejectedLogged = false;
     socket.on('close', () => closed(link));
-    socket.on('pong', () => (link.lastSeen = elapsed()));
+    socket.on('pong', () => {
+      link.lastSeen = elapsed();
+      log.debug('Stream keep-alive answered');
+    });
     socket.on('ping', () => (link.lastSeen = elapsed()));
-    link.timers.push(setTimeout(() => (failures = 0), healthyAfterMs));
-    link.timers.push(setInterval(() => watch(link), Math.max(10, Math.min(watchdogMs / 4, 5_000))));
+    link.timers.push(clock.setTimeout(() => (failures = 0), healthyAfterMs));
+    armWatch(link);
     if (previous && previous !== link) {
       // Make-before-break: the old socket keeps serving in-flight ACKs until DingTalk closes it.
       previous.draining = true;
-      previous.timers.push(setTimeout(() => void closeLink(previous), drainMs));
+      previous.timers.push(clock.setTimeout(() => void closeLink(previous), drainMs));
     }
     log.info({ handover: Boolean(previous) }, 'Stream connected');
   }
 
+  // One timer at a time, re-armed after each look (the clock has no interval).
+  function armWatch(link: Link): void {
+    const timer = clock.setTimeout(() => {
+      link.timers = link.timers.filter((t) => t !== timer);
+      watch(link);
+      if (links.has(link)) armWatch(link); // a closed link left `links`: no timer outlives it
+    }, watchEveryMs);
+    link.timers.push(timer);
+  }
+
   function watch(link: Link): void {
     if (link.draining || !link.socket) return;
+    link.lastSeen = Math.min(link.lastSeen, elapsed());
     const quiet = elapsed() - link.lastSeen;
     if (quiet > watchdogMs) {
       log.warn({ quietMs: Math.round(quiet) }, 'Stream connection silent; reconnecting');
       link.socket.terminate();
     } else if (quiet > watchdogMs / 3 && link.socket.readyState === 1) {
       // Our own keep-alive: a quiet but healthy connection answers with a pong.
+      log.debug({ quietMs: Math.round(quiet) }, 'Stream quiet; keep-alive ping sent');
       link.socket.ping();
     }
   }
@@ -176,16 +201,16 @@ export function createStreamConnection(options: StreamOptions): StreamConnection
 
   function scheduleRetry(fixedDelay?: number): void {
     if (!running || attempt || retryTimer) return;
-    const delay = fixedDelay ?? fullJitter(failures, baseMs, maxMs, random);
+    const delay = fixedDelay ?? backoffDelay(backoff, failures, random);
     failures += 1;
-    retryTimer = setTimeout(() => {
+    retryTimer = clock.setTimeout(() => {
       retryTimer = undefined;
       connectNow();
     }, delay);
   }
 
   function clearTimers(link: Link): void {
-    for (const timer of link.timers) clearTimeout(timer);
+    for (const timer of link.timers) timer.cancel();
     link.timers = [];
   }
 
@@ -197,6 +222,7 @@ export function createStreamConnection(options: StreamOptions): StreamConnection
       return Promise.resolve();
     }
     return new Promise((resolve) => {
+      // Real time: this bounds real I/O (a peer that never completes the close handshake).
       const force = setTimeout(() => socket.terminate(), 1_000);
       socket.once('close', () => {
         clearTimeout(force);
@@ -216,7 +242,7 @@ export function createStreamConnection(options: StreamOptions): StreamConnection
     },
     async stop() {
       running = false;
-      clearTimeout(retryTimer);
+      retryTimer?.cancel();
       retryTimer = undefined;
       await attempt;
       current = undefined;

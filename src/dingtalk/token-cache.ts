@@ -1,10 +1,10 @@
 // The app access token (§5): cached until shortly before it expires, fetched by one caller at a time.
-import type { Clock } from './backoff.js';
+import type { Clock } from '../clock.js';
 
 /** How to fetch a token, and when to consider it stale. */
 export interface TokenCacheOptions {
   fetchToken: () => Promise<{ token: string; expiresInSec: number }>;
-  clock: Clock;
+  clock: Pick<Clock, 'now'>;
   /** Refresh this long before the stated expiry (DingTalk's doc suggests ~200 s; the Python SDK uses 5 min). */
   marginMs?: number;
 }

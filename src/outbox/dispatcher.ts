@@ -2,9 +2,10 @@
 // written by the same commit as the state change that caused them. At-least-once delivery: a job leaves
 // the store only after its handler succeeded; the receiving side dedupes by the job's idempotency key.
 import type { Logger } from 'pino';
+import { systemClock, type Clock, type Timer } from '../clock.js';
 import { isRetryable } from '../errors.js';
+import { backoffDelay, type BackoffPolicy } from '../retry.js';
 import type { Commit, DeadJob, JobKind, OutboxJob, Store } from '../store/store.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { mergeCommits } from './commits.js';
 import { GroupOrder } from './group-order.js';
 
@@ -18,8 +19,10 @@ export interface OutboxOptions {
   concurrency?: Partial<Record<JobKind, number>>;
   /** Tries before a retryable failure becomes dead (default 25: about two hours with the default backoff). */
   maxAttempts?: number;
-  backoff?: Partial<BackoffOptions>;
-  clock?: () => number;
+  /** Delay before a failed job is tried again (default: full jitter, 1 s growing to 15 min). */
+  backoff?: BackoffPolicy;
+  /** Reads due times and runs the poll and backoff timers; a FakeClock lets tests move time. */
+  clock?: Clock;
   /** Source of jitter in [0, 1). */
   random?: () => number;
   logger: Logger;
@@ -58,14 +61,18 @@ const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
   'backoffice.supplement': 2,
 };
 
+/** Outbox retry timing in production: 1 s, 2 s, 4 s … at most 15 minutes apart, never 0. */
+export const DEFAULT_OUTBOX_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 15 * 60_000, minMs: 1, jitter: 'full' };
+
 type Settled<T> = { status: 'ok'; value: T } | { status: 'failed'; error: unknown };
 
 /** Creates a dispatcher over `store`; nothing runs before `start()` (or `drain()`). */
 export function createOutbox(options: OutboxOptions): Outbox {
   const { store, logger } = options;
-  const clock = options.clock ?? Date.now;
+  const time = options.clock ?? systemClock;
+  const clock = () => time.now();
   const random = options.random ?? Math.random;
-  const backoff: BackoffOptions = { ...DEFAULT_BACKOFF, ...options.backoff };
+  const backoff: BackoffPolicy = { minMs: 1, ...(options.backoff ?? DEFAULT_OUTBOX_BACKOFF) };
   const maxAttempts = Math.max(1, options.maxAttempts ?? 25);
   const pollMs = options.pollMs ?? 30_000;
   const batchSize = options.batchSize ?? 100;
@@ -77,7 +84,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const counters = { delivered: 0, retried: 0, dead: 0 };
   let started = false;
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: Timer | undefined;
   let pumping: Promise<number> | undefined;
   let again = false;
   let groupsLoaded = false;
@@ -186,7 +193,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const message = describe(outcome.error);
     const retryable = handler !== undefined && isRetryable(outcome.error);
     if (retryable && attempts < maxAttempts) {
-      const nextAt = now + backoffDelay(attempts, backoff, random);
+      const nextAt = now + backoffDelay(backoff, attempts - 1, random);
       await store.commit({ jobs: { put: [{ ...job, attempts, nextAt, lastError: message }] } });
       groups.backingOff(job, nextAt);
       counters.retried += 1;
@@ -217,8 +224,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
   function arm(delay: number): void {
     if (!started || stopped) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
+    timer?.cancel();
+    timer = time.setTimeout(() => {
       timer = undefined;
       wake();
     }, Math.max(1, delay));
@@ -237,13 +244,14 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
+      timer?.cancel();
       timer = undefined;
       await pumping;
       await Promise.all(inFlight.values());
     },
     wake,
     async drain(timeoutMs = 5_000) {
+      // Real time on purpose: the timeout bounds real I/O (handlers, the store), which a fake clock cannot hurry.
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const launched = await pump();

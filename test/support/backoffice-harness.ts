@@ -1,25 +1,9 @@
-// Shared test helpers for the outbox, back-office and e-licence tests: a settable clock, a silent logger,
+// Shared test helpers for the outbox, back-office and e-licence tests (the settable clock is src/fake-clock.ts): a silent logger,
 // job factories and a loopback server.
 import { pino } from 'pino';
 import type { JobKind, OutboxJob } from '../../src/store/store.js';
 
 export const silentLogger = pino({ level: 'silent' });
-
-/** A clock the test moves by hand. */
-export function manualClock(start = Date.UTC(2026, 10, 28, 2, 0, 0)) {
-  let now = start;
-  const clock = () => now;
-  return Object.assign(clock, {
-    advance(ms: number) {
-      now += ms;
-    },
-    set(ms: number) {
-      now = ms;
-    },
-  });
-}
-
-export type ManualClock = ReturnType<typeof manualClock>;
 
 let sequence = 0;
 
@@ -37,8 +21,6 @@ export function deferred<T = void>() {
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
 }
-
-export { sleep } from '../../src/retry.js';
 
 /** Serves a koa app (or any request listener) on 127.0.0.1 with a free port. */
 export async function serve(app: { callback(): import('node:http').RequestListener }) {

@@ -13,7 +13,6 @@ import { startDingTalkSimulator, type DingTalkSimulator } from '../../src/sandbo
 import type { SimOptions } from '../../src/sandbox/dingtalk/types.js';
 import { waitFor } from './wait.js';
 
-export { sleep } from '../../src/retry.js';
 export { waitFor };
 
 export const TEMPLATE_ID = 'yiciban-generic.schema';
@@ -22,9 +21,9 @@ export const ADMIN_TOKEN = 'test-admin-token';
 
 /** Fast retries and reconnects so fault tests finish in seconds; the code paths are production's. */
 export const FAST_TUNING: Tuning = {
-  stream: { backoffBaseMs: 50, backoffMaxMs: 500, watchdogMs: 5_000, healthyAfterMs: 1_000 },
-  outbox: { baseMs: 50, maxMs: 400, pollMs: 200 },
-  openapiRetry: { attempts: 4, baseMs: 20, maxMs: 100 },
+  stream: { backoff: { baseMs: 50, maxMs: 500, jitter: 'full' }, watchdogMs: 5_000, healthyAfterMs: 1_000 },
+  outbox: { backoff: { baseMs: 50, maxMs: 400, jitter: 'full' }, pollMs: 200 },
+  openapiRetry: { attempts: 4, backoff: { baseMs: 20, maxMs: 100, minMs: 10, jitter: 'full' } },
   // Scripted players answer in milliseconds; the per-person budget (10 in 10 s) is tested on its own.
   inboundBudget: { capacity: 1_000, windowMs: 10_000 },
 };

@@ -1,5 +1,5 @@
 // Polling for effects that happen elsewhere (a simulator, another process): one helper for every test.
-import { sleep } from '../../src/retry.js';
+import { sleep } from '../../src/clock.js';
 
 /** Polls `predicate` until it holds; fails with `what` after the timeout. */
 export async function waitFor<T>(
