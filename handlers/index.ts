@@ -4,7 +4,7 @@
 import { apologyCard } from '../cards/apology-card.js';
 import type { BotHandlers } from '../src/bot/bot.js';
 import { Composer } from '../src/bot/composer.js';
-import type { BotContext } from '../src/bot/context.js';
+import type { BotContext, TimerContext } from '../src/bot/context.js';
 import type { Dialog } from '../src/bot/dialog.js';
 import { dialogMiddleware } from '../src/bot/dialog-engine.js';
 import { agents } from './agents.js';
@@ -54,5 +54,12 @@ export const features = new Composer<BotContext>(
 export const botHandlers: BotHandlers = {
   chat: new Composer<BotContext>(dialogMiddleware(dialogs, dialogTextKeys), features.middleware(), fallback).middleware(),
   status: backofficeStatus,
+  timer: new Composer<TimerContext>(unknownTimer).middleware(),
   apology: apologyCard,
 };
+
+// A timer no feature claims (its feature was removed after it was scheduled): logged and dropped, so the
+// outbox does not retry it forever.
+function unknownTimer(ctx: TimerContext): void {
+  ctx.log.warn({ name: ctx.event.name }, 'no handler for this timer; dropped');
+}

@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { createBackofficeClient } from './backoffice/client.js';
 import { botHandlers } from '../handlers/index.js';
 import { backofficeWebhook, webhookOutcome } from './backoffice/webhook.js';
-import { createBot, type Bot } from './bot/bot.js';
-import { backofficeStatusEvent } from './bot/inbound.js';
+import { createBot, type Bot, type HandleResult } from './bot/bot.js';
+import { backofficeStatusEvent, timerEvent, type InboundEvent } from './bot/inbound.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { loadHolidayOverrides, loadMattersOrThrow } from './config-files.js';
@@ -120,6 +120,18 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     applicationIdPrefix: config.applicationIdPrefix,
   });
 
+  // The one entry for every inbound event — Stream pushes, webhook events, timers — counted, and tracked so
+  // that a stop can let the events already taken commit.
+  const inFlight = createInFlight();
+  const handle = (event: InboundEvent): Promise<HandleResult> =>
+    inFlight.track(async () => {
+      const stop = metrics.handleSeconds.startTimer({ kind: event.kind });
+      const result = await bot.handle(event);
+      stop();
+      metrics.inbound.inc({ kind: event.kind, outcome: result.status });
+      return result;
+    });
+
   outbox = createOutbox({
     store,
     logger: logger.child({ component: 'outbox' }),
@@ -127,11 +139,17 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     backoff: tuning.outbox?.backoff,
     maxAttempts: tuning.outbox?.maxAttempts,
     pollMs: tuning.outbox?.pollMs,
-    handlers: createJobHandlers({ store, messenger, backoffice, metrics, logger: logger.child({ component: 'outbox' }) }),
+    handlers: createJobHandlers({
+      store,
+      messenger,
+      backoffice,
+      metrics,
+      logger: logger.child({ component: 'outbox' }),
+      fireTimer: async (timer) => void (await handle(timerEvent(timer, now()))),
+    }),
     onDead: createDeadLetterNotifier({ store, now, newId: () => randomUUID() }),
   });
 
-  const inFlight = createInFlight();
   const stream = createStreamConnection({
     clientId,
     clientSecret,
@@ -141,13 +159,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     backoff: tuning.stream?.backoff,
     healthyAfterMs: tuning.stream?.healthyAfterMs,
     watchdogMs: tuning.stream?.watchdogMs,
-    handle: (event) =>
-      inFlight.track(async () => {
-        const stop = metrics.handleSeconds.startTimer({ kind: event.kind });
-        const result = await bot.handle(event);
-        stop();
-        metrics.inbound.inc({ kind: event.kind, outcome: result.status });
-      }),
+    handle: async (event) => void (await handle(event)),
   });
 
   const http = createHttpApp({
@@ -163,7 +175,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
       secret: config.backoffice.secret!,
       clock,
       apply: async (event) => {
-        const outcome = webhookOutcome(await bot.handle(backofficeStatusEvent(event, now())));
+        const outcome = webhookOutcome(await handle(backofficeStatusEvent(event, now())));
         metrics.webhooks.inc({ outcome: outcome.status });
         return outcome;
       },

@@ -1,5 +1,5 @@
 // createBot: the one dispatch path (STYLE.md). Every inbound event — a robot message, a card click, a
-// back-office status event — runs through one composer (dedupe → the handlers of its kind), and its state
+// back-office status event, a timer — runs through one composer (dedupe → the handlers of its kind), and its state
 // changes and effects are committed in one store write together with its inbox id. The features are
 // handed in by the composition root; this toolkit knows none of them. The one catch for inbound events is here.
 import type { Content } from './context.js';
@@ -8,7 +8,7 @@ import type { Matter } from '../domain/types.js';
 import { UserError } from '../errors.js';
 import { ConflictError, type Store } from '../store/store.js';
 import { Composer, type Middleware } from './composer.js';
-import { BotContext, StatusContext, type BotServices, type EventContext, type StatusOutcome } from './context.js';
+import { BotContext, StatusContext, TimerContext, type BotServices, type EventContext, type StatusOutcome } from './context.js';
 import type { Effect } from './effects.js';
 import { cardOwner, dedupe, mentionedOnly } from './guards.js';
 import { DEFAULT_INBOUND_BUDGET, inboundBudget, type InboundBudgetOptions } from './inbound-budget.js';
@@ -24,6 +24,8 @@ export interface BotHandlers {
   chat: Middleware<BotContext>;
   /** Back-office status events; a handler that refuses one sets `ctx.outcome`. */
   status: Middleware<StatusContext>;
+  /** Timers that came due (see `ctx.schedule`); route them by name with `onTimer`. */
+  timer: Middleware<TimerContext>;
   /** The answer to a chat event whose handler failed with a bug. */
   apology: () => Content;
 }
@@ -83,9 +85,11 @@ export function createBot(options: BotOptions): Bot {
   const { handlers } = options;
   const budget = inboundBudget(options.inboundBudget ?? DEFAULT_INBOUND_BUDGET);
   const chat = new Composer<BotContext>(mentionedOnly, budget, cardOwner, handlers.chat).middleware();
-  const composer = new Composer<EventContext>(dedupe, (ctx, next) =>
-    ctx instanceof StatusContext ? handlers.status(ctx, next) : chat(ctx, next),
-  );
+  const composer = new Composer<EventContext>(dedupe, (ctx, next) => {
+    if (ctx instanceof StatusContext) return handlers.status(ctx, next);
+    if (ctx instanceof TimerContext) return handlers.timer(ctx, next);
+    return chat(ctx, next);
+  });
   const queue = new KeyedQueue();
 
   const commit = async (ctx: EventContext): Promise<void> => {
@@ -96,8 +100,10 @@ export function createBot(options: BotOptions): Bot {
     if (jobs.length > 0) options.onCommitted?.();
   };
 
-  const contextFor = (event: InboundEvent, log: BotLogger): EventContext =>
-    isChatEvent(event) ? new BotContext(services, event, log) : new StatusContext(services, event, log);
+  const contextFor = (event: InboundEvent, log: BotLogger): EventContext => {
+    if (isChatEvent(event)) return new BotContext(services, event, log);
+    return event.kind === 'timer' ? new TimerContext(services, event, log) : new StatusContext(services, event, log);
+  };
 
   const decide = async (event: InboundEvent): Promise<HandleResult> => {
     const log = options.logger.child(logBindings(event));
@@ -123,7 +129,7 @@ export function createBot(options: BotOptions): Bot {
 
   // No state is saved when a handler throws: only the inbox id (so a poison message is not redelivered
   // forever) and the answer. A UserError's message is the answer; anything else is a bug. A status event
-  // has nobody to answer: its error goes back to the webhook, and the back office delivers it again.
+  // or a timer has nobody to answer: the error goes back to the webhook or the outbox, which try again.
   const answerError = async (error: unknown, event: InboundEvent, log: BotLogger): Promise<HandleResult> => {
     if (!isChatEvent(event)) throw error;
     const ctx = new BotContext(services, event, log);
@@ -166,6 +172,7 @@ function clean(event: InboundEvent): InboundEvent {
  * per application for back-office events.
  */
 export function orderKey(event: InboundEvent): string {
+  if (event.kind === 'timer') return `timer:${event.name}`;
   if (!isChatEvent(event)) return `application:${event.event.applicationId}`;
   const { conversation, sender } = event;
   return conversation.type === 'group' ? `group:${conversation.id}` : `single:${conversation.id}:${sender.userId}`;
@@ -173,5 +180,6 @@ export function orderKey(event: InboundEvent): string {
 
 function logBindings(event: InboundEvent): Record<string, unknown> {
   if (isChatEvent(event)) return { eventId: event.id, conversation: event.conversation.id, kind: event.kind };
+  if (event.kind === 'timer') return { eventId: event.id, kind: `timer.${event.name}` };
   return { eventId: event.id, applicationId: event.event.applicationId, kind: `${event.kind}.${event.event.status}` };
 }

@@ -7,7 +7,7 @@ import type { Application, Matter } from '../domain/types.js';
 import type { ApplicationQuery, DialogRecord, Store } from '../store/store.js';
 import { makeCardId } from './card-id.js';
 import type { Effect, OutboundMessage, Target } from './effects.js';
-import type { BackofficeStatusEvent, ChatEvent, MessageEvent, SessionWebhook } from './inbound.js';
+import type { BackofficeStatusEvent, ChatEvent, MessageEvent, SessionWebhook, TimerEvent } from './inbound.js';
 import type { LicenceLookup, LicenceSource } from './licences.js';
 import { visibleCard, visibleText } from './masking.js';
 import type { BotLogger } from './logger.js';
@@ -75,6 +75,14 @@ export class DecisionContext {
   /** Replaces a sent card in place (personal numbers masked like in send). */
   updateCard(cardId: string, card: Card, to: Target, owner: string | null): void {
     this.effects.push({ type: 'card.update', cardId, card: stampOwner(visibleCard(card, to, owner), owner), to });
+  }
+
+  /**
+   * Asks for a `timer` event named `name` at `at`. A timer cannot be cancelled: its handler looks at the
+   * state when it fires and does nothing when the moment has passed (the application was decided, paused…).
+   */
+  schedule(name: string, key: string, at: Date | number, payload: unknown = {}): void {
+    this.effects.push({ type: 'timer', name, key, at: typeof at === 'number' ? at : at.getTime(), payload });
   }
 
   /** Records a back-office call for the outbox. */
@@ -226,8 +234,18 @@ export class StatusContext extends DecisionContext {
   }
 }
 
+/** The context of a timer that came due. */
+export class TimerContext extends DecisionContext {
+  /** Set by the dedupe middleware: the timer fired before; nothing is committed. */
+  duplicate = false;
+
+  constructor(services: BotServices, readonly event: TimerEvent, log: BotLogger) {
+    super(services, event.id, log);
+  }
+}
+
 /** The context of any inbound event; the bot routes each kind to its handlers. */
-export type EventContext = BotContext | StatusContext;
+export type EventContext = BotContext | StatusContext | TimerContext;
 
 // The owner rides along in every button's params so an admin's click can be mapped back to the owner;
 // it is trusted only when it matches the owner tag inside the card id (see card-id.ts).

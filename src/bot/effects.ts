@@ -23,4 +23,6 @@ export interface OutboundMessage {
 export type Effect =
   | { type: 'send'; to: Target; message: OutboundMessage; sessionWebhook?: SessionWebhook }
   | { type: 'card.update'; cardId: string; card: Card; to: Target }
-  | { type: 'backoffice'; call: 'submit' | 'withdraw' | 'supplement'; applicationId: string; payload: unknown };
+  | { type: 'backoffice'; call: 'submit' | 'withdraw' | 'supplement'; applicationId: string; payload: unknown }
+  /** Comes back as a `timer` event at `at` (epoch ms). */
+  | { type: 'timer'; name: string; key: string; at: number; payload: unknown };

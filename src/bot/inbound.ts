@@ -65,14 +65,43 @@ export interface BackofficeStatusEvent {
   receivedAt: number;
 }
 
+/**
+ * A moment a decision asked for has come (a deadline warning, a digest, a scheduled notice). Timers are
+ * outbox jobs due at that moment, so they survive restarts and fire once: a re-run is dropped by dedupe.
+ */
+export interface TimerEvent {
+  kind: 'timer';
+  /** Dedupe id: `timer:<key>@<dueAt>`. */
+  id: string;
+  /** What to do, e.g. `supervision.check`; handlers register by name. */
+  name: string;
+  payload: unknown;
+  dueAt: number;
+  receivedAt: number;
+}
+
 /** What a person does in DingTalk: it has a conversation and a sender. */
 export type ChatEvent = MessageEvent | CardActionEvent;
 
-export type InboundEvent = ChatEvent | BackofficeStatusEvent;
+export type InboundEvent = ChatEvent | BackofficeStatusEvent | TimerEvent;
 
 /** True for the events a person sent through DingTalk. */
 export function isChatEvent(event: InboundEvent): event is ChatEvent {
   return event.kind === 'message' || event.kind === 'card.action';
+}
+
+/** The inbound form of a timer whose job came due. */
+export function timerEvent(timer: TimerJobPayload, receivedAt: number): TimerEvent {
+  return { kind: 'timer', id: `timer:${timer.key}@${timer.at}`, name: timer.name, payload: timer.payload, dueAt: timer.at, receivedAt };
+}
+
+/** What a `timer` outbox job carries. */
+export interface TimerJobPayload {
+  name: string;
+  /** Names this timer among its kind (e.g. the application id); with `at` it makes the dedupe id. */
+  key: string;
+  at: number;
+  payload: unknown;
 }
 
 /** The inbound form of a back-office status event. */

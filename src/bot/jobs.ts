@@ -3,6 +3,7 @@
 import { submitKey, supplementKey, withdrawKey } from '../backoffice/protocol.js';
 import type { JobKind, OutboxJob } from '../store/store.js';
 import type { Effect, Target } from './effects.js';
+import type { TimerJobPayload } from './inbound.js';
 
 /** Payload of a `dingtalk.message` job. */
 export type MessageJobPayload = Extract<Effect, { type: 'send' }>;
@@ -30,6 +31,10 @@ export function effectsToJobs(effects: readonly Effect[], options: { source: str
         return job(base, 'dingtalk.card.update', `${effect.cardId}@${options.source}#${index}`, effect, effect.cardId);
       case 'backoffice':
         return backofficeJob(base, effect);
+      case 'timer': {
+        const { name, key, at, payload } = effect;
+        return job({ ...base, nextAt: at }, 'timer', `timer:${key}@${at}`, { name, key, at, payload } satisfies TimerJobPayload);
+      }
     }
   });
 }

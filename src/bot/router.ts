@@ -1,7 +1,7 @@
 // Matching helpers for feature handlers: typed commands and card actions. Each returns middleware that
 // handles its input and ends the chain, or passes it on.
 import type { Middleware } from './composer.js';
-import type { BotContext } from './context.js';
+import type { BotContext, TimerContext } from './context.js';
 
 /** Handles a message whose trimmed text matches one of `patterns` (strings: whole text, case-insensitive). */
 export function hears(patterns: (string | RegExp)[], handler: (ctx: BotContext, match: RegExpExecArray) => unknown): Middleware<BotContext> {
@@ -24,6 +24,14 @@ export function action(ids: string | string[], handler: (ctx: BotContext, params
     const event = ctx.event;
     if (event.kind !== 'card.action' || !wanted.has(event.action)) return next();
     await handler(ctx, event.params);
+  };
+}
+
+/** Handles a timer named `name`. */
+export function onTimer(name: string, handler: (ctx: TimerContext, payload: unknown) => unknown): Middleware<TimerContext> {
+  return async (ctx, next) => {
+    if (ctx.event.name !== name) return next();
+    await handler(ctx, ctx.event.payload);
   };
 }
 

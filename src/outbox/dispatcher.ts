@@ -59,6 +59,7 @@ const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
   'backoffice.submit': 2,
   'backoffice.withdraw': 2,
   'backoffice.supplement': 2,
+  timer: 4,
 };
 
 /** Outbox retry timing in production: 1 s, 2 s, 4 s … at most 15 minutes apart, never 0. */

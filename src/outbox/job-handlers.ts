@@ -3,6 +3,7 @@
 import { APPLICATION_ID_CONFLICT, type BackofficeClient } from '../backoffice/client.js';
 import { submissionBody } from '../backoffice/protocol.js';
 import type { BackofficeJobPayload, CardUpdateJobPayload, MessageJobPayload } from '../bot/jobs.js';
+import type { TimerJobPayload } from '../bot/inbound.js';
 import type { Messenger } from '../dingtalk/messenger.js';
 import type { Application } from '../domain/types.js';
 import { ExternalError } from '../errors.js';
@@ -17,6 +18,8 @@ export interface JobHandlerDeps {
   backoffice: BackofficeClient;
   metrics: Metrics;
   logger?: Logger;
+  /** Hands a due timer to the bot's one `handle` (its dedupe makes a re-run harmless). */
+  fireTimer: (timer: TimerJobPayload) => Promise<void>;
 }
 
 /** One delivery function per job kind; the outbox decides retries from the errors they throw. */
@@ -52,6 +55,7 @@ export function createJobHandlers(deps: JobHandlerDeps): Record<JobKind, (job: O
       const withdrawnAt = app.history.findLast((entry) => entry.to === 'withdrawn')?.at ?? new Date().toISOString();
       await backoffice.withdraw(app.id, { applicationId: app.id, reason: app.reason, withdrawnAt }, job.key);
     }),
+    timer: counted('timer', (job) => deps.fireTimer(job.payload as TimerJobPayload)),
     'backoffice.supplement': counted('backoffice.supplement', async (job) => {
       const app = await load(job);
       const { round = 1 } = job.payload as BackofficeJobPayload;

@@ -8,7 +8,8 @@ export type JobKind =
   | 'dingtalk.card.update' // update an existing card in place
   | 'backoffice.submit'
   | 'backoffice.withdraw'
-  | 'backoffice.supplement';
+  | 'backoffice.supplement'
+  | 'timer'; // a moment a decision asked for: fed back to the bot as a `timer` event
 
 /** A durable outbound job, written in the same commit as the state change that caused it. */
 export interface OutboxJob {
