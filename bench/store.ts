@@ -1,5 +1,6 @@
 // Write-path benchmark of the lowdb store: how long one application update (the application plus one
 // outbox job, in one commit) takes with 1,000, 10,000 and 100,000 applications stored.
+// The store is built as the bot builds it: personal data sealed with AES-256-GCM (DATA_KEY) on the way in.
 // Run: npx tsx bench/store.ts [sizes, e.g. 1000,10000]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { formatApplicationId } from '../src/domain/application-id.js';
 import type { Application } from '../src/domain/types.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { createStore } from '../src/store/create-store.js';
+import { DataCipher } from '../src/store/data-cipher.js';
+import type { Store } from '../src/store/store.js';
+
+type LowdbStore = Store;
+const cipher = new DataCipher({ current: Buffer.alloc(32, 1).toString('base64') });
+const SENSITIVE = new Set(['phone', 'idcard']);
+const openStore = (dataDir: string): LowdbStore => createStore({ dataDir }, { cipher, sensitive: () => SENSITIVE });
 
 const SIZES = (process.argv[2] ?? '1000,10000,100000').split(',').map(Number);
 const PER_DAY = 1_000;
@@ -99,14 +107,14 @@ let heapMb = 0;
 try {
   for (const n of SIZES) {
     const dataDir = await mkdtemp(join(tmpdir(), 'yiciban-bench-'));
-    let store = new LowdbStore({ dataDir });
+    let store = openStore(dataDir);
     await store.open();
     let started = performance.now();
     await seed(store, n);
     const seedS = (performance.now() - started) / 1_000;
     await store.close();
     started = performance.now();
-    store = new LowdbStore({ dataDir });
+    store = openStore(dataDir);
     await store.open();
     subjects.push({ n, dataDir, store, seedS, openS: (performance.now() - started) / 1_000, random: [], recent: [] });
     console.error(`seeded N=${n}`);

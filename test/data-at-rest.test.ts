@@ -7,6 +7,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createStore } from '../src/store/create-store.js';
 import { DataCipher, resolveDataKeys, SANDBOX_KEY_FILE, SealError } from '../src/store/data-cipher.js';
+import { PostgresStore } from '../src/store/postgres-store.js';
+import { resealLowdb, resealPostgres } from '../src/store/reseal.js';
+import { RecordCodec, SealedStore } from '../src/store/sealed-store.js';
 import type { Store } from '../src/store/store.js';
 import { fileHousingFund, ZHANG_ID_CARD } from './support/apply-flow.js';
 import { ADMIN_TOKEN, startHarness, TEST_DATA_KEY, waitFor, type Harness } from './support/harness.js';
@@ -143,6 +146,56 @@ it('rotation: data sealed under key A reads with DATA_KEY=B and DATA_KEY_PREVIOU
     assert.match(message, 'DATA_KEY_PREVIOUS');
   } finally {
     await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+const idA = new DataCipher({ current: KEY_A }).currentKeyId;
+
+it('data:reseal (lowdb) rewrites every value under the new key, after which DATA_KEY_PREVIOUS can go', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'yiciban-reseal-'));
+  try {
+    let store = await openLowdb(dataDir, KEY_A);
+    const app = sampleApplication('YC20261128-0001', { fields: { idNumber: ZHANG_ID_CARD } });
+    const dialog = { key: 'cid:user', dialog: 'apply', version: 1, step: 'field', data: { phone: PHONE }, updatedAt: 1, expiresAt: 2 };
+    await store.commit({ applications: [app], dialogs: { put: [dialog] }, jobs: { put: [sampleJob('job-1')], dead: [{ ...sampleJob('job-2'), failedAt: 1, reason: 'x' }] } });
+    await store.close();
+    const report = await resealLowdb(dataDir, new DataCipher({ current: KEY_B, previous: KEY_A }));
+    assert.ok(report.records > 0);
+    for (const entry of await filesUnder(dataDir)) {
+      if (!entry.isDir) assert.not.match(await readFile(entry.path, 'utf8'), `$sealed:v1:${idA}:`, entry.path);
+    }
+    store = await openLowdb(dataDir, KEY_B);
+    assert.is((await store.getApplication(app.id))?.fields.idNumber, ZHANG_ID_CARD);
+    assert.equal((await store.getDialog('cid:user'))?.data, { phone: PHONE });
+    assert.is((await store.deadJobs())[0]?.reason, 'x');
+    await store.close();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+it('data:reseal (PostgreSQL) rewrites every document under the new key', async () => {
+  const schema = `yiciban_reseal_${randomBytes(5).toString('hex')}`;
+  const open = async (current: string, previous?: string) => {
+    const store = new SealedStore(new PostgresStore({ connectionString: DATABASE_URL, schema }), new RecordCodec(new DataCipher({ current, previous })));
+    await store.open();
+    return store;
+  };
+  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  try {
+    let store = await open(KEY_A);
+    const app = sampleApplication('YC20261128-0001', { fields: { idNumber: ZHANG_ID_CARD } });
+    await store.commit({ applications: [app], jobs: { put: [sampleJob('job-1', { payload: { phone: PHONE } })] } });
+    await store.close();
+    assert.ok((await resealPostgres(DATABASE_URL, new DataCipher({ current: KEY_B, previous: KEY_A }), schema)).records > 0);
+    store = await open(KEY_B);
+    assert.is((await store.getApplication(app.id))?.fields.idNumber, ZHANG_ID_CARD);
+    assert.equal((await store.getJob('job-1'))?.payload, { phone: PHONE });
+    await store.close();
+  } finally {
+    await admin.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
+    await admin.end();
   }
 });
 

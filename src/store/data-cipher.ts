@@ -46,6 +46,12 @@ export function isSealed(value: unknown): value is string {
   return typeof value === 'string' && value.startsWith(SEALED_PREFIX);
 }
 
+/** Id of the key a sealed value was sealed with. */
+export function sealedKeyId(sealed: string): string {
+  const rest = sealed.slice(SEALED_PREFIX.length);
+  return rest.slice(0, Math.max(0, rest.indexOf(':')));
+}
+
 /** Seals and opens strings with AES-256-GCM; new values always use the current key. */
 export class DataCipher {
   readonly currentKeyId: string;
@@ -67,6 +73,11 @@ export class DataCipher {
     return this.#keys.has(id);
   }
 
+  /** The same value sealed under the current key (unchanged when it already is). */
+  reseal(sealed: string): string {
+    return sealedKeyId(sealed) === this.currentKeyId ? sealed : this.seal(this.open(sealed));
+  }
+
   /** `$sealed:v1:<key id>:<base64 of iv | ciphertext | tag>`. */
   seal(plain: string): string {
     const iv = randomBytes(IV_BYTES);
@@ -79,7 +90,7 @@ export class DataCipher {
   open(sealed: string): string {
     const rest = sealed.slice(SEALED_PREFIX.length);
     const colon = rest.indexOf(':');
-    const id = rest.slice(0, colon);
+    const id = sealedKeyId(sealed);
     const key = this.#keys.get(id);
     if (colon < 0 || !key) {
       throw new SealError(
