@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { startSandbox } from '../src/sandbox/start.js';
 import { createStore } from '../src/store/create-store.js';
 import { DataCipher, resolveDataKeys, SANDBOX_KEY_FILE, SealError } from '../src/store/data-cipher.js';
 import { PostgresStore } from '../src/store/postgres-store.js';
@@ -225,6 +228,37 @@ it('the sandbox makes its key once and keeps it in DATA_DIR (0600); production w
       (error: Error) => assert.match(error.message, 'openssl rand -base64 32'),
     );
   } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+it('an existing DATA_DIR and files written before modes were enforced are closed to other users on open', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'yiciban-modes-'));
+  try {
+    await chmod(dataDir, 0o755);
+    await mkdir(join(dataDir, 'applications'), { mode: 0o755 });
+    const old = JSON.stringify({ items: { 'YC20261128-0001': sampleApplication('YC20261128-0001') } });
+    await writeFile(join(dataDir, 'applications/20261128-000.json'), old, { mode: 0o644 });
+    const store = await openLowdb(dataDir, KEY_A);
+    await store.close();
+    assert.is(((await stat(dataDir)).mode & 0o777).toString(8), '700');
+    assert.is(((await stat(join(dataDir, 'applications'))).mode & 0o777).toString(8), '700');
+    assert.is(((await stat(join(dataDir, 'applications/20261128-000.json'))).mode & 0o777).toString(8), '600');
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+it('the sandbox start makes its data key in DATA_DIR and encrypts with it', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'yiciban-sandbox-start-'));
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', SANDBOX_REVIEW_DELAY_MS: '0' });
+  const sandbox = await startSandbox({ config, logger: createLogger('silent') });
+  try {
+    assert.is(((await stat(join(dataDir, SANDBOX_KEY_FILE))).mode & 0o777).toString(8), '600');
+    await sandbox.app.store.commit({ applications: [sampleApplication('YC20261128-0001', { fields: { idNumber: ZHANG_ID_CARD } })] });
+    assert.not.match(await readFile(join(dataDir, 'applications/20261128-000.json'), 'utf8'), ZHANG_ID_CARD);
+  } finally {
+    await sandbox.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
 });
