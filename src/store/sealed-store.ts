@@ -1,7 +1,7 @@
 // Personal data encrypted at rest for every Store: a wrapper that seals what goes in and opens what comes out,
 // so the lowdb and PostgreSQL stores stay plain record keepers and the bot never sees a sealed value.
-// What is sealed: the values of sensitive application fields and every material reference (an e-licence's
-// number is often the 身份证号), each dialog's whole `data` (drafts hold answers), and each outbox job's
+// What is sealed: the values of sensitive application fields, every material reference (an e-licence's
+// number is often the 身份证号) and every history note (a supplement's typed answers land there), each dialog's whole `data` (drafts hold answers), and each outbox job's
 // and dead job's whole payload and error text (card payloads and back-office bodies hold the numbers).
 // What stays plain: what the stores query and order by (ids, applicant id, status, dates, job times).
 import type { Application } from '../domain/types.js';
@@ -30,13 +30,23 @@ export class RecordCodec {
     const keys = this.sensitive(app.matter);
     const fields: Record<string, string> = {};
     for (const [key, value] of Object.entries(app.fields)) fields[key] = (!keys || keys.has(key)) ? this.#seal(value) : value;
-    return { ...app, fields, materials: app.materials.map((m) => ({ ...m, ref: this.#seal(m.ref) })) };
+    return {
+      ...app,
+      fields,
+      materials: app.materials.map((m) => ({ ...m, ref: this.#seal(m.ref) })),
+      history: app.history.map((entry) => (entry.note === undefined ? entry : { ...entry, note: this.#seal(entry.note) })),
+    };
   }
 
   openApplication(app: Application): Application {
     const fields: Record<string, string> = {};
     for (const [key, value] of Object.entries(app.fields)) fields[key] = this.#open(value);
-    return { ...app, fields, materials: app.materials.map((m) => ({ ...m, ref: this.#open(m.ref) })) };
+    return {
+      ...app,
+      fields,
+      materials: app.materials.map((m) => ({ ...m, ref: this.#open(m.ref) })),
+      history: app.history.map((entry) => (entry.note === undefined ? entry : { ...entry, note: this.#open(entry.note) })),
+    };
   }
 
   sealDialog(dialog: DialogRecord): DialogRecord {
