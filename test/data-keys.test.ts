@@ -156,8 +156,12 @@ it('an existing DATA_DIR and files written before modes were enforced are closed
     await mkdir(join(dataDir, 'applications'), { mode: 0o755 });
     const old = JSON.stringify({ items: { 'YC20261128-0001': sampleApplication('YC20261128-0001') } });
     await writeFile(join(dataDir, 'applications/20261128-000.json'), old, { mode: 0o644 });
+    // Temp files a crash left (never renamed into place): removed, so every later temp file is created 0600.
+    await writeFile(join(dataDir, 'applications/.20261128-000.json.tmp'), old, { mode: 0o644 });
+    await writeFile(join(dataDir, '.wal.json.tmp'), '{}', { mode: 0o644 });
     const store = await openLowdb(dataDir, KEY_A);
     await store.close();
+    assert.equal((await filesUnder(dataDir)).filter((e) => e.path.endsWith('.tmp')), []);
     assert.is(((await stat(dataDir)).mode & 0o777).toString(8), '700');
     assert.is(((await stat(join(dataDir, 'applications'))).mode & 0o777).toString(8), '700');
     assert.is(((await stat(join(dataDir, 'applications/20261128-000.json'))).mode & 0o777).toString(8), '600');

@@ -5,7 +5,7 @@ import { chmod, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
-import { DIR_MODE, StoreFile } from './lowdb-file.js';
+import { DIR_MODE, removeLeftoverTemps, StoreFile } from './lowdb-file.js';
 
 /** On-disk shape of one shard file. */
 export interface ShardFile<T> {
@@ -46,6 +46,7 @@ export class LowdbCollection<T> {
   async load(): Promise<void> {
     await mkdir(this.#root, { recursive: true, mode: DIR_MODE });
     await chmod(this.#root, DIR_MODE);
+    await removeLeftoverTemps(this.#root);
     const names =
       this.#options.shards ??
       (await readdir(this.#root)).filter((file) => /^[^.].*\.json$/.test(file)).map((file) => file.slice(0, -5));

@@ -1,7 +1,7 @@
 // A lowdb adapter for the store's files: each read is checked against the file's schema (a damaged file
 // names itself, relative to DATA_DIR, and never loads as empty), each write is an atomic replace of a file
 // only its owner can read (mode 0600; temp file in the same folder, then rename, as steno does).
-import { chmod, open, readFile, rename } from 'node:fs/promises';
+import { chmod, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
 import type { z } from 'zod';
@@ -58,15 +58,15 @@ export class StoreFile<T> implements Adapter<T> {
     return next;
   }
 
+  // A temp file is always new here (the store removes leftovers when it opens), so `mode` applies to it.
   async #replace(text: string): Promise<void> {
-    const handle = await open(this.#temp, 'w', FILE_MODE);
-    try {
-      // The mode given to open() applies only to a new file; a temp file left by a crash keeps its own.
-      await handle.chmod(FILE_MODE);
-      await handle.writeFile(text, 'utf8');
-    } finally {
-      await handle.close();
-    }
+    await writeFile(this.#temp, text, { encoding: 'utf8', mode: FILE_MODE });
     await rename(this.#temp, this.path);
   }
+}
+
+/** Removes temp files a crash left in `dir` (never renamed into place, so never committed). */
+export async function removeLeftoverTemps(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.filter((name) => /^\..*\.tmp$/.test(name)).map((name) => rm(path.join(dir, name), { force: true })));
 }

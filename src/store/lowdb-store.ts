@@ -4,7 +4,7 @@ import { constants } from 'node:fs';
 import { access, chmod, mkdir } from 'node:fs/promises';
 import { formatApplicationId } from '../domain/application-id.js';
 import type { Application } from '../domain/types.js';
-import { DIR_MODE } from './lowdb-file.js';
+import { DIR_MODE, removeLeftoverTemps } from './lowdb-file.js';
 import { normalizeDay } from './lowdb-layout.js';
 import { Overlay, planCommit, planCounter, type Op, type View } from './lowdb-ops.js';
 import { LowdbState } from './lowdb-state.js';
@@ -56,6 +56,7 @@ export class LowdbStore implements Store {
     try {
       await mkdir(this.dataDir, { recursive: true, mode: DIR_MODE });
       await chmod(this.dataDir, DIR_MODE);
+      await removeLeftoverTemps(this.dataDir);
       const state = new LowdbState(this.dataDir);
       await state.load();
       const pending = await this.#wal.read();
