@@ -29,6 +29,7 @@ const TYPE_HINTS: Record<FieldType, string> = {
   enum: '请点击选项，或回复选项序号',
   idcard: '请回复18位居民身份证号',
   phone: '请回复11位手机号码',
+  bankcard: '请回复16至19位银行卡号',
   uscc: '请回复18位统一社会信用代码',
   address: '请回复详细地址，如：杭州市西湖区文三路100号',
 };

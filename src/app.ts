@@ -20,6 +20,8 @@ import { createOpenApiClient } from './dingtalk/openapi.js';
 import { createStreamConnection, type StreamConnection } from './dingtalk/stream.js';
 import { promisedDeadline } from './domain/deadline.js';
 import { createHolidayCalendar } from './domain/holiday-calendar.js';
+import { sensitiveFieldKeys } from './domain/sensitive-fields.js';
+import type { Matter } from './domain/types.js';
 import { createElicenceSource } from './elicence/source.js';
 import { createHttpApp, type MountedRouter } from './http/app.js';
 import type { Logger } from './logger.js';
@@ -30,6 +32,8 @@ import { outboxRoutes } from './outbox/routes.js';
 import { ROOT_DIR } from './root-dir.js';
 import type { BackoffPolicy } from './retry.js';
 import { createStore } from './store/create-store.js';
+import { DataCipher, resolveDataKeys } from './store/data-cipher.js';
+import type { SensitiveFields } from './store/sealed-store.js';
 import type { Store } from './store/store.js';
 
 /** The project root (config/ lives there), for the sources and for the compiled dist/ alike. */
@@ -82,7 +86,10 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     overrides: await loadHolidayOverrides(path.join(ROOT_DIR, 'config/holidays.json')),
     warn: (message) => logger.warn(message),
   });
-  const store = createStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl }, { now });
+  const store = createStore(
+    { dataDir: config.dataDir, databaseUrl: config.databaseUrl },
+    { now, cipher: new DataCipher(await resolveDataKeys(config)), sensitive: sensitiveFieldsOf(matters) },
+  );
   await store.open();
   const metrics = createMetrics();
 
@@ -210,6 +217,12 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
       await store.close();
     },
   };
+}
+
+// The store's codec learns which answers to seal from the templates (see SensitiveFields in sealed-store.ts).
+function sensitiveFieldsOf(matters: readonly Matter[]): SensitiveFields {
+  const byVersion = new Map(matters.map((m) => [`${m.id}@${m.version}`, sensitiveFieldKeys(m)]));
+  return (matter) => byVersion.get(`${matter.id}@${matter.version}`);
 }
 
 function requireDingTalk(config: Config): { clientId: string; clientSecret: string; robotCode: string } {

@@ -1,6 +1,7 @@
 // Environment → typed settings (DESIGN.md "Environment contract"), validated with zod.
 // Start-up fails fast with one message naming every bad variable and how to fix it.
 import { z } from 'zod';
+import { dataKeyProblem, type DataKeys } from './store/data-cipher.js';
 
 const list = z
   .string()
@@ -32,6 +33,8 @@ const schema = z.object({
   ELICENSE_URL: url('e.g. https://elicence.example.gov.cn').transform((v) => (v ? stripSlash(v) : undefined)),
   ELICENSE_TOKEN: optionalText,
   DATA_DIR: optionalText.transform((v) => v ?? './data'),
+  DATA_KEY: optionalText,
+  DATA_KEY_PREVIOUS: optionalText,
   DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
     message: 'must be a postgres:// connection string',
   }),
@@ -90,6 +93,8 @@ export interface Config {
   backoffice: { url?: string; secret?: string };
   elicence: { url?: string; token?: string };
   dataDir: string;
+  /** Keys that encrypt personal data at rest; unset only in the sandbox, which keeps its own in DATA_DIR. */
+  dataKeys?: DataKeys;
   databaseUrl?: string;
   http: { host: string; port: number };
   adminToken?: string;
@@ -136,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.ELICENSE_URL && !e.ELICENSE_TOKEN) {
     problems.push('ELICENSE_TOKEN: required with ELICENSE_URL; set the bearer token of the e-licence service');
   }
+  problems.push(...dataKeyProblems(e.DATA_KEY, e.DATA_KEY_PREVIOUS, sandbox));
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -152,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     backoffice: { url: e.BACKOFFICE_URL, secret: e.BACKOFFICE_SECRET },
     elicence: { url: e.ELICENSE_URL, token: e.ELICENSE_TOKEN },
     dataDir: e.DATA_DIR,
+    dataKeys: e.DATA_KEY ? { current: e.DATA_KEY, previous: e.DATA_KEY_PREVIOUS } : undefined,
     databaseUrl: e.DATABASE_URL,
     http: { host: e.HOST, port: e.PORT },
     adminToken: e.ADMIN_TOKEN,
@@ -161,4 +168,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     sandboxReviewDelayMs: e.SANDBOX_REVIEW_DELAY_MS,
   };
+}
+
+// DATA_KEY encrypts 身份证, phone and bank-card numbers at rest: required in production, where losing it or
+// starting without it must never silently write personal data in plain text.
+function dataKeyProblems(key: string | undefined, previous: string | undefined, sandbox: boolean): string[] {
+  const problems: string[] = [];
+  if (key === undefined && !sandbox) {
+    problems.push('DATA_KEY: required outside the sandbox (it encrypts personal data at rest); make one with: openssl rand -base64 32');
+  }
+  if (key !== undefined) {
+    const problem = dataKeyProblem(key);
+    if (problem) problems.push(`DATA_KEY: ${problem}`);
+  }
+  if (previous !== undefined) {
+    const problem = key === undefined ? 'only valid with DATA_KEY (the new key); set DATA_KEY too' : dataKeyProblem(previous);
+    if (problem) problems.push(`DATA_KEY_PREVIOUS: ${problem}`);
+  }
+  return problems;
 }

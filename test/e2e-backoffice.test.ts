@@ -118,7 +118,7 @@ backoffice('a submission the back office refuses for good is explained to the ap
   await wang.say('330105199202053544');
   await wang.click('离职销户');
   await wang.say('5000');
-  await wang.say('6222021234567890124');
+  await wang.say('6222021234567890128');
   await wang.say('13800000003');
   await wang.upload('身份证.jpg');
   for (let i = 0; i < 6 && !wang.card().title.includes('核对信息'); i += 1) await wang.click('不提供');

@@ -25,7 +25,7 @@ matter('loads the seed catalogue with no errors', async () => {
   assert.equal(errors, []);
   assert.ok(matters.length >= 9, `only ${matters.length} matters`);
   const types = new Set(matters.flatMap((m) => m.fields.map((f) => f.type)));
-  assert.equal([...types].sort(), ['address', 'date', 'enum', 'idcard', 'number', 'phone', 'text', 'uscc']);
+  assert.equal([...types].sort(), ['address', 'bankcard', 'date', 'enum', 'idcard', 'number', 'phone', 'text', 'uscc']);
   assert.ok(matters.filter((m) => m.departments.filter((d) => d.parallel).length >= 2).length >= 3);
   for (const m of matters) {
     assert.ok(m.fields.length >= 3 && m.fields.length <= 7, `${m.id} has ${m.fields.length} fields`);

@@ -12,6 +12,7 @@ import { startDingTalkSimulator } from '../src/sandbox/dingtalk/index.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/start.js';
 import { createSandboxWeb, type SandboxWeb } from '../src/sandbox/web/routes.js';
 import { waitForStream } from './support/browser.js';
+import { TEST_DATA_KEY } from './support/harness.js';
 
 const test = suite('sandbox web: JSON API');
 const SECRET = 'sandbox-web-test-secret';
@@ -256,7 +257,7 @@ test('outside sandbox mode (startYiciban without pages) there is no /sandbox rou
   const config = loadConfig({
     DINGTALK_CLIENT_ID: dingtalk.clientId, DINGTALK_CLIENT_SECRET: dingtalk.clientSecret,
     DINGTALK_API_BASE: dingtalk.baseUrl, DINGTALK_OAPI_BASE: dingtalk.baseUrl,
-    BACKOFFICE_URL: backoffice.baseUrl, BACKOFFICE_SECRET: SECRET, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent',
+    BACKOFFICE_URL: backoffice.baseUrl, BACKOFFICE_SECRET: SECRET, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', DATA_KEY: TEST_DATA_KEY,
   });
   const app = await startYiciban({ config, logger: createLogger('silent') });
   try {

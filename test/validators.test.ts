@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { validateDate, validateIdCard, validatePhone, validateUscc } from '../src/domain/validators.js';
+import { passesLuhn, validateBankCard, validateDate, validateIdCard, validatePhone, validateUscc } from '../src/domain/validators.js';
 
 const validators = suite('validators');
 
@@ -76,6 +76,19 @@ validators('normalises mainland mobile numbers with prefixes, spaces and dashes'
   for (const raw of ['12800138000', '1380013800', '138001380001', '0571-88888888', 'abc']) {
     assert.is(reason(validatePhone(raw)), '手机号应为以1开头的11位大陆手机号码', raw);
   }
+});
+
+validators('bank card numbers: 16–19 digits with a Luhn check digit; spaces and dashes are dropped', () => {
+  for (const raw of ['6222021234567890128', '6222 0212 3456 7890 128', '6222-0212-3456-7890-128']) {
+    assert.equal(validateBankCard(raw), { ok: true, value: '6222021234567890128' }, raw);
+  }
+  assert.equal(validateBankCard('4111111111111111'), { ok: true, value: '4111111111111111' });
+  assert.is(reason(validateBankCard('6222021234567890123')), '银行卡号校验位不正确，请核对卡号');
+  for (const raw of ['622202123456789', '62220212345678901234', '6222O21234567890128', '']) {
+    assert.is(reason(validateBankCard(raw)), '银行卡号应为16至19位数字', raw);
+  }
+  assert.is(passesLuhn('79927398713'), true);
+  assert.is(passesLuhn('79927398710'), false);
 });
 
 validators('normalises dates to YYYY-MM-DD and refuses days that do not exist', () => {

@@ -6,6 +6,7 @@ import {
   type ValidationContext,
   validateDate,
   validateIdCard,
+  validateBankCard,
   validatePhone,
   validateUscc,
 } from './validators.js';
@@ -44,6 +45,8 @@ function validateByType(field: MatterField, value: string, context: ValidationCo
       return validateIdCard(value, context);
     case 'phone':
       return validatePhone(value);
+    case 'bankcard':
+      return validateBankCard(value);
     case 'uscc':
       return validateUscc(value);
     case 'address':

@@ -20,7 +20,7 @@ const fieldSchema = z
   .strictObject({
     key: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, '字段 key 只能用英文字母、数字和下划线，并以字母开头'),
     label: text,
-    type: z.enum(['text', 'number', 'date', 'enum', 'idcard', 'phone', 'uscc', 'address']),
+    type: z.enum(['text', 'number', 'date', 'enum', 'idcard', 'phone', 'bankcard', 'uscc', 'address']),
     required: z.boolean(),
     options: z.array(text).min(1, '选项不能为空').optional(),
     pattern: z.string().min(1).optional(),
@@ -30,6 +30,7 @@ const fieldSchema = z
       .string()
       .regex(PREFILL, '预填来源应为 applicant.name 或 licence:<证照类型>.<holderName|number|issuer|issuedAt|validUntil>')
       .optional(),
+    sensitive: z.boolean().optional(),
   })
   .superRefine((field, ctx) => {
     if (field.type === 'enum' && field.options === undefined) {

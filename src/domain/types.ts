@@ -4,7 +4,7 @@
 /** 个人 (citizen) or 法人 (enterprise / legal person) matter. */
 export type MatterCategory = '个人' | '法人';
 
-export type FieldType = 'text' | 'number' | 'date' | 'enum' | 'idcard' | 'phone' | 'uscc' | 'address';
+export type FieldType = 'text' | 'number' | 'date' | 'enum' | 'idcard' | 'phone' | 'bankcard' | 'uscc' | 'address';
 
 /** One question the apply dialog asks. */
 export interface MatterField {
@@ -19,6 +19,8 @@ export interface MatterField {
   maxLength?: number;
   /** Where shared data can pre-fill the answer, e.g. `applicant.name`, `licence:营业执照.holderName`. */
   prefill?: string;
+  /** Personal data to encrypt at rest even though its type does not say so (idcard, phone and bankcard always are). */
+  sensitive?: boolean;
 }
 
 /** One document the applicant provides. */

@@ -1,4 +1,4 @@
-// Validators for the structured answers a matter asks for: 居民身份证号, 统一社会信用代码, mobile numbers and dates.
+// Validators for the structured answers a matter asks for: 居民身份证号, 统一社会信用代码, mobile numbers, bank cards and dates.
 // Each returns the normalised value or a Chinese reason the applicant can act on. Pure: "today" is passed in.
 import { isCalendarDate } from './china-time.js';
 
@@ -71,6 +71,28 @@ export function validatePhone(raw: string): Validation {
   let value = raw.replace(/[\s\-()（）]/g, '');
   if (/^(\+86|0086|86)\d{11}$/.test(value)) value = value.slice(-11);
   if (!/^1[3-9]\d{9}$/.test(value)) return fail('手机号应为以1开头的11位大陆手机号码');
+  return ok(value);
+}
+
+/** True when the digits pass the Luhn (mod 10) check that card numbers carry in their last digit. */
+export function passesLuhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    let digit = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * Bank card number: 16–19 digits after dropping spaces and dashes, with a valid Luhn check digit
+ * (UnionPay debit cards issued in mainland China carry one).
+ */
+export function validateBankCard(raw: string): Validation {
+  const value = raw.replace(/[\s\-]/g, '');
+  if (!/^\d{16,19}$/.test(value)) return fail('银行卡号应为16至19位数字');
+  if (!passesLuhn(value)) return fail('银行卡号校验位不正确，请核对卡号');
   return ok(value);
 }
 

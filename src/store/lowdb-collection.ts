@@ -1,9 +1,11 @@
 // A keyed collection held in memory and persisted as several small lowdb files (shards).
 // Only the shards touched since the last flush are rewritten, each by an atomic temp-file + rename.
-import { mkdir, readdir, rm } from 'node:fs/promises';
+// Every shard is checked against the collection's schema as it loads (src/store/lowdb-file.ts).
+import { chmod, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { z } from 'zod';
+import { DIR_MODE, removeLeftoverTemps, StoreFile } from './lowdb-file.js';
 
 /** On-disk shape of one shard file. */
 export interface ShardFile<T> {
@@ -17,6 +19,8 @@ export interface CollectionOptions<T> {
   shardOf: (key: string, value: T) => string;
   /** Fixed shard names to load; when absent every `*.json` in `dir` belongs to the collection. */
   shards?: string[];
+  /** Schema of one record; a shard holding anything else stops the load, naming the file. */
+  item: z.ZodType<T>;
 }
 
 /** In-memory map of records, persisted shard by shard with lowdb's JSONFile. */
@@ -28,15 +32,21 @@ export class LowdbCollection<T> {
   readonly #dirty = new Set<string>();
   readonly #dropped = new Set<string>();
   readonly #files = new Map<string, Low<ShardFile<T>>>();
+  readonly #dataDir: string;
+  readonly #schema: z.ZodType<ShardFile<T>>;
 
   constructor(dataDir: string, options: CollectionOptions<T>) {
+    this.#dataDir = dataDir;
     this.#root = join(dataDir, options.dir);
     this.#options = options;
+    this.#schema = z.strictObject({ items: z.record(z.string(), options.item) }) as unknown as z.ZodType<ShardFile<T>>;
   }
 
   /** Reads every shard file of the collection into memory. */
   async load(): Promise<void> {
-    await mkdir(this.#root, { recursive: true });
+    await mkdir(this.#root, { recursive: true, mode: DIR_MODE });
+    await chmod(this.#root, DIR_MODE);
+    await removeLeftoverTemps(this.#root);
     const names =
       this.#options.shards ??
       (await readdir(this.#root)).filter((file) => /^[^.].*\.json$/.test(file)).map((file) => file.slice(0, -5));
@@ -149,7 +159,7 @@ export class LowdbCollection<T> {
   #file(name: string): Low<ShardFile<T>> {
     let low = this.#files.get(name);
     if (!low) {
-      low = new Low<ShardFile<T>>(new JSONFile(join(this.#root, `${name}.json`)), { items: {} });
+      low = new Low<ShardFile<T>>(new StoreFile(this.#dataDir, join(this.#options.dir, `${name}.json`), this.#schema), { items: {} });
       this.#files.set(name, low);
     }
     return low;

@@ -1,11 +1,13 @@
 // Everything the lowdb store holds, in memory, with the files it is persisted in.
 // Layout under DATA_DIR: applications/<day>-<block>.json, dialogs/<hash>.json, inbox/<day>-<hour>.json,
 // outbox/pending.json, outbox/dead.json, state/meta.json, state/counters.json (and wal.json while committing).
+import type { z } from 'zod';
 import type { Application } from '../domain/types.js';
 import { LowdbCollection } from './lowdb-collection.js';
 import { INBOX_RETENTION_MS, applicationShard, dialogShard, inboxShard, inboxShardEnd } from './lowdb-layout.js';
 import type { Op, View } from './lowdb-ops.js';
 import { ApplicationIndex } from './memory-index.js';
+import { applicationRecord, counterRecord, deadJobRecord, dialogRecord, inboxRecord, jobRecord, metaRecord } from './record-schemas.js';
 import type { DeadJob, DialogRecord, OutboxJob } from './store.js';
 
 /** The in-memory data of a lowdb store and its sharded files. */
@@ -21,13 +23,15 @@ export class LowdbState implements View {
   readonly #all: Pick<LowdbCollection<unknown>, 'load' | 'flush' | 'dirty'>[];
 
   constructor(dataDir: string) {
-    this.applications = new LowdbCollection(dataDir, { dir: 'applications', shardOf: (id) => applicationShard(id) });
-    this.dialogs = new LowdbCollection(dataDir, { dir: 'dialogs', shardOf: (key) => dialogShard(key) });
-    this.inbox = new LowdbCollection(dataDir, { dir: 'inbox', shardOf: (_id, at) => inboxShard(at) });
-    this.jobs = new LowdbCollection(dataDir, { dir: 'outbox', shardOf: () => 'pending', shards: ['pending'] });
-    this.dead = new LowdbCollection(dataDir, { dir: 'outbox', shardOf: () => 'dead', shards: ['dead'] });
-    this.meta = new LowdbCollection(dataDir, { dir: 'state', shardOf: () => 'meta', shards: ['meta'] });
-    this.counters = new LowdbCollection(dataDir, { dir: 'state', shardOf: () => 'counters', shards: ['counters'] });
+    // Casts: the record schemas are loose (unknown keys kept), so their output is wider than the domain types.
+    const app = applicationRecord as unknown as z.ZodType<Application>;
+    this.applications = new LowdbCollection(dataDir, { dir: 'applications', shardOf: (id) => applicationShard(id), item: app });
+    this.dialogs = new LowdbCollection(dataDir, { dir: 'dialogs', shardOf: (key) => dialogShard(key), item: dialogRecord as z.ZodType<DialogRecord> });
+    this.inbox = new LowdbCollection(dataDir, { dir: 'inbox', shardOf: (_id, at) => inboxShard(at), item: inboxRecord });
+    this.jobs = new LowdbCollection(dataDir, { dir: 'outbox', shardOf: () => 'pending', shards: ['pending'], item: jobRecord as unknown as z.ZodType<OutboxJob> });
+    this.dead = new LowdbCollection(dataDir, { dir: 'outbox', shardOf: () => 'dead', shards: ['dead'], item: deadJobRecord as unknown as z.ZodType<DeadJob> });
+    this.meta = new LowdbCollection(dataDir, { dir: 'state', shardOf: () => 'meta', shards: ['meta'], item: metaRecord as z.ZodType<unknown> });
+    this.counters = new LowdbCollection(dataDir, { dir: 'state', shardOf: () => 'counters', shards: ['counters'], item: counterRecord });
     this.#all = [this.applications, this.dialogs, this.inbox, this.jobs, this.dead, this.meta, this.counters];
   }
 

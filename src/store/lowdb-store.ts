@@ -1,9 +1,10 @@
 // The embedded Store: all data in memory, persisted as small lowdb JSON files under DATA_DIR.
 // Commits are serialised and grouped: one batch = one wal.json write, then the touched files.
 import { constants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
+import { access, chmod, mkdir } from 'node:fs/promises';
 import { formatApplicationId } from '../domain/application-id.js';
 import type { Application } from '../domain/types.js';
+import { DIR_MODE, removeLeftoverTemps } from './lowdb-file.js';
 import { normalizeDay } from './lowdb-layout.js';
 import { Overlay, planCommit, planCounter, type Op, type View } from './lowdb-ops.js';
 import { LowdbState } from './lowdb-state.js';
@@ -53,7 +54,9 @@ export class LowdbStore implements Store {
     if (this.#status !== 'new') throw new Error('a LowdbStore opens once; create a new one to open the files again');
     this.#status = 'opening';
     try {
-      await mkdir(this.dataDir, { recursive: true });
+      await mkdir(this.dataDir, { recursive: true, mode: DIR_MODE });
+      await chmod(this.dataDir, DIR_MODE);
+      await removeLeftoverTemps(this.dataDir);
       const state = new LowdbState(this.dataDir);
       await state.load();
       const pending = await this.#wal.read();

@@ -1,10 +1,11 @@
 // The redo log that makes a multi-file commit all-or-nothing: the whole batch of operations is written
 // to wal.json (atomic temp file + rename) before any data file is touched, and removed once they all are.
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import type { z } from 'zod';
+import { StoreFile } from './lowdb-file.js';
 import type { Op } from './lowdb-ops.js';
+import { walRecord } from './record-schemas.js';
 
 /** Contents of wal.json. */
 export interface WalRecord {
@@ -20,8 +21,9 @@ export class WriteAheadLog {
   readonly #low: Low<WalRecord | null>;
 
   constructor(dataDir: string) {
-    this.path = join(dataDir, 'wal.json');
-    this.#low = new Low<WalRecord | null>(new JSONFile(this.path), null);
+    const file = new StoreFile<WalRecord | null>(dataDir, 'wal.json', walRecord as unknown as z.ZodType<WalRecord>);
+    this.path = file.path;
+    this.#low = new Low<WalRecord | null>(file, null);
   }
 
   /** Durable (against kill -9) when it resolves: the data files may now be written. */
@@ -36,12 +38,9 @@ export class WriteAheadLog {
     try {
       await this.#low.read();
     } catch (error) {
-      throw new Error(`${this.path} is unreadable; move it away only if you accept losing its last commit`, { cause: error });
+      throw new Error(`${(error as Error).message}; move it away only if you accept losing its last commit`, { cause: error });
     }
-    const record = this.#low.data as WalRecord | null;
-    if (record === null) return undefined;
-    if (record.version !== 1 || !Array.isArray(record.ops)) throw new Error(`${this.path} has an unknown format (version ${String(record.version)})`);
-    return record;
+    return this.#low.data ?? undefined;
   }
 
   async clear(): Promise<void> {

@@ -6,6 +6,7 @@ import type { Application } from '../domain/types.js';
 import { normalizeDay } from './lowdb-layout.js';
 import { writeCommit } from './postgres-commit.js';
 import { migrate, tableNames, type Tables } from './postgres-schema.js';
+import { applicationRecord, DamagedRecordError, deadJobRecord, describeIssues, dialogRecord, jobRecord } from './record-schemas.js';
 import type { ApplicationQuery, Commit, DeadJob, DialogRecord, OutboxJob, Store } from './store.js';
 
 export interface PostgresStoreOptions {
@@ -129,7 +130,7 @@ export class PostgresStore implements Store {
   }
 
   async getApplication(id: string): Promise<Application | undefined> {
-    return this.#doc<Application>(`SELECT doc FROM ${this.#t.applications} WHERE id = $1`, [id]);
+    return checked('applications', id, await this.#doc(`SELECT doc FROM ${this.#t.applications} WHERE id = $1`, [id]));
   }
 
   /** Newest first (createdAt, then id, descending); the total counts every match before paging. */
@@ -151,21 +152,21 @@ export class PostgresStore implements Store {
         params,
       ),
     );
-    return { total: rows[0]!.total, items: rows[0]!.items };
+    return { total: rows[0]!.total, items: rows[0]!.items.map((doc) => checked('applications', doc?.id, doc)!) };
   }
 
   async getDialog(key: string): Promise<DialogRecord | undefined> {
-    return this.#doc<DialogRecord>(`SELECT doc FROM ${this.#t.dialogs} WHERE key = $1`, [key]);
+    return checked('dialogs', key, await this.#doc(`SELECT doc FROM ${this.#t.dialogs} WHERE key = $1`, [key]));
   }
 
   async dueJobs(now: number, limit: number): Promise<OutboxJob[]> {
     const { rows } = await this.#run((pool) =>
       pool.query<{ doc: OutboxJob }>(
-        `SELECT doc FROM ${this.#t.jobs} WHERE next_at <= $1 ORDER BY next_at, created_at, id LIMIT $2`,
+        `SELECT id, doc FROM ${this.#t.jobs} WHERE next_at <= $1 ORDER BY next_at, created_at, id LIMIT $2`,
         [now, Math.max(0, limit)],
       ),
     );
-    return rows.map((row) => row.doc);
+    return rows.map((row) => checked('outbox_jobs', (row as { id?: string }).id, row.doc)!);
   }
 
   async nextJobAt(): Promise<number | undefined> {
@@ -176,13 +177,13 @@ export class PostgresStore implements Store {
   }
 
   async getJob(id: string): Promise<OutboxJob | undefined> {
-    return this.#doc<OutboxJob>(`SELECT doc FROM ${this.#t.jobs} WHERE id = $1`, [id]);
+    return checked('outbox_jobs', id, await this.#doc(`SELECT doc FROM ${this.#t.jobs} WHERE id = $1`, [id]));
   }
 
   /** Dead jobs, earliest failure first. */
   async deadJobs(): Promise<DeadJob[]> {
-    const { rows } = await this.#run((pool) => pool.query<{ doc: DeadJob }>(`SELECT doc FROM ${this.#t.dead} ORDER BY failed_at, id`));
-    return rows.map((row) => row.doc);
+    const { rows } = await this.#run((pool) => pool.query<{ id: string; doc: DeadJob }>(`SELECT id, doc FROM ${this.#t.dead} ORDER BY failed_at, id`));
+    return rows.map((row) => checked('dead_jobs', row.id, row.doc)!);
   }
 
   async getMeta<T>(key: string): Promise<T | undefined> {
@@ -190,8 +191,8 @@ export class PostgresStore implements Store {
     return rows[0]?.value;
   }
 
-  async #doc<T>(sql: string, params: unknown[]): Promise<T | undefined> {
-    const { rows } = await this.#run((pool) => pool.query<{ doc: T }>(sql, params));
+  async #doc(sql: string, params: unknown[]): Promise<unknown> {
+    const { rows } = await this.#run((pool) => pool.query<{ doc: unknown }>(sql, params));
     return rows[0]?.doc;
   }
 
@@ -232,6 +233,22 @@ export class PostgresStore implements Store {
       }
     }, false);
   }
+}
+
+const SCHEMAS = { applications: applicationRecord, dialogs: dialogRecord, outbox_jobs: jobRecord, dead_jobs: deadJobRecord };
+interface Documents {
+  applications: Application;
+  dialogs: DialogRecord;
+  outbox_jobs: OutboxJob;
+  dead_jobs: DeadJob;
+}
+
+// A row's document checked against its schema as it is parsed: a damaged row is named, never half-used.
+function checked<K extends keyof Documents>(table: K, id: unknown, doc: unknown): Documents[K] | undefined {
+  if (doc === undefined) return undefined;
+  const parsed = SCHEMAS[table].safeParse(doc);
+  if (!parsed.success) throw new DamagedRecordError(`row ${String(id)} of table ${table}`, describeIssues(parsed.error));
+  return doc as Documents[K];
 }
 
 // The connection string without its password, for error messages.

@@ -17,7 +17,7 @@ export async function fillHousingFund(player: SimPlayer, amount = '12000'): Prom
   await player.say(ZHANG_ID_CARD);
   await player.click('租赁自住住房');
   await player.say(amount);
-  await player.say('6222021234567890123');
+  await player.say('6222021234567890128');
   await player.say('13800000001');
   for (let i = 0; i < 8 && !player.card().title.includes('核对信息'); i += 1) await player.click('不提供');
   if (!player.card().title.includes('核对信息')) throw new Error(`expected the review card, got "${player.card().title}"`);

@@ -6,7 +6,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ROOT_DIR } from '../../src/app.js';
 import type { DingTalkSimulator } from '../../src/sandbox/dingtalk/index.js';
-import { ADMIN_TOKEN, BACKOFFICE_SECRET, TEMPLATE_ID, waitFor } from './harness.js';
+import { ADMIN_TOKEN, BACKOFFICE_SECRET, TEMPLATE_ID, TEST_DATA_KEY, waitFor } from './harness.js';
 
 export interface BotChildOptions {
   dingtalk: DingTalkSimulator;
@@ -43,6 +43,7 @@ export async function startBotChild(options: BotChildOptions): Promise<BotChild>
     BACKOFFICE_URL: options.backofficeUrl,
     BACKOFFICE_SECRET,
     ADMIN_TOKEN,
+    DATA_KEY: TEST_DATA_KEY,
     DATA_DIR: options.dataDir,
     HOST: '127.0.0.1',
     PORT: '0',

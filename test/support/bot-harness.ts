@@ -17,8 +17,11 @@ import { promisedDeadline } from '../../src/domain/deadline.js';
 import { createHolidayCalendar } from '../../src/domain/holiday-calendar.js';
 import { loadMattersOrThrow } from '../../src/config-files.js';
 import type { Matter } from '../../src/domain/types.js';
+import { sensitiveFieldKeys } from '../../src/domain/sensitive-fields.js';
 import { createStore } from '../../src/store/create-store.js';
+import { DataCipher } from '../../src/store/data-cipher.js';
 import type { Store } from '../../src/store/store.js';
+import { TEST_DATA_KEY } from './harness.js';
 
 export const USERS = {
   zhang: { userId: 'citizen-zhang', name: '张三', idCard: '330106198503122031' },
@@ -117,7 +120,11 @@ export class BotHarness {
   }
 
   private async open(): Promise<void> {
-    this.rawStore = createStore({ dataDir: this.dataDir }, { now: () => this.now.getTime() });
+    const sensitive = new Map(this.matters.map((m) => [m.id, sensitiveFieldKeys(m)]));
+    this.rawStore = createStore(
+      { dataDir: this.dataDir },
+      { now: () => this.now.getTime(), cipher: new DataCipher({ current: TEST_DATA_KEY }), sensitive: (matter) => sensitive.get(matter.id) },
+    );
     await this.rawStore.open();
     this.store = this.options.wrapStore ? this.options.wrapStore(this.rawStore) : this.rawStore;
     const calendar = createHolidayCalendar();

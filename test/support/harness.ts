@@ -18,6 +18,8 @@ export { waitFor };
 export const TEMPLATE_ID = 'yiciban-generic.schema';
 export const BACKOFFICE_SECRET = 'test-backoffice-secret';
 export const ADMIN_TOKEN = 'test-admin-token';
+/** A fixed DATA_KEY for tests (base64 of 32 bytes); production keys come from `openssl rand -base64 32`. */
+export const TEST_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /** Fast retries and reconnects so fault tests finish in seconds; the code paths are production's. */
 export const FAST_TUNING: Tuning = {
@@ -73,6 +75,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     DATA_DIR: dataDir,
     PORT: '0',
     ADMIN_TOKEN,
+    DATA_KEY: TEST_DATA_KEY,
     ADMIN_USER_IDS: 'admin-liu',
     LOG_LEVEL: 'info',
     ...options.env,

@@ -1,0 +1,95 @@
+// Re-seals every value in a store under the current DATA_KEY, so that DATA_KEY_PREVIOUS can be removed after a
+// rotation. Values are rewritten one record at a time: an interrupted run leaves every value readable (with
+// both keys configured) and running it again finishes the job. `npm run data:reseal` (src/store/reseal-main.ts).
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import { z } from 'zod';
+import { isSealed, type DataCipher } from './data-cipher.js';
+import { StoreFile } from './lowdb-file.js';
+import { LowdbStore } from './lowdb-store.js';
+import { PostgresStore } from './postgres-store.js';
+import { tableNames } from './postgres-schema.js';
+import { SEALING_KEYS_META } from './sealed-store.js';
+
+/** How many records were rewritten. */
+export interface ResealReport {
+  records: number;
+}
+
+/** Every sealed string inside `value` sealed under the current key; `changed` counts the ones that were not. */
+export function resealDeep(value: unknown, cipher: DataCipher, changed: { count: number }): unknown {
+  if (isSealed(value)) {
+    const next = cipher.reseal(value);
+    if (next !== value) changed.count += 1;
+    return next;
+  }
+  if (Array.isArray(value)) return value.map((item) => resealDeep(item, cipher, changed));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resealDeep(item, cipher, changed)]));
+  }
+  return value;
+}
+
+/** The lowdb store in `dataDir` (the bot must be stopped): every file rewritten under the current key. */
+export async function resealLowdb(dataDir: string, cipher: DataCipher): Promise<ResealReport> {
+  // Opening replays an interrupted commit and checks every file against its schema before anything is touched.
+  const check = new LowdbStore({ dataDir });
+  await check.open();
+  await check.close();
+  let records = 0;
+  for (const dir of ['applications', 'dialogs', 'outbox']) {
+    const names = await readdir(path.join(dataDir, dir)).catch(() => [] as string[]);
+    for (const name of names.filter((file) => /^[^.].*\.json$/.test(file))) {
+      const file = new StoreFile<unknown>(dataDir, path.join(dir, name), z.unknown());
+      const changed = { count: 0 };
+      const next = resealDeep(JSON.parse(await readFile(file.path, 'utf8')), cipher, changed);
+      if (changed.count === 0) continue;
+      await file.write(next);
+      records += changed.count;
+    }
+  }
+  const store = new LowdbStore({ dataDir });
+  await store.open();
+  await store.commit({ meta: { [SEALING_KEYS_META]: [cipher.currentKeyId] } });
+  await store.close();
+  return { records };
+}
+
+/** The PostgreSQL store at `connectionString`: every document rewritten under the current key, row by row. */
+export async function resealPostgres(connectionString: string, cipher: DataCipher, schema = 'public'): Promise<ResealReport> {
+  const migrated = new PostgresStore({ connectionString, schema });
+  await migrated.open();
+  await migrated.close();
+  const t = tableNames(schema);
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  let records = 0;
+  try {
+    for (const [table, id] of [[t.applications, 'id'], [t.dialogs, 'key'], [t.jobs, 'id'], [t.dead, 'id']] as const) {
+      const { rows } = await client.query<{ id: string }>(`SELECT ${id} AS id FROM ${table}`);
+      for (const row of rows) {
+        // One short transaction per row, its lock held from read to write, so a running bot is never overwritten.
+        await client.query('BEGIN');
+        try {
+          const { rows: found } = await client.query<{ doc: unknown }>(`SELECT doc FROM ${table} WHERE ${id} = $1 FOR UPDATE`, [row.id]);
+          const changed = { count: 0 };
+          const next = found[0] ? resealDeep(found[0].doc, cipher, changed) : undefined;
+          if (changed.count > 0) await client.query(`UPDATE ${table} SET doc = $2::jsonb WHERE ${id} = $1`, [row.id, JSON.stringify(next)]);
+          await client.query('COMMIT');
+          records += changed.count;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      }
+    }
+    await client.query(
+      `INSERT INTO ${t.meta} (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+      [SEALING_KEYS_META, JSON.stringify([cipher.currentKeyId])],
+    );
+  } finally {
+    await client.end();
+  }
+  return { records };
+}
