@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { TEST_DATA_KEY } from './support/harness.js';
 import { findApplicationId, formatApplicationId, isApplicationId, parseApplicationId } from '../src/domain/application-id.js';
 
 const config = suite('config: the sandbox stays local and never reaches a real back office; the application number prefix');
@@ -22,7 +23,7 @@ config('refuses a non-loopback HOST in sandbox mode, with the fix', () => {
     assert.match(message, 'loopback');
   }
   for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1']) assert.is(loadConfig({ HOST: host }).http.host, host);
-  const real = { DINGTALK_CLIENT_ID: 'ding', DINGTALK_CLIENT_SECRET: 's', BACKOFFICE_URL: 'https://bo.example.cn', BACKOFFICE_SECRET: 'k' };
+  const real = { DINGTALK_CLIENT_ID: 'ding', DINGTALK_CLIENT_SECRET: 's', BACKOFFICE_URL: 'https://bo.example.cn', BACKOFFICE_SECRET: 'k', DATA_KEY: TEST_DATA_KEY };
   assert.is(loadConfig({ ...real, HOST: '0.0.0.0' }).http.host, '0.0.0.0', 'a real deployment may listen anywhere');
 });
 

@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { clearDataDir, startSandbox, type Sandbox } from '../src/sandbox/start.js';
 import { createSandboxWeb, type SandboxWeb } from '../src/sandbox/web/routes.js';
+import { SANDBOX_KEY_FILE } from '../src/store/data-cipher.js';
 import { lowdbOwnedPaths } from '../src/store/lowdb-layout.js';
 import { waitForStream } from './support/browser.js';
 import { waitFor } from './support/wait.js';
@@ -114,9 +115,10 @@ local('asset lookups answer 404, not 500, for names of Object\'s own members', a
   assert.is((await fetch(`http://${LOCAL()}/sandbox/vendor/marked.js`)).status, 200);
 });
 
-local('the store keeps nothing in DATA_DIR outside the paths it names as its own', async () => {
+local('the store keeps nothing in DATA_DIR outside the paths it names as its own (and the sandbox its data key)', async () => {
   await waitFor(async () => (await readdir(dataDir)).length > 0, { what: 'the store to write its files' });
-  const owned = new Set(lowdbOwnedPaths(dataDir).map((p) => path.basename(p)));
+  // The data key outlives a reset on purpose: it is the sandbox's, not the store's (src/store/data-cipher.ts).
+  const owned = new Set([...lowdbOwnedPaths(dataDir).map((p) => path.basename(p)), SANDBOX_KEY_FILE]);
   for (const entry of await readdir(dataDir)) assert.ok(owned.has(entry), `${entry} is listed by lowdbOwnedPaths`);
 });
 
