@@ -1,6 +1,7 @@
 // The application card (办件卡片): number, matter, status, each department's state, the promised deadline
 // (before acceptance: the promised working days), the next step, the result and, on request, the timeline.
 // The bot updates it in place whenever the back office reports a change.
+import { timeLimitFor } from '../src/domain/situations.js';
 import { allowedEvents, canWithdraw } from '../src/domain/application.js';
 import { actionText, DEPARTMENT_STATUS_TEXT, formatChineseDate, nextStepText, statusText } from '../src/domain/status-text.js';
 import type { Application, Matter } from '../src/domain/types.js';
@@ -51,7 +52,7 @@ export function applicationCard(app: Application, matter: Matter | undefined, op
 function deadlineText(app: Application, matter: Matter | undefined): string {
   if (app.deadline) return `${formatChineseDate(app.deadline)}前`;
   if (app.status === 'withdrawn' || app.status === 'not_accepted') return '—';
-  return matter ? `受理后${matter.timeLimit.promisedDays}个工作日内` : '受理后告知';
+  return matter ? `受理后${timeLimitFor(matter, app.fields).promisedDays}个工作日内` : '受理后告知';
 }
 
 function evaluationText(evaluation: NonNullable<Application['evaluation']>): string {

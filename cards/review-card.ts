@@ -1,5 +1,6 @@
 // The summary before submitting: every answer and material, numbered so "修改 2" can name one, with where
 // pre-filled data came from; and the menu that picks what to change.
+import { applicableFields, applicableMaterials } from '../src/domain/situations.js';
 import type { MaterialSubmission, Matter } from '../src/domain/types.js';
 import { APPLY_CANCEL, APPLY_EDIT, APPLY_EDIT_MENU, APPLY_REVIEW, APPLY_SUBMIT } from './apply-actions.js';
 import { button } from './button.js';
@@ -25,14 +26,14 @@ export interface ReviewItem {
   target: string;
 }
 
-/** The numbered items of a review: fields in template order, then materials. */
+/** The numbered items of a review: the fields and then the materials that apply to the answers, in template order. */
 export function reviewItems(input: ReviewInput): ReviewItem[] {
-  const fields = input.matter.fields.map((field) => {
+  const fields = applicableFields(input.matter, input.fields).map((field) => {
     const value = input.fields[field.key] ?? '';
     const source = input.sources[field.key];
     return { label: field.label, value: value ? `${userValue(value)}${source ? `（来源：${source}）` : ''}` : field.required ? '未填写' : '未填写（选填）', target: `field:${field.key}` };
   });
-  const materials = input.matter.materials.map((material) => ({
+  const materials = applicableMaterials(input.matter, input.fields).map((material) => ({
     label: material.name,
     value: submissionText(input.materials.find((m) => m.id === material.id)) + (material.required ? '' : '（选交）'),
     target: `material:${material.id}`,
@@ -43,7 +44,7 @@ export function reviewItems(input: ReviewInput): ReviewItem[] {
 /** The review card: 提交, 修改, 取消. */
 export function reviewCard(input: ReviewInput): Card {
   const items = reviewItems(input);
-  const fieldCount = input.matter.fields.length;
+  const fieldCount = applicableFields(input.matter, input.fields).length;
   const row = (item: ReviewItem) => ({ label: `${item.index}. ${item.label}`, value: item.value });
   return fitCard({
     title: `${input.matter.name} · 核对信息`,

@@ -5,7 +5,7 @@ import { materialCard } from '../cards/material-card.js';
 import { reviewCard } from '../cards/review-card.js';
 import { show, type StepResult } from '../src/bot/dialog.js';
 import type { Matter } from '../src/domain/types.js';
-import { positionOf, type ApplyDraft } from './apply-draft.js';
+import { positionOf, settle, type ApplyDraft } from './apply-draft.js';
 
 /** A note above the question, or the reason the last answer was refused. */
 export interface CardNotes {
@@ -14,7 +14,8 @@ export interface CardNotes {
 }
 
 /** Shows the card of the draft's current item; the dialog step is named after its kind. */
-export function showCurrent(draft: ApplyDraft, matter: Matter, notes: CardNotes = {}): StepResult<ApplyDraft> {
+export function showCurrent(unsettled: ApplyDraft, matter: Matter, notes: CardNotes = {}): StepResult<ApplyDraft> {
+  const draft = settle(unsettled, matter);
   const position = positionOf(draft, matter);
   switch (position.kind) {
     case 'field': {

@@ -24,7 +24,7 @@ export const backofficeStatus: Middleware<StatusContext> = async (ctx) => {
     ctx.outcome = { status: 'illegal', message: `事项 ${app.matter.id} 已不在目录中，无法计算承诺办结日期` };
     return;
   }
-  const mapping = webhookToEvent(event, { deadline: () => (matter ? ctx.services.deadlineFor(ctx.now, matter) : '') });
+  const mapping = webhookToEvent(event, { deadline: () => (matter ? ctx.services.deadlineFor(ctx.now, matter, app.fields) : '') });
   if (mapping.status === 'invalid') {
     ctx.outcome = { status: 'invalid', message: mapping.message };
     return;

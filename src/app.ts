@@ -22,6 +22,7 @@ import { promisedDeadline } from './domain/deadline.js';
 import { createHolidayCalendar } from './domain/holiday-calendar.js';
 import { sensitiveFieldKeys } from './domain/sensitive-fields.js';
 import type { Matter } from './domain/types.js';
+import { timeLimitFor } from './domain/situations.js';
 import { createElicenceSource } from './elicence/source.js';
 import { createHttpApp, type MountedRouter } from './http/app.js';
 import type { Logger } from './logger.js';
@@ -120,7 +121,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     clock: () => new Date(now()),
     logger: logger.child({ component: 'bot' }),
     adminUserIds: config.adminUserIds,
-    deadlineFor: (acceptedAt, matter) => promisedDeadline(calendar, acceptedAt, matter.timeLimit.promisedDays),
+    deadlineFor: (acceptedAt, matter, answers) => promisedDeadline(calendar, acceptedAt, timeLimitFor(matter, answers).promisedDays),
     handlers: botHandlers,
     onCommitted: () => outbox?.wake(),
     ...(tuning.inboundBudget ? { inboundBudget: tuning.inboundBudget } : {}),

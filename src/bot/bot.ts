@@ -39,7 +39,7 @@ export interface BotOptions {
   /** DingTalk userIds with admin rights (ADMIN_USER_IDS, the only source of them). */
   adminUserIds: string[];
   /** Promised deadline (YYYY-MM-DD) of a matter accepted at `acceptedAt` (working days, holidays). */
-  deadlineFor: (acceptedAt: Date, matter: Matter) => string;
+  deadlineFor: (acceptedAt: Date, matter: Matter, answers: Readonly<Record<string, string>>) => string;
   handlers: BotHandlers;
   /** Outbox job ids; default crypto.randomUUID. */
   newId?: () => string;

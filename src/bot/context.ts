@@ -19,7 +19,7 @@ export interface BotServices {
   licences: LicenceSource;
   clock: () => Date;
   adminUserIds: ReadonlySet<string>;
-  deadlineFor: (acceptedAt: Date, matter: Matter) => string;
+  deadlineFor: (acceptedAt: Date, matter: Matter, answers: Readonly<Record<string, string>>) => string;
   /** Prefix of new application numbers (APPLICATION_ID_PREFIX); default YC. */
   applicationIdPrefix?: string;
 }

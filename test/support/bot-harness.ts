@@ -15,6 +15,7 @@ import { silentLogger } from '../../src/bot/logger.js';
 import type { InboundBudgetOptions } from '../../src/bot/inbound-budget.js';
 import { promisedDeadline } from '../../src/domain/deadline.js';
 import { createHolidayCalendar } from '../../src/domain/holiday-calendar.js';
+import { timeLimitFor } from '../../src/domain/situations.js';
 import { loadMattersOrThrow } from '../../src/config-files.js';
 import type { Matter } from '../../src/domain/types.js';
 import { sensitiveFieldKeys } from '../../src/domain/sensitive-fields.js';
@@ -137,7 +138,7 @@ export class BotHarness {
       logger: silentLogger,
       adminUserIds: this.options.adminUserIds ?? [USERS.admin.userId],
       inboundBudget: this.options.inboundBudget ?? GENEROUS_BUDGET,
-      deadlineFor: (acceptedAt, matter) => promisedDeadline(calendar, acceptedAt, matter.timeLimit.promisedDays),
+      deadlineFor: (acceptedAt, matter, answers) => promisedDeadline(calendar, acceptedAt, timeLimitFor(matter, answers).promisedDays),
       newId: () => `job-${(ids += 1)}-${this.counter}`,
       handlers: botHandlers,
     });
