@@ -3,7 +3,7 @@
 import type { Licence } from '../src/bot/licences.js';
 import { validateAnswer } from '../src/domain/answers.js';
 import type { MaterialSpec, MaterialSubmission, Matter, MatterField } from '../src/domain/types.js';
-import { licenceTypes } from '../cards/consent-card.js';
+import { licenceTypes } from '../src/domain/matter.js';
 
 /** State of one application being filled in (stored as the dialog's data; bump the version on change). */
 export interface ApplyDraft {

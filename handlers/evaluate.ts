@@ -3,9 +3,9 @@
 // once recorded, the admins are told one-to-one so it is followed up (差评整改).
 import { APPLICATION_EVALUATE } from '../cards/application-card.js';
 import {
-  BAD_LEVEL_MAX, EVALUATE_CANCEL, EVALUATE_RATE, EVALUATE_SKIP, evaluationCard, evaluationLabel, evaluationReasonCard,
-  evaluationThanksCard, parseEvaluationLevel, REASON_MAX_CHARS, type EvaluationLevel,
+  EVALUATE_CANCEL, EVALUATE_RATE, EVALUATE_SKIP, evaluationCard, evaluationReasonCard, evaluationThanksCard,
 } from '../cards/evaluation-card.js';
+import { BAD_LEVEL_MAX, evaluationLabel, parseEvaluationLevel, REASON_MAX_CHARS, type EvaluationLevel } from '../src/domain/evaluation.js';
 import { Composer } from '../src/bot/composer.js';
 import type { BotContext, DecisionContext } from '../src/bot/context.js';
 import { startDialog } from '../src/bot/dialog-engine.js';
