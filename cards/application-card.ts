@@ -33,7 +33,8 @@ export function applicationCard(app: Application, matter: Matter | undefined, op
       kind: 'fields',
       items: [
         { label: '办件编号', value: app.id },
-        { label: '办理事项', value: app.matter.name },
+        // The template version it was filed under: its guide, fields and deadline are that version's.
+        { label: '办理事项', value: `${app.matter.name}（第${app.matter.version}版）` },
         { label: '申请人', value: app.applicant.name },
         ...(app.submittedAt ? [{ label: '提交时间', value: formatChinaTime(app.submittedAt) }] : []),
         { label: '承诺办结', value: deadlineText(app, matter) },

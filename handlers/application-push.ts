@@ -8,7 +8,7 @@ import type { Application } from '../src/domain/types.js';
 export function refreshApplicationCard(ctx: DecisionContext, app: Application): Application {
   const owner = app.applicant.userId;
   const to = { kind: 'user' as const, userId: owner };
-  const card = applicationCard(app, ctx.matter(app.matter.id));
+  const card = applicationCard(app, ctx.matterOf(app));
   if (app.channel.cardId) {
     ctx.updateCard(app.channel.cardId, card, to, owner);
     return app;

@@ -23,6 +23,8 @@ export interface ApplyDraft {
   cursor: number;
   /** Came from the review to change one item: go back to the review after it. */
   editing: boolean;
+  /** After a new situation or template version: going forward steps over what is already answered. */
+  resume?: boolean;
   fields: Record<string, string>;
   /** Field key → where a pre-filled value came from. */
   sources: Record<string, string>;
@@ -106,18 +108,20 @@ export function positionOf(draft: ApplyDraft, matter: Matter): Position {
  */
 export function advance(draft: ApplyDraft, matter: Matter, options: { skipAnswered?: boolean } = {}): ApplyDraft {
   if (draft.editing) return { ...draft, editing: false, cursor: draft.plan.length };
-  const passed = (item: string) =>
-    !isApplicable(draft, matter, item) || isPrefilled(draft, item) || (options.skipAnswered === true && isAnswered(draft, item));
+  const skipAnswered = options.skipAnswered === true || draft.resume === true;
+  const passed = (item: string) => !isApplicable(draft, matter, item) || isPrefilled(draft, item) || (skipAnswered && isAnswered(draft, item));
   let cursor = draft.cursor + 1;
   while (cursor < draft.plan.length && passed(draft.plan[cursor]!)) cursor += 1;
-  return { ...draft, cursor };
+  const { resume: _done, ...rest } = draft;
+  return skipAnswered && cursor < draft.plan.length ? { ...draft, cursor, resume: true } : { ...rest, cursor };
 }
 
 /** From the current item to the applicable one before (pre-filled ones included, so they can be changed). */
 export function back(draft: ApplyDraft, matter: Matter): ApplyDraft {
   let cursor = Math.min(draft.cursor, draft.plan.length) - 1;
   while (cursor > 0 && !isApplicable(draft, matter, draft.plan[cursor]!)) cursor -= 1;
-  return { ...draft, editing: false, cursor: Math.max(0, cursor) };
+  const { resume: _stop, ...rest } = draft;
+  return { ...rest, editing: false, cursor: Math.max(0, cursor) };
 }
 
 /** Jumps to an applicable `target` (`field:<key>` / `material:<id>`) to change it, then back to the review. */

@@ -18,7 +18,7 @@ import { pickMatter } from './find-matter.js';
 export const startApply = new Composer<BotContext>(
   hears([APPLY], (ctx, match) => {
     const words = match[1] ?? '';
-    const pick = pickMatter(ctx.services.matters, words);
+    const pick = pickMatter(ctx.services.catalogue.list(), words);
     if (pick.status === 'one') return beginApplication(ctx, pick.matter);
     ctx.reply(pick.status === 'many' ? matterChoiceCard(words, pick.matches) : noMatchCard(words, pick.suggestions));
   }),

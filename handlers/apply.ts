@@ -14,6 +14,7 @@ import { chinaDay } from '../src/domain/holiday-calendar.js';
 import { decidingFields } from '../src/domain/situations.js';
 import type { Matter } from '../src/domain/types.js';
 import { showCurrent } from './apply-cards.js';
+import { moveDraft } from './apply-migrate.js';
 import { advance, answer, applyLicences, back, holderFields, jumpTo, needsConsent, newDraft, planFor, positionOf, supply, type ApplyDraft } from './apply-draft.js';
 import { submitDraft } from './apply-submit.js';
 import { isGlobalCommand } from './commands.js';
@@ -200,7 +201,7 @@ function goBack(draft: ApplyDraft, _input: DialogInput, _turn: DialogTurn, matte
 }
 
 function cancel(draft: ApplyDraft, _input: DialogInput, turn: DialogTurn): StepResult<ApplyDraft> {
-  const name = turn.ctx.matter(draft.matterId)?.name ?? '本事项';
+  const name = turn.ctx.services.catalogue.at(draft.matterId, draft.matterVersion)?.name ?? '本事项';
   turn.tell(`已取消「${name}」的办理，填写的内容没有保存。需要时发送“我要办 ${name}”重新开始。`);
   return complete();
 }
@@ -216,13 +217,19 @@ function typed(step: (draft: ApplyDraft, input: DialogInput, turn: DialogTurn) =
   };
 }
 
-// Every step needs the matter; if the template changed version meanwhile, the draft no longer fits it.
+// Every step needs the matter. A retired matter ends the draft; a newly published version moves it (the
+// person is told once, on the card of the first thing to answer again, and this input is not applied).
 function withMatter(step: Step) {
   return (draft: ApplyDraft, input: DialogInput, turn: DialogTurn) => {
     const matter = turn.ctx.matter(draft.matterId);
-    if (!matter || matter.version !== draft.matterVersion) {
-      turn.tell('该事项的办理要求已更新，请发送“我要办 事项名称”重新开始。');
+    if (!matter) {
+      const name = turn.ctx.services.catalogue.at(draft.matterId, draft.matterVersion)?.name ?? '该事项';
+      turn.tell(`「${name}」已停止受理新的申请，您填写的内容没有提交。已提交的办件不受影响。`);
       return complete<ApplyDraft>();
+    }
+    if (matter.version !== draft.matterVersion) {
+      const moved = moveDraft(draft, matter, chinaDay(turn.ctx.now));
+      return showCurrent(moved.draft, matter, { notice: moved.notice });
     }
     return step(draft, input, turn, matter);
   };

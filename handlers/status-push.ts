@@ -19,7 +19,7 @@ export const backofficeStatus: Middleware<StatusContext> = async (ctx) => {
     ctx.outcome = { status: 'unknown_application' };
     return;
   }
-  const matter = ctx.matter(app.matter.id);
+  const matter = ctx.matterOf(app);
   if (!matter && event.status === 'accepted') {
     ctx.outcome = { status: 'illegal', message: `事项 ${app.matter.id} 已不在目录中，无法计算承诺办结日期` };
     return;
@@ -44,7 +44,7 @@ export async function pushStatus(ctx: DecisionContext, before: Application, afte
   const app = refreshApplicationCard(ctx, after);
   ctx.saveApplication(app);
   if (event.kind === 'require_supplement') return startSupplement(ctx, app);
-  ctx.send({ kind: 'user', userId: app.applicant.userId }, changeText(before, app, event, ctx.matter(app.matter.id)));
+  ctx.send({ kind: 'user', userId: app.applicant.userId }, changeText(before, app, event, ctx.matterOf(app)));
 }
 
 /** One or two sentences about the change. */

@@ -21,7 +21,6 @@ import { createStreamConnection, type StreamConnection } from './dingtalk/stream
 import { promisedDeadline } from './domain/deadline.js';
 import { createHolidayCalendar } from './domain/holiday-calendar.js';
 import { sensitiveFieldKeys } from './domain/sensitive-fields.js';
-import type { Matter } from './domain/types.js';
 import { timeLimitFor } from './domain/situations.js';
 import { createElicenceSource } from './elicence/source.js';
 import { createHttpApp, type MountedRouter } from './http/app.js';
@@ -36,6 +35,7 @@ import { createStore } from './store/create-store.js';
 import { DataCipher, resolveDataKeys } from './store/data-cipher.js';
 import type { SensitiveFields } from './store/sealed-store.js';
 import type { Store } from './store/store.js';
+import { LiveCatalogue, type MatterSource } from './templates/live-catalogue.js';
 
 /** The project root (config/ lives there), for the sources and for the compiled dist/ alike. */
 export { ROOT_DIR } from './root-dir.js';
@@ -82,14 +82,14 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
   const now = () => clock.now();
   const { clientId, clientSecret, robotCode } = requireDingTalk(config);
 
-  const matters = await loadMattersOrThrow(options.mattersDir ?? path.join(ROOT_DIR, 'config/matters'));
+  const catalogue = new LiveCatalogue(await loadMattersOrThrow(options.mattersDir ?? path.join(ROOT_DIR, 'config/matters')));
   const calendar = createHolidayCalendar({
     overrides: await loadHolidayOverrides(path.join(ROOT_DIR, 'config/holidays.json')),
     warn: (message) => logger.warn(message),
   });
   const store = createStore(
     { dataDir: config.dataDir, databaseUrl: config.databaseUrl },
-    { now, cipher: new DataCipher(await resolveDataKeys(config)), sensitive: sensitiveFieldsOf(matters) },
+    { now, cipher: new DataCipher(await resolveDataKeys(config)), sensitive: sensitiveFieldsOf(catalogue) },
   );
   await store.open();
   const metrics = createMetrics();
@@ -116,7 +116,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
   let outbox: Outbox | undefined;
   const bot = createBot({
     store,
-    matters,
+    catalogue,
     licences,
     clock: () => new Date(now()),
     logger: logger.child({ component: 'bot' }),
@@ -220,10 +220,13 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
   };
 }
 
-// The store's codec learns which answers to seal from the templates (see SensitiveFields in sealed-store.ts).
-function sensitiveFieldsOf(matters: readonly Matter[]): SensitiveFields {
-  const byVersion = new Map(matters.map((m) => [`${m.id}@${m.version}`, sensitiveFieldKeys(m)]));
-  return (matter) => byVersion.get(`${matter.id}@${matter.version}`);
+// The store's codec learns which answers to seal from the live templates (see SensitiveFields in
+// sealed-store.ts): a version published later is known without a restart; an unknown one seals every field.
+function sensitiveFieldsOf(catalogue: MatterSource): SensitiveFields {
+  return (matter) => {
+    const found = catalogue.at(matter.id, matter.version);
+    return found ? sensitiveFieldKeys(found) : undefined;
+  };
 }
 
 function requireDingTalk(config: Config): { clientId: string; clientSecret: string; robotCode: string } {

@@ -17,6 +17,7 @@ import { effectsToJobs } from './jobs.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { LicenceSource } from '../elicence/licence.js';
 import type { BotLogger } from '../logger.js';
+import type { MatterSource } from '../templates/live-catalogue.js';
 
 /** The features, one entry per event kind, handed to createBot by the composition root. */
 export interface BotHandlers {
@@ -32,7 +33,8 @@ export interface BotHandlers {
 
 export interface BotOptions {
   store: Store;
-  matters: Matter[];
+  /** The live matter catalogue. */
+  catalogue: MatterSource;
   licences: LicenceSource;
   clock: () => Date;
   logger: BotLogger;
@@ -74,7 +76,7 @@ export const BUSY_TEXT = '系统繁忙，请稍后再试';
 export function createBot(options: BotOptions): Bot {
   const services: BotServices = {
     store: options.store,
-    matters: options.matters,
+    catalogue: options.catalogue,
     licences: options.licences,
     clock: options.clock,
     adminUserIds: new Set(options.adminUserIds),

@@ -9,13 +9,15 @@ import { makeCardId } from './card-id.js';
 import type { Effect, OutboundMessage, Target } from './effects.js';
 import type { BackofficeStatusEvent, ChatEvent, MessageEvent, SessionWebhook, TimerEvent } from './inbound.js';
 import type { LicenceLookup, LicenceSource } from '../elicence/licence.js';
+import type { MatterSource } from '../templates/live-catalogue.js';
 import { visibleCard, visibleText } from './masking.js';
 import type { BotLogger } from '../logger.js';
 
 /** What every decision may use; built once by createBot. */
 export interface BotServices {
   store: Store;
-  matters: Matter[];
+  /** The live matter catalogue (published versions; changes on publish without a restart). */
+  catalogue: MatterSource;
   licences: LicenceSource;
   clock: () => Date;
   adminUserIds: ReadonlySet<string>;
@@ -54,9 +56,14 @@ export class DecisionContext {
     this.now = services.clock();
   }
 
-  /** The matter template with this id, if it is in the catalogue. */
+  /** The current published version of an active matter (what a new application uses). */
   matter(id: string): Matter | undefined {
-    return this.services.matters.find((matter) => matter.id === id);
+    return this.services.catalogue.get(id);
+  }
+
+  /** The template version an application was filed under (falls back to the current one if unknown). */
+  matterOf(app: Pick<Application, 'matter'>): Matter | undefined {
+    return this.services.catalogue.at(app.matter.id, app.matter.version) ?? this.services.catalogue.get(app.matter.id);
   }
 
   /** True when the user may act on anyone's cards. */

@@ -18,6 +18,7 @@ import { createHolidayCalendar } from '../../src/domain/holiday-calendar.js';
 import { timeLimitFor } from '../../src/domain/situations.js';
 import { loadMattersOrThrow } from '../../src/config-files.js';
 import type { Matter } from '../../src/domain/types.js';
+import { LiveCatalogue } from '../../src/templates/live-catalogue.js';
 import { sensitiveFieldKeys } from '../../src/domain/sensitive-fields.js';
 import { createStore } from '../../src/store/create-store.js';
 import { DataCipher } from '../../src/store/data-cipher.js';
@@ -100,6 +101,8 @@ export class BotHarness {
   now: Date;
   readonly results: HandleResult[] = [];
   private counter = 0;
+  /** The live catalogue the bot reads; a test publishes into it like an admin does (kept across restarts). */
+  readonly catalogue: LiveCatalogue;
 
   private constructor(
     readonly dataDir: string,
@@ -109,6 +112,7 @@ export class BotHarness {
     private readonly options: HarnessOptions = {},
   ) {
     this.now = now;
+    this.catalogue = new LiveCatalogue(matters);
   }
 
   static async create(options: HarnessOptions = {}): Promise<BotHarness> {
@@ -121,10 +125,13 @@ export class BotHarness {
   }
 
   private async open(): Promise<void> {
-    const sensitive = new Map(this.matters.map((m) => [m.id, sensitiveFieldKeys(m)]));
+    const sensitive = (m: { id: string; version: number }) => {
+      const matter = this.catalogue.at(m.id, m.version) ?? this.catalogue.get(m.id);
+      return matter ? sensitiveFieldKeys(matter) : undefined;
+    };
     this.rawStore = createStore(
       { dataDir: this.dataDir },
-      { now: () => this.now.getTime(), cipher: new DataCipher({ current: TEST_DATA_KEY }), sensitive: (matter) => sensitive.get(matter.id) },
+      { now: () => this.now.getTime(), cipher: new DataCipher({ current: TEST_DATA_KEY }), sensitive },
     );
     await this.rawStore.open();
     this.store = this.options.wrapStore ? this.options.wrapStore(this.rawStore) : this.rawStore;
@@ -132,7 +139,7 @@ export class BotHarness {
     let ids = 0;
     this.bot = createBot({
       store: this.store,
-      matters: this.matters,
+      catalogue: this.catalogue,
       licences: this.licences,
       clock: () => this.now,
       logger: silentLogger,
