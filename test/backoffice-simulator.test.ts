@@ -1,5 +1,5 @@
 import Koa from 'koa';
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { createBackofficeClient, type BackofficeClient } from '../src/backoffice/client.js';
 import type { BackofficeEvent } from '../src/backoffice/protocol.js';

@@ -1,7 +1,7 @@
 // Fails loudly when a dingtalk-stream upgrade breaks what src/dingtalk/stream-client.ts relies on.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { DWClient } from 'dingtalk-stream';
 import { SUPPORTED_SDK_VERSION, YicibanStreamClient } from '../src/dingtalk/stream-client.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { startHarness, waitFor, sleep, type Harness } from './support/harness.js';
 
