@@ -1,0 +1,110 @@
+// Fuzzing the bot's Stream side over the real WebSocket: raw text, broken envelopes, robot messages and card
+// clicks with odd fields go from the DingTalk simulator to the bot. Nothing may crash it, every readable
+// CALLBACK push must still be ACKed (an unACKed push means a handler threw), and the bot keeps answering.
+import fc from 'fast-check';
+import * as assert from 'uvu/assert';
+import { startHarness, type Harness } from './support/harness.js';
+import { assertBotAnswers, assertStoreReloads, mutated, oddBody, oddJson, oddText, runs, watchCrashes } from './support/fuzz.js';
+import { suite } from './support/suite.js';
+import { waitFor } from './support/wait.js';
+
+const test = suite<{ h: Harness; robotData: Record<string, unknown>; acked: Set<string> }>('fuzz: Stream frames never crash the bot');
+
+const ROBOT = '/v1.0/im/bot/messages/get';
+const CARD = '/v1.0/card/instances/callback';
+// Frames per run: pushed together, so the bot handles them concurrently as it would a burst.
+const BATCH = 25;
+const ACTIONS = ['apply.submit', 'apply.edit', 'apply.choose', 'apply.consent', 'apply.skip', 'evaluate.rate', 'guide.show', 'guide.apply',
+  'guide.category', 'help.mine', 'query.page', 'query.show', 'supplement.start', 'supplement.confirm', 'withdraw.ask', 'withdraw.abort',
+  'withdraw.confirm'];
+
+test.before(async (ctx) => {
+  ctx.h = await startHarness({ sim: { qps: 100_000 } });
+  ctx.acked = new Set();
+  ctx.h.dingtalk.events.on('ack', (ack: { messageId: string }) => ctx.acked.add(ack.messageId));
+  // A real robot message is the base that the generators distort.
+  await assertBotAnswers(ctx.h, 'citizen-zhang');
+  const pushed = ctx.h.dingtalk.frames.find((frame) => frame.topic === ROBOT);
+  ctx.robotData = pushed!.data as Record<string, unknown>;
+});
+
+test.after(async (ctx) => {
+  await ctx.h?.close();
+});
+
+/** A frame to write on the socket; `expectAck` when the envelope is readable (type, topic, messageId). */
+interface Frame {
+  text: (messageId: string) => string;
+  expectAck: boolean;
+}
+
+const envelope = (type: unknown, topic: unknown, data: string) => (messageId: string) =>
+  JSON.stringify({ specVersion: '1.0', type, headers: { appId: 'fuzz', contentType: 'application/json', messageId, time: String(Date.now()), topic }, data });
+
+function frames(robotData: Record<string, unknown>): fc.Arbitrary<Frame> {
+  const robotText = oddText.map((content) => ({ ...robotData, msgId: `fuzz-${content.length}`, text: { content } }));
+  const robotOdd = mutated({ ...robotData, text: { content: '帮助' } });
+  const robot = fc.oneof(robotText, robotOdd).map((data): Frame => ({ text: envelope('CALLBACK', ROBOT, JSON.stringify(data)), expectAck: true }));
+  const card = cardClick(robotData).map((data): Frame => ({ text: envelope('CALLBACK', CARD, data), expectAck: true }));
+  const callbackWithOddData = fc.tuple(fc.constantFrom(ROBOT, CARD), oddBody).map(([topic, data]): Frame => ({ text: envelope('CALLBACK', topic, data), expectAck: true }));
+  const brokenEnvelope = fc
+    .record({ specVersion: oddJson, type: fc.oneof(fc.constantFrom('SYSTEM', 'EVENT', 'CALLBACK'), oddJson), headers: fc.oneof(oddJson, mutated({ topic: ROBOT, messageId: 'x' })), data: oddJson })
+    .map((frame): Frame => ({ text: () => JSON.stringify(frame), expectAck: false }));
+  const system = fc.tuple(fc.constantFrom('ping', 'KEEPALIVE', 'CONNECTED', 'REGISTERED', 'error', '__proto__'), oddBody)
+    .map(([topic, data]): Frame => ({ text: envelope('SYSTEM', topic, data), expectAck: false }));
+  const event = oddBody.map((data): Frame => ({ text: envelope('EVENT', '*', data), expectAck: false }));
+  const raw = oddBody.map((text): Frame => ({ text: () => text, expectAck: false }));
+  return fc.oneof(
+    { arbitrary: robot, weight: 4 }, { arbitrary: card, weight: 4 }, { arbitrary: callbackWithOddData, weight: 2 },
+    { arbitrary: brokenEnvelope, weight: 2 }, { arbitrary: system, weight: 1 }, { arbitrary: event, weight: 1 }, { arbitrary: raw, weight: 2 },
+  );
+}
+
+/** The `data` of a card click (§4b) with odd action ids, params and places; returned as the frame's data string. */
+function cardClick(robotData: Record<string, unknown>): fc.Arbitrary<string> {
+  const action = fc.oneof(fc.constantFrom(...ACTIONS), oddText);
+  const params = fc.tuple(action, fc.dictionary(oddText, oddJson, { maxKeys: 4 })).map(([name, rest]) => ({ ...rest, action: name }));
+  const privateData = fc.record({ actionIds: fc.oneof(fc.array(oddText, { maxLength: 2 }), oddJson), params: fc.oneof(params, oddJson) });
+  const content = fc.oneof(
+    { arbitrary: privateData.map((data) => JSON.stringify({ cardPrivateData: data })), weight: 4 },
+    { arbitrary: oddBody, weight: 1 },
+  );
+  const base = {
+    extension: '{}', corpId: 'ding-corp', spaceType: 'im', userIdType: 1, type: 'actionCallback',
+    userId: String(robotData.senderStaffId), spaceId: String(robotData.conversationId), outTrackId: 'card-fuzz',
+  };
+  return fc
+    .tuple(content, fc.oneof({ arbitrary: fc.constant(base), weight: 3 }, { arbitrary: mutated(base), weight: 1 }))
+    .map(([text, data]) => JSON.stringify({ ...data, content: text, value: text }));
+}
+
+test('answers or drops 4,000 hostile frames, ACKs every readable callback, and keeps working', async (ctx) => {
+  const { h, acked } = ctx;
+  const watch = watchCrashes();
+  let sequence = 0;
+  try {
+    await fc.assert(
+      fc.asyncProperty(fc.array(frames(ctx.robotData), { minLength: BATCH, maxLength: BATCH }), async (batch) => {
+        const expected: string[] = [];
+        for (const frame of batch) {
+          const messageId = `fuzz-frame-${(sequence += 1)}`;
+          assert.ok(h.dingtalk.pushRaw(frame.text(messageId)) >= 1, 'the bot is still connected');
+          if (frame.expectAck) expected.push(messageId);
+        }
+        await waitFor(() => expected.every((id) => acked.has(id)), { timeoutMs: 15_000, what: 'an ACK for every readable callback' });
+        assert.equal(watch.crashes, []);
+      }),
+      runs(Number(process.env.FUZZ_RUNS ?? 160)),
+    );
+  } finally {
+    watch.stop();
+  }
+  const errors = h.logs.filter((line) => Number(line.level) >= 50);
+  assert.equal(errors, [], 'no error logged');
+  await h.app.outbox.drain(20_000);
+  await assertBotAnswers(h);
+  await assertStoreReloads(h);
+  await assertBotAnswers(h, 'citizen-zhang');
+});
+
+test.run();
