@@ -88,3 +88,8 @@ export async function assertStoreReloads(h: Harness): Promise<void> {
   await h.app.store.deadJobs();
   await h.app.store.dueJobs(Number.MAX_SAFE_INTEGER, 10);
 }
+
+/** Error log lines that point at a bug: everything at error level except DingTalk or the back office refusing a call. */
+export function bugLogs(logs: Record<string, unknown>[]): Record<string, unknown>[] {
+  return logs.filter((line) => Number(line.level) >= 50 && (line.err as { type?: string } | undefined)?.type !== 'ExternalError');
+}
