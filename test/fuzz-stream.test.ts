@@ -3,12 +3,15 @@
 // CALLBACK push must still be ACKed (an unACKed push means a handler threw), and the bot keeps answering.
 import fc from 'fast-check';
 import * as assert from 'uvu/assert';
+import { ownerTag } from '../src/bot/card-id.js';
+import { fillHousingFund } from './support/apply-flow.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { SimPlayer } from './support/sim-player.js';
 import { assertBotAnswers, bugLogs, assertStoreReloads, mutated, oddBody, oddJson, oddText, runs, watchCrashes } from './support/fuzz.js';
 import { suite } from './support/suite.js';
 import { waitFor } from './support/wait.js';
 
-const test = suite<{ h: Harness; robotData: Record<string, unknown>; acked: Set<string> }>('fuzz: Stream frames never crash the bot');
+const test = suite<{ h: Harness; robotData: Record<string, unknown>; cardIds: string[]; acked: Set<string> }>('fuzz: Stream frames never crash the bot');
 
 const ROBOT = '/v1.0/im/bot/messages/get';
 const CARD = '/v1.0/card/instances/callback';
@@ -26,6 +29,9 @@ test.before(async (ctx) => {
   await assertBotAnswers(ctx.h, 'citizen-zhang');
   const pushed = ctx.h.dingtalk.frames.find((frame) => frame.topic === ROBOT);
   ctx.robotData = pushed!.data as Record<string, unknown>;
+  // A live apply dialog at its review card, so that clicks on real cards reach dialog steps.
+  await fillHousingFund(new SimPlayer(ctx.h, 'citizen-zhang'));
+  ctx.cardIds = [...ctx.h.dingtalk.cards.keys()];
 });
 
 test.after(async (ctx) => {
@@ -41,11 +47,11 @@ interface Frame {
 const envelope = (type: unknown, topic: unknown, data: string) => (messageId: string) =>
   JSON.stringify({ specVersion: '1.0', type, headers: { appId: 'fuzz', contentType: 'application/json', messageId, time: String(Date.now()), topic }, data });
 
-function frames(robotData: Record<string, unknown>): fc.Arbitrary<Frame> {
+function frames(robotData: Record<string, unknown>, cardIds: string[]): fc.Arbitrary<Frame> {
   const robotText = oddText.map((content) => ({ ...robotData, msgId: `fuzz-${content.length}`, text: { content } }));
   const robotOdd = mutated({ ...robotData, text: { content: '帮助' } });
   const robot = fc.oneof(robotText, robotOdd).map((data): Frame => ({ text: envelope('CALLBACK', ROBOT, JSON.stringify(data)), expectAck: true }));
-  const card = cardClick(robotData).map((data): Frame => ({ text: envelope('CALLBACK', CARD, data), expectAck: true }));
+  const card = cardClick(robotData, cardIds).map((data): Frame => ({ text: envelope('CALLBACK', CARD, data), expectAck: true }));
   const callbackWithOddData = fc.tuple(fc.constantFrom(ROBOT, CARD), oddBody).map(([topic, data]): Frame => ({ text: envelope('CALLBACK', topic, data), expectAck: true }));
   const brokenEnvelope = fc
     .record({ specVersion: oddJson, type: fc.oneof(fc.constantFrom('SYSTEM', 'EVENT', 'CALLBACK'), oddJson), headers: fc.oneof(oddJson, mutated({ topic: ROBOT, messageId: 'x' })), data: oddJson })
@@ -61,7 +67,15 @@ function frames(robotData: Record<string, unknown>): fc.Arbitrary<Frame> {
 }
 
 /** The `data` of a card click (§4b) with odd action ids, params and places; returned as the frame's data string. */
-function cardClick(robotData: Record<string, unknown>): fc.Arbitrary<string> {
+function cardClick(robotData: Record<string, unknown>, cardIds: string[]): fc.Arbitrary<string> {
+  const userId = String(robotData.senderStaffId);
+  const hex = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 16, maxLength: 16 });
+  const outTrackId = fc.oneof(
+    { arbitrary: fc.constantFrom(...cardIds), weight: 4 },
+    { arbitrary: hex.map((tail) => `yc-${ownerTag(userId)}-${tail}`), weight: 1 },
+    { arbitrary: hex.map((tail) => `yc-pub-${tail}`), weight: 1 },
+    { arbitrary: oddText, weight: 1 },
+  );
   const action = fc.oneof(fc.constantFrom(...ACTIONS), oddText);
   const params = fc.tuple(action, fc.dictionary(oddText, oddJson, { maxKeys: 4 })).map(([name, rest]) => ({ ...rest, action: name }));
   const privateData = fc.record({ actionIds: fc.oneof(fc.array(oddText, { maxLength: 2 }), oddJson), params: fc.oneof(params, oddJson) });
@@ -71,11 +85,11 @@ function cardClick(robotData: Record<string, unknown>): fc.Arbitrary<string> {
   );
   const base = {
     extension: '{}', corpId: 'ding-corp', spaceType: 'im', userIdType: 1, type: 'actionCallback',
-    userId: String(robotData.senderStaffId), spaceId: String(robotData.conversationId), outTrackId: 'card-fuzz',
+    userId, spaceId: String(robotData.conversationId),
   };
   return fc
-    .tuple(content, fc.oneof({ arbitrary: fc.constant(base), weight: 3 }, { arbitrary: mutated(base), weight: 1 }))
-    .map(([text, data]) => JSON.stringify({ ...data, content: text, value: text }));
+    .tuple(content, outTrackId, fc.oneof({ arbitrary: fc.constant(base), weight: 3 }, { arbitrary: mutated(base), weight: 1 }))
+    .map(([text, id, data]) => JSON.stringify({ outTrackId: id, ...data, content: text, value: text }));
 }
 
 test('answers or drops 1,500 hostile frames, ACKs every readable callback, and keeps working', async (ctx) => {
@@ -84,14 +98,14 @@ test('answers or drops 1,500 hostile frames, ACKs every readable callback, and k
   let sequence = 0;
   try {
     await fc.assert(
-      fc.asyncProperty(fc.array(frames(ctx.robotData), { minLength: BATCH, maxLength: BATCH }), async (batch) => {
+      fc.asyncProperty(fc.array(frames(ctx.robotData, ctx.cardIds), { minLength: BATCH, maxLength: BATCH }), async (batch) => {
         const expected: string[] = [];
         for (const frame of batch) {
           const messageId = `fuzz-frame-${(sequence += 1)}`;
           assert.ok(h.dingtalk.pushRaw(frame.text(messageId)) >= 1, 'the bot is still connected');
           if (frame.expectAck) expected.push(messageId);
         }
-        await waitFor(() => expected.every((id) => acked.has(id)), { timeoutMs: 15_000, what: 'an ACK for every readable callback' });
+        await waitFor(() => expected.every((id) => acked.has(id)), { timeoutMs: 5_000, what: 'an ACK for every readable callback' });
         assert.equal(watch.crashes, []);
       }),
       runs(60),
