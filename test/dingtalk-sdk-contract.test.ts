@@ -78,4 +78,14 @@ contract('bad frames are dropped by our client where the SDK alone would throw',
   assert.is(drops.length, 4);
 });
 
+contract('a frame whose type cannot be turned into text is dropped, not thrown (found by test/fuzz-stream.test.ts)', () => {
+  const drops: string[] = [];
+  const client = new YicibanStreamClient({
+    clientId: 'id', clientSecret: 'secret', apiBase: 'http://127.0.0.1:9', onBadFrame: (reason) => drops.push(reason),
+  });
+  client.onDownStream('{"type":{"toString":false},"headers":{},"data":null}');
+  client.onDownStream('{"type":{"toString":{},"valueOf":{}},"headers":{"topic":"x","messageId":"m"},"data":""}');
+  assert.equal(drops, ['frame type is object, not a string', 'frame type is object, not a string']);
+});
+
 contract.run();

@@ -8,8 +8,10 @@ import { SimPlayer } from './sim-player.js';
 
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261206);
 
-/** fast-check parameters: the fixed seed and `numRuns` generated cases. */
-export const runs = (numRuns: number): fc.Parameters<unknown> => ({ seed: FUZZ_SEED, numRuns, includeErrorInReport: true });
+/** fast-check parameters: the fixed seed and `numRuns` generated cases (FUZZ_SHRINK=0 reports the first failure unshrunk). */
+export const runs = (numRuns: number): fc.Parameters<unknown> => ({
+  seed: FUZZ_SEED, numRuns, includeErrorInReport: true, ...(process.env.FUZZ_SHRINK === '0' ? { endOnFailure: true } : {}),
+});
 
 /** Strings people and attackers send: any unicode, lone surrogates, control and bidi characters, huge, "magic". */
 export const oddText: fc.Arbitrary<string> = fc.oneof(
