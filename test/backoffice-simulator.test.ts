@@ -2,7 +2,7 @@ import type { Clock } from '../src/clock.js';
 import { waitFor } from './support/wait.js';
 import { FakeClock } from '../src/fake-clock.js';
 import Koa from 'koa';
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { createBackofficeClient, type BackofficeClient } from '../src/backoffice/client.js';
 import type { BackofficeEvent } from '../src/backoffice/protocol.js';

@@ -1,5 +1,5 @@
 import { systemClock } from '../src/clock.js';
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { startDingTalkSimulator, type DingTalkSimulator, type SimOptions } from '../src/sandbox/dingtalk/index.js';
 import { call } from './support/stream-peer.js';

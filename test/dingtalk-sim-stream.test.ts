@@ -1,6 +1,6 @@
 import { systemClock } from '../src/clock.js';
 import { FakeClock } from '../src/fake-clock.js';
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { startDingTalkSimulator, type DingTalkSimulator, type SimOptions } from '../src/sandbox/dingtalk/index.js';
 import { connectPeer, connectWithTicket, openGateway, until, type StreamPeer } from './support/stream-peer.js';

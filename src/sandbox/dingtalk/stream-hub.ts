@@ -78,6 +78,13 @@ export class StreamHub {
     return this.connections.size;
   }
 
+  /** Writes `text` as it is to every open socket: a malformed or hostile frame, for robustness tests. */
+  sendRaw(text: string): number {
+    const open = [...this.connections.values()].filter((c) => c.ws.readyState === WebSocket.OPEN);
+    for (const connection of open) connection.ws.send(text);
+    return open.length;
+  }
+
   /** Abrupt loss: every socket is destroyed without a close frame. */
   cutSockets(): void {
     for (const connection of this.connections.values()) connection.ws.terminate();

@@ -143,6 +143,8 @@ export interface DingTalkSimulator {
   clickCard(input: ClickInput): Promise<ClickResult>;
   pushEvent(eventType: string, data: unknown): { messageId: string };
   redeliver(messageId: string, opts?: { sameMessageId?: boolean }): void;
+  /** Writes a raw frame (any text, not tracked or re-pushed) to every connected socket; returns how many. */
+  pushRaw(text: string): number;
   readonly calls: RecordedCall[];
   readonly acks: RecordedAck[];
   readonly frames: PushedFrame[];
