@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { guideCard } from '../cards/guide-card.js';
 import { answer, newDraft, supply } from '../handlers/apply-draft.js';
