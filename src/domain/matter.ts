@@ -1,6 +1,7 @@
 // Matter templates (事项): validation, the 最多跑一次 visit count and the catalogue. Pure: the template
 // files are read by src/config-files.ts, which hands their text to collectMatters.
 import { matterErrorMap, matterSchema } from './matter-schema.js';
+import { englishErrorMap, englishReason } from './matter-english.js';
 import { situationProblems } from './situation-checks.js';
 import type { Matter, MatterCategory } from './types.js';
 
@@ -11,6 +12,8 @@ export interface MatterLoadError {
   file: string;
   path: string;
   reason: string;
+  /** The reason in English (for the admin API). */
+  en?: string;
 }
 
 export type MatterParse = { ok: true; matter: Matter } | { ok: false; errors: MatterLoadError[] };
@@ -24,14 +27,25 @@ export function licenceTypes(matter: Matter): string[] {
 
 /** Validates one parsed JSON template; all problems are returned at once. */
 export function parseMatter(json: unknown, file: string): MatterParse {
-  const result = matterSchema.safeParse(json, { error: matterErrorMap });
-  if (!result.success) {
-    return { ok: false, errors: result.error.issues.map((issue) => ({ file, path: jsonPath(issue.path), reason: issue.message })) };
-  }
+  const parsed = checkSchema(json, file);
+  if (!parsed.ok) return parsed;
   // Checks that need the whole template: conditions name earlier choice fields, each situation ≤ 1 visit.
-  const problems = situationProblems(result.data);
-  if (problems.length > 0) return { ok: false, errors: problems.map((problem) => ({ file, ...problem })) };
-  return { ok: true, matter: result.data };
+  const problems = situationProblems(parsed.matter);
+  if (problems.length > 0) return { ok: false, errors: problems.map((problem) => ({ file, ...problem, en: englishReason(problem.reason) })) };
+  return parsed;
+}
+
+/** The schema checks alone (what a draft must pass; publishing also runs the situation checks). */
+export function checkSchema(json: unknown, file: string): MatterParse {
+  const result = matterSchema.safeParse(json, { error: matterErrorMap });
+  if (result.success) return { ok: true, matter: result.data };
+  // The same parse in English gives the same issues in the same order.
+  const english = matterSchema.safeParse(json, { error: englishErrorMap });
+  const en = english.success ? [] : english.error.issues.map((issue) => englishReason(issue.message));
+  return {
+    ok: false,
+    errors: result.error.issues.map((issue, i) => ({ file, path: jsonPath(issue.path), reason: issue.message, en: en[i] ?? englishReason(issue.message) })),
+  };
 }
 
 /** Parses a template file's text; bad JSON is reported with the file name and line. */

@@ -51,11 +51,16 @@ export class LiveCatalogue implements MatterSource {
     return head ? { ...head } : undefined;
   }
 
-  /** Makes `matter` (its `version`) the current version; a retired matter stays retired unless `activate`. */
-  publish(matter: Matter, activate = true): void {
-    this.#versions.set(`${matter.id}@${matter.version}`, matter);
-    const status = activate ? 'active' : (this.#heads.get(matter.id)?.status ?? 'active');
-    this.#heads.set(matter.id, { current: matter.version, status });
+  /** Makes `matter` (its `version`) the current version of an active matter. */
+  publish(matter: Matter): void {
+    this.remember(matter);
+    this.setHead(matter.id, { current: matter.version, status: 'active' });
+  }
+
+  /** Points a matter at one of its remembered versions, with its status (as its head record says). */
+  setHead(id: string, head: { current: number; status: MatterStatus }): void {
+    if (!this.#versions.has(`${id}@${head.current}`)) throw new Error(`catalogue: version ${id}@${head.current} is not known`);
+    this.#heads.set(id, { ...head });
   }
 
   /** Keeps an older published version for the applications filed under it, without making it current. */
