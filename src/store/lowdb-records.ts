@@ -7,11 +7,12 @@ import type { z } from 'zod';
 import { DIR_MODE } from './lowdb-file.js';
 import { LowdbCollection } from './lowdb-collection.js';
 import { recordShard } from './lowdb-layout.js';
-import { matchesTags, newestFirst, RECORD_KIND } from './record-rules.js';
+import { newestFirst, RECORD_KIND } from './record-rules.js';
 import { featureRecordOf } from './record-schemas.js';
 import type { RecordQuery, StoredRecord } from './store.js';
 
-type Entry = Pick<StoredRecord, 'updatedAt' | 'id'>;
+// The index holds each record's tags too, so a tag filter never looks the record up.
+type Entry = Pick<StoredRecord, 'updatedAt' | 'id' | 'tags'>;
 
 // Oldest first, so the usual update (now the newest) is an append.
 const oldestFirst = (a: Entry, b: Entry) => newestFirst(b, a);
@@ -22,7 +23,7 @@ class KindIndex {
 
   put(previous: StoredRecord | undefined, next: StoredRecord): void {
     if (previous) this.remove(previous);
-    const entry = { updatedAt: next.updatedAt, id: next.id };
+    const entry = { updatedAt: next.updatedAt, id: next.id, tags: next.tags };
     const last = this.#entries[this.#entries.length - 1];
     if (!last || oldestFirst(last, entry) < 0) this.#entries.push(entry);
     else this.#entries.splice(this.#search(entry), 0, entry);
@@ -34,16 +35,22 @@ class KindIndex {
     if (found && oldestFirst(found, record) === 0) this.#entries.splice(at, 1);
   }
 
-  /** Ids newest first, tag-filtered through `get`, with the total before paging. */
-  query(query: RecordQuery, get: (id: string) => StoredRecord | undefined): { total: number; ids: string[] } {
+  /** Ids newest first, tag-filtered, with the total before paging. */
+  query(query: RecordQuery): { total: number; ids: string[] } {
     const offset = Math.max(0, query.offset ?? 0);
     const limit = query.limit === undefined ? Number.POSITIVE_INFINITY : Math.max(0, query.limit);
     const ids: string[] = [];
     let total = 0;
+    const tags = query.tags && Object.entries(query.tags);
+    if (!tags || tags.length === 0) {
+      const end = this.#entries.length - offset;
+      for (let i = end - 1; i >= 0 && ids.length < limit; i--) ids.push(this.#entries[i]!.id);
+      return { total: this.#entries.length, ids };
+    }
     for (let i = this.#entries.length - 1; i >= 0; i--) {
-      const id = this.#entries[i]!.id;
-      if (query.tags && !matchesTags(get(id)!, query.tags)) continue;
-      if (total >= offset && ids.length < limit) ids.push(id);
+      const entry = this.#entries[i]!;
+      if (!tags.every(([key, value]) => entry.tags?.[key] === value)) continue;
+      if (total >= offset && ids.length < limit) ids.push(entry.id);
       total++;
     }
     return { total, ids };
@@ -101,7 +108,7 @@ export class LowdbRecords {
   find(kind: string, query: RecordQuery): { total: number; items: StoredRecord[] } {
     const found = this.#kinds.get(kind);
     if (!found) return { total: 0, items: [] };
-    const { total, ids } = found.index.query(query, (id) => found.collection.get(id));
+    const { total, ids } = found.index.query(query);
     return { total, items: ids.map((id) => found.collection.get(id)!) };
   }
 
