@@ -7,7 +7,7 @@ import { createBot, type Bot, type BotHandlers } from '../src/bot/bot.js';
 import { Composer } from '../src/bot/composer.js';
 import type { BotContext, StatusContext, TimerContext } from '../src/bot/context.js';
 import type { MessageJobPayload } from '../src/bot/jobs.js';
-import { silentLogger as botLogger } from '../src/bot/logger.js';
+import { silentLogger as botLogger } from '../src/logger.js';
 import { hears, onTimer } from '../src/bot/router.js';
 import { timerEvent, type TimerJobPayload } from '../src/bot/inbound.js';
 import { FakeClock } from '../src/fake-clock.js';

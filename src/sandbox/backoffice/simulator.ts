@@ -11,7 +11,7 @@ import type { DeliveryResult, MissingItem } from '../../domain/types.js';
 import { handleApi, type ApiState, type RecordedCall, type Received } from './api.js';
 import { createAutoPilot, type AutoTiming } from './auto-pilot.js';
 import { CaseBook, FINAL_STATUSES, type CaseChange, type SimCase } from './case-book.js';
-import { flatHeaders, sendError } from './http.js';
+import { flatHeaders, sendError } from '../http.js';
 import { handlePanel } from './panel.js';
 
 export type { RecordedCall, Received } from './api.js';
@@ -102,7 +102,7 @@ export async function startBackofficeSimulator(options: BackofficeSimulatorOptio
     if (raw.status === 'too_large') sendError(res, status, 'payload_too_large', 'body exceeds 1 MB', { Connection: 'close' });
     else status = handleApi(state, req, res, path, raw.body);
     const body = raw.status === 'ok' ? raw.body.toString('utf8') : '';
-    calls.push({ method: req.method ?? 'GET', path, headers: flatHeaders(req), body, status, at: clock() });
+    calls.push({ method: req.method ?? 'GET', path, headers: flatHeaders(req.headers), body, status, at: clock() });
   }
 
   const server = createServer((req, res) => {

@@ -1,4 +1,5 @@
 // The Stream WebSocket side (§1.2–1.6): ticket check at upgrade, routing pushes, pings, ACKs, socket faults.
+import { flatHeaders } from '../http.js';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -187,10 +188,4 @@ function refuse(socket: Duplex, status: number, text: string, record: (status: n
   record(status);
   const body = JSON.stringify({ code: status === 401 ? 'invalidTicket' : status === 404 ? 'notFound' : 'injectedFailure', message: text });
   socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-}
-
-export function flatHeaders(headers: IncomingMessage['headers']): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [key, value] of Object.entries(headers)) if (value !== undefined) flat[key] = Array.isArray(value) ? value.join(', ') : value;
-  return flat;
 }

@@ -3,8 +3,8 @@
 // as the data has it), injected failures and latency.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Licence } from '../elicence/licence.js';
-import { sendError, sendJson } from './backoffice/http.js';
+import type { Licence } from '../../src/elicence/licence.js';
+import { sendError, sendJson } from '../../src/sandbox/http.js';
 
 export interface ElicenceSimulatorOptions {
   token: string;
