@@ -8,7 +8,7 @@ import { createBot, type Bot, type BotHandlers } from '../src/bot/bot.js';
 import { Composer } from '../src/bot/composer.js';
 import type { BotContext, StatusContext, TimerContext } from '../src/bot/context.js';
 import type { Effect } from '../src/bot/effects.js';
-import { silentLogger } from '../src/bot/logger.js';
+import { silentLogger } from '../src/logger.js';
 import { hears } from '../src/bot/router.js';
 import { FakeClock } from '../src/fake-clock.js';
 import type { Store, StoredRecord } from '../src/store/store.js';
