@@ -8,10 +8,11 @@ import { createBot, type Bot, type BotHandlers } from '../src/bot/bot.js';
 import { Composer } from '../src/bot/composer.js';
 import type { BotContext, StatusContext, TimerContext } from '../src/bot/context.js';
 import type { Effect } from '../src/bot/effects.js';
+import { StagedRecords } from '../src/bot/staged-records.js';
 import { silentLogger } from '../src/logger.js';
 import { hears } from '../src/bot/router.js';
 import { FakeClock } from '../src/fake-clock.js';
-import type { Store, StoredRecord } from '../src/store/store.js';
+import type { RecordQuery, Store, StoredRecord } from '../src/store/store.js';
 import { tempStore } from './support/backoffice-store.js';
 
 interface Counter {
@@ -156,6 +157,25 @@ test('reads within a decision see its staged saves and removals; the commit leav
   assert.equal([open.total, open.items.map((record) => record.id)], [2, ['new', 'other']]);
   assert.is(await context.store.getRecord('test.item', 'gone'), undefined);
   assert.equal((await context.store.getRecord('test.item', 'old'))?.tags, { status: 'closed' });
+});
+
+test('staged reads answer every query exactly as the store does once the changes are committed', async (context) => {
+  const statuses = ['open', 'closed', 'held'];
+  const item = (i: number, rev = 1, updatedAt = i % 7): StoredRecord => ({
+    kind: 'test.item', id: `i-${String(i).padStart(2, '0')}`, rev, data: { i }, updatedAt, tags: { status: statuses[i % 3]!, team: i % 2 ? 'a' : 'b' },
+  });
+  await context.store.commit({ records: { put: Array.from({ length: 30 }, (_, i) => item(i)) } });
+  const staged = new StagedRecords(context.store);
+  for (const i of [3, 6, 8, 13, 20, 21, 27]) staged.remove('test.item', item(i).id);
+  for (const i of [1, 4, 29]) staged.save({ ...item(i, 2, 3), tags: { status: 'open', team: 'a' } });
+  for (const i of [30, 31]) staged.save(item(i, 1, 100 - i));
+  staged.save({ ...item(32), kind: 'test.other' });
+  const queries: RecordQuery[] = [{}, { limit: 5 }, { offset: 4, limit: 6 }, { offset: 28 }, { tags: { status: 'open' } }, { tags: { status: 'open', team: 'a' }, offset: 1, limit: 3 }, { tags: { status: 'held' }, limit: 2 }, { limit: 0 }];
+  const seen = await Promise.all(queries.map((query) => staged.find('test.item', query)));
+  await context.store.commit({ records: staged.commit() });
+  for (const [i, query] of queries.entries()) {
+    assert.equal(seen[i], await context.store.findRecords('test.item', query), JSON.stringify(query));
+  }
 });
 
 test.run();

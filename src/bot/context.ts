@@ -4,9 +4,9 @@
 import type { Card, CardButton } from '../../cards/card.js';
 import { formatApplicationId, parseApplicationId } from '../domain/application-id.js';
 import type { Application, Matter } from '../domain/types.js';
-import { matchesTags, newestFirst, recordName } from '../store/record-rules.js';
 import type { ApplicationQuery, DialogRecord, RecordQuery, Store, StoredRecord } from '../store/store.js';
 import { makeCardId } from './card-id.js';
+import { StagedRecords } from './staged-records.js';
 import type { Effect, OutboundMessage, Target } from './effects.js';
 import type { BackofficeStatusEvent, ChatEvent, MessageEvent, SessionWebhook, TimerEvent } from './inbound.js';
 import type { LicenceLookup, LicenceSource } from '../elicence/licence.js';
@@ -44,8 +44,7 @@ export class DecisionContext {
   private readonly dialogPuts = new Map<string, DialogRecord>();
   private readonly dialogRemoves = new Set<string>();
   private readonly metaPuts = new Map<string, unknown>();
-  /** Staged records by `kind:id`: a record to put, or null for one to remove. */
-  private readonly recordChanges = new Map<string, { kind: string; id: string; record: StoredRecord | null }>();
+  private readonly records: StagedRecords;
   private cards = 0;
 
   constructor(
@@ -55,6 +54,7 @@ export class DecisionContext {
     readonly log: BotLogger,
   ) {
     this.now = services.clock();
+    this.records = new StagedRecords(services.store);
   }
 
   /** The matter template with this id, if it is in the catalogue. */
@@ -149,42 +149,23 @@ export class DecisionContext {
   }
 
   /** A feature record, staged changes first. */
-  async getRecord<T>(kind: string, id: string): Promise<StoredRecord<T> | undefined> {
-    const staged = this.recordChanges.get(recordName(kind, id));
-    if (staged) return (staged.record ?? undefined) as StoredRecord<T> | undefined;
-    return this.services.store.getRecord<T>(kind, id);
+  getRecord<T>(kind: string, id: string): Promise<StoredRecord<T> | undefined> {
+    return this.records.get<T>(kind, id);
   }
 
   /** Records of a kind as the store would list them after this decision's staged changes. */
-  async findRecords<T>(kind: string, query: RecordQuery = {}): Promise<{ total: number; items: StoredRecord<T>[] }> {
-    const staged = [...this.recordChanges.values()].filter((change) => change.kind === kind);
-    if (staged.length === 0) return this.services.store.findRecords<T>(kind, query);
-    const offset = Math.max(0, query.offset ?? 0);
-    const limit = query.limit === undefined ? undefined : Math.max(0, query.limit);
-    // Enough stored matches to fill the page even if every staged record was among them.
-    const window = limit === undefined ? undefined : offset + limit + staged.length;
-    const stored = await this.services.store.findRecords<T>(kind, { tags: query.tags, limit: window });
-    const isStaged = (id: string) => this.recordChanges.has(recordName(kind, id));
-    // The total: stored matches, less the staged ones that were stored matches, plus the staged puts that match.
-    let total = stored.total;
-    for (const change of staged) {
-      const before = await this.services.store.getRecord(kind, change.id);
-      if (before && matchesTags(before, query.tags)) total -= 1;
-      if (change.record && matchesTags(change.record, query.tags)) total += 1;
-    }
-    const puts = staged.flatMap((change) => (change.record && matchesTags(change.record, query.tags) ? [change.record as StoredRecord<T>] : []));
-    const merged = [...stored.items.filter((record) => !isStaged(record.id)), ...puts].sort(newestFirst);
-    return { total, items: merged.slice(offset, limit === undefined ? undefined : offset + limit) };
+  findRecords<T>(kind: string, query: RecordQuery = {}): Promise<{ total: number; items: StoredRecord<T>[] }> {
+    return this.records.find<T>(kind, query);
   }
 
   /** Stages a feature record (its rev must be the stored rev + 1; 1 for a new one). */
   saveRecord<T>(record: StoredRecord<T>): void {
-    this.recordChanges.set(recordName(record.kind, record.id), { kind: record.kind, id: record.id, record });
+    this.records.save(record);
   }
 
   /** Stages the removal of a feature record. */
   removeRecord(kind: string, id: string): void {
-    this.recordChanges.set(recordName(kind, id), { kind, id, record: null });
+    this.records.remove(kind, id);
   }
 
   /** The staged state changes (the effects are in `effects`). */
@@ -194,14 +175,10 @@ export class DecisionContext {
     records: { put: StoredRecord[]; remove: { kind: string; id: string }[] };
     meta: Record<string, unknown>;
   } {
-    const records = [...this.recordChanges.values()];
     return {
       applications: [...this.applications.values()],
       dialogs: { put: [...this.dialogPuts.values()], remove: [...this.dialogRemoves] },
-      records: {
-        put: records.flatMap((change) => (change.record ? [change.record] : [])),
-        remove: records.filter((change) => change.record === null).map(({ kind, id }) => ({ kind, id })),
-      },
+      records: this.records.commit(),
       meta: Object.fromEntries(this.metaPuts),
     };
   }
