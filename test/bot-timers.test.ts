@@ -1,6 +1,6 @@
 // Timers are one more inbound kind: a decision schedules one with ctx.schedule, the outbox keeps it as a job
 // due at that moment (on the injected clock), and when it comes due it goes through the bot's one handle().
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { apologyCard } from '../cards/apology-card.js';
 import { createBot, type Bot, type BotHandlers } from '../src/bot/bot.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { BotContext } from '../src/bot/context.js';
 import { resumeDialog, startDialog } from '../src/bot/dialog-engine.js';

@@ -1,4 +1,5 @@
 // The Stream WebSocket side (§1.2–1.6): ticket check at upgrade, routing pushes, pings, ACKs, socket faults.
+import type { Timer } from '../../clock.js';
 import { flatHeaders } from '../http.js';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -27,8 +28,8 @@ export class StreamHub {
   private readonly wss = new WebSocketServer({ noServer: true, autoPong: false });
   private readonly connections = new Map<string, Connection>();
   private readonly pings = new Map<string, { connectionId: string; opaque: string }>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private pingTimer?: NodeJS.Timeout;
+  private readonly timers = new Set<Timer>();
+  private pingTimer?: Timer;
 
   constructor(
     private readonly config: SimConfig,
@@ -38,7 +39,11 @@ export class StreamHub {
   ) {
     this.deliveries = new Deliveries(config, (delivery, messageId) => this.sendBusiness(delivery, messageId));
     if (config.pingIntervalMs > 0) {
-      this.pingTimer = setInterval(() => this.pingAll(), config.pingIntervalMs);
+      const ping = () => {
+        this.pingAll();
+        this.pingTimer = config.clock.setTimeout(ping, config.pingIntervalMs);
+      };
+      this.pingTimer = config.clock.setTimeout(ping, config.pingIntervalMs);
     }
   }
 
@@ -73,6 +78,13 @@ export class StreamHub {
     return this.connections.size;
   }
 
+  /** Writes `text` as it is to every open socket: a malformed or hostile frame, for robustness tests. */
+  sendRaw(text: string): number {
+    const open = [...this.connections.values()].filter((c) => c.ws.readyState === WebSocket.OPEN);
+    for (const connection of open) connection.ws.send(text);
+    return open.length;
+  }
+
   /** Abrupt loss: every socket is destroyed without a close frame. */
   cutSockets(): void {
     for (const connection of this.connections.values()) connection.ws.terminate();
@@ -85,7 +97,7 @@ export class StreamHub {
       connection.draining = true;
       // The documented disconnect frame carries no messageId.
       this.write(connection, 'SYSTEM', 'disconnect', undefined, { reason: 'connection is expired' });
-      const timer = setTimeout(() => {
+      const timer = this.config.clock.setTimeout(() => {
         this.timers.delete(timer);
         connection.ws.close(1000, 'connection is expired');
       }, closeAfterMs);
@@ -100,8 +112,8 @@ export class StreamHub {
   }
 
   close(): void {
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    for (const timer of this.timers) clearTimeout(timer);
+    this.pingTimer?.cancel();
+    for (const timer of this.timers) timer.cancel();
     this.timers.clear();
     this.deliveries.close();
     for (const connection of this.connections.values()) connection.ws.terminate();
