@@ -1,7 +1,7 @@
 // Feature records through the bot: a handler reads and stages them on its decision context, the bot commits them
 // with the decision's inbox id and effects in one write, and a record changed concurrently makes the bot decide
 // again on fresh reads, exactly as for applications.
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { apologyCard } from '../cards/apology-card.js';
 import { createBot, type Bot, type BotHandlers } from '../src/bot/bot.js';
