@@ -36,6 +36,10 @@ import { DataCipher, resolveDataKeys } from './store/data-cipher.js';
 import type { SensitiveFields } from './store/sealed-store.js';
 import type { Store } from './store/store.js';
 import { LiveCatalogue, type MatterSource } from './templates/live-catalogue.js';
+import { applicationRoutes } from './admin/application-routes.js';
+import { matterRoutes } from './admin/matter-routes.js';
+import { applyRecords, loadCatalogue, seedRecords } from './templates/seed.js';
+import type { Matter } from './domain/types.js';
 
 /** The project root (config/ lives there), for the sources and for the compiled dist/ alike. */
 export { ROOT_DIR } from './root-dir.js';
@@ -82,16 +86,19 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
   const now = () => clock.now();
   const { clientId, clientSecret, robotCode } = requireDingTalk(config);
 
-  const catalogue = new LiveCatalogue(await loadMattersOrThrow(options.mattersDir ?? path.join(ROOT_DIR, 'config/matters')));
+  const files = await loadMattersOrThrow(options.mattersDir ?? path.join(ROOT_DIR, 'config/matters'));
+  // Filled from the store once it is open; the store's sealing reads it only when applications are written.
+  let catalogue = new LiveCatalogue();
   const calendar = createHolidayCalendar({
     overrides: await loadHolidayOverrides(path.join(ROOT_DIR, 'config/holidays.json')),
     warn: (message) => logger.warn(message),
   });
   const store = createStore(
     { dataDir: config.dataDir, databaseUrl: config.databaseUrl },
-    { now, cipher: new DataCipher(await resolveDataKeys(config)), sensitive: sensitiveFieldsOf(catalogue) },
+    { now, cipher: new DataCipher(await resolveDataKeys(config)), sensitive: sensitiveFieldsOf(() => catalogue) },
   );
   await store.open();
+  catalogue = await openCatalogue(store, files, now);
   const metrics = createMetrics();
 
   const openapi = createOpenApiClient({
@@ -124,6 +131,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     deadlineFor: (acceptedAt, matter, answers) => promisedDeadline(calendar, acceptedAt, timeLimitFor(matter, answers).promisedDays),
     handlers: botHandlers,
     onCommitted: () => outbox?.wake(),
+    onRecords: (records) => applyRecords(catalogue, records),
     ...(tuning.inboundBudget ? { inboundBudget: tuning.inboundBudget } : {}),
     applicationIdPrefix: config.applicationIdPrefix,
   });
@@ -188,7 +196,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
         return outcome;
       },
     }),
-    adminRouters: [outboxRoutes({ store, outbox })],
+    adminRouters: [outboxRoutes({ store, outbox }), matterRoutes({ store, catalogue, clock }), applicationRoutes({ store, catalogue, now })],
     publicRouters: options.publicRouters,
   });
 
@@ -222,11 +230,20 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
 
 // The store's codec learns which answers to seal from the live templates (see SensitiveFields in
 // sealed-store.ts): a version published later is known without a restart; an unknown one seals every field.
-function sensitiveFieldsOf(catalogue: MatterSource): SensitiveFields {
+function sensitiveFieldsOf(catalogue: () => MatterSource): SensitiveFields {
   return (matter) => {
-    const found = catalogue.at(matter.id, matter.version);
+    const found = catalogue().at(matter.id, matter.version);
     return found ? sensitiveFieldKeys(found) : undefined;
   };
+}
+
+// The templates live in the store: the files seed it on the first start only (later edits of the files are
+// imported on purpose with `npm run matters:import`), then the published versions are loaded.
+async function openCatalogue(store: Store, files: Matter[], now: () => number): Promise<LiveCatalogue> {
+  let ids = 0;
+  const seed = await seedRecords(store, files, { now: now(), actor: { type: 'system', id: 'seed' }, newId: () => `${now()}-seed-${(ids += 1)}` });
+  if (seed.length > 0) await store.commit({ records: { put: seed } });
+  return loadCatalogue(store);
 }
 
 function requireDingTalk(config: Config): { clientId: string; clientSecret: string; robotCode: string } {

@@ -6,7 +6,7 @@ import type { Content } from './context.js';
 import { cleanText } from '../domain/clean-text.js';
 import type { Matter } from '../domain/types.js';
 import { UserError } from '../errors.js';
-import { ConflictError, type Store } from '../store/store.js';
+import { ConflictError, type Store, type StoredRecord } from '../store/store.js';
 import { Composer, type Middleware } from './composer.js';
 import { BotContext, StatusContext, TimerContext, type BotServices, type EventContext, type StatusOutcome } from './context.js';
 import type { Effect } from './effects.js';
@@ -47,6 +47,8 @@ export interface BotOptions {
   newId?: () => string;
   /** Called after every commit that queued jobs (wakes the outbox). */
   onCommitted?: () => void;
+  /** Called after a commit that put feature records (the live matter catalogue follows template changes). */
+  onRecords?: (records: readonly StoredRecord[]) => void;
   /** Per-sender inbound budget; default 10 events in 10 s. */
   inboundBudget?: InboundBudgetOptions;
   /** Prefix of new application numbers; default YC. */
@@ -100,6 +102,7 @@ export function createBot(options: BotOptions): Bot {
     const metaChange = Object.keys(meta).length > 0 ? { meta } : {};
     await options.store.commit({ inbox: [ctx.seed], applications, records, dialogs, jobs: { put: jobs }, ...metaChange });
     if (jobs.length > 0) options.onCommitted?.();
+    if (records.put.length > 0) options.onRecords?.(records.put);
   };
 
   const contextFor = (event: InboundEvent, log: BotLogger): EventContext => {
