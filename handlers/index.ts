@@ -12,6 +12,7 @@ import { applyDialog, applyKey } from './apply.js';
 import { startApply } from './apply-start.js';
 import { evaluate, evaluateDialog, evaluateKey } from './evaluate.js';
 import { guide, namedMatter } from './guide.js';
+import { matterAdmin } from './matter-admin.js';
 import { fallback, help } from './help.js';
 import { query } from './query.js';
 import { backofficeStatus } from './status-push.js';
@@ -47,6 +48,7 @@ export const features = new Composer<BotContext>(
   supplement.middleware(),
   evaluate.middleware(),
   agents.middleware(),
+  matterAdmin,
   namedMatter,
 );
 

@@ -41,10 +41,11 @@ export async function importPlan(reader: RecordReader, files: readonly Matter[],
     const version = Math.max(0, ...stored.data.versions, stored.data.draft?.version ?? 0) + 1;
     const matter = { ...file, version };
     const summary = templateChanges(current, matter);
-    if (current && summary.length === 0 && sameTemplate(current, file)) {
+    if (current && sameTemplate(current, file)) {
       lines.push({ id: file.id, name: file.name, change: 'unchanged', version: current.version, summary });
       continue;
     }
+    if (summary.length === 0) summary.push('其他内容有修改（别名、关键词、窗口信息等）');
     const head: MatterHead = { ...stored.data, name: file.name, current: version, versions: [...stored.data.versions, version] };
     records.push(headRecord(stored, head, change.now), versionRecord(published(matter, change), change.now), audit(matter, 'import', summary, change));
     lines.push({ id: file.id, name: file.name, change: 'changed', version, summary });

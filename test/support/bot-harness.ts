@@ -19,6 +19,7 @@ import { timeLimitFor } from '../../src/domain/situations.js';
 import { loadMattersOrThrow } from '../../src/config-files.js';
 import type { Matter } from '../../src/domain/types.js';
 import { LiveCatalogue } from '../../src/templates/live-catalogue.js';
+import { applyRecords, seedRecords } from '../../src/templates/seed.js';
 import { sensitiveFieldKeys } from '../../src/domain/sensitive-fields.js';
 import { createStore } from '../../src/store/create-store.js';
 import { DataCipher } from '../../src/store/data-cipher.js';
@@ -134,6 +135,10 @@ export class BotHarness {
       { now: () => this.now.getTime(), cipher: new DataCipher({ current: TEST_DATA_KEY }), sensitive },
     );
     await this.rawStore.open();
+    // The templates in the store, as the app seeds them on a first start (admin commands read them there).
+    let seeded = 0;
+    const seed = await seedRecords(this.rawStore, this.matters, { now: this.now.getTime(), actor: { type: 'system', id: 'seed' }, newId: () => `seed-${(seeded += 1)}` });
+    if (seed.length > 0) await this.rawStore.commit({ records: { put: seed } });
     this.store = this.options.wrapStore ? this.options.wrapStore(this.rawStore) : this.rawStore;
     const calendar = createHolidayCalendar();
     let ids = 0;
@@ -148,6 +153,7 @@ export class BotHarness {
       deadlineFor: (acceptedAt, matter, answers) => promisedDeadline(calendar, acceptedAt, timeLimitFor(matter, answers).promisedDays),
       newId: () => `job-${(ids += 1)}-${this.counter}`,
       handlers: botHandlers,
+      onRecords: (records) => applyRecords(this.catalogue, records),
     });
   }
 
