@@ -7,7 +7,7 @@
 // What stays plain: what the stores query and order by (ids, applicant id, status, dates, job times, record
 // kinds and tags — which is why tags never hold personal data).
 import type { Application } from '../domain/types.js';
-import { DataCipher, isSealed, SealError } from './data-cipher.js';
+import { type DataCipher, isSealed, SealError } from './data-cipher.js';
 import type { ApplicationQuery, Commit, DeadJob, DialogRecord, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
 
 /**
