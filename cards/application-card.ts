@@ -89,12 +89,15 @@ function isSafeUrl(url: string): boolean {
   return /^https?:\/\/[^\s()<>[\]"'`]+$/.test(url) && url.length <= 500;
 }
 
+// Each entry names its department, writes dates as 2026年12月3日 and a rating by its word (非常满意).
 function timeline(app: Application): string {
   return app.history
     .slice(-TIMELINE_MAX)
     .map((entry) => {
-      const note = entry.note ? `：${userText(entry.note, 80)}` : '';
-      return `- ${formatChinaTime(entry.at)} ${actionText(entry.action)}${note}`;
+      const department = entry.department ? `（${app.departments.find((d) => d.id === entry.department)?.name ?? entry.department}）` : '';
+      const rating = entry.action === 'evaluate' && app.evaluation ? evaluationText(app.evaluation) : undefined;
+      const raw = rating ?? (entry.note ? userText(entry.note.replace(/\d{4}-\d{2}-\d{2}/g, formatChineseDate), 80) : '');
+      return `- ${formatChinaTime(entry.at)} ${actionText(entry.action)}${department}${raw ? `：${raw}` : ''}`;
     })
     .join('\n');
 }

@@ -191,7 +191,8 @@ function answerMaterial(draft: ApplyDraft, input: DialogInput, matter: Matter): 
     return showCurrent(draft, matter, { error: `请直接发送${position.material.name}的照片或文件；暂时没有可点击“暂不上传”` });
   }
   const { material } = position;
-  const names = files.map((f, i) => f.fileName ?? `${f.kind === 'picture' ? '图片' : '文件'}${i + 1}`);
+  // A photo has no file name in DingTalk: it is named after the material (居民身份证照片2).
+  const names = files.map((f, i) => f.fileName ?? `${material.name}${f.kind === 'picture' ? '照片' : '文件'}${files.length > 1 ? i + 1 : ''}`);
   const submission = { id: material.id, name: material.name, source: 'upload' as const, ref: files.map((f) => f.downloadCode).join(','), fileName: names.join('、') };
   return showCurrent(advance(supply(draft, material.id, submission), matter), matter, { notice: `已收到${material.name}（${files.length}个文件）。` });
 }
