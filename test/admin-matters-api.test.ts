@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as assert from 'uvu/assert';
@@ -162,6 +162,29 @@ test('lists applications with filters and paging, masks personal numbers, and sh
   assert.not.ok(text.includes('13800000001'), 'no phone number');
   assert.is(one.body.fields.applicantIdNumber, '3301**********2031');
   assert.is((await api('GET', '/api/applications/YC20000101-0001')).status, 404);
+});
+
+/** Every file under DATA_DIR, as one string of bytes (lowdb keeps applications in plain JSON around sealed values). */
+async function storedBytes(dir: string): Promise<string> {
+  const parts: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    parts.push(entry.isDirectory() ? await storedBytes(full) : await readFile(full, 'latin1'));
+  }
+  return parts.join('\n');
+}
+
+test('a field marked sensitive in a newly published version is sealed at rest without a restart', async () => {
+  const zhang = new SimPlayer(h, 'citizen-zhang');
+  await fileHousingFund(zhang, '45678');
+  assert.ok((await storedBytes(h.dataDir)).includes('45678'), 'under v2 the amount is stored as it is');
+  const current = await template();
+  const fields = current.fields.map((f: { key: string }) => (f.key === 'amount' ? { ...f, sensitive: true } : f));
+  assert.is((await api('PUT', `/api/matters/${FUND}/draft`, { ...current, fields })).status, 200);
+  assert.is((await api('POST', `/api/matters/${FUND}/publish`)).status, 200);
+  const id = await fileHousingFund(zhang, '98765');
+  assert.not.ok((await storedBytes(h.dataDir)).includes('98765'), 'under v3 the amount is sealed');
+  assert.is((await h.app.store.getApplication(id))?.fields.amount, '98765');
 });
 
 test.run();

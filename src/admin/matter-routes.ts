@@ -9,7 +9,7 @@ import type { MatterLoadError } from '../domain/matter.js';
 import type { Actor } from '../domain/types.js';
 import { HttpError, readJson } from '../http/errors.js';
 import { createRouter } from '../http/routers.js';
-import type { Store } from '../store/store.js';
+import { ConflictError, type Store } from '../store/store.js';
 import type { LiveCatalogue } from '../templates/live-catalogue.js';
 import {
   type AdminChange, auditLog, type ChangeContext, createMatter, matterHeads, matterView, publishDraft, retireMatter, saveDraft,
@@ -34,7 +34,13 @@ export function matterRoutes(options: MatterRoutesOptions): Router {
   const change = (ctx: Context): ChangeContext => ({ now: options.clock.now(), actor: actorOf(ctx), newId: () => `${options.clock.now()}-${randomUUID()}` });
   const commit = async (ctx: Context, result: AdminChange, status = 200) => {
     if (result.status !== 'ok') return refuse(result);
-    await store.commit({ records: { put: result.records } });
+    try {
+      await store.commit({ records: { put: result.records } });
+    } catch (error) {
+      // Another admin changed the matter between our read and this write: nothing was written.
+      if (error instanceof ConflictError) throw new HttpError(409, 'conflict', '事项刚被其他管理员修改，请重新读取后再试');
+      throw error;
+    }
     applyRecords(catalogue, result.records);
     ctx.status = status;
     ctx.body = { matter: result.head, summary: result.summary };
