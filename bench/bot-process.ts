@@ -38,6 +38,8 @@ export interface RunningBot {
 }
 
 const START_TIMEOUT_MS = 60_000;
+/** The bench's DATA_KEY (base64 of 32 bytes); the preloaded store is sealed with it too. */
+export const BENCH_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /** Starts one bot and resolves once its Stream connection is open; only one bot may be connected at a time. */
 export async function startBot(kind: BotKind, target: BotTarget, options: StartBotOptions = {}): Promise<RunningBot> {
@@ -71,6 +73,8 @@ function botEnv(target: BotTarget): Record<string, string> {
     BACKOFFICE_URL: target.backofficeUrl,
     BACKOFFICE_SECRET: target.backofficeSecret,
     DATA_DIR: target.dataDir,
+    // Personal data is sealed at rest in production, so the bench pays for it too.
+    DATA_KEY: BENCH_DATA_KEY,
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'info',

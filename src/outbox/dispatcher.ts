@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock, type Timer } from '../clock.js';
 import { isRetryable } from '../errors.js';
 import { backoffDelay, type BackoffPolicy } from '../retry.js';
-import type { Commit, DeadJob, JobKind, OutboxJob, Store } from '../store/store.js';
+import type { Commit, DeadJob, JobKind, JobRef, OutboxJob, Store } from '../store/store.js';
 import { mergeCommits } from './commits.js';
 import { GroupOrder } from './group-order.js';
 
@@ -65,6 +65,8 @@ const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
 /** Outbox retry timing in production: 1 s, 2 s, 4 s … at most 15 minutes apart, never 0. */
 export const DEFAULT_OUTBOX_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 15 * 60_000, minMs: 1, jitter: 'full' };
 
+const KINDS = Object.keys(DEFAULT_CONCURRENCY) as JobKind[];
+
 type Settled<T> = { status: 'ok'; value: T } | { status: 'failed'; error: unknown };
 
 /** Creates a dispatcher over `store`; nothing runs before `start()` (or `drain()`). */
@@ -112,7 +114,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         again = false;
         const pass = await settle(async () => {
           if (!groupsLoaded) {
-            groups.load(await store.dueJobs(Number.MAX_SAFE_INTEGER, 10_000));
+            groups.load(await store.dueJobRefs(Number.MAX_SAFE_INTEGER, 10_000));
             groupsLoaded = true;
           }
           launched += await fill();
@@ -131,14 +133,18 @@ export function createOutbox(options: OutboxOptions): Outbox {
     return pumping;
   }
 
+  // Reads only the refs of due jobs of the kinds that have room (no payload is opened), and the whole job
+  // only for the ones it starts.
   async function fill(): Promise<number> {
-    const due = await store.dueJobs(clock(), batchSize);
+    const kinds = KINDS.filter((kind) => (runningByKind.get(kind) ?? 0) < limitOf(kind));
+    if (kinds.length === 0) return 0;
+    const due = await store.dueJobRefs(clock(), batchSize, kinds);
     const heads = groups.heads(due);
     let launched = 0;
     for (const candidate of due) {
       if (stopped) break;
       if (!canStart(candidate, heads)) continue;
-      // Re-read: the job may have finished (and left the store) while the batch was being read.
+      // Read now: the job may have finished (and left the store) while the refs were being read.
       const job = await store.getJob(candidate.id);
       if (stopped) break;
       if (!job || job.nextAt > clock() || !canStart(job, heads) || !(await holdAllows(job))) continue;
@@ -148,7 +154,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     return launched;
   }
 
-  function canStart(job: OutboxJob, heads: Map<string, string>): boolean {
+  function canStart(job: JobRef, heads: Map<string, string>): boolean {
     if (inFlight.has(job.id) || (runningByKind.get(job.kind) ?? 0) >= limitOf(job.kind)) return false;
     return groups.isNext(job, heads);
   }

@@ -6,6 +6,7 @@ import type { Application } from '../domain/types.js';
 import { LowdbCollection } from './lowdb-collection.js';
 import { INBOX_RETENTION_MS, applicationShard, dialogShard, inboxShard, inboxShardEnd } from './lowdb-layout.js';
 import type { Op, View } from './lowdb-ops.js';
+import { JobQueue } from './job-queue.js';
 import { ApplicationIndex } from './memory-index.js';
 import { applicationRecord, counterRecord, deadJobRecord, dialogRecord, inboxRecord, jobRecord, metaRecord } from './record-schemas.js';
 import type { DeadJob, DialogRecord, OutboxJob } from './store.js';
@@ -20,6 +21,8 @@ export class LowdbState implements View {
   readonly meta: LowdbCollection<unknown>;
   readonly counters: LowdbCollection<number>;
   readonly index = new ApplicationIndex();
+  /** The pending jobs in due order, per kind. */
+  readonly queue = new JobQueue();
   readonly #all: Pick<LowdbCollection<unknown>, 'load' | 'flush' | 'dirty'>[];
 
   constructor(dataDir: string) {
@@ -39,6 +42,7 @@ export class LowdbState implements View {
   async load(): Promise<void> {
     for (const collection of this.#all) await collection.load();
     for (const app of this.applications.values()) this.index.put(undefined, app);
+    for (const job of this.jobs.values()) this.queue.put(job);
   }
 
   /** Applies logged operations in order (idempotent: replaying them again changes nothing). */
@@ -50,11 +54,18 @@ export class LowdbState implements View {
           break;
         case 'dialog': this.dialogs.put(op.doc.key, op.doc); break;
         case 'dialog.remove': this.dialogs.delete(op.key); break;
-        case 'job': this.jobs.put(op.doc.id, op.doc); break;
-        case 'job.remove': this.jobs.delete(op.id); break;
+        case 'job':
+          this.jobs.put(op.doc.id, op.doc);
+          this.queue.put(op.doc);
+          break;
+        case 'job.remove':
+          this.jobs.delete(op.id);
+          this.queue.remove(op.id);
+          break;
         case 'dead':
           this.dead.put(op.doc.id, op.doc);
           this.jobs.delete(op.doc.id);
+          this.queue.remove(op.doc.id);
           break;
         case 'dead.remove': this.dead.delete(op.id); break;
         case 'inbox': this.inbox.put(op.id, op.at); break;

@@ -9,7 +9,7 @@ import { normalizeDay } from './lowdb-layout.js';
 import { Overlay, planCommit, planCounter, type Op, type View } from './lowdb-ops.js';
 import { LowdbState } from './lowdb-state.js';
 import { WriteAheadLog } from './lowdb-wal.js';
-import type { ApplicationQuery, Commit, DeadJob, DialogRecord, OutboxJob, Store } from './store.js';
+import type { ApplicationQuery, Commit, DeadJob, DialogRecord, JobKind, JobRef, OutboxJob, Store } from './store.js';
 
 export interface LowdbStoreOptions {
   /** Directory of the store's files (DATA_DIR); created when missing. */
@@ -127,15 +127,16 @@ export class LowdbStore implements Store {
   }
 
   async dueJobs(now: number, limit: number): Promise<OutboxJob[]> {
-    const due = [...this.#read().jobs.values()].filter((job) => job.nextAt <= now);
-    due.sort((a, b) => a.nextAt - b.nextAt || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return due.slice(0, Math.max(0, limit)).map(clone);
+    const state = this.#read();
+    return state.queue.due(now, Math.max(0, limit)).map((ref) => clone(state.jobs.get(ref.id)!));
+  }
+
+  async dueJobRefs(now: number, limit: number, kinds?: readonly JobKind[]): Promise<JobRef[]> {
+    return this.#read().queue.due(now, Math.max(0, limit), kinds);
   }
 
   async nextJobAt(): Promise<number | undefined> {
-    let earliest: number | undefined;
-    for (const job of this.#read().jobs.values()) if (earliest === undefined || job.nextAt < earliest) earliest = job.nextAt;
-    return earliest;
+    return this.#read().queue.nextAt();
   }
 
   async getJob(id: string): Promise<OutboxJob | undefined> {

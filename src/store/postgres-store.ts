@@ -7,7 +7,7 @@ import { normalizeDay } from './lowdb-layout.js';
 import { writeCommit } from './postgres-commit.js';
 import { migrate, tableNames, type Tables } from './postgres-schema.js';
 import { applicationRecord, DamagedRecordError, deadJobRecord, describeIssues, dialogRecord, jobRecord } from './record-schemas.js';
-import type { ApplicationQuery, Commit, DeadJob, DialogRecord, OutboxJob, Store } from './store.js';
+import type { ApplicationQuery, Commit, DeadJob, DialogRecord, JobKind, JobRef, OutboxJob, Store } from './store.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -167,6 +167,19 @@ export class PostgresStore implements Store {
       ),
     );
     return rows.map((row) => checked('outbox_jobs', (row as { id?: string }).id, row.doc)!);
+  }
+
+  async dueJobRefs(now: number, limit: number, kinds?: readonly JobKind[]): Promise<JobRef[]> {
+    const { rows } = await this.#run((pool) =>
+      pool.query<{ id: string; kind: JobKind; next_at: string; created_at: string; grp: string | null }>(
+        `SELECT id, kind, next_at, created_at, doc->>'group' AS grp FROM ${this.#t.jobs}
+          WHERE next_at <= $1 AND ($3::text[] IS NULL OR kind = ANY($3)) ORDER BY next_at, created_at, id LIMIT $2`,
+        [now, Math.max(0, limit), kinds ? [...kinds] : null],
+      ),
+    );
+    return rows.map((row) => ({
+      id: row.id, kind: row.kind, nextAt: Number(row.next_at), createdAt: Number(row.created_at), ...(row.grp === null ? {} : { group: row.grp }),
+    }));
   }
 
   async nextJobAt(): Promise<number | undefined> {

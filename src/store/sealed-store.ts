@@ -6,7 +6,7 @@
 // What stays plain: what the stores query and order by (ids, applicant id, status, dates, job times).
 import type { Application } from '../domain/types.js';
 import { DataCipher, isSealed, SealError } from './data-cipher.js';
-import type { ApplicationQuery, Commit, DeadJob, DialogRecord, OutboxJob, Store } from './store.js';
+import type { ApplicationQuery, Commit, DeadJob, DialogRecord, JobKind, JobRef, OutboxJob, Store } from './store.js';
 
 /**
  * Keys of a matter version's sensitive fields, or undefined for a matter the catalogue does not know.
@@ -177,6 +177,11 @@ export class SealedStore implements Store {
 
   async dueJobs(now: number, limit: number): Promise<OutboxJob[]> {
     return (await this.#inner.dueJobs(now, limit)).map((job) => this.#codec.openJob(job));
+  }
+
+  // Refs carry no payload: nothing to open.
+  dueJobRefs(now: number, limit: number, kinds?: readonly JobKind[]): Promise<JobRef[]> {
+    return this.#inner.dueJobRefs(now, limit, kinds);
   }
 
   nextJobAt(): Promise<number | undefined> {
