@@ -1,6 +1,6 @@
 // Everything the lowdb store holds, in memory, with the files it is persisted in.
 // Layout under DATA_DIR: applications/<day>-<block>.json, dialogs/<hash>.json, inbox/<day>-<hour>.json,
-// outbox/pending.json, outbox/dead.json, state/meta.json, state/counters.json (and wal.json while committing).
+// outbox/pending.json, outbox/dead.json, state/meta.json, state/counters.json, and wal.log (the batches since the last checkpoint).
 import type { z } from 'zod';
 import type { Application } from '../domain/types.js';
 import { LowdbCollection } from './lowdb-collection.js';

@@ -1,7 +1,9 @@
 // The embedded Store: all data in memory, persisted as small lowdb JSON files under DATA_DIR.
-// Commits are serialised and grouped: one batch = one wal.json write, then the touched files.
+// Commits are serialised and grouped: one batch = one line appended to wal.log, acknowledged once it is written.
+// The touched files are written at a checkpoint (every second or so, and at close), then the log is emptied.
 import { constants } from 'node:fs';
 import { access, chmod, mkdir } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import { formatApplicationId } from '../domain/application-id.js';
 import type { Application } from '../domain/types.js';
 import { DIR_MODE, removeLeftoverTemps } from './lowdb-file.js';
@@ -18,6 +20,10 @@ export interface LowdbStoreOptions {
   now?: () => number;
   /** Most commits written together in one batch (group commit). */
   maxBatch?: number;
+  /** Longest time a logged batch waits for its checkpoint (default 1 s; 0 = a checkpoint after every batch). */
+  checkpointMs?: number;
+  /** A checkpoint also comes once the log holds this many bytes (default 8 MB). */
+  checkpointBytes?: number;
 }
 
 interface Task {
@@ -41,11 +47,20 @@ export class LowdbStore implements Store {
   #draining: Promise<void> | undefined;
   #failure: unknown;
   #nextPruneAt = 0;
+  readonly #checkpointMs: number;
+  readonly #checkpointBytes: number;
+  /** performance.now() of the oldest batch not yet in the data files. */
+  #loggedSince: number | undefined;
+  #checkpointWanted = false;
+  #checkpointWaiters: Array<() => void> = [];
+  #checkpointTimer: NodeJS.Timeout | undefined;
 
   constructor(options: LowdbStoreOptions) {
     this.dataDir = options.dataDir;
     this.#now = options.now ?? Date.now;
     this.#maxBatch = options.maxBatch ?? 256;
+    this.#checkpointMs = Math.max(0, options.checkpointMs ?? 1_000);
+    this.#checkpointBytes = options.checkpointBytes ?? 8 * 1024 * 1024;
     this.#wal = new WriteAheadLog(options.dataDir);
   }
 
@@ -59,8 +74,9 @@ export class LowdbStore implements Store {
       await removeLeftoverTemps(this.dataDir);
       const state = new LowdbState(this.dataDir);
       await state.load();
-      const pending = await this.#wal.read();
-      if (pending) state.apply(pending.ops);
+      // A torn last line (tornBytes) was an append cut short by a kill: never acknowledged, so dropped.
+      const { records } = await this.#wal.read();
+      for (const record of records) state.apply(record.ops);
       this.#prune(state);
       await state.flush();
       await this.#wal.clear();
@@ -80,6 +96,10 @@ export class LowdbStore implements Store {
     }
     this.#status = 'closing';
     while (this.#draining) await this.#draining;
+    // The last checkpoint: a cleanly closed store leaves no log behind.
+    if (!this.#failure) await this.#checkpoint();
+    clearTimeout(this.#checkpointTimer);
+    await this.#wal.close();
     this.#status = 'closed';
   }
 
@@ -91,6 +111,18 @@ export class LowdbStore implements Store {
     } catch (error) {
       throw new Error(`DATA_DIR ${this.dataDir} is not writable`, { cause: error });
     }
+  }
+
+  /** Writes the data files of every logged commit now and empties the log (tests and tools; it also runs by itself). */
+  checkpoint(): Promise<void> {
+    if (this.#status !== 'open') return Promise.reject(new Error(`the store is ${this.#status}`));
+    return new Promise<void>((resolve) => {
+      this.#checkpointWaiters.push(resolve);
+      this.#checkpointWanted = true;
+      this.#draining ??= this.#drain();
+    }).then(() => {
+      if (this.#failure) throw new Error('the store stopped after a failed write; restart to replay its log', { cause: this.#failure });
+    });
   }
 
   commit(change: Commit): Promise<void> {
@@ -167,14 +199,17 @@ export class LowdbStore implements Store {
 
   async #drain(): Promise<void> {
     try {
-      while (this.#queue.length > 0) await this.#run(this.#queue.splice(0, this.#maxBatch));
+      while (this.#queue.length > 0 || this.#checkpointWanted) {
+        if (this.#queue.length > 0) await this.#run(this.#queue.splice(0, this.#maxBatch));
+        if (this.#checkpointDue()) await this.#checkpoint();
+      }
     } finally {
       this.#draining = undefined;
     }
   }
 
-  // One batch: plan each task against the batch so far (a conflicting one fails alone), log all of
-  // them in one WAL write, apply to memory, write the touched files, clear the log, acknowledge.
+  // One batch: plan each task against the batch so far (a conflicting one fails alone), append all of them to
+  // the log in one write, apply them to memory and acknowledge. The data files wait for the next checkpoint.
   async #run(batch: Task[]): Promise<void> {
     const state = this.#state!;
     if (this.#failure) {
@@ -198,24 +233,58 @@ export class LowdbStore implements Store {
     }
     if (ops.length > 0) {
       try {
-        await this.#wal.write({ version: 1, at: now, ops });
+        await this.#wal.append({ version: 1, at: now, ops });
       } catch (error) {
-        const failed = new Error('could not write the commit log (wal.json); nothing was changed', { cause: error });
+        // A log that could not even be cut back to its last whole line takes no more commits.
+        if ((error as { broken?: boolean }).broken) this.#failure = error;
+        const failed = new Error('could not append the commit to the log (wal.log); nothing was changed', { cause: error });
         for (const task of accepted) task.reject(failed);
         return;
       }
       state.apply(ops);
+      this.#logged();
     }
     this.#prune(state);
-    try {
-      await state.flush();
-      if (ops.length > 0) await this.#wal.clear();
-    } catch (error) {
-      // The batch is durable in wal.json and replays at the next open, so its commits still succeed;
-      // the store stops taking commits so nothing is written out of order.
-      this.#failure = error;
-    }
     for (const task of accepted) task.resolve();
+  }
+
+  // The first batch since the last checkpoint starts the wait for the next one, even if no other batch comes.
+  // Real time on purpose: it spaces out file writes, it is not a moment of the bot's clock.
+  #logged(): void {
+    if (this.#loggedSince !== undefined) return;
+    this.#loggedSince = performance.now();
+    this.#checkpointTimer = setTimeout(() => {
+      this.#checkpointTimer = undefined;
+      if (this.#status !== 'open') return;
+      this.#checkpointWanted = true;
+      this.#draining ??= this.#drain();
+    }, this.#checkpointMs);
+    this.#checkpointTimer.unref();
+  }
+
+  #checkpointDue(): boolean {
+    if (this.#failure || this.#loggedSince === undefined) return this.#checkpointWanted;
+    return this.#checkpointWanted || this.#wal.bytes >= this.#checkpointBytes || performance.now() - this.#loggedSince >= this.#checkpointMs;
+  }
+
+  // Writes every touched file, then empties the log. A failed write leaves the log whole (it replays at the
+  // next open, so the acknowledged commits are safe) and stops the store, so nothing is written out of order.
+  async #checkpoint(): Promise<void> {
+    this.#checkpointWanted = false;
+    clearTimeout(this.#checkpointTimer);
+    this.#checkpointTimer = undefined;
+    this.#loggedSince = undefined;
+    const waiters = this.#checkpointWaiters.splice(0);
+    try {
+      if (!this.#failure) {
+        await this.#state!.flush();
+        await this.#wal.clear();
+      }
+    } catch (error) {
+      this.#failure = error;
+    } finally {
+      for (const resolve of waiters) resolve();
+    }
   }
 
   #prune(state: LowdbState): void {
