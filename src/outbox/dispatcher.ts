@@ -15,7 +15,7 @@ export type JobHandler = (job: OutboxJob) => Promise<void>;
 export interface OutboxOptions {
   store: Store;
   handlers: Partial<Record<JobKind, JobHandler>>;
-  /** Jobs of one kind running at once (defaults: DingTalk 4, back office 2). */
+  /** Jobs of one kind running at once (defaults: messages 16, card updates 4, back office 2). */
   concurrency?: Partial<Record<JobKind, number>>;
   /** Tries before a retryable failure becomes dead (default 25: about two hours with the default backoff). */
   maxAttempts?: number;
@@ -53,8 +53,11 @@ export interface Outbox {
   stats(): OutboxStats;
 }
 
+// Messages go wide: most are replies through the message's sessionWebhook, which is not under the OpenAPI's
+// 20 calls/s; those that fall back to the OpenAPI wait in its limiter (src/dingtalk/limiter.ts, DINGTALK_QPS),
+// which is what keeps that rate. Order per recipient comes from the job groups, not from this number.
 const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
-  'dingtalk.message': 4,
+  'dingtalk.message': 16,
   'dingtalk.card.update': 4,
   'backoffice.submit': 2,
   'backoffice.withdraw': 2,
