@@ -8,6 +8,7 @@ import { backoffDelay, type BackoffPolicy } from '../retry.js';
 import type { Commit, DeadJob, JobKind, JobRef, OutboxJob, Store } from '../store/store.js';
 import { mergeCommits } from './commits.js';
 import { GroupOrder } from './group-order.js';
+import { DEFAULT_CONCURRENCY, KINDS } from './limits.js';
 
 /** Delivers one job; throwing means "not delivered" (ExternalError.retryable decides whether to retry). */
 export type JobHandler = (job: OutboxJob) => Promise<void>;
@@ -53,22 +54,8 @@ export interface Outbox {
   stats(): OutboxStats;
 }
 
-// Messages go wide: most are replies through the message's sessionWebhook, which is not under the OpenAPI's
-// 20 calls/s; those that fall back to the OpenAPI wait in its limiter (src/dingtalk/limiter.ts, DINGTALK_QPS),
-// which is what keeps that rate. Order per recipient comes from the job groups, not from this number.
-const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
-  'dingtalk.message': 16,
-  'dingtalk.card.update': 4,
-  'backoffice.submit': 2,
-  'backoffice.withdraw': 2,
-  'backoffice.supplement': 2,
-  timer: 4,
-};
-
 /** Outbox retry timing in production: 1 s, 2 s, 4 s … at most 15 minutes apart, never 0. */
 export const DEFAULT_OUTBOX_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 15 * 60_000, minMs: 1, jitter: 'full' };
-
-const KINDS = Object.keys(DEFAULT_CONCURRENCY) as JobKind[];
 
 type Settled<T> = { status: 'ok'; value: T } | { status: 'failed'; error: unknown };
 
@@ -137,11 +124,25 @@ export function createOutbox(options: OutboxOptions): Outbox {
   }
 
   // Reads only the refs of due jobs of the kinds that have room (no payload is opened), and the whole job
-  // only for the ones it starts.
+  // only for the ones it starts. When a kind fills up it reads again without it, so a backlog of one kind
+  // never hides the due jobs of another behind it.
   async function fill(): Promise<number> {
-    const kinds = KINDS.filter((kind) => (runningByKind.get(kind) ?? 0) < limitOf(kind));
-    if (kinds.length === 0) return 0;
-    const due = await store.dueJobRefs(clock(), batchSize, kinds);
+    let launched = 0;
+    for (;;) {
+      const kinds = KINDS.filter(hasRoom);
+      if (kinds.length === 0 || stopped) return launched;
+      const due = await store.dueJobRefs(clock(), batchSize, kinds);
+      const started = await startFrom(due);
+      launched += started;
+      if (started === 0 || due.length < batchSize || kinds.every(hasRoom)) return launched;
+    }
+  }
+
+  function hasRoom(kind: JobKind): boolean {
+    return (runningByKind.get(kind) ?? 0) < limitOf(kind);
+  }
+
+  async function startFrom(due: JobRef[]): Promise<number> {
     const heads = groups.heads(due);
     let launched = 0;
     for (const candidate of due) {
@@ -158,7 +159,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   }
 
   function canStart(job: JobRef, heads: Map<string, string>): boolean {
-    if (inFlight.has(job.id) || (runningByKind.get(job.kind) ?? 0) >= limitOf(job.kind)) return false;
+    if (inFlight.has(job.id) || !hasRoom(job.kind)) return false;
     return groups.isNext(job, heads);
   }
 

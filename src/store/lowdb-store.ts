@@ -3,9 +3,9 @@
 // The touched files are written at a checkpoint (every second or so, and at close), then the log is emptied.
 import { constants } from 'node:fs';
 import { access, chmod, mkdir } from 'node:fs/promises';
-import { performance } from 'node:perf_hooks';
 import { formatApplicationId } from '../domain/application-id.js';
 import type { Application } from '../domain/types.js';
+import { Checkpoints } from './lowdb-checkpoints.js';
 import { DIR_MODE, removeLeftoverTemps } from './lowdb-file.js';
 import { normalizeDay } from './lowdb-layout.js';
 import { Overlay, planCommit, planCounter, type Op, type View } from './lowdb-ops.js';
@@ -47,20 +47,15 @@ export class LowdbStore implements Store {
   #draining: Promise<void> | undefined;
   #failure: unknown;
   #nextPruneAt = 0;
-  readonly #checkpointMs: number;
-  readonly #checkpointBytes: number;
-  /** performance.now() of the oldest batch not yet in the data files. */
-  #loggedSince: number | undefined;
-  #checkpointWanted = false;
-  #checkpointWaiters: Array<() => void> = [];
-  #checkpointTimer: NodeJS.Timeout | undefined;
+  readonly #checkpoints: Checkpoints;
 
   constructor(options: LowdbStoreOptions) {
     this.dataDir = options.dataDir;
     this.#now = options.now ?? Date.now;
     this.#maxBatch = options.maxBatch ?? 256;
-    this.#checkpointMs = Math.max(0, options.checkpointMs ?? 1_000);
-    this.#checkpointBytes = options.checkpointBytes ?? 8 * 1024 * 1024;
+    this.#checkpoints = new Checkpoints(options.checkpointMs ?? 1_000, options.checkpointBytes ?? 8 * 1024 * 1024, () => {
+      if (this.#status === 'open') this.#draining ??= this.#drain();
+    });
     this.#wal = new WriteAheadLog(options.dataDir);
   }
 
@@ -98,7 +93,7 @@ export class LowdbStore implements Store {
     while (this.#draining) await this.#draining;
     // The last checkpoint: a cleanly closed store leaves no log behind.
     if (!this.#failure) await this.#checkpoint();
-    clearTimeout(this.#checkpointTimer);
+    this.#checkpoints.stop();
     await this.#wal.close();
     this.#status = 'closed';
   }
@@ -116,11 +111,9 @@ export class LowdbStore implements Store {
   /** Writes the data files of every logged commit now and empties the log (tests and tools; it also runs by itself). */
   checkpoint(): Promise<void> {
     if (this.#status !== 'open') return Promise.reject(new Error(`the store is ${this.#status}`));
-    return new Promise<void>((resolve) => {
-      this.#checkpointWaiters.push(resolve);
-      this.#checkpointWanted = true;
-      this.#draining ??= this.#drain();
-    }).then(() => {
+    const done = this.#checkpoints.ask();
+    this.#draining ??= this.#drain();
+    return done.then(() => {
       if (this.#failure) throw new Error('the store stopped after a failed write; restart to replay its log', { cause: this.#failure });
     });
   }
@@ -199,9 +192,9 @@ export class LowdbStore implements Store {
 
   async #drain(): Promise<void> {
     try {
-      while (this.#queue.length > 0 || this.#checkpointWanted) {
+      while (this.#queue.length > 0 || this.#checkpoints.wanted) {
         if (this.#queue.length > 0) await this.#run(this.#queue.splice(0, this.#maxBatch));
-        if (this.#checkpointDue()) await this.#checkpoint();
+        if (this.#checkpoints.due(this.#wal.bytes)) await this.#checkpoint();
       }
     } finally {
       this.#draining = undefined;
@@ -242,39 +235,16 @@ export class LowdbStore implements Store {
         return;
       }
       state.apply(ops);
-      this.#logged();
+      this.#checkpoints.logged();
     }
     this.#prune(state);
     for (const task of accepted) task.resolve();
   }
 
-  // The first batch since the last checkpoint starts the wait for the next one, even if no other batch comes.
-  // Real time on purpose: it spaces out file writes, it is not a moment of the bot's clock.
-  #logged(): void {
-    if (this.#loggedSince !== undefined) return;
-    this.#loggedSince = performance.now();
-    this.#checkpointTimer = setTimeout(() => {
-      this.#checkpointTimer = undefined;
-      if (this.#status !== 'open') return;
-      this.#checkpointWanted = true;
-      this.#draining ??= this.#drain();
-    }, this.#checkpointMs);
-    this.#checkpointTimer.unref();
-  }
-
-  #checkpointDue(): boolean {
-    if (this.#failure || this.#loggedSince === undefined) return this.#checkpointWanted;
-    return this.#checkpointWanted || this.#wal.bytes >= this.#checkpointBytes || performance.now() - this.#loggedSince >= this.#checkpointMs;
-  }
-
   // Writes every touched file, then empties the log. A failed write leaves the log whole (it replays at the
   // next open, so the acknowledged commits are safe) and stops the store, so nothing is written out of order.
   async #checkpoint(): Promise<void> {
-    this.#checkpointWanted = false;
-    clearTimeout(this.#checkpointTimer);
-    this.#checkpointTimer = undefined;
-    this.#loggedSince = undefined;
-    const waiters = this.#checkpointWaiters.splice(0);
+    const waiters = this.#checkpoints.begin();
     try {
       if (!this.#failure) {
         await this.#state!.flush();
