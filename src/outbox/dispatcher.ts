@@ -16,7 +16,7 @@ export type JobHandler = (job: OutboxJob) => Promise<void>;
 export interface OutboxOptions {
   store: Store;
   handlers: Partial<Record<JobKind, JobHandler>>;
-  /** Jobs of one kind running at once (defaults: messages 16, card updates 4, back office 2). */
+  /** Jobs of one kind running at once (defaults in src/outbox/limits.ts: messages 32, card updates 4, back office 2). */
   concurrency?: Partial<Record<JobKind, number>>;
   /** Tries before a retryable failure becomes dead (default 25: about two hours with the default backoff). */
   maxAttempts?: number;

@@ -6,7 +6,7 @@ import type { JobKind } from '../store/store.js';
 // which is what keeps that rate. Order per recipient comes from the job groups, not from this number.
 /** Jobs of one kind running at once, unless OutboxOptions.concurrency says otherwise. */
 export const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
-  'dingtalk.message': 16,
+  'dingtalk.message': 32,
   'dingtalk.card.update': 4,
   'backoffice.submit': 2,
   'backoffice.withdraw': 2,

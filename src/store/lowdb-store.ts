@@ -192,6 +192,9 @@ export class LowdbStore implements Store {
 
   async #drain(): Promise<void> {
     try {
+      // Commits made in the same turn of the event loop (an ACKed event and the jobs that finished with it)
+      // share one append instead of the first going alone.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       while (this.#queue.length > 0 || this.#checkpoints.wanted) {
         if (this.#queue.length > 0) await this.#run(this.#queue.splice(0, this.#maxBatch));
         if (this.#checkpoints.due(this.#wal.bytes)) await this.#checkpoint();

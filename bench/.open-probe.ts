@@ -1,0 +1,11 @@
+import { performance } from 'node:perf_hooks';
+import { LowdbStore } from '../src/store/lowdb-store.js';
+const dir = process.argv[2]!;
+const t = performance.now(); const c0 = process.cpuUsage();
+const store = new LowdbStore({ dataDir: dir });
+await store.open();
+const ms = performance.now() - t; const cpu = process.cpuUsage(c0); console.log(`cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms`);
+const before = process.memoryUsage().rss;
+global.gc?.();
+console.log(`open ${ms.toFixed(0)} ms, rss ${(before / 1048576).toFixed(0)} MB (after gc ${(process.memoryUsage().rss / 1048576).toFixed(0)}), heap ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MB`);
+await store.close();
