@@ -6,8 +6,10 @@ import type { Application } from '../domain/types.js';
 import { normalizeDay } from './lowdb-layout.js';
 import { writeCommit } from './postgres-commit.js';
 import { migrate, tableNames, type Tables } from './postgres-schema.js';
-import { applicationRecord, DamagedRecordError, deadJobRecord, describeIssues, dialogRecord, jobRecord } from './record-schemas.js';
-import type { ApplicationQuery, Commit, DeadJob, DialogRecord, JobKind, JobRef, OutboxJob, Store } from './store.js';
+import { selectDueJobRefs } from './postgres-jobs.js';
+import { recordName, requireKind } from './record-rules.js';
+import { applicationRecord, DamagedRecordError, deadJobRecord, describeIssues, dialogRecord, featureRecord, jobRecord } from './record-schemas.js';
+import type { ApplicationQuery, Commit, DeadJob, DialogRecord, JobKind, JobRef, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -159,6 +161,30 @@ export class PostgresStore implements Store {
     return checked('dialogs', key, await this.#doc(`SELECT doc FROM ${this.#t.dialogs} WHERE key = $1`, [key]));
   }
 
+  async getRecord<T>(kind: string, id: string): Promise<StoredRecord<T> | undefined> {
+    const doc = await this.#doc(`SELECT ${RECORD_DOC} AS doc FROM ${this.#t.records} WHERE kind = $1 AND id = $2`, [requireKind(kind), id]);
+    return checked('records', recordName(kind, id), doc) as StoredRecord<T> | undefined;
+  }
+
+  /** Newest first (updatedAt, then id, descending); the total counts every match before paging. */
+  async findRecords<T>(kind: string, query: RecordQuery = {}): Promise<{ total: number; items: StoredRecord<T>[] }> {
+    const params: unknown[] = [requireKind(kind)];
+    const tags = query.tags && Object.keys(query.tags).length > 0 ? ` AND tags @> $${params.push(JSON.stringify(query.tags))}::jsonb` : '';
+    const offset = `$${params.push(Math.max(0, query.offset ?? 0))}`;
+    const limit = `$${params.push(query.limit === undefined ? null : Math.max(0, query.limit))}`; // LIMIT NULL = no limit
+    const { rows } = await this.#run((pool) =>
+      pool.query<{ total: number; items: unknown[] }>(
+        `WITH matching AS (SELECT * FROM ${this.#t.records} WHERE kind = $1${tags}),
+              page AS (SELECT * FROM matching ORDER BY updated_at DESC, id DESC OFFSET ${offset} LIMIT ${limit})
+         SELECT (SELECT count(*)::int FROM matching) AS total,
+                (SELECT coalesce(jsonb_agg(${RECORD_DOC} ORDER BY updated_at DESC, id DESC), '[]'::jsonb) FROM page) AS items`,
+        params,
+      ),
+    );
+    const items = rows[0]!.items.map((doc) => checked('records', recordName(kind, String((doc as { id?: unknown })?.id)), doc) as StoredRecord<T>);
+    return { total: rows[0]!.total, items };
+  }
+
   async dueJobs(now: number, limit: number): Promise<OutboxJob[]> {
     const { rows } = await this.#run((pool) =>
       pool.query<{ doc: OutboxJob }>(
@@ -169,17 +195,8 @@ export class PostgresStore implements Store {
     return rows.map((row) => checked('outbox_jobs', (row as { id?: string }).id, row.doc)!);
   }
 
-  async dueJobRefs(now: number, limit: number, kinds?: readonly JobKind[]): Promise<JobRef[]> {
-    const { rows } = await this.#run((pool) =>
-      pool.query<{ id: string; kind: JobKind; next_at: string; created_at: string; grp: string | null }>(
-        `SELECT id, kind, next_at, created_at, doc->>'group' AS grp FROM ${this.#t.jobs}
-          WHERE next_at <= $1 AND ($3::text[] IS NULL OR kind = ANY($3)) ORDER BY next_at, created_at, id LIMIT $2`,
-        [now, Math.max(0, limit), kinds ? [...kinds] : null],
-      ),
-    );
-    return rows.map((row) => ({
-      id: row.id, kind: row.kind, nextAt: Number(row.next_at), createdAt: Number(row.created_at), ...(row.grp === null ? {} : { group: row.grp }),
-    }));
+  dueJobRefs(now: number, limit: number, kinds?: readonly JobKind[]): Promise<JobRef[]> {
+    return this.#run((pool) => selectDueJobRefs(pool, this.#t.jobs, now, limit, kinds));
   }
 
   async nextJobAt(): Promise<number | undefined> {
@@ -248,8 +265,13 @@ export class PostgresStore implements Store {
   }
 }
 
-const SCHEMAS = { applications: applicationRecord, dialogs: dialogRecord, outbox_jobs: jobRecord, dead_jobs: deadJobRecord };
+// A records row as the StoredRecord it holds (no `tags` key when the column is NULL).
+const RECORD_DOC = `jsonb_build_object('kind', kind, 'id', id, 'rev', rev, 'data', data, 'updatedAt', updated_at)
+  || CASE WHEN tags IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('tags', tags) END`;
+
+const SCHEMAS = { applications: applicationRecord, dialogs: dialogRecord, outbox_jobs: jobRecord, dead_jobs: deadJobRecord, records: featureRecord };
 interface Documents {
+  records: StoredRecord;
   applications: Application;
   dialogs: DialogRecord;
   outbox_jobs: OutboxJob;
