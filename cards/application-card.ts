@@ -95,7 +95,9 @@ function timeline(app: Application): string {
     .slice(-TIMELINE_MAX)
     .map((entry) => {
       const department = entry.department ? `（${app.departments.find((d) => d.id === entry.department)?.name ?? entry.department}）` : '';
-      const rating = entry.action === 'evaluate' && app.evaluation ? evaluationText(app.evaluation) : undefined;
+      // Markdown: the comment goes through userText (escaped), unlike the fields row's userValue.
+      const evaluation = entry.action === 'evaluate' ? app.evaluation : undefined;
+      const rating = evaluation ? `${evaluationLabel(evaluation.level)}${evaluation.comment ? `（${userText(evaluation.comment, 80)}）` : ''}` : undefined;
       const raw = rating ?? (entry.note ? userText(entry.note.replace(/\d{4}-\d{2}-\d{2}/g, formatChineseDate), 80) : '');
       return `- ${formatChinaTime(entry.at)} ${actionText(entry.action)}${department}${raw ? `：${raw}` : ''}`;
     })
