@@ -57,4 +57,20 @@ test('the timeline names the department, writes dates in Chinese and the rating 
   assert.not.ok(/\d{4}-\d{2}-\d{2}/.test(shown), shown);
 });
 
+test('the applicant\'s DingTalk name is offered for their name, not retyped; another name can still be typed', async () => {
+  const p = new Player(h, 'li');
+  await p.say('我要办 个体工商户设立登记');
+  await p.click('不同意，自己填写上传');
+  assert.match(p.card.title, '第 1/');
+  await p.click('使用钉钉实名：李四');
+  assert.match(p.card.title, '第 2/');
+  const state = ((await h.store.getDialog('user:citizen-li'))!.data as { state: { fields: Record<string, string> } }).state;
+  assert.equal(Object.values(state.fields), ['李四']);
+  await p.click('上一步');
+  assert.not.ok(p.card.buttons!.some((b) => b.text.startsWith('使用钉钉实名')), 'no offer once answered: 保持不变 instead');
+  await p.say('李小四');
+  const after = ((await h.store.getDialog('user:citizen-li'))!.data as { state: { fields: Record<string, string> } }).state;
+  assert.equal(Object.values(after.fields), ['李小四']);
+});
+
 test.run();
