@@ -1,21 +1,38 @@
 // The bot's own ceiling on OpenAPI calls (DINGTALK_QPS): DingTalk allows 20 calls/s per app per API (§6.2)
-// and answers 403 QpsLimit beyond it, so calls are spaced out before they leave the process.
+// and answers 403 QpsLimit beyond it, so calls are spaced out per API before they leave the process.
+// Broadcast sends ask with a low priority: a reply to a person waiting in the same API's queue goes first,
+// so a notice to 10,000 people takes what the conversations leave of the rate and never starves them.
 import Bottleneck from 'bottleneck';
 
-/** Runs tasks no faster than the configured rate. */
+/** How a call queues: per API (`key`, default one shared queue) and by priority (`low` = notices). */
+export interface LimitOptions {
+  key?: string;
+  priority?: 'normal' | 'low';
+}
+
+/** Runs tasks no faster than the configured rate per API. */
 export interface Limiter {
-  schedule<T>(task: () => Promise<T>): Promise<T>;
+  schedule<T>(task: () => Promise<T>, options?: LimitOptions): Promise<T>;
   close(): Promise<void>;
 }
+
+// Bottleneck: priority 0 runs first; 5 is its default.
+const PRIORITY = { normal: 4, low: 8 } as const;
 
 /** One limiter per OpenAPI client (the composition root makes one client per process). */
 export function createLimiter(qps: number): Limiter {
   // Even spacing (minTime) never exceeds the rate in any one-second window, unlike a refilled reservoir.
-  const bottleneck = new Bottleneck({ minTime: Math.ceil(1000 / qps), maxConcurrent: null });
+  const limiters = new Map<string, Bottleneck>();
+  const limiterFor = (key: string): Bottleneck => {
+    let limiter = limiters.get(key);
+    if (!limiter) limiters.set(key, (limiter = new Bottleneck({ minTime: Math.ceil(1000 / qps), maxConcurrent: null })));
+    return limiter;
+  };
   return {
-    schedule: (task) => bottleneck.schedule(task),
+    schedule: (task, options = {}) =>
+      limiterFor(options.key ?? '*').schedule({ priority: PRIORITY[options.priority ?? 'normal'] }, task),
     close: async () => {
-      await bottleneck.stop({ dropWaitingJobs: true }).catch(() => undefined);
+      await Promise.all([...limiters.values()].map((limiter) => limiter.stop({ dropWaitingJobs: true }).catch(() => undefined)));
     },
   };
 }

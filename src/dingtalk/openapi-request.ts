@@ -37,6 +37,15 @@ export interface ApiRequest {
   body?: unknown;
   /** Short name for logs and errors, e.g. "oToMessages/batchSend". */
   label: string;
+  /** `low` for notices: waits behind conversation calls to the same API (see limiter.ts). */
+  priority?: 'normal' | 'low';
+  /** Runs when the rate limiter lets the call go, just before it leaves (a notice records "sending" here). */
+  beforeSend?: () => Promise<void>;
+  /**
+   * Retry only answers DingTalk gave (throttling, 5xx): a call that got no answer may have been delivered,
+   * and a send that must not reach anyone twice cannot be repeated blindly.
+   */
+  answeredOnly?: boolean;
 }
 
 /** Calls the API; refetches the token once when DingTalk rejects it; retries throttling, 5xx and network errors. */
@@ -47,7 +56,11 @@ export async function callApi<T>(ctx: RequestContext, request: ApiRequest): Prom
     try {
       token = await ctx.tokens.get();
       const used = token;
-      return (await ctx.limiter.schedule(() => callOnce(ctx, request, used))) as T;
+      const send = async () => {
+        await request.beforeSend?.();
+        return callOnce(ctx, request, used);
+      };
+      return (await ctx.limiter.schedule(send, { key: request.path.split('?')[0], priority: request.priority ?? 'normal' })) as T;
     } catch (error) {
       const failure = asExternal(error, request.label);
       if (token && !refreshed && isTokenRejected(failure)) {
@@ -58,6 +71,7 @@ export async function callApi<T>(ctx: RequestContext, request: ApiRequest): Prom
         continue;
       }
       if (!failure.retryable || attempt + 1 >= ctx.retry.attempts) throw failure;
+      if (request.answeredOnly && failure.status === undefined) throw failure;
       const delay = backoffDelay(ctx.retry.backoff, attempt, ctx.random);
       ctx.logger.warn({ api: request.label, status: failure.status, code: failure.code, attempt: attempt + 1, delay }, 'DingTalk call failed, retrying');
       await ctx.clock.sleep(delay);

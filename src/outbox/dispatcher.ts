@@ -19,6 +19,8 @@ export interface OutboxOptions {
   concurrency?: Partial<Record<JobKind, number>>;
   /** Tries before a retryable failure becomes dead (default 25: about two hours with the default backoff). */
   maxAttempts?: number;
+  /** Per kind; a notice batch is never given up while DingTalk throttles (default: Infinity for broadcast.batch). */
+  maxAttemptsByKind?: Partial<Record<JobKind, number>>;
   /** Delay before a failed job is tried again (default: full jitter, 1 s growing to 15 min). */
   backoff?: BackoffPolicy;
   /** Reads due times and runs the poll and backoff timers; a FakeClock lets tests move time. */
@@ -60,6 +62,10 @@ const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
   'backoffice.withdraw': 2,
   'backoffice.supplement': 2,
   timer: 4,
+  // Notices take a small share of the outbox; their calls also queue behind conversations' (limiter.ts).
+  'broadcast.resolve': 1,
+  'broadcast.batch': 3,
+  'broadcast.report': 1,
 };
 
 /** Outbox retry timing in production: 1 s, 2 s, 4 s … at most 15 minutes apart, never 0. */
@@ -75,6 +81,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const random = options.random ?? Math.random;
   const backoff: BackoffPolicy = { minMs: 1, ...(options.backoff ?? DEFAULT_OUTBOX_BACKOFF) };
   const maxAttempts = Math.max(1, options.maxAttempts ?? 25);
+  const attemptsOf = (kind: JobKind) => options.maxAttemptsByKind?.[kind] ?? (kind === 'broadcast.batch' ? Infinity : maxAttempts);
   const pollMs = options.pollMs ?? 30_000;
   const batchSize = options.batchSize ?? 100;
   const limitOf = (kind: JobKind) => Math.max(1, options.concurrency?.[kind] ?? DEFAULT_CONCURRENCY[kind] ?? 1);
@@ -193,7 +200,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const attempts = job.attempts + 1;
     const message = describe(outcome.error);
     const retryable = handler !== undefined && isRetryable(outcome.error);
-    if (retryable && attempts < maxAttempts) {
+    if (retryable && attempts < attemptsOf(job.kind)) {
       const nextAt = now + backoffDelay(backoff, attempts - 1, random);
       await store.commit({ jobs: { put: [{ ...job, attempts, nextAt, lastError: message }] } });
       groups.backingOff(job, nextAt);

@@ -99,6 +99,15 @@ export async function startDingTalkSimulator(options: SimOptions = {}): Promise<
     connectionCount: () => hub.connectionCount(),
     registerFile: (bytes, fileName) => files.register(bytes, fileName),
     mintAuthCode: (userId) => codes.mint(userId),
+    deliveryCounts(match = () => true) {
+      const counts = new Map<string, number>();
+      for (const output of recorder.outputs) {
+        if (output.via !== 'oToMessages' || !match(output.content)) continue;
+        for (const userId of output.userIds ?? []) counts.set(userId, (counts.get(userId) ?? 0) + 1);
+      }
+      return counts;
+    },
+    sentKeys: () => [...sent].filter(([, m]) => m.kind === 'oto').map(([key]) => key),
     markRead(processQueryKey, userIds) {
       const message = sent.get(processQueryKey);
       if (!message) throw new Error(`no sent message with processQueryKey ${processQueryKey}`);

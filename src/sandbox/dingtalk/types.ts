@@ -152,6 +152,13 @@ export interface DingTalkSimulator {
   registerFile(bytes: Uint8Array | string, fileName?: string): string;
   /** Mints a single-use 5-minute code for `/topapi/v2/user/getuserinfo` (the console's fake `dd.requestAuthCode`). */
   mintAuthCode(userId: string): string;
+  /**
+   * How many one-to-one messages each person received (oToMessages), counting only those whose content
+   * `match` accepts; for exactly-once checks of notices.
+   */
+  deliveryCounts(match?: (content: unknown) => boolean): Map<string, number>;
+  /** processQueryKeys of the one-to-one messages sent so far (to mark some read). */
+  sentKeys(): string[];
   /** Marks a batchSend/group message as read by these users (for read-status queries). */
   markRead(processQueryKey: string, userIds: string[]): void;
   cutSockets(): void;

@@ -1,0 +1,79 @@
+// Resolves a notice's audience into people before anything is sent (job `broadcast.resolve`): departments
+// through DingTalk's contacts APIs (paged, sub-departments recursively), de-duplicated, people who left
+// skipped, the author left out. The people, the batches, their jobs and the progress card are written in
+// one commit, so a crash before it resolves again and a crash after it finds the notice already sending.
+import type { OutboxJob } from '../store/store.js';
+import { planBatches, recipientsOf, startProgress } from './fan-out.js';
+import {
+  batchId, batchJob, cardJob, NOTICE, NOTICE_BATCH, NOTICE_CANCEL_MARK, NOTICE_PROGRESS, type NoticeJobPayload, type ProgressRecord,
+} from './jobs.js';
+import type { Notice, NoticeAudience } from './notice.js';
+import type { StoredRecord } from './records.js';
+import type { BroadcastDeps } from './sender.js';
+
+/** The root department of every DingTalk organisation (§7). */
+const ROOT_DEPT = 1;
+
+/** The `broadcast.resolve` job handler. */
+export async function resolveNotice(deps: BroadcastDeps, job: OutboxJob): Promise<void> {
+  const { noticeId } = job.payload as NoticeJobPayload;
+  const stored = await deps.book.get<Notice>(NOTICE, noticeId);
+  if (!stored || (stored.data.status !== 'scheduled' && stored.data.status !== 'resolving')) return;
+  const notice = stored.data;
+  const now = deps.now();
+  if (await deps.book.get(NOTICE_CANCEL_MARK, noticeId)) {
+    const cancelled = { ...notice, status: 'cancelled' as const };
+    const card = cardJob(cancelled, undefined, `${noticeId}:cancelled`, now);
+    return deps.book.commit([{ ...stored, rev: stored.rev + 1, updatedAt: now, data: cancelled }], { jobs: { put: card ? [card] : [] } });
+  }
+  const found = await collect(deps, notice.audience);
+  const recipients = recipientsOf(found.people, { author: notice.author.userId, skipped: found.left });
+  const batches = planBatches(noticeId, recipients, found.groups);
+  const figures = startProgress(recipients.length + found.groups.length, batches.length);
+  const status = batches.length === 0 ? ('completed' as const) : ('sending' as const);
+  const resolved: Notice = { ...notice, status, recipients, groups: found.groups, skipped: found.left };
+  const records: StoredRecord[] = [
+    { ...stored, rev: stored.rev + 1, updatedAt: now, data: resolved },
+    { kind: NOTICE_PROGRESS, id: noticeId, rev: 1, updatedAt: now, data: { figures, batches: batches.length, cardAt: now } satisfies ProgressRecord },
+    ...batches.map((batch) => ({ kind: NOTICE_BATCH, id: batchId(noticeId, batch.index), rev: 1, updatedAt: now, data: batch })),
+  ];
+  const jobs = batches.map((batch) => batchJob(noticeId, batch.index, now));
+  const card = cardJob(resolved, figures, `${noticeId}:resolved`, now);
+  await deps.book.commit(records, { jobs: { put: card ? [...jobs, card] : jobs } });
+}
+
+interface Found {
+  people: string[];
+  /** Inactive members of the chosen departments. */
+  left: string[];
+  groups: string[];
+}
+
+async function collect(deps: BroadcastDeps, audience: NoticeAudience): Promise<Found> {
+  switch (audience.kind) {
+    case 'users':
+      return { people: audience.userIds, left: [], groups: [] };
+    case 'groups':
+      return { people: [], left: [], groups: [...new Set(audience.conversationIds)] };
+    case 'all':
+      return members(deps, [ROOT_DEPT], true);
+    case 'departments':
+      return members(deps, audience.deptIds, audience.includeSub);
+  }
+}
+
+// Breadth-first over the departments; each department is read once even when chosen twice or nested.
+async function members(deps: BroadcastDeps, roots: number[], includeSub: boolean): Promise<Found> {
+  const seen = new Set<number>();
+  const queue = [...roots];
+  const people: string[] = [];
+  const left: string[] = [];
+  while (queue.length > 0) {
+    const dept = queue.shift()!;
+    if (seen.has(dept)) continue;
+    seen.add(dept);
+    for (const member of await deps.openapi.listDepartmentMembers(dept)) (member.active ? people : left).push(member.userId);
+    if (includeSub) queue.push(...(await deps.openapi.listSubDepartments(dept)).map((d) => d.id));
+  }
+  return { people, left, groups: [] };
+}

@@ -1,0 +1,116 @@
+// Sends one batch of a notice (job `broadcast.batch`). The batch record is marked `sending` when the rate
+// limiter lets the call go and `done` with DingTalk's answer; a batch found `sending` on a re-run was cut
+// off mid-call by a crash and is never sent again (reported as uncertain): no one gets a notice twice.
+// Throttling (403 QpsLimit) is an answer, so the batch goes back to `pending` and the outbox retries it.
+import type { OpenApiClient } from '../dingtalk/openapi.js';
+import { ExternalError } from '../errors.js';
+import { ConflictError, type OutboxJob } from '../store/store.js';
+import { addBatch, isFinished, retryBatch, type NoticeBatch } from './fan-out.js';
+import {
+  batchId, batchJob, cardJob, NOTICE, NOTICE_BATCH, NOTICE_CANCEL_MARK, NOTICE_PROGRESS, noticeJob, withBatch,
+  type BatchJobPayload, type ProgressRecord,
+} from './jobs.js';
+import type { Notice } from './notice.js';
+import type { RecordBook, StoredRecord } from './records.js';
+
+/** What the notice jobs work with. */
+export interface BroadcastDeps {
+  book: RecordBook;
+  openapi: Pick<OpenApiClient, 'sendNoticeBatch' | 'sendNoticeToGroup' | 'readStatus' | 'listSubDepartments' | 'listDepartmentMembers'>;
+  now: () => number;
+  /** Wait before a flow-controlled person is tried again (default 60 s). */
+  flowRetryMs?: number;
+  /** The progress card moves at most this often (default 3 s); the first and last batch always move it. */
+  cardEveryMs?: number;
+}
+
+/** The DingTalk message of a notice: markdown, or an action card when it has a link. */
+export function noticeMessage(notice: Notice): { msgKey: string; msgParam: Record<string, string> } {
+  const text = `### ${notice.title}\n\n${notice.body}`;
+  if (notice.link) return { msgKey: 'sampleActionCard', msgParam: { title: notice.title, text, singleTitle: notice.link.text, singleURL: notice.link.url } };
+  return { msgKey: 'sampleMarkdown', msgParam: { title: notice.title, text } };
+}
+
+/** The `broadcast.batch` job handler. */
+export async function sendBatch(deps: BroadcastDeps, job: OutboxJob): Promise<void> {
+  const { noticeId, index } = job.payload as BatchJobPayload;
+  const { book } = deps;
+  let record = await book.get<NoticeBatch>(NOTICE_BATCH, batchId(noticeId, index));
+  const notice = await book.get<Notice>(NOTICE, noticeId);
+  if (!record || !notice || !['pending', 'sending'].includes(record.data.status)) return;
+  if (record.data.status === 'sending') return finish(deps, notice.data, withBatch(record, { status: 'uncertain' }, deps.now()));
+  if (await book.get(NOTICE_CANCEL_MARK, noticeId)) return finish(deps, notice.data, withBatch(record, { status: 'cancelled' }, deps.now()));
+  const beforeSend = async () => {
+    if (record!.data.status === 'sending') return;
+    const marked = withBatch(record!, { status: 'sending' }, deps.now());
+    await book.commit([marked]);
+    record = marked;
+  };
+  try {
+    const done = await call(deps, notice.data, record.data, beforeSend);
+    await finish(deps, notice.data, withBatch(record, { status: 'done', ...done }, deps.now()));
+  } catch (error) {
+    if (!isSending(record)) throw error;
+    // DingTalk answered (throttled, busy, refused): nothing was delivered, the batch may go again.
+    if (error instanceof ExternalError && error.status !== undefined) {
+      await book.commit([withBatch(record, { status: 'pending' }, deps.now())]);
+      throw error;
+    }
+    await finish(deps, notice.data, withBatch(record, { status: 'uncertain' }, deps.now()));
+  }
+}
+
+// The record changes inside beforeSend, which the compiler's narrowing cannot see.
+function isSending(record: StoredRecord<NoticeBatch>): boolean {
+  return record.data.status === 'sending';
+}
+
+async function call(deps: BroadcastDeps, notice: Notice, batch: NoticeBatch, beforeSend: () => Promise<void>): Promise<Partial<NoticeBatch>> {
+  const { msgKey, msgParam } = noticeMessage(notice);
+  if (batch.conversationId) {
+    const key = await deps.openapi.sendNoticeToGroup(batch.conversationId, msgKey, msgParam, { beforeSend });
+    return { processQueryKey: key };
+  }
+  const answer = await deps.openapi.sendNoticeBatch(batch.userIds, msgKey, msgParam, { beforeSend });
+  const missed = new Set([...answer.invalid, ...answer.flowControlled]);
+  return {
+    processQueryKey: answer.processQueryKey, invalid: answer.invalid, flowControlled: answer.flowControlled,
+    delivered: batch.userIds.filter((id) => !missed.has(id)),
+  };
+}
+
+/** Records a finished batch with the notice's progress, its next round, the card and, at the end, the report. */
+async function finish(deps: BroadcastDeps, notice: Notice, batch: StoredRecord<NoticeBatch>): Promise<void> {
+  for (;;) {
+    const now = deps.now();
+    const progress = await deps.book.get<ProgressRecord>(NOTICE_PROGRESS, notice.id);
+    if (!progress) throw new Error(`notice ${notice.id} has no progress record`);
+    const retry = batch.data.status === 'done' ? retryBatch(batch.data, progress.data.batches) : undefined;
+    const figures = addBatch(progress.data.figures, batch.data, retry !== undefined);
+    const finished = isFinished(figures);
+    const moveCard = finished || progress.data.cardAt === 0 || now - progress.data.cardAt >= (deps.cardEveryMs ?? 3_000);
+    const records: StoredRecord[] = [
+      batch,
+      { ...progress, rev: progress.rev + 1, updatedAt: now, data: { figures, batches: progress.data.batches + (retry ? 1 : 0), cardAt: moveCard ? now : progress.data.cardAt } },
+    ];
+    const jobs: OutboxJob[] = [];
+    if (retry) {
+      records.push({ kind: NOTICE_BATCH, id: batchId(notice.id, retry.index), rev: 1, data: retry, updatedAt: now });
+      jobs.push(batchJob(notice.id, retry.index, now + (deps.flowRetryMs ?? 60_000)));
+    }
+    const status = finished ? (figures.cancelled > 0 ? 'cancelled' : 'completed') : notice.status;
+    if (finished) {
+      const stored = await deps.book.get<Notice>(NOTICE, notice.id);
+      if (stored) records.push({ ...stored, rev: stored.rev + 1, updatedAt: now, data: { ...stored.data, status } });
+      if (status === 'completed') jobs.push(noticeJob('broadcast.report', `notice:${notice.id}:report`, { noticeId: notice.id }, now + 1_000));
+    }
+    const card = moveCard ? cardJob({ ...notice, status }, figures, `${notice.id}:${batch.id}:${batch.rev}`, now) : undefined;
+    if (card) jobs.push(card);
+    try {
+      return await deps.book.commit(records, { jobs: { put: jobs } });
+    } catch (error) {
+      // Another batch of this notice finished at the same time: read its figures and add again.
+      if (!(error instanceof ConflictError) || !error.applicationId.startsWith(NOTICE_PROGRESS)) throw error;
+    }
+  }
+}
