@@ -22,9 +22,9 @@ export interface NoticeRoutesOptions {
 /** `POST/GET /api/notices`, `GET /api/notices/:id`, `POST /api/notices/:id/cancel`. */
 export function noticeRoutes(options: NoticeRoutesOptions): Router {
   const { book, now } = options;
-  const router = createRouter('/api/notices');
+  const router = createRouter();
 
-  router.post('/', async (ctx) => {
+  router.post('/api/notices', async (ctx) => {
     const { draft, author, problems } = readDraft(await readJson(ctx), now(), options.workNotices);
     if (problems.length > 0) return invalid(ctx, problems);
     const at = now();
@@ -37,19 +37,19 @@ export function noticeRoutes(options: NoticeRoutesOptions): Router {
     ctx.body = await noticeView(book, notice.id);
   });
 
-  router.get('/', async (ctx) => {
+  router.get('/api/notices', async (ctx) => {
     const ids = [...((await book.store.getMeta<string[]>(NOTICE_INDEX_KEY)) ?? [])].reverse();
     const items = (await Promise.all(ids.map((id) => noticeView(book, id)))).filter((v) => v !== undefined);
     ctx.body = { total: items.length, items };
   });
 
-  router.get('/:id', async (ctx) => {
+  router.get('/api/notices/:id', async (ctx) => {
     const view = await noticeView(book, ctx.params.id ?? '');
     if (!view) return notFound(ctx, ctx.params.id ?? '');
     ctx.body = view;
   });
 
-  router.post('/:id/cancel', async (ctx) => {
+  router.post('/api/notices/:id/cancel', async (ctx) => {
     const id = ctx.params.id ?? '';
     const result = await cancelNotice(book, id, now());
     if (result === 'not_found') return notFound(ctx, id);

@@ -40,8 +40,10 @@ export async function sendBatch(deps: BroadcastDeps, job: OutboxJob): Promise<vo
   if (!record || !notice || !['pending', 'sending'].includes(record.data.status)) return;
   if (record.data.status === 'sending') return finish(deps, notice.data, withBatch(record, { status: 'uncertain' }, deps.now()));
   if (await book.get(NOTICE_CANCEL_MARK, noticeId)) return finish(deps, notice.data, withBatch(record, { status: 'cancelled' }, deps.now()));
+  // Checked again when the limiter lets the call go: a cancel while the batch waited stops it too.
   const beforeSend = async () => {
     if (record!.data.status === 'sending') return;
+    if (await book.get(NOTICE_CANCEL_MARK, noticeId)) throw new NoticeCancelled();
     const marked = withBatch(record!, { status: 'sending' }, deps.now());
     await book.commit([marked]);
     record = marked;
@@ -50,6 +52,7 @@ export async function sendBatch(deps: BroadcastDeps, job: OutboxJob): Promise<vo
     const done = await call(deps, notice.data, record.data, beforeSend);
     await finish(deps, notice.data, withBatch(record, { status: 'done', ...done }, deps.now()));
   } catch (error) {
+    if (error instanceof NoticeCancelled) return finish(deps, notice.data, withBatch(record, { status: 'cancelled' }, deps.now()));
     if (!isSending(record)) throw error;
     // DingTalk answered (throttled, busy, refused): nothing was delivered, the batch may go again.
     if (error instanceof ExternalError && error.status !== undefined) {
@@ -59,6 +62,8 @@ export async function sendBatch(deps: BroadcastDeps, job: OutboxJob): Promise<vo
     await finish(deps, notice.data, withBatch(record, { status: 'uncertain' }, deps.now()));
   }
 }
+
+class NoticeCancelled extends Error {}
 
 // The record changes inside beforeSend, which the compiler's narrowing cannot see.
 function isSending(record: StoredRecord<NoticeBatch>): boolean {

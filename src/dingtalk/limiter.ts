@@ -13,6 +13,10 @@ export interface LimitOptions {
 /** Runs tasks no faster than the configured rate per API. */
 export interface Limiter {
   schedule<T>(task: () => Promise<T>, options?: LimitOptions): Promise<T>;
+  /** DingTalk throttled a call to `key`: that API slows down (twice the spacing, at most 1 call/s). */
+  throttled(key: string): void;
+  /** A call to `key` went through: its spacing creeps back towards the configured rate. */
+  succeeded(key: string): void;
   close(): Promise<void>;
 }
 
@@ -22,15 +26,29 @@ const PRIORITY = { normal: 4, low: 8 } as const;
 /** One limiter per OpenAPI client (the composition root makes one client per process). */
 export function createLimiter(qps: number): Limiter {
   // Even spacing (minTime) never exceeds the rate in any one-second window, unlike a refilled reservoir.
+  const base = Math.ceil(1000 / qps);
   const limiters = new Map<string, Bottleneck>();
+  // Spacing per API: the configured one, widened while DingTalk throttles (its advice: wait and retry, §6.2).
+  const spacing = new Map<string, number>();
   const limiterFor = (key: string): Bottleneck => {
     let limiter = limiters.get(key);
-    if (!limiter) limiters.set(key, (limiter = new Bottleneck({ minTime: Math.ceil(1000 / qps), maxConcurrent: null })));
+    if (!limiter) limiters.set(key, (limiter = new Bottleneck({ minTime: base, maxConcurrent: null })));
     return limiter;
+  };
+  const respace = (key: string, ms: number) => {
+    const next = Math.round(Math.min(Math.max(ms, base), Math.max(base, 1000)));
+    if (next === (spacing.get(key) ?? base)) return;
+    spacing.set(key, next);
+    limiterFor(key).updateSettings({ minTime: next });
   };
   return {
     schedule: (task, options = {}) =>
       limiterFor(options.key ?? '*').schedule({ priority: PRIORITY[options.priority ?? 'normal'] }, task),
+    throttled: (key) => respace(key, (spacing.get(key) ?? base) * 2),
+    succeeded: (key) => {
+      const current = spacing.get(key);
+      if (current !== undefined && current > base) respace(key, current * 0.95);
+    },
     close: async () => {
       await Promise.all([...limiters.values()].map((limiter) => limiter.stop({ dropWaitingJobs: true }).catch(() => undefined)));
     },

@@ -57,12 +57,19 @@ export async function callApi<T>(ctx: RequestContext, request: ApiRequest): Prom
       token = await ctx.tokens.get();
       const used = token;
       const send = async () => {
-        await request.beforeSend?.();
+        await request.beforeSend?.().catch((cause: unknown) => {
+          throw new BeforeSendFailed(cause);
+        });
         return callOnce(ctx, request, used);
       };
-      return (await ctx.limiter.schedule(send, { key: request.path.split('?')[0], priority: request.priority ?? 'normal' })) as T;
+      const answer = (await ctx.limiter.schedule(send, { key: apiKey(request), priority: request.priority ?? 'normal' })) as T;
+      ctx.limiter.succeeded(apiKey(request));
+      return answer;
     } catch (error) {
+      // The caller's own hook refused (a cancelled notice, a store failure): nothing left; not DingTalk's error.
+      if (error instanceof BeforeSendFailed) throw error.cause;
       const failure = asExternal(error, request.label);
+      if (isThrottled(failure)) ctx.limiter.throttled(apiKey(request));
       if (token && !refreshed && isTokenRejected(failure)) {
         // Tokens can be revoked early (secret reset, a second process); fetch a new one once.
         refreshed = true;
@@ -76,6 +83,12 @@ export async function callApi<T>(ctx: RequestContext, request: ApiRequest): Prom
       ctx.logger.warn({ api: request.label, status: failure.status, code: failure.code, attempt: attempt + 1, delay }, 'DingTalk call failed, retrying');
       await ctx.clock.sleep(delay);
     }
+  }
+}
+
+class BeforeSendFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super('beforeSend failed');
   }
 }
 
@@ -135,6 +148,16 @@ function oapiResult(status: number, body: unknown, label: string): unknown {
   const code = subCode || String(errcode);
   const retryable = [90018, 90002, -1, 15].includes(errcode ?? 0) || (errcode === 88 && !subCode);
   throw new ExternalError('dingtalk', `DingTalk ${label}: errcode ${errcode} ${errmsg ?? ''}`.trim(), { status, code, retryable });
+}
+
+// DingTalk limits per app per API (§6.2), so the limiter keeps one queue per path.
+function apiKey(request: ApiRequest): string {
+  return request.path.split('?')[0] ?? request.path;
+}
+
+/** 403 QpsLimit… (new API), 90018 / 90002 (old API), or a 429. */
+export function isThrottled(error: ExternalError): boolean {
+  return error.status === 429 || /QpsLimit/i.test(error.code ?? '') || error.code === '90018' || error.code === '90002';
 }
 
 function isTokenRejected(error: ExternalError): boolean {

@@ -19,7 +19,7 @@ export interface OutboxOptions {
   concurrency?: Partial<Record<JobKind, number>>;
   /** Tries before a retryable failure becomes dead (default 25: about two hours with the default backoff). */
   maxAttempts?: number;
-  /** Per kind; a notice batch is never given up while DingTalk throttles (default: Infinity for broadcast.batch). */
+  /** Per kind; a notice is never given up while DingTalk throttles or is down (default: Infinity for broadcast.*). */
   maxAttemptsByKind?: Partial<Record<JobKind, number>>;
   /** Delay before a failed job is tried again (default: full jitter, 1 s growing to 15 min). */
   backoff?: BackoffPolicy;
@@ -81,7 +81,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const random = options.random ?? Math.random;
   const backoff: BackoffPolicy = { minMs: 1, ...(options.backoff ?? DEFAULT_OUTBOX_BACKOFF) };
   const maxAttempts = Math.max(1, options.maxAttempts ?? 25);
-  const attemptsOf = (kind: JobKind) => options.maxAttemptsByKind?.[kind] ?? (kind === 'broadcast.batch' ? Infinity : maxAttempts);
+  const attemptsOf = (kind: JobKind) => options.maxAttemptsByKind?.[kind] ?? (kind.startsWith('broadcast.') ? Infinity : maxAttempts);
   const pollMs = options.pollMs ?? 30_000;
   const batchSize = options.batchSize ?? 100;
   const limitOf = (kind: JobKind) => Math.max(1, options.concurrency?.[kind] ?? DEFAULT_CONCURRENCY[kind] ?? 1);
