@@ -60,7 +60,8 @@ crash('killed while sending, restarted: completed, and every person counted at m
   await waitFor(async () => (view = await call(ctx.child!, 'GET', `/api/notices/${notice.id}`)).status === 'completed', { timeoutMs: 60_000, what: 'the notice completed' });
   const counts = counted();
   assert.ok([...counts.values()].every((n) => n === 1), 'no one twice');
-  assert.is(view.report.sent, counts.size);
+  // A batch whose call was out at the kill is uncertain: it may have arrived, and is never sent again.
+  assert.ok(view.report.sent <= counts.size && counts.size <= view.report.sent + view.report.uncertain, JSON.stringify(view.report));
   assert.is(view.report.sent + view.report.uncertain, view.report.total);
   // At most the batches whose call was out at the kill (three run at once) are uncertain.
   assert.ok(view.report.uncertain <= 60, JSON.stringify(view.report));

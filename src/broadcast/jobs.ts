@@ -14,12 +14,24 @@ export const NOTICE_BATCH = 'notice.batch';
 export const NOTICE_PROGRESS = 'notice.progress';
 export const NOTICE_CANCEL_MARK = 'notice.cancel';
 
-/** The progress record: the figures, how many batches exist (the next batch's index), when the card last moved. */
+/**
+ * The progress record: the figures; how many batches exist (the next batch's index); how many were planned
+ * (the first round) and the next planned one without a job yet; when the card last moved.
+ */
 export interface ProgressRecord {
   figures: NoticeProgress;
   batches: number;
+  planned: number;
+  next: number;
   cardAt: number;
 }
+
+/**
+ * Batch jobs queued at once per notice. Each finished batch queues the next planned one in its own commit:
+ * the outbox never holds thousands of notice jobs ahead of the replies to people (it reads due jobs oldest
+ * first), and a crash loses no place in the queue.
+ */
+export const BATCH_WINDOW = 16;
 
 /** Payload of `broadcast.resolve` and `broadcast.report`. */
 export interface NoticeJobPayload {

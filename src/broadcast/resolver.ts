@@ -5,7 +5,7 @@
 import type { OutboxJob } from '../store/store.js';
 import { planBatches, recipientsOf, startProgress } from './fan-out.js';
 import {
-  batchId, batchJob, cardJob, NOTICE, NOTICE_BATCH, NOTICE_CANCEL_MARK, NOTICE_PROGRESS, type NoticeJobPayload, type ProgressRecord,
+  BATCH_WINDOW, batchId, batchJob, cardJob, NOTICE, NOTICE_BATCH, NOTICE_CANCEL_MARK, NOTICE_PROGRESS, type NoticeJobPayload, type ProgressRecord,
 } from './jobs.js';
 import type { Notice, NoticeAudience } from './notice.js';
 import type { StoredRecord } from './records.js';
@@ -13,6 +13,8 @@ import type { BroadcastDeps } from './sender.js';
 
 /** The root department of every DingTalk organisation (§7). */
 const ROOT_DEPT = 1;
+/** Departments read at once. */
+const RESOLVE_PARALLEL = 4;
 
 /** The `broadcast.resolve` job handler. */
 export async function resolveNotice(deps: BroadcastDeps, job: OutboxJob): Promise<void> {
@@ -29,15 +31,16 @@ export async function resolveNotice(deps: BroadcastDeps, job: OutboxJob): Promis
   const found = await collect(deps, notice.audience);
   const recipients = recipientsOf(found.people, { author: notice.author.userId, skipped: found.left });
   const batches = planBatches(noticeId, recipients, found.groups);
+  const queued = Math.min(BATCH_WINDOW, batches.length);
   const figures = startProgress(recipients.length + found.groups.length, batches.length);
   const status = batches.length === 0 ? ('completed' as const) : ('sending' as const);
   const resolved: Notice = { ...notice, status, recipients, groups: found.groups, skipped: found.left };
   const records: StoredRecord[] = [
     { ...stored, rev: stored.rev + 1, updatedAt: now, data: resolved },
-    { kind: NOTICE_PROGRESS, id: noticeId, rev: 1, updatedAt: now, data: { figures, batches: batches.length, cardAt: now } satisfies ProgressRecord },
+    { kind: NOTICE_PROGRESS, id: noticeId, rev: 1, updatedAt: now, data: { figures, batches: batches.length, planned: batches.length, next: queued, cardAt: now } satisfies ProgressRecord },
     ...batches.map((batch) => ({ kind: NOTICE_BATCH, id: batchId(noticeId, batch.index), rev: 1, updatedAt: now, data: batch })),
   ];
-  const jobs = batches.map((batch) => batchJob(noticeId, batch.index, now));
+  const jobs = batches.slice(0, queued).map((batch) => batchJob(noticeId, batch.index, now));
   const card = cardJob(resolved, figures, `${noticeId}:resolved`, now);
   await deps.book.commit(records, { jobs: { put: card ? [...jobs, card] : jobs } });
 }
@@ -62,18 +65,37 @@ async function collect(deps: BroadcastDeps, audience: NoticeAudience): Promise<F
   }
 }
 
-// Breadth-first over the departments; each department is read once even when chosen twice or nested.
+// Breadth-first over the departments, a few at a time (the contacts APIs are limited per API, so the
+// member pages and the sub-department lists of different departments overlap); each department is read
+// once even when chosen twice or nested.
 async function members(deps: BroadcastDeps, roots: number[], includeSub: boolean): Promise<Found> {
   const seen = new Set<number>();
   const queue = [...roots];
   const people: string[] = [];
   const left: string[] = [];
-  while (queue.length > 0) {
-    const dept = queue.shift()!;
-    if (seen.has(dept)) continue;
+  const visit = async (dept: number) => {
+    const [found, subs] = await Promise.all([
+      deps.openapi.listDepartmentMembers(dept),
+      includeSub ? deps.openapi.listSubDepartments(dept) : Promise.resolve([]),
+    ]);
+    for (const member of found) (member.active ? people : left).push(member.userId);
+    queue.push(...subs.map((d) => d.id));
+  };
+  const running = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  while ((queue.length > 0 && !failure) || running.size > 0) {
+    const dept = failure ? undefined : queue.shift();
+    if (dept === undefined || seen.has(dept) || running.size >= RESOLVE_PARALLEL) {
+      if (dept !== undefined && !seen.has(dept)) queue.unshift(dept);
+      if (running.size > 0) await Promise.race(running);
+      continue;
+    }
     seen.add(dept);
-    for (const member of await deps.openapi.listDepartmentMembers(dept)) (member.active ? people : left).push(member.userId);
-    if (includeSub) queue.push(...(await deps.openapi.listSubDepartments(dept)).map((d) => d.id));
+    const task: Promise<void> = visit(dept)
+      .catch((error: unknown) => void (failure ??= { error }))
+      .finally(() => running.delete(task));
+    running.add(task);
   }
+  if (failure) throw failure.error;
   return { people, left, groups: [] };
 }

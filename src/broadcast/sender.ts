@@ -96,9 +96,10 @@ async function finish(deps: BroadcastDeps, notice: Notice, batch: StoredRecord<N
     const moveCard = finished || progress.data.cardAt === 0 || now - progress.data.cardAt >= (deps.cardEveryMs ?? 3_000);
     const records: StoredRecord[] = [
       batch,
-      { ...progress, rev: progress.rev + 1, updatedAt: now, data: { figures, batches: progress.data.batches + (retry ? 1 : 0), cardAt: moveCard ? now : progress.data.cardAt } },
+      { ...progress, rev: progress.rev + 1, updatedAt: now, data: { ...progress.data, figures, batches: progress.data.batches + (retry ? 1 : 0), next: Math.min(progress.data.next + 1, progress.data.planned), cardAt: moveCard ? now : progress.data.cardAt } },
     ];
     const jobs: OutboxJob[] = [];
+    if (progress.data.next < progress.data.planned) jobs.push(batchJob(notice.id, progress.data.next, now));
     if (retry) {
       records.push({ kind: NOTICE_BATCH, id: batchId(notice.id, retry.index), rev: 1, data: retry, updatedAt: now });
       jobs.push(batchJob(notice.id, retry.index, now + (deps.flowRetryMs ?? 60_000)));

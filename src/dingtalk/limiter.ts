@@ -13,6 +13,11 @@ export interface LimitOptions {
 /** Runs tasks no faster than the configured rate per API. */
 export interface Limiter {
   schedule<T>(task: () => Promise<T>, options?: LimitOptions): Promise<T>;
+  /**
+   * Waits until a call to `key` may leave, as measured at the wire: work a task does between getting its
+   * slot and sending (a notice records "sending" first) must not bunch two calls closer than the spacing.
+   */
+  pace(key: string): Promise<void>;
   /** DingTalk throttled a call to `key`: that API slows down (twice the spacing, at most 1 call/s). */
   throttled(key: string): void;
   /** A call to `key` went through: its spacing creeps back towards the configured rate. */
@@ -26,7 +31,9 @@ const PRIORITY = { normal: 4, low: 8 } as const;
 /** One limiter per OpenAPI client (the composition root makes one client per process). */
 export function createLimiter(qps: number): Limiter {
   // Even spacing (minTime) never exceeds the rate in any one-second window, unlike a refilled reservoir.
-  const base = Math.ceil(1000 / qps);
+  // 2 % under the rate: calls spaced exactly 1000/qps apart reach DingTalk's one-second window with jitter,
+  // and the (qps+1)-th can land inside the first one's second.
+  const base = Math.ceil(1020 / qps);
   const limiters = new Map<string, Bottleneck>();
   // Spacing per API: the configured one, widened while DingTalk throttles (its advice: wait and retry, §6.2).
   const spacing = new Map<string, number>();
@@ -41,13 +48,20 @@ export function createLimiter(qps: number): Limiter {
     spacing.set(key, next);
     limiterFor(key).updateSettings({ minTime: next });
   };
+  const leaves = new Map<string, number>();
   return {
+    pace: async (key) => {
+      const now = performance.now();
+      const at = Math.max(now, leaves.get(key) ?? 0);
+      leaves.set(key, at + (spacing.get(key) ?? base));
+      if (at > now) await new Promise((resolve) => setTimeout(resolve, Math.ceil(at - now)));
+    },
     schedule: (task, options = {}) =>
       limiterFor(options.key ?? '*').schedule({ priority: PRIORITY[options.priority ?? 'normal'] }, task),
     throttled: (key) => respace(key, (spacing.get(key) ?? base) * 2),
     succeeded: (key) => {
       const current = spacing.get(key);
-      if (current !== undefined && current > base) respace(key, current * 0.95);
+      if (current !== undefined && current > base) respace(key, current * 0.8);
     },
     close: async () => {
       await Promise.all([...limiters.values()].map((limiter) => limiter.stop({ dropWaitingJobs: true }).catch(() => undefined)));

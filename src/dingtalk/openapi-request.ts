@@ -60,6 +60,7 @@ export async function callApi<T>(ctx: RequestContext, request: ApiRequest): Prom
         await request.beforeSend?.().catch((cause: unknown) => {
           throw new BeforeSendFailed(cause);
         });
+        await ctx.limiter.pace(apiKey(request));
         return callOnce(ctx, request, used);
       };
       const answer = (await ctx.limiter.schedule(send, { key: apiKey(request), priority: request.priority ?? 'normal' })) as T;
@@ -79,9 +80,10 @@ export async function callApi<T>(ctx: RequestContext, request: ApiRequest): Prom
       }
       if (!failure.retryable || attempt + 1 >= ctx.retry.attempts) throw failure;
       if (request.answeredOnly && failure.status === undefined) throw failure;
-      const delay = backoffDelay(ctx.retry.backoff, attempt, ctx.random);
+      // A throttled call has already widened its API's spacing in the limiter: that is the wait.
+      const delay = isThrottled(failure) ? 0 : backoffDelay(ctx.retry.backoff, attempt, ctx.random);
       ctx.logger.warn({ api: request.label, status: failure.status, code: failure.code, attempt: attempt + 1, delay }, 'DingTalk call failed, retrying');
-      await ctx.clock.sleep(delay);
+      if (delay > 0) await ctx.clock.sleep(delay);
     }
   }
 }

@@ -64,7 +64,7 @@ const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
   timer: 4,
   // Notices take a small share of the outbox; their calls also queue behind conversations' (limiter.ts).
   'broadcast.resolve': 1,
-  'broadcast.batch': 3,
+  'broadcast.batch': 8,
   'broadcast.report': 1,
 };
 
