@@ -4,8 +4,7 @@
 import { NOTICE_STOP, noticeProgressCard } from '../cards/notice-card.js';
 import { NOTICE, NOTICE_CANCEL_MARK } from '../src/broadcast/jobs.js';
 import { draftProblems, sendTimeText, type Notice, type NoticeDraft } from '../src/broadcast/notice.js';
-import { newNotice, newNoticeId, NOTICE_START_TIMER, publishChanges } from '../src/broadcast/publish.js';
-import { NOTICE_INDEX_KEY, recordKey, type StoredRecord } from '../src/broadcast/records.js';
+import { newNotice, newNoticeId, NOTICE_START_TIMER, startTimer } from '../src/broadcast/publish.js';
 import { Composer } from '../src/bot/composer.js';
 import type { BotContext, DecisionContext, TimerContext } from '../src/bot/context.js';
 import { complete, show, type DialogEnvelope, type DialogTurn, type StepResult } from '../src/bot/dialog.js';
@@ -26,8 +25,8 @@ export async function publish(draft: NoticeCompose, turn: DialogTurn): Promise<S
   const cardId = ((await ctx.getDialog(turn.key))?.data as DialogEnvelope<NoticeCompose> | undefined)?.cardId;
   const author = { userId: turn.owner, name: turn.event?.sender.userId === turn.owner ? turn.event.sender.name : '' };
   const stored = newNotice(newNoticeId(now), fields as NoticeDraft, author, now, cardId);
-  const { meta, timer } = publishChanges(stored, await ctx.getMeta<string[]>(NOTICE_INDEX_KEY));
-  for (const [key, value] of Object.entries(meta)) ctx.putMeta(key, value);
+  const timer = startTimer(stored);
+  ctx.saveRecord(stored);
   ctx.schedule(timer.name, timer.key, timer.at, timer.payload);
   const when = stored.data.sendAt ? sendTimeText(stored.data.sendAt) : undefined;
   if (cardId) ctx.updateCard(cardId, noticeProgressCard(stored.data, undefined, when), { kind: 'user', userId: turn.owner }, turn.owner);
@@ -42,15 +41,15 @@ export const noticeControl = new Composer<BotContext>(
 );
 
 async function stop(ctx: BotContext, id: string): Promise<void> {
-  const stored = id ? await ctx.getMeta<StoredRecord<Notice>>(recordKey(NOTICE, id)) : undefined;
+  const stored = id ? await ctx.getRecord<Notice>(NOTICE, id) : undefined;
   if (!stored || (stored.data.author.userId !== ctx.actingFor && !ctx.isAdmin)) return void ctx.reply('没有找到这条通知。');
   if (stored.data.status === 'completed') return void ctx.reply(`通知 ${id} 已发送完毕，不能取消。`);
-  if (stored.data.status === 'cancelled' || (await ctx.getMeta(recordKey(NOTICE_CANCEL_MARK, id)))) return void ctx.reply(`通知 ${id} 已取消。`);
+  if (stored.data.status === 'cancelled' || (await ctx.getRecord(NOTICE_CANCEL_MARK, id))) return void ctx.reply(`通知 ${id} 已取消。`);
   const now = ctx.now.getTime();
-  ctx.putMeta(recordKey(NOTICE_CANCEL_MARK, id), { kind: NOTICE_CANCEL_MARK, id, rev: 1, data: { at: now }, updatedAt: now });
+  ctx.saveRecord({ kind: NOTICE_CANCEL_MARK, id, rev: 1, data: { at: now }, updatedAt: now });
   if (stored.data.status === 'scheduled') {
     const cancelled: Notice = { ...stored.data, status: 'cancelled', cancelledAt: now };
-    ctx.putMeta(recordKey(NOTICE, id), { ...stored, rev: stored.rev + 1, updatedAt: now, data: cancelled });
+    ctx.saveRecord({ ...stored, rev: stored.rev + 1, updatedAt: now, data: cancelled });
     refresh(ctx, cancelled);
     return void ctx.reply(`通知 ${id} 已取消，不会发送。`);
   }
@@ -64,7 +63,7 @@ function refresh(ctx: DecisionContext, notice: Notice): void {
 /** The start timer: a notice still scheduled and not cancelled begins to send. */
 export const noticeTimer = onTimer(NOTICE_START_TIMER, async (ctx: TimerContext, payload) => {
   const { noticeId } = payload as { noticeId: string };
-  const stored = await ctx.getMeta<StoredRecord<Notice>>(recordKey(NOTICE, noticeId));
-  if (!stored || stored.data.status !== 'scheduled' || (await ctx.getMeta(recordKey(NOTICE_CANCEL_MARK, noticeId)))) return;
+  const stored = await ctx.getRecord<Notice>(NOTICE, noticeId);
+  if (!stored || stored.data.status !== 'scheduled' || (await ctx.getRecord(NOTICE_CANCEL_MARK, noticeId))) return;
   ctx.broadcast(noticeId);
 });

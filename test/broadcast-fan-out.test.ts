@@ -1,8 +1,10 @@
 // Fan-out rules and draft checks as tables: recipients, batches of 20, the progress sums, parsing.
-import { test } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { addBatch, chunk, failedCount, isFinished, planBatches, recipientsOf, retryBatch, startProgress, type NoticeBatch } from '../src/broadcast/fan-out.js';
 import { draftProblems, parseAudience, parseSendTime, sendTimeText } from '../src/broadcast/notice.js';
+
+const test = suite('broadcast: fan-out rules');
 
 test('recipients are de-duplicated in first-seen order, without the author and the people who left', () => {
   const table: [string[], string, string[], string[]][] = [

@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { startBackofficeSimulator, type BackofficeSimulator } from '../src/sandbox/backoffice/simulator.js';
 import { startDingTalkSimulator, type DingTalkSimulator } from '../src/sandbox/dingtalk/index.js';

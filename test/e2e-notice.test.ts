@@ -1,6 +1,6 @@
 // Notices end to end: the compose dialog in the simulator's chat, the resolve and batch jobs against the
 // simulator's contacts and batchSend, and exactly-once delivery counted per person by the simulator.
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { FakeClock } from '../src/fake-clock.js';
 import { FAST_TUNING, startHarness, waitFor, type Harness, type HarnessOptions } from './support/harness.js';

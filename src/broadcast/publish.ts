@@ -3,7 +3,7 @@
 import type { Effect } from '../bot/effects.js';
 import { NOTICE } from './jobs.js';
 import type { Notice, NoticeDraft } from './notice.js';
-import { NOTICE_INDEX_KEY, recordKey, type StoredRecord } from './records.js';
+import type { StoredRecord } from './records.js';
 
 /** The timer that starts a notice at its time (`ctx.schedule` / onTimer in handlers/notice.ts). */
 export const NOTICE_START_TIMER = 'notice.start';
@@ -19,11 +19,8 @@ export function newNotice(id: string, draft: NoticeDraft, author: Notice['author
   return { kind: NOTICE, id, rev: 1, data, updatedAt: now };
 }
 
-/** The meta writes (record + index) and the start timer of a new notice. */
-export function publishChanges(notice: StoredRecord<Notice>, index: string[] | undefined): { meta: Record<string, unknown>; timer: Extract<Effect, { type: 'timer' }> } {
+/** The start timer of a new notice: at its time, or at once. */
+export function startTimer(notice: StoredRecord<Notice>): Extract<Effect, { type: 'timer' }> {
   const at = notice.data.sendAt ?? notice.data.createdAt;
-  return {
-    meta: { [recordKey(NOTICE, notice.id)]: notice, [NOTICE_INDEX_KEY]: [...(index ?? []), notice.id] },
-    timer: { type: 'timer', name: NOTICE_START_TIMER, key: `notice:${notice.id}`, at, payload: { noticeId: notice.id } },
-  };
+  return { type: 'timer', name: NOTICE_START_TIMER, key: `notice:${notice.id}`, at, payload: { noticeId: notice.id } };
 }

@@ -7,8 +7,8 @@ import { readJson } from '../http/errors.js';
 import { createRouter } from '../http/routers.js';
 import { cardJob, NOTICE, NOTICE_CANCEL_MARK } from './jobs.js';
 import { draftProblems, type Notice, type NoticeDraft } from './notice.js';
-import { newNotice, newNoticeId, publishChanges } from './publish.js';
-import { NOTICE_INDEX_KEY, type RecordBook } from './records.js';
+import { newNotice, newNoticeId, startTimer } from './publish.js';
+import type { RecordBook } from './records.js';
 import { noticeView } from './report.js';
 
 export interface NoticeRoutesOptions {
@@ -29,18 +29,19 @@ export function noticeRoutes(options: NoticeRoutesOptions): Router {
     if (problems.length > 0) return invalid(ctx, problems);
     const at = now();
     const notice = newNotice(newNoticeId(at), draft, author, at);
-    const { meta, timer } = publishChanges(notice, await book.store.getMeta<string[]>(NOTICE_INDEX_KEY));
-    const jobs = effectsToJobs([timer], { source: `api:${notice.id}`, now: at, newId: () => crypto.randomUUID() });
-    await book.commit([notice], { meta: { [NOTICE_INDEX_KEY]: meta[NOTICE_INDEX_KEY] }, jobs: { put: jobs } });
+    const jobs = effectsToJobs([startTimer(notice)], { source: `api:${notice.id}`, now: at, newId: () => crypto.randomUUID() });
+    await book.commit([notice], { jobs: { put: jobs } });
     options.wake();
     ctx.status = 201;
     ctx.body = await noticeView(book, notice.id);
   });
 
   router.get('/api/notices', async (ctx) => {
-    const ids = [...((await book.store.getMeta<string[]>(NOTICE_INDEX_KEY)) ?? [])].reverse();
-    const items = (await Promise.all(ids.map((id) => noticeView(book, id)))).filter((v) => v !== undefined);
-    ctx.body = { total: items.length, items };
+    const offset = Math.max(0, Number(ctx.query.offset ?? 0) || 0);
+    const limit = Math.min(100, Math.max(1, Number(ctx.query.limit ?? 20) || 20));
+    const page = await book.store.findRecords<Notice>(NOTICE, { offset, limit });
+    const items = (await Promise.all(page.items.map((record) => noticeView(book, record.id)))).filter((v) => v !== undefined);
+    ctx.body = { total: page.total, items };
   });
 
   router.get('/api/notices/:id', async (ctx) => {
