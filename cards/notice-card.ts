@@ -11,7 +11,6 @@ export const NOTICE_EDIT = 'notice.edit';
 export const NOTICE_CANCEL = 'notice.cancel';
 export const NOTICE_SKIP = 'notice.skip';
 export const NOTICE_NOW = 'notice.now';
-export const NOTICE_CHANNEL = 'notice.channel';
 export const NOTICE_STOP = 'notice.stop';
 
 /** One compose step: what to type, with the optional step's 跳过 / 立即发送 button. */
@@ -24,26 +23,6 @@ export function noticeStepCard(step: { title: string; ask: string; error?: strin
     ...(step.error ? { status: { text: step.error, tone: 'warning' as const } } : {}),
     sections: [{ kind: 'markdown', text: step.ask }],
     buttons,
-  };
-}
-
-/** The channel step, offered only when DINGTALK_AGENT_ID is set. */
-export function noticeChannelCard(): Card {
-  return {
-    title: '发布通知 · 发送渠道',
-    sections: [
-      {
-        kind: 'markdown',
-        text:
-          '**机器人消息**（默认）：以单聊消息逐人送达，可查看已读情况。\n\n' +
-          '**工作通知**：经“工作通知”送达，适合通知全体人员；钉钉限制：同一内容每人每天只能收到一次，全员发送每天最多 3 次。',
-      },
-    ],
-    buttons: [
-      button('机器人消息', NOTICE_CHANNEL, { params: { channel: 'robot' }, command: '机器人消息', style: 'primary' }),
-      button('工作通知', NOTICE_CHANNEL, { params: { channel: 'work' }, command: '工作通知' }),
-      button('取消', NOTICE_CANCEL, { command: '取消' }),
-    ],
   };
 }
 

@@ -19,8 +19,8 @@ export const CANCEL_NOTICE = /^取消通知\s*(N[0-9A-Z]+)$/u;
 export async function publish(draft: NoticeCompose, turn: DialogTurn): Promise<StepResult<NoticeCompose>> {
   const { ctx } = turn;
   const now = ctx.now.getTime();
-  const { workNotices, ...fields } = draft;
-  const problems = draftProblems(fields, now, { workChannel: workNotices });
+  const fields = draft;
+  const problems = draftProblems(fields, now);
   if (problems.length > 0) return show('title', draft, noticeStepCard({ title: '标题', ask: '请重新输入通知标题。', error: problems.join('；') }));
   const cardId = ((await ctx.getDialog(turn.key))?.data as DialogEnvelope<NoticeCompose> | undefined)?.cardId;
   const author = { userId: turn.owner, name: turn.event?.sender.userId === turn.owner ? turn.event.sender.name : '' };
@@ -64,6 +64,6 @@ function refresh(ctx: DecisionContext, notice: Notice): void {
 export const noticeTimer = onTimer(NOTICE_START_TIMER, async (ctx: TimerContext, payload) => {
   const { noticeId } = payload as { noticeId: string };
   const stored = await ctx.getRecord<Notice>(NOTICE, noticeId);
-  if (!stored || stored.data.status !== 'scheduled' || (await ctx.getRecord(NOTICE_CANCEL_MARK, noticeId))) return;
+  if (stored?.data.status !== 'scheduled' || (await ctx.getRecord(NOTICE_CANCEL_MARK, noticeId))) return;
   ctx.broadcast(noticeId);
 });

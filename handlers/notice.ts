@@ -1,8 +1,8 @@
 // 发布通知: a broadcaster (BROADCASTER_USER_IDS) or an admin composes a notice in one-to-one chat — 标题,
-// 正文, 发送对象, an optional link (跳过), an optional time (立即发送), the channel when 工作通知 is
-// configured — then confirms a preview. Anyone else gets the ordinary help. Sending is src/broadcast's.
+// 正文, 发送对象, an optional link (跳过), an optional time (立即发送) — then confirms a preview; notices go as
+// robot messages (机器人消息). Anyone else gets the ordinary help. Sending is src/broadcast's.
 import {
-  NOTICE_CANCEL, NOTICE_CHANNEL, NOTICE_CONFIRM, NOTICE_EDIT, NOTICE_NOW, NOTICE_SKIP, noticeChannelCard, noticePreviewCard, noticeStepCard,
+  NOTICE_CANCEL, NOTICE_CONFIRM, NOTICE_EDIT, NOTICE_NOW, NOTICE_SKIP, noticePreviewCard, noticeStepCard,
 } from '../cards/notice-card.js';
 import { helpCard } from '../cards/help-card.js';
 import { draftProblems, parseAudience, parseSendTime, sendTimeText, BODY_MAX, TITLE_MAX, type NoticeDraft } from '../src/broadcast/notice.js';
@@ -18,7 +18,7 @@ import { publish } from './notice-publish.js';
 export const PUBLISH_NOTICE = /^发布通知(?:\s+(.+))?$/u;
 
 /** The draft while it is composed (plain JSON). */
-export type NoticeCompose = Partial<NoticeDraft> & { workNotices: boolean };
+export type NoticeCompose = Partial<NoticeDraft>;
 
 const ASK = {
   title: { title: '标题', ask: `请输入通知标题（${TITLE_MAX}字以内）。` },
@@ -34,14 +34,14 @@ const ASK = {
 const step = (name: keyof typeof ASK, draft: NoticeCompose, error?: string): StepResult<NoticeCompose> =>
   show(name, draft, noticeStepCard({ ...ASK[name], ...(error ? { error } : {}) }));
 
-export const noticeDialog = defineDialog<NoticeCompose, [string | undefined, boolean]>({
+export const noticeDialog = defineDialog<NoticeCompose, [string | undefined]>({
   id: 'notice',
   version: 1,
   ttl: { hours: 24 },
   expiredNotice: '通知草稿超过24小时未操作，已自动取消。',
   keyFor: (owner) => noticeKey(owner),
-  start: (_turn, title, workNotices) => {
-    const draft: NoticeCompose = { channel: 'robot', workNotices };
+  start: (_turn, title) => {
+    const draft: NoticeCompose = { channel: 'robot' };
     return title ? textStep('title', draft, title) : step('title', draft);
   },
   steps: {
@@ -50,17 +50,14 @@ export const noticeDialog = defineDialog<NoticeCompose, [string | undefined, boo
     audience: { answer: (d, input) => audienceStep(d, text(input)), [NOTICE_CANCEL]: cancel },
     link: { answer: (d, input) => linkStep(d, text(input)), [NOTICE_SKIP]: (d, _i, turn) => afterLink(d, turn), [NOTICE_CANCEL]: cancel },
     time: { answer: (d, input, turn) => timeStep(d, text(input), turn), [NOTICE_NOW]: (d, _i, turn) => afterTime(d, turn), [NOTICE_CANCEL]: cancel },
-    channel: { [NOTICE_CHANNEL]: (d, input, turn) => preview({ ...d, channel: channelOf(input) }, turn), [NOTICE_CANCEL]: cancel },
     preview: {
       [NOTICE_CONFIRM]: (d, _input, turn) => publish(d, turn),
-      [NOTICE_EDIT]: (d) => step('title', { channel: 'robot', workNotices: d.workNotices }),
+      [NOTICE_EDIT]: () => step('title', { channel: 'robot' }),
       [NOTICE_CANCEL]: cancel,
     },
   },
   commands: (typed) => {
     const map: Record<string, string> = { 取消: NOTICE_CANCEL, 跳过: NOTICE_SKIP, 立即发送: NOTICE_NOW, 确认发布: NOTICE_CONFIRM, 修改: NOTICE_EDIT };
-    if (typed === '机器人消息') return { action: NOTICE_CHANNEL, params: { channel: 'robot' } };
-    if (typed === '工作通知') return { action: NOTICE_CHANNEL, params: { channel: 'work' } };
     return map[typed] ? { action: map[typed] } : undefined;
   },
 });
@@ -76,7 +73,7 @@ export const notice = new Composer<BotContext>(
     if (!ctx.mayBroadcast(ctx.event.sender.userId)) return void ctx.reply(helpCard('抱歉，我没有听懂。您可以这样和我说：'));
     if (ctx.isGroup) return void ctx.reply('请在与我的单聊中发布通知。');
     const owner = ctx.event.sender.userId;
-    await startDialog(ctx, noticeDialog, { owner, key: noticeKey(owner), event: ctx.event }, match[1]?.trim(), ctx.services.workNotices === true);
+    await startDialog(ctx, noticeDialog, { owner, key: noticeKey(owner), event: ctx.event }, match[1]?.trim());
   }),
 );
 
@@ -87,7 +84,7 @@ function text(input: DialogInput): string | undefined {
 function textStep(field: 'title' | 'body', draft: NoticeCompose, value: string | undefined): StepResult<NoticeCompose> {
   if (value === undefined) return skip();
   const next = { ...draft, [field]: value };
-  const problem = draftProblems({ ...next, audience: { kind: 'all' } }, 0, { workChannel: true }).find((p) => p.startsWith(field === 'title' ? '标题' : '正文'));
+  const problem = draftProblems({ ...next, audience: { kind: 'all' } }, 0).find((p) => p.startsWith(field === 'title' ? '标题' : '正文'));
   if (problem) return step(field, draft, problem);
   return field === 'title' ? step('body', next) : step('audience', next);
 }
@@ -95,7 +92,7 @@ function textStep(field: 'title' | 'body', draft: NoticeCompose, value: string |
 function audienceStep(draft: NoticeCompose, value: string | undefined): StepResult<NoticeCompose> {
   if (value === undefined) return skip();
   const audience = parseAudience(value);
-  const problem = audience ? draftProblems({ title: 't', body: 'b', audience }, 0, { workChannel: true })[0] : '没有看懂发送对象，请按提示的格式输入';
+  const problem = audience ? draftProblems({ title: 't', body: 'b', audience }, 0)[0] : '没有看懂发送对象，请按提示的格式输入';
   return problem ? step('audience', draft, problem) : step('link', { ...draft, audience });
 }
 
@@ -119,16 +116,12 @@ function timeStep(draft: NoticeCompose, value: string | undefined, turn: DialogT
 }
 
 function afterTime(draft: NoticeCompose, turn: DialogTurn): StepResult<NoticeCompose> {
-  return draft.workNotices ? show('channel', draft, noticeChannelCard()) : preview(draft, turn);
+  return preview(draft, turn);
 }
 
 function preview(draft: NoticeCompose, _turn: DialogTurn): StepResult<NoticeCompose> {
   const when = draft.sendAt ? sendTimeText(draft.sendAt) : '立即发送';
   return show('preview', draft, noticePreviewCard(draft as NoticeDraft, when));
-}
-
-function channelOf(input: DialogInput): 'robot' | 'work' {
-  return input.kind === 'action' && input.params.channel === 'work' ? 'work' : 'robot';
 }
 
 function cancel(_draft: NoticeCompose, _input: DialogInput, turn: DialogTurn): StepResult<NoticeCompose> {

@@ -126,7 +126,6 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     logger: logger.child({ component: 'bot' }),
     adminUserIds: config.adminUserIds,
     broadcasterUserIds: config.broadcasterUserIds,
-    workNotices: config.dingtalk.agentId !== undefined,
     deadlineFor: (acceptedAt, matter) => promisedDeadline(calendar, acceptedAt, matter.timeLimit.promisedDays),
     handlers: botHandlers,
     onCommitted: () => outbox?.wake(),
@@ -197,7 +196,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     }),
     adminRouters: [
       outboxRoutes({ store, outbox }),
-      noticeRoutes({ book: records, now, workNotices: config.dingtalk.agentId !== undefined, wake: () => outbox?.wake() }),
+      noticeRoutes({ book: records, now, wake: () => outbox?.wake() }),
     ],
     publicRouters: options.publicRouters,
   });

@@ -40,8 +40,6 @@ export interface BotOptions {
   adminUserIds: string[];
   /** DingTalk userIds who may publish notices (BROADCASTER_USER_IDS). */
   broadcasterUserIds?: string[];
-  /** DINGTALK_AGENT_ID is set (the 工作通知 channel). */
-  workNotices?: boolean;
   /** Promised deadline (YYYY-MM-DD) of a matter accepted at `acceptedAt` (working days, holidays). */
   deadlineFor: (acceptedAt: Date, matter: Matter) => string;
   handlers: BotHandlers;
@@ -83,7 +81,6 @@ export function createBot(options: BotOptions): Bot {
     clock: options.clock,
     adminUserIds: new Set(options.adminUserIds),
     broadcasterUserIds: new Set(options.broadcasterUserIds ?? []),
-    workNotices: options.workNotices ?? false,
     deadlineFor: options.deadlineFor,
     applicationIdPrefix: options.applicationIdPrefix,
   };

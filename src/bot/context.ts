@@ -22,8 +22,6 @@ export interface BotServices {
   adminUserIds: ReadonlySet<string>;
   /** BROADCASTER_USER_IDS: may publish notices (admins may too). */
   broadcasterUserIds?: ReadonlySet<string>;
-  /** DINGTALK_AGENT_ID is set: the 工作通知 channel is offered. */
-  workNotices?: boolean;
   deadlineFor: (acceptedAt: Date, matter: Matter) => string;
   /** Prefix of new application numbers (APPLICATION_ID_PREFIX); default YC. */
   applicationIdPrefix?: string;

@@ -8,7 +8,7 @@ export type NoticeAudience =
   | { kind: 'groups'; conversationIds: string[] }
   | { kind: 'users'; userIds: string[] };
 
-/** `robot`: one-to-one robot messages (default); `work`: DingTalk work notifications (needs DINGTALK_AGENT_ID). */
+/** `robot`: one-to-one robot messages; `work` (DingTalk work notifications) is refused until its sender exists. */
 export type NoticeChannel = 'robot' | 'work';
 
 /** What the author writes. */
@@ -48,7 +48,7 @@ export const BODY_MAX = 2_000;
 export const USERS_MAX = 1_000;
 
 /** Checks a draft; an empty list means it may be published. `now` rejects a send time in the past. */
-export function draftProblems(draft: Partial<NoticeDraft>, now: number, options: { workChannel: boolean }): string[] {
+export function draftProblems(draft: Partial<NoticeDraft>, now: number): string[] {
   const problems: string[] = [];
   const title = (draft.title ?? '').trim();
   const body = (draft.body ?? '').trim();
@@ -61,7 +61,8 @@ export function draftProblems(draft: Partial<NoticeDraft>, now: number, options:
   if (draft.link && draft.link.text.trim() === '') problems.push('链接按钮的文字不能为空');
   if (draft.sendAt !== undefined && (!Number.isFinite(draft.sendAt) || draft.sendAt < now)) problems.push('发送时间须晚于现在');
   if (draft.channel !== undefined && draft.channel !== 'robot' && draft.channel !== 'work') problems.push('发送渠道只能是 机器人消息 或 工作通知');
-  if (draft.channel === 'work' && !options.workChannel) problems.push('未配置 DINGTALK_AGENT_ID，不能发工作通知');
+  // The work-notification sender (asyncsend_v2) is not built yet: say so rather than send robot messages.
+  if (draft.channel === 'work') problems.push('工作通知渠道尚未开通，请使用机器人消息');
   return problems;
 }
 

@@ -14,8 +14,6 @@ import { noticeView } from './report.js';
 export interface NoticeRoutesOptions {
   book: RecordBook;
   now: () => number;
-  /** DINGTALK_AGENT_ID is set. */
-  workNotices: boolean;
   wake: () => void;
 }
 
@@ -25,7 +23,7 @@ export function noticeRoutes(options: NoticeRoutesOptions): Router {
   const router = createRouter();
 
   router.post('/api/notices', async (ctx) => {
-    const { draft, author, problems } = readDraft(await readJson(ctx), now(), options.workNotices);
+    const { draft, author, problems } = readDraft(await readJson(ctx), now());
     if (problems.length > 0) return invalid(ctx, problems);
     const at = now();
     const notice = newNotice(newNoticeId(at), draft, author, at);
@@ -86,7 +84,7 @@ export async function cancelNotice(book: RecordBook, id: string, now: number): P
   return 'cancelled';
 }
 
-function readDraft(input: unknown, now: number, workNotices: boolean): { draft: NoticeDraft; author: Notice['author']; problems: string[] } {
+function readDraft(input: unknown, now: number): { draft: NoticeDraft; author: Notice['author']; problems: string[] } {
   const body = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
   const problems: string[] = [];
   const sendAt = body.sendAt === undefined || body.sendAt === null ? undefined : Date.parse(String(body.sendAt));
@@ -101,7 +99,7 @@ function readDraft(input: unknown, now: number, workNotices: boolean): { draft: 
     ...(sendAt !== undefined && !Number.isNaN(sendAt) ? { sendAt } : {}),
   };
   if (draft.audience && typeof draft.audience !== 'object') problems.push('audience 须为对象');
-  else problems.push(...draftProblems(draft, now, { workChannel: workNotices }));
+  else problems.push(...draftProblems(draft, now));
   const author = body.author as { userId?: unknown; name?: unknown } | undefined;
   return { draft, author: { userId: String(author?.userId ?? 'admin-api'), name: String(author?.name ?? '管理员') }, problems };
 }
