@@ -5,7 +5,10 @@ import type { Logger } from '../logger.js';
 import { systemClock, type Clock } from '../clock.js';
 import { createLimiter } from './limiter.js';
 import { callApi, defaultRetry, fetchJson, type RequestContext, type RetryPolicy } from './openapi-request.js';
+import { noticeCalls } from './openapi-notices.js';
 import { createTokenCache } from './token-cache.js';
+
+export type { DepartmentMember, NoticeCallOptions, NoticeSendResult } from './openapi-notices.js';
 
 /** Where DingTalk is, who the app is, and how fast it may call. */
 export interface OpenApiOptions {
@@ -34,26 +37,6 @@ export interface BatchSendResult {
   invalid: string[];
   /** In chunks whose call failed (only when another chunk succeeded; otherwise the call throws). */
   failed: string[];
-}
-
-/** Answer of one notice batch (`oToMessages/batchSend`, ≤ 20 people). */
-export interface NoticeSendResult {
-  processQueryKey: string;
-  invalid: string[];
-  flowControlled: string[];
-}
-
-/** How a notice call behaves: low priority, no blind retry, a hook when it leaves (see ApiRequest). */
-export interface NoticeCallOptions {
-  beforeSend?: () => Promise<void>;
-}
-
-/** A member of a department as `/topapi/v2/user/list` pages it. */
-export interface DepartmentMember {
-  userId: string;
-  name: string;
-  /** false for people who left or never activated DingTalk. */
-  active: boolean;
 }
 
 /** One card-platform card for `createAndDeliverCard`. */
@@ -245,59 +228,7 @@ export function createOpenApiClient(options: OpenApiOptions) {
       return result?.dept_id_list ?? [];
     },
 
-    /** One notice batch to ≤ 20 people, behind conversation calls; a call that got no answer is not repeated. */
-    async sendNoticeBatch(userIds: string[], msgKey: string, msgParam: object, options: NoticeCallOptions = {}): Promise<NoticeSendResult> {
-      if (userIds.length > 20) throw new RangeError('oToMessages/batchSend takes at most 20 userIds (§6.3)');
-      const answer = await callApi<{ processQueryKey?: string; invalidStaffIdList?: string[]; flowControlledStaffIdList?: string[] }>(ctx, {
-        api: 'new', method: 'POST', path: '/v1.0/robot/oToMessages/batchSend', label: 'oToMessages/batchSend',
-        body: { robotCode, userIds, msgKey, msgParam: JSON.stringify(msgParam) },
-        priority: 'low', answeredOnly: true, ...(options.beforeSend ? { beforeSend: options.beforeSend } : {}),
-      });
-      return { processQueryKey: answer.processQueryKey ?? '', invalid: answer.invalidStaffIdList ?? [], flowControlled: answer.flowControlledStaffIdList ?? [] };
-    },
-
-    /** A notice to one group the robot is in, with the same rules as sendNoticeBatch. */
-    async sendNoticeToGroup(openConversationId: string, msgKey: string, msgParam: object, options: NoticeCallOptions = {}): Promise<string> {
-      const answer = await callApi<{ processQueryKey?: string }>(ctx, {
-        api: 'new', method: 'POST', path: '/v1.0/robot/groupMessages/send', label: 'groupMessages/send',
-        body: { robotCode, openConversationId, msgKey, msgParam: JSON.stringify(msgParam) },
-        priority: 'low', answeredOnly: true, ...(options.beforeSend ? { beforeSend: options.beforeSend } : {}),
-      });
-      return answer.processQueryKey ?? '';
-    },
-
-    /** Who read a one-to-one batch (`oToMessages/readStatus`). */
-    async readStatus(processQueryKey: string): Promise<{ userId: string; read: boolean }[]> {
-      const query = new URLSearchParams({ robotCode, processQueryKey });
-      const answer = await callApi<{ messageReadInfoList?: { userId?: string; readStatus?: string }[] }>(ctx, {
-        api: 'new', method: 'GET', path: `/v1.0/robot/oToMessages/readStatus?${query}`, label: 'oToMessages/readStatus', priority: 'low',
-      });
-      return (answer.messageReadInfoList ?? []).map((r) => ({ userId: r.userId ?? '', read: r.readStatus === 'READ' }));
-    },
-
-    /** Direct sub-departments with names (`/topapi/v2/department/listsub`). */
-    async listSubDepartments(deptId: number): Promise<{ id: number; name: string }[]> {
-      const { result } = await callApi<{ result?: { dept_id?: number; name?: string }[] }>(ctx, {
-        api: 'oapi', method: 'POST', path: '/topapi/v2/department/listsub', label: 'department/listsub', body: { dept_id: deptId, language: 'zh_CN' },
-        priority: 'low',
-      });
-      return (result ?? []).map((d) => ({ id: Number(d.dept_id), name: d.name ?? '' }));
-    },
-
-    /** Every direct member of a department, page by page (`/topapi/v2/user/list`, 100 a page). */
-    async listDepartmentMembers(deptId: number): Promise<DepartmentMember[]> {
-      const members: DepartmentMember[] = [];
-      for (let cursor: number | undefined = 0; cursor !== undefined; ) {
-        const { result }: { result?: { has_more?: boolean; next_cursor?: number; list?: { userid?: string; name?: string; active?: boolean }[] } } =
-          await callApi(ctx, {
-            api: 'oapi', method: 'POST', path: '/topapi/v2/user/list', label: 'user/list', priority: 'low',
-            body: { dept_id: deptId, cursor, size: 100, order_field: 'custom', contain_access_limit: false, language: 'zh_CN' },
-          });
-        for (const user of result?.list ?? []) members.push({ userId: user.userid ?? '', name: user.name ?? '', active: user.active !== false });
-        cursor = result?.has_more && result.next_cursor !== undefined ? result.next_cursor : undefined;
-      }
-      return members;
-    },
+    ...noticeCalls(ctx, robotCode),
 
     /** How many times the token endpoint was called (tests, metrics). */
     tokenFetches: () => tokens.fetches,
