@@ -12,6 +12,7 @@ export const NOTICE_CANCEL = 'notice.cancel';
 export const NOTICE_SKIP = 'notice.skip';
 export const NOTICE_NOW = 'notice.now';
 export const NOTICE_STOP = 'notice.stop';
+export const NOTICE_CHANNEL = 'notice.channel';
 
 /** One compose step: what to type, with the optional step's 跳过 / 立即发送 button. */
 export function noticeStepCard(step: { title: string; ask: string; error?: string; skip?: 'skip' | 'now' }): Card {
@@ -23,6 +24,28 @@ export function noticeStepCard(step: { title: string; ask: string; error?: strin
     ...(step.error ? { status: { text: step.error, tone: 'warning' as const } } : {}),
     sections: [{ kind: 'markdown', text: step.ask }],
     buttons,
+  };
+}
+
+/** The channel step, offered only when DINGTALK_AGENT_ID is set; it says DingTalk's daily limits. */
+export function noticeChannelCard(error?: string): Card {
+  return {
+    title: '发布通知 · 发送渠道',
+    ...(error ? { status: { text: error, tone: 'warning' as const } } : {}),
+    sections: [
+      {
+        kind: 'markdown',
+        text:
+          '**机器人消息**（默认）：在与机器人的单聊中逐人送达，可查看已读。\n\n' +
+          '**工作通知**：经“工作通知”送达，按部门发送时一次最多 20 个部门（含下级部门）。钉钉限制：同一内容每人每天只能收到一次，' +
+          '向全体人员发送每天最多 3 次。',
+      },
+    ],
+    buttons: [
+      button('机器人消息', NOTICE_CHANNEL, { params: { channel: 'robot' }, command: '机器人消息', style: 'primary' }),
+      button('工作通知', NOTICE_CHANNEL, { params: { channel: 'work' }, command: '工作通知' }),
+      button('取消', NOTICE_CANCEL, { command: '取消' }),
+    ],
   };
 }
 

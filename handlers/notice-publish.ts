@@ -10,7 +10,7 @@ import type { BotContext, DecisionContext, TimerContext } from '../src/bot/conte
 import { complete, show, type DialogEnvelope, type DialogTurn, type StepResult } from '../src/bot/dialog.js';
 import { action, hears, onTimer } from '../src/bot/router.js';
 import { noticeStepCard } from '../cards/notice-card.js';
-import type { NoticeCompose } from './notice.js';
+import { workChannel, type NoticeCompose } from './notice.js';
 
 /** 取消通知 <编号>. */
 export const CANCEL_NOTICE = /^取消通知\s*(N[0-9A-Z]+)$/u;
@@ -20,7 +20,7 @@ export async function publish(draft: NoticeCompose, turn: DialogTurn): Promise<S
   const { ctx } = turn;
   const now = ctx.now.getTime();
   const fields = draft;
-  const problems = draftProblems(fields, now);
+  const problems = draftProblems(fields, now, await workChannel(ctx));
   if (problems.length > 0) return show('title', draft, noticeStepCard({ title: '标题', ask: '请重新输入通知标题。', error: problems.join('；') }));
   const cardId = ((await ctx.getDialog(turn.key))?.data as DialogEnvelope<NoticeCompose> | undefined)?.cardId;
   const author = { userId: turn.owner, name: turn.event?.sender.userId === turn.owner ? turn.event.sender.name : '' };

@@ -1,13 +1,15 @@
 // 发布通知: a broadcaster (BROADCASTER_USER_IDS) or an admin composes a notice in one-to-one chat — 标题,
-// 正文, 发送对象, an optional link (跳过), an optional time (立即发送) — then confirms a preview; notices go as
-// robot messages (机器人消息). Anyone else gets the ordinary help. Sending is src/broadcast's.
+// 正文, 发送对象, an optional link (跳过), an optional time (立即发送), the channel when 工作通知 is configured
+// (DINGTALK_AGENT_ID; its daily limits are checked before anything is sent) — then confirms a preview. Anyone else gets the ordinary help. Sending is src/broadcast's.
 import {
-  NOTICE_CANCEL, NOTICE_CONFIRM, NOTICE_EDIT, NOTICE_NOW, NOTICE_SKIP, noticePreviewCard, noticeStepCard,
+  NOTICE_CANCEL, NOTICE_CHANNEL, NOTICE_CONFIRM, NOTICE_EDIT, NOTICE_NOW, NOTICE_SKIP, noticeChannelCard, noticePreviewCard, noticeStepCard,
 } from '../cards/notice-card.js';
 import { helpCard } from '../cards/help-card.js';
-import { draftProblems, parseAudience, parseSendTime, sendTimeText, BODY_MAX, TITLE_MAX, type NoticeDraft } from '../src/broadcast/notice.js';
+import {
+  chinaDay, draftProblems, parseAudience, parseSendTime, sendTimeText, BODY_MAX, TITLE_MAX, WORK_DAY, type NoticeDraft, type WorkChannel,
+} from '../src/broadcast/notice.js';
 import { Composer } from '../src/bot/composer.js';
-import type { BotContext } from '../src/bot/context.js';
+import type { BotContext, DecisionContext } from '../src/bot/context.js';
 import { startDialog } from '../src/bot/dialog-engine.js';
 import { complete, defineDialog, show, skip, type DialogInput, type DialogTurn, type StepResult } from '../src/bot/dialog.js';
 import { hears } from '../src/bot/router.js';
@@ -50,6 +52,7 @@ export const noticeDialog = defineDialog<NoticeCompose, [string | undefined]>({
     audience: { answer: (d, input) => audienceStep(d, text(input)), [NOTICE_CANCEL]: cancel },
     link: { answer: (d, input) => linkStep(d, text(input)), [NOTICE_SKIP]: (d, _i, turn) => afterLink(d, turn), [NOTICE_CANCEL]: cancel },
     time: { answer: (d, input, turn) => timeStep(d, text(input), turn), [NOTICE_NOW]: (d, _i, turn) => afterTime(d, turn), [NOTICE_CANCEL]: cancel },
+    channel: { [NOTICE_CHANNEL]: (d, input, turn) => chooseChannel(d, input, turn), [NOTICE_CANCEL]: cancel },
     preview: {
       [NOTICE_CONFIRM]: (d, _input, turn) => publish(d, turn),
       [NOTICE_EDIT]: () => step('title', { channel: 'robot' }),
@@ -58,6 +61,7 @@ export const noticeDialog = defineDialog<NoticeCompose, [string | undefined]>({
   },
   commands: (typed) => {
     const map: Record<string, string> = { 取消: NOTICE_CANCEL, 跳过: NOTICE_SKIP, 立即发送: NOTICE_NOW, 确认发布: NOTICE_CONFIRM, 修改: NOTICE_EDIT };
+    if (typed === '机器人消息' || typed === '工作通知') return { action: NOTICE_CHANNEL, params: { channel: typed === '工作通知' ? 'work' : 'robot' } };
     return map[typed] ? { action: map[typed] } : undefined;
   },
 });
@@ -116,7 +120,21 @@ function timeStep(draft: NoticeCompose, value: string | undefined, turn: DialogT
 }
 
 function afterTime(draft: NoticeCompose, turn: DialogTurn): StepResult<NoticeCompose> {
-  return preview(draft, turn);
+  return turn.ctx.services.workNotices ? show('channel', draft, noticeChannelCard()) : preview(draft, turn);
+}
+
+// 工作通知 is checked against DingTalk's rules here, before the preview, so the author can still switch.
+async function chooseChannel(draft: NoticeCompose, input: DialogInput, turn: DialogTurn): Promise<StepResult<NoticeCompose>> {
+  const channel = input.kind === 'action' && input.params.channel === 'work' ? 'work' : 'robot';
+  const next = { ...draft, channel } as NoticeCompose;
+  const problem = draftProblems(next, turn.ctx.now.getTime(), await workChannel(turn.ctx))[0];
+  return problem ? show('channel', draft, noticeChannelCard(problem)) : preview(next, turn);
+}
+
+/** The work channel as a decision sees it: configured, and today's sends to everyone. */
+export async function workChannel(ctx: DecisionContext): Promise<WorkChannel> {
+  const day = await ctx.getRecord<{ toAll: number }>(WORK_DAY, chinaDay(ctx.now.getTime()));
+  return { configured: ctx.services.workNotices === true, toAllToday: day?.data.toAll ?? 0 };
 }
 
 function preview(draft: NoticeCompose, _turn: DialogTurn): StepResult<NoticeCompose> {

@@ -104,6 +104,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     clientId,
     clientSecret,
     robotCode,
+    ...(config.dingtalk.agentId ? { agentId: config.dingtalk.agentId } : {}),
     qps: config.dingtalk.qps,
     logger: logger.child({ component: 'openapi' }),
     clock,
@@ -126,6 +127,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     logger: logger.child({ component: 'bot' }),
     adminUserIds: config.adminUserIds,
     broadcasterUserIds: config.broadcasterUserIds,
+    workNotices: config.dingtalk.agentId !== undefined,
     deadlineFor: (acceptedAt, matter) => promisedDeadline(calendar, acceptedAt, matter.timeLimit.promisedDays),
     handlers: botHandlers,
     onCommitted: () => outbox?.wake(),
@@ -159,7 +161,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
       metrics,
       logger: logger.child({ component: 'outbox' }),
       fireTimer: async (timer) => void (await handle(timerEvent(timer, now()))),
-      broadcast: { book: records, openapi, now, ...tuning.broadcast },
+      broadcast: { book: records, openapi, now, sleep: (ms) => clock.sleep(ms), ...tuning.broadcast },
     }),
     onDead: createDeadLetterNotifier({ store, now, newId: () => randomUUID() }),
   });
@@ -196,7 +198,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     }),
     adminRouters: [
       outboxRoutes({ store, outbox }),
-      noticeRoutes({ book: records, now, wake: () => outbox?.wake() }),
+      noticeRoutes({ book: records, now, workNotices: config.dingtalk.agentId !== undefined, wake: () => outbox?.wake() }),
     ],
     publicRouters: options.publicRouters,
   });

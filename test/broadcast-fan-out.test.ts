@@ -71,7 +71,7 @@ test('reads every kind of audience the author types', () => {
 
 test('reports every problem of a draft at once', () => {
   const problems = draftProblems({ title: '', body: 'x'.repeat(2001), audience: { kind: 'departments', deptIds: [], includeSub: false }, sendAt: 5, link: { text: '看', url: 'ftp://x' }, channel: 'work' }, 10);
-  assert.equal(problems, ['标题不能为空', '正文请在2000字以内（现在2001字）', '请至少选择一个部门', '链接须以 http:// 或 https:// 开头', '发送时间须晚于现在', '工作通知渠道尚未开通，请使用机器人消息']);
+  assert.equal(problems, ['标题不能为空', '正文请在2000字以内（现在2001字）', '请至少选择一个部门', '链接须以 http:// 或 https:// 开头', '发送时间须晚于现在', '未配置 DINGTALK_AGENT_ID，不能发工作通知，请使用机器人消息']);
   assert.equal(draftProblems({ title: '通知', body: '正文', audience: { kind: 'all' }, channel: 'robot' }, 10), []);
 });
 

@@ -138,7 +138,7 @@ notices('POST /api/notices reports every problem at once, and publishes a valid 
   const h = await start(ctx);
   const bad = await api(h, 'POST', '/api/notices', { title: '', body: '', audience: { kind: 'departments', deptIds: [] }, channel: 'work' });
   assert.is(bad.status, 400);
-  assert.equal(bad.body.error.problems, ['标题不能为空', '正文不能为空', '请至少选择一个部门', '工作通知渠道尚未开通，请使用机器人消息']);
+  assert.equal(bad.body.error.problems, ['标题不能为空', '正文不能为空', '请至少选择一个部门', '未配置 DINGTALK_AGENT_ID，不能发工作通知，请使用机器人消息']);
   const ok = await api(h, 'POST', '/api/notices', { title: '接口通知', body: '正文', audience: { kind: 'users', userIds: ['citizen-zhang'] } });
   assert.is(ok.status, 201);
   const view = await finished(h, '接口通知');

@@ -40,6 +40,8 @@ export interface BotOptions {
   adminUserIds: string[];
   /** DingTalk userIds who may publish notices (BROADCASTER_USER_IDS). */
   broadcasterUserIds?: string[];
+  /** DINGTALK_AGENT_ID is set: the compose dialog offers 工作通知. */
+  workNotices?: boolean;
   /** Promised deadline (YYYY-MM-DD) of a matter accepted at `acceptedAt` (working days, holidays). */
   deadlineFor: (acceptedAt: Date, matter: Matter) => string;
   handlers: BotHandlers;
@@ -81,6 +83,7 @@ export function createBot(options: BotOptions): Bot {
     clock: options.clock,
     adminUserIds: new Set(options.adminUserIds),
     broadcasterUserIds: new Set(options.broadcasterUserIds ?? []),
+    workNotices: options.workNotices ?? false,
     deadlineFor: options.deadlineFor,
     applicationIdPrefix: options.applicationIdPrefix,
   };

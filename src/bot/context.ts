@@ -22,6 +22,8 @@ export interface BotServices {
   adminUserIds: ReadonlySet<string>;
   /** BROADCASTER_USER_IDS: may publish notices (admins may too). */
   broadcasterUserIds?: ReadonlySet<string>;
+  /** DINGTALK_AGENT_ID is set: 工作通知 is offered. */
+  workNotices?: boolean;
   deadlineFor: (acceptedAt: Date, matter: Matter) => string;
   /** Prefix of new application numbers (APPLICATION_ID_PREFIX); default YC. */
   applicationIdPrefix?: string;

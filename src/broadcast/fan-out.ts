@@ -15,6 +15,13 @@ export interface NoticeBatch {
   userIds: string[];
   /** A group batch: one groupMessages/send. */
   conversationId?: string;
+  /** A work-notification batch to ≤ 20 departments (with sub-departments) or to everyone: its people are known from the result. */
+  deptIds?: number[];
+  toAll?: boolean;
+  /** The work-notification task, recorded as soon as DingTalk accepted it (then the batch is polled, never re-sent). */
+  taskId?: number;
+  /** People who read it (work notifications report it with the result). */
+  read?: number;
   /**
    * pending → sending (recorded just before the call leaves) → done. A batch found `sending` after a
    * restart may or may not have reached its people: it becomes `uncertain` and is never sent again.
@@ -69,9 +76,22 @@ export function planBatches(noticeId: string, people: readonly string[], groups:
   return batches;
 }
 
+/** Most people / departments one work notification (asyncsend_v2) takes. */
+export const WORK_USERS = 100;
+export const WORK_DEPTS = 20;
+
+/** Work-notification batches: everyone in one call, departments by 20, people by 100. */
+export function planWorkBatches(noticeId: string, target: { toAll?: boolean; deptIds?: number[]; people?: string[] }): NoticeBatch[] {
+  const base = { noticeId, round: 1, status: 'pending' as const, userIds: [], delivered: [], invalid: [], flowControlled: [] };
+  if (target.toAll) return [{ ...base, index: 0, toAll: true }];
+  if (target.deptIds) return chunk(target.deptIds, WORK_DEPTS).map((deptIds, index) => ({ ...base, index, deptIds }));
+  return chunk(target.people ?? [], WORK_USERS).map((userIds, index) => ({ ...base, index, userIds }));
+}
+
 /** The next round for the flow-controlled people of `batch`, or undefined when there is none. */
 export function retryBatch(batch: NoticeBatch, index: number): NoticeBatch | undefined {
-  if (batch.flowControlled.length === 0 || batch.round >= MAX_ROUNDS) return undefined;
+  // Work notifications: what DingTalk forbids is its daily rule; sending again the same day changes nothing.
+  if (batch.flowControlled.length === 0 || batch.round >= MAX_ROUNDS || batch.taskId !== undefined) return undefined;
   return {
     noticeId: batch.noticeId, index, round: batch.round + 1, userIds: batch.flowControlled,
     status: 'pending', delivered: [], invalid: [], flowControlled: [],
@@ -90,6 +110,9 @@ export function startProgress(total: number, batches: number): NoticeProgress {
 export function addBatch(progress: NoticeProgress, batch: NoticeBatch, retried: boolean): NoticeProgress {
   const size = batch.conversationId ? 1 : batch.userIds.length;
   const next = { ...progress, open: progress.open - 1 + (retried ? 1 : 0) };
+  // Departments and the whole organisation: DingTalk says whom they reached only in the result.
+  if (batch.deptIds || batch.toAll) next.total += batch.delivered.length + batch.invalid.length + batch.flowControlled.length;
+  if (batch.read !== undefined) next.read = (next.read ?? 0) + batch.read;
   // A later round's people were counted as waiting when their first round finished.
   if (batch.round > 1) next.waiting -= batch.userIds.length;
   switch (batch.status) {

@@ -8,7 +8,7 @@ export type NoticeAudience =
   | { kind: 'groups'; conversationIds: string[] }
   | { kind: 'users'; userIds: string[] };
 
-/** `robot`: one-to-one robot messages; `work` (DingTalk work notifications) is refused until its sender exists. */
+/** `robot`: one-to-one robot messages (default); `work`: DingTalk work notifications (needs DINGTALK_AGENT_ID). */
 export type NoticeChannel = 'robot' | 'work';
 
 /** What the author writes. */
@@ -48,7 +48,7 @@ export const BODY_MAX = 2_000;
 export const USERS_MAX = 1_000;
 
 /** Checks a draft; an empty list means it may be published. `now` rejects a send time in the past. */
-export function draftProblems(draft: Partial<NoticeDraft>, now: number): string[] {
+export function draftProblems(draft: Partial<NoticeDraft>, now: number, work: WorkChannel = { configured: false, toAllToday: 0 }): string[] {
   const problems: string[] = [];
   const title = (draft.title ?? '').trim();
   const body = (draft.body ?? '').trim();
@@ -61,9 +61,36 @@ export function draftProblems(draft: Partial<NoticeDraft>, now: number): string[
   if (draft.link && draft.link.text.trim() === '') problems.push('链接按钮的文字不能为空');
   if (draft.sendAt !== undefined && (!Number.isFinite(draft.sendAt) || draft.sendAt < now)) problems.push('发送时间须晚于现在');
   if (draft.channel !== undefined && draft.channel !== 'robot' && draft.channel !== 'work') problems.push('发送渠道只能是 机器人消息 或 工作通知');
-  // The work-notification sender (asyncsend_v2) is not built yet: say so rather than send robot messages.
-  if (draft.channel === 'work') problems.push('工作通知渠道尚未开通，请使用机器人消息');
+  if (draft.channel === 'work') problems.push(...workProblems(draft.audience, work));
   return problems;
+}
+
+/** Whether work notifications are configured, and how often they went to everyone today (China day). */
+export interface WorkChannel {
+  configured: boolean;
+  toAllToday: number;
+}
+
+/** DingTalk sends a work notification to the whole organisation at most 3 times a day. */
+export const WORK_TO_ALL_PER_DAY = 3;
+
+// Checked before any call, so the author hears DingTalk's rules in plain words instead of an error code.
+function workProblems(audience: NoticeAudience | undefined, work: WorkChannel): string[] {
+  if (!work.configured) return ['未配置 DINGTALK_AGENT_ID，不能发工作通知，请使用机器人消息'];
+  if (audience?.kind === 'groups') return ['工作通知不能发到群，请使用机器人消息'];
+  if (audience?.kind === 'departments' && !audience.includeSub) return ['工作通知按部门发送时总包含下级部门，请加“含下级”或改用机器人消息'];
+  if (audience?.kind === 'all' && work.toAllToday >= WORK_TO_ALL_PER_DAY) {
+    return [`今天已向全体人员发送工作通知 ${work.toAllToday} 次，钉钉每天最多 ${WORK_TO_ALL_PER_DAY} 次；请明天再发，或改用机器人消息`];
+  }
+  return [];
+}
+
+/** The record (kind `notice.workday`, id the China day) counting today's work notifications to everyone. */
+export const WORK_DAY = 'notice.workday';
+
+/** The China day of `at` (`2026-12-31`), the day DingTalk's daily limits count in. */
+export function chinaDay(at: number): string {
+  return new Date(at + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 function audienceProblems(audience: NoticeAudience | undefined): string[] {

@@ -16,8 +16,9 @@ export async function reportNotice(deps: BroadcastDeps, job: OutboxJob): Promise
   let read = 0;
   for (let index = 0; index < first.data.batches; index++) {
     const batch = (await deps.book.get<NoticeBatch>(NOTICE_BATCH, batchId(noticeId, index)))?.data;
-    if (batch?.status !== 'done' || !batch.processQueryKey || batch.conversationId) continue;
-    read += (await deps.openapi.readStatus(batch.processQueryKey)).filter((r) => r.read).length;
+    if (batch?.status !== 'done' || batch.conversationId) continue;
+    if (batch.taskId !== undefined) read += (await deps.openapi.workNoticeResult(batch.taskId)).read.length;
+    else if (batch.processQueryKey) read += (await deps.openapi.readStatus(batch.processQueryKey)).filter((r) => r.read).length;
   }
   for (;;) {
     const progress = (await deps.book.get<ProgressRecord>(NOTICE_PROGRESS, noticeId))!;

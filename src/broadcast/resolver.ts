@@ -3,7 +3,7 @@
 // skipped, the author left out. The people, the batches, their jobs and the progress card are written in
 // one commit, so a crash before it resolves again and a crash after it finds the notice already sending.
 import type { OutboxJob } from '../store/store.js';
-import { planBatches, recipientsOf, startProgress } from './fan-out.js';
+import { planBatches, planWorkBatches, recipientsOf, startProgress, type NoticeBatch } from './fan-out.js';
 import {
   BATCH_WINDOW, batchId, batchJob, cardJob, NOTICE, NOTICE_BATCH, NOTICE_CANCEL_MARK, NOTICE_PROGRESS, type NoticeJobPayload, type ProgressRecord,
 } from './jobs.js';
@@ -28,9 +28,7 @@ export async function resolveNotice(deps: BroadcastDeps, job: OutboxJob): Promis
     const card = cardJob(cancelled, undefined, `${noticeId}:cancelled`, now);
     return deps.book.commit([{ ...stored, rev: stored.rev + 1, updatedAt: now, data: cancelled }], { jobs: { put: card ? [card] : [] } });
   }
-  const found = await collect(deps, notice.audience);
-  const recipients = recipientsOf(found.people, { author: notice.author.userId, skipped: found.left });
-  const batches = planBatches(noticeId, recipients, found.groups);
+  const { recipients, found, batches } = await plan(deps, notice);
   const queued = Math.min(BATCH_WINDOW, batches.length);
   const figures = startProgress(recipients.length + found.groups.length, batches.length);
   const status = batches.length === 0 ? ('completed' as const) : ('sending' as const);
@@ -43,6 +41,20 @@ export async function resolveNotice(deps: BroadcastDeps, job: OutboxJob): Promis
   const jobs = batches.slice(0, queued).map((batch) => batchJob(noticeId, batch.index, now));
   const card = cardJob(resolved, figures, `${noticeId}:resolved`, now);
   await deps.book.commit(records, { jobs: { put: card ? [...jobs, card] : jobs } });
+}
+
+// Work notifications to departments or to everyone go as DingTalk's own department / whole-organisation sends
+// (one call per 20 departments); their people are known only from the send results.
+async function plan(deps: BroadcastDeps, notice: Notice): Promise<{ recipients: string[]; found: Found; batches: NoticeBatch[] }> {
+  const { audience } = notice;
+  if (notice.channel === 'work' && (audience.kind === 'all' || audience.kind === 'departments')) {
+    const target = audience.kind === 'all' ? { toAll: true } : { deptIds: [...new Set(audience.deptIds)] };
+    return { recipients: [], found: { people: [], left: [], groups: [] }, batches: planWorkBatches(notice.id, target) };
+  }
+  const found = await collect(deps, audience);
+  const recipients = recipientsOf(found.people, { author: notice.author.userId, skipped: found.left });
+  const batches = notice.channel === 'work' ? planWorkBatches(notice.id, { people: recipients }) : planBatches(notice.id, recipients, found.groups);
+  return { recipients, found, batches };
 }
 
 interface Found {

@@ -6,7 +6,7 @@ import { effectsToJobs } from '../bot/jobs.js';
 import { readJson } from '../http/errors.js';
 import { createRouter } from '../http/routers.js';
 import { cardJob, NOTICE, NOTICE_CANCEL_MARK } from './jobs.js';
-import { draftProblems, type Notice, type NoticeDraft } from './notice.js';
+import { chinaDay, draftProblems, WORK_DAY, type Notice, type NoticeDraft, type WorkChannel } from './notice.js';
 import { newNotice, newNoticeId, startTimer } from './publish.js';
 import type { RecordBook } from './records.js';
 import { noticeView } from './report.js';
@@ -14,6 +14,8 @@ import { noticeView } from './report.js';
 export interface NoticeRoutesOptions {
   book: RecordBook;
   now: () => number;
+  /** DINGTALK_AGENT_ID is set (工作通知). */
+  workNotices: boolean;
   wake: () => void;
 }
 
@@ -23,7 +25,9 @@ export function noticeRoutes(options: NoticeRoutesOptions): Router {
   const router = createRouter();
 
   router.post('/api/notices', async (ctx) => {
-    const { draft, author, problems } = readDraft(await readJson(ctx), now());
+    const day = await book.get<{ toAll: number }>(WORK_DAY, chinaDay(now()));
+    const work = { configured: options.workNotices, toAllToday: day?.data.toAll ?? 0 };
+    const { draft, author, problems } = readDraft(await readJson(ctx), now(), work);
     if (problems.length > 0) return invalid(ctx, problems);
     const at = now();
     const notice = newNotice(newNoticeId(at), draft, author, at);
@@ -84,7 +88,7 @@ export async function cancelNotice(book: RecordBook, id: string, now: number): P
   return 'cancelled';
 }
 
-function readDraft(input: unknown, now: number): { draft: NoticeDraft; author: Notice['author']; problems: string[] } {
+function readDraft(input: unknown, now: number, work: WorkChannel): { draft: NoticeDraft; author: Notice['author']; problems: string[] } {
   const body = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
   const problems: string[] = [];
   const sendAt = body.sendAt === undefined || body.sendAt === null ? undefined : Date.parse(String(body.sendAt));
@@ -99,7 +103,7 @@ function readDraft(input: unknown, now: number): { draft: NoticeDraft; author: N
     ...(sendAt !== undefined && !Number.isNaN(sendAt) ? { sendAt } : {}),
   };
   if (draft.audience && typeof draft.audience !== 'object') problems.push('audience 须为对象');
-  else problems.push(...draftProblems(draft, now));
+  else problems.push(...draftProblems(draft, now, work));
   const author = body.author as { userId?: unknown; name?: unknown } | undefined;
   return { draft, author: { userId: String(author?.userId ?? 'admin-api'), name: String(author?.name ?? '管理员') }, problems };
 }

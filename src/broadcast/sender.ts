@@ -10,14 +10,19 @@ import {
   batchId, batchJob, cardJob, NOTICE, NOTICE_BATCH, NOTICE_CANCEL_MARK, NOTICE_PROGRESS, noticeJob, withBatch,
   type BatchJobPayload, type ProgressRecord,
 } from './jobs.js';
-import type { Notice } from './notice.js';
+import { chinaDay, WORK_DAY, WORK_TO_ALL_PER_DAY, type Notice } from './notice.js';
 import type { RecordBook, StoredRecord } from './records.js';
 
 /** What the notice jobs work with. */
 export interface BroadcastDeps {
   book: RecordBook;
-  openapi: Pick<OpenApiClient, 'sendNoticeBatch' | 'sendNoticeToGroup' | 'readStatus' | 'listSubDepartments' | 'listDepartmentMembers'>;
+  openapi: Pick<
+    OpenApiClient,
+    'sendNoticeBatch' | 'sendNoticeToGroup' | 'readStatus' | 'listSubDepartments' | 'listDepartmentMembers' | 'sendWorkNotice' | 'workNoticeDone' | 'workNoticeResult'
+  >;
   now: () => number;
+  /** Waits between looks at a work-notification task (the app's clock). */
+  sleep?: (ms: number) => Promise<void>;
   /** Wait before a flow-controlled person is tried again (default 60 s). */
   flowRetryMs?: number;
   /** The progress card moves at most this often (default 3 s); the first and last batch always move it. */
@@ -38,22 +43,32 @@ export async function sendBatch(deps: BroadcastDeps, job: OutboxJob): Promise<vo
   let record = await book.get<NoticeBatch>(NOTICE_BATCH, batchId(noticeId, index));
   const notice = await book.get<Notice>(NOTICE, noticeId);
   if (!record || !notice || !['pending', 'sending'].includes(record.data.status)) return;
-  if (record.data.status === 'sending') return finish(deps, notice.data, withBatch(record, { status: 'uncertain' }, deps.now()));
+  if (record.data.status === 'sending') {
+    // A work-notification task DingTalk accepted is looked up, never sent again; any other call is uncertain.
+    if (record.data.taskId !== undefined) return collectWork(deps, notice.data, record);
+    return finish(deps, notice.data, withBatch(record, { status: 'uncertain' }, deps.now()));
+  }
   if (await book.get(NOTICE_CANCEL_MARK, noticeId)) return finish(deps, notice.data, withBatch(record, { status: 'cancelled' }, deps.now()));
   // Checked again when the limiter lets the call go: a cancel while the batch waited stops it too.
   const beforeSend = async () => {
     if (record!.data.status === 'sending') return;
     if (await book.get(NOTICE_CANCEL_MARK, noticeId)) throw new NoticeCancelled();
     const marked = withBatch(record!, { status: 'sending' }, deps.now());
-    await book.commit([marked]);
+    await book.commit([marked, ...(await countToAll(deps, record!.data))]);
     record = marked;
   };
   try {
+    if (notice.data.channel === 'work') {
+      const taskId = await deps.openapi.sendWorkNotice(workTarget(record.data), workMessage(notice.data), { beforeSend });
+      record = withBatch(record, { taskId }, deps.now());
+      await book.commit([record]);
+      return await collectWork(deps, notice.data, record);
+    }
     const done = await call(deps, notice.data, record.data, beforeSend);
     await finish(deps, notice.data, withBatch(record, { status: 'done', ...done }, deps.now()));
   } catch (error) {
     if (error instanceof NoticeCancelled) return finish(deps, notice.data, withBatch(record, { status: 'cancelled' }, deps.now()));
-    if (!isSending(record)) throw error;
+    if (!isSending(record) || record.data.taskId !== undefined) throw error;
     // DingTalk answered (throttled, busy, refused): nothing was delivered, the batch may go again.
     if (error instanceof ExternalError && error.status !== undefined) {
       await book.commit([withBatch(record, { status: 'pending' }, deps.now())]);
@@ -64,6 +79,42 @@ export async function sendBatch(deps: BroadcastDeps, job: OutboxJob): Promise<vo
 }
 
 class NoticeCancelled extends Error {}
+
+/** The work notification of a notice: markdown, or an action card when it has a link. */
+export function workMessage(notice: Notice): object {
+  const text = `### ${notice.title}\n\n${notice.body}`;
+  if (notice.link) return { msgtype: 'action_card', action_card: { title: notice.title, markdown: text, single_title: notice.link.text, single_url: notice.link.url } };
+  return { msgtype: 'markdown', markdown: { title: notice.title, text } };
+}
+
+function workTarget(batch: NoticeBatch): { toAll?: boolean; deptIds?: number[]; userIds?: string[] } {
+  if (batch.toAll) return { toAll: true };
+  return batch.deptIds ? { deptIds: batch.deptIds } : { userIds: batch.userIds };
+}
+
+// DingTalk allows `to_all_user` three times a day: counted in the same commit as the batch's "sending" mark,
+// refused (the batch is cancelled) if another notice took the last one since this one was checked at publishing.
+async function countToAll(deps: BroadcastDeps, batch: NoticeBatch): Promise<StoredRecord[]> {
+  if (!batch.toAll) return [];
+  const now = deps.now();
+  const day = await deps.book.get<{ toAll: number }>(WORK_DAY, chinaDay(now));
+  if ((day?.data.toAll ?? 0) >= WORK_TO_ALL_PER_DAY) throw new NoticeCancelled();
+  return [{ kind: WORK_DAY, id: chinaDay(now), rev: (day?.rev ?? 0) + 1, data: { toAll: (day?.data.toAll ?? 0) + 1 }, updatedAt: now }];
+}
+
+// Work notifications are asynchronous: look at the task a few times, then leave it to the outbox's retry.
+async function collectWork(deps: BroadcastDeps, notice: Notice, record: StoredRecord<NoticeBatch>): Promise<void> {
+  const taskId = record.data.taskId!;
+  for (let look = 0; look < 10; look++) {
+    if (await deps.openapi.workNoticeDone(taskId)) {
+      const r = await deps.openapi.workNoticeResult(taskId);
+      const done = { status: 'done' as const, delivered: r.delivered, invalid: r.invalid, flowControlled: r.forbidden, read: r.read.length };
+      return finish(deps, notice, withBatch(record, done, deps.now()));
+    }
+    await (deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))))(300);
+  }
+  throw new ExternalError('dingtalk', `work notification task ${taskId} is still being processed`, { retryable: true });
+}
 
 // The record changes inside beforeSend, which the compiler's narrowing cannot see.
 function isSending(record: StoredRecord<NoticeBatch>): boolean {

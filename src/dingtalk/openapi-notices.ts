@@ -1,6 +1,23 @@
 // The OpenAPI calls of notices (src/broadcast): batch sends at low priority that are never repeated blindly,
 // read status, and the contacts walk (§3.2, §7). Part of the OpenAPI client (openapi.ts).
+import { ExternalError } from '../errors.js';
 import { callApi, type RequestContext } from './openapi-request.js';
+
+/** Whom one work notification goes to. */
+export interface WorkNoticeTarget {
+  userIds?: string[];
+  deptIds?: number[];
+  toAll?: boolean;
+}
+
+/** The send result of a work-notification task. */
+export interface WorkNoticeResult {
+  delivered: string[];
+  read: string[];
+  invalid: string[];
+  /** Refused by DingTalk's rules (the same content once a day per person, the per-person daily cap). */
+  forbidden: string[];
+}
 
 /** Answer of one notice batch (`oToMessages/batchSend`, ≤ 20 people). */
 export interface NoticeSendResult {
@@ -23,8 +40,54 @@ export interface DepartmentMember {
 }
 
 /** The notice methods of the OpenAPI client, over its request context. */
-export function noticeCalls(ctx: RequestContext, robotCode: string) {
+export function noticeCalls(ctx: RequestContext, robotCode: string, agentId?: string) {
+  const agent = () => {
+    if (!agentId) throw new ExternalError('dingtalk', 'work notifications need DINGTALK_AGENT_ID', { retryable: false });
+    return Number(agentId);
+  };
   return {
+    /**
+     * A work notification (`asyncsend_v2`): ≤ 100 people, ≤ 20 departments (with their sub-departments) or the
+     * whole organisation; asynchronous, so the answer is a task id for the progress and result APIs.
+     */
+    async sendWorkNotice(to: WorkNoticeTarget, msg: object, options: NoticeCallOptions = {}): Promise<number> {
+      const body = {
+        agent_id: agent(), msg,
+        ...(to.toAll ? { to_all_user: true } : {}),
+        ...(to.userIds?.length ? { userid_list: to.userIds.join(',') } : {}),
+        ...(to.deptIds?.length ? { dept_id_list: to.deptIds.join(',') } : {}),
+      };
+      const { task_id: taskId } = await callApi<{ task_id?: number }>(ctx, {
+        api: 'oapi', method: 'POST', path: '/topapi/message/corpconversation/asyncsend_v2', label: 'corpconversation/asyncsend_v2',
+        body, priority: 'low', answeredOnly: true, ...(options.beforeSend ? { beforeSend: options.beforeSend } : {}),
+      });
+      if (taskId === undefined) throw new ExternalError('dingtalk', 'asyncsend_v2 answered without task_id', { retryable: false });
+      return taskId;
+    },
+
+    /** True once DingTalk has finished a work-notification task (status 2). */
+    async workNoticeDone(taskId: number): Promise<boolean> {
+      const { progress } = await callApi<{ progress?: { status?: number } }>(ctx, {
+        api: 'oapi', method: 'POST', path: '/topapi/message/corpconversation/getsendprogress', label: 'corpconversation/getsendprogress',
+        body: { agent_id: agent(), task_id: taskId }, priority: 'low',
+      });
+      return progress?.status === 2;
+    },
+
+    /** Who a finished task reached, who read it, who DingTalk refused (invalid, or forbidden by its daily rules). */
+    async workNoticeResult(taskId: number): Promise<WorkNoticeResult> {
+      type Lists = Record<'invalid_user_id_list' | 'forbidden_user_id_list' | 'failed_user_id_list' | 'read_user_id_list' | 'unread_user_id_list', string[] | undefined>;
+      const { send_result: r } = await callApi<{ send_result?: Partial<Lists> }>(ctx, {
+        api: 'oapi', method: 'POST', path: '/topapi/message/corpconversation/getsendresult', label: 'corpconversation/getsendresult',
+        body: { agent_id: agent(), task_id: taskId }, priority: 'low',
+      });
+      const read = r?.read_user_id_list ?? [];
+      return {
+        delivered: [...read, ...(r?.unread_user_id_list ?? [])], read,
+        invalid: [...(r?.invalid_user_id_list ?? []), ...(r?.failed_user_id_list ?? [])], forbidden: r?.forbidden_user_id_list ?? [],
+      };
+    },
+
     /** One notice batch to ≤ 20 people, behind conversation calls; a call that got no answer is not repeated. */
     async sendNoticeBatch(userIds: string[], msgKey: string, msgParam: object, options: NoticeCallOptions = {}): Promise<NoticeSendResult> {
       if (userIds.length > 20) throw new RangeError('oToMessages/batchSend takes at most 20 userIds (§6.3)');

@@ -8,7 +8,7 @@ import { callApi, defaultRetry, fetchJson, type RequestContext, type RetryPolicy
 import { noticeCalls } from './openapi-notices.js';
 import { createTokenCache } from './token-cache.js';
 
-export type { DepartmentMember, NoticeCallOptions, NoticeSendResult } from './openapi-notices.js';
+export type { DepartmentMember, NoticeCallOptions, NoticeSendResult, WorkNoticeResult, WorkNoticeTarget } from './openapi-notices.js';
 
 /** Where DingTalk is, who the app is, and how fast it may call. */
 export interface OpenApiOptions {
@@ -17,6 +17,8 @@ export interface OpenApiOptions {
   clientId: string;
   clientSecret: string;
   robotCode: string;
+  /** DINGTALK_AGENT_ID: needed only for work notifications. */
+  agentId?: string;
   /** Ceiling on calls per second for the whole process (DINGTALK_QPS). */
   qps: number;
   logger: Logger;
@@ -228,7 +230,7 @@ export function createOpenApiClient(options: OpenApiOptions) {
       return result?.dept_id_list ?? [];
     },
 
-    ...noticeCalls(ctx, robotCode),
+    ...noticeCalls(ctx, robotCode, options.agentId),
 
     /** How many times the token endpoint was called (tests, metrics). */
     tokenFetches: () => tokens.fetches,
