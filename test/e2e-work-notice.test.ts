@@ -36,7 +36,7 @@ work('a work notice to departments goes out in one call per 20 departments and r
   assert.is(posted.status, 201, JSON.stringify(posted.body));
   const view = await finished(h, posted.body.id);
   const sends = h.dingtalk.calls.filter((c) => c.path === SEND);
-  assert.equal(sends.map((c) => String((c.body as { dept_id_list: string }).dept_id_list).split(',').length), [20, 2]);
+  assert.equal(sends.map((c) => String((c.body as { dept_id_list: string }).dept_id_list).split(',').length).sort((a, b) => a - b), [2, 20]);
   const results = h.dingtalk.calls.filter((c) => c.path.endsWith('/getsendresult')).map((c) => (c.response as any).send_result);
   const sum = (key: string) => results.reduce((n, r) => n + r[key].length, 0);
   const counts = h.dingtalk.deliveryCounts(titled('部门工作通知'), 'workNotice');
