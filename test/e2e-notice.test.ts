@@ -146,4 +146,16 @@ notices('POST /api/notices reports every problem at once, and publishes a valid 
   assert.is(h.dingtalk.deliveryCounts(titled('接口通知')).get('citizen-zhang'), 1);
 });
 
+notices('a notice to a group the bot is in goes as one group message', async (ctx) => {
+  const h = await start(ctx);
+  const posted = await api(h, 'POST', '/api/notices', { title: '群通知', body: '正文', audience: { kind: 'groups', conversationIds: ['cid-group-qyfw'] } });
+  assert.is(posted.status, 201);
+  const view = await finished(h, '群通知');
+  const sends = h.dingtalk.calls.filter((c) => c.path === '/v1.0/robot/groupMessages/send' && c.status === 200);
+  assert.is(sends.length, 1);
+  assert.is((sends[0]!.body as { openConversationId: string }).openConversationId, 'cid-group-qyfw');
+  assert.match(String((sends[0]!.body as { msgParam: string }).msgParam), '群通知');
+  assert.equal([view.report.total, view.report.sent], [1, 1]);
+});
+
 notices.run();
