@@ -29,6 +29,8 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createOutbox, type Outbox } from './outbox/dispatcher.js';
 import { createJobHandlers } from './outbox/job-handlers.js';
 import { outboxRoutes } from './outbox/routes.js';
+import { noticeRoutes } from './broadcast/routes.js';
+import { RecordBook } from './broadcast/records.js';
 import { ROOT_DIR } from './root-dir.js';
 import type { BackoffPolicy } from './retry.js';
 import { createStore } from './store/create-store.js';
@@ -46,6 +48,8 @@ export interface Tuning {
   stream?: { backoff?: BackoffPolicy; watchdogMs?: number; healthyAfterMs?: number };
   outbox?: { backoff?: BackoffPolicy; maxAttempts?: number; pollMs?: number };
   openapiRetry?: { attempts?: number; backoff?: BackoffPolicy };
+  /** Notices: wait before flow-controlled people are retried, how often the progress card moves. */
+  broadcast?: { flowRetryMs?: number; cardEveryMs?: number };
   /** Per-sender inbound budget (default 10 events in 10 s); scripted tests talk faster than people. */
   inboundBudget?: { capacity: number; windowMs: number };
 }
@@ -92,6 +96,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
   );
   await store.open();
   const metrics = createMetrics();
+  const records = new RecordBook(store);
 
   const openapi = createOpenApiClient({
     apiBase: config.dingtalk.apiBase,
@@ -99,6 +104,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     clientId,
     clientSecret,
     robotCode,
+    ...(config.dingtalk.agentId ? { agentId: config.dingtalk.agentId } : {}),
     qps: config.dingtalk.qps,
     logger: logger.child({ component: 'openapi' }),
     clock,
@@ -120,6 +126,8 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     clock: () => new Date(now()),
     logger: logger.child({ component: 'bot' }),
     adminUserIds: config.adminUserIds,
+    broadcasterUserIds: config.broadcasterUserIds,
+    workNotices: config.dingtalk.agentId !== undefined,
     deadlineFor: (acceptedAt, matter) => promisedDeadline(calendar, acceptedAt, matter.timeLimit.promisedDays),
     handlers: botHandlers,
     onCommitted: () => outbox?.wake(),
@@ -153,6 +161,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
       metrics,
       logger: logger.child({ component: 'outbox' }),
       fireTimer: async (timer) => void (await handle(timerEvent(timer, now()))),
+      broadcast: { book: records, openapi, now, sleep: (ms) => clock.sleep(ms), ...tuning.broadcast },
     }),
     onDead: createDeadLetterNotifier({ store, now, newId: () => randomUUID() }),
   });
@@ -187,7 +196,10 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
         return outcome;
       },
     }),
-    adminRouters: [outboxRoutes({ store, outbox })],
+    adminRouters: [
+      outboxRoutes({ store, outbox }),
+      noticeRoutes({ book: records, now, workNotices: config.dingtalk.agentId !== undefined, wake: () => outbox?.wake() }),
+    ],
     publicRouters: options.publicRouters,
   });
 
