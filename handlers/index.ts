@@ -18,9 +18,11 @@ import { query } from './query.js';
 import { backofficeStatus } from './status-push.js';
 import { supplement, supplementDialog, supplementKey } from './supplement.js';
 import { withdraw } from './withdraw.js';
+import { notice, noticeDialog, noticeKey } from './notice.js';
+import { noticeControl, noticeTimer } from './notice-publish.js';
 
 /** Every dialog the engine knows (stored records of other ids are discarded). */
-export const dialogs: Dialog<any, any[]>[] = [applyDialog, supplementDialog, evaluateDialog];
+export const dialogs: Dialog<any, any[]>[] = [applyDialog, supplementDialog, evaluateDialog, noticeDialog];
 
 /**
  * Store keys of the dialogs that may take a one-to-one message from the sender: the apply dialog, the
@@ -30,7 +32,7 @@ export const dialogs: Dialog<any, any[]>[] = [applyDialog, supplementDialog, eva
 export async function dialogTextKeys(ctx: BotContext): Promise<string[]> {
   const userId = ctx.event.sender.userId;
   const open = await ctx.findApplications({ applicantId: userId, status: ['supplement_required'] });
-  const keys = [applyKey(userId), ...open.items.map((app) => supplementKey(app.id)), evaluateKey(userId)];
+  const keys = [applyKey(userId), ...open.items.map((app) => supplementKey(app.id)), evaluateKey(userId), noticeKey(userId)];
   const records = await Promise.all(keys.map(async (key) => ({ key, record: await ctx.getDialog(key) })));
   return records
     .filter((r) => r.record !== undefined)
@@ -41,6 +43,8 @@ export async function dialogTextKeys(ctx: BotContext): Promise<string[]> {
 /** Feature handlers; free words naming a matter come last. */
 export const features = new Composer<BotContext>(
   help.middleware(),
+  notice.middleware(),
+  noticeControl.middleware(),
   guide.middleware(),
   startApply.middleware(),
   query.middleware(),
@@ -56,7 +60,7 @@ export const features = new Composer<BotContext>(
 export const botHandlers: BotHandlers = {
   chat: new Composer<BotContext>(dialogMiddleware(dialogs, dialogTextKeys), features.middleware(), fallback).middleware(),
   status: backofficeStatus,
-  timer: new Composer<TimerContext>(unknownTimer).middleware(),
+  timer: new Composer<TimerContext>(noticeTimer, unknownTimer).middleware(),
   apology: apologyCard,
 };
 

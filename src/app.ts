@@ -29,6 +29,8 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createOutbox, type Outbox } from './outbox/dispatcher.js';
 import { createJobHandlers } from './outbox/job-handlers.js';
 import { outboxRoutes } from './outbox/routes.js';
+import { noticeRoutes } from './broadcast/routes.js';
+import { RecordBook } from './broadcast/records.js';
 import { ROOT_DIR } from './root-dir.js';
 import type { BackoffPolicy } from './retry.js';
 import { createStore } from './store/create-store.js';
@@ -51,6 +53,8 @@ export interface Tuning {
   stream?: { backoff?: BackoffPolicy; watchdogMs?: number; healthyAfterMs?: number };
   outbox?: { backoff?: BackoffPolicy; maxAttempts?: number; pollMs?: number };
   openapiRetry?: { attempts?: number; backoff?: BackoffPolicy };
+  /** Notices: wait before flow-controlled people are retried, how often the progress card moves. */
+  broadcast?: { flowRetryMs?: number; cardEveryMs?: number };
   /** Per-sender inbound budget (default 10 events in 10 s); scripted tests talk faster than people. */
   inboundBudget?: { capacity: number; windowMs: number };
 }
@@ -100,6 +104,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
   await store.open();
   catalogue = await openCatalogue(store, files, now);
   const metrics = createMetrics();
+  const records = new RecordBook(store);
 
   const openapi = createOpenApiClient({
     apiBase: config.dingtalk.apiBase,
@@ -107,6 +112,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     clientId,
     clientSecret,
     robotCode,
+    ...(config.dingtalk.agentId ? { agentId: config.dingtalk.agentId } : {}),
     qps: config.dingtalk.qps,
     logger: logger.child({ component: 'openapi' }),
     clock,
@@ -128,6 +134,8 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     clock: () => new Date(now()),
     logger: logger.child({ component: 'bot' }),
     adminUserIds: config.adminUserIds,
+    broadcasterUserIds: config.broadcasterUserIds,
+    workNotices: config.dingtalk.agentId !== undefined,
     deadlineFor: (acceptedAt, matter, answers) => promisedDeadline(calendar, acceptedAt, timeLimitFor(matter, answers).promisedDays),
     handlers: botHandlers,
     onCommitted: () => outbox?.wake(),
@@ -162,6 +170,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
       metrics,
       logger: logger.child({ component: 'outbox' }),
       fireTimer: async (timer) => void (await handle(timerEvent(timer, now()))),
+      broadcast: { book: records, openapi, now, sleep: (ms) => clock.sleep(ms), ...tuning.broadcast },
     }),
     onDead: createDeadLetterNotifier({ store, now, newId: () => randomUUID() }),
   });
@@ -196,7 +205,12 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
         return outcome;
       },
     }),
-    adminRouters: [outboxRoutes({ store, outbox }), matterRoutes({ store, catalogue, clock }), applicationRoutes({ store, catalogue, now })],
+    adminRouters: [
+      outboxRoutes({ store, outbox }),
+      noticeRoutes({ book: records, now, workNotices: config.dingtalk.agentId !== undefined, wake: () => outbox?.wake() }),
+      matterRoutes({ store, catalogue, clock }),
+      applicationRoutes({ store, catalogue, now }),
+    ],
     publicRouters: options.publicRouters,
   });
 

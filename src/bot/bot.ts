@@ -40,6 +40,10 @@ export interface BotOptions {
   logger: BotLogger;
   /** DingTalk userIds with admin rights (ADMIN_USER_IDS, the only source of them). */
   adminUserIds: string[];
+  /** DingTalk userIds who may publish notices (BROADCASTER_USER_IDS). */
+  broadcasterUserIds?: string[];
+  /** DINGTALK_AGENT_ID is set: the compose dialog offers 工作通知. */
+  workNotices?: boolean;
   /** Promised deadline (YYYY-MM-DD) of a matter accepted at `acceptedAt` (working days, holidays). */
   deadlineFor: (acceptedAt: Date, matter: Matter, answers: Readonly<Record<string, string>>) => string;
   handlers: BotHandlers;
@@ -82,6 +86,8 @@ export function createBot(options: BotOptions): Bot {
     licences: options.licences,
     clock: options.clock,
     adminUserIds: new Set(options.adminUserIds),
+    broadcasterUserIds: new Set(options.broadcasterUserIds ?? []),
+    workNotices: options.workNotices ?? false,
     deadlineFor: options.deadlineFor,
     applicationIdPrefix: options.applicationIdPrefix,
   };

@@ -22,6 +22,10 @@ export interface BotServices {
   licences: LicenceSource;
   clock: () => Date;
   adminUserIds: ReadonlySet<string>;
+  /** BROADCASTER_USER_IDS: may publish notices (admins may too). */
+  broadcasterUserIds?: ReadonlySet<string>;
+  /** DINGTALK_AGENT_ID is set: 工作通知 is offered. */
+  workNotices?: boolean;
   deadlineFor: (acceptedAt: Date, matter: Matter, answers: Readonly<Record<string, string>>) => string;
   /** Prefix of new application numbers (APPLICATION_ID_PREFIX); default YC. */
   applicationIdPrefix?: string;
@@ -93,6 +97,16 @@ export class DecisionContext {
    */
   schedule(name: string, key: string, at: Date | number, payload: unknown = {}): void {
     this.effects.push({ type: 'timer', name, key, at: typeof at === 'number' ? at : at.getTime(), payload });
+  }
+
+  /** Starts sending the stored notice `noticeId` (resolve its audience, then the batches). */
+  broadcast(noticeId: string): void {
+    this.effects.push({ type: 'broadcast', noticeId });
+  }
+
+  /** True for BROADCASTER_USER_IDS and ADMIN_USER_IDS: who may publish notices. */
+  mayBroadcast(userId: string): boolean {
+    return this.services.broadcasterUserIds?.has(userId) === true || this.services.adminUserIds.has(userId);
   }
 
   /** Records a back-office call for the outbox. */

@@ -1,21 +1,70 @@
 // The bot's own ceiling on OpenAPI calls (DINGTALK_QPS): DingTalk allows 20 calls/s per app per API (§6.2)
-// and answers 403 QpsLimit beyond it, so calls are spaced out before they leave the process.
+// and answers 403 QpsLimit beyond it, so calls are spaced out per API before they leave the process.
+// Broadcast sends ask with a low priority: a reply to a person waiting in the same API's queue goes first,
+// so a notice to 10,000 people takes what the conversations leave of the rate and never starves them.
 import Bottleneck from 'bottleneck';
 
-/** Runs tasks no faster than the configured rate. */
+/** How a call queues: per API (`key`, default one shared queue) and by priority (`low` = notices). */
+export interface LimitOptions {
+  key?: string;
+  priority?: 'normal' | 'low';
+}
+
+/** Runs tasks no faster than the configured rate per API. */
 export interface Limiter {
-  schedule<T>(task: () => Promise<T>): Promise<T>;
+  schedule<T>(task: () => Promise<T>, options?: LimitOptions): Promise<T>;
+  /**
+   * Waits until a call to `key` may leave, as measured at the wire: work a task does between getting its
+   * slot and sending (a notice records "sending" first) must not bunch two calls closer than the spacing.
+   */
+  pace(key: string): Promise<void>;
+  /** DingTalk throttled a call to `key`: that API slows down (twice the spacing, at most 1 call/s). */
+  throttled(key: string): void;
+  /** A call to `key` went through: its spacing creeps back towards the configured rate. */
+  succeeded(key: string): void;
   close(): Promise<void>;
 }
+
+// Bottleneck: priority 0 runs first; 5 is its default.
+const PRIORITY = { normal: 4, low: 8 } as const;
 
 /** One limiter per OpenAPI client (the composition root makes one client per process). */
 export function createLimiter(qps: number): Limiter {
   // Even spacing (minTime) never exceeds the rate in any one-second window, unlike a refilled reservoir.
-  const bottleneck = new Bottleneck({ minTime: Math.ceil(1000 / qps), maxConcurrent: null });
+  // 2 % under the rate: calls spaced exactly 1000/qps apart reach DingTalk's one-second window with jitter,
+  // and the (qps+1)-th can land inside the first one's second.
+  const base = Math.ceil(1020 / qps);
+  const limiters = new Map<string, Bottleneck>();
+  // Spacing per API: the configured one, widened while DingTalk throttles (its advice: wait and retry, §6.2).
+  const spacing = new Map<string, number>();
+  const limiterFor = (key: string): Bottleneck => {
+    let limiter = limiters.get(key);
+    if (!limiter) limiters.set(key, (limiter = new Bottleneck({ minTime: base, maxConcurrent: null })));
+    return limiter;
+  };
+  const respace = (key: string, ms: number) => {
+    const next = Math.round(Math.min(Math.max(ms, base), Math.max(base, 1000)));
+    if (next === (spacing.get(key) ?? base)) return;
+    spacing.set(key, next);
+    limiterFor(key).updateSettings({ minTime: next });
+  };
+  const leaves = new Map<string, number>();
   return {
-    schedule: (task) => bottleneck.schedule(task),
+    pace: async (key) => {
+      const now = performance.now();
+      const at = Math.max(now, leaves.get(key) ?? 0);
+      leaves.set(key, at + (spacing.get(key) ?? base));
+      if (at > now) await new Promise((resolve) => setTimeout(resolve, Math.ceil(at - now)));
+    },
+    schedule: (task, options = {}) =>
+      limiterFor(options.key ?? '*').schedule({ priority: PRIORITY[options.priority ?? 'normal'] }, task),
+    throttled: (key) => respace(key, (spacing.get(key) ?? base) * 2),
+    succeeded: (key) => {
+      const current = spacing.get(key);
+      if (current !== undefined && current > base) respace(key, current * 0.8);
+    },
     close: async () => {
-      await bottleneck.stop({ dropWaitingJobs: true }).catch(() => undefined);
+      await Promise.all([...limiters.values()].map((limiter) => limiter.stop({ dropWaitingJobs: true }).catch(() => undefined)));
     },
   };
 }
