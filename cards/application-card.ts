@@ -4,6 +4,7 @@
 import { allowedEvents, canWithdraw } from '../src/domain/application.js';
 import { actionText, DEPARTMENT_STATUS_TEXT, formatChineseDate, nextStepText, statusText } from '../src/domain/status-text.js';
 import type { Application, Matter } from '../src/domain/types.js';
+import type { DeadlineClock } from '../src/supervision/deadline-clock.js';
 import { button } from './button.js';
 import type { Card, CardButton, CardSection } from './card.js';
 import { evaluationLabel } from './evaluation-card.js';
@@ -22,6 +23,8 @@ export const TIMELINE_MAX = 12;
 export interface ApplicationCardOptions {
   /** Show the 办理记录 (for 查询 <编号>). */
   timeline?: boolean;
+  /** Where the application stands against its deadline now (the date with 补正 pauses added, working days left). */
+  clock?: DeadlineClock;
 }
 
 /** The application card; `matter` (when still in the catalogue) adds promised days and window details. */
@@ -35,7 +38,7 @@ export function applicationCard(app: Application, matter: Matter | undefined, op
         { label: '办理事项', value: app.matter.name },
         { label: '申请人', value: app.applicant.name },
         ...(app.submittedAt ? [{ label: '提交时间', value: formatChinaTime(app.submittedAt) }] : []),
-        { label: '承诺办结', value: deadlineText(app, matter) },
+        { label: '承诺办结', value: deadlineText(app, matter, options.clock) },
         ...(app.evaluation ? [{ label: '评价', value: evaluationText(app.evaluation) }] : []),
       ],
     },
@@ -48,10 +51,16 @@ export function applicationCard(app: Application, matter: Matter | undefined, op
   return fitCard({ title: `办件 ${app.id}`, status: { text: status.label, tone: status.tone }, sections, buttons: applicationButtons(app, options) });
 }
 
-function deadlineText(app: Application, matter: Matter | undefined): string {
+function deadlineText(app: Application, matter: Matter | undefined, clock: DeadlineClock | undefined): string {
+  if (clock && ['accepted', 'in_review', 'supplement_required'].includes(app.status)) return `${formatChineseDate(clock.deadline)}前（${remainingText(clock)}）`;
   if (app.deadline) return `${formatChineseDate(app.deadline)}前`;
   if (app.status === 'withdrawn' || app.status === 'not_accepted') return '—';
   return matter ? `受理后${matter.timeLimit.promisedDays}个工作日内` : '受理后告知';
+}
+
+function remainingText(clock: DeadlineClock): string {
+  const days = clock.remaining >= 0 ? `剩余 ${clock.remaining} 个工作日` : `已超期 ${-clock.remaining} 个工作日`;
+  return clock.paused ? `补正期间暂停计时，${days}` : days;
 }
 
 function evaluationText(evaluation: NonNullable<Application['evaluation']>): string {

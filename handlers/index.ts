@@ -6,6 +6,7 @@ import type { BotHandlers } from '../src/bot/bot.js';
 import { Composer } from '../src/bot/composer.js';
 import type { BotContext, TimerContext } from '../src/bot/context.js';
 import type { Dialog } from '../src/bot/dialog.js';
+import type { Effect } from '../src/bot/effects.js';
 import { dialogMiddleware } from '../src/bot/dialog-engine.js';
 import { agents } from './agents.js';
 import { applyDialog, applyKey } from './apply.js';
@@ -16,6 +17,7 @@ import { fallback, help } from './help.js';
 import { query } from './query.js';
 import { backofficeStatus } from './status-push.js';
 import { supplement, supplementDialog, supplementKey } from './supplement.js';
+import { supervisionStartTimers, supervisionTimers } from './supervision.js';
 import { withdraw } from './withdraw.js';
 
 /** Every dialog the engine knows (stored records of other ids are discarded). */
@@ -54,9 +56,14 @@ export const features = new Composer<BotContext>(
 export const botHandlers: BotHandlers = {
   chat: new Composer<BotContext>(dialogMiddleware(dialogs, dialogTextKeys), features.middleware(), fallback).middleware(),
   status: backofficeStatus,
-  timer: new Composer<TimerContext>(unknownTimer).middleware(),
+  timer: new Composer<TimerContext>(supervisionTimers.middleware(), unknownTimer).middleware(),
   apology: apologyCard,
 };
+
+/** Timers that must exist while the bot runs (committed by the composition root at every start; duplicates dedupe). */
+export function botStartTimers(now: number): Effect[] {
+  return supervisionStartTimers(now);
+}
 
 // A timer no feature claims (its feature was removed after it was scheduled): logged and dropped, so the
 // outbox does not retry it forever.

@@ -17,6 +17,7 @@ import type { Actor, Application, MaterialSubmission, MissingItem } from '../src
 import { canSee, refreshApplicationCard } from './application-push.js';
 import { isGlobalCommand, SUPPLEMENT } from './commands.js';
 import { NOT_FOUND_TEXT } from './query.js';
+import { superviseChange } from './supervision.js';
 
 /** State of one supplement round (plain JSON). */
 export interface SupplementDraft {
@@ -136,6 +137,7 @@ async function confirm(draft: SupplementDraft, _input: DialogInput, turn: Dialog
     return complete();
   }
   ctx.saveApplication(refreshApplicationCard(ctx, result.application));
+  await superviseChange(ctx, app, result.application);
   ctx.callBackoffice('supplement', app.id, { round });
   turn.tell(`补正材料已提交（第${round}次），办件 ${app.id} 将继续办理，进度会在这里通知您。`);
   return complete();

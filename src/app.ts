@@ -7,10 +7,11 @@ import path from 'node:path';
 import type Router from '@koa/router';
 import { randomUUID } from 'node:crypto';
 import { createBackofficeClient } from './backoffice/client.js';
-import { botHandlers } from '../handlers/index.js';
+import { botHandlers, botStartTimers } from '../handlers/index.js';
 import { backofficeWebhook, webhookOutcome } from './backoffice/webhook.js';
 import { createBot, type Bot, type HandleResult } from './bot/bot.js';
 import { backofficeStatusEvent, timerEvent, type InboundEvent } from './bot/inbound.js';
+import { effectsToJobs } from './bot/jobs.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { loadHolidayOverrides, loadMattersOrThrow } from './config-files.js';
@@ -121,6 +122,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     logger: logger.child({ component: 'bot' }),
     adminUserIds: config.adminUserIds,
     deadlineFor: (acceptedAt, matter) => promisedDeadline(calendar, acceptedAt, matter.timeLimit.promisedDays),
+    calendar,
     handlers: botHandlers,
     onCommitted: () => outbox?.wake(),
     ...(tuning.inboundBudget ? { inboundBudget: tuning.inboundBudget } : {}),
@@ -195,6 +197,8 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.http.host}:${port}`;
+  // Timers that must always exist (the daily supervision digest reschedules itself; this makes sure one is there).
+  await store.commit({ jobs: { put: effectsToJobs(botStartTimers(now()), { source: 'start', now: now(), newId: randomUUID }) } });
   outbox.start();
   stream.start();
   logger.info({ url }, 'Yiciban is listening');

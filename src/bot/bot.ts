@@ -4,6 +4,7 @@
 // handed in by the composition root; this toolkit knows none of them. The one catch for inbound events is here.
 import type { Content } from './context.js';
 import { cleanText } from '../domain/clean-text.js';
+import { createHolidayCalendar, type HolidayCalendar } from '../domain/holiday-calendar.js';
 import type { Matter } from '../domain/types.js';
 import { UserError } from '../errors.js';
 import { ConflictError, type Store } from '../store/store.js';
@@ -40,6 +41,8 @@ export interface BotOptions {
   adminUserIds: string[];
   /** Promised deadline (YYYY-MM-DD) of a matter accepted at `acceptedAt` (working days, holidays). */
   deadlineFor: (acceptedAt: Date, matter: Matter) => string;
+  /** The working-day calendar (default: the package data without overrides). */
+  calendar?: HolidayCalendar;
   handlers: BotHandlers;
   /** Outbox job ids; default crypto.randomUUID. */
   newId?: () => string;
@@ -79,6 +82,7 @@ export function createBot(options: BotOptions): Bot {
     clock: options.clock,
     adminUserIds: new Set(options.adminUserIds),
     deadlineFor: options.deadlineFor,
+    calendar: options.calendar ?? createHolidayCalendar(),
     applicationIdPrefix: options.applicationIdPrefix,
   };
   const newId = options.newId ?? (() => crypto.randomUUID());

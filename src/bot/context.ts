@@ -3,6 +3,7 @@
 // here writes: if a handler throws, the record is simply dropped.
 import type { Card, CardButton } from '../../cards/card.js';
 import { formatApplicationId, parseApplicationId } from '../domain/application-id.js';
+import type { HolidayCalendar } from '../domain/holiday-calendar.js';
 import type { Application, Matter } from '../domain/types.js';
 import type { ApplicationQuery, DialogRecord, Store } from '../store/store.js';
 import { makeCardId } from './card-id.js';
@@ -20,6 +21,8 @@ export interface BotServices {
   clock: () => Date;
   adminUserIds: ReadonlySet<string>;
   deadlineFor: (acceptedAt: Date, matter: Matter) => string;
+  /** Working days (holidays, 调休) for the deadline clock and its warnings. */
+  calendar: HolidayCalendar;
   /** Prefix of new application numbers (APPLICATION_ID_PREFIX); default YC. */
   applicationIdPrefix?: string;
 }

@@ -1,0 +1,132 @@
+// 电子监察: deadlines that tick and warn. On acceptance (and when a 补正 ends) the yellow and red checks are
+// scheduled; a check that fires looks at the application again (decided? paused? deadline moved?) and warns
+// once, one-to-one, or reschedules. A daily digest at 09:00 China time lists every open yellow/red item.
+import { Composer } from '../src/bot/composer.js';
+import type { DecisionContext, TimerContext } from '../src/bot/context.js';
+import type { Effect } from '../src/bot/effects.js';
+import { onTimer } from '../src/bot/router.js';
+import { isDecided } from '../src/domain/application.js';
+import { chinaDay } from '../src/domain/holiday-calendar.js';
+import type { Application } from '../src/domain/types.js';
+import { deadlineClock, nextNineOClock, warningLevel, warningMoments } from '../src/supervision/deadline-clock.js';
+import {
+  ALERT_LEVELS, digestByDepartment, digestText, responsibleDepartments, warningRecipients, warningText,
+  type AlertLevel, type DepartmentDigest, type DigestItem,
+} from '../src/supervision/warnings.js';
+
+/** Timer names of this feature. */
+export const SUPERVISION_CHECK = 'supervision.check';
+export const SUPERVISION_DIGEST = 'supervision.digest';
+
+/** What a check timer carries. */
+interface CheckPayload {
+  applicationId: string;
+  level: AlertLevel;
+}
+
+/** Which warnings went out for an application (kept so that a warning goes once, whatever reschedules). */
+type WarnedLevels = Partial<Record<AlertLevel, string>>;
+
+/** Statuses under the deadline clock. */
+const RUNNING: Application['status'][] = ['accepted', 'in_review', 'supplement_required'];
+
+/** The timers of this feature. */
+export const supervisionTimers = new Composer<TimerContext>(
+  onTimer(SUPERVISION_CHECK, (ctx, payload) => check(ctx, payload as CheckPayload)),
+  onTimer(SUPERVISION_DIGEST, (ctx) => digest(ctx)),
+);
+
+/** Timers that must exist once the bot runs: the next daily digest (a duplicate is dropped by timer dedupe). */
+export function supervisionStartTimers(now: number): Effect[] {
+  return [digestTimer(nextNineOClock(now))];
+}
+
+/** Call after an application changed: acceptance and the end of a 补正 (re)start the warning checks. */
+export async function superviseChange(ctx: DecisionContext, before: Application, after: Application): Promise<void> {
+  if (!after.acceptedAt || isDecided(after) || after.status === 'withdrawn' || after.status === 'supplement_required') return;
+  const started = !before.acceptedAt;
+  const resumed = before.status === 'supplement_required';
+  if (started || resumed) await scheduleChecks(ctx, after);
+}
+
+async function scheduleChecks(ctx: DecisionContext, app: Application): Promise<void> {
+  const clock = deadlineClock(ctx.services.calendar, app, ctx.now);
+  if (!clock) return;
+  const warned = await warnedLevels(ctx, app.id);
+  const moments = warningMoments(ctx.services.calendar, clock);
+  for (const level of ALERT_LEVELS) {
+    const at = moments[level];
+    if (at === undefined || warned[level]) continue;
+    const payload: CheckPayload = { applicationId: app.id, level };
+    ctx.schedule(SUPERVISION_CHECK, `supervision:${app.id}:${level}`, Math.max(at, ctx.now.getTime()), payload);
+  }
+}
+
+async function check(ctx: TimerContext, { applicationId, level }: CheckPayload): Promise<void> {
+  const app = await ctx.getApplication(applicationId);
+  if (!app) return;
+  const now = warningLevel(ctx.services.calendar, app, ctx.now);
+  // Decided or withdrawn: nothing to warn about. Paused: the end of the 补正 schedules the checks again.
+  if (now === 'inactive' || now === 'paused') return;
+  // The deadline moved later (a 补正 since): check again at the new moment.
+  if (now === 'green' || (now === 'yellow' && level === 'red')) return scheduleChecks(ctx, app);
+  // Already overdue when the yellow check comes: the red check speaks for it.
+  if (now === 'red' && level === 'yellow') return;
+  await warn(ctx, app, level);
+}
+
+async function warn(ctx: TimerContext, app: Application, level: AlertLevel): Promise<void> {
+  const warned = await warnedLevels(ctx, app.id);
+  if (warned[level]) return;
+  const clock = deadlineClock(ctx.services.calendar, app, ctx.now)!;
+  const departments = responsibleDepartments(app, ctx.matter(app.matter.id));
+  const text = warningText(level, app, clock, departments);
+  for (const userId of warningRecipients(level, departments, ctx.services.adminUserIds)) ctx.send({ kind: 'user', userId }, text);
+  ctx.putMeta(warnedKey(app.id), { ...warned, [level]: ctx.now.toISOString() });
+  ctx.log.info({ applicationId: app.id, level }, 'supervision warning sent');
+}
+
+// Every day at 09:00 China time the next digest is scheduled; on working days the open items go out.
+async function digest(ctx: TimerContext): Promise<void> {
+  const now = ctx.now.getTime();
+  ctx.schedule(SUPERVISION_DIGEST, SUPERVISION_DIGEST, nextNineOClock(Math.max(now, ctx.event.dueAt)), {});
+  if (!ctx.services.calendar.isWorkday(ctx.now)) return;
+  const items = await openItems(ctx);
+  if (items.length === 0) return;
+  const day = chinaDay(ctx.now);
+  const digests = digestByDepartment(items);
+  for (const [userId, theirs] of byContact(digests)) ctx.send({ kind: 'user', userId }, digestText(day, theirs));
+  for (const userId of ctx.services.adminUserIds) ctx.send({ kind: 'user', userId }, digestText(day, digests));
+}
+
+/** Every running application at yellow or red now, with its clock and responsible departments. */
+export async function openItems(ctx: DecisionContext): Promise<DigestItem[]> {
+  const { items: apps } = await ctx.findApplications({ status: RUNNING });
+  const items: DigestItem[] = [];
+  for (const app of apps) {
+    const level = warningLevel(ctx.services.calendar, app, ctx.now);
+    if (level !== 'yellow' && level !== 'red') continue;
+    const clock = deadlineClock(ctx.services.calendar, app, ctx.now)!;
+    items.push({ level, app, clock, departments: responsibleDepartments(app, ctx.matter(app.matter.id)) });
+  }
+  return items;
+}
+
+function byContact(digests: DepartmentDigest[]): Map<string, DepartmentDigest[]> {
+  const result = new Map<string, DepartmentDigest[]>();
+  for (const d of digests) for (const userId of d.department.contactUserIds) result.set(userId, [...(result.get(userId) ?? []), d]);
+  return result;
+}
+
+function digestTimer(at: number): Effect {
+  return { type: 'timer', name: SUPERVISION_DIGEST, key: SUPERVISION_DIGEST, at, payload: {} };
+}
+
+async function warnedLevels(ctx: DecisionContext, applicationId: string): Promise<WarnedLevels> {
+  return (await ctx.getMeta<WarnedLevels>(warnedKey(applicationId))) ?? {};
+}
+
+// Kept as a small meta document until the generic records collection lands (then: kind 'supervision.warning').
+function warnedKey(applicationId: string): string {
+  return `supervision.warned:${applicationId}`;
+}
