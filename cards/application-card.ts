@@ -1,7 +1,7 @@
 // The application card (办件卡片): number, matter, status, each department's state, the promised deadline
 // (before acceptance: the promised working days), the next step, the result and, on request, the timeline.
 // The bot updates it in place whenever the back office reports a change.
-import { allowedEvents, canWithdraw } from '../src/domain/application.js';
+import { allowedEvents, canWithdraw, openPromises } from '../src/domain/application.js';
 import { actionText, DEPARTMENT_STATUS_TEXT, formatChineseDate, nextStepText, statusText } from '../src/domain/status-text.js';
 import type { Application, Matter } from '../src/domain/types.js';
 import type { DeadlineClock } from '../src/supervision/deadline-clock.js';
@@ -16,6 +16,7 @@ export const APPLICATION_WITHDRAW = 'withdraw.ask';
 export const APPLICATION_SUPPLEMENT = 'supplement.start';
 export const APPLICATION_TIMELINE = 'query.show';
 export const APPLICATION_EVALUATE = 'evaluate.ask';
+export const APPLICATION_PROMISE = 'promise.start';
 
 /** Most history entries shown in the timeline (the newest). */
 export const TIMELINE_MAX = 12;
@@ -115,7 +116,13 @@ function applicationButtons(app: Application, options: ApplicationCardOptions): 
     ...(app.status === 'supplement_required'
       ? [button('补正材料', APPLICATION_SUPPLEMENT, { params, command: `补正 ${app.id}`, style: 'primary' as const })]
       : []),
+    ...(hasOpenPromise(app) ? [button('补交材料', APPLICATION_PROMISE, { params, command: `补交 ${app.id}`, style: 'primary' as const })] : []),
     ...(options.timeline ? [] : [button('办理记录', APPLICATION_TIMELINE, { params, command: `查询 ${app.id}` })]),
     ...(canWithdraw(app) ? [button('撤回申请', APPLICATION_WITHDRAW, { params, command: `撤回 ${app.id}`, style: 'danger' as const })] : []),
   ];
+}
+
+// 容缺: promised materials are handed in after acceptance, while the application is still alive.
+function hasOpenPromise(app: Application): boolean {
+  return app.acceptedAt !== undefined && !['withdrawn', 'not_accepted', 'rejected'].includes(app.status) && openPromises(app).length > 0;
 }

@@ -14,6 +14,7 @@ import { startApply } from './apply-start.js';
 import { evaluate, evaluateDialog, evaluateKey } from './evaluate.js';
 import { guide, namedMatter } from './guide.js';
 import { fallback, help } from './help.js';
+import { promise, promiseDialog, promiseKey } from './promise.js';
 import { query } from './query.js';
 import { backofficeStatus } from './status-push.js';
 import { supplement, supplementDialog, supplementKey } from './supplement.js';
@@ -21,7 +22,7 @@ import { supervisionStartTimers, supervisionTimers } from './supervision.js';
 import { withdraw } from './withdraw.js';
 
 /** Every dialog the engine knows (stored records of other ids are discarded). */
-export const dialogs: Dialog<any, any[]>[] = [applyDialog, supplementDialog, evaluateDialog];
+export const dialogs: Dialog<any, any[]>[] = [applyDialog, supplementDialog, evaluateDialog, promiseDialog];
 
 /**
  * Store keys of the dialogs that may take a one-to-one message from the sender: the apply dialog, the
@@ -31,7 +32,7 @@ export const dialogs: Dialog<any, any[]>[] = [applyDialog, supplementDialog, eva
 export async function dialogTextKeys(ctx: BotContext): Promise<string[]> {
   const userId = ctx.event.sender.userId;
   const open = await ctx.findApplications({ applicantId: userId, status: ['supplement_required'] });
-  const keys = [applyKey(userId), ...open.items.map((app) => supplementKey(app.id)), evaluateKey(userId)];
+  const keys = [applyKey(userId), ...open.items.map((app) => supplementKey(app.id)), evaluateKey(userId), promiseKey(userId)];
   const records = await Promise.all(keys.map(async (key) => ({ key, record: await ctx.getDialog(key) })));
   return records
     .filter((r) => r.record !== undefined)
@@ -47,6 +48,7 @@ export const features = new Composer<BotContext>(
   query.middleware(),
   withdraw.middleware(),
   supplement.middleware(),
+  promise.middleware(),
   evaluate.middleware(),
   agents.middleware(),
   namedMatter,

@@ -9,6 +9,7 @@ import { isDecided } from '../src/domain/application.js';
 import { chinaDay } from '../src/domain/holiday-calendar.js';
 import type { Application } from '../src/domain/types.js';
 import { deadlineClock, nextNineOClock, warningLevel, warningMoments } from '../src/supervision/deadline-clock.js';
+import { missedPromises, promiseDues, promiseMissedText, promiseMoments, promiseReminderText } from '../src/supervision/promises.js';
 import {
   ALERT_LEVELS, digestByDepartment, digestText, responsibleDepartments, warningRecipients, warningText,
   type AlertLevel, type DepartmentDigest, type DigestItem,
@@ -17,6 +18,7 @@ import {
 /** Timer names of this feature. */
 export const SUPERVISION_CHECK = 'supervision.check';
 export const SUPERVISION_DIGEST = 'supervision.digest';
+export const SUPERVISION_PROMISE = 'supervision.promise';
 
 /** What a check timer carries. */
 interface CheckPayload {
@@ -24,8 +26,14 @@ interface CheckPayload {
   level: AlertLevel;
 }
 
+/** What a 容缺 timer carries: remind the applicant, or tell the department the promise was missed. */
+interface PromisePayload {
+  applicationId: string;
+  step: 'remind' | 'missed';
+}
+
 /** Which warnings went out for an application (kept so that a warning goes once, whatever reschedules). */
-type WarnedLevels = Partial<Record<AlertLevel, string>>;
+type WarnedLevels = Partial<Record<AlertLevel | 'promise', string>>;
 
 /** Statuses under the deadline clock. */
 const RUNNING: Application['status'][] = ['accepted', 'in_review', 'supplement_required'];
@@ -34,6 +42,7 @@ const RUNNING: Application['status'][] = ['accepted', 'in_review', 'supplement_r
 export const supervisionTimers = new Composer<TimerContext>(
   onTimer(SUPERVISION_CHECK, (ctx, payload) => check(ctx, payload as CheckPayload)),
   onTimer(SUPERVISION_DIGEST, (ctx) => digest(ctx)),
+  onTimer(SUPERVISION_PROMISE, (ctx, payload) => followPromise(ctx, payload as PromisePayload)),
 );
 
 /** Timers that must exist once the bot runs: the next daily digest (a duplicate is dropped by timer dedupe). */
@@ -47,6 +56,32 @@ export async function superviseChange(ctx: DecisionContext, before: Application,
   const started = !before.acceptedAt;
   const resumed = before.status === 'supplement_required';
   if (started || resumed) await scheduleChecks(ctx, after);
+  if (started) schedulePromises(ctx, after);
+}
+
+// 容缺: a reminder to the applicant the working day before the first promise is due, a warning the day after.
+function schedulePromises(ctx: DecisionContext, app: Application): void {
+  const moments = promiseMoments(ctx.services.calendar, promiseDues(ctx.services.calendar, app, ctx.matter(app.matter.id)));
+  if (!moments) return;
+  for (const step of ['remind', 'missed'] as const) {
+    const payload: PromisePayload = { applicationId: app.id, step };
+    ctx.schedule(SUPERVISION_PROMISE, `promise:${app.id}:${step}`, Math.max(moments[step], ctx.now.getTime()), payload);
+  }
+}
+
+async function followPromise(ctx: TimerContext, { applicationId, step }: PromisePayload): Promise<void> {
+  const app = await ctx.getApplication(applicationId);
+  if (!app || ['withdrawn', 'not_accepted', 'rejected'].includes(app.status)) return;
+  const dues = promiseDues(ctx.services.calendar, app, ctx.matter(app.matter.id));
+  if (dues.length === 0) return;
+  if (step === 'remind') return void ctx.send({ kind: 'user', userId: app.applicant.userId }, promiseReminderText(app, dues));
+  const missed = missedPromises(dues, ctx.now);
+  const warned = await warnedLevels(ctx, app.id);
+  if (missed.length === 0 || warned.promise) return;
+  const text = promiseMissedText(app, missed);
+  const people = new Set(responsibleDepartments(app, ctx.matter(app.matter.id)).flatMap((d) => d.contactUserIds));
+  for (const userId of people) ctx.send({ kind: 'user', userId }, text);
+  ctx.putMeta(warnedKey(app.id), { ...warned, promise: ctx.now.toISOString() });
 }
 
 async function scheduleChecks(ctx: DecisionContext, app: Application): Promise<void> {

@@ -12,7 +12,7 @@ import { startDialog } from '../src/bot/dialog-engine.js';
 import { complete, defineDialog, show, skip, type DialogInput, type DialogTurn, type StepResult } from '../src/bot/dialog.js';
 import { action, hears } from '../src/bot/router.js';
 import { parseApplicationId } from '../src/domain/application-id.js';
-import { transition } from '../src/domain/application.js';
+import { nextSupplementRound, transition } from '../src/domain/application.js';
 import type { Actor, Application, MaterialSubmission, MissingItem } from '../src/domain/types.js';
 import { canSee, refreshApplicationCard } from './application-push.js';
 import { isGlobalCommand, SUPPLEMENT } from './commands.js';
@@ -120,7 +120,7 @@ async function confirm(draft: SupplementDraft, _input: DialogInput, turn: Dialog
   const { ctx } = turn;
   const app = await ctx.getApplication(draft.applicationId);
   if (!app) throw new Error(`supplement for unknown application ${draft.applicationId}`);
-  const round = app.history.filter((h) => h.action === 'supplement').length + 1;
+  const round = nextSupplementRound(app);
   const materials: MaterialSubmission[] = [];
   const notes: string[] = [];
   draft.items.forEach((item, i) => {

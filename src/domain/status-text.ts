@@ -48,6 +48,7 @@ export const ACTION_TEXT: Readonly<Record<ApplicationEventKind | 'created', stri
   deliver: '送达结果',
   evaluate: '评价',
   withdraw: '撤回申请',
+  fulfil_promise: '补交容缺材料',
 };
 
 /** The status label and tone of an application. */
