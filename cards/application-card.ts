@@ -7,7 +7,7 @@ import type { Application, Matter } from '../src/domain/types.js';
 import type { DeadlineClock } from '../src/supervision/deadline-clock.js';
 import { button } from './button.js';
 import type { Card, CardButton, CardSection } from './card.js';
-import { evaluationLabel } from './evaluation-card.js';
+import { evaluationLabel } from '../src/domain/evaluation.js';
 import { fitCard, userText, userValue } from './fit.js';
 import { formatChinaTime } from './format.js';
 import { escapeMarkdown } from './markdown.js';

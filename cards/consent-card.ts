@@ -1,16 +1,10 @@
 // Asks, once per application, whether the bot may fetch the applicant's e-licences (数据多跑路).
+import { licenceTypes } from '../src/domain/matter.js';
 import type { Matter } from '../src/domain/types.js';
 import { APPLY_CANCEL, APPLY_CONSENT, APPLY_DECLINE } from './apply-actions.js';
 import { button } from './button.js';
 import type { Card } from './card.js';
 import { escapeMarkdown } from './markdown.js';
-
-/** The licence types the matter can use, in template order without repeats. */
-export function licenceTypes(matter: Matter): string[] {
-  const fromMaterials = matter.materials.flatMap((m) => (m.elicence ? [m.elicence] : []));
-  const fromFields = matter.fields.flatMap((f) => (f.prefill?.startsWith('licence:') ? [f.prefill.slice(8).split('.')[0] ?? ''] : []));
-  return [...new Set([...fromMaterials, ...fromFields])].filter(Boolean);
-}
 
 /** The consent card: one click to fetch, or fill in and upload by hand. */
 export function consentCard(matter: Matter, holderLabel: string): Card {

@@ -1,5 +1,6 @@
 // The summary before submitting: every answer and material, numbered so "修改 2" can name one, with where
 // pre-filled data came from; and the menu that picks what to change.
+import { reviewEntries, type ReviewEntry } from '../src/domain/review.js';
 import type { MaterialSubmission, Matter } from '../src/domain/types.js';
 import { APPLY_CANCEL, APPLY_EDIT, APPLY_EDIT_MENU, APPLY_REVIEW, APPLY_SUBMIT } from './apply-actions.js';
 import { button } from './button.js';
@@ -16,28 +17,27 @@ export interface ReviewInput {
   materials: MaterialSubmission[];
 }
 
-/** One numbered line of the review: a field or a material, and what editing it means. */
-export interface ReviewItem {
-  index: number;
-  label: string;
+/** One numbered line of the review as shown: its entry and its value. */
+export interface ReviewItem extends ReviewEntry {
   value: string;
-  /** `field:<key>` or `material:<id>`. */
-  target: string;
 }
 
-/** The numbered items of a review: fields in template order, then materials. */
+/** The numbered items of a review (numbered by src/domain/review.ts), with what each shows. */
 export function reviewItems(input: ReviewInput): ReviewItem[] {
-  const fields = input.matter.fields.map((field) => {
-    const value = input.fields[field.key] ?? '';
-    const source = input.sources[field.key];
-    return { label: field.label, value: value ? `${userValue(value)}${source ? `（来源：${source}）` : ''}` : field.required ? '未填写' : '未填写（选填）', target: `field:${field.key}` };
-  });
-  const materials = input.matter.materials.map((material) => ({
-    label: material.name,
-    value: submissionText(input.materials.find((m) => m.id === material.id)) + (material.required ? '' : '（选交）'),
-    target: `material:${material.id}`,
-  }));
-  return [...fields, ...materials].map((item, i) => ({ ...item, index: i + 1 }));
+  return reviewEntries(input.matter).map((entry) => ({ ...entry, value: shownValue(input, entry.target) }));
+}
+
+function shownValue(input: ReviewInput, target: string): string {
+  const [kind, id] = target.split(':') as ['field' | 'material', string];
+  if (kind === 'field') {
+    const field = input.matter.fields.find((f) => f.key === id);
+    const value = input.fields[id] ?? '';
+    const source = input.sources[id];
+    if (value) return `${userValue(value)}${source ? `（来源：${source}）` : ''}`;
+    return field?.required ? '未填写' : '未填写（选填）';
+  }
+  const material = input.matter.materials.find((m) => m.id === id);
+  return submissionText(input.materials.find((m) => m.id === id)) + (material?.required ? '' : '（选交）');
 }
 
 /** The review card: 提交, 修改, 取消. */

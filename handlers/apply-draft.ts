@@ -1,9 +1,9 @@
 // The apply dialog's state (plain JSON) and the pure moves on it: the plan of questions, where the
 // cursor is, going forward past pre-filled items, going back, jumping to an item, and e-licence prefill.
-import type { Licence } from '../src/bot/licences.js';
+import type { Licence } from '../src/elicence/licence.js';
 import { validateAnswer } from '../src/domain/answers.js';
 import type { MaterialSpec, MaterialSubmission, Matter, MatterField } from '../src/domain/types.js';
-import { licenceTypes } from '../cards/consent-card.js';
+import { licenceTypes } from '../src/domain/matter.js';
 
 /** State of one application being filled in (stored as the dialog's data; bump the version on change). */
 export interface ApplyDraft {

@@ -5,7 +5,7 @@ import { APPLY_CANCEL, APPLY_EDIT, APPLY_REVIEW } from '../cards/apply-actions.j
 import { applicationCard } from '../cards/application-card.js';
 import { button } from '../cards/button.js';
 import { missingItemsCard } from '../cards/missing-items-card.js';
-import { reviewItems } from '../cards/review-card.js';
+import { reviewEntries } from '../src/domain/review.js';
 import { complete, show, type DialogTurn, type StepResult } from '../src/bot/dialog.js';
 import { applicationDay } from '../src/domain/application-id.js';
 import { createApplication, transition } from '../src/domain/application.js';
@@ -45,7 +45,7 @@ export async function submitDraft(draft: ApplyDraft, matter: Matter, turn: Dialo
 }
 
 function missingCard(draft: ApplyDraft, matter: Matter, missing: MissingItem[]) {
-  const items = reviewItems({ matter, fields: draft.fields, sources: draft.sources, materials: draft.materials });
+  const items = reviewEntries(matter);
   const fixes = missing.flatMap((item) => {
     const found = items.find((i) => i.label === item.name);
     return found ? [button(`补充：${found.label}`, APPLY_EDIT, { params: { target: found.target }, command: `修改 ${found.index}` })] : [];

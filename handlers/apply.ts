@@ -6,7 +6,8 @@ import {
   APPLY_LATER, APPLY_PROMISE, APPLY_REVIEW, APPLY_SKIP, APPLY_SUBMIT,
 } from '../cards/apply-actions.js';
 import { consentCard } from '../cards/consent-card.js';
-import { editMenuCard, reviewItems } from '../cards/review-card.js';
+import { editMenuCard } from '../cards/review-card.js';
+import { reviewEntries } from '../src/domain/review.js';
 import { complete, defineDialog, show, skip, type DialogCommand, type DialogInput, type DialogTurn, type StepResult } from '../src/bot/dialog.js';
 import { validateAnswer } from '../src/domain/answers.js';
 import { chinaDay } from '../src/domain/holiday-calendar.js';
@@ -92,7 +93,7 @@ export const applyDialog = defineDialog<ApplyDraft, [Matter]>({
       }),
       [APPLY_EDIT]: withMatter((draft, input, _turn, matter) => {
         const params = input.kind === 'action' ? input.params : {};
-        const items = reviewItems(reviewInput(draft, matter));
+        const items = reviewEntries(matter);
         const target = params.target ?? items.find((item) => String(item.index) === params.index)?.target;
         const next = target ? jumpTo(draft, target) : undefined;
         if (!next) return showCurrent({ ...draft, cursor: draft.plan.length }, matter, { error: `没有这一项，请回复 1 到 ${items.length} 之间的序号` });

@@ -5,7 +5,7 @@
 // one on the company's 营业执照. Both records are small store documents (Commit.meta).
 import { createHash } from 'node:crypto';
 import type { DecisionContext } from '../src/bot/context.js';
-import type { Licence } from '../src/bot/licences.js';
+import type { Licence } from '../src/elicence/licence.js';
 
 /** A person's own ID number as verified in the bot; only a fingerprint is kept, never the number. */
 export interface VerifiedIdentity {

@@ -3,9 +3,9 @@
 // once recorded, the admins are told one-to-one so it is followed up (差评整改).
 import { APPLICATION_EVALUATE } from '../cards/application-card.js';
 import {
-  BAD_LEVEL_MAX, EVALUATE_CANCEL, EVALUATE_RATE, EVALUATE_SKIP, evaluationCard, evaluationLabel, evaluationReasonCard,
-  evaluationThanksCard, parseEvaluationLevel, REASON_MAX_CHARS, type EvaluationLevel,
+  EVALUATE_CANCEL, EVALUATE_RATE, EVALUATE_SKIP, evaluationCard, evaluationReasonCard, evaluationThanksCard,
 } from '../cards/evaluation-card.js';
+import { BAD_LEVEL_MAX, evaluationLabel, parseEvaluationLevel, REASON_MAX_CHARS, type EvaluationLevel } from '../src/domain/evaluation.js';
 import { Composer } from '../src/bot/composer.js';
 import type { BotContext, DecisionContext } from '../src/bot/context.js';
 import { startDialog } from '../src/bot/dialog-engine.js';
@@ -16,7 +16,7 @@ import { transition } from '../src/domain/application.js';
 import type { Application } from '../src/domain/types.js';
 import { canSee, refreshApplicationCard } from './application-push.js';
 import { EVALUATE, isGlobalCommand } from './commands.js';
-import { answerPrivately, NOT_FOUND_TEXT } from './query.js';
+import { NOT_FOUND_TEXT } from './query.js';
 
 export const ALREADY_EVALUATED_TEXT = '您已评价过该办件，感谢您的反馈。';
 export const APPLICANT_ONLY_TEXT = '只有申请人本人可以评价该办件。';
@@ -103,7 +103,7 @@ async function evaluable(ctx: BotContext, id: string): Promise<Application | und
 
 async function ask(ctx: BotContext, id: string): Promise<void> {
   const app = await evaluable(ctx, id);
-  if (app) answerPrivately(ctx, evaluationCard(app), '请在与我的单聊中评价。');
+  if (app) ctx.replyPrivately(evaluationCard(app), '请在与我的单聊中评价。');
 }
 
 async function rate(ctx: BotContext, id: string, levelText: string, cardId?: string): Promise<void> {

@@ -37,17 +37,12 @@ async function listMine(ctx: BotContext, page: number): Promise<void> {
   const { total, items } = await ctx.findApplications({ applicantId: ctx.actingFor, offset: (wanted - 1) * LIST_PAGE_SIZE, limit: LIST_PAGE_SIZE });
   const lastPage = Math.max(1, Math.ceil(total / LIST_PAGE_SIZE));
   if (wanted > lastPage && total > 0) return listMine(ctx, lastPage);
-  answerPrivately(ctx, applicationListCard({ items, total, page: wanted }), '已把您的办件列表发到与我的单聊中。');
+  ctx.replyPrivately(applicationListCard({ items, total, page: wanted }), '已把您的办件列表发到与我的单聊中。');
 }
 
 async function showApplication(ctx: BotContext, id: string): Promise<void> {
   const app = id ? await ctx.getApplication(id) : undefined;
   if (!app || !canSee(ctx, app, ctx.actingFor, ctx.isAdmin)) return void ctx.reply(NOT_FOUND_TEXT);
-  answerPrivately(ctx, applicationCard(app, ctx.matter(app.matter.id), { timeline: true, clock: clockOf(ctx, app) }), '已把办件详情发到与我的单聊中。');
+  ctx.replyPrivately(applicationCard(app, ctx.matter(app.matter.id), { timeline: true, clock: clockOf(ctx, app) }), '已把办件详情发到与我的单聊中。');
 }
 
-/** Personal data goes to the one-to-one chat; in a group only a pointer to it. */
-export function answerPrivately(ctx: BotContext, content: Card | string, groupNote: string): void {
-  if (ctx.isGroup) ctx.reply(groupNote);
-  ctx.send({ kind: 'user', userId: ctx.event.sender.userId }, content);
-}

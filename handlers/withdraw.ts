@@ -10,7 +10,7 @@ import { canWithdraw, transition } from '../src/domain/application.js';
 import type { Actor, Application } from '../src/domain/types.js';
 import { canSee, refreshApplicationCard } from './application-push.js';
 import { CONFIRM_WITHDRAW, WITHDRAW } from './commands.js';
-import { answerPrivately, NOT_FOUND_TEXT } from './query.js';
+import { NOT_FOUND_TEXT } from './query.js';
 
 /** 撤回, 确认撤回 and their buttons. */
 export const withdraw = new Composer<BotContext>(
@@ -40,7 +40,7 @@ async function ask(ctx: BotContext, id: string): Promise<void> {
   if (!app) return;
   if (app.status === 'withdrawn') return void ctx.reply(`办件 ${app.id} 已撤回。`);
   if (!canWithdraw(app)) return void ctx.reply(refusal(ctx, app));
-  answerPrivately(ctx, withdrawConfirmCard(app), '请在与我的单聊中确认撤回。');
+  ctx.replyPrivately(withdrawConfirmCard(app), '请在与我的单聊中确认撤回。');
 }
 
 async function confirm(ctx: BotContext, id: string): Promise<void> {
@@ -51,7 +51,7 @@ async function confirm(ctx: BotContext, id: string): Promise<void> {
   if (result.status !== 'ok') return void ctx.reply(result.message);
   ctx.saveApplication(refreshApplicationCard(ctx, result.application));
   ctx.callBackoffice('withdraw', app.id);
-  answerPrivately(ctx, `已撤回办件 ${app.id}（${app.matter.name}）。需要时可以重新申请。`, '撤回结果已发到与我的单聊中。');
+  ctx.replyPrivately(`已撤回办件 ${app.id}（${app.matter.name}）。需要时可以重新申请。`, '撤回结果已发到与我的单聊中。');
 }
 
 function refusal(ctx: BotContext, app: Application): string {

@@ -2,8 +2,6 @@
 import { startYiciban } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
-import { startSandbox } from './sandbox/start.js';
-import { sandboxPages } from './sandbox/web/routes.js';
 
 /** The longest a graceful stop may take before the process exits anyway. */
 const SHUTDOWN_LIMIT_MS = 10_000;
@@ -38,7 +36,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
+// The simulators and the web chat are loaded only in sandbox mode: production never loads them.
 async function runSandbox(config: Config, logger: Logger) {
+  const { startSandbox } = await import('./sandbox/start.js');
+  const { sandboxPages } = await import('./sandbox/web/routes.js');
   const sandbox = await startSandbox({ config, logger, pages: sandboxPages });
   const url = `${sandbox.app.url}/sandbox`;
   logger.info(

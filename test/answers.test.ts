@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { validateAnswer } from '../src/domain/answers.js';
 import type { MatterField } from '../src/domain/types.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { createBackofficeClient, type BackofficeClient } from '../src/backoffice/client.js';
 import { submissionBody, supplementKey, withdrawKey } from '../src/backoffice/protocol.js';

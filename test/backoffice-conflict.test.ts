@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { APPLICATION_ID_CONFLICT, createBackofficeClient } from '../src/backoffice/client.js';
 import type { SubmissionBody } from '../src/backoffice/protocol.js';

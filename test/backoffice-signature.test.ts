@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { sign, signedHeaders, verify } from '../src/backoffice/signature.js';
 

@@ -1,5 +1,8 @@
+import type { Clock } from '../src/clock.js';
+import { waitFor } from './support/wait.js';
+import { FakeClock } from '../src/fake-clock.js';
 import Koa from 'koa';
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { createBackofficeClient, type BackofficeClient } from '../src/backoffice/client.js';
 import type { BackofficeEvent } from '../src/backoffice/protocol.js';
@@ -46,8 +49,8 @@ test.after.each(async (context) => {
   await context.bot.close();
 });
 
-async function start(context: Context, auto: { acceptAfterMs: number; decideAfterMs: number } | false = false) {
-  const sim = await startBackofficeSimulator({ secret, auto, webhookUrl: `${context.bot.url}/webhooks/backoffice` });
+async function start(context: Context, auto: { acceptAfterMs: number; decideAfterMs: number } | false = false, clock?: Clock) {
+  const sim = await startBackofficeSimulator({ secret, auto, webhookUrl: `${context.bot.url}/webhooks/backoffice`, ...(clock ? { clock } : {}) });
   context.sims.push(sim);
   const client = createBackofficeClient({ url: sim.baseUrl, secret });
   return { sim, client };
@@ -169,15 +172,22 @@ test('in auto mode accepts, approves department by department, completes and del
 });
 
 test('in auto mode a manual 补正 request pauses the case until the supplement arrives', async (context) => {
-  const { sim, client } = await start(context, { acceptAfterMs: 20, decideAfterMs: 2 });
+  // The simulator's time is a fake clock that starts now (the bot checks the signature's timestamp against real time).
+  const clock = new FakeClock(Date.now());
+  const { sim, client } = await start(context, { acceptAfterMs: 20, decideAfterMs: 2 }, clock);
   await client.submit(submission());
   const asked = await sim.requireSupplement(id, [{ name: '从业人员健康证明', reason: '未上传' }]);
   assert.is(asked.status, 200);
-  await new Promise((resolve) => setTimeout(resolve, 40)); // real time: the simulator's acceptAfterMs timer (20 ms, src/sandbox) must have passed
+  await clock.advance(40);
   assert.equal(context.received.map((e) => e.status), ['supplement_required'], 'not accepted while 补正 is open');
-  const delivered = until(sim, (d) => d.event.status === 'delivered');
+  let done = false;
+  void until(sim, (d) => d.event.status === 'delivered').then(() => (done = true));
   await client.supplement(id, { applicationId: id, round: 1, materials: [], submittedAt: '2026-11-29T01:00:00.000Z' });
-  await delivered;
+  // Each step posts its webhook over real HTTP before the next decision is scheduled on the fake clock.
+  await waitFor(async () => {
+    await clock.advance(20);
+    return done;
+  }, { what: 'the case to be delivered' });
   assert.equal(context.received.map((e) => e.status).slice(0, 2), ['supplement_required', 'accepted']);
 });
 

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import Koa from 'koa';
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import type { BackofficeEvent } from '../src/backoffice/protocol.js';
 import { sign } from '../src/backoffice/signature.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import type { BackofficeEvent } from '../src/backoffice/protocol.js';
 import { createApplication, transition } from '../src/domain/application.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { cardOwnership, isCardOwner, makeCardId } from '../src/bot/card-id.js';
 import { effectsToJobs } from '../src/bot/jobs.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { createDeadLetterNotifier } from '../src/dead-letter.js';
 import { BUSY_TEXT } from '../src/bot/bot.js';

@@ -1,13 +1,13 @@
 // Timers are one more inbound kind: a decision schedules one with ctx.schedule, the outbox keeps it as a job
 // due at that moment (on the injected clock), and when it comes due it goes through the bot's one handle().
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { apologyCard } from '../cards/apology-card.js';
 import { createBot, type Bot, type BotHandlers } from '../src/bot/bot.js';
 import { Composer } from '../src/bot/composer.js';
 import type { BotContext, StatusContext, TimerContext } from '../src/bot/context.js';
 import type { MessageJobPayload } from '../src/bot/jobs.js';
-import { silentLogger as botLogger } from '../src/bot/logger.js';
+import { silentLogger as botLogger } from '../src/logger.js';
 import { hears, onTimer } from '../src/bot/router.js';
 import { timerEvent, type TimerJobPayload } from '../src/bot/inbound.js';
 import { FakeClock } from '../src/fake-clock.js';

@@ -1,5 +1,5 @@
 // The one Clock and the one BackoffPolicy: the fake clock tests drive instead of sleeping, and the delay function.
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { systemClock } from '../src/clock.js';
 import { FakeClock } from '../src/fake-clock.js';

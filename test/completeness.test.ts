@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { checkCompleteness } from '../src/domain/completeness.js';
 import { loadMattersOrThrow } from '../src/config-files.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { TEST_DATA_KEY } from './support/harness.js';

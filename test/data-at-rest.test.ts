@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { fileHousingFund, ZHANG_ID_CARD } from './support/apply-flow.js';
 import { ADMIN_TOKEN, startHarness, waitFor, type Harness } from './support/harness.js';

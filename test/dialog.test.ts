@@ -1,10 +1,10 @@
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { BotContext } from '../src/bot/context.js';
 import { resumeDialog, startDialog } from '../src/bot/dialog-engine.js';
 import { complete, defineDialog, show, skip, type DialogEnvelope } from '../src/bot/dialog.js';
 import type { ChatEvent } from '../src/bot/inbound.js';
-import { silentLogger } from '../src/bot/logger.js';
+import { silentLogger } from '../src/logger.js';
 import { createHolidayCalendar } from '../src/domain/holiday-calendar.js';
 import { BotHarness } from './support/bot-harness.js';
 

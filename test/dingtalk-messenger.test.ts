@@ -1,6 +1,6 @@
 // The messenger end to end against the DingTalk simulator: cards with the template and without, session
 // webhooks, flow control, and a card click coming back over the Stream connection.
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import type { Card } from '../cards/card.js';
 import type { InboundEvent, MessageEvent } from '../src/bot/inbound.js';

@@ -1,5 +1,5 @@
 // The OpenAPI client against the DingTalk simulator: tokens, limits, retries, sends, cards, files, contacts.
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { systemClock } from '../src/clock.js';
 import { ExternalError } from '../src/errors.js';

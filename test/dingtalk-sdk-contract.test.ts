@@ -1,7 +1,7 @@
 // Fails loudly when a dingtalk-stream upgrade breaks what src/dingtalk/stream-client.ts relies on.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { DWClient } from 'dingtalk-stream';
 import { SUPPORTED_SDK_VERSION, YicibanStreamClient } from '../src/dingtalk/stream-client.js';
@@ -76,6 +76,16 @@ contract('bad frames are dropped by our client where the SDK alone would throw',
   client.onDownStream('{"type":"CALLBACK","headers":{"topic":"error","messageId":"m"},"data":"{}"}');
   client.onDownStream('x'.repeat(1_000_000));
   assert.is(drops.length, 4);
+});
+
+contract('a frame whose type cannot be turned into text is dropped, not thrown (found by test/fuzz-stream.test.ts)', () => {
+  const drops: string[] = [];
+  const client = new YicibanStreamClient({
+    clientId: 'id', clientSecret: 'secret', apiBase: 'http://127.0.0.1:9', onBadFrame: (reason) => drops.push(reason),
+  });
+  client.onDownStream('{"type":{"toString":false},"headers":{},"data":null}');
+  client.onDownStream('{"type":{"toString":{},"valueOf":{}},"headers":{"topic":"x","messageId":"m"},"data":""}');
+  assert.equal(drops, ['frame type is object, not a string', 'frame type is object, not a string']);
 });
 
 contract.run();

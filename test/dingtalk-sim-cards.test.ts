@@ -1,4 +1,5 @@
-import { suite } from 'uvu';
+import { FakeClock } from '../src/fake-clock.js';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { startDingTalkSimulator, type DingTalkSimulator, type SimOptions } from '../src/sandbox/dingtalk/index.js';
 import { authHeader, call, connectPeer, type StreamPeer } from './support/stream-peer.js';
@@ -120,12 +121,17 @@ test('a click becomes a callback frame shaped like DingTalk\'s, and the ACK resp
 });
 
 test('a click with no answer within cardCallbackTimeoutMs times out and is not re-pushed', async (ctx) => {
-  const sim = await start(ctx, { cardCallbackTimeoutMs: 40, redeliverAfterMs: 20 });
+  const clock = new FakeClock();
+  const sim = await start(ctx, { clock, cardCallbackTimeoutMs: 40, redeliverAfterMs: 20 });
   ctx.peer = await connectPeer(sim.baseUrl);
   await api(ctx, 'POST', '/v1.0/card/instances/createAndDeliver', { ...createBody('app-3'), ...toUser('citizen-li') });
-  const result = await sim.clickCard({ outTrackId: 'app-3', userId: 'citizen-li', params: {} });
+  const clicking = sim.clickCard({ outTrackId: 'app-3', userId: 'citizen-li', params: {} });
+  await ctx.peer.next((f) => f.type === 'CALLBACK');
+  await clock.advance(40);
+  const result = await clicking;
   assert.equal([result.acked, result.timedOut], [false, true]);
-  await new Promise((resolve) => setTimeout(resolve, 50)); // real time: the simulator's redelivery timer (20 ms, src/sandbox) must have passed
+  await clock.advance(1_000);
+  assert.is(sim.frames.filter((f) => f.type === 'CALLBACK').length, 1, 'the click was not pushed again');
   assert.is(ctx.peer.frames.filter((f) => f.type === 'CALLBACK').length, 1);
   assert.equal(sim.cards.get('app-3')?.version, 1);
 });

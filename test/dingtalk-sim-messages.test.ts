@@ -1,4 +1,5 @@
-import { suite } from 'uvu';
+import { systemClock } from '../src/clock.js';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { startDingTalkSimulator, type DingTalkSimulator, type SimOptions } from '../src/sandbox/dingtalk/index.js';
 import { call, connectPeer, type StreamPeer } from './support/stream-peer.js';
@@ -27,7 +28,7 @@ const robotData = async (peer: StreamPeer, skip = 0) => JSON.parse((await peer.n
 
 test('a single-chat message carries every documented field with org data and a 90-minute sessionWebhook', async (ctx) => {
   const now = 1_750_000_000_000;
-  const { sim, peer } = await start(ctx, { now: () => now });
+  const { sim, peer } = await start(ctx, { clock: { ...systemClock, now: () => now } });
   sim.injectMessage({ userId: 'admin-liu', text: '统计' });
   const data = await robotData(peer);
   assert.equal(data.conversationId, `cid-single-${Buffer.from('admin-liu').toString('base64')}`);
@@ -82,7 +83,7 @@ test('picture, rich-text and audio messages get content with minted downloadCode
 
 test('the sessionWebhook accepts replies until it expires, then answers errcode 300001', async (ctx) => {
   let now = 1_750_000_000_000;
-  const { sim, peer } = await start(ctx, { now: () => now });
+  const { sim, peer } = await start(ctx, { clock: { ...systemClock, now: () => now } });
   sim.injectMessage({ userId: 'citizen-li', text: '办事指南' });
   const { sessionWebhook, conversationId } = await robotData(peer);
   const reply = await call(sim.baseUrl, 'POST', new URL(sessionWebhook).pathname + new URL(sessionWebhook).search,

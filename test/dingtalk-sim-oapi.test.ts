@@ -1,4 +1,5 @@
-import { suite } from 'uvu';
+import { systemClock } from '../src/clock.js';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { startDingTalkSimulator, type DingTalkSimulator, type SimOptions } from '../src/sandbox/dingtalk/index.js';
 import { call } from './support/stream-peer.js';
@@ -70,7 +71,7 @@ test('gets one user and answers errcode 60121 for an unknown one', async (ctx) =
 
 test('exchanges a minted login code once within five minutes', async (ctx) => {
   let now = 1_750_000_000_000;
-  const sim = await start(ctx, { now: () => now, tokenTtlSec: 100_000 });
+  const sim = await start(ctx, { clock: { ...systemClock, now: () => now }, tokenTtlSec: 100_000 });
   const code = sim.mintAuthCode('admin-liu');
   const info = await oapi(ctx, '/topapi/v2/user/getuserinfo', { code });
   assert.equal([info.body.errcode, info.body.result.userid, info.body.result.name, info.body.result.sys, info.body.result.sys_level], [0, 'admin-liu', '刘主任', true, 1]);

@@ -1,4 +1,5 @@
-import { suite } from 'uvu';
+import { systemClock } from '../src/clock.js';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { startDingTalkSimulator, type DingTalkSimulator, type SimOptions } from '../src/sandbox/dingtalk/index.js';
 import { authHeader, call, connectPeer } from './support/stream-peer.js';
@@ -19,7 +20,7 @@ const text = (content: string) => ({ msgKey: 'sampleText', msgParam: JSON.string
 
 test('issues the same token from both token endpoints while it is valid and a new one after expiry', async (ctx) => {
   let now = 1_700_000_000_000;
-  const sim = await start(ctx, { now: () => now });
+  const sim = await start(ctx, { clock: { ...systemClock, now: () => now } });
   const fresh = await call(sim.baseUrl, 'POST', '/v1.0/oauth2/accessToken', { appKey: sim.clientId, appSecret: sim.clientSecret });
   assert.is(fresh.status, 200);
   assert.is(fresh.body.expireIn, 7200);

@@ -1,4 +1,6 @@
-import { suite } from 'uvu';
+import { systemClock } from '../src/clock.js';
+import { FakeClock } from '../src/fake-clock.js';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { startDingTalkSimulator, type DingTalkSimulator, type SimOptions } from '../src/sandbox/dingtalk/index.js';
 import { connectPeer, connectWithTicket, openGateway, until, type StreamPeer } from './support/stream-peer.js';
@@ -52,7 +54,7 @@ test('answers XML when the gateway call lacks Accept: application/json, as the r
 
 test('accepts a ticket once, raw or URL-encoded, and refuses reuse, unknown and expired tickets with 401', async (ctx) => {
   let now = 1_700_000_000_000;
-  const sim = await start(ctx, { now: () => now, ticketTtlMs: 90_000 });
+  const sim = await start(ctx, { clock: { ...systemClock, now: () => now }, ticketTtlMs: 90_000 });
   const { body } = await openGateway(sim.baseUrl);
   const first = await connectWithTicket(`${body.endpoint}?ticket=${encodeURIComponent(body.ticket)}`);
   ctx.peers.push(first);
@@ -94,12 +96,18 @@ test('pushes a robot message as a CALLBACK frame with string data and time, and 
 });
 
 test('re-pushes an unacknowledged message with the same msgId and a new messageId, up to the limit', async (ctx) => {
-  const sim = await start(ctx, { redeliverAfterMs: 30, maxRedeliveries: 2 });
+  const clock = new FakeClock();
+  const sim = await start(ctx, { clock, redeliverAfterMs: 30, maxRedeliveries: 2 });
   const p = await peer(ctx);
   const injected = sim.injectMessage({ userId: 'citizen-li', text: '你好' });
   const isRobot = (f: { type: string }) => f.type === 'CALLBACK';
+  await p.next(isRobot);
+  await clock.advance(30);
+  await p.next(isRobot, 2000, 1);
+  await clock.advance(30);
   const third = await p.next(isRobot, 2000, 2);
-  await new Promise((resolve) => setTimeout(resolve, 120)); // real time: the simulator's redelivery timers (src/sandbox) run on real time, no Clock there yet
+  await clock.advance(1_000);
+  assert.is(sim.frames.filter((f) => f.type === 'CALLBACK').length, 3, 'no push after the limit');
   const pushes = p.frames.filter(isRobot);
   assert.is(pushes.length, 3);
   assert.equal(pushes.map((f) => JSON.parse(f.data).msgId), [injected.msgId, injected.msgId, injected.msgId]);
@@ -109,12 +117,15 @@ test('re-pushes an unacknowledged message with the same msgId and a new messageI
 });
 
 test('stops re-pushing once acknowledged, and redeliver() can reuse the messageId on demand', async (ctx) => {
-  const sim = await start(ctx, { redeliverAfterMs: 40 });
+  const clock = new FakeClock();
+  const sim = await start(ctx, { clock, redeliverAfterMs: 40 });
   const p = await peer(ctx);
   const { messageId } = sim.injectMessage({ userId: 'citizen-li', text: '你好' });
   await p.next((f) => f.type === 'CALLBACK');
   p.ack(messageId, { response: null });
-  await new Promise((resolve) => setTimeout(resolve, 100)); // real time: the simulator's redelivery timer (src/sandbox) must have had its chance to fire
+  await until(() => sim.acks.length === 1);
+  await clock.advance(1_000);
+  assert.is(sim.frames.filter((f) => f.type === 'CALLBACK').length, 1);
   assert.is(p.frames.filter((f) => f.type === 'CALLBACK').length, 1);
   sim.redeliver(messageId, { sameMessageId: true });
   const again = await p.next((f) => f.type === 'CALLBACK', 1000, 1);
@@ -122,17 +133,22 @@ test('stops re-pushing once acknowledged, and redeliver() can reuse the messageI
 });
 
 test('re-pushes an EVENT acknowledged with LATER but not one acknowledged with SUCCESS', async (ctx) => {
-  const sim = await start(ctx, { redeliverAfterMs: 30, maxRedeliveries: 1 });
+  const clock = new FakeClock();
+  const sim = await start(ctx, { clock, redeliverAfterMs: 30, maxRedeliveries: 1 });
   const p = await peer(ctx);
   const later = sim.pushEvent('user_add_org', { userId: ['citizen-zhang'] });
   const first = await p.next((f) => f.type === 'EVENT');
   assert.is(first.headers.eventType, 'user_add_org');
   assert.ok(first.headers.eventId && first.headers.eventBornTime && first.headers.eventCorpId && first.headers.eventUnifiedAppId);
   p.ack(later.messageId, { status: 'LATER' });
+  await until(() => sim.acks.length === 1);
+  await clock.advance(30);
   const second = await p.next((f) => f.type === 'EVENT', 1000, 1);
   assert.equal(JSON.parse(second.data), { userId: ['citizen-zhang'] });
   p.ack(second.headers.messageId, { status: 'SUCCESS', message: 'ok' });
-  await new Promise((resolve) => setTimeout(resolve, 90)); // real time: the simulator's redelivery timer (src/sandbox) must have had its chance to fire
+  await until(() => sim.acks.length === 2);
+  await clock.advance(1_000);
+  assert.is(sim.frames.filter((f) => f.type === 'EVENT').length, 2);
   assert.is(p.frames.filter((f) => f.type === 'EVENT').length, 2);
 });
 
@@ -176,7 +192,7 @@ test('routes each push to exactly one of several subscribed connections', async 
   const b = await peer(ctx);
   for (let i = 0; i < 20; i += 1) sim.injectMessage({ userId: 'citizen-zhang', text: `第${i}条` });
   await until(() => a.frames.length + b.frames.length === 20);
-  await new Promise((resolve) => setTimeout(resolve, 30)); // real time: lets any extra frame from the simulator's real-time redelivery arrive
+  assert.is(sim.frames.filter((f) => f.type === 'CALLBACK').length, 20, 'the simulator pushed each message once');
   assert.is(a.frames.length + b.frames.length, 20);
   assert.is(sim.connectionCount(), 2);
 });
@@ -202,16 +218,21 @@ test('cutSockets drops every socket without a close frame', async (ctx) => {
 });
 
 test('silence stops pings on the stalled socket while a new connection gets the pending messages', async (ctx) => {
-  const sim = await start(ctx, { pingIntervalMs: 15 });
+  const clock = new FakeClock();
+  const sim = await start(ctx, { clock, pingIntervalMs: 15 });
   const stalled = await peer(ctx);
+  await clock.advance(15);
   await stalled.next((f) => f.headers.topic === 'ping');
   sim.silence(true);
   const before = stalled.frames.length;
+  const pushedBefore = sim.frames.length;
   sim.injectMessage({ userId: 'citizen-zhang', text: '有人吗' });
-  await new Promise((resolve) => setTimeout(resolve, 60)); // real time: the simulator's push to a silenced socket would arrive within this
+  await clock.advance(60);
+  assert.is(sim.frames.length, pushedBefore, 'nothing was pushed to the silenced socket');
   assert.is(stalled.frames.length, before);
   const fresh = await peer(ctx);
   await fresh.next((f) => f.type === 'CALLBACK');
+  await clock.advance(15);
   await fresh.next((f) => f.headers.topic === 'ping');
   assert.is(stalled.frames.length, before);
 });

@@ -1,5 +1,5 @@
 // The Stream connection against the DingTalk simulator (and a raw socket for frames the simulator never sends).
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import type { InboundEvent } from '../src/bot/inbound.js';
 import { createStreamConnection, type StreamConnection, type StreamOptions } from '../src/dingtalk/stream.js';

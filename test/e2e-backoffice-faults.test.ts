@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import type { Application } from '../src/domain/types.js';
 import type { OutboxJob } from '../src/store/store.js';

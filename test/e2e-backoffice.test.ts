@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { verify } from '../src/backoffice/signature.js';
 import { ADMIN_TOKEN, BACKOFFICE_SECRET, startHarness, waitFor, type Harness } from './support/harness.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { streamSettled } from './fixtures/dingtalk/harness.js';
 import { startHarness, waitFor, type Harness } from './support/harness.js';

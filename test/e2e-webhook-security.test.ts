@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { sign, signedHeaders } from '../src/backoffice/signature.js';
 import { fileHousingFund, postWebhook, statusEvent } from './support/apply-flow.js';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { createElicenceSource } from '../src/elicence/source.js';
-import { startElicenceSimulator, type ElicenceSimulator } from '../src/sandbox/elicence-sim.js';
+import { startElicenceSimulator, type ElicenceSimulator } from './support/elicence-sim.js';
 
 const test = suite<{ sims: ElicenceSimulator[] }>('e-licence source');
 

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { BotHarness, cardText, Player, texts, USERS, type UserKey } from './support/bot-harness.js';
 

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { BotHarness, buttonOf, cardText, lastCard, sends, submitIndividualBusiness, texts } from './support/bot-harness.js';
 

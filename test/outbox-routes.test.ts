@@ -1,5 +1,5 @@
 import Koa from 'koa';
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { ExternalError } from '../src/errors.js';
 import { createOutbox, type Outbox } from '../src/outbox/dispatcher.js';

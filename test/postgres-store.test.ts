@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { createStore } from '../src/store/create-store.js';
 import { PostgresStore, type PostgresStoreOptions } from '../src/store/postgres-store.js';

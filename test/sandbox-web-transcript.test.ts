@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import type { BotOutput } from '../src/sandbox/dingtalk/index.js';
 import { singleConversationId } from '../src/sandbox/dingtalk/index.js';

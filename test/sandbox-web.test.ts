@@ -4,7 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { createBackofficeClient } from '../src/backoffice/client.js';
 import { launchBrowser, ROOT, startSandboxProcess, type SandboxProcess } from './support/browser.js';

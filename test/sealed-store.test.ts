@@ -1,4 +1,4 @@
-import { test } from 'uvu';
+import { test } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { DataCipher, isSealed } from '../src/store/data-cipher.js';
 import { RecordCodec } from '../src/store/sealed-store.js';

@@ -1,4 +1,4 @@
-import { test } from 'uvu';
+import { test } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { parseMatter } from '../src/domain/matter.js';
 import { loadMattersOrThrow } from '../src/config-files.js';

@@ -1,6 +1,6 @@
 // The deadline clock (电子监察), pure: pauses read from the history, working time across 国庆 2026 and its
 // 调休 Saturday, the yellow/red levels and the moments their checks are due.
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { createHolidayCalendar } from '../src/domain/holiday-calendar.js';
 import type { Application, ApplicationStatus, HistoryEntry } from '../src/domain/types.js';

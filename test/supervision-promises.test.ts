@@ -1,7 +1,7 @@
 // 容缺 follow-through in the bot on a fake clock: a promised material is due 10 working days after acceptance
 // (template), the applicant is reminded the working day before, the department is warned once when it is
 // missed, delivery is refused while it is open unless the back office waives it, and 补交 hands it in.
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import type { BackofficeEvent } from '../src/backoffice/protocol.js';
 import { cardText, Player, texts, USERS } from './support/bot-harness.js';

@@ -1,7 +1,7 @@
 // 电子监察 end to end in the bot, on a fake clock with the real outbox: an application promised in 5 working
 // days crosses 国庆 2026 and a 补正 pause, then goes yellow and red; each warning goes once, one-to-one, to the
 // responsible departments' contacts (red also to the admins), survives a restart; the 09:00 digest lists it.
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import type { BackofficeEvent } from '../src/backoffice/protocol.js';
 import { cardText, lastCard, Player, submitIndividualBusiness } from './support/bot-harness.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { passesLuhn, validateBankCard, validateDate, validateIdCard, validatePhone, validateUscc } from '../src/domain/validators.js';
 

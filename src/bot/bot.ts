@@ -16,8 +16,8 @@ import { DEFAULT_INBOUND_BUDGET, inboundBudget, type InboundBudgetOptions } from
 import { isChatEvent, type InboundEvent } from './inbound.js';
 import { effectsToJobs } from './jobs.js';
 import { KeyedQueue } from './keyed-queue.js';
-import type { LicenceSource } from './licences.js';
-import type { BotLogger } from './logger.js';
+import type { LicenceSource } from '../elicence/licence.js';
+import type { BotLogger } from '../logger.js';
 
 /** The features, one entry per event kind, handed to createBot by the composition root. */
 export interface BotHandlers {

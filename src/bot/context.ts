@@ -9,9 +9,9 @@ import type { ApplicationQuery, DialogRecord, Store } from '../store/store.js';
 import { makeCardId } from './card-id.js';
 import type { Effect, OutboundMessage, Target } from './effects.js';
 import type { BackofficeStatusEvent, ChatEvent, MessageEvent, SessionWebhook, TimerEvent } from './inbound.js';
-import type { LicenceLookup, LicenceSource } from './licences.js';
+import type { LicenceLookup, LicenceSource } from '../elicence/licence.js';
 import { visibleCard, visibleText } from './masking.js';
-import type { BotLogger } from './logger.js';
+import type { BotLogger } from '../logger.js';
 
 /** What every decision may use; built once by createBot. */
 export interface BotServices {
@@ -212,9 +212,13 @@ export class BotContext extends DecisionContext {
     return this.send(this.here, content, { owner: null, atUserIds: [this.event.sender.userId], ...withWebhook });
   }
 
-  /** Sends to the sender's one-to-one chat (personal data never goes into a group). */
-  replyPrivately(content: Content, options: SendOptions = {}): string | undefined {
-    return this.send(this.me, content, options);
+  /**
+   * Sends to the sender's one-to-one chat (personal data never goes into a group); asked in a group, the
+   * group gets only `groupNote`, a pointer to the private answer.
+   */
+  replyPrivately(content: Content, groupNote?: string): string | undefined {
+    if (this.isGroup && groupNote) this.reply(groupNote);
+    return this.send(this.me, content);
   }
 }
 

@@ -119,7 +119,9 @@ export class YicibanStreamClient extends DWClient {
   private problemWith(frame: unknown): string | undefined {
     if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return 'frame is not an object';
     const { type, headers } = frame as { type?: unknown; headers?: unknown };
-    if (typeof type !== 'string' || !FRAME_TYPES.has(type)) return `unknown frame type ${String(type)}`;
+    // Never String() an unknown value here: {"type":{"toString":false}} would throw inside the socket handler.
+    if (typeof type !== 'string') return `frame type is ${type === null ? 'null' : typeof type}, not a string`;
+    if (!FRAME_TYPES.has(type)) return `unknown frame type ${type.slice(0, 50)}`;
     if (typeof headers !== 'object' || headers === null) return 'frame without headers';
     const { topic, messageId } = headers as { topic?: unknown; messageId?: unknown };
     if (typeof topic !== 'string') return 'frame without topic';

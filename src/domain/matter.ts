@@ -30,6 +30,13 @@ export function visitCount(matter: Matter): VisitCount {
   throw new Error(`事项 ${matter.id} 需跑动 ${reasons.length} 次，不符合“最多跑一次”`);
 }
 
+/** The licence types the matter can use, in template order without repeats. */
+export function licenceTypes(matter: Matter): string[] {
+  const fromMaterials = matter.materials.flatMap((m) => (m.elicence ? [m.elicence] : []));
+  const fromFields = matter.fields.flatMap((f) => (f.prefill?.startsWith('licence:') ? [f.prefill.slice(8).split('.')[0] ?? ''] : []));
+  return [...new Set([...fromMaterials, ...fromFields])].filter(Boolean);
+}
+
 /** Validates one parsed JSON template; all problems are returned at once. */
 export function parseMatter(json: unknown, file: string): MatterParse {
   const result = matterSchema.safeParse(json, { error: matterErrorMap });

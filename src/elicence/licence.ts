@@ -45,3 +45,8 @@ export function cleanLicence(licence: Licence): Licence {
   const { validUntil, legalRepresentative, ...rest } = licence;
   return { ...rest, ...(validUntil === undefined ? {} : { validUntil }), ...(legalRepresentative === undefined ? {} : { legalRepresentative }) };
 }
+
+/** The e-licence source the bot asks, only with the applicant's consent (createElicenceSource makes one). */
+export interface LicenceSource {
+  lookup(holderId: string, type?: string): Promise<LicenceLookup>;
+}

@@ -1,9 +1,9 @@
 // The e-licence source the bot asks (with the applicant's consent): the shared-data service over HTTP
 // when ELICENSE_URL is set, otherwise the sandbox sample file.
 import { readFileSync } from 'node:fs';
-import { cleanLicence, licencesResponseSchema, sampleFileSchema, type Licence, type LicenceLookup } from './licence.js';
+import { cleanLicence, licencesResponseSchema, sampleFileSchema, type Licence, type LicenceLookup, type LicenceSource } from './licence.js';
 
-export interface ElicenceSourceConfig {
+export interface LicenceSourceConfig {
   /** ELICENSE_URL; unset = the sample file. */
   url?: string;
   /** ELICENSE_TOKEN, sent as a bearer token. */
@@ -13,19 +13,15 @@ export interface ElicenceSourceConfig {
   timeoutMs?: number;
 }
 
-export interface ElicenceSource {
-  lookup(holderId: string, type?: string): Promise<LicenceLookup>;
-}
-
 const DEFAULT_SAMPLE = new URL('../../config/sandbox/elicences.json', import.meta.url);
 
 /** Creates the source; a bad sample file fails here, at start-up. */
-export function createElicenceSource(config: ElicenceSourceConfig): ElicenceSource {
+export function createElicenceSource(config: LicenceSourceConfig): LicenceSource {
   if (config.url) return httpSource(config.url.replace(/\/+$/, ''), config.token ?? '', config.timeoutMs ?? 5_000);
   return sampleSource(config.sampleFile ?? DEFAULT_SAMPLE);
 }
 
-function sampleSource(file: string | URL): ElicenceSource {
+function sampleSource(file: string | URL): LicenceSource {
   const text = readFileSync(file, 'utf8');
   const parsed = sampleFileSchema.safeParse(JSON.parse(text));
   if (!parsed.success) throw new Error(`e-licence sample file ${String(file)} is invalid: ${parsed.error.message}`);
@@ -40,7 +36,7 @@ function sampleSource(file: string | URL): ElicenceSource {
   };
 }
 
-function httpSource(base: string, token: string, timeoutMs: number): ElicenceSource {
+function httpSource(base: string, token: string, timeoutMs: number): LicenceSource {
   return {
     async lookup(holderId, type) {
       const query = new URLSearchParams({ holderId: holderId.trim().toUpperCase(), ...(type ? { type } : {}) });

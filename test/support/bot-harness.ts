@@ -10,8 +10,8 @@ import { webhookOutcome, type WebhookOutcome } from '../../src/backoffice/webhoo
 import { createBot, type Bot, type HandleResult } from '../../src/bot/bot.js';
 import type { Effect, Target } from '../../src/bot/effects.js';
 import { backofficeStatusEvent, type Attachment, type CardActionEvent, type InboundEvent, type MessageEvent } from '../../src/bot/inbound.js';
-import type { Licence, LicenceLookup, LicenceSource } from '../../src/bot/licences.js';
-import { silentLogger } from '../../src/bot/logger.js';
+import type { Licence, LicenceLookup, LicenceSource } from '../../src/elicence/licence.js';
+import { silentLogger } from '../../src/logger.js';
 import type { InboundBudgetOptions } from '../../src/bot/inbound-budget.js';
 import { promisedDeadline } from '../../src/domain/deadline.js';
 import { createHolidayCalendar } from '../../src/domain/holiday-calendar.js';

@@ -18,7 +18,7 @@ const CHROMIUM_ARGS = [
 
 /** Launches headless Chromium; fails with the fix when it is not installed. */
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run apt-get update && apt-get install -y chromium`);
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run \`apt-get update && apt-get install -y chromium\` (as root)`);
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
 
@@ -65,6 +65,7 @@ export async function startSandboxProcess(env: Record<string, string> = {}, time
 
 function waitForUrl(child: ChildProcess, output: string[], timeoutMs: number): Promise<StartLine> {
   return new Promise((resolve, reject) => {
+    // Real time: a bound on a child process's start-up, so the test fails instead of hanging.
     const timer = setTimeout(() => reject(new Error(`no "url" log line within ${timeoutMs} ms`)), timeoutMs);
     let found = false;
     const onLine = (line: string) => {
@@ -120,7 +121,7 @@ export async function waitForStream(baseUrl: string, timeoutMs: number): Promise
     const health = await fetch(`${baseUrl}/healthz`).then((r) => r.json() as Promise<{ stream?: string }>, () => undefined);
     if (health?.stream === 'connected') return;
     if (Date.now() > deadline) throw new Error(`/healthz did not report stream: connected within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // real time: poll interval while a child process connects
   }
 }
 
@@ -137,7 +138,7 @@ async function stopGroup(child: ChildProcess): Promise<void> {
     }
   };
   signal('SIGTERM');
-  const timer = setTimeout(() => signal('SIGKILL'), 5_000);
+  const timer = setTimeout(() => signal('SIGKILL'), 5_000); // real time: a process that ignores SIGTERM is killed
   await exited;
   clearTimeout(timer);
   // tsx's own node child may outlive the wrapper by a moment; make sure the group is gone.

@@ -1,6 +1,6 @@
 // The Store contract (src/store/store.ts, DESIGN.md "Store guarantees"), tested only through the
 // interface so that every implementation runs the same suite.
-import { suite } from 'uvu';
+import { suite } from './suite.js';
 import * as assert from 'uvu/assert';
 import type { Application } from '../../src/domain/types.js';
 import { ConflictError, type DeadJob, type DialogRecord, type OutboxJob, type Store } from '../../src/store/store.js';

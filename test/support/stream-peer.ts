@@ -74,7 +74,7 @@ export class StreamPeer {
     const already = this.frames.filter(match)[skip];
     if (already) return Promise.resolve(already);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('timed out waiting for a frame')), timeoutMs);
+      const timer = setTimeout(() => reject(new Error('timed out waiting for a frame')), timeoutMs); // real time: bound on socket I/O
       let seen = this.frames.filter(match).length;
       this.waiters.push({
         match: (f) => match(f) && seen++ >= skip,

@@ -11,6 +11,6 @@ export async function waitFor<T>(
     const value = await predicate();
     if (value) return value as NonNullable<T>;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${options.what ?? 'condition'}`);
-    await sleep(options.intervalMs ?? 15);
+    await sleep(options.intervalMs ?? 15); // real time: the poll interval of a wait for real I/O
   }
 }

@@ -11,7 +11,7 @@ import { submissionIdentity } from '../../backoffice/identity.js';
 import { verify } from '../../backoffice/signature.js';
 import type { CaseBook, SimCase } from './case-book.js';
 import { parseJson } from '../../http/body.js';
-import { flatHeaders, safeDecode, sendError, sendJson } from './http.js';
+import { flatHeaders, safeDecode, sendError, sendJson } from '../http.js';
 
 /** A request the simulator received, whatever its answer. */
 export interface RecordedCall {
@@ -70,7 +70,7 @@ export function handleApi(state: ApiState, req: IncomingMessage, res: ServerResp
   if (typeof key !== 'string' || key.trim() === '') return fail(res, 400, 'missing_idempotency_key', 'Idempotency-Key header is required');
 
   const pathId = route.match[1] === undefined ? undefined : safeDecode(route.match[1]);
-  const received = { receivedAt: state.clock(), headers: flatHeaders(req) };
+  const received = { receivedAt: state.clock(), headers: flatHeaders(req.headers) };
   switch (route.op) {
     case 'submit': {
       const body = validate(res, submissionBodySchema, json.value);

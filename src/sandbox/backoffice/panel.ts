@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { describeIssues } from '../../backoffice/protocol.js';
 import { parseJson, readRaw } from '../../http/body.js';
-import { safeDecode, sendError, sendJson } from './http.js';
+import { safeDecode, sendError, sendJson } from '../http.js';
 import type { BackofficeSimulator, WebhookDelivery } from './simulator.js';
 
 const CORS = {

@@ -1,5 +1,6 @@
 // The back-office simulator: the protocol's server side on loopback, for the sandbox (auto mode) and for tests
 // (manual decisions, failure injection, latency, outages). It signs its webhooks like the real back office.
+import { systemClock, type Clock, type Timer } from '../../clock.js';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -11,7 +12,7 @@ import type { DeliveryResult, MissingItem } from '../../domain/types.js';
 import { handleApi, type ApiState, type RecordedCall, type Received } from './api.js';
 import { createAutoPilot, type AutoTiming } from './auto-pilot.js';
 import { CaseBook, FINAL_STATUSES, type CaseChange, type SimCase } from './case-book.js';
-import { flatHeaders, sendError } from './http.js';
+import { flatHeaders, sendError } from '../http.js';
 import { handlePanel } from './panel.js';
 
 export type { RecordedCall, Received } from './api.js';
@@ -25,7 +26,8 @@ export interface BackofficeSimulatorOptions {
   /** The bot's POST /webhooks/backoffice URL (or set it later with setWebhookUrl). */
   webhookUrl?: string;
   auto?: AutoTiming | false;
-  clock?: () => number;
+  /** Time of the simulator: timestamps, signatures and its decision, retry and latency timers (default: real time). */
+  clock?: Clock;
   log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
 }
 
@@ -73,7 +75,8 @@ export interface BackofficeSimulator {
 
 /** Starts the simulator on 127.0.0.1 (port 0 = a free port). */
 export async function startBackofficeSimulator(options: BackofficeSimulatorOptions): Promise<BackofficeSimulator> {
-  const clock = options.clock ?? Date.now;
+  const time = options.clock ?? systemClock;
+  const clock = () => time.now();
   const host = options.host ?? '127.0.0.1';
   const book = new CaseBook();
   const state: ApiState = {
@@ -81,7 +84,7 @@ export async function startBackofficeSimulator(options: BackofficeSimulatorOptio
     submissions: new Map(), withdrawals: new Map(), supplements: [], failures: { count: 0, status: 503 },
   };
   const calls: RecordedCall[] = [];
-  const timers = new Set<NodeJS.Timeout>();
+  const timers = new Set<Timer>();
   const chains = new Map<string, Promise<unknown>>();
   const closing = new AbortController();
   let webhookUrl = options.webhookUrl;
@@ -90,7 +93,7 @@ export async function startBackofficeSimulator(options: BackofficeSimulatorOptio
   let baseUrl = '';
 
   const wait = (ms: number) => new Promise<void>((resolve) => {
-    const timer = setTimeout(() => (timers.delete(timer), resolve()), ms);
+    const timer = time.setTimeout(() => (timers.delete(timer), resolve()), ms);
     timers.add(timer);
   });
 
@@ -103,7 +106,7 @@ export async function startBackofficeSimulator(options: BackofficeSimulatorOptio
     if (raw.status === 'too_large') sendError(res, status, 'payload_too_large', 'body exceeds 1 MB', { Connection: 'close' });
     else status = handleApi(state, req, res, path, raw.body);
     const body = raw.status === 'ok' ? raw.body.toString('utf8') : '';
-    calls.push({ method: req.method ?? 'GET', path, headers: flatHeaders(req), body, status, at: clock() });
+    calls.push({ method: req.method ?? 'GET', path, headers: flatHeaders(req.headers), body, status, at: clock() });
   }
 
   const server = createServer((req, res) => {
@@ -208,7 +211,7 @@ export async function startBackofficeSimulator(options: BackofficeSimulatorOptio
     cases: () => book.list(),
     async close() {
       closing.abort();
-      for (const timer of timers) clearTimeout(timer);
+      for (const timer of timers) timer.cancel();
       timers.clear();
       state.events.removeAllListeners();
       if (server.listening) await sim.pause();

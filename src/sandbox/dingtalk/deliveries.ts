@@ -1,4 +1,5 @@
 // Business pushes and their ACKs (§1.4–1.5): tracking by messageId, re-push of unacked frames, offline queue.
+import type { Timer } from '../../clock.js';
 import type { AckFrame, FrameType } from './frames.js';
 import { newMessageId } from './ids.js';
 import type { SimConfig } from './sim-config.js';
@@ -16,7 +17,7 @@ export interface Delivery {
   messageIds: string[];
   redeliveries: number;
   settled: boolean;
-  timer?: NodeJS.Timeout;
+  timer?: Timer;
   waiters: Array<(ack: AckFrame | undefined) => void>;
 }
 
@@ -27,7 +28,7 @@ export type FrameSender = (delivery: Delivery, messageId: string) => boolean;
 export class Deliveries {
   private readonly byMessageId = new Map<string, Delivery>();
   private queue: Delivery[] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<Timer>();
 
   constructor(private readonly config: SimConfig, private readonly send: FrameSender) {}
 
@@ -67,13 +68,13 @@ export class Deliveries {
   /** Waits for the ACK of this delivery up to `timeoutMs`; undefined on timeout. */
   waitForAck(delivery: Delivery, timeoutMs: number): Promise<AckFrame | undefined> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      const timer = this.config.clock.setTimeout(() => {
         this.timers.delete(timer);
         delivery.waiters = delivery.waiters.filter((w) => w !== done);
         resolve(undefined);
       }, timeoutMs);
       const done = (ack: AckFrame | undefined) => {
-        clearTimeout(timer);
+        timer.cancel();
         this.timers.delete(timer);
         resolve(ack);
       };
@@ -90,7 +91,7 @@ export class Deliveries {
   }
 
   close(): void {
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers) timer.cancel();
     this.timers.clear();
     for (const delivery of this.byMessageId.values()) {
       this.clear(delivery);
@@ -128,7 +129,7 @@ export class Deliveries {
     this.clear(delivery);
     const { redeliverAfterMs, maxRedeliveries } = this.config;
     if (!delivery.redeliver || redeliverAfterMs <= 0 || delivery.redeliveries >= maxRedeliveries) return;
-    const timer = setTimeout(() => {
+    const timer = this.config.clock.setTimeout(() => {
       this.timers.delete(timer);
       delivery.timer = undefined;
       if (delivery.settled) return;
@@ -142,7 +143,7 @@ export class Deliveries {
 
   private clear(delivery: Delivery): void {
     if (!delivery.timer) return;
-    clearTimeout(delivery.timer);
+    delivery.timer.cancel();
     this.timers.delete(delivery.timer);
     delivery.timer = undefined;
   }

@@ -6,7 +6,8 @@ import { apiError, isNewApi, oapiError, type Route, type SimRequest, type SimRes
 import type { SlidingWindowLimiter } from './limiter.js';
 import type { Recorder } from './recorder.js';
 import type { SimConfig } from './sim-config.js';
-import { flatHeaders } from './stream-hub.js';
+import { readRaw } from '../../http/body.js';
+import { flatHeaders } from '../http.js';
 import { checkHeaderAuth, checkQueryAuth, type TokenBook } from './tokens.js';
 
 export interface ServerDeps {
@@ -35,7 +36,8 @@ export function createSimHttpServer(deps: ServerDeps): Server {
 async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const headers = flatHeaders(req.headers);
-  const raw = await readBody(req);
+  const read = await readRaw(req, MAX_BODY_BYTES);
+  const raw = read.status === 'ok' ? read.body : undefined;
   const simReq: SimRequest = {
     method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body: '', badJson: false,
   };
@@ -97,19 +99,5 @@ function send(deps: ServerDeps, res: ServerResponse, req: SimRequest, response: 
   deps.recorder.call({
     at: deps.config.now(), method: req.method, path: req.path, query: req.query, headers: req.headers, body: req.body,
     status: response.status, response: response.body,
-  });
-}
-
-/** The request body, or undefined when it is larger than MAX_BODY_BYTES. */
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
   });
 }

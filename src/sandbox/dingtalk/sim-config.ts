@@ -1,4 +1,5 @@
 // SimOptions with every default filled in.
+import { systemClock, type Clock } from '../../clock.js';
 import { stableUuid } from './ids.js';
 import { loadSandboxOrg, type SandboxOrg } from './org.js';
 import type { SimOptions } from './types.js';
@@ -23,12 +24,15 @@ export interface SimConfig {
   cardValueMaxBytes: number;
   recordLimit: number;
   org: SandboxOrg;
+  clock: Clock;
+  /** `clock.now`, for the many places that only stamp times. */
   now: () => number;
   log: (line: string) => void;
 }
 
 /** Fills in the documented defaults (see SimOptions in the task brief). */
 export function resolveSimConfig(options: SimOptions = {}): SimConfig {
+  const clock = options.clock ?? systemClock;
   const clientId = options.clientId ?? 'sandbox-client-id';
   const org = options.org ?? loadSandboxOrg();
   return {
@@ -50,7 +54,8 @@ export function resolveSimConfig(options: SimOptions = {}): SimConfig {
     cardValueMaxBytes: options.cardValueMaxBytes ?? 1024,
     recordLimit: options.recordLimit ?? 50_000,
     org,
-    now: options.now ?? Date.now,
+    clock,
+    now: () => clock.now(),
     log: options.log ?? (() => {}),
   };
 }

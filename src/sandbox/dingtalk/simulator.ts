@@ -81,6 +81,7 @@ export async function startDingTalkSimulator(options: SimOptions = {}): Promise<
       const delivery = hub.push({ type: 'EVENT', topic: '*', data, extraHeaders, redeliver: true, queueWhenOffline: true });
       return { messageId: delivery.messageIds[0] as string };
     },
+    pushRaw: (text) => hub.sendRaw(text),
     redeliver(messageId, opts) {
       const delivery = hub.deliveries.find(messageId);
       if (!delivery) throw new Error(`no pushed frame with messageId ${messageId}`);

@@ -1,4 +1,6 @@
 // The Stream WebSocket side (§1.2–1.6): ticket check at upgrade, routing pushes, pings, ACKs, socket faults.
+import type { Timer } from '../../clock.js';
+import { flatHeaders } from '../http.js';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -26,8 +28,8 @@ export class StreamHub {
   private readonly wss = new WebSocketServer({ noServer: true, autoPong: false });
   private readonly connections = new Map<string, Connection>();
   private readonly pings = new Map<string, { connectionId: string; opaque: string }>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private pingTimer?: NodeJS.Timeout;
+  private readonly timers = new Set<Timer>();
+  private pingTimer?: Timer;
 
   constructor(
     private readonly config: SimConfig,
@@ -37,7 +39,11 @@ export class StreamHub {
   ) {
     this.deliveries = new Deliveries(config, (delivery, messageId) => this.sendBusiness(delivery, messageId));
     if (config.pingIntervalMs > 0) {
-      this.pingTimer = setInterval(() => this.pingAll(), config.pingIntervalMs);
+      const ping = () => {
+        this.pingAll();
+        this.pingTimer = config.clock.setTimeout(ping, config.pingIntervalMs);
+      };
+      this.pingTimer = config.clock.setTimeout(ping, config.pingIntervalMs);
     }
   }
 
@@ -72,6 +78,13 @@ export class StreamHub {
     return this.connections.size;
   }
 
+  /** Writes `text` as it is to every open socket: a malformed or hostile frame, for robustness tests. */
+  sendRaw(text: string): number {
+    const open = [...this.connections.values()].filter((c) => c.ws.readyState === WebSocket.OPEN);
+    for (const connection of open) connection.ws.send(text);
+    return open.length;
+  }
+
   /** Abrupt loss: every socket is destroyed without a close frame. */
   cutSockets(): void {
     for (const connection of this.connections.values()) connection.ws.terminate();
@@ -84,7 +97,7 @@ export class StreamHub {
       connection.draining = true;
       // The documented disconnect frame carries no messageId.
       this.write(connection, 'SYSTEM', 'disconnect', undefined, { reason: 'connection is expired' });
-      const timer = setTimeout(() => {
+      const timer = this.config.clock.setTimeout(() => {
         this.timers.delete(timer);
         connection.ws.close(1000, 'connection is expired');
       }, closeAfterMs);
@@ -99,8 +112,8 @@ export class StreamHub {
   }
 
   close(): void {
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    for (const timer of this.timers) clearTimeout(timer);
+    this.pingTimer?.cancel();
+    for (const timer of this.timers) timer.cancel();
     this.timers.clear();
     this.deliveries.close();
     for (const connection of this.connections.values()) connection.ws.terminate();
@@ -187,10 +200,4 @@ function refuse(socket: Duplex, status: number, text: string, record: (status: n
   record(status);
   const body = JSON.stringify({ code: status === 401 ? 'invalidTicket' : status === 404 ? 'notFound' : 'injectedFailure', message: text });
   socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-}
-
-export function flatHeaders(headers: IncomingMessage['headers']): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [key, value] of Object.entries(headers)) if (value !== undefined) flat[key] = Array.isArray(value) ? value.join(', ') : value;
-  return flat;
 }

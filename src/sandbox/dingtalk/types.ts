@@ -1,4 +1,5 @@
 // Public types of the embedded DingTalk simulator (shapes follow /work/shared/dingtalk-protocol.md).
+import type { Clock } from '../../clock.js';
 import type { EventEmitter } from 'node:events';
 import type { SandboxOrg } from './org.js';
 
@@ -19,7 +20,8 @@ export interface SimOptions {
   tokenTtlSec?: number;
   org?: SandboxOrg;
   corpId?: string;
-  now?: () => number;
+  /** Time of the simulator: timestamps, expiries and its redelivery and ping timers (default: real time). */
+  clock?: Clock;
   log?: (line: string) => void;
   /** Largest UTF-8 size of one cardParamMap value (DingTalk documents 1 KB). */
   cardValueMaxBytes?: number;
@@ -141,6 +143,8 @@ export interface DingTalkSimulator {
   clickCard(input: ClickInput): Promise<ClickResult>;
   pushEvent(eventType: string, data: unknown): { messageId: string };
   redeliver(messageId: string, opts?: { sameMessageId?: boolean }): void;
+  /** Writes a raw frame (any text, not tracked or re-pushed) to every connected socket; returns how many. */
+  pushRaw(text: string): number;
   readonly calls: RecordedCall[];
   readonly acks: RecordedAck[];
   readonly frames: PushedFrame[];

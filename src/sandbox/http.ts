@@ -1,4 +1,5 @@
-// Small HTTP helpers for the simulators (plain node:http, so every byte and status is under the test's control).
+// Small HTTP helpers shared by the three simulators (DingTalk, back office, e-licence): plain node:http, so every
+// byte and status is under the test's control. Bodies are read with src/http/body.ts, as the koa app reads them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Sends a JSON answer. */
@@ -14,9 +15,9 @@ export function sendError(res: ServerResponse, status: number, code: string, mes
 }
 
 /** Lower-case header names with single string values, for recording. */
-export function flatHeaders(req: IncomingMessage): Record<string, string> {
+export function flatHeaders(headers: IncomingMessage['headers']): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
   return out;
 }
 

@@ -3,8 +3,8 @@
 // as the data has it), injected failures and latency.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Licence } from '../elicence/licence.js';
-import { sendError, sendJson } from './backoffice/http.js';
+import type { Licence } from '../../src/elicence/licence.js';
+import { sendError, sendJson } from '../../src/sandbox/http.js';
 
 export interface ElicenceSimulatorOptions {
   token: string;
@@ -50,7 +50,7 @@ export async function startElicenceSimulator(options: ElicenceSimulatorOptions):
       sendJson(res, 200, { licences });
     };
     if (latencyMs === 0) return answer();
-    const timer = setTimeout(() => (timers.delete(timer), answer()), latencyMs);
+    const timer = setTimeout(() => (timers.delete(timer), answer()), latencyMs); // real time: injected network latency
     timers.add(timer);
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
