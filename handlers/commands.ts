@@ -10,6 +10,8 @@ export const QUERY = /^(?:查询|查看)\s*(.+)$/u;
 export const WITHDRAW = /^撤回\s*(.+)$/u;
 export const CONFIRM_WITHDRAW = /^确认撤回\s*(.+)$/u;
 export const SUPPLEMENT = /^补正\s*(.+)$/u;
+/** 统计: the supervision figures (admins). */
+export const STATISTICS = /^统计$/u;
 /** 补交 <编号>: hand in a material promised under 容缺. */
 export const PROMISE = /^补交\s*(.+)$/u;
 /** 核验身份 <身份证号>: the sender's own ID number, checked against their 居民身份证 e-licence. */
@@ -21,7 +23,7 @@ export const AGENT_LIST = /^经办人列表\s*(\S+)$/u;
 /** 评价 <编号> [等级]: needs the number (any APPLICATION_ID_PREFIX), so an answer such as "评价很好" stays an answer. */
 export const EVALUATE = /^评价\s*([a-z][a-z0-9]{0,7}\d{8}.*)$/iu;
 
-const GLOBAL = [HELP, GUIDE, CATEGORY, APPLY, MINE, QUERY, WITHDRAW, CONFIRM_WITHDRAW, SUPPLEMENT, PROMISE, EVALUATE, VERIFY_IDENTITY, AGENT_GRANT, AGENT_REVOKE, AGENT_LIST];
+const GLOBAL = [HELP, GUIDE, CATEGORY, APPLY, MINE, QUERY, WITHDRAW, CONFIRM_WITHDRAW, SUPPLEMENT, PROMISE, STATISTICS, EVALUATE, VERIFY_IDENTITY, AGENT_GRANT, AGENT_REVOKE, AGENT_LIST];
 
 /** True for a command that always means the same thing, whatever dialog is active. */
 export function isGlobalCommand(text: string): boolean {

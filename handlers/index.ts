@@ -16,6 +16,7 @@ import { guide, namedMatter } from './guide.js';
 import { fallback, help } from './help.js';
 import { promise, promiseDialog, promiseKey } from './promise.js';
 import { query } from './query.js';
+import { statistics } from './statistics.js';
 import { backofficeStatus } from './status-push.js';
 import { supplement, supplementDialog, supplementKey } from './supplement.js';
 import { supervisionStartTimers, supervisionTimers } from './supervision.js';
@@ -51,6 +52,7 @@ export const features = new Composer<BotContext>(
   promise.middleware(),
   evaluate.middleware(),
   agents.middleware(),
+  statistics.middleware(),
   namedMatter,
 );
 

@@ -30,6 +30,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createOutbox, type Outbox } from './outbox/dispatcher.js';
 import { createJobHandlers } from './outbox/job-handlers.js';
 import { outboxRoutes } from './outbox/routes.js';
+import { statisticsRoutes, type StatisticsSource } from './supervision/routes.js';
 import { ROOT_DIR } from './root-dir.js';
 import type { BackoffPolicy } from './retry.js';
 import { createStore } from './store/create-store.js';
@@ -92,7 +93,8 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     { now, cipher: new DataCipher(await resolveDataKeys(config)), sensitive: sensitiveFieldsOf(matters) },
   );
   await store.open();
-  const metrics = createMetrics();
+  const statisticsSource: StatisticsSource = { store, matters, calendar, clock };
+  const metrics = createMetrics({ statistics: statisticsSource });
 
   const openapi = createOpenApiClient({
     apiBase: config.dingtalk.apiBase,
@@ -189,7 +191,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
         return outcome;
       },
     }),
-    adminRouters: [outboxRoutes({ store, outbox })],
+    adminRouters: [outboxRoutes({ store, outbox }), statisticsRoutes(statisticsSource)],
     publicRouters: options.publicRouters,
   });
 
