@@ -16,7 +16,7 @@ import { RecordCodec, SealedStore } from '../src/store/sealed-store.js';
 import type { Store } from '../src/store/store.js';
 import { ZHANG_ID_CARD } from './support/apply-flow.js';
 import { TEST_DATA_KEY } from './support/harness.js';
-import { sampleApplication, sampleJob } from './support/store-conformance.js';
+import { sampleApplication, sampleJob, sampleRecord } from './support/store-conformance.js';
 
 const it = suite('data keys: sandbox key, rotation, re-sealing, file modes');
 
@@ -78,6 +78,7 @@ it('data:reseal (lowdb) rewrites every value under the new key, after which DATA
     const app = sampleApplication('YC20261128-0001', { fields: { idNumber: ZHANG_ID_CARD } });
     const dialog = { key: 'cid:user', dialog: 'apply', version: 1, step: 'field', data: { phone: PHONE }, updatedAt: 1, expiresAt: 2 };
     await store.commit({ applications: [app], dialogs: { put: [dialog] }, jobs: { put: [sampleJob('job-1')], dead: [{ ...sampleJob('job-2'), failedAt: 1, reason: 'x' }] } });
+    await store.commit({ records: { put: [sampleRecord('n-1'), sampleRecord('b-1', { kind: 'notice.batch' })] } });
     await store.close();
     const report = await resealLowdb(dataDir, new DataCipher({ current: KEY_B, previous: KEY_A }));
     assert.ok(report.records > 0);
@@ -88,6 +89,8 @@ it('data:reseal (lowdb) rewrites every value under the new key, after which DATA
     assert.is((await store.getApplication(app.id))?.fields.idNumber, ZHANG_ID_CARD);
     assert.equal((await store.getDialog('cid:user'))?.data, { phone: PHONE });
     assert.is((await store.deadJobs())[0]?.reason, 'x');
+    assert.equal((await store.getRecord('notice', 'n-1'))?.data, sampleRecord('n-1').data);
+    assert.equal((await store.findRecords('notice.batch')).items, [sampleRecord('b-1', { kind: 'notice.batch' })]);
     await store.close();
   } finally {
     await rm(dataDir, { recursive: true, force: true });
@@ -107,11 +110,13 @@ it('data:reseal (PostgreSQL) rewrites every document under the new key', async (
     let store = await open(KEY_A);
     const app = sampleApplication('YC20261128-0001', { fields: { idNumber: ZHANG_ID_CARD } });
     await store.commit({ applications: [app], jobs: { put: [sampleJob('job-1', { payload: { phone: PHONE } })] } });
+    await store.commit({ records: { put: [sampleRecord('n-1')] } });
     await store.close();
     assert.ok((await resealPostgres(DATABASE_URL, new DataCipher({ current: KEY_B, previous: KEY_A }), schema)).records > 0);
     store = await open(KEY_B);
     assert.is((await store.getApplication(app.id))?.fields.idNumber, ZHANG_ID_CARD);
     assert.equal((await store.getJob('job-1'))?.payload, { phone: PHONE });
+    assert.equal(await store.getRecord('notice', 'n-1'), sampleRecord('n-1'));
     await store.close();
   } finally {
     await admin.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);

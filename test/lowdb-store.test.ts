@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { createStore } from '../src/store/create-store.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 import type { WalRecord } from '../src/store/lowdb-wal.js';
-import { sampleApplication, sampleJob, storeConformance, type StoreHarness } from './support/store-conformance.js';
+import { sampleApplication, sampleJob, sampleRecord, storeConformance, type StoreHarness } from './support/store-conformance.js';
 
 let dataDir = '';
 
@@ -60,6 +60,48 @@ it('files applications in buckets of 100 per day, and an update rewrites only it
   assert.ok(after[1]! > before[1]!, 'the bucket of the updated application is rewritten');
   assert.is(after[2], before[2]);
   assert.is(await exists(join(dataDir, 'wal.json')), false, 'the log is cleared once the files are written');
+});
+
+it('files records per kind in 64 small files by id hash; an update of one rewrites only its own file', async ({ h }) => {
+  // A notice with 10,000 recipients among 500 small ones: updating a small one (in another bucket) rewrites
+  // its own bucket only, never the big one's nor any other.
+  const big = sampleRecord('big', { data: { recipients: Array.from({ length: 10_000 }, (_, i) => `user-${i}`) } });
+  const small = Array.from({ length: 500 }, (_, i) => sampleRecord(`n-${i}`, { updatedAt: i }));
+  await h.store.commit({ records: { put: [big, ...small] } });
+  const kindDir = join(dataDir, 'records', 'notice');
+  const files = (await readdir(kindDir)).sort();
+  assert.is(files.length, 64);
+  assert.ok(files.every((name) => /^[0-9a-f]{2}\.json$/.test(name)), files.join(' '));
+  const owner = async (id: string) => {
+    for (const name of files) if (id in (await items(join(kindDir, name)))) return name;
+    throw new Error(`${id} is in no file`);
+  };
+  const bigFile = await owner('big');
+  let other = small[0]!;
+  let otherFile = '';
+  for (const record of small) {
+    otherFile = await owner(record.id);
+    other = record;
+    if (otherFile !== bigFile) break;
+  }
+  const mtimes = async () => Promise.all(files.map(async (name) => (await stat(join(kindDir, name), { bigint: true })).mtimeNs));
+  const before = await mtimes();
+  await new Promise((resolve) => setTimeout(resolve, 5)); // real time: the file system's mtime must tick between the two writes
+  await h.store.commit({ records: { put: [{ ...other, rev: 2, updatedAt: 9_999 }] } });
+  const after = await mtimes();
+  const rewritten = files.filter((_, i) => after[i] !== before[i]);
+  assert.equal(rewritten, [otherFile], 'only the updated record\'s file');
+  assert.ok((await stat(join(kindDir, otherFile))).size < (await stat(join(kindDir, bigFile))).size / 10, 'and it is small');
+  assert.equal((await h.store.findRecords('notice', { limit: 1 })).items.map((r) => r.id), [other.id]);
+});
+
+it('leaves a folder under records/ that is not a record kind alone', async ({ h }) => {
+  await h.store.commit({ records: { put: [sampleRecord('n-1')] } });
+  await mkdir(join(dataDir, 'records', 'Not A Kind'));
+  await writeFile(join(dataDir, 'records', 'Not A Kind', 'x.json'), 'not json');
+  const store = await h.reopen();
+  assert.equal((await store.findRecords('notice')).total, 1);
+  assert.is(await readFile(join(dataDir, 'records', 'Not A Kind', 'x.json'), 'utf8'), 'not json');
 });
 
 it('replays a commit left in wal.json by a crash in the middle of writing its files', async () => {

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { createStore } from '../src/store/create-store.js';
 import { PostgresStore, type PostgresStoreOptions } from '../src/store/postgres-store.js';
 import { ConflictError } from '../src/store/store.js';
-import { sampleApplication, sampleJob, storeConformance, type StoreHarness } from './support/store-conformance.js';
+import { sampleApplication, sampleJob, sampleRecord, storeConformance, type StoreHarness } from './support/store-conformance.js';
 
 // CI starts PostgreSQL on this machine; an unreachable database fails this file instead of skipping it.
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -170,8 +170,33 @@ if (unreachable) {
     try {
       const stores = await Promise.all(Array.from({ length: 4 }, () => openStore(schema)));
       await Promise.all(stores.map((store) => store.close()));
-      const { rows } = await admin.query(`SELECT version FROM ${pg.escapeIdentifier(schema)}.schema_migrations`);
-      assert.equal(rows, [{ version: 1 }]);
+      const { rows } = await admin.query(`SELECT version FROM ${pg.escapeIdentifier(schema)}.schema_migrations ORDER BY version`);
+      assert.equal(rows, [{ version: 1 }, { version: 2 }]);
+    } finally {
+      await dropSchema(schema);
+    }
+  });
+
+  it('migrates a schema of before the records table (version 1): data kept, records usable', async () => {
+    const schema = freshSchema();
+    const q = (table: string) => `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table)}`;
+    try {
+      const first = await openStore(schema);
+      await first.commit({ applications: [sampleApplication(number(1))] });
+      await first.close();
+      // What a deployment of before migration 2 holds.
+      await admin.query(`DROP TABLE ${q('records')}`);
+      await admin.query(`DELETE FROM ${q('schema_migrations')} WHERE version = 2`);
+      const store = await openStore(schema);
+      try {
+        assert.ok(await store.getApplication(number(1)));
+        await store.commit({ records: { put: [sampleRecord('n-1')] } });
+        assert.equal(await store.getRecord('notice', 'n-1'), sampleRecord('n-1'));
+        const { rows } = await admin.query(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'records' ORDER BY indexname`, [schema]);
+        assert.equal(rows.map((row: { indexname: string }) => row.indexname), ['records_kind_updated', 'records_pkey', 'records_tags']);
+      } finally {
+        await store.close();
+      }
     } finally {
       await dropSchema(schema);
     }

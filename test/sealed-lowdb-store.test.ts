@@ -7,7 +7,11 @@ import { createStore } from '../src/store/create-store.js';
 import { DataCipher } from '../src/store/data-cipher.js';
 import type { Store } from '../src/store/store.js';
 import { TEST_DATA_KEY } from './support/harness.js';
-import { storeConformance, type StoreHarness } from './support/store-conformance.js';
+import { readdir, readFile } from 'node:fs/promises';
+import * as assert from 'uvu/assert';
+import { isSealed } from '../src/store/data-cipher.js';
+import type { SealedStore } from '../src/store/sealed-store.js';
+import { sampleRecord, storeConformance, type StoreHarness } from './support/store-conformance.js';
 
 async function open(dataDir: string): Promise<Store> {
   // No catalogue: every field of every application is sealed (the fail-safe path).
@@ -16,8 +20,11 @@ async function open(dataDir: string): Promise<Store> {
   return store;
 }
 
+let dataDir = '';
+
 async function makeStore(): Promise<StoreHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'yiciban-sealed-lowdb-'));
+  dataDir = dir;
   let current = await open(dir);
   const harness: StoreHarness = {
     store: current,
@@ -35,4 +42,20 @@ async function makeStore(): Promise<StoreHarness> {
   return harness;
 }
 
-storeConformance('lowdb store, sealed', makeStore).run();
+const it = storeConformance('lowdb store, sealed', makeStore);
+
+it("a record's whole data is sealed in its file; kind, tags and times stay plain for the queries", async ({ h }) => {
+  const record = sampleRecord('n-1', { tags: { status: 'open' } });
+  await h.store.commit({ records: { put: [record] } });
+  const raw = await (h.store as SealedStore).inner.getRecord('notice', 'n-1');
+  assert.ok(isSealed(raw!.data));
+  assert.equal({ ...raw, data: record.data }, record);
+  const folder = join(dataDir, 'records', 'notice');
+  const text = (await Promise.all((await readdir(folder)).map((name) => readFile(join(folder, name), 'utf8')))).join('');
+  assert.match(text, '"status":"open"');
+  assert.not.match(text, '13800138000');
+  assert.not.match(text, '社保缴费提醒');
+  assert.equal((await h.store.findRecords('notice', { tags: { status: 'open' } })).items, [record]);
+});
+
+it.run();

@@ -6,7 +6,9 @@ import { PostgresStore } from '../src/store/postgres-store.js';
 import { RecordCodec, SealedStore } from '../src/store/sealed-store.js';
 import type { Store } from '../src/store/store.js';
 import { TEST_DATA_KEY } from './support/harness.js';
-import { storeConformance, type StoreHarness } from './support/store-conformance.js';
+import * as assert from 'uvu/assert';
+import { isSealed } from '../src/store/data-cipher.js';
+import { sampleRecord, storeConformance, type StoreHarness } from './support/store-conformance.js';
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const admin = new pg.Pool({ connectionString: DATABASE_URL, max: 2, connectionTimeoutMillis: 5_000 });
@@ -40,6 +42,16 @@ async function makeStore(): Promise<StoreHarness> {
 }
 
 const it = storeConformance('PostgreSQL store, sealed', makeStore);
+
+it("a record's whole data is sealed in its row; kind, tags and times stay plain for the queries", async ({ h }) => {
+  const record = sampleRecord('n-1', { tags: { status: 'open' } });
+  await h.store.commit({ records: { put: [record] } });
+  const raw = await (h.store as SealedStore).inner.getRecord('notice', 'n-1');
+  assert.ok(isSealed(raw!.data));
+  assert.not.match(JSON.stringify(raw), '13800138000');
+  assert.equal({ ...raw, data: record.data }, record);
+  assert.equal((await h.store.findRecords('notice', { tags: { status: 'open' } })).items, [record]);
+});
 it.after(async () => {
   await admin.end();
 });

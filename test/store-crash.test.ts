@@ -59,11 +59,13 @@ test('keeps every acknowledged commit, whole, across repeated kill -9', async ()
         }
         const { items } = await store.findApplications({});
         assert.ok(items.length >= everAcked.size);
+        assert.is((await store.findRecords('crash.note')).total, items.length, 'one record per application, none without');
         let highest = 0;
         for (const app of items) {
           assert.ok(await store.getJob(`submit:${app.id}`), `${app.id} has its submit job`);
           assert.ok(await store.hasProcessed(`msg:${app.id}`), `${app.id} has its inbox id`);
           assert.is(Boolean(await store.getJob(`update:${app.id}`)), app.rev === 2, `${app.id} rev ${app.rev} and its update job go together`);
+          assert.is((await store.getRecord('crash.note', app.id))?.rev, app.rev, `${app.id} rev ${app.rev} and its record go together`);
           highest = Math.max(highest, Number(app.id.slice(-4)));
         }
         const jobs = await store.dueJobs(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);

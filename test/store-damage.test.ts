@@ -11,7 +11,7 @@ import { ROOT_DIR } from '../src/app.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 import { PostgresStore } from '../src/store/postgres-store.js';
 import { TEST_DATA_KEY } from './support/harness.js';
-import { sampleApplication, sampleJob } from './support/store-conformance.js';
+import { sampleApplication, sampleJob, sampleRecord } from './support/store-conformance.js';
 
 const it = suite('a damaged store stops the start, naming the file');
 
@@ -28,6 +28,7 @@ async function filledStore(): Promise<string> {
     applications: [sampleApplication('YC20261128-0001')],
     dialogs: { put: [{ key: 'cid-1:user-1', dialog: 'apply', version: 1, step: 'field', data: { answers: {} }, updatedAt: NOW, expiresAt: NOW + 1 }] },
     jobs: { put: [sampleJob('job-1')], dead: [{ ...sampleJob('job-2'), failedAt: NOW, reason: 'HTTP 422' }] },
+    records: { put: [{ kind: 'notice', id: 'n-1', rev: 1, data: { title: '缴费提醒' }, updatedAt: NOW, tags: { status: 'open' } }] },
     meta: { 'some.setting': { on: true } },
   });
   await store.nextApplicationId('20261128');
@@ -42,6 +43,8 @@ const COLLECTIONS: { file: string; missing: (item: unknown) => unknown; wrong: (
   { file: 'inbox/20261128-02.json', missing: () => null, wrong: () => 'yesterday' },
   { file: 'outbox/pending.json', missing: without('kind'), wrong: set('attempts', -1) },
   { file: 'outbox/dead.json', missing: without('reason'), wrong: set('failedAt', 'then') },
+  { file: 'records/notice/*', missing: without('rev'), wrong: set('tags', { status: 1 }) },
+  { file: 'records/notice/*', missing: without('data'), wrong: set('kind', 'complaint') },
   { file: 'state/meta.json', missing: () => null, wrong: () => null },
   { file: 'state/counters.json', missing: () => null, wrong: () => 'four' },
 ];
@@ -129,6 +132,7 @@ it('a damaged write-ahead log (wal.json) stops the start, naming it', async () =
     '{"items":null}': '{"items":null}',
     'an op missing its document': JSON.stringify({ version: 1, at: NOW, ops: [change.missing()] }),
     'an op of the wrong type': JSON.stringify({ version: 1, at: NOW, ops: [change.wrong()] }),
+    'a record op without its data': JSON.stringify({ version: 1, at: NOW, ops: [{ op: 'record', doc: { kind: 'notice', id: 'n-2', rev: 1, updatedAt: NOW } }] }),
   };
   for (const [kind, text] of Object.entries(damages)) {
     const dataDir = await filledStore();
@@ -188,11 +192,15 @@ it('PostgreSQL: a damaged row is an error naming the table and the id', async ()
     const q = (table: string) => `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table)}`;
     await admin.query(`UPDATE ${q('applications')} SET doc = doc - 'status'`);
     await admin.query(`UPDATE ${q('outbox_jobs')} SET doc = jsonb_set(doc, '{attempts}', '"many"')`);
+    await store.commit({ records: { put: [sampleRecord('n-1')] } });
+    await admin.query(`UPDATE ${q('records')} SET tags = '{"status": 1}'::jsonb`);
     const failure = async (run: () => Promise<unknown>) => run().then(() => 'resolved', (error: Error) => error.message);
     assert.match(await failure(() => store.getApplication('YC20261128-0001')), 'row YC20261128-0001 of table applications is damaged: status');
     assert.match(await failure(() => store.findApplications({})), 'row YC20261128-0001 of table applications is damaged');
     assert.match(await failure(() => store.dueJobs(Number.MAX_SAFE_INTEGER, 10)), 'row job-1 of table outbox_jobs is damaged: attempts');
     assert.match(await failure(() => store.getJob('job-1')), 'row job-1 of table outbox_jobs is damaged');
+    assert.match(await failure(() => store.getRecord('notice', 'n-1')), 'row notice:n-1 of table records is damaged: tags.status');
+    assert.match(await failure(() => store.findRecords('notice')), 'row notice:n-1 of table records is damaged');
   } finally {
     await store.close();
     await admin.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);

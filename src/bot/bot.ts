@@ -97,10 +97,10 @@ export function createBot(options: BotOptions): Bot {
   const queue = new KeyedQueue();
 
   const commit = async (ctx: EventContext): Promise<void> => {
-    const { applications, dialogs, meta } = ctx.changes();
+    const { applications, dialogs, records, meta } = ctx.changes();
     const jobs = effectsToJobs(ctx.effects, { source: ctx.seed, now: ctx.now.getTime(), newId });
     const metaChange = Object.keys(meta).length > 0 ? { meta } : {};
-    await options.store.commit({ inbox: [ctx.seed], applications, dialogs, jobs: { put: jobs }, ...metaChange });
+    await options.store.commit({ inbox: [ctx.seed], applications, records, dialogs, jobs: { put: jobs }, ...metaChange });
     if (jobs.length > 0) options.onCommitted?.();
   };
 
@@ -126,7 +126,8 @@ export function createBot(options: BotOptions): Bot {
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
         if (attempt >= MAX_ATTEMPTS) return answerBusy(error, event, log);
-        log.warn({ applicationId: error.applicationId, attempt }, 'application changed concurrently; deciding again');
+        // An application or a feature record (`<kind>:<id>`) changed under the decision: decide again on fresh reads.
+        log.warn({ applicationId: error.applicationId, attempt }, 'a document changed concurrently; deciding again');
       }
     }
   };
@@ -156,7 +157,7 @@ export function createBot(options: BotOptions): Bot {
   // with the error, and the back office delivers it again.
   const answerBusy = async (error: ConflictError, event: InboundEvent, log: BotLogger): Promise<HandleResult> => {
     if (!isChatEvent(event)) throw error;
-    log.error({ applicationId: error.applicationId, attempts: MAX_ATTEMPTS }, 'application kept changing concurrently; answered busy');
+    log.error({ applicationId: error.applicationId, attempts: MAX_ATTEMPTS }, 'a document kept changing concurrently; answered busy');
     const ctx = new BotContext(services, event, log);
     ctx.reply(BUSY_TEXT);
     await commit(ctx);

@@ -5,8 +5,9 @@ import type { Card, CardButton } from '../../cards/card.js';
 import { formatApplicationId, parseApplicationId } from '../domain/application-id.js';
 import type { HolidayCalendar } from '../domain/holiday-calendar.js';
 import type { Application, Matter } from '../domain/types.js';
-import type { ApplicationQuery, DialogRecord, Store } from '../store/store.js';
+import type { ApplicationQuery, DialogRecord, RecordQuery, Store, StoredRecord } from '../store/store.js';
 import { makeCardId } from './card-id.js';
+import { StagedRecords } from './staged-records.js';
 import type { Effect, OutboundMessage, Target } from './effects.js';
 import type { BackofficeStatusEvent, ChatEvent, MessageEvent, SessionWebhook, TimerEvent } from './inbound.js';
 import type { LicenceLookup, LicenceSource } from '../elicence/licence.js';
@@ -46,6 +47,7 @@ export class DecisionContext {
   private readonly dialogPuts = new Map<string, DialogRecord>();
   private readonly dialogRemoves = new Set<string>();
   private readonly metaPuts = new Map<string, unknown>();
+  private readonly records: StagedRecords;
   private cards = 0;
 
   constructor(
@@ -55,6 +57,7 @@ export class DecisionContext {
     readonly log: BotLogger,
   ) {
     this.now = services.clock();
+    this.records = new StagedRecords(services.store);
   }
 
   /** The matter template with this id, if it is in the catalogue. */
@@ -148,11 +151,37 @@ export class DecisionContext {
     this.metaPuts.set(key, value);
   }
 
+  /** A feature record, staged changes first. */
+  getRecord<T>(kind: string, id: string): Promise<StoredRecord<T> | undefined> {
+    return this.records.get<T>(kind, id);
+  }
+
+  /** Records of a kind as the store would list them after this decision's staged changes. */
+  findRecords<T>(kind: string, query: RecordQuery = {}): Promise<{ total: number; items: StoredRecord<T>[] }> {
+    return this.records.find<T>(kind, query);
+  }
+
+  /** Stages a feature record (its rev must be the stored rev + 1; 1 for a new one). */
+  saveRecord<T>(record: StoredRecord<T>): void {
+    this.records.save(record);
+  }
+
+  /** Stages the removal of a feature record. */
+  removeRecord(kind: string, id: string): void {
+    this.records.remove(kind, id);
+  }
+
   /** The staged state changes (the effects are in `effects`). */
-  changes(): { applications: Application[]; dialogs: { put: DialogRecord[]; remove: string[] }; meta: Record<string, unknown> } {
+  changes(): {
+    applications: Application[];
+    dialogs: { put: DialogRecord[]; remove: string[] };
+    records: { put: StoredRecord[]; remove: { kind: string; id: string }[] };
+    meta: Record<string, unknown>;
+  } {
     return {
       applications: [...this.applications.values()],
       dialogs: { put: [...this.dialogPuts.values()], remove: [...this.dialogRemoves] },
+      records: this.records.commit(),
       meta: Object.fromEntries(this.metaPuts),
     };
   }

@@ -6,12 +6,14 @@ import { join } from 'node:path';
 export const APPLICATION_BUCKET_SIZE = 100;
 /** Dialog records are spread over this many files by a hash of their key. */
 export const DIALOG_SHARDS = 16;
+/** Records of one kind are spread over this many files by a hash of their id (records/<kind>/<2 hex>.json). */
+export const RECORD_SHARDS = 64;
 /** Processed inbound ids are kept at least this long (DESIGN.md "Store guarantees"). */
 export const INBOX_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 // The folders of the collections (lowdb-state.ts), the commit log (lowdb-wal.ts) and its temp file
 // (steno writes `.<name>.tmp` beside the target). test/sandbox-local.test.ts checks nothing else appears.
-const OWNED = ['applications', 'dialogs', 'inbox', 'outbox', 'state', 'wal.json', '.wal.json.tmp'];
+const OWNED = ['applications', 'dialogs', 'inbox', 'outbox', 'records', 'state', 'wal.json', '.wal.json.tmp'];
 
 /** Paths under DATA_DIR that the lowdb store owns; a reset removes these and leaves every other file alone. */
 export function lowdbOwnedPaths(dataDir: string): string[] {
@@ -45,6 +47,11 @@ export function applicationShard(id: string): string {
 /** Shard of a dialog record, by a stable hash of its key. */
 export function dialogShard(key: string): string {
   return (hash(key) % DIALOG_SHARDS).toString(16).padStart(2, '0');
+}
+
+/** Shard of a feature record within its kind's folder, by a stable hash of its id. */
+export function recordShard(id: string): string {
+  return (hash(id) % RECORD_SHARDS).toString(16).padStart(2, '0');
 }
 
 /** Inbox ids are filed by the UTC hour they were processed in (`20261128-14`), so old hours drop as whole files. */

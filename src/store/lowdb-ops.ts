@@ -1,7 +1,8 @@
 // A Commit turned into the operations the lowdb store logs and applies. Every operation is an
 // idempotent put or delete of a whole record, so replaying a write-ahead log twice is harmless.
 import type { Application } from '../domain/types.js';
-import { ConflictError, type Commit, type DeadJob, type DialogRecord, type OutboxJob } from './store.js';
+import { recordName, requireKind, requireRecord } from './record-rules.js';
+import { ConflictError, type Commit, type DeadJob, type DialogRecord, type OutboxJob, type StoredRecord } from './store.js';
 
 /** One logged change; `meta` with value null deletes the key. */
 export type Op =
@@ -12,6 +13,8 @@ export type Op =
   | { op: 'job.remove'; id: string }
   | { op: 'dead'; doc: DeadJob }
   | { op: 'dead.remove'; id: string }
+  | { op: 'record'; doc: StoredRecord }
+  | { op: 'record.remove'; kind: string; id: string }
   | { op: 'inbox'; id: string; at: number }
   | { op: 'meta'; key: string; value: unknown }
   | { op: 'counter'; day: string; seq: number };
@@ -19,6 +22,7 @@ export type Op =
 /** What planning needs to read: stored revisions, dead jobs (to revive) and counters. */
 export interface View {
   appRev(id: string): number;
+  recordRev(kind: string, id: string): number;
   deadJob(id: string): DeadJob | undefined;
   counter(day: string): number;
 }
@@ -27,6 +31,7 @@ export interface View {
 export class Overlay implements View {
   readonly #base: View;
   readonly #revs = new Map<string, number>();
+  readonly #recordRevs = new Map<string, number>();
   readonly #dead = new Map<string, DeadJob | null>();
   readonly #counters = new Map<string, number>();
 
@@ -36,6 +41,10 @@ export class Overlay implements View {
 
   appRev(id: string): number {
     return this.#revs.get(id) ?? this.#base.appRev(id);
+  }
+
+  recordRev(kind: string, id: string): number {
+    return this.#recordRevs.get(recordName(kind, id)) ?? this.#base.recordRev(kind, id);
   }
 
   deadJob(id: string): DeadJob | undefined {
@@ -50,6 +59,8 @@ export class Overlay implements View {
   record(op: Op): void {
     switch (op.op) {
       case 'app': this.#revs.set(op.doc.id, op.doc.rev); break;
+      case 'record': this.#recordRevs.set(recordName(op.doc.kind, op.doc.id), op.doc.rev); break;
+      case 'record.remove': this.#recordRevs.set(recordName(op.kind, op.id), 0); break;
       case 'dead': this.#dead.set(op.doc.id, op.doc); break;
       case 'dead.remove': this.#dead.set(op.id, null); break;
       case 'counter': this.#counters.set(op.day, op.seq); break;
@@ -70,7 +81,7 @@ function requireText(value: unknown, what: string): string {
 
 /**
  * Checks a commit against `view` and turns it into operations, in this order: inbox, applications,
- * dialogs (put, remove), jobs (put, remove, dead, revive), meta. Throws ConflictError on a stale revision.
+ * records (put, remove), dialogs (put, remove), jobs (put, remove, dead, revive), meta. Throws ConflictError on a stale revision.
  */
 export function planCommit(change: Commit, view: View, now: number): Op[] {
   const local = new Overlay(view);
@@ -89,6 +100,15 @@ export function planCommit(change: Commit, view: View, now: number): Op[] {
     const stored = local.appRev(app.id);
     if (app.rev !== stored + 1) throw new ConflictError(app.id, app.rev - 1, stored);
     push({ op: 'app', doc: json(app) });
+  }
+  for (const record of change.records?.put ?? []) {
+    requireRecord(record);
+    const stored = local.recordRev(record.kind, record.id);
+    if (record.rev !== stored + 1) throw new ConflictError(recordName(record.kind, record.id), record.rev - 1, stored);
+    push({ op: 'record', doc: json(record) });
+  }
+  for (const { kind, id } of change.records?.remove ?? []) {
+    push({ op: 'record.remove', kind: requireKind(kind), id: requireText(id, 'record id') });
   }
   for (const dialog of change.dialogs?.put ?? []) push({ op: 'dialog', doc: json({ ...dialog, key: requireText(dialog.key, 'dialog key') }) });
   for (const key of change.dialogs?.remove ?? []) push({ op: 'dialog.remove', key });

@@ -1,11 +1,13 @@
 // Everything the lowdb store holds, in memory, with the files it is persisted in.
 // Layout under DATA_DIR: applications/<day>-<block>.json, dialogs/<hash>.json, inbox/<day>-<hour>.json,
-// outbox/pending.json, outbox/dead.json, state/meta.json, state/counters.json (and wal.json while committing).
+// outbox/pending.json, outbox/dead.json, records/<kind>/<2 hex>.json, state/meta.json, state/counters.json
+// (and wal.json while committing).
 import type { z } from 'zod';
 import type { Application } from '../domain/types.js';
 import { LowdbCollection } from './lowdb-collection.js';
 import { INBOX_RETENTION_MS, applicationShard, dialogShard, inboxShard, inboxShardEnd } from './lowdb-layout.js';
 import type { Op, View } from './lowdb-ops.js';
+import { LowdbRecords } from './lowdb-records.js';
 import { ApplicationIndex } from './memory-index.js';
 import { applicationRecord, counterRecord, deadJobRecord, dialogRecord, inboxRecord, jobRecord, metaRecord } from './record-schemas.js';
 import type { DeadJob, DialogRecord, OutboxJob } from './store.js';
@@ -19,6 +21,7 @@ export class LowdbState implements View {
   readonly dead: LowdbCollection<DeadJob>;
   readonly meta: LowdbCollection<unknown>;
   readonly counters: LowdbCollection<number>;
+  readonly records: LowdbRecords;
   readonly index = new ApplicationIndex();
   readonly #all: Pick<LowdbCollection<unknown>, 'load' | 'flush' | 'dirty'>[];
 
@@ -32,7 +35,8 @@ export class LowdbState implements View {
     this.dead = new LowdbCollection(dataDir, { dir: 'outbox', shardOf: () => 'dead', shards: ['dead'], item: deadJobRecord as unknown as z.ZodType<DeadJob> });
     this.meta = new LowdbCollection(dataDir, { dir: 'state', shardOf: () => 'meta', shards: ['meta'], item: metaRecord as z.ZodType<unknown> });
     this.counters = new LowdbCollection(dataDir, { dir: 'state', shardOf: () => 'counters', shards: ['counters'], item: counterRecord });
-    this.#all = [this.applications, this.dialogs, this.inbox, this.jobs, this.dead, this.meta, this.counters];
+    this.records = new LowdbRecords(dataDir);
+    this.#all = [this.applications, this.dialogs, this.inbox, this.jobs, this.dead, this.meta, this.counters, this.records];
   }
 
   /** Reads every file and builds the indexes. */
@@ -48,6 +52,8 @@ export class LowdbState implements View {
         case 'app':
           this.index.put(this.applications.put(op.doc.id, op.doc), op.doc);
           break;
+        case 'record': this.records.put(op.doc); break;
+        case 'record.remove': this.records.remove(op.kind, op.id); break;
         case 'dialog': this.dialogs.put(op.doc.key, op.doc); break;
         case 'dialog.remove': this.dialogs.delete(op.key); break;
         case 'job': this.jobs.put(op.doc.id, op.doc); break;
@@ -91,6 +97,10 @@ export class LowdbState implements View {
 
   appRev(id: string): number {
     return this.applications.get(id)?.rev ?? 0;
+  }
+
+  recordRev(kind: string, id: string): number {
+    return this.records.get(kind, id)?.rev ?? 0;
   }
 
   deadJob(id: string): DeadJob | undefined {

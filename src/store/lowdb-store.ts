@@ -9,7 +9,8 @@ import { normalizeDay } from './lowdb-layout.js';
 import { Overlay, planCommit, planCounter, type Op, type View } from './lowdb-ops.js';
 import { LowdbState } from './lowdb-state.js';
 import { WriteAheadLog } from './lowdb-wal.js';
-import type { ApplicationQuery, Commit, DeadJob, DialogRecord, OutboxJob, Store } from './store.js';
+import { requireKind } from './record-rules.js';
+import type { ApplicationQuery, Commit, DeadJob, DialogRecord, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
 
 export interface LowdbStoreOptions {
   /** Directory of the store's files (DATA_DIR); created when missing. */
@@ -124,6 +125,15 @@ export class LowdbStore implements Store {
 
   async getDialog(key: string): Promise<DialogRecord | undefined> {
     return clone(this.#read().dialogs.get(key));
+  }
+
+  async getRecord<T>(kind: string, id: string): Promise<StoredRecord<T> | undefined> {
+    return clone(this.#read().records.get(requireKind(kind), id) as StoredRecord<T> | undefined);
+  }
+
+  async findRecords<T>(kind: string, query: RecordQuery = {}): Promise<{ total: number; items: StoredRecord<T>[] }> {
+    const { total, items } = this.#read().records.find(requireKind(kind), query);
+    return { total, items: items.map((record) => clone(record as StoredRecord<T>)) };
   }
 
   async dueJobs(now: number, limit: number): Promise<OutboxJob[]> {

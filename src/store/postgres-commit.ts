@@ -1,9 +1,10 @@
 // Writes one Commit inside an open transaction, in the same order as the lowdb store plans it:
-// inbox, applications, dialogs (put, remove), jobs (put, remove, dead, revive), meta.
+// inbox, applications, records (put, remove), dialogs (put, remove), jobs (put, remove, dead, revive), meta.
 import type pg from 'pg';
 import type { Application } from '../domain/types.js';
 import type { Tables } from './postgres-schema.js';
-import { ConflictError, type Commit, type DeadJob, type DialogRecord, type OutboxJob } from './store.js';
+import { recordName, requireKind, requireRecord } from './record-rules.js';
+import { ConflictError, type Commit, type DeadJob, type DialogRecord, type OutboxJob, type StoredRecord } from './store.js';
 
 /** Applies `change` through `client` (already in a transaction); throws ConflictError on a stale revision. */
 export async function writeCommit(client: pg.PoolClient, t: Tables, change: Commit, now: number): Promise<void> {
@@ -13,6 +14,10 @@ export async function writeCommit(client: pg.PoolClient, t: Tables, change: Comm
     await client.query(`INSERT INTO ${t.inbox} (id, at) SELECT unnest($1::text[]), $2 ON CONFLICT (id) DO NOTHING`, [inbox, now]);
   }
   for (const app of change.applications ?? []) await writeApplication(client, t, app);
+  for (const record of change.records?.put ?? []) await writeRecord(client, t, record);
+  for (const { kind, id } of change.records?.remove ?? []) {
+    await client.query(`DELETE FROM ${t.records} WHERE kind = $1 AND id = $2`, [requireKind(kind), requireText(id, 'record id')]);
+  }
   for (const dialog of change.dialogs?.put ?? []) await putDialog(client, t, dialog);
   const dialogRemovals = change.dialogs?.remove ?? [];
   if (dialogRemovals.length > 0) await client.query(`DELETE FROM ${t.dialogs} WHERE key = ANY($1::text[])`, [dialogRemovals]);
@@ -70,6 +75,28 @@ async function writeApplication(client: pg.PoolClient, t: Tables, app: Applicati
   if (result.rowCount === 1) return;
   const { rows } = await client.query<{ rev: number }>(`SELECT rev FROM ${t.applications} WHERE id = $1`, [app.id]);
   throw new ConflictError(app.id, app.rev - 1, rows[0]?.rev ?? 0);
+}
+
+// The same optimistic concurrency as applications, keyed by (kind, id).
+async function writeRecord(client: pg.PoolClient, t: Tables, record: StoredRecord): Promise<void> {
+  requireRecord(record);
+  const tags = record.tags === undefined ? null : json(record.tags);
+  const params = [record.kind, record.id, record.rev, json(record.data), tags, record.updatedAt];
+  const result =
+    record.rev === 1
+      ? await client.query(
+          `INSERT INTO ${t.records} (kind, id, rev, data, tags, updated_at) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6)
+           ON CONFLICT (kind, id) DO NOTHING`,
+          params,
+        )
+      : await client.query(
+          `UPDATE ${t.records} SET rev = $3, data = $4::jsonb, tags = $5::jsonb, updated_at = $6
+           WHERE kind = $1 AND id = $2 AND rev = $3 - 1`,
+          params,
+        );
+  if (result.rowCount === 1) return;
+  const { rows } = await client.query<{ rev: number }>(`SELECT rev FROM ${t.records} WHERE kind = $1 AND id = $2`, [record.kind, record.id]);
+  throw new ConflictError(recordName(record.kind, record.id), record.rev - 1, rows[0]?.rev ?? 0);
 }
 
 async function putDialog(client: pg.PoolClient, t: Tables, dialog: DialogRecord): Promise<void> {

@@ -11,6 +11,7 @@ export interface Tables {
   dead: string;
   meta: string;
   counters: string;
+  records: string;
   migrations: string;
 }
 
@@ -25,6 +26,7 @@ export function tableNames(schema: string): Tables {
     dead: q('dead_jobs'),
     meta: q('meta'),
     counters: q('counters'),
+    records: q('records'),
     migrations: q('schema_migrations'),
   };
 }
@@ -57,6 +59,20 @@ const MIGRATIONS: ReadonlyArray<(t: Tables) => string[]> = [
     `CREATE TABLE ${t.dead} (id text COLLATE "C" PRIMARY KEY, failed_at bigint NOT NULL, doc jsonb NOT NULL)`,
     `CREATE TABLE ${t.meta} (key text PRIMARY KEY, value jsonb NOT NULL)`,
     `CREATE TABLE ${t.counters} (day text PRIMARY KEY, seq integer NOT NULL)`,
+  ],
+  // 2: feature records (StoredRecord). Listing a kind newest first walks (kind, updated_at); a tag filter is
+  // `tags @> '{"status":"open"}'`, which the GIN index answers. Absent tags are NULL (match no filter).
+  (t) => [
+    `CREATE TABLE ${t.records} (
+       kind text COLLATE "C" NOT NULL,
+       id text COLLATE "C" NOT NULL,
+       rev integer NOT NULL,
+       data jsonb NOT NULL,
+       tags jsonb,
+       updated_at bigint NOT NULL,
+       PRIMARY KEY (kind, id))`,
+    `CREATE INDEX records_kind_updated ON ${t.records} (kind, updated_at DESC, id DESC)`,
+    `CREATE INDEX records_tags ON ${t.records} USING gin (tags jsonb_path_ops)`,
   ],
 ];
 

@@ -6,8 +6,9 @@ import type { Application } from '../domain/types.js';
 import { normalizeDay } from './lowdb-layout.js';
 import { writeCommit } from './postgres-commit.js';
 import { migrate, tableNames, type Tables } from './postgres-schema.js';
-import { applicationRecord, DamagedRecordError, deadJobRecord, describeIssues, dialogRecord, jobRecord } from './record-schemas.js';
-import type { ApplicationQuery, Commit, DeadJob, DialogRecord, OutboxJob, Store } from './store.js';
+import { recordName, requireKind } from './record-rules.js';
+import { applicationRecord, DamagedRecordError, deadJobRecord, describeIssues, dialogRecord, featureRecord, jobRecord } from './record-schemas.js';
+import type { ApplicationQuery, Commit, DeadJob, DialogRecord, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -159,6 +160,30 @@ export class PostgresStore implements Store {
     return checked('dialogs', key, await this.#doc(`SELECT doc FROM ${this.#t.dialogs} WHERE key = $1`, [key]));
   }
 
+  async getRecord<T>(kind: string, id: string): Promise<StoredRecord<T> | undefined> {
+    const doc = await this.#doc(`SELECT ${RECORD_DOC} AS doc FROM ${this.#t.records} WHERE kind = $1 AND id = $2`, [requireKind(kind), id]);
+    return checked('records', recordName(kind, id), doc) as StoredRecord<T> | undefined;
+  }
+
+  /** Newest first (updatedAt, then id, descending); the total counts every match before paging. */
+  async findRecords<T>(kind: string, query: RecordQuery = {}): Promise<{ total: number; items: StoredRecord<T>[] }> {
+    const params: unknown[] = [requireKind(kind)];
+    const tags = query.tags && Object.keys(query.tags).length > 0 ? ` AND tags @> $${params.push(JSON.stringify(query.tags))}::jsonb` : '';
+    const offset = `$${params.push(Math.max(0, query.offset ?? 0))}`;
+    const limit = `$${params.push(query.limit === undefined ? null : Math.max(0, query.limit))}`; // LIMIT NULL = no limit
+    const { rows } = await this.#run((pool) =>
+      pool.query<{ total: number; items: unknown[] }>(
+        `WITH matching AS (SELECT * FROM ${this.#t.records} WHERE kind = $1${tags}),
+              page AS (SELECT * FROM matching ORDER BY updated_at DESC, id DESC OFFSET ${offset} LIMIT ${limit})
+         SELECT (SELECT count(*)::int FROM matching) AS total,
+                (SELECT coalesce(jsonb_agg(${RECORD_DOC} ORDER BY updated_at DESC, id DESC), '[]'::jsonb) FROM page) AS items`,
+        params,
+      ),
+    );
+    const items = rows[0]!.items.map((doc) => checked('records', recordName(kind, String((doc as { id?: unknown })?.id)), doc) as StoredRecord<T>);
+    return { total: rows[0]!.total, items };
+  }
+
   async dueJobs(now: number, limit: number): Promise<OutboxJob[]> {
     const { rows } = await this.#run((pool) =>
       pool.query<{ doc: OutboxJob }>(
@@ -235,8 +260,13 @@ export class PostgresStore implements Store {
   }
 }
 
-const SCHEMAS = { applications: applicationRecord, dialogs: dialogRecord, outbox_jobs: jobRecord, dead_jobs: deadJobRecord };
+// A records row as the StoredRecord it holds (no `tags` key when the column is NULL).
+const RECORD_DOC = `jsonb_build_object('kind', kind, 'id', id, 'rev', rev, 'data', data, 'updatedAt', updated_at)
+  || CASE WHEN tags IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('tags', tags) END`;
+
+const SCHEMAS = { applications: applicationRecord, dialogs: dialogRecord, outbox_jobs: jobRecord, dead_jobs: deadJobRecord, records: featureRecord };
 interface Documents {
+  records: StoredRecord;
   applications: Application;
   dialogs: DialogRecord;
   outbox_jobs: OutboxJob;

@@ -2,6 +2,7 @@
 // opens, the PostgreSQL store each document it reads: a damaged record stops the start (or the read) with
 // the file or row and the reason, instead of loading as "nothing stored" and being overwritten.
 import { z } from 'zod';
+import { RECORD_KIND } from './record-rules.js';
 
 const text = z.string();
 const epochMs = z.number().finite();
@@ -46,6 +47,21 @@ export const jobRecord = z.looseObject({
 /** A dead (permanently failed) job. */
 export const deadJobRecord = jobRecord.extend({ failedAt: epochMs, reason: text });
 
+/** A feature record (StoredRecord); `data` may be any JSON but must be there. */
+export const featureRecord = z.looseObject({
+  kind: text.regex(RECORD_KIND, 'a lower-case dotted record kind'),
+  id: text.min(1),
+  rev: z.number().int().min(1),
+  data: z.unknown().refine((value) => value !== undefined, 'a record needs data'),
+  updatedAt: epochMs,
+  tags: z.record(z.string(), text).optional(),
+});
+
+/** A feature record filed under the folder of `kind` (records/<kind>/): any other kind is damage. */
+export function featureRecordOf(kind: string) {
+  return featureRecord.refine((record) => record.kind === kind, `a record filed under kind ${kind} must have that kind`);
+}
+
 /** When an inbox id was processed (epoch ms). */
 export const inboxRecord = epochMs;
 /** Last number handed out on a day. */
@@ -62,6 +78,8 @@ export const walOp = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('job.remove'), id: text }),
   z.strictObject({ op: z.literal('dead'), doc: deadJobRecord }),
   z.strictObject({ op: z.literal('dead.remove'), id: text }),
+  z.strictObject({ op: z.literal('record'), doc: featureRecord }),
+  z.strictObject({ op: z.literal('record.remove'), kind: text, id: text }),
   z.strictObject({ op: z.literal('inbox'), id: text, at: epochMs }),
   z.strictObject({ op: z.literal('meta'), key: text, value: z.unknown() }),
   z.strictObject({ op: z.literal('counter'), day: text, seq: z.number().int().min(0) }),

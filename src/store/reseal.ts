@@ -38,7 +38,9 @@ export async function resealLowdb(dataDir: string, cipher: DataCipher): Promise<
   await check.open();
   await check.close();
   let records = 0;
-  for (const dir of ['applications', 'dialogs', 'outbox']) {
+  const kinds = await readdir(path.join(dataDir, 'records'), { withFileTypes: true }).catch(() => []);
+  const recordDirs = kinds.filter((entry) => entry.isDirectory()).map((entry) => path.join('records', entry.name));
+  for (const dir of ['applications', 'dialogs', 'outbox', ...recordDirs]) {
     const names = await readdir(path.join(dataDir, dir)).catch(() => [] as string[]);
     for (const name of names.filter((file) => /^[^.].*\.json$/.test(file))) {
       const file = new StoreFile<unknown>(dataDir, path.join(dir, name), z.unknown());
@@ -66,16 +68,26 @@ export async function resealPostgres(connectionString: string, cipher: DataCiphe
   await client.connect();
   let records = 0;
   try {
-    for (const [table, id] of [[t.applications, 'id'], [t.dialogs, 'key'], [t.jobs, 'id'], [t.dead, 'id']] as const) {
-      const { rows } = await client.query<{ id: string }>(`SELECT ${id} AS id FROM ${table}`);
+    // Each table with the columns naming a row and the document column that holds sealed values.
+    const tables = [
+      { table: t.applications, keys: ['id'], doc: 'doc' },
+      { table: t.dialogs, keys: ['key'], doc: 'doc' },
+      { table: t.jobs, keys: ['id'], doc: 'doc' },
+      { table: t.dead, keys: ['id'], doc: 'doc' },
+      { table: t.records, keys: ['kind', 'id'], doc: 'data' },
+    ];
+    for (const { table, keys, doc } of tables) {
+      const where = keys.map((key, i) => `${key} = $${i + 1}`).join(' AND ');
+      const { rows } = await client.query<Record<string, string>>(`SELECT ${keys.join(', ')} FROM ${table}`);
       for (const row of rows) {
+        const key = keys.map((name) => row[name]);
         // One short transaction per row, its lock held from read to write, so a running bot is never overwritten.
         await client.query('BEGIN');
         try {
-          const { rows: found } = await client.query<{ doc: unknown }>(`SELECT doc FROM ${table} WHERE ${id} = $1 FOR UPDATE`, [row.id]);
+          const { rows: found } = await client.query<{ doc: unknown }>(`SELECT ${doc} AS doc FROM ${table} WHERE ${where} FOR UPDATE`, key);
           const changed = { count: 0 };
           const next = found[0] ? resealDeep(found[0].doc, cipher, changed) : undefined;
-          if (changed.count > 0) await client.query(`UPDATE ${table} SET doc = $2::jsonb WHERE ${id} = $1`, [row.id, JSON.stringify(next)]);
+          if (changed.count > 0) await client.query(`UPDATE ${table} SET ${doc} = $${keys.length + 1}::jsonb WHERE ${where}`, [...key, JSON.stringify(next)]);
           await client.query('COMMIT');
           records += changed.count;
         } catch (error) {

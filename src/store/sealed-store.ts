@@ -2,11 +2,13 @@
 // so the lowdb and PostgreSQL stores stay plain record keepers and the bot never sees a sealed value.
 // What is sealed: the values of sensitive application fields, every material reference (an e-licence's
 // number is often the 身份证号) and every history note (a supplement's typed answers land there), each dialog's whole `data` (drafts hold answers), and each outbox job's
-// and dead job's whole payload and error text (card payloads and back-office bodies hold the numbers).
-// What stays plain: what the stores query and order by (ids, applicant id, status, dates, job times).
+// and dead job's whole payload and error text (card payloads and back-office bodies hold the numbers), and each
+// feature record's whole `data` (notices hold recipients, complaints what people wrote).
+// What stays plain: what the stores query and order by (ids, applicant id, status, dates, job times, record
+// kinds and tags — which is why tags never hold personal data).
 import type { Application } from '../domain/types.js';
-import { DataCipher, isSealed, SealError } from './data-cipher.js';
-import type { ApplicationQuery, Commit, DeadJob, DialogRecord, OutboxJob, Store } from './store.js';
+import { type DataCipher, isSealed, SealError } from './data-cipher.js';
+import type { ApplicationQuery, Commit, DeadJob, DialogRecord, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
 
 /**
  * Keys of a matter version's sensitive fields, or undefined for a matter the catalogue does not know.
@@ -55,6 +57,14 @@ export class RecordCodec {
 
   openDialog(dialog: DialogRecord): DialogRecord {
     return { ...dialog, data: this.#openJson(dialog.data) };
+  }
+
+  sealRecord(record: StoredRecord): StoredRecord {
+    return { ...record, data: this.#sealJson(record.data) };
+  }
+
+  openRecord<T>(record: StoredRecord<T>): StoredRecord<T> {
+    return { ...record, data: this.#openJson(record.data) as T };
   }
 
   sealJob<T extends OutboxJob | DeadJob>(job: T): T {
@@ -142,6 +152,7 @@ export class SealedStore implements Store {
       ...change,
       applications: change.applications?.map((app) => codec.sealApplication(app)),
       dialogs: change.dialogs && { ...change.dialogs, put: change.dialogs.put?.map((d) => codec.sealDialog(d)) },
+      records: change.records && { ...change.records, put: change.records.put?.map((record) => codec.sealRecord(record)) },
       jobs: change.jobs && {
         ...change.jobs,
         put: change.jobs.put?.map((job) => codec.sealJob(job)),
@@ -173,6 +184,16 @@ export class SealedStore implements Store {
   async getDialog(key: string): Promise<DialogRecord | undefined> {
     const dialog = await this.#inner.getDialog(key);
     return dialog && this.#codec.openDialog(dialog);
+  }
+
+  async getRecord<T>(kind: string, id: string): Promise<StoredRecord<T> | undefined> {
+    const record = await this.#inner.getRecord<T>(kind, id);
+    return record && this.#codec.openRecord(record);
+  }
+
+  async findRecords<T>(kind: string, query?: RecordQuery): Promise<{ total: number; items: StoredRecord<T>[] }> {
+    const { total, items } = await this.#inner.findRecords<T>(kind, query);
+    return { total, items: items.map((record) => this.#codec.openRecord(record)) };
   }
 
   async dueJobs(now: number, limit: number): Promise<OutboxJob[]> {

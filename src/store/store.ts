@@ -45,8 +45,34 @@ export interface DialogRecord {
 }
 
 /**
+ * A feature's document (a matter template, a notice, a complaint…), kept by kind and id.
+ * Tags are stored and compared in plain text even in a sealed store: never put personal data in them
+ * (no ID numbers, phone numbers, names or typed text) — those go in `data`, which is sealed at rest.
+ */
+export interface StoredRecord<T = unknown> {
+  /** Lower-case dotted name of the feature's document kind: 'matter', 'notice', 'notice.batch', 'complaint'… */
+  kind: string;
+  id: string;
+  /** Optimistic concurrency, as for applications: a put must carry the stored rev + 1 (1 for a new record). */
+  rev: number;
+  data: T;
+  updatedAt: number;
+  /** Small plain strings the store filters on (never personal data), e.g. { status: 'open', department: 'gjj' }. */
+  tags?: Record<string, string>;
+}
+
+/** Which records of a kind findRecords returns. */
+export interface RecordQuery {
+  /** Every given tag must be equal. */
+  tags?: Record<string, string>;
+  /** Newest `updatedAt` first (then id, descending). */
+  offset?: number;
+  limit?: number;
+}
+
+/**
  * One atomic write: all of it becomes durable together, or none of it does.
- * `applications` are full documents whose `rev` must be exactly one more than the stored
+ * `applications` and `records.put` are full documents whose `rev` must be exactly one more than the stored
  * revision (0 → 1 for new ones); otherwise the commit fails with a ConflictError.
  */
 export interface Commit {
@@ -55,6 +81,8 @@ export interface Commit {
   applications?: Application[];
   dialogs?: { put?: DialogRecord[]; remove?: string[] };
   jobs?: { put?: OutboxJob[]; remove?: string[]; dead?: DeadJob[]; revive?: string[] };
+  /** Feature records (see StoredRecord); a removed record counts as absent (rev 0) again. */
+  records?: { put?: StoredRecord[]; remove?: { kind: string; id: string }[] };
   /** Free-form small documents (settings, counters), key → JSON value; null deletes. */
   meta?: Record<string, unknown>;
 }
@@ -85,6 +113,10 @@ export interface Store {
 
   getDialog(key: string): Promise<DialogRecord | undefined>;
 
+  getRecord<T>(kind: string, id: string): Promise<StoredRecord<T> | undefined>;
+  /** Records of one kind, newest `updatedAt` first; the total counts every match before paging. */
+  findRecords<T>(kind: string, query?: RecordQuery): Promise<{ total: number; items: StoredRecord<T>[] }>;
+
   /** Pending jobs due at or before `now`, oldest first. */
   dueJobs(now: number, limit: number): Promise<OutboxJob[]>;
   /** Epoch ms of the earliest pending job, or undefined when none. */
@@ -95,14 +127,17 @@ export interface Store {
   getMeta<T>(key: string): Promise<T | undefined>;
 }
 
-/** A commit lost an optimistic-concurrency race; reload and decide again. */
+/**
+ * A commit lost an optimistic-concurrency race; reload and decide again. `applicationId` names the document:
+ * an application number, or `<kind>:<id>` for a feature record.
+ */
 export class ConflictError extends Error {
   constructor(
     readonly applicationId: string,
     readonly expectedRev: number,
     readonly actualRev: number,
   ) {
-    super(`application ${applicationId} changed concurrently (expected rev ${expectedRev}, found ${actualRev})`);
+    super(`${applicationId} changed concurrently (expected rev ${expectedRev}, found ${actualRev})`);
     this.name = 'ConflictError';
   }
 }

@@ -3,52 +3,17 @@
 import { suite } from './suite.js';
 import * as assert from 'uvu/assert';
 import type { Application } from '../../src/domain/types.js';
-import { ConflictError, type DeadJob, type DialogRecord, type OutboxJob, type Store } from '../../src/store/store.js';
+import { ConflictError, type DeadJob, type Store } from '../../src/store/store.js';
+import { recordConformance } from './store-conformance-records.js';
+import { rejects, revised, sampleApplication, sampleDialog, sampleJob } from './store-samples.js';
+
+export { sampleApplication, sampleJob, sampleRecord } from './store-samples.js';
 
 /** A fresh, opened store; `reopen` closes the latest store and opens a new one on the same data. */
 export interface StoreHarness {
   store: Store;
   reopen: () => Promise<Store>;
   cleanup: () => Promise<void>;
-}
-
-/** A stored-looking application (rev 1 unless overridden). */
-export function sampleApplication(id: string, overrides: Partial<Application> = {}): Application {
-  return {
-    id,
-    rev: 1,
-    matter: { id: 'business-licence', version: 1, name: '个体工商户设立登记' },
-    applicant: { userId: 'user-1', name: '张三' },
-    channel: { conversationId: 'cid-1', conversationType: 'single' },
-    fields: { name: '张三便利店', address: '杭州市西湖区文三路 1 号' },
-    materials: [{ id: 'idcard', name: '身份证', source: 'elicence', ref: '330106199001011234', origin: '浙江省电子证照库' }],
-    departments: [{ id: 'amr', name: '市场监管局', status: 'pending' }],
-    status: 'submitted',
-    createdAt: '2026-11-28T02:00:00.000Z',
-    submittedAt: '2026-11-28T02:00:00.000Z',
-    history: [{ at: '2026-11-28T02:00:00.000Z', actor: { type: 'applicant', id: 'user-1', name: '张三' }, action: 'submit', from: 'draft', to: 'submitted' }],
-    ...overrides,
-  };
-}
-
-/** A pending outbox job. */
-export function sampleJob(id: string, overrides: Partial<OutboxJob> = {}): OutboxJob {
-  return { id, kind: 'backoffice.submit', key: id, payload: { applicationId: id }, attempts: 0, nextAt: 1_000, createdAt: 1_000, ...overrides };
-}
-
-function sampleDialog(key: string, overrides: Partial<DialogRecord> = {}): DialogRecord {
-  return { key, dialog: 'apply', version: 1, step: 'field', data: { answers: { name: '张三' } }, updatedAt: 1, expiresAt: 2, ...overrides };
-}
-
-const revised = (app: Application, changes: Partial<Application> = {}): Application => ({ ...app, ...changes, rev: app.rev + 1 });
-
-async function rejects(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 /**
@@ -273,5 +238,6 @@ export function storeConformance(name: string, makeStore: () => Promise<StoreHar
     assert.is(await h.store.getApplication('YC20261128-0001'), undefined);
   });
 
+  recordConformance(it);
   return it;
 }
