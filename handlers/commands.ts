@@ -10,6 +10,11 @@ export const QUERY = /^(?:查询|查看)\s*(.+)$/u;
 export const WITHDRAW = /^撤回\s*(.+)$/u;
 export const CONFIRM_WITHDRAW = /^确认撤回\s*(.+)$/u;
 export const SUPPLEMENT = /^补正\s*(.+)$/u;
+/** 回访 / 整改 <整改单号> <说明>: a department contact records the call-back or the fix of a 差评. */
+export const RECTIFY_CALLBACK = /^回访\s*(ZG-\S+)\s+(.+)$/su;
+export const RECTIFY_OUTCOME = /^整改\s*(ZG-\S+)\s+(.+)$/su;
+/** 追评 <编号> <等级>: the one follow-up rating after a fix. */
+export const FOLLOW_UP = /^追评\s*(\S+)\s+(\S+)$/u;
 /** 统计: the supervision figures (admins). */
 export const STATISTICS = /^统计$/u;
 /** 补交 <编号>: hand in a material promised under 容缺. */
@@ -23,7 +28,7 @@ export const AGENT_LIST = /^经办人列表\s*(\S+)$/u;
 /** 评价 <编号> [等级]: needs the number (any APPLICATION_ID_PREFIX), so an answer such as "评价很好" stays an answer. */
 export const EVALUATE = /^评价\s*([a-z][a-z0-9]{0,7}\d{8}.*)$/iu;
 
-const GLOBAL = [HELP, GUIDE, CATEGORY, APPLY, MINE, QUERY, WITHDRAW, CONFIRM_WITHDRAW, SUPPLEMENT, PROMISE, STATISTICS, EVALUATE, VERIFY_IDENTITY, AGENT_GRANT, AGENT_REVOKE, AGENT_LIST];
+const GLOBAL = [HELP, GUIDE, CATEGORY, APPLY, MINE, QUERY, WITHDRAW, CONFIRM_WITHDRAW, SUPPLEMENT, PROMISE, STATISTICS, RECTIFY_CALLBACK, RECTIFY_OUTCOME, FOLLOW_UP, EVALUATE, VERIFY_IDENTITY, AGENT_GRANT, AGENT_REVOKE, AGENT_LIST];
 
 /** True for a command that always means the same thing, whatever dialog is active. */
 export function isGlobalCommand(text: string): boolean {

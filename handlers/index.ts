@@ -16,6 +16,7 @@ import { guide, namedMatter } from './guide.js';
 import { fallback, help } from './help.js';
 import { promise, promiseDialog, promiseKey } from './promise.js';
 import { query } from './query.js';
+import { rectification, rectificationTimers } from './rectification.js';
 import { statistics } from './statistics.js';
 import { backofficeStatus } from './status-push.js';
 import { supplement, supplementDialog, supplementKey } from './supplement.js';
@@ -53,6 +54,7 @@ export const features = new Composer<BotContext>(
   evaluate.middleware(),
   agents.middleware(),
   statistics.middleware(),
+  rectification.middleware(),
   namedMatter,
 );
 
@@ -60,7 +62,7 @@ export const features = new Composer<BotContext>(
 export const botHandlers: BotHandlers = {
   chat: new Composer<BotContext>(dialogMiddleware(dialogs, dialogTextKeys), features.middleware(), fallback).middleware(),
   status: backofficeStatus,
-  timer: new Composer<TimerContext>(supervisionTimers.middleware(), unknownTimer).middleware(),
+  timer: new Composer<TimerContext>(supervisionTimers.middleware(), rectificationTimers.middleware(), unknownTimer).middleware(),
   apology: apologyCard,
 };
 
