@@ -81,7 +81,7 @@ async function followPromise(ctx: TimerContext, { applicationId, step }: Promise
   const text = promiseMissedText(app, missed);
   const people = new Set(responsibleDepartments(app, ctx.matter(app.matter.id)).flatMap((d) => d.contactUserIds));
   for (const userId of people) ctx.send({ kind: 'user', userId }, text);
-  ctx.putMeta(warnedKey(app.id), { ...warned, promise: ctx.now.toISOString() });
+  recordWarning(ctx, app.id, 'promise', people.size);
 }
 
 async function scheduleChecks(ctx: DecisionContext, app: Application): Promise<void> {
@@ -116,8 +116,9 @@ async function warn(ctx: TimerContext, app: Application, level: AlertLevel): Pro
   const clock = deadlineClock(ctx.services.calendar, app, ctx.now)!;
   const departments = responsibleDepartments(app, ctx.matter(app.matter.id));
   const text = warningText(level, app, clock, departments);
-  for (const userId of warningRecipients(level, departments, ctx.services.adminUserIds)) ctx.send({ kind: 'user', userId }, text);
-  ctx.putMeta(warnedKey(app.id), { ...warned, [level]: ctx.now.toISOString() });
+  const recipients = warningRecipients(level, departments, ctx.services.adminUserIds);
+  for (const userId of recipients) ctx.send({ kind: 'user', userId }, text);
+  recordWarning(ctx, app.id, level, recipients.length);
   ctx.log.info({ applicationId: app.id, level }, 'supervision warning sent');
 }
 
@@ -157,11 +158,27 @@ function digestTimer(at: number): Effect {
   return { type: 'timer', name: SUPERVISION_DIGEST, key: SUPERVISION_DIGEST, at, payload: {} };
 }
 
-async function warnedLevels(ctx: DecisionContext, applicationId: string): Promise<WarnedLevels> {
-  return (await ctx.getMeta<WarnedLevels>(warnedKey(applicationId))) ?? {};
+/** Kind of the record kept for each warning sent (so that it goes once, whatever reschedules). */
+export const WARNING_KIND = 'supervision.warning';
+
+/** A warning that went out. */
+interface WarningRecord {
+  applicationId: string;
+  level: AlertLevel | 'promise';
+  at: string;
+  recipients: number;
 }
 
-// Kept as a small meta document until the generic records collection lands (then: kind 'supervision.warning').
-function warnedKey(applicationId: string): string {
-  return `supervision.warned:${applicationId}`;
+async function warnedLevels(ctx: DecisionContext, applicationId: string): Promise<WarnedLevels> {
+  const levels: WarnedLevels = {};
+  for (const level of [...ALERT_LEVELS, 'promise'] as const) {
+    const record = await ctx.getRecord<WarningRecord>(WARNING_KIND, `${applicationId}:${level}`);
+    if (record) levels[level] = record.data.at;
+  }
+  return levels;
+}
+
+function recordWarning(ctx: DecisionContext, applicationId: string, level: AlertLevel | 'promise', recipients: number): void {
+  const data: WarningRecord = { applicationId, level, at: ctx.now.toISOString(), recipients };
+  ctx.saveRecord({ kind: WARNING_KIND, id: `${applicationId}:${level}`, rev: 1, data, updatedAt: ctx.now.getTime(), tags: { level } });
 }
