@@ -15,6 +15,8 @@ import { evaluate, evaluateDialog, evaluateKey } from './evaluate.js';
 import { guide, namedMatter } from './guide.js';
 import { fallback, help } from './help.js';
 import { promise, promiseDialog, promiseKey } from './promise.js';
+import { complain, complaintDialog, complaintKey, complaintTimers } from './complain.js';
+import { consult } from './consult.js';
 import { query } from './query.js';
 import { rectification, rectificationTimers } from './rectification.js';
 import { statistics } from './statistics.js';
@@ -24,7 +26,7 @@ import { supervisionStartTimers, supervisionTimers } from './supervision.js';
 import { withdraw } from './withdraw.js';
 
 /** Every dialog the engine knows (stored records of other ids are discarded). */
-export const dialogs: Dialog<any, any[]>[] = [applyDialog, supplementDialog, evaluateDialog, promiseDialog];
+export const dialogs: Dialog<any, any[]>[] = [applyDialog, supplementDialog, evaluateDialog, promiseDialog, complaintDialog];
 
 /**
  * Store keys of the dialogs that may take a one-to-one message from the sender: the apply dialog, the
@@ -34,7 +36,7 @@ export const dialogs: Dialog<any, any[]>[] = [applyDialog, supplementDialog, eva
 export async function dialogTextKeys(ctx: BotContext): Promise<string[]> {
   const userId = ctx.event.sender.userId;
   const open = await ctx.findApplications({ applicantId: userId, status: ['supplement_required'] });
-  const keys = [applyKey(userId), ...open.items.map((app) => supplementKey(app.id)), evaluateKey(userId), promiseKey(userId)];
+  const keys = [applyKey(userId), ...open.items.map((app) => supplementKey(app.id)), evaluateKey(userId), promiseKey(userId), complaintKey(userId)];
   const records = await Promise.all(keys.map(async (key) => ({ key, record: await ctx.getDialog(key) })));
   return records
     .filter((r) => r.record !== undefined)
@@ -55,6 +57,8 @@ export const features = new Composer<BotContext>(
   agents.middleware(),
   statistics.middleware(),
   rectification.middleware(),
+  complain.middleware(),
+  consult.middleware(),
   namedMatter,
 );
 
@@ -62,7 +66,7 @@ export const features = new Composer<BotContext>(
 export const botHandlers: BotHandlers = {
   chat: new Composer<BotContext>(dialogMiddleware(dialogs, dialogTextKeys), features.middleware(), fallback).middleware(),
   status: backofficeStatus,
-  timer: new Composer<TimerContext>(supervisionTimers.middleware(), rectificationTimers.middleware(), unknownTimer).middleware(),
+  timer: new Composer<TimerContext>(supervisionTimers.middleware(), rectificationTimers.middleware(), complaintTimers.middleware(), unknownTimer).middleware(),
   apology: apologyCard,
 };
 
