@@ -28,6 +28,7 @@ export function statisticsCard(statistics: Statistics): Card {
           { label: '满意率', value: t.ratings ? `${percent(t.satisfactionRate)}（${t.ratings} 条评价）` : '—' },
           { label: '平均办理用时', value: t.completed ? `${t.averageWorkingDays} 个工作日` : '—' },
           { label: '当前黄/红牌预警', value: `${t.openWarnings} 件` },
+          { label: '未办结的差评整改 / 投诉', value: `${t.openRectifications} 件 / ${t.openComplaints} 件` },
         ],
       },
       ...(top.length ? [{ kind: 'markdown' as const, text: `**办件最多的事项**\n${top.map((g) => `- ${escapeMarkdown(g.name)}：${g.received} 件`).join('\n')}` }] : []),

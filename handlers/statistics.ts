@@ -4,6 +4,7 @@ import { statisticsCard } from '../cards/statistics-card.js';
 import { Composer } from '../src/bot/composer.js';
 import type { BotContext } from '../src/bot/context.js';
 import { hears } from '../src/bot/router.js';
+import { loadOpenCases } from '../src/supervision/routes.js';
 import { computeStatistics, defaultRange } from '../src/supervision/statistics.js';
 import { STATISTICS } from './commands.js';
 
@@ -14,6 +15,7 @@ async function answer(ctx: BotContext): Promise<void> {
   if (!ctx.isAdmin) return void ctx.reply(helpCard());
   const { items } = await ctx.findApplications({});
   const range = defaultRange(ctx.now);
-  const figures = computeStatistics({ applications: items, matters: ctx.services.matters, calendar: ctx.services.calendar, now: ctx.now, ...range, by: 'matter' });
+  const openCases = await loadOpenCases(ctx.services.store);
+  const figures = computeStatistics({ applications: items, matters: ctx.services.matters, calendar: ctx.services.calendar, now: ctx.now, ...range, by: 'matter', openCases });
   ctx.replyPrivately(statisticsCard(figures), '已把统计发到与我的单聊中。');
 }

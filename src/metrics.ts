@@ -71,6 +71,8 @@ const GAUGE_FIGURES: [keyof Figures, string][] = [
   ['atMostOneVisitShare', 'Share of applications with at most one trip (最多跑一次)'],
   ['satisfactionRate', '(非常满意 + 满意) / all ratings'],
   ['openWarnings', 'Running applications at yellow or red now'],
+  ['openRectifications', '差评整改 cases without a reported fix'],
+  ['openComplaints', 'Complaints not answered yet'],
 ];
 
 function supervisionGauges(registry: Registry, source: StatisticsSource): void {

@@ -29,6 +29,7 @@ test('answers JSON numbers for the last 30 days by default, for admins only', as
   assert.equal(body.total, {
     received: 0, accepted: 0, completed: 0, completedOnTime: 0, onTimeRate: 0, averageWorkingDays: 0, visitsPerApplication: 0,
     zeroVisitShare: 0, atMostOneVisitShare: 0, ratings: 0, satisfied: 0, satisfactionRate: 0, openWarnings: 0,
+    openRectifications: 0, openComplaints: 0,
   });
   const ranged = await get(h, '/api/statistics?from=2026-01-01&to=2026-03-31&by=department');
   assert.equal([ranged.status, ranged.body.from, ranged.body.to, ranged.body.by, ranged.body.groups], [200, '2026-01-01', '2026-03-31', 'department', []]);
@@ -44,7 +45,7 @@ test('refuses a bad range or grouping with 400 and the reason', async ({ h }) =>
 
 test('the figures are Prometheus gauges too', async ({ h }) => {
   const { body } = await get(h, '/metrics', null);
-  for (const line of ['yiciban_supervision_received{matter="all"} 0', 'yiciban_supervision_on_time_rate{matter="all"} 0', 'yiciban_supervision_open_warnings{matter="all"} 0', 'yiciban_supervision_satisfaction_rate{matter="all"} 0']) {
+  for (const line of ['yiciban_supervision_received{matter="all"} 0', 'yiciban_supervision_on_time_rate{matter="all"} 0', 'yiciban_supervision_open_warnings{matter="all"} 0', 'yiciban_supervision_satisfaction_rate{matter="all"} 0', 'yiciban_supervision_open_complaints{matter="all"} 0']) {
     assert.ok(String(body).includes(line), `${line}\n${String(body).split('\n').filter((l) => l.includes('supervision')).join('\n')}`);
   }
 });

@@ -8,10 +8,12 @@ import type { Matter } from '../domain/types.js';
 import { createRouter } from '../http/routers.js';
 import { HttpError } from '../http/errors.js';
 import type { Store } from '../store/store.js';
-import { computeStatistics, defaultRange, type Statistics, type StatisticsGrouping } from './statistics.js';
+import { COMPLAINT_KIND, type Complaint } from './complaints.js';
+import { RECTIFICATION_KIND, type Rectification } from './rectification.js';
+import { computeStatistics, defaultRange, type OpenCase, type Statistics, type StatisticsGrouping } from './statistics.js';
 
 export interface StatisticsSource {
-  store: Pick<Store, 'findApplications'>;
+  store: Pick<Store, 'findApplications' | 'findRecords'>;
   matters: readonly Matter[];
   calendar: HolidayCalendar;
   clock: Pick<Clock, 'now'>;
@@ -22,10 +24,21 @@ export async function loadStatistics(source: StatisticsSource, query: { from?: s
   const now = new Date(source.clock.now());
   const range = defaultRange(now);
   const { items } = await source.store.findApplications({});
+  const openCases = await loadOpenCases(source.store);
   return computeStatistics({
-    applications: items, matters: source.matters, calendar: source.calendar, now,
+    applications: items, matters: source.matters, calendar: source.calendar, now, openCases,
     from: query.from ?? range.from, to: query.to ?? range.to, by: query.by ?? 'matter',
   });
+}
+
+/** Open 差评整改 cases and unanswered complaints (their `status` tag), for the figures. */
+export async function loadOpenCases(store: Pick<Store, 'findRecords'>): Promise<OpenCase[]> {
+  const rectifications = await store.findRecords<Rectification>(RECTIFICATION_KIND, { tags: { status: 'open' } });
+  const complaints = await store.findRecords<Complaint>(COMPLAINT_KIND, { tags: { status: 'open' } });
+  return [
+    ...rectifications.items.map((r): OpenCase => ({ kind: 'rectification', applicationId: r.data.applicationId })),
+    ...complaints.items.map((r): OpenCase => ({ kind: 'complaint', ...(r.data.applicationId ? { applicationId: r.data.applicationId } : {}) })),
+  ];
 }
 
 /** `GET /api/statistics`. */

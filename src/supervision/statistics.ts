@@ -7,7 +7,9 @@
 // - visitsPerApplication: trips in person (on-site steps, and a window pickup — for undecided ones, what the
 //   template needs); zeroVisitShare / atMostOneVisitShare: shares of received applications with 0 / ≤ 1 visits.
 // - satisfactionRate: (非常满意 + 满意) / all ratings of received applications.
-// - openWarnings: running applications at yellow or red now, received in any period (an open item is open).
+// - openWarnings: running applications at yellow or red now, received in any period (an open item is open);
+//   openRectifications / openComplaints: 差评整改 cases without a reported fix and complaints without an answer,
+//   opened in any period, counted for the matter and the departments of their application.
 // Rates are 0..1 with 4 decimals and 0 when there is nothing to count (the counts say whether there was).
 import { chinaDay, type HolidayCalendar } from '../domain/holiday-calendar.js';
 import { visitCount } from '../domain/matter.js';
@@ -32,6 +34,14 @@ export interface Figures {
   satisfied: number;
   satisfactionRate: number;
   openWarnings: number;
+  openRectifications: number;
+  openComplaints: number;
+}
+
+/** An open 差评整改 case or complaint, reduced to what the figures need. */
+export interface OpenCase {
+  kind: 'rectification' | 'complaint';
+  applicationId?: string;
 }
 
 /** The answer of GET /api/statistics. */
@@ -51,6 +61,8 @@ export interface StatisticsInput {
   from: string;
   to: string;
   by: StatisticsGrouping;
+  /** Open rectifications and complaints (default none). */
+  openCases?: readonly OpenCase[];
 }
 
 const DECIDED_AFTER_ACCEPTANCE: Application['status'][] = ['approved', 'rejected', 'delivered', 'evaluated'];
@@ -78,18 +90,24 @@ export function computeStatistics(input: StatisticsInput): Statistics {
     const keys = by === 'matter' ? [{ id: app.matter.id, name: app.matter.name }] : app.departments.map((d) => ({ id: d.id, name: d.name }));
     for (const key of keys) add(key.id, key.name, app, receivedIds.has(app.id));
   }
-  const figures = (apps: Application[], all: readonly Application[]) => figuresOf(input, apps, all);
+  const cases = input.openCases ?? [];
+  const figures = (apps: Application[], all: readonly Application[], everything = false) => {
+    const ids = new Set(all.map((app) => app.id));
+    const mine = everything ? cases : cases.filter((c) => c.applicationId !== undefined && ids.has(c.applicationId));
+    return figuresOf(input, apps, all, mine);
+  };
+  const isBusy = (f: Figures) => f.received > 0 || f.openWarnings > 0 || f.openRectifications > 0 || f.openComplaints > 0;
   return {
     from, to, by,
-    total: figures(received, input.applications),
+    total: figures(received, input.applications, true),
     groups: [...groups.entries()]
-      .filter(([, g]) => g.received.length > 0 || figures([], g.all).openWarnings > 0)
+      .filter(([, g]) => isBusy(figures(g.received, g.all)))
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([id, g]) => ({ id, name: g.name, ...figures(g.received, g.all) })),
   };
 }
 
-function figuresOf(input: StatisticsInput, received: Application[], all: readonly Application[]): Figures {
+function figuresOf(input: StatisticsInput, received: Application[], all: readonly Application[], cases: readonly OpenCase[]): Figures {
   const { calendar, now } = input;
   const matter = (app: Application) => input.matters.find((m) => m.id === app.matter.id);
   const accepted = received.filter((app) => app.acceptedAt);
@@ -114,6 +132,8 @@ function figuresOf(input: StatisticsInput, received: Application[], all: readonl
     satisfied,
     satisfactionRate: rate(satisfied, ratings.length),
     openWarnings,
+    openRectifications: cases.filter((c) => c.kind === 'rectification').length,
+    openComplaints: cases.filter((c) => c.kind === 'complaint').length,
   };
 }
 
