@@ -4,7 +4,7 @@
 import { apologyCard } from '../cards/apology-card.js';
 import type { BotHandlers } from '../src/bot/bot.js';
 import { Composer } from '../src/bot/composer.js';
-import type { BotContext, TimerContext } from '../src/bot/context.js';
+import type { AdminContext, BotContext, TimerContext } from '../src/bot/context.js';
 import type { Dialog } from '../src/bot/dialog.js';
 import type { Effect } from '../src/bot/effects.js';
 import { dialogMiddleware } from '../src/bot/dialog-engine.js';
@@ -18,7 +18,7 @@ import { promise, promiseDialog, promiseKey } from './promise.js';
 import { complain, complaintDialog, complaintKey, complaintTimers } from './complain.js';
 import { consult } from './consult.js';
 import { query } from './query.js';
-import { rectification, rectificationTimers } from './rectification.js';
+import { rectification, rectificationAdmin, rectificationTimers } from './rectification.js';
 import { statistics } from './statistics.js';
 import { backofficeStatus } from './status-push.js';
 import { supplement, supplementDialog, supplementKey } from './supplement.js';
@@ -67,6 +67,7 @@ export const botHandlers: BotHandlers = {
   chat: new Composer<BotContext>(dialogMiddleware(dialogs, dialogTextKeys), features.middleware(), fallback).middleware(),
   status: backofficeStatus,
   timer: new Composer<TimerContext>(supervisionTimers.middleware(), rectificationTimers.middleware(), complaintTimers.middleware(), unknownTimer).middleware(),
+  admin: new Composer<AdminContext>(rectificationAdmin.middleware(), unknownAdminAction).middleware(),
   apology: apologyCard,
 };
 
@@ -79,4 +80,9 @@ export function botStartTimers(now: number): Effect[] {
 // outbox does not retry it forever.
 function unknownTimer(ctx: TimerContext): void {
   ctx.log.warn({ name: ctx.event.name }, 'no handler for this timer; dropped');
+}
+
+// An admin action no feature claims: refused with the reason, so the API does not answer a silent 200.
+function unknownAdminAction(ctx: AdminContext): void {
+  ctx.outcome = { status: 'invalid', message: `未知的管理操作 ${ctx.event.action}` };
 }

@@ -3,8 +3,8 @@
 // each step and may rate the fix once (追评 or the card's buttons).
 import { RECTIFICATION_RATE, rectificationOutcomeCard } from '../cards/rectification-card.js';
 import { Composer } from '../src/bot/composer.js';
-import type { BotContext, DecisionContext, TimerContext } from '../src/bot/context.js';
-import { action, hears, onTimer } from '../src/bot/router.js';
+import type { AdminContext, BotContext, DecisionContext, TimerContext } from '../src/bot/context.js';
+import { action, hears, onAdmin, onTimer } from '../src/bot/router.js';
 import { parseApplicationId } from '../src/domain/application-id.js';
 import { evaluationLabel, parseEvaluationLevel } from '../src/domain/evaluation.js';
 import { formatChineseDate } from '../src/domain/status-text.js';
@@ -18,6 +18,11 @@ import type { StoredRecord } from '../src/store/store.js';
 import { FOLLOW_UP, RECTIFY_CALLBACK, RECTIFY_OUTCOME } from './commands.js';
 
 const CHECK = 'rectification.check';
+/** Admin action names (see src/supervision/rectification-routes.ts). */
+export const RECTIFICATION_CALLBACK = 'rectification.callback';
+export const RECTIFICATION_OUTCOME = 'rectification.outcome';
+
+type Step = 'callback' | 'outcome';
 
 /** 回访, 整改, 追评 and the follow-up rating buttons. */
 export const rectification = new Composer<BotContext>(
@@ -25,6 +30,12 @@ export const rectification = new Composer<BotContext>(
   hears([RECTIFY_OUTCOME], (ctx, m) => record(ctx, m[1] ?? '', 'outcome', m[2] ?? '')),
   hears([FOLLOW_UP], (ctx, m) => followUp(ctx, rectificationId(parseApplicationId(m[1] ?? '')?.id ?? ''), m[2] ?? '')),
   action(RECTIFICATION_RATE, (ctx, params) => followUp(ctx, params.caseId ?? '', params.level ?? '')),
+);
+
+/** The admin API's actions on a case. */
+export const rectificationAdmin = new Composer<AdminContext>(
+  onAdmin(RECTIFICATION_CALLBACK, (ctx, params) => recordByAdmin(ctx, 'callback', params)),
+  onAdmin(RECTIFICATION_OUTCOME, (ctx, params) => recordByAdmin(ctx, 'outcome', params)),
 );
 
 /** The checks of late call-backs and fixes. */
@@ -45,22 +56,36 @@ export async function openCase(ctx: DecisionContext, app: Application): Promise<
   for (const step of ['callback', 'fix'] as const) ctx.schedule(CHECK, `${c.id}:${step}`, moments[step], { id: c.id, step } satisfies CheckPayload);
 }
 
-async function record(ctx: BotContext, id: string, step: 'callback' | 'outcome', note: string): Promise<void> {
+async function record(ctx: BotContext, id: string, step: Step, note: string): Promise<void> {
   const stored = await ctx.getRecord<Rectification>(RECTIFICATION_KIND, id);
-  const c = stored?.data;
   const sender = ctx.event.sender.userId;
-  if (!stored || !c || !(ctx.isAdmin || caseContacts(c, []).includes(sender))) return void ctx.reply(`没有找到整改单 ${id}，或您不是它的负责人。`);
-  if (c.outcome) return void ctx.reply(`整改单 ${id} 已办结。`);
-  const entry = { at: ctx.now.toISOString(), by: sender, note: note.trim().slice(0, 500) };
+  if (!stored || !(ctx.isAdmin || caseContacts(stored.data, []).includes(sender))) return void ctx.reply(`没有找到整改单 ${id}，或您不是它的负责人。`);
+  if (stored.data.outcome) return void ctx.reply(`整改单 ${id} 已办结。`);
+  applyStep(ctx, stored, step, note, sender);
+  ctx.reply(step === 'callback' ? `已记录整改单 ${id} 的回访情况，已告知申请人。` : `已记录整改单 ${id} 的整改结果，整改单办结，已请申请人再评价。`);
+}
+
+// The admin API's 回访 / 整改 (POST /api/rectifications/:id/callback|outcome), decided like the chat commands.
+async function recordByAdmin(ctx: AdminContext, step: Step, params: Record<string, string>): Promise<void> {
+  const stored = await ctx.getRecord<Rectification>(RECTIFICATION_KIND, params.id ?? '');
+  if (!stored) return void (ctx.outcome = { status: 'unknown_application' });
+  if (stored.data.outcome) return void (ctx.outcome = { status: 'illegal', message: `整改单 ${stored.id} 已办结` });
+  const note = (params.note ?? '').trim();
+  if (!note) return void (ctx.outcome = { status: 'invalid', message: '请填写 note（回访情况或整改结果）' });
+  applyStep(ctx, stored, step, note, ctx.event.actor);
+}
+
+function applyStep(ctx: DecisionContext, stored: StoredRecord<Rectification>, step: Step, note: string, by: string): void {
+  const c = stored.data;
+  const entry = { at: ctx.now.toISOString(), by, note: note.trim().slice(0, 500) };
   const next: Rectification = step === 'callback' ? { ...c, callback: entry } : { ...c, outcome: entry, ...(c.callback ? {} : { callback: entry }) };
   save(ctx, next, stored.rev + 1);
   const applicant = { kind: 'user' as const, userId: c.applicantId };
   if (step === 'callback') {
     ctx.send(applicant, `关于您对办件 ${c.applicationId} 的评价，负责部门已回访：${entry.note}。整改结果将于${formatChineseDate(c.fixDue)}前反馈给您。`);
-    return void ctx.reply(`已记录整改单 ${id} 的回访情况，已告知申请人。`);
+  } else {
+    ctx.send(applicant, rectificationOutcomeCard(next), { owner: c.applicantId });
   }
-  ctx.send(applicant, rectificationOutcomeCard(next), { owner: c.applicantId });
-  ctx.reply(`已记录整改单 ${id} 的整改结果，整改单办结，已请申请人再评价。`);
 }
 
 async function followUp(ctx: BotContext, id: string, levelText: string): Promise<void> {

@@ -30,6 +30,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createOutbox, type Outbox } from './outbox/dispatcher.js';
 import { createJobHandlers } from './outbox/job-handlers.js';
 import { outboxRoutes } from './outbox/routes.js';
+import { rectificationRoutes } from './supervision/rectification-routes.js';
 import { statisticsRoutes, type StatisticsSource } from './supervision/routes.js';
 import { ROOT_DIR } from './root-dir.js';
 import type { BackoffPolicy } from './retry.js';
@@ -191,7 +192,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
         return outcome;
       },
     }),
-    adminRouters: [outboxRoutes({ store, outbox }), statisticsRoutes(statisticsSource)],
+    adminRouters: [outboxRoutes({ store, outbox }), statisticsRoutes(statisticsSource), rectificationRoutes({ store, clock, handle })],
     publicRouters: options.publicRouters,
   });
 

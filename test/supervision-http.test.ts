@@ -50,6 +50,16 @@ test('the figures are Prometheus gauges too', async ({ h }) => {
   }
 });
 
+test('the rectification API lists cases and refuses unknown ones', async ({ h }) => {
+  assert.equal((await get(h, '/api/rectifications')).body, { total: 0, items: [] });
+  assert.is((await get(h, '/api/rectifications?status=maybe')).status, 400);
+  assert.is((await get(h, '/api/rectifications/ZG-none')).status, 404);
+  const post = (path: string, body: unknown) =>
+    fetch(`${h.app.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.is((await post('/api/rectifications/ZG-none/callback', { note: '已回访' })).status, 404);
+  assert.is((await post('/api/rectifications/ZG-none/outcome', {})).status, 400);
+});
+
 test('a daily digest timer exists after start, at 09:00 China time', async ({ h }) => {
   const jobs = await h.app.store.dueJobs(Number.MAX_SAFE_INTEGER, 1000);
   const digest = jobs.filter((j) => j.kind === 'timer' && (j.payload as { name: string }).name === 'supervision.digest');

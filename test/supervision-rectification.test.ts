@@ -81,4 +81,21 @@ test('a late call-back is warned about once; call-back and fix reach the applica
   assert.is(t.textsTo('reviewer-scjg').filter((x) => x.includes('整改逾期')).length, 1, 'no fix warning once the fix is reported');
 });
 
+test('the admin API\'s call-back and fix go through the bot as admin events and reach the applicant', async ({ t, id }) => {
+  const admin = (action: string, params: Record<string, string>) =>
+    t.h.bot.handle({ kind: 'admin', id: `admin:${action}:${params.note}`, action, actor: 'admin-api', params, receivedAt: t.clock.now() });
+  assert.equal(await admin('rectification.callback', { id: 'ZG-nope', note: 'x' }), { status: 'refused', outcome: { status: 'unknown_application' } });
+  assert.equal(await admin('rectification.callback', { id: `ZG-${id}`, note: '' }), { status: 'refused', outcome: { status: 'invalid', message: '请填写 note（回访情况或整改结果）' } });
+  assert.is((await admin('rectification.callback', { id: `ZG-${id}`, note: '已回访' })).status, 'handled');
+  assert.is((await admin('rectification.outcome', { id: `ZG-${id}`, note: '已整改' })).status, 'handled');
+  const again = await admin('rectification.outcome', { id: `ZG-${id}`, note: '再次整改' });
+  assert.equal(again, { status: 'refused', outcome: { status: 'illegal', message: `整改单 ZG-${id} 已办结` } });
+  assert.equal((await admin('nothing.here', { note: 'y' })).status, 'refused');
+  await t.flush();
+  assert.match(t.textsTo('citizen-zhang').join('\n'), '负责部门已回访：已回访');
+  assert.ok(t.delivered.some((d) => d.to === 'citizen-zhang' && d.card?.title === `整改反馈 · 办件 ${id}`));
+  const record = await t.h.store.getRecord<Rectification>('rectification', `ZG-${id}`);
+  assert.equal([record?.data.callback?.by, record?.data.outcome?.note, record?.tags], ['admin-api', '已整改', { status: 'closed' }]);
+});
+
 test.run();

@@ -9,7 +9,7 @@ import type { ApplicationQuery, DialogRecord, RecordQuery, Store, StoredRecord }
 import { makeCardId } from './card-id.js';
 import { StagedRecords } from './staged-records.js';
 import type { Effect, OutboundMessage, Target } from './effects.js';
-import type { BackofficeStatusEvent, ChatEvent, MessageEvent, SessionWebhook, TimerEvent } from './inbound.js';
+import type { AdminEvent, BackofficeStatusEvent, ChatEvent, MessageEvent, SessionWebhook, TimerEvent } from './inbound.js';
 import type { LicenceLookup, LicenceSource } from '../elicence/licence.js';
 import { visibleCard, visibleText } from './masking.js';
 import type { BotLogger } from '../logger.js';
@@ -280,8 +280,20 @@ export class TimerContext extends DecisionContext {
   }
 }
 
+/** The context of an admin action: refused (nothing committed) unless its handler leaves `outcome` applied. */
+export class AdminContext extends DecisionContext {
+  /** Set by the dedupe middleware: the action was taken before; nothing is committed. */
+  duplicate = false;
+  /** Anything but `applied` leaves the store unchanged; `unknown_application` stands for any unknown document. */
+  outcome: StatusOutcome = { status: 'applied' };
+
+  constructor(services: BotServices, readonly event: AdminEvent, log: BotLogger) {
+    super(services, event.id, log);
+  }
+}
+
 /** The context of any inbound event; the bot routes each kind to its handlers. */
-export type EventContext = BotContext | StatusContext | TimerContext;
+export type EventContext = BotContext | StatusContext | TimerContext | AdminContext;
 
 // The owner rides along in every button's params so an admin's click can be mapped back to the owner;
 // it is trusted only when it matches the owner tag inside the card id (see card-id.ts).
