@@ -1,7 +1,8 @@
 // The application card (办件卡片): number, matter, status, each department's state, the promised deadline
 // (before acceptance: the promised working days), the next step, the result and, on request, the timeline.
 // The bot updates it in place whenever the back office reports a change.
-import { allowedEvents, canWithdraw, openPromises } from '../src/domain/application.js';
+import { allowedEvents, canWithdraw } from '../src/domain/application.js';
+import { openPromises } from '../src/domain/material-promises.js';
 import { actionText, DEPARTMENT_STATUS_TEXT, formatChineseDate, nextStepText, statusText } from '../src/domain/status-text.js';
 import type { Application, Matter } from '../src/domain/types.js';
 import type { DeadlineClock } from '../src/supervision/deadline-clock.js';

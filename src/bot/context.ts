@@ -9,10 +9,13 @@ import type { ApplicationQuery, DialogRecord, RecordQuery, Store, StoredRecord }
 import { makeCardId } from './card-id.js';
 import { StagedRecords } from './staged-records.js';
 import type { Effect, OutboundMessage, Target } from './effects.js';
-import type { AdminEvent, BackofficeStatusEvent, ChatEvent, MessageEvent, SessionWebhook, TimerEvent } from './inbound.js';
+import type { BackofficeStatusEvent, ChatEvent, MessageEvent, SessionWebhook, TimerEvent } from './inbound.js';
 import type { LicenceLookup, LicenceSource } from '../elicence/licence.js';
 import { visibleCard, visibleText } from './masking.js';
 import type { BotLogger } from '../logger.js';
+import type { AdminContext } from './admin-context.js';
+
+export type { AdminContext } from './admin-context.js';
 
 /** What every decision may use; built once by createBot. */
 export interface BotServices {
@@ -276,18 +279,6 @@ export class TimerContext extends DecisionContext {
   duplicate = false;
 
   constructor(services: BotServices, readonly event: TimerEvent, log: BotLogger) {
-    super(services, event.id, log);
-  }
-}
-
-/** The context of an admin action: refused (nothing committed) unless its handler leaves `outcome` applied. */
-export class AdminContext extends DecisionContext {
-  /** Set by the dedupe middleware: the action was taken before; nothing is committed. */
-  duplicate = false;
-  /** Anything but `applied` leaves the store unchanged; `unknown_application` stands for any unknown document. */
-  outcome: StatusOutcome = { status: 'applied' };
-
-  constructor(services: BotServices, readonly event: AdminEvent, log: BotLogger) {
     super(services, event.id, log);
   }
 }

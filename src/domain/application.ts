@@ -26,6 +26,7 @@ import type {
   Actor, Application, ApplicationChannel, ApplicationStatus, DepartmentReview, DepartmentSpec, HistoryEntry,
   MaterialSubmission, Matter, MissingItem,
 } from './types.js';
+import { deliveryPromises, handInPromised } from './material-promises.js';
 
 export type { IllegalCode, TransitionContext, TransitionResult } from './application-events.js';
 
@@ -134,7 +135,7 @@ function decide(app: Application, event: ApplicationEvent, at: string): Step {
       return departmentDecision(app, event.department, 'rejected', event.reason.trim(), at);
     case 'complete': return complete(app, event.comment, at);
     case 'deliver': return deliver(app, event.result, event.waiveTolerance === true);
-    case 'fulfil_promise': return fulfilPromise(app, event.materials);
+    case 'fulfil_promise': return handInPromised(app, event.materials);
     case 'evaluate': return evaluate(app, event.level, event.comment, at);
     case 'withdraw': return withdraw(app, event.reason);
   }
@@ -228,32 +229,10 @@ function deliver(app: Application, result: Extract<ApplicationEvent, { kind: 'de
     return JSON.stringify(app.result) === JSON.stringify(result) ? NOOP : illegal('already_delivered', '办理结果已送达');
   }
   if (app.status !== 'approved') return illegal('not_approved', '办件尚未准予许可，没有可送达的结果');
-  const open = openPromises(app);
-  if (open.length > 0 && !waived) {
-    return illegal('promise_open', `容缺承诺的材料尚未补交：${open.map((m) => m.name).join('、')}；补交后才能送达（后台可在回调中以 waivedTolerance: true 明确豁免）`);
-  }
-  const note = [result.licenseNo ?? result.trackingNo ?? result.pickupAddress, open.length > 0 ? `容缺材料经后台豁免：${open.map((m) => m.name).join('、')}` : undefined];
-  return { status: 'change', to: 'delivered', patch: { result: { ...result } }, note: note.filter(Boolean).join('；') || undefined };
-}
-
-function fulfilPromise(app: Application, supplied: MaterialSubmission[]): Step {
-  const open = openPromises(app);
-  if (open.length === 0) return illegal('no_open_promise', '没有待补交的容缺材料');
-  if (['withdrawn', 'not_accepted', 'rejected'].includes(app.status)) return illegal('already_decided', '办件已结束，无需补交');
-  const handed = (supplied ?? []).filter((m) => open.some((o) => o.id === m.id) && m.source !== 'promised');
-  if (handed.length === 0) return illegal('invalid_event', `请补交以下材料：${open.map((m) => m.name).join('、')}`);
-  const materials = app.materials.map((m) => handed.find((h) => h.id === m.id) ?? m).map((m) => ({ ...m }));
-  return { status: 'change', to: app.status, patch: { materials }, note: handed.map((m) => m.name).join('、') };
-}
-
-/** Number of the next supplement sent to the back office: 补正 rounds and 容缺 hand-ins share one count (one Idempotency-Key each). */
-export function nextSupplementRound(app: Pick<Application, 'history'>): number {
-  return app.history.filter((h) => h.action === 'supplement' || h.action === 'fulfil_promise').length + 1;
-}
-
-/** The materials promised under 容缺 and not handed in yet. */
-export function openPromises(app: Pick<Application, 'materials'>): MaterialSubmission[] {
-  return app.materials.filter((m) => m.source === 'promised');
+  const promises = deliveryPromises(app, waived);
+  if (promises.status === 'illegal') return promises;
+  const note = [result.licenseNo ?? result.trackingNo ?? result.pickupAddress, promises.note].filter(Boolean).join('；') || undefined;
+  return { status: 'change', to: 'delivered', patch: { result: { ...result } }, note };
 }
 
 function evaluate(app: Application, level: number, comment: string | undefined, at: string): Step {

@@ -1,6 +1,6 @@
 // 容缺 follow-through, pure: when each promised material is due (working days after acceptance, from the
 // template), when the applicant is reminded and when the department is told it was missed, and what they read.
-import { openPromises } from '../domain/application.js';
+import { openPromises } from '../domain/material-promises.js';
 import { addWorkingDays } from '../domain/deadline.js';
 import { chinaDay, type HolidayCalendar } from '../domain/holiday-calendar.js';
 import { formatChineseDate } from '../domain/status-text.js';
