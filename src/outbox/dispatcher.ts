@@ -5,9 +5,10 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock, type Timer } from '../clock.js';
 import { isRetryable } from '../errors.js';
 import { backoffDelay, type BackoffPolicy } from '../retry.js';
-import type { Commit, DeadJob, JobKind, OutboxJob, Store } from '../store/store.js';
+import type { Commit, DeadJob, JobKind, JobRef, OutboxJob, Store } from '../store/store.js';
 import { mergeCommits } from './commits.js';
 import { GroupOrder } from './group-order.js';
+import { DEFAULT_CONCURRENCY, KINDS } from './limits.js';
 
 /** Delivers one job; throwing means "not delivered" (ExternalError.retryable decides whether to retry). */
 export type JobHandler = (job: OutboxJob) => Promise<void>;
@@ -15,7 +16,7 @@ export type JobHandler = (job: OutboxJob) => Promise<void>;
 export interface OutboxOptions {
   store: Store;
   handlers: Partial<Record<JobKind, JobHandler>>;
-  /** Jobs of one kind running at once (defaults: DingTalk 4, back office 2). */
+  /** Jobs of one kind running at once (defaults in src/outbox/limits.ts: messages 32, card updates 4, back office 2). */
   concurrency?: Partial<Record<JobKind, number>>;
   /** Tries before a retryable failure becomes dead (default 25: about two hours with the default backoff). */
   maxAttempts?: number;
@@ -52,15 +53,6 @@ export interface Outbox {
   drain(timeoutMs?: number): Promise<void>;
   stats(): OutboxStats;
 }
-
-const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
-  'dingtalk.message': 4,
-  'dingtalk.card.update': 4,
-  'backoffice.submit': 2,
-  'backoffice.withdraw': 2,
-  'backoffice.supplement': 2,
-  timer: 4,
-};
 
 /** Outbox retry timing in production: 1 s, 2 s, 4 s … at most 15 minutes apart, never 0. */
 export const DEFAULT_OUTBOX_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 15 * 60_000, minMs: 1, jitter: 'full' };
@@ -112,7 +104,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         again = false;
         const pass = await settle(async () => {
           if (!groupsLoaded) {
-            groups.load(await store.dueJobs(Number.MAX_SAFE_INTEGER, 10_000));
+            groups.load(await store.dueJobRefs(Number.MAX_SAFE_INTEGER, 10_000));
             groupsLoaded = true;
           }
           launched += await fill();
@@ -131,14 +123,32 @@ export function createOutbox(options: OutboxOptions): Outbox {
     return pumping;
   }
 
+  // Reads only the refs of due jobs of the kinds that have room (no payload is opened), and the whole job
+  // only for the ones it starts. When a kind fills up it reads again without it, so a backlog of one kind
+  // never hides the due jobs of another behind it.
   async function fill(): Promise<number> {
-    const due = await store.dueJobs(clock(), batchSize);
+    let launched = 0;
+    for (;;) {
+      const kinds = KINDS.filter(hasRoom);
+      if (kinds.length === 0 || stopped) return launched;
+      const due = await store.dueJobRefs(clock(), batchSize, kinds);
+      const started = await startFrom(due);
+      launched += started;
+      if (started === 0 || due.length < batchSize || kinds.every(hasRoom)) return launched;
+    }
+  }
+
+  function hasRoom(kind: JobKind): boolean {
+    return (runningByKind.get(kind) ?? 0) < limitOf(kind);
+  }
+
+  async function startFrom(due: JobRef[]): Promise<number> {
     const heads = groups.heads(due);
     let launched = 0;
     for (const candidate of due) {
       if (stopped) break;
       if (!canStart(candidate, heads)) continue;
-      // Re-read: the job may have finished (and left the store) while the batch was being read.
+      // Read now: the job may have finished (and left the store) while the refs were being read.
       const job = await store.getJob(candidate.id);
       if (stopped) break;
       if (!job || job.nextAt > clock() || !canStart(job, heads) || !(await holdAllows(job))) continue;
@@ -148,8 +158,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
     return launched;
   }
 
-  function canStart(job: OutboxJob, heads: Map<string, string>): boolean {
-    if (inFlight.has(job.id) || (runningByKind.get(job.kind) ?? 0) >= limitOf(job.kind)) return false;
+  function canStart(job: JobRef, heads: Map<string, string>): boolean {
+    if (inFlight.has(job.id) || !hasRoom(job.kind)) return false;
     return groups.isNext(job, heads);
   }
 

@@ -6,9 +6,10 @@ import type { Application } from '../domain/types.js';
 import { normalizeDay } from './lowdb-layout.js';
 import { writeCommit } from './postgres-commit.js';
 import { migrate, tableNames, type Tables } from './postgres-schema.js';
+import { selectDueJobRefs } from './postgres-jobs.js';
 import { recordName, requireKind } from './record-rules.js';
 import { applicationRecord, DamagedRecordError, deadJobRecord, describeIssues, dialogRecord, featureRecord, jobRecord } from './record-schemas.js';
-import type { ApplicationQuery, Commit, DeadJob, DialogRecord, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
+import type { ApplicationQuery, Commit, DeadJob, DialogRecord, JobKind, JobRef, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -192,6 +193,10 @@ export class PostgresStore implements Store {
       ),
     );
     return rows.map((row) => checked('outbox_jobs', (row as { id?: string }).id, row.doc)!);
+  }
+
+  dueJobRefs(now: number, limit: number, kinds?: readonly JobKind[]): Promise<JobRef[]> {
+    return this.#run((pool) => selectDueJobRefs(pool, this.#t.jobs, now, limit, kinds));
   }
 
   async nextJobAt(): Promise<number | undefined> {

@@ -27,6 +27,9 @@ export interface OutboxJob {
   group?: string;
 }
 
+/** What the outbox needs to pick a job: its identity, kind, group and times, without its (sealed) payload. */
+export type JobRef = Pick<OutboxJob, 'id' | 'kind' | 'nextAt' | 'createdAt' | 'group'>;
+
 /** A job that failed permanently (4xx or too many attempts). */
 export interface DeadJob extends OutboxJob {
   failedAt: number;
@@ -119,6 +122,8 @@ export interface Store {
 
   /** Pending jobs due at or before `now`, oldest first. */
   dueJobs(now: number, limit: number): Promise<OutboxJob[]>;
+  /** Like dueJobs, but only the refs, and only of `kinds` when given: what the outbox reads to pick work. */
+  dueJobRefs(now: number, limit: number, kinds?: readonly JobKind[]): Promise<JobRef[]>;
   /** Epoch ms of the earliest pending job, or undefined when none. */
   nextJobAt(): Promise<number | undefined>;
   getJob(id: string): Promise<OutboxJob | undefined>;
