@@ -7,10 +7,11 @@ import path from 'node:path';
 import type Router from '@koa/router';
 import { randomUUID } from 'node:crypto';
 import { createBackofficeClient } from './backoffice/client.js';
-import { botHandlers } from '../handlers/index.js';
+import { botHandlers, botStartTimers } from '../handlers/index.js';
 import { backofficeWebhook, webhookOutcome } from './backoffice/webhook.js';
 import { createBot, type Bot, type HandleResult } from './bot/bot.js';
 import { backofficeStatusEvent, timerEvent, type InboundEvent } from './bot/inbound.js';
+import { effectsToJobs } from './bot/jobs.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { loadHolidayOverrides, loadMattersOrThrow } from './config-files.js';
@@ -31,6 +32,8 @@ import { createJobHandlers } from './outbox/job-handlers.js';
 import { outboxRoutes } from './outbox/routes.js';
 import { noticeRoutes } from './broadcast/routes.js';
 import { RecordBook } from './broadcast/records.js';
+import { rectificationRoutes } from './supervision/rectification-routes.js';
+import { statisticsRoutes, type StatisticsSource } from './supervision/routes.js';
 import { ROOT_DIR } from './root-dir.js';
 import type { BackoffPolicy } from './retry.js';
 import { createStore } from './store/create-store.js';
@@ -103,7 +106,16 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
   );
   await store.open();
   catalogue = await openCatalogue(store, files, now);
-  const metrics = createMetrics();
+  // Statistics read the live catalogue (retired matters included: their applications still count).
+  const statisticsSource: StatisticsSource = {
+    store,
+    get matters() {
+      return catalogue.all();
+    },
+    calendar,
+    clock,
+  };
+  const metrics = createMetrics({ statistics: statisticsSource });
   const records = new RecordBook(store);
 
   const openapi = createOpenApiClient({
@@ -137,6 +149,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     broadcasterUserIds: config.broadcasterUserIds,
     workNotices: config.dingtalk.agentId !== undefined,
     deadlineFor: (acceptedAt, matter, answers) => promisedDeadline(calendar, acceptedAt, timeLimitFor(matter, answers).promisedDays),
+    calendar,
     handlers: botHandlers,
     onCommitted: () => outbox?.wake(),
     onRecords: (records) => applyRecords(catalogue, records),
@@ -208,6 +221,8 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     adminRouters: [
       outboxRoutes({ store, outbox }),
       noticeRoutes({ book: records, now, workNotices: config.dingtalk.agentId !== undefined, wake: () => outbox?.wake() }),
+      statisticsRoutes(statisticsSource),
+      rectificationRoutes({ store, clock, handle }),
       matterRoutes({ store, catalogue, clock }),
       applicationRoutes({ store, catalogue, now }),
     ],
@@ -218,6 +233,8 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.http.host}:${port}`;
+  // Timers that must always exist (the daily supervision digest reschedules itself; this makes sure one is there).
+  await store.commit({ jobs: { put: effectsToJobs(botStartTimers(now()), { source: 'start', now: now(), newId: randomUUID }) } });
   outbox.start();
   stream.start();
   logger.info({ url }, 'Yiciban is listening');

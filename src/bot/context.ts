@@ -3,6 +3,7 @@
 // here writes: if a handler throws, the record is simply dropped.
 import type { Card, CardButton } from '../../cards/card.js';
 import { formatApplicationId, parseApplicationId } from '../domain/application-id.js';
+import type { HolidayCalendar } from '../domain/holiday-calendar.js';
 import type { Application, Matter } from '../domain/types.js';
 import type { ApplicationQuery, DialogRecord, RecordQuery, Store, StoredRecord } from '../store/store.js';
 import { makeCardId } from './card-id.js';
@@ -13,6 +14,9 @@ import type { LicenceLookup, LicenceSource } from '../elicence/licence.js';
 import type { MatterSource } from '../templates/live-catalogue.js';
 import { visibleCard, visibleText } from './masking.js';
 import type { BotLogger } from '../logger.js';
+import type { AdminContext } from './admin-context.js';
+
+export type { AdminContext } from './admin-context.js';
 
 /** What every decision may use; built once by createBot. */
 export interface BotServices {
@@ -27,6 +31,8 @@ export interface BotServices {
   /** DINGTALK_AGENT_ID is set: 工作通知 is offered. */
   workNotices?: boolean;
   deadlineFor: (acceptedAt: Date, matter: Matter, answers: Readonly<Record<string, string>>) => string;
+  /** Working days (holidays, 调休) for the deadline clock and its warnings. */
+  calendar: HolidayCalendar;
   /** Prefix of new application numbers (APPLICATION_ID_PREFIX); default YC. */
   applicationIdPrefix?: string;
 }
@@ -299,7 +305,7 @@ export class TimerContext extends DecisionContext {
 }
 
 /** The context of any inbound event; the bot routes each kind to its handlers. */
-export type EventContext = BotContext | StatusContext | TimerContext;
+export type EventContext = BotContext | StatusContext | TimerContext | AdminContext;
 
 // The owner rides along in every button's params so an admin's click can be mapped back to the owner;
 // it is trusted only when it matches the owner tag inside the card id (see card-id.ts).

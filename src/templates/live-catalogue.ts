@@ -8,6 +8,8 @@ import type { Matter } from '../domain/types.js';
 export interface MatterSource {
   /** Current published versions of the active matters, in catalogue order. */
   list(): Matter[];
+  /** Current published versions of every matter, retired ones included. */
+  all(): Matter[];
   /** The current published version of an active matter (what NEW applications use). */
   get(id: string): Matter | undefined;
   /** Any published version, retired matters included (what an application was filed under). */
@@ -34,6 +36,11 @@ export class LiveCatalogue implements MatterSource {
 
   list(): Matter[] {
     return [...this.#heads.entries()].flatMap(([id, head]) => (head.status === 'active' ? [this.at(id, head.current)!] : []));
+  }
+
+  /** Current versions of every published matter, retired ones included (statistics over all applications). */
+  all(): Matter[] {
+    return [...this.#heads.entries()].map(([id, head]) => this.at(id, head.current)!);
   }
 
   get(id: string): Matter | undefined {

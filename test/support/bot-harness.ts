@@ -151,6 +151,7 @@ export class BotHarness {
       adminUserIds: this.options.adminUserIds ?? [USERS.admin.userId],
       inboundBudget: this.options.inboundBudget ?? GENEROUS_BUDGET,
       deadlineFor: (acceptedAt, matter, answers) => promisedDeadline(calendar, acceptedAt, timeLimitFor(matter, answers).promisedDays),
+      calendar,
       newId: () => `job-${(ids += 1)}-${this.counter}`,
       handlers: botHandlers,
       onRecords: (records) => applyRecords(this.catalogue, records),
