@@ -2,6 +2,7 @@
 // cursor is, going forward past pre-filled items, going back, jumping to an item, and e-licence prefill.
 import type { Licence } from '../src/elicence/licence.js';
 import { validateAnswer } from '../src/domain/answers.js';
+import { applicableMaterials, holds, keepApplicable } from '../src/domain/situations.js';
 import type { MaterialSpec, MaterialSubmission, Matter, MatterField } from '../src/domain/types.js';
 import { licenceTypes } from '../src/domain/matter.js';
 
@@ -14,11 +15,16 @@ export interface ApplyDraft {
   conversationId?: string;
   /** E-licence consent: true / false once answered; absent while not asked (or not applicable). */
   consent?: boolean;
-  /** Items in the order asked: `field:<key>` and `material:<id>`; the review comes after the last. */
+  /**
+   * Items in the order asked: `field:<key>` and `material:<id>`; the review comes after the last. Items whose
+   * `when` does not hold for the answers so far are stepped over (situations, 情形).
+   */
   plan: string[];
   cursor: number;
   /** Came from the review to change one item: go back to the review after it. */
   editing: boolean;
+  /** After a new situation or template version: going forward steps over what is already answered. */
+  resume?: boolean;
   fields: Record<string, string>;
   /** Field key → where a pre-filled value came from. */
   sources: Record<string, string>;
@@ -64,47 +70,86 @@ export function planFor(matter: Matter, consent: boolean): string[] {
   return [...fields.map((f) => `field:${f.key}`), ...matter.materials.map((m) => `material:${m.id}`)];
 }
 
-/** The item under the cursor, with its position among the fields or the materials. */
+/** True when the plan item applies to the draft's answers so far (its `when` holds). */
+export function isApplicable(draft: ApplyDraft, matter: Matter, item: string): boolean {
+  const [kind, id] = splitItem(item);
+  const spec = kind === 'field' ? matter.fields.find((f) => f.key === id) : matter.materials.find((m) => m.id === id);
+  return spec !== undefined && holds(spec.when, draft.fields);
+}
+
+/** The cursor moved forward onto an item that applies (or the review). */
+export function settle(draft: ApplyDraft, matter: Matter): ApplyDraft {
+  let cursor = draft.cursor;
+  while (cursor < draft.plan.length && !isApplicable(draft, matter, draft.plan[cursor]!)) cursor += 1;
+  return cursor === draft.cursor ? draft : { ...draft, cursor };
+}
+
+/** The item under the cursor (settled first), with its position among the applicable fields or materials. */
 export function positionOf(draft: ApplyDraft, matter: Matter): Position {
-  const item = draft.plan[draft.cursor];
+  const item = draft.plan[settle(draft, matter).cursor];
   if (item === undefined) return { kind: 'review' };
   const [kind, id] = splitItem(item);
-  const fieldItems = draft.plan.filter((i) => i.startsWith('field:'));
+  const applicable = draft.plan.filter((i) => isApplicable(draft, matter, i));
+  const fieldItems = applicable.filter((i) => i.startsWith('field:'));
   if (kind === 'field') {
     const field = matter.fields.find((f) => f.key === id);
     if (field) return { kind: 'field', field, position: fieldItems.indexOf(item) + 1, total: fieldItems.length };
   } else {
     const material = matter.materials.find((m) => m.id === id);
-    const materialItems = draft.plan.filter((i) => i.startsWith('material:'));
+    const materialItems = applicable.filter((i) => i.startsWith('material:'));
     if (material) return { kind: 'material', material, position: materialItems.indexOf(item) + 1, total: materialItems.length };
   }
   throw new Error(`apply draft item ${item} is not in matter ${matter.id} v${matter.version}`);
 }
 
-/** Moves on: to the review when editing, else to the next item not already supplied by an e-licence. */
-export function advance(draft: ApplyDraft): ApplyDraft {
+/**
+ * Moves on: to the review when editing, else to the next applicable item not already supplied by an e-licence
+ * (with `skipAnswered`, nor answered at all: after a new situation was chosen from the review).
+ */
+export function advance(draft: ApplyDraft, matter: Matter, options: { skipAnswered?: boolean } = {}): ApplyDraft {
   if (draft.editing) return { ...draft, editing: false, cursor: draft.plan.length };
+  const skipAnswered = options.skipAnswered === true || draft.resume === true;
+  const passed = (item: string) => !isApplicable(draft, matter, item) || isPrefilled(draft, item) || (skipAnswered && isAnswered(draft, item));
   let cursor = draft.cursor + 1;
-  while (cursor < draft.plan.length && isPrefilled(draft, draft.plan[cursor]!)) cursor += 1;
-  return { ...draft, cursor };
+  while (cursor < draft.plan.length && passed(draft.plan[cursor]!)) cursor += 1;
+  const { resume: _done, ...rest } = draft;
+  return skipAnswered && cursor < draft.plan.length ? { ...draft, cursor, resume: true } : { ...rest, cursor };
 }
 
-/** From the current item to the one before (pre-filled ones included, so they can be changed). */
-export function back(draft: ApplyDraft): ApplyDraft {
-  return { ...draft, editing: false, cursor: Math.max(0, Math.min(draft.cursor, draft.plan.length) - 1) };
+/** From the current item to the applicable one before (pre-filled ones included, so they can be changed). */
+export function back(draft: ApplyDraft, matter: Matter): ApplyDraft {
+  let cursor = Math.min(draft.cursor, draft.plan.length) - 1;
+  while (cursor > 0 && !isApplicable(draft, matter, draft.plan[cursor]!)) cursor -= 1;
+  const { resume: _stop, ...rest } = draft;
+  return { ...rest, editing: false, cursor: Math.max(0, cursor) };
 }
 
-/** Jumps to `target` (`field:<key>` / `material:<id>`) to change it, then back to the review. */
-export function jumpTo(draft: ApplyDraft, target: string): ApplyDraft | undefined {
+/** Jumps to an applicable `target` (`field:<key>` / `material:<id>`) to change it, then back to the review. */
+export function jumpTo(draft: ApplyDraft, target: string, matter: Matter): ApplyDraft | undefined {
   const cursor = draft.plan.indexOf(target);
-  return cursor < 0 ? undefined : { ...draft, cursor, editing: true };
+  return cursor < 0 || !isApplicable(draft, matter, target) ? undefined : { ...draft, cursor, editing: true };
 }
 
-/** Sets a field's typed answer (a typed answer has no e-licence source). */
-export function answer(draft: ApplyDraft, key: string, value: string): ApplyDraft {
+/**
+ * Sets a field's typed answer (a typed answer has no e-licence source). Answers and materials that no longer
+ * apply after it (another situation was chosen) are dropped.
+ */
+export function answer(draft: ApplyDraft, matter: Matter, key: string, value: string): ApplyDraft {
   const { [key]: _source, ...sources } = draft.sources;
   const { [key]: _old, ...rest } = draft.fields;
-  return { ...draft, fields: value === '' ? rest : { ...rest, [key]: value }, sources };
+  return applicableOnly({ ...draft, fields: value === '' ? rest : { ...rest, [key]: value }, sources }, matter);
+}
+
+/** The draft without the answers and materials that do not apply in its situation (情形). */
+export function applicableOnly(draft: ApplyDraft, matter: Matter): ApplyDraft {
+  const fields = keepApplicable(matter, draft.fields);
+  const materialIds = new Set(applicableMaterials(matter, fields).map((m) => m.id));
+  return {
+    ...draft,
+    fields,
+    sources: Object.fromEntries(Object.entries(draft.sources).filter(([k]) => Object.hasOwn(fields, k))),
+    materials: draft.materials.filter((m) => materialIds.has(m.id)),
+  };
 }
 
 /** Replaces (or with undefined removes) the submission of a material. */
@@ -124,6 +169,8 @@ export function applyLicences(draft: ApplyDraft, matter: Matter, licences: Licen
   const usable = new Map(licences.filter((l) => !l.validUntil || l.validUntil >= today).map((l) => [l.type, l]));
   let next = draft;
   const filled: string[] = [];
+  // Every situation's items: the licences are looked up once, before the situation may be known; answering
+  // the situation question then drops what does not apply (answer()).
   for (const field of matter.fields) {
     const [type = '', attribute = ''] = field.prefill?.startsWith('licence:') ? field.prefill.slice(8).split('.') : [];
     const licence = usable.get(type);
@@ -147,6 +194,11 @@ function isPrefilled(draft: ApplyDraft, item: string): boolean {
   const [kind, id] = splitItem(item);
   if (kind === 'field') return draft.sources[id] !== undefined && Boolean(draft.fields[id]);
   return draft.materials.some((m) => m.id === id && m.source === 'elicence');
+}
+
+function isAnswered(draft: ApplyDraft, item: string): boolean {
+  const [kind, id] = splitItem(item);
+  return kind === 'field' ? Boolean(draft.fields[id]) : draft.materials.some((m) => m.id === id);
 }
 
 function splitItem(item: string): ['field' | 'material', string] {

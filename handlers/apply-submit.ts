@@ -11,15 +11,18 @@ import { applicationDay } from '../src/domain/application-id.js';
 import { createApplication, transition } from '../src/domain/application.js';
 import { checkCompleteness } from '../src/domain/completeness.js';
 import { chinaDay } from '../src/domain/holiday-calendar.js';
+import { applicableDepartments } from '../src/domain/situations.js';
 import type { Actor, Matter, MissingItem } from '../src/domain/types.js';
-import type { ApplyDraft } from './apply-draft.js';
+import { applicableOnly, type ApplyDraft } from './apply-draft.js';
 
 /** Most "补充" buttons on the 一次性告知 card (plus 返回核对 and 取消). */
 const FIX_BUTTONS = 4;
 
 /** Submits the draft, or tells every missing item at once and stays at the review. */
-export async function submitDraft(draft: ApplyDraft, matter: Matter, turn: DialogTurn): Promise<StepResult<ApplyDraft>> {
+export async function submitDraft(whole: ApplyDraft, matter: Matter, turn: DialogTurn): Promise<StepResult<ApplyDraft>> {
   const { ctx, owner } = turn;
+  // E-licences may have filled items of other situations: only what applies is filed.
+  const draft = applicableOnly(whole, matter);
   const missing = checkCompleteness(matter, { fields: draft.fields, materials: draft.materials }, { today: chinaDay(ctx.now) });
   if (missing.length > 0) return show('review', { ...draft, cursor: draft.plan.length, editing: false }, missingCard(draft, matter, missing));
 
@@ -32,6 +35,7 @@ export async function submitDraft(draft: ApplyDraft, matter: Matter, turn: Dialo
     channel: { conversationId: draft.conversationId ?? `user:${owner}`, conversationType: 'single' },
     fields: draft.fields,
     materials: draft.materials,
+    departments: applicableDepartments(matter, draft.fields).map((d) => d.id),
     now: ctx.now,
   });
   const clicker = turn.event?.sender.userId ?? owner;
@@ -44,8 +48,8 @@ export async function submitDraft(draft: ApplyDraft, matter: Matter, turn: Dialo
   return complete();
 }
 
-function missingCard(_draft: ApplyDraft, matter: Matter, missing: MissingItem[]) {
-  const items = reviewEntries(matter);
+function missingCard(draft: ApplyDraft, matter: Matter, missing: MissingItem[]) {
+  const items = reviewEntries(matter, draft.fields);
   const fixes = missing.flatMap((item) => {
     const found = items.find((i) => i.label === item.name);
     return found ? [button(`补充：${found.label}`, APPLY_EDIT, { params: { target: found.target }, command: `修改 ${found.index}` })] : [];

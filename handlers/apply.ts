@@ -11,8 +11,10 @@ import { reviewEntries } from '../src/domain/review.js';
 import { complete, defineDialog, show, skip, type DialogCommand, type DialogInput, type DialogTurn, type StepResult } from '../src/bot/dialog.js';
 import { validateAnswer } from '../src/domain/answers.js';
 import { chinaDay } from '../src/domain/holiday-calendar.js';
+import { decidingFields } from '../src/domain/situations.js';
 import type { Matter } from '../src/domain/types.js';
 import { showCurrent } from './apply-cards.js';
+import { moveDraft } from './apply-migrate.js';
 import { advance, answer, applyLicences, back, holderFields, jumpTo, needsConsent, newDraft, planFor, positionOf, supply, type ApplyDraft } from './apply-draft.js';
 import { submitDraft } from './apply-submit.js';
 import { isGlobalCommand } from './commands.js';
@@ -55,13 +57,13 @@ export const applyDialog = defineDialog<ApplyDraft, [Matter]>({
       [APPLY_KEEP]: withMatter((draft, _input, _turn, matter) => {
         const position = positionOf(draft, matter);
         const kept = position.kind === 'field' && Boolean(draft.fields[position.field.key]);
-        return kept ? showCurrent(advance(draft), matter) : showCurrent(draft, matter, { error: '这一项还没有填写，请先填写' });
+        return kept ? showCurrent(advance(draft, matter), matter) : showCurrent(draft, matter, { error: '这一项还没有填写，请先填写' });
       }),
       [APPLY_SKIP]: withMatter((draft, _input, _turn, matter) => {
         const position = positionOf(draft, matter);
         if (position.kind !== 'field') return showCurrent(draft, matter);
         if (position.field.required) return showCurrent(draft, matter, { error: `「${position.field.label}」为必填项，不能跳过` });
-        return showCurrent(advance(answer(draft, position.field.key, '')), matter);
+        return showCurrent(advance(answer(draft, matter, position.field.key, ''), matter), matter);
       }),
       [APPLY_BACK]: withMatter(goBack),
       [APPLY_CANCEL]: cancel,
@@ -74,14 +76,14 @@ export const applyDialog = defineDialog<ApplyDraft, [Matter]>({
         const { material } = position;
         if (!material.tolerance) return showCurrent(draft, matter, { error: `${material.name}不支持容缺受理，请上传` });
         const promise = { id: material.id, name: material.name, source: 'promised' as const, ref: `promise:${turn.ctx.seed}` };
-        return showCurrent(advance(supply(draft, material.id, promise)), matter, { notice: `已记录您的承诺：受理后补交${material.name}。` });
+        return showCurrent(advance(supply(draft, material.id, promise), matter), matter, { notice: `已记录您的承诺：受理后补交${material.name}。` });
       }),
       [APPLY_LATER]: withMatter((draft, _input, _turn, matter) => {
         const position = positionOf(draft, matter);
         const next = position.kind === 'material' ? supply(draft, position.material.id, undefined) : draft;
-        return showCurrent(advance(next), matter);
+        return showCurrent(advance(next, matter), matter);
       }),
-      [APPLY_KEEP]: withMatter((draft, _input, _turn, matter) => showCurrent(advance(draft), matter)),
+      [APPLY_KEEP]: withMatter((draft, _input, _turn, matter) => showCurrent(advance(draft, matter), matter)),
       [APPLY_BACK]: withMatter(goBack),
       [APPLY_CANCEL]: cancel,
     },
@@ -93,9 +95,9 @@ export const applyDialog = defineDialog<ApplyDraft, [Matter]>({
       }),
       [APPLY_EDIT]: withMatter((draft, input, _turn, matter) => {
         const params = input.kind === 'action' ? input.params : {};
-        const items = reviewEntries(matter);
+        const items = reviewEntries(matter, draft.fields);
         const target = params.target ?? items.find((item) => String(item.index) === params.index)?.target;
-        const next = target ? jumpTo(draft, target) : undefined;
+        const next = target ? jumpTo(draft, target, matter) : undefined;
         if (!next) return showCurrent({ ...draft, cursor: draft.plan.length }, matter, { error: `没有这一项，请回复 1 到 ${items.length} 之间的序号` });
         return showCurrent(next, matter);
       }),
@@ -143,13 +145,16 @@ async function answerField(draft: ApplyDraft, raw: string, turn: DialogTurn, mat
   const today = chinaDay(turn.ctx.now);
   const checked = validateAnswer(position.field, raw, { today });
   if (!checked.ok) return showCurrent(draft, matter, { error: checked.reason });
-  let next = answer(draft, position.field.key, checked.value);
+  let next = answer(draft, matter, position.field.key, checked.value);
+  // A new situation (情形) while editing from the review: walk on through what it newly asks, then the review.
+  const resume = draft.editing && decidingFields(matter).includes(position.field) && draft.fields[position.field.key] !== checked.value;
+  if (resume) next = { ...next, editing: false };
   let notice: string | undefined;
   if (draft.consent && checked.value && holderFields(matter).includes(position.field)) {
     ({ draft: next, notice } = await prefill(next, checked.value, position.field.type === 'idcard', turn, matter));
   }
   // advance() also steps over whatever the lookup just filled.
-  return showCurrent(advance(next), matter, notice ? { notice } : {});
+  return showCurrent(advance(next, matter, { skipAnswered: resume }), matter, notice ? { notice } : {});
 }
 
 async function prefill(draft: ApplyDraft, holderId: string, isPerson: boolean, turn: DialogTurn, matter: Matter): Promise<{ draft: ApplyDraft; notice: string }> {
@@ -186,17 +191,18 @@ function answerMaterial(draft: ApplyDraft, input: DialogInput, matter: Matter): 
     return showCurrent(draft, matter, { error: `请直接发送${position.material.name}的照片或文件；暂时没有可点击“暂不上传”` });
   }
   const { material } = position;
-  const names = files.map((f, i) => f.fileName ?? `${f.kind === 'picture' ? '图片' : '文件'}${i + 1}`);
+  // A photo has no file name in DingTalk: it is named after the material (居民身份证照片2).
+  const names = files.map((f, i) => f.fileName ?? `${material.name}${f.kind === 'picture' ? '照片' : '文件'}${files.length > 1 ? i + 1 : ''}`);
   const submission = { id: material.id, name: material.name, source: 'upload' as const, ref: files.map((f) => f.downloadCode).join(','), fileName: names.join('、') };
-  return showCurrent(advance(supply(draft, material.id, submission)), matter, { notice: `已收到${material.name}（${files.length}个文件）。` });
+  return showCurrent(advance(supply(draft, material.id, submission), matter), matter, { notice: `已收到${material.name}（${files.length}个文件）。` });
 }
 
 function goBack(draft: ApplyDraft, _input: DialogInput, _turn: DialogTurn, matter: Matter): StepResult<ApplyDraft> {
-  return showCurrent(back(draft), matter, draft.cursor === 0 ? { notice: '已经是第一项了。' } : {});
+  return showCurrent(back(draft, matter), matter, draft.cursor === 0 ? { notice: '已经是第一项了。' } : {});
 }
 
 function cancel(draft: ApplyDraft, _input: DialogInput, turn: DialogTurn): StepResult<ApplyDraft> {
-  const name = turn.ctx.matter(draft.matterId)?.name ?? '本事项';
+  const name = turn.ctx.services.catalogue.at(draft.matterId, draft.matterVersion)?.name ?? '本事项';
   turn.tell(`已取消「${name}」的办理，填写的内容没有保存。需要时发送“我要办 ${name}”重新开始。`);
   return complete();
 }
@@ -212,13 +218,19 @@ function typed(step: (draft: ApplyDraft, input: DialogInput, turn: DialogTurn) =
   };
 }
 
-// Every step needs the matter; if the template changed version meanwhile, the draft no longer fits it.
+// Every step needs the matter. A retired matter ends the draft; a newly published version moves it (the
+// person is told once, on the card of the first thing to answer again, and this input is not applied).
 function withMatter(step: Step) {
   return (draft: ApplyDraft, input: DialogInput, turn: DialogTurn) => {
     const matter = turn.ctx.matter(draft.matterId);
-    if (!matter || matter.version !== draft.matterVersion) {
-      turn.tell('该事项的办理要求已更新，请发送“我要办 事项名称”重新开始。');
+    if (!matter) {
+      const name = turn.ctx.services.catalogue.at(draft.matterId, draft.matterVersion)?.name ?? '该事项';
+      turn.tell(`「${name}」已停止受理新的申请，您填写的内容没有提交。已提交的办件不受影响。`);
       return complete<ApplyDraft>();
+    }
+    if (matter.version !== draft.matterVersion) {
+      const moved = moveDraft(draft, matter, chinaDay(turn.ctx.now));
+      return showCurrent(moved.draft, matter, { notice: moved.notice });
     }
     return step(draft, input, turn, matter);
   };

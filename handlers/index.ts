@@ -13,6 +13,7 @@ import { applyDialog, applyKey } from './apply.js';
 import { startApply } from './apply-start.js';
 import { evaluate, evaluateDialog, evaluateKey } from './evaluate.js';
 import { guide, namedMatter } from './guide.js';
+import { matterAdmin } from './matter-admin.js';
 import { fallback, help } from './help.js';
 import { promise, promiseDialog, promiseKey } from './promise.js';
 import { complain, complaintDialog, complaintKey, complaintTimers } from './complain.js';
@@ -70,6 +71,7 @@ export const features = new Composer<BotContext>(
   rectification.middleware(),
   complain.middleware(),
   consult.middleware(),
+  matterAdmin,
   namedMatter,
 );
 

@@ -127,7 +127,7 @@ async function confirm(draft: SupplementDraft, _input: DialogInput, turn: Dialog
   draft.items.forEach((item, i) => {
     const answer = draft.answers[i]!;
     if (answer.kind === 'text') return void notes.push(`${item.name}：${answer.text}`);
-    const id = ctx.matter(app.matter.id)?.materials.find((m) => m.name === item.name)?.id ?? `supplement-${round}-${i + 1}`;
+    const id = ctx.matterOf(app)?.materials.find((m) => m.name === item.name)?.id ?? `supplement-${round}-${i + 1}`;
     materials.push({ id, name: item.name, source: 'upload', ref: answer.ref, fileName: answer.fileName });
   });
   const clicker = turn.event?.sender.userId ?? turn.owner;

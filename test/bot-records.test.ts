@@ -14,6 +14,7 @@ import { hears } from '../src/bot/router.js';
 import { FakeClock } from '../src/fake-clock.js';
 import type { RecordQuery, Store, StoredRecord } from '../src/store/store.js';
 import { tempStore } from './support/backoffice-store.js';
+import { LiveCatalogue } from '../src/templates/live-catalogue.js';
 
 interface Counter {
   count: number;
@@ -83,7 +84,7 @@ test.before.each(async (context) => {
   });
   context.bot = createBot({
     store: watched,
-    matters: [],
+    catalogue: new LiveCatalogue(),
     licences: { lookup: async () => ({ status: 'none' }) },
     clock: () => new Date(context.clock.now()),
     logger: silentLogger,

@@ -15,6 +15,7 @@ import { createOutbox, type Outbox } from '../src/outbox/dispatcher.js';
 import type { Store } from '../src/store/store.js';
 import { silentLogger } from './support/backoffice-harness.js';
 import { tempStore } from './support/backoffice-store.js';
+import { LiveCatalogue } from '../src/templates/live-catalogue.js';
 
 const HOUR = 3_600_000;
 
@@ -52,7 +53,7 @@ async function open(context: Context): Promise<void> {
   context.store = await context.files.open();
   context.bot = createBot({
     store: context.store,
-    matters: [],
+    catalogue: new LiveCatalogue(),
     licences: { lookup: async () => ({ status: 'none' }) },
     clock: () => new Date(context.clock.now()),
     logger: botLogger,

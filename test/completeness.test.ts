@@ -22,12 +22,13 @@ const completeFields = {
   legalRepIdNumber: '11010519491231002X',
   registeredCapital: '100',
   registeredAddress: '杭州市西湖区文三路100号3幢201室',
+  premisesType: '租赁房屋',
   phone: '13800138000',
 };
 const supplied: MaterialSubmission[] = [
   { id: 'legal-rep-id', name: '法定代表人居民身份证', source: 'elicence', ref: '330106199003071234', origin: '浙江省电子证照库' },
   { id: 'articles', name: '公司章程', source: 'upload', ref: 'media-1', fileName: '章程.pdf' },
-  { id: 'premises-proof', name: '住所使用证明', source: 'promised', ref: 'commitment-1' },
+  { id: 'premises-lease', name: '住所租赁合同', source: 'promised', ref: 'commitment-1' },
 ];
 
 completeness('finds nothing missing in a complete draft, 容缺 promise included', () => {
@@ -42,9 +43,11 @@ completeness('lists every missing field and material at once, in template order,
     { name: '法定代表人身份证号', reason: '请填写「法定代表人身份证号」' },
     { name: '注册资本（万元）', reason: '请填写「注册资本（万元）」' },
     { name: '住所（经营场所）', reason: '请填写「住所（经营场所）」' },
+    { name: '住所类型', reason: '请填写「住所类型」' },
     { name: '法定代表人居民身份证', reason: '请上传法定代表人居民身份证或授权调取电子证照' },
     { name: '公司章程', reason: '请上传公司章程' },
-    { name: '住所使用证明', reason: '请上传住所使用证明或授权调取电子证照；也可先承诺后补交（容缺受理）' },
+    // Without a company type nothing says a one-person company: the shareholder resolution applies.
+    { name: '股东会决议', reason: '请上传股东会决议' },
   ]);
 });
 
@@ -55,6 +58,7 @@ completeness('re-validates stored answers so forged or stale values do not pass'
     { name: '企业类型', reason: '「企业类型」请从以下选项中选择（可回复序号）：1. 有限责任公司（自然人独资）；2. 有限责任公司（自然人投资或控股）；3. 股份有限公司，请重新填写' },
     { name: '法定代表人身份证号', reason: '「法定代表人身份证号」身份证号校验位不正确，请重新填写' },
     { name: '联系手机', reason: '「联系手机」手机号应为以1开头的11位大陆手机号码，请重新填写' },
+    { name: '股东会决议', reason: '请上传股东会决议' },
   ]);
 });
 
@@ -62,12 +66,12 @@ completeness('counts a 容缺 promise only for materials that allow it, and e-li
   const materials: MaterialSubmission[] = [
     { id: 'legal-rep-id', name: '法定代表人居民身份证', source: 'promised', ref: 'commitment-2' },
     { id: 'articles', name: '公司章程', source: 'elicence', ref: 'fake-licence' },
-    { id: 'premises-proof', name: '住所使用证明', source: 'upload', ref: '' },
+    { id: 'premises-lease', name: '住所租赁合同', source: 'upload', ref: '' },
   ];
   assert.equal(checkCompleteness(enterprise, { fields: completeFields, materials }), [
     { name: '法定代表人居民身份证', reason: '法定代表人居民身份证不支持容缺受理，请上传法定代表人居民身份证或授权调取电子证照' },
     { name: '公司章程', reason: '公司章程没有电子证照，请上传公司章程' },
-    { name: '住所使用证明', reason: '请上传住所使用证明或授权调取电子证照；也可先承诺后补交（容缺受理）' },
+    { name: '住所租赁合同', reason: '请上传住所租赁合同；也可先承诺后补交（容缺受理）' },
   ]);
 });
 
@@ -84,7 +88,7 @@ completeness('does not read inherited properties as answers', () => {
   Object.assign(fields, completeFields);
   delete fields.companyType;
   const missing = checkCompleteness(enterprise, { fields, materials: supplied });
-  assert.equal(missing, [{ name: '企业类型', reason: '请填写「企业类型」' }]);
+  assert.equal(missing, [{ name: '企业类型', reason: '请填写「企业类型」' }, { name: '股东会决议', reason: '请上传股东会决议' }]);
 });
 
 completeness.run();

@@ -125,7 +125,7 @@ backoffice('a submission the back office refuses for good is explained to the ap
   await wang.click('不同意，自己填写上传');
   await wang.say('王芳');
   await wang.say('330105199202053544');
-  await wang.click('离职销户');
+  await wang.click('租赁自住住房');
   await wang.say('5000');
   await wang.say('6222021234567890128');
   await wang.say('13800000003');

@@ -1,4 +1,5 @@
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { startHarness, waitFor, type Harness } from './support/harness.js';
@@ -17,6 +18,10 @@ http('/healthz reports the stream and the store, and 503 when the store is unusa
   assert.is(ok.status, 200);
   assert.equal(await ok.json(), { status: 'ok', stream: 'connected', store: 'lowdb' });
 
+  // The first start seeds the matter templates: let that write reach its files (the log is emptied at the
+  // checkpoint) before the directory is taken away, or the two race.
+  const logSize = async () => (await stat(join(h.dataDir, 'wal.log')).catch(() => undefined))?.size ?? 0;
+  await waitFor(async () => (await logSize()) === 0, { what: 'the seed checkpoint' });
   await rm(h.dataDir, { recursive: true, force: true });
   const down = await fetch(`${h.app.url}/healthz`);
   assert.is(down.status, 503);

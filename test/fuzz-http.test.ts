@@ -86,7 +86,12 @@ function webhookRequests(id: string): fc.Arbitrary<Sent> {
 /** Admin paths in every spelling: case, trailing slashes, percent-encoding, dot segments and odd ids. */
 const adminPath = fc
   .tuple(
-    fc.constantFrom('/api/outbox/dead', '/api/outbox/dead/ID/retry', '/api/outbox', '/api', '/api/outbox/dead/ID', '/healthz', '/metrics'),
+    fc.constantFrom(
+      '/api/outbox/dead', '/api/outbox/dead/ID/retry', '/api/outbox', '/api', '/api/outbox/dead/ID', '/healthz', '/metrics',
+      '/api/matters', '/api/matters/ID', '/api/matters/ID/draft', '/api/matters/ID/publish', '/api/matters/ID/retire',
+      '/api/matters?q=ID&status=ID&limit=ID', '/api/applications', '/api/applications/ID', '/api/audit?matter=ID&offset=ID',
+      '/api/applications?matter=ID&status=ID&submittedFrom=ID&overdue=ID&limit=ID',
+    ),
     oddText,
     fc.constantFrom('as-is', 'upper', 'mixed', 'slash', 'encoded', 'dots', 'double-slash', 'bad-escape'),
   )

@@ -111,7 +111,7 @@ test('非常不满意 asks for the reason, then records it and tells every admin
   // What DingTalk shows of the 查询 card (fields rows and the timeline) has the reason escaped.
   const shown = renderFallbackMarkdown(lastCard(await h.say('zhang', `查询 ${id}`)).card).msgParam.text ?? '';
   assert.match(shown, '评价**：非常不满意（电子证照［点此］（http://evil.example） 迟迟打不开 ＠all）');
-  assert.match(shown, '评价：1 星；电子证照［点此］（http://evil.example）');
+  assert.match(shown, '评价：非常不满意（电子证照［点此］（http://evil.example）', 'the timeline names the rating by its word, reason escaped');
   assert.not.match(shown, '[点此](');
   assert.not.match(shown, '@all');
 });

@@ -83,6 +83,11 @@ guard('no token, a wrong token or any respelling of an admin path never gets a 2
   try {
     const routes = adminRoutes(h.app.routers);
     assert.ok(routes.some((r) => r.path === '/api/outbox/dead'), 'the dead-letter list is an admin route');
+    const paths = routes.map((r) => `${r.method} ${r.path}`);
+    for (const route of [
+      'GET /api/matters', 'POST /api/matters', 'GET /api/matters/x', 'PUT /api/matters/x/draft', 'POST /api/matters/x/publish',
+      'POST /api/matters/x/retire', 'GET /api/applications', 'GET /api/applications/x', 'GET /api/audit',
+    ]) assert.ok(paths.includes(route), `${route} is an admin route`);
     assert.ok(routes.length >= 2);
     await assertLocked(h.app.url, routes, [undefined, 'wrong-token', `${ADMIN_TOKEN}x`]);
     // Respelled with the right token: still no alias that answers.
