@@ -10,7 +10,7 @@ import { formatChineseDate } from '../src/domain/status-text.js';
 import type { Actor, Application, Matter } from '../src/domain/types.js';
 import { refreshApplicationCard } from './application-push.js';
 import { startSupplement } from './supplement.js';
-import { superviseChange } from './supervision.js';
+import { superviseChange } from './supervision/warnings.js';
 
 /** Applies one back-office status event to its application (dedupe ran before, in the bot). */
 export const backofficeStatus: Middleware<StatusContext> = async (ctx) => {

@@ -18,7 +18,7 @@ import type { Actor, Application, MaterialSubmission, MissingItem } from '../src
 import { canSee, refreshApplicationCard } from './application-push.js';
 import { isGlobalCommand, SUPPLEMENT } from './commands.js';
 import { NOT_FOUND_TEXT } from './query.js';
-import { superviseChange } from './supervision.js';
+import { superviseChange } from './supervision/warnings.js';
 
 /** State of one supplement round (plain JSON). */
 export interface SupplementDraft {
