@@ -1,7 +1,7 @@
 // The notice cards: the compose steps, the preview with 确认发布 / 修改 / 取消, and the author's progress
 // card that becomes the delivery report (the same figures as GET /api/notices/:id).
-import { audienceText, type Notice, type NoticeDraft } from '../src/broadcast/notice.js';
-import { failedCount, type NoticeProgress } from '../src/broadcast/fan-out.js';
+import { audienceText, type Notice, type NoticeDraft } from '../src/domain/notice.js';
+import { failedCount, type NoticeProgress } from '../src/domain/fan-out.js';
 import { button } from './button.js';
 import type { Card } from './card.js';
 import { userText, userValue } from './fit.js';

@@ -3,7 +3,7 @@
 // next batch). When the timer fires, the notice's audience is resolved and the batches go (src/broadcast).
 import { NOTICE_STOP, noticeProgressCard } from '../cards/notice-card.js';
 import { NOTICE, NOTICE_CANCEL_MARK } from '../src/broadcast/jobs.js';
-import { draftProblems, sendTimeText, type Notice, type NoticeDraft } from '../src/broadcast/notice.js';
+import { draftProblems, sendTimeText, type Notice, type NoticeDraft } from '../src/domain/notice.js';
 import { newNotice, newNoticeId, NOTICE_START_TIMER, startTimer } from '../src/broadcast/publish.js';
 import { Composer } from '../src/bot/composer.js';
 import type { BotContext, DecisionContext, TimerContext } from '../src/bot/context.js';

@@ -7,7 +7,7 @@ import {
 import { helpCard } from '../cards/help-card.js';
 import {
   chinaDay, draftProblems, parseAudience, parseSendTime, sendTimeText, BODY_MAX, TITLE_MAX, WORK_DAY, type NoticeDraft, type WorkChannel,
-} from '../src/broadcast/notice.js';
+} from '../src/domain/notice.js';
 import { Composer } from '../src/bot/composer.js';
 import type { BotContext, DecisionContext } from '../src/bot/context.js';
 import { startDialog } from '../src/bot/dialog-engine.js';

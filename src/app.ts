@@ -8,8 +8,8 @@ import type Router from '@koa/router';
 import { randomUUID } from 'node:crypto';
 import { createBackofficeClient } from './backoffice/client.js';
 import { botHandlers, botStartTimers } from '../handlers/index.js';
-import { backofficeWebhook, webhookOutcome } from './backoffice/webhook.js';
-import { createBot, type Bot, type HandleResult } from './bot/bot.js';
+import { backofficeWebhook } from './backoffice/webhook.js';
+import { createBot, statusOutcome, type Bot, type HandleResult } from './bot/bot.js';
 import { backofficeStatusEvent, timerEvent, type InboundEvent } from './bot/inbound.js';
 import { effectsToJobs } from './bot/jobs.js';
 import { systemClock, type Clock } from './clock.js';
@@ -32,8 +32,8 @@ import { createJobHandlers } from './outbox/job-handlers.js';
 import { outboxRoutes } from './outbox/routes.js';
 import { noticeRoutes } from './broadcast/routes.js';
 import { RecordBook } from './broadcast/records.js';
-import { rectificationRoutes } from './supervision/rectification-routes.js';
-import { statisticsRoutes, type StatisticsSource } from './supervision/routes.js';
+import { rectificationRoutes } from './admin/rectification-routes.js';
+import { statisticsRoutes, type StatisticsSource } from './admin/statistics-routes.js';
 import { ROOT_DIR } from './root-dir.js';
 import type { BackoffPolicy } from './retry.js';
 import { createStore } from './store/create-store.js';
@@ -213,7 +213,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
       secret: config.backoffice.secret!,
       clock,
       apply: async (event) => {
-        const outcome = webhookOutcome(await handle(backofficeStatusEvent(event, now())));
+        const outcome = statusOutcome(await handle(backofficeStatusEvent(event, now())));
         metrics.webhooks.inc({ outcome: outcome.status });
         return outcome;
       },

@@ -1,6 +1,6 @@
 // Prometheus metrics (prom-client), one registry per app instance so tests can run several side by side.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { loadStatistics, type StatisticsSource } from './supervision/routes.js';
+import { loadStatistics, type StatisticsSource } from './admin/statistics-routes.js';
 import type { Figures, Statistics } from './supervision/statistics.js';
 
 export interface Metrics {

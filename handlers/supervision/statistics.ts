@@ -4,7 +4,7 @@ import { statisticsCard } from '../../cards/statistics-card.js';
 import { Composer } from '../../src/bot/composer.js';
 import type { BotContext } from '../../src/bot/context.js';
 import { hears } from '../../src/bot/router.js';
-import { loadOpenCases } from '../../src/supervision/routes.js';
+import { loadOpenCases } from '../../src/admin/statistics-routes.js';
 import { computeStatistics, defaultRange } from '../../src/supervision/statistics.js';
 import { STATISTICS } from '../commands.js';
 

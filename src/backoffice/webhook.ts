@@ -1,7 +1,6 @@
 // POST /webhooks/backoffice: the back office's signed status events. The raw bytes are read here (with a
 // limit) because the signature covers them exactly; nothing is parsed before the signature checks out.
 import type { Context, Middleware } from 'koa';
-import type { HandleResult } from '../bot/bot.js';
 import { systemClock, type Clock } from '../clock.js';
 import { parseJson, readRaw } from '../http/body.js';
 import { parseBackofficeEvent, type BackofficeEvent } from './protocol.js';
@@ -73,15 +72,6 @@ export function backofficeWebhook(options: BackofficeWebhookOptions): Middleware
         return reject(ctx, 400, 'invalid_event', outcome.message);
     }
   };
-}
-
-/** What the bot's handling of a status event means for the webhook's answer. */
-export function webhookOutcome(result: HandleResult): WebhookOutcome {
-  if (result.status === 'refused') return result.outcome;
-  if (result.status === 'duplicate') return { status: 'duplicate' };
-  // A bug in the status handler: answer 500 so that the back office delivers the event again.
-  if (result.status === 'failed') throw new Error('the back-office status handler failed');
-  return { status: 'applied' };
 }
 
 function reject(ctx: Context, status: number, code: string, message: string): void {

@@ -211,3 +211,12 @@ function logBindings(event: InboundEvent): Record<string, unknown> {
 function unknownAdminAction(ctx: AdminContext): void {
   ctx.outcome = { status: 'invalid', message: `未知的管理操作 ${ctx.event.action}` };
 }
+
+/** What handling a back-office status event came to, as the webhook answers it (its WebhookOutcome). */
+export function statusOutcome(result: HandleResult): StatusOutcome | { status: 'duplicate' } {
+  if (result.status === 'refused') return result.outcome;
+  if (result.status === 'duplicate') return { status: 'duplicate' };
+  // A bug in the status handler: answer 500 so that the back office delivers the event again.
+  if (result.status === 'failed') throw new Error('the back-office status handler failed');
+  return { status: 'applied' };
+}

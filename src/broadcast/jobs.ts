@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { noticeProgressCard } from '../../cards/notice-card.js';
 import type { CardUpdateJobPayload } from '../bot/jobs.js';
 import type { OutboxJob } from '../store/store.js';
-import type { NoticeBatch, NoticeProgress } from './fan-out.js';
-import type { Notice } from './notice.js';
+import type { NoticeBatch, NoticeProgress } from '../domain/fan-out.js';
+import type { Notice } from '../domain/notice.js';
 import type { StoredRecord } from './records.js';
 
 /** Record kinds. `notice.cancel` is written only by the bot and the admin API; the rest only by the jobs after creation. */

@@ -2,7 +2,7 @@
 // the bot's decision context) and POST /api/notices (through the record book).
 import type { Effect } from '../bot/effects.js';
 import { NOTICE } from './jobs.js';
-import type { Notice, NoticeDraft } from './notice.js';
+import type { Notice, NoticeDraft } from '../domain/notice.js';
 import type { StoredRecord } from './records.js';
 
 /** The timer that starts a notice at its time (`ctx.schedule` / onTimer in handlers/notice.ts). */

@@ -1,9 +1,9 @@
 // The delivery report: read status from DingTalk once a notice is sent (job `broadcast.report`), and the
 // one view of a notice that the card, GET /api/notices and GET /api/notices/:id all show.
 import { ConflictError, type OutboxJob } from '../store/store.js';
-import { failedCount, type NoticeBatch, type NoticeProgress } from './fan-out.js';
+import { failedCount, type NoticeBatch, type NoticeProgress } from '../domain/fan-out.js';
 import { batchId, cardJob, NOTICE, NOTICE_BATCH, NOTICE_CANCEL_MARK, NOTICE_PROGRESS, type NoticeJobPayload, type ProgressRecord } from './jobs.js';
-import type { Notice } from './notice.js';
+import type { Notice } from '../domain/notice.js';
 import type { RecordBook } from './records.js';
 import type { BroadcastDeps } from './sender.js';
 

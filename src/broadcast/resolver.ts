@@ -3,11 +3,11 @@
 // skipped, the author left out. The people, the batches, their jobs and the progress card are written in
 // one commit, so a crash before it resolves again and a crash after it finds the notice already sending.
 import type { OutboxJob } from '../store/store.js';
-import { planBatches, planWorkBatches, recipientsOf, startProgress, type NoticeBatch } from './fan-out.js';
+import { planBatches, planWorkBatches, recipientsOf, startProgress, type NoticeBatch } from '../domain/fan-out.js';
 import {
   BATCH_WINDOW, batchId, batchJob, cardJob, NOTICE, NOTICE_BATCH, NOTICE_CANCEL_MARK, NOTICE_PROGRESS, type NoticeJobPayload, type ProgressRecord,
 } from './jobs.js';
-import type { Notice, NoticeAudience } from './notice.js';
+import type { Notice, NoticeAudience } from '../domain/notice.js';
 import type { StoredRecord } from './records.js';
 import type { BroadcastDeps } from './sender.js';
 

@@ -6,7 +6,7 @@ import { effectsToJobs } from '../bot/jobs.js';
 import { readJson } from '../http/errors.js';
 import { createRouter } from '../http/routers.js';
 import { cardJob, NOTICE, NOTICE_CANCEL_MARK } from './jobs.js';
-import { chinaDay, draftProblems, WORK_DAY, type Notice, type NoticeDraft, type WorkChannel } from './notice.js';
+import { chinaDay, draftProblems, WORK_DAY, type Notice, type NoticeDraft, type WorkChannel } from '../domain/notice.js';
 import { newNotice, newNoticeId, startTimer } from './publish.js';
 import type { RecordBook } from './records.js';
 import { noticeView } from './report.js';

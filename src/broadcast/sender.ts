@@ -5,12 +5,12 @@
 import type { OpenApiClient } from '../dingtalk/openapi.js';
 import { ExternalError } from '../errors.js';
 import { ConflictError, type OutboxJob } from '../store/store.js';
-import { addBatch, isFinished, retryBatch, type NoticeBatch } from './fan-out.js';
+import { addBatch, isFinished, retryBatch, type NoticeBatch } from '../domain/fan-out.js';
 import {
   batchId, batchJob, cardJob, NOTICE, NOTICE_BATCH, NOTICE_CANCEL_MARK, NOTICE_PROGRESS, noticeJob, withBatch,
   type BatchJobPayload, type ProgressRecord,
 } from './jobs.js';
-import { chinaDay, WORK_DAY, WORK_TO_ALL_PER_DAY, type Notice } from './notice.js';
+import { chinaDay, WORK_DAY, WORK_TO_ALL_PER_DAY, type Notice } from '../domain/notice.js';
 import type { RecordBook, StoredRecord } from './records.js';
 
 /** What the notice jobs work with. */

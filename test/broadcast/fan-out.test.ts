@@ -1,8 +1,8 @@
 // Fan-out rules and draft checks as tables: recipients, batches of 20, the progress sums, parsing.
 import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
-import { addBatch, chunk, failedCount, isFinished, planBatches, recipientsOf, retryBatch, startProgress, type NoticeBatch } from '../../src/broadcast/fan-out.js';
-import { draftProblems, parseAudience, parseSendTime, sendTimeText } from '../../src/broadcast/notice.js';
+import { addBatch, chunk, failedCount, isFinished, planBatches, recipientsOf, retryBatch, startProgress, type NoticeBatch } from '../../src/domain/fan-out.js';
+import { draftProblems, parseAudience, parseSendTime, sendTimeText } from '../../src/domain/notice.js';
 
 const test = suite('broadcast: fan-out rules');
 

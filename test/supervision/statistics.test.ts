@@ -4,7 +4,7 @@
 import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { BackofficeEvent } from '../../src/backoffice/protocol.js';
-import { loadOpenCases, loadStatistics } from '../../src/supervision/routes.js';
+import { loadOpenCases, loadStatistics } from '../../src/admin/statistics-routes.js';
 import { computeStatistics, defaultRange } from '../../src/supervision/statistics.js';
 import { createHolidayCalendar } from '../../src/domain/holiday-calendar.js';
 import { helpCard } from '../../cards/help-card.js';

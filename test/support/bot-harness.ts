@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import type { Card, CardButton } from '../../cards/card.js';
 import { botHandlers } from '../../handlers/index.js';
 import type { BackofficeEvent } from '../../src/backoffice/protocol.js';
-import { webhookOutcome, type WebhookOutcome } from '../../src/backoffice/webhook.js';
-import { createBot, type Bot, type HandleResult } from '../../src/bot/bot.js';
+import type { WebhookOutcome } from '../../src/backoffice/webhook.js';
+import { createBot, statusOutcome, type Bot, type HandleResult } from '../../src/bot/bot.js';
 import type { Effect, Target } from '../../src/bot/effects.js';
 import { backofficeStatusEvent, type Attachment, type CardActionEvent, type InboundEvent, type MessageEvent } from '../../src/bot/inbound.js';
 import type { Licence, LicenceLookup, LicenceSource } from '../../src/elicence/licence.js';
@@ -230,7 +230,7 @@ export class BotHarness {
   async backoffice(event: BackofficeEvent): Promise<WebhookOutcome> {
     const result = await this.bot.handle(backofficeStatusEvent(event, this.now.getTime()));
     this.results.push(result);
-    return webhookOutcome(result);
+    return statusOutcome(result);
   }
 }
 

@@ -8,9 +8,9 @@ import type { Matter } from '../domain/types.js';
 import { createRouter } from '../http/routers.js';
 import { HttpError } from '../http/errors.js';
 import type { Store } from '../store/store.js';
-import { COMPLAINT_KIND, type Complaint } from './complaints.js';
-import { RECTIFICATION_KIND, type Rectification } from './rectification.js';
-import { computeStatistics, defaultRange, type OpenCase, type Statistics, type StatisticsGrouping } from './statistics.js';
+import { COMPLAINT_KIND, type Complaint } from '../supervision/complaints.js';
+import { RECTIFICATION_KIND, type Rectification } from '../supervision/rectification.js';
+import { computeStatistics, defaultRange, type OpenCase, type Statistics, type StatisticsGrouping } from '../supervision/statistics.js';
 
 export interface StatisticsSource {
   store: Pick<Store, 'findApplications' | 'findRecords'>;

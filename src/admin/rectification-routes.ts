@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js';
 import { HttpError, readJson } from '../http/errors.js';
 import { createRouter } from '../http/routers.js';
 import type { Store } from '../store/store.js';
-import { RECTIFICATION_KIND, type Rectification } from './rectification.js';
+import { RECTIFICATION_KIND, type Rectification } from '../supervision/rectification.js';
 
 export interface RectificationRoutesOptions {
   store: Pick<Store, 'findRecords' | 'getRecord'>;
