@@ -5,7 +5,8 @@ import {
   COMPLAIN_CANCEL, COMPLAIN_PICK, COMPLAIN_SUBMIT, complaintEvidenceCard, complaintPickCard, complaintWhatCard,
 } from '../cards/complaint-card.js';
 import { Composer } from '../src/bot/composer.js';
-import type { BotContext, DecisionContext, TimerContext } from '../src/bot/context.js';
+import type { BotContext, DecisionContext } from '../src/bot/context.js';
+import type { TimerContext } from '../src/bot/event-contexts.js';
 import { startDialog } from '../src/bot/dialog-engine.js';
 import { complete, defineDialog, show, skip, type DialogTurn, type StepResult } from '../src/bot/dialog.js';
 import { hears, onTimer } from '../src/bot/router.js';

@@ -4,7 +4,8 @@
 import { apologyCard } from '../cards/apology-card.js';
 import type { BotHandlers } from '../src/bot/bot.js';
 import { Composer } from '../src/bot/composer.js';
-import type { AdminContext, BotContext, TimerContext } from '../src/bot/context.js';
+import type { BotContext } from '../src/bot/context.js';
+import type { AdminContext, TimerContext } from '../src/bot/event-contexts.js';
 import type { Dialog } from '../src/bot/dialog.js';
 import type { Effect } from '../src/bot/effects.js';
 import { dialogMiddleware } from '../src/bot/dialog-engine.js';

@@ -3,14 +3,14 @@
 // next batch). When the timer fires, the notice's audience is resolved and the batches go (src/broadcast).
 import { NOTICE_STOP, noticeProgressCard } from '../cards/notice-card.js';
 import { NOTICE, NOTICE_CANCEL_MARK } from '../src/broadcast/jobs.js';
-import { draftProblems, sendTimeText, type Notice, type NoticeDraft } from '../src/domain/notice.js';
+import { chinaDay, draftProblems, sendTimeText, WORK_DAY, type Notice, type NoticeCompose, type NoticeDraft, type WorkChannel } from '../src/domain/notice.js';
 import { newNotice, newNoticeId, NOTICE_START_TIMER, startTimer } from '../src/broadcast/publish.js';
 import { Composer } from '../src/bot/composer.js';
-import type { BotContext, DecisionContext, TimerContext } from '../src/bot/context.js';
+import type { BotContext, DecisionContext } from '../src/bot/context.js';
+import type { TimerContext } from '../src/bot/event-contexts.js';
 import { complete, show, type DialogEnvelope, type DialogTurn, type StepResult } from '../src/bot/dialog.js';
 import { action, hears, onTimer } from '../src/bot/router.js';
 import { noticeStepCard } from '../cards/notice-card.js';
-import { workChannel, type NoticeCompose } from './notice.js';
 
 /** 取消通知 <编号>. */
 export const CANCEL_NOTICE = /^取消通知\s*(N[0-9A-Z]+)$/u;
@@ -67,3 +67,9 @@ export const noticeTimer = onTimer(NOTICE_START_TIMER, async (ctx: TimerContext,
   if (stored?.data.status !== 'scheduled' || (await ctx.getRecord(NOTICE_CANCEL_MARK, noticeId))) return;
   ctx.broadcast(noticeId);
 });
+
+/** The work channel as a decision sees it: configured, and today's sends to everyone. */
+export async function workChannel(ctx: DecisionContext): Promise<WorkChannel> {
+  const day = await ctx.getRecord<{ toAll: number }>(WORK_DAY, chinaDay(ctx.now.getTime()));
+  return { configured: ctx.services.workNotices === true, toAllToday: day?.data.toAll ?? 0 };
+}

@@ -6,21 +6,19 @@ import {
 } from '../cards/notice-card.js';
 import { helpCard } from '../cards/help-card.js';
 import {
-  chinaDay, draftProblems, parseAudience, parseSendTime, sendTimeText, BODY_MAX, TITLE_MAX, WORK_DAY, type NoticeDraft, type WorkChannel,
+  draftProblems, parseAudience, parseSendTime, sendTimeText, BODY_MAX, TITLE_MAX, type NoticeCompose, type NoticeDraft,
 } from '../src/domain/notice.js';
 import { Composer } from '../src/bot/composer.js';
-import type { BotContext, DecisionContext } from '../src/bot/context.js';
+import type { BotContext } from '../src/bot/context.js';
 import { startDialog } from '../src/bot/dialog-engine.js';
 import { complete, defineDialog, show, skip, type DialogInput, type DialogTurn, type StepResult } from '../src/bot/dialog.js';
 import { hears } from '../src/bot/router.js';
 import { isGlobalCommand } from './commands.js';
-import { publish } from './notice-publish.js';
+import { publish, workChannel } from './notice-publish.js';
 
 /** 发布通知 [标题]. */
 export const PUBLISH_NOTICE = /^发布通知(?:\s+(.+))?$/u;
 
-/** The draft while it is composed (plain JSON). */
-export type NoticeCompose = Partial<NoticeDraft>;
 
 const ASK = {
   title: { title: '标题', ask: `请输入通知标题（${TITLE_MAX}字以内）。` },
@@ -129,12 +127,6 @@ async function chooseChannel(draft: NoticeCompose, input: DialogInput, turn: Dia
   const next = { ...draft, channel } as NoticeCompose;
   const problem = draftProblems(next, turn.ctx.now.getTime(), await workChannel(turn.ctx))[0];
   return problem ? show('channel', draft, noticeChannelCard(problem)) : preview(next, turn);
-}
-
-/** The work channel as a decision sees it: configured, and today's sends to everyone. */
-export async function workChannel(ctx: DecisionContext): Promise<WorkChannel> {
-  const day = await ctx.getRecord<{ toAll: number }>(WORK_DAY, chinaDay(ctx.now.getTime()));
-  return { configured: ctx.services.workNotices === true, toAllToday: day?.data.toAll ?? 0 };
 }
 
 function preview(draft: NoticeCompose, _turn: DialogTurn): StepResult<NoticeCompose> {

@@ -3,7 +3,8 @@
 // card is updated in place, plus one short message in plain Chinese, or, for 补正, the one 一次性告知
 // message that starts the supplement dialog. Refused events set the outcome and change nothing.
 import type { Middleware } from '../src/bot/composer.js';
-import type { DecisionContext, StatusContext } from '../src/bot/context.js';
+import type { DecisionContext } from '../src/bot/context.js';
+import type { StatusContext } from '../src/bot/event-contexts.js';
 import { webhookToEvent, type ApplicationEvent } from '../src/domain/application-events.js';
 import { transition } from '../src/domain/application.js';
 import { formatChineseDate } from '../src/domain/status-text.js';

@@ -3,7 +3,8 @@
 // each step and may rate the fix once (追评 or the card's buttons).
 import { RECTIFICATION_RATE, rectificationOutcomeCard } from '../../cards/rectification-card.js';
 import { Composer } from '../../src/bot/composer.js';
-import type { AdminContext, BotContext, DecisionContext, TimerContext } from '../../src/bot/context.js';
+import type { BotContext, DecisionContext } from '../../src/bot/context.js';
+import type { AdminContext, TimerContext } from '../../src/bot/event-contexts.js';
 import { action, hears, onAdmin, onTimer } from '../../src/bot/router.js';
 import { parseApplicationId } from '../../src/domain/application-id.js';
 import { evaluationLabel, parseEvaluationLevel } from '../../src/domain/evaluation.js';

@@ -2,7 +2,8 @@
 // scheduled; a check that fires looks at the application again (decided? paused? deadline moved?) and warns
 // once, one-to-one, or reschedules. A daily digest at 09:00 China time lists every open yellow/red item.
 import { Composer } from '../../src/bot/composer.js';
-import type { DecisionContext, TimerContext } from '../../src/bot/context.js';
+import type { DecisionContext } from '../../src/bot/context.js';
+import type { TimerContext } from '../../src/bot/event-contexts.js';
 import type { Effect } from '../../src/bot/effects.js';
 import { onTimer } from '../../src/bot/router.js';
 import { isDecided } from '../../src/domain/application.js';

@@ -9,14 +9,11 @@ import type { ApplicationQuery, DialogRecord, RecordQuery, Store, StoredRecord }
 import { makeCardId } from './card-id.js';
 import { StagedRecords } from './staged-records.js';
 import type { Effect, OutboundMessage, Target } from './effects.js';
-import type { BackofficeStatusEvent, ChatEvent, MessageEvent, SessionWebhook, TimerEvent } from './inbound.js';
+import type { ChatEvent, MessageEvent, SessionWebhook } from './inbound.js';
 import type { LicenceLookup, LicenceSource } from '../elicence/licence.js';
 import type { MatterSource } from '../domain/matter.js';
 import { visibleCard, visibleText } from './masking.js';
 import type { BotLogger } from '../logger.js';
-import type { AdminContext } from './admin-context.js';
-
-export type { AdminContext } from './admin-context.js';
 
 /** What every decision may use; built once by createBot. */
 export interface BotServices {
@@ -274,38 +271,6 @@ export class BotContext extends DecisionContext {
     return this.send(this.me, content);
   }
 }
-
-/** How the bot answers a status event: applied, or refused with the reason the webhook reports. */
-export type StatusOutcome =
-  | { status: 'applied' }
-  | { status: 'unknown_application' }
-  | { status: 'illegal'; message: string }
-  | { status: 'invalid'; message: string };
-
-/** The context of one back-office status event: a decision with no conversation of its own. */
-export class StatusContext extends DecisionContext {
-  /** Set by the dedupe middleware: the event was processed before; nothing is committed. */
-  duplicate = false;
-  /** Anything but `applied` leaves the store unchanged (not even the inbox id is written). */
-  outcome: StatusOutcome = { status: 'applied' };
-
-  constructor(services: BotServices, readonly event: BackofficeStatusEvent, log: BotLogger) {
-    super(services, event.id, log);
-  }
-}
-
-/** The context of a timer that came due. */
-export class TimerContext extends DecisionContext {
-  /** Set by the dedupe middleware: the timer fired before; nothing is committed. */
-  duplicate = false;
-
-  constructor(services: BotServices, readonly event: TimerEvent, log: BotLogger) {
-    super(services, event.id, log);
-  }
-}
-
-/** The context of any inbound event; the bot routes each kind to its handlers. */
-export type EventContext = BotContext | StatusContext | TimerContext | AdminContext;
 
 // The owner rides along in every button's params so an admin's click can be mapped back to the owner;
 // it is trusted only when it matches the owner tag inside the card id (see card-id.ts).

@@ -2,7 +2,8 @@
 // card click only from the card's owner (or an admin acting for the owner).
 import { cardOwnership, ownerTag } from './card-id.js';
 import type { Middleware } from './composer.js';
-import type { BotContext, EventContext } from './context.js';
+import type { BotContext } from './context.js';
+import type { EventContext } from './event-contexts.js';
 
 export const NOT_YOUR_CARD_TEXT = '这张卡片不是发给您的';
 export const UNKNOWN_CARD_TEXT = '这张卡片已过期，请在最新的卡片上操作';

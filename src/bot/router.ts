@@ -1,7 +1,8 @@
 // Matching helpers for feature handlers: typed commands and card actions. Each returns middleware that
 // handles its input and ends the chain, or passes it on.
 import type { Middleware } from './composer.js';
-import type { AdminContext, BotContext, TimerContext } from './context.js';
+import type { BotContext } from './context.js';
+import type { AdminContext, TimerContext } from './event-contexts.js';
 
 /** Handles a message whose trimmed text matches one of `patterns` (strings: whole text, case-insensitive). */
 export function hears(patterns: (string | RegExp)[], handler: (ctx: BotContext, match: RegExpExecArray) => unknown): Middleware<BotContext> {

@@ -23,6 +23,9 @@ export interface NoticeDraft {
   channel: NoticeChannel;
 }
 
+/** A draft while it is composed in the chat dialog (plain JSON). */
+export type NoticeCompose = Partial<NoticeDraft>;
+
 /** scheduled → resolving → sending → completed; cancelled from any state before completed. */
 export type NoticeStatus = 'scheduled' | 'resolving' | 'sending' | 'completed' | 'cancelled';
 
