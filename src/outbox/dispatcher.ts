@@ -5,7 +5,9 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock, type Timer } from '../clock.js';
 import { isRetryable } from '../errors.js';
 import { backoffDelay, type BackoffPolicy } from '../retry.js';
-import type { Commit, DeadJob, JobKind, OutboxJob, Store } from '../store/store.js';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { LeaseLostError, type Commit, type DeadJob, type JobKind, type OutboxJob, type Store } from '../store/store.js';
 import { mergeCommits } from './commits.js';
 import { GroupOrder } from './group-order.js';
 
@@ -32,6 +34,10 @@ export interface OutboxOptions {
   pollMs?: number;
   /** Due jobs read per look (default 100). */
   batchSize?: number;
+  /** This instance's lease owner id (default: host, pid and a random part). */
+  owner?: string;
+  /** How long a leased job is this instance's alone before another may take it over (default 30 s). */
+  leaseMs?: number;
 }
 
 export interface OutboxStats {
@@ -62,6 +68,9 @@ const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
   timer: 4,
 };
 
+/** A leased job is the leasing instance's alone this long; an instance that dies loses its jobs after it. */
+export const DEFAULT_LEASE_MS = 30_000;
+
 /** Outbox retry timing in production: 1 s, 2 s, 4 s … at most 15 minutes apart, never 0. */
 export const DEFAULT_OUTBOX_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 15 * 60_000, minMs: 1, jitter: 'full' };
 
@@ -77,6 +86,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const maxAttempts = Math.max(1, options.maxAttempts ?? 25);
   const pollMs = options.pollMs ?? 30_000;
   const batchSize = options.batchSize ?? 100;
+  const owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const limitOf = (kind: JobKind) => Math.max(1, options.concurrency?.[kind] ?? DEFAULT_CONCURRENCY[kind] ?? 1);
 
   const inFlight = new Map<string, Promise<unknown>>();
@@ -131,41 +142,27 @@ export function createOutbox(options: OutboxOptions): Outbox {
     return pumping;
   }
 
+  // Leases what this instance has room for; the store keeps group order and keeps other instances off them.
   async function fill(): Promise<number> {
-    const due = await store.dueJobs(clock(), batchSize);
-    const heads = groups.heads(due);
-    let launched = 0;
-    for (const candidate of due) {
-      if (stopped) break;
-      if (!canStart(candidate, heads)) continue;
-      // Re-read: the job may have finished (and left the store) while the batch was being read.
-      const job = await store.getJob(candidate.id);
-      if (stopped) break;
-      if (!job || job.nextAt > clock() || !canStart(job, heads) || !(await holdAllows(job))) continue;
-      launch(job);
-      launched += 1;
+    const capacity: Partial<Record<JobKind, number>> = {};
+    for (const kind of Object.keys(DEFAULT_CONCURRENCY) as JobKind[]) {
+      const free = limitOf(kind) - (runningByKind.get(kind) ?? 0);
+      if (free > 0) capacity[kind] = free;
     }
-    return launched;
-  }
-
-  function canStart(job: OutboxJob, heads: Map<string, string>): boolean {
-    if (inFlight.has(job.id) || (runningByKind.get(job.kind) ?? 0) >= limitOf(job.kind)) return false;
-    return groups.isNext(job, heads);
-  }
-
-  async function holdAllows(job: OutboxJob): Promise<boolean> {
-    const blocker = groups.blocker(job);
-    if (blocker === undefined) return true;
-    if (await store.getJob(blocker)) return false;
-    groups.forget(job.group!);
-    return true;
+    if (stopped || Object.keys(capacity).length === 0) return 0;
+    const leased = await store.leaseJobs(clock(), batchSize, { owner, leaseMs, capacity });
+    // Launched even when stopping: stop() waits for them, and an unlaunched lease would only delay the job.
+    for (const job of leased) if (!inFlight.has(job.id)) launch(job);
+    return leased.length;
   }
 
   function launch(job: OutboxJob): void {
     runningByKind.set(job.kind, (runningByKind.get(job.kind) ?? 0) + 1);
     groups.started(job);
     const work = settle(() => deliver(job)).then((result) => {
-      if (result.status === 'failed') {
+      if (result.status === 'failed' && result.error instanceof LeaseLostError) {
+        logger.warn({ jobId: job.id, kind: job.kind }, 'outbox job was taken over by another instance after its lease ran out');
+      } else if (result.status === 'failed') {
         logger.error({ err: result.error, jobId: job.id, kind: job.kind }, 'outbox could not record the outcome of a job; it stays pending');
       }
       inFlight.delete(job.id);
@@ -184,7 +181,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       : ({ status: 'failed', error: new Error(`未配置 ${job.kind} 类任务的投递程序`) } as const);
     const now = clock();
     if (outcome.status === 'ok') {
-      await store.commit({ jobs: { remove: [job.id] } });
+      await store.commit({ jobs: { remove: [job.id] }, lease: { owner, jobs: [job.id] } });
       groups.settled(job);
       counters.delivered += 1;
       log.debug('outbox job delivered');
@@ -195,7 +192,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const retryable = handler !== undefined && isRetryable(outcome.error);
     if (retryable && attempts < maxAttempts) {
       const nextAt = now + backoffDelay(backoff, attempts - 1, random);
-      await store.commit({ jobs: { put: [{ ...job, attempts, nextAt, lastError: message }] } });
+      await store.commit({ jobs: { put: [{ ...job, attempts, nextAt, lastError: message }] }, lease: { owner, jobs: [job.id] } });
       groups.backingOff(job, nextAt);
       counters.retried += 1;
       log.warn({ err: outcome.error, retryInMs: nextAt - now }, 'outbox job failed; will retry');
@@ -205,7 +202,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const dead: DeadJob = { ...job, attempts, lastError: message, failedAt: now, reason };
     const followUp = options.onDead ? await settle(() => options.onDead!(dead)) : undefined;
     if (followUp?.status === 'failed') log.error({ err: followUp.error }, 'onDead failed; the dead job is recorded without its follow-up');
-    await store.commit(mergeCommits({ jobs: { dead: [dead] } }, followUp?.status === 'ok' ? followUp.value : undefined));
+    await store.commit({
+      ...mergeCommits({ jobs: { dead: [dead] } }, followUp?.status === 'ok' ? followUp.value : undefined),
+      lease: { owner, jobs: [job.id] },
+    });
     groups.settled(job);
     counters.dead += 1;
     log.error({ err: outcome.error, reason }, 'outbox job is dead');

@@ -4,13 +4,14 @@ import { constants } from 'node:fs';
 import { access, chmod, mkdir } from 'node:fs/promises';
 import { formatApplicationId } from '../domain/application-id.js';
 import type { Application } from '../domain/types.js';
+import { JobLeases } from './job-leases.js';
 import { DIR_MODE, removeLeftoverTemps } from './lowdb-file.js';
 import { normalizeDay } from './lowdb-layout.js';
 import { Overlay, planCommit, planCounter, type Op, type View } from './lowdb-ops.js';
 import { LowdbState } from './lowdb-state.js';
 import { WriteAheadLog } from './lowdb-wal.js';
 import { requireKind } from './record-rules.js';
-import type { ApplicationQuery, Commit, DeadJob, DialogRecord, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
+import type { ApplicationQuery, Commit, DeadJob, DialogRecord, LeaseOptions, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
 
 export interface LowdbStoreOptions {
   /** Directory of the store's files (DATA_DIR); created when missing. */
@@ -42,6 +43,7 @@ export class LowdbStore implements Store {
   #draining: Promise<void> | undefined;
   #failure: unknown;
   #nextPruneAt = 0;
+  readonly #leases = new JobLeases();
 
   constructor(options: LowdbStoreOptions) {
     this.dataDir = options.dataDir;
@@ -95,7 +97,12 @@ export class LowdbStore implements Store {
   }
 
   commit(change: Commit): Promise<void> {
-    return this.#enqueue((view, now) => planCommit(change, view, now));
+    // The lease is checked in commit order; it ends once the write is applied (until then a reader still sees
+    // the job as it was, and must not lease it again).
+    return this.#enqueue((view, now) => {
+      this.#leases.check(change);
+      return planCommit(change, view, now);
+    }).then(() => this.#leases.release(change));
   }
 
   async nextApplicationId(day: string): Promise<string> {
@@ -140,6 +147,10 @@ export class LowdbStore implements Store {
     const due = [...this.#read().jobs.values()].filter((job) => job.nextAt <= now);
     due.sort((a, b) => a.nextAt - b.nextAt || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return due.slice(0, Math.max(0, limit)).map(clone);
+  }
+
+  async leaseJobs(now: number, limit: number, options: LeaseOptions): Promise<OutboxJob[]> {
+    return this.#leases.lease(this.#read().jobs.values(), now, limit, options).map(clone);
   }
 
   async nextJobAt(): Promise<number | undefined> {

@@ -5,10 +5,11 @@ import { formatApplicationId } from '../domain/application-id.js';
 import type { Application } from '../domain/types.js';
 import { normalizeDay } from './lowdb-layout.js';
 import { writeCommit } from './postgres-commit.js';
+import { leaseJobRows } from './postgres-leases.js';
 import { migrate, tableNames, type Tables } from './postgres-schema.js';
 import { recordName, requireKind } from './record-rules.js';
 import { applicationRecord, DamagedRecordError, deadJobRecord, describeIssues, dialogRecord, featureRecord, jobRecord } from './record-schemas.js';
-import type { ApplicationQuery, Commit, DeadJob, DialogRecord, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
+import type { ApplicationQuery, Commit, DeadJob, DialogRecord, LeaseOptions, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -194,9 +195,15 @@ export class PostgresStore implements Store {
     return rows.map((row) => checked('outbox_jobs', (row as { id?: string }).id, row.doc)!);
   }
 
+  async leaseJobs(now: number, limit: number, options: LeaseOptions): Promise<OutboxJob[]> {
+    const rows = await this.#run((pool) => leaseJobRows(pool, this.#t, now, Math.max(0, limit), options), false);
+    return rows.map((row) => checked('outbox_jobs', row.id, row.doc)!);
+  }
+  /** The earliest moment a pending job may be leased: its due time, or the end of another instance's lease. */
   async nextJobAt(): Promise<number | undefined> {
     // bigint comes back as text from pg; epoch milliseconds fit a double exactly.
-    const { rows } = await this.#run((pool) => pool.query<{ at: string | null }>(`SELECT min(next_at) AS at FROM ${this.#t.jobs}`));
+    const earliest = `SELECT min(greatest(next_at, coalesce(lease_until, 0))) AS at FROM ${this.#t.jobs}`;
+    const { rows } = await this.#run((pool) => pool.query<{ at: string | null }>(earliest));
     const at = rows[0]?.at;
     return at === null || at === undefined ? undefined : Number(at);
   }
