@@ -4,6 +4,11 @@ import type pg from 'pg';
 import type { Tables } from './postgres-schema.js';
 import type { LeaseOptions } from './store.js';
 
+/** SQL condition on a job row `j`: no older job of its group is pending (jobs without a group always pass). */
+export function groupHead(t: Tables): string {
+  return `(j.grp IS NULL OR NOT EXISTS (SELECT 1 FROM ${t.jobs} o WHERE o.grp = j.grp AND (o.created_at, o.id) < (j.created_at, j.id)))`;
+}
+
 /**
  * Leases up to `limit` due jobs to `options.owner` and returns their rows (documents unchecked), oldest
  * first. One statement: lock due, unleased candidates (skipping rows another instance is locking), cut them
@@ -19,8 +24,7 @@ export async function leaseJobRows(pool: pg.Pool, t: Tables, now: number, limit:
        SELECT j.id, j.kind, j.next_at, j.created_at FROM ${t.jobs} j
        WHERE j.next_at <= $1 AND (j.lease_until IS NULL OR j.lease_until <= $1)
          AND ($5::jsonb IS NULL OR $5::jsonb ? j.kind)
-         AND (j.grp IS NULL OR NOT EXISTS (
-           SELECT 1 FROM ${t.jobs} o WHERE o.grp = j.grp AND (o.created_at, o.id) < (j.created_at, j.id)))
+         AND ${groupHead(t)}
        ORDER BY j.next_at, j.created_at, j.id
        LIMIT $2
        FOR UPDATE OF j SKIP LOCKED),

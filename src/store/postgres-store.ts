@@ -5,7 +5,7 @@ import { formatApplicationId } from '../domain/application-id.js';
 import type { Application } from '../domain/types.js';
 import { normalizeDay } from './lowdb-layout.js';
 import { writeCommit } from './postgres-commit.js';
-import { leaseJobRows } from './postgres-leases.js';
+import { groupHead, leaseJobRows } from './postgres-leases.js';
 import { migrate, tableNames, type Tables } from './postgres-schema.js';
 import { recordName, requireKind } from './record-rules.js';
 import { applicationRecord, DamagedRecordError, deadJobRecord, describeIssues, dialogRecord, featureRecord, jobRecord } from './record-schemas.js';
@@ -199,10 +199,10 @@ export class PostgresStore implements Store {
     const rows = await this.#run((pool) => leaseJobRows(pool, this.#t, now, Math.max(0, limit), options), false);
     return rows.map((row) => checked('outbox_jobs', row.id, row.doc)!);
   }
-  /** The earliest moment a pending job may be leased: its due time, or the end of another instance's lease. */
+  /** The earliest moment a pending job may be leased: a group head's due time, or the end of its lease. */
   async nextJobAt(): Promise<number | undefined> {
     // bigint comes back as text from pg; epoch milliseconds fit a double exactly.
-    const earliest = `SELECT min(greatest(next_at, coalesce(lease_until, 0))) AS at FROM ${this.#t.jobs}`;
+    const earliest = `SELECT min(greatest(next_at, coalesce(lease_until, 0))) AS at FROM ${this.#t.jobs} j WHERE ${groupHead(this.#t)}`;
     const { rows } = await this.#run((pool) => pool.query<{ at: string | null }>(earliest));
     const at = rows[0]?.at;
     return at === null || at === undefined ? undefined : Number(at);
