@@ -87,7 +87,7 @@ const MIGRATIONS: ReadonlyArray<(t: Tables) => string[]> = [
 const LOCK_SPACE = 0x5943_0001;
 
 /** Creates the schema and brings its tables to the latest version; safe to run from many instances at once. */
-export async function migrate(client: pg.PoolClient, schema: string): Promise<void> {
+export async function migrate(client: pg.ClientBase, schema: string): Promise<void> {
   const t = tableNames(schema);
   await client.query('BEGIN');
   try {
