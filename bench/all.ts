@@ -55,13 +55,14 @@ function echoFigure(result: InboundResult): string {
   const echo = [result.runs[0]!, result.runs[2]!];
   const mean = (pick: (run: InboundRun) => number) => (pick(echo[0]!) + pick(echo[1]!)) / 2;
   return `${fixed(mean((r) => r.figures.perSecond), 0)} messages/s; ACK p50 ${fixed(mean((r) => r.figures.ackP50), 1)} ms, p99 ${fixed(mean((r) => r.figures.ackP99), 1)} ms; ` +
-    `reply p50 ${fixed(mean((r) => r.figures.replyP50), 1)} ms, p99 ${fixed(mean((r) => r.figures.replyP99), 1)} ms`;
+    `reply p50 ${fixed(mean((r) => r.figures.replyP50), 1)} ms, p99 ${fixed(mean((r) => r.figures.replyP99), 1)} ms; ` +
+    `CPU ${fixed(mean((r) => r.cpuPerMessageMs ?? Number.NaN), 2)} ms/message`;
 }
 
 function yicibanFigure(result: InboundResult): string {
   const f = result.runs[1]!.figures;
   return `${fixed(f.perSecond, 0)} messages/s (${fixed(result.ratio, 2)}× echo); ACK p50 ${fixed(f.ackP50, 1)} ms, p99 ${fixed(f.ackP99, 1)} ms; ` +
-    `reply p50 ${fixed(f.replyP50, 1)} ms, p99 ${fixed(f.replyP99, 1)} ms`;
+    `reply p50 ${fixed(f.replyP50, 1)} ms, p99 ${fixed(f.replyP99, 1)} ms; CPU ${fixed(result.runs[1]!.cpuPerMessageMs ?? Number.NaN, 2)} ms/message`;
 }
 
 function resources(run: InboundRun): string {

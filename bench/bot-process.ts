@@ -34,10 +34,14 @@ export interface RunningBot {
   startupMs: number;
   /** Resident set size of the bot's process in MB; undefined in-process (it would include the simulator). */
   rssMb(): Promise<number | undefined>;
+  /** CPU time (user + system) the bot's process has used so far, in ms; undefined in-process. */
+  cpuMs(): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
 const START_TIMEOUT_MS = 60_000;
+/** The bench's DATA_KEY (base64 of 32 bytes); the preloaded store is sealed with it too. */
+export const BENCH_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /** Starts one bot and resolves once its Stream connection is open; only one bot may be connected at a time. */
 export async function startBot(kind: BotKind, target: BotTarget, options: StartBotOptions = {}): Promise<RunningBot> {
@@ -47,13 +51,16 @@ export async function startBot(kind: BotKind, target: BotTarget, options: StartB
   if (options.inProcess) {
     const stop = kind === 'echo' ? await startEchoInProcess(target) : await startYicibanInProcess(target);
     const startupMs = (await connected) - started;
-    return { kind, startupMs, rssMb: async () => undefined, stop: () => stopAndWait(target.dingtalk, stop) };
+    return { kind, startupMs, rssMb: async () => undefined, cpuMs: async () => undefined, stop: () => stopAndWait(target.dingtalk, stop) };
   }
   const child = spawnBot(kind, target, options.profileDir);
   const failed = failedStart(child);
   failed.catch(() => {}); // it also rejects when the bot exits after a good start; only the race reads it
   const startupMs = (await Promise.race([connected, failed])) - started;
-  return { kind, startupMs, rssMb: () => rssOf(child.pid!), stop: () => stopAndWait(target.dingtalk, () => stopChild(child)) };
+  return {
+    kind, startupMs, rssMb: () => rssOf(child.pid!), cpuMs: () => cpuOf(child.pid!),
+    stop: () => stopAndWait(target.dingtalk, () => stopChild(child)),
+  };
 }
 
 /** The production environment pointed at the simulators. No card template: Yiciban's help card then goes as a
@@ -71,6 +78,8 @@ function botEnv(target: BotTarget): Record<string, string> {
     BACKOFFICE_URL: target.backofficeUrl,
     BACKOFFICE_SECRET: target.backofficeSecret,
     DATA_DIR: target.dataDir,
+    // Personal data is sealed at rest in production, so the bench pays for it too.
+    DATA_KEY: BENCH_DATA_KEY,
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'info',
@@ -137,6 +146,18 @@ async function stopChild(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** utime + stime from /proc (Linux, in clock ticks of 10 ms), in ms; undefined elsewhere. */
+async function cpuOf(pid: number): Promise<number | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 /** VmRSS from /proc (Linux); undefined elsewhere. */

@@ -10,7 +10,11 @@ import { createApplication, transition } from '../src/domain/application.js';
 import type { ApplicationEvent } from '../src/domain/application-events.js';
 import { loadMattersOrThrow } from '../src/config-files.js';
 import type { Actor, Application, ApplicationStatus, MaterialSpec, MaterialSubmission, Matter, MatterField } from '../src/domain/types.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { sensitiveFieldKeys } from '../src/domain/sensitive-fields.js';
+import { createStore } from '../src/store/create-store.js';
+import { DataCipher } from '../src/store/data-cipher.js';
+import type { Store } from '../src/store/store.js';
+import { BENCH_DATA_KEY } from './bot-process.js';
 import { isMain } from './stats.js';
 
 /** Applicants are bench-user-0001 … — the same people bench/inbound.ts sends messages from. */
@@ -33,7 +37,12 @@ const OUTCOMES: Array<[ApplicationStatus, number]> = [
 export async function generateApplications(dataDir: string, count: number, now = Date.now()): Promise<{ seconds: number }> {
   const started = performance.now();
   const matters = await loadMattersOrThrow(`${ROOT_DIR}/config/matters`);
-  const store = new LowdbStore({ dataDir });
+  // Sealed as the bot seals (DATA_KEY, the templates' sensitive fields), so the bot reads what production reads.
+  const sensitive = new Map(matters.map((m) => [`${m.id}@${m.version}`, sensitiveFieldKeys(m)]));
+  const store = createStore({ dataDir }, {
+    cipher: new DataCipher({ current: BENCH_DATA_KEY }),
+    sensitive: (matter) => sensitive.get(`${matter.id}@${matter.version}`),
+  });
   await store.open();
   try {
     const days = Math.ceil(count / PER_DAY);
@@ -54,7 +63,7 @@ export async function generateApplications(dataDir: string, count: number, now =
 }
 
 /** One day's applications (numbered by the store, in China time), in one commit. */
-async function generateDay(store: LowdbStore, matters: Matter[], dayStart: number, first: number, count: number): Promise<void> {
+async function generateDay(store: Store, matters: Matter[], dayStart: number, first: number, count: number): Promise<void> {
   const day = new Date(dayStart + 8 * 3600_000).toISOString().slice(0, 10);
   const ids = await Promise.all(Array.from({ length: count }, () => store.nextApplicationId(day)));
   const applications = ids.map((id, i) => ({ ...life(id, matters[(first + i) % matters.length]!, first + i, dayStart + i * 30_000), rev: 1 }));

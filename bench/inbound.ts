@@ -38,6 +38,8 @@ export interface InboundRun {
   startupMs: number;
   rssStartMb?: number;
   rssEndMb?: number;
+  /** The bot's CPU time per measured message (ms): robust on a shared machine, where wall-clock rates are not. */
+  cpuPerMessageMs?: number;
 }
 
 export interface InboundResult {
@@ -83,8 +85,11 @@ async function runOne(label: string, kind: BotKind, target: BotTarget, people: s
   try {
     const rssStartMb = await bot.rssMb();
     if (options.warmup > 0) await load(target.dingtalk, people, { ...options, messages: options.warmup });
+    const cpuBefore = await bot.cpuMs();
     const figures = await load(target.dingtalk, people, options);
-    return { label, kind, figures, startupMs: bot.startupMs, rssStartMb, rssEndMb: await bot.rssMb() };
+    const cpuAfter = await bot.cpuMs();
+    const cpuPerMessageMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / options.messages;
+    return { label, kind, figures, startupMs: bot.startupMs, rssStartMb, rssEndMb: await bot.rssMb(), cpuPerMessageMs };
   } finally {
     await bot.stop();
   }
@@ -121,13 +126,13 @@ export function formatInbound(result: InboundResult): string {
     `inbound: ${options.messages} × '${TEXT}' from ${options.people} people, ${options.inFlight} in flight, ${options.warmup} warm-up; ` +
       `Yiciban on ${store}; bots ${options.inProcess ? 'in the bench process' : 'as child processes'}; ` +
       `${availableParallelism()} cores, Node ${process.version}`,
-    'run      | msgs/s | ACK p50 ms   p99 | reply p50 ms   p99 | start-up s | RSS start MB  end',
+    'run      | msgs/s | ACK p50 ms   p99 | reply p50 ms   p99 | start-up s | RSS start MB  end | CPU ms/msg',
   ];
-  for (const { label, figures: f, startupMs, rssStartMb, rssEndMb } of runs) {
+  for (const { label, figures: f, startupMs, rssStartMb, rssEndMb, cpuPerMessageMs } of runs) {
     lines.push(
       `${label.padEnd(8)} | ${fixed(f.perSecond, 0, 6)} | ${fixed(f.ackP50, 1, 10)} ${fixed(f.ackP99, 1, 5)} | ` +
         `${fixed(f.replyP50, 1, 12)} ${fixed(f.replyP99, 1, 5)} | ${fixed(startupMs / 1_000, 2, 10)} | ` +
-        `${fixed(rssStartMb ?? Number.NaN, 0, 12)} ${fixed(rssEndMb ?? Number.NaN, 0, 4)}`,
+        `${fixed(rssStartMb ?? Number.NaN, 0, 12)} ${fixed(rssEndMb ?? Number.NaN, 0, 4)} | ${fixed(cpuPerMessageMs ?? Number.NaN, 2, 10)}`,
     );
   }
   lines.push(`Yiciban / echo (mean of both echo runs), messages/s end to end: ${ratio.toFixed(2)}×`);

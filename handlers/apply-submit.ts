@@ -44,7 +44,7 @@ export async function submitDraft(draft: ApplyDraft, matter: Matter, turn: Dialo
   return complete();
 }
 
-function missingCard(draft: ApplyDraft, matter: Matter, missing: MissingItem[]) {
+function missingCard(_draft: ApplyDraft, matter: Matter, missing: MissingItem[]) {
   const items = reviewEntries(matter);
   const fixes = missing.flatMap((item) => {
     const found = items.find((i) => i.label === item.name);

@@ -5,7 +5,6 @@ import { applicationListCard, LIST_PAGE_SIZE, QUERY_PAGE } from '../cards/applic
 import { guideCard } from '../cards/guide-card.js';
 import { HELP_MINE } from '../cards/help-card.js';
 import { matterChoiceCard, noMatchCard } from '../cards/matter-choice-card.js';
-import type { Card } from '../cards/card.js';
 import { Composer } from '../src/bot/composer.js';
 import type { BotContext } from '../src/bot/context.js';
 import { action, hears } from '../src/bot/router.js';

@@ -292,8 +292,9 @@ test('absorbs a department approval that skips the reviewing event after accepta
 test('records who did what and when in every history entry', () => {
   const app = fresh();
   const result = transition(app, E.submit, { now: new Date('2026-11-27T02:30:00Z'), actor: applicant });
-  const accepted = result.status === 'ok' && transition(result.application, E.accept, { now: '2026-11-27T03:00:00+08:00', actor: backoffice });
-  if (!accepted || accepted.status !== 'ok') throw new Error('setup');
+  if (result.status !== 'ok') throw new Error('setup');
+  const accepted = transition(result.application, E.accept, { now: '2026-11-27T03:00:00+08:00', actor: backoffice });
+  if (accepted.status !== 'ok') throw new Error('setup');
   assert.equal(accepted.application.history.slice(1), [
     { at: '2026-11-27T02:30:00.000Z', actor: applicant, action: 'submit', from: 'draft', to: 'submitted' },
     { at: '2026-11-26T19:00:00.000Z', actor: backoffice, action: 'accept', from: 'submitted', to: 'accepted', note: '承诺 2026-12-09 前办结' },

@@ -4,7 +4,7 @@ import { FakeClock } from '../src/fake-clock.js';
 import Koa from 'koa';
 import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
-import { createBackofficeClient, type BackofficeClient } from '../src/backoffice/client.js';
+import { createBackofficeClient, } from '../src/backoffice/client.js';
 import type { BackofficeEvent } from '../src/backoffice/protocol.js';
 import { sign } from '../src/backoffice/signature.js';
 import { backofficeWebhook } from '../src/backoffice/webhook.js';

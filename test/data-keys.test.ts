@@ -182,7 +182,10 @@ it('the sandbox start makes its data key in DATA_DIR and encrypts with it', asyn
   try {
     assert.is(((await stat(join(dataDir, SANDBOX_KEY_FILE))).mode & 0o777).toString(8), '600');
     await sandbox.app.store.commit({ applications: [sampleApplication('YC20261128-0001', { fields: { idNumber: ZHANG_ID_CARD } })] });
-    assert.not.match(await readFile(join(dataDir, 'applications/20261128-000.json'), 'utf8'), ZHANG_ID_CARD);
+    // Every file, the commit log (where the commit is until its checkpoint) included.
+    const files = (await filesUnder(dataDir)).filter((entry) => !entry.isDir);
+    assert.ok(files.some((entry) => entry.path.endsWith('wal.log') || entry.path.endsWith('20261128-000.json')), 'the commit is on disk');
+    for (const { path } of files) assert.not.match(await readFile(path, 'utf8'), ZHANG_ID_CARD, path);
   } finally {
     await sandbox.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -133,7 +133,7 @@ messenger('falls back to markdown with command links without a template; an upda
   assert.equal(sent.map((o) => [o.via, o.msgKey]), [['oToMessages', 'sampleActionCard'], ['oToMessages', 'sampleActionCard']]);
   const content = sent[0]?.content as Record<string, string>;
   assert.is(content.singleURL, `dtmd://dingtalkclient/sendMessage?content=${encodeURIComponent('提交申请')}`);
-  assert.match((sent[1]?.content as Record<string, string>).text ?? '', /已受理/);
+  assert.match((sent[1]?.content as Record<string, string> | undefined)?.text ?? '', /已受理/);
 });
 
 messenger('replies through a valid sessionWebhook, and falls back to the OpenAPI when it has expired', async (ctx) => {
@@ -166,7 +166,7 @@ messenger('sends group texts with @-mentions through the webhook and plain throu
     ['groupMessages', { content: '请审核' }],
   ]);
   const hook = ctx.sim.calls.find((c) => c.path === '/robot/sendBySession');
-  assert.equal((hook?.body as { at?: unknown }).at, { atUserIds: ['clerk-chen'], isAtAll: false });
+  assert.equal((hook?.body as { at?: unknown } | undefined)?.at, { atUserIds: ['clerk-chen'], isAtAll: false });
 });
 
 messenger('throws a retryable error for a flow-controlled user and succeeds on the retry', async (ctx) => {

@@ -148,7 +148,7 @@ test('failNext fails exactly the next n matching calls with the given status', a
   const statuses: number[] = [];
   for (let i = 0; i < 3; i += 1) statuses.push((await call(sim.baseUrl, 'POST', '/v1.0/robot/oToMessages/batchSend', body, auth)).status);
   assert.equal(statuses, [500, 500, 200]);
-  assert.is((sim.calls.find((c) => c.status === 500)?.response as { code: string }).code, 'system.busy');
+  assert.is((sim.calls.find((c) => c.status === 500)?.response as { code: string } | undefined)?.code, 'system.busy');
   sim.failNext(1, { status: 401, body: { code: 'authFailed', message: '鉴权失败' }, pathPrefix: '/v1.0/gateway' });
   const gateway = await call(sim.baseUrl, 'POST', '/v1.0/gateway/connections/open', { clientId: sim.clientId, clientSecret: sim.clientSecret }, { accept: 'application/json' });
   assert.equal([gateway.status, gateway.body.code], [401, 'authFailed']);
@@ -213,9 +213,9 @@ test('records every call with lower-case headers, parsed body, status and respon
   const last = sim.calls.at(-1);
   assert.is(last?.method, 'POST');
   assert.is(last?.headers['x-acs-dingtalk-access-token'], auth['x-acs-dingtalk-access-token']);
-  assert.equal((last?.body as { userIds: string[] }).userIds, ['citizen-zhang']);
+  assert.equal((last?.body as { userIds: string[] } | undefined)?.userIds, ['citizen-zhang']);
   assert.is(last?.status, 200);
-  assert.type((last?.response as { processQueryKey: string }).processQueryKey, 'string');
+  assert.type((last?.response as { processQueryKey: string } | undefined)?.processQueryKey, 'string');
   assert.equal(seen, ['/v1.0/oauth2/accessToken', '/v1.0/robot/oToMessages/batchSend']);
 });
 

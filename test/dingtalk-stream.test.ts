@@ -116,7 +116,7 @@ stream('subscribes to robot messages and card callbacks and reports connected', 
   assert.is(connection.state(), 'connecting');
   await waitFor('connected', () => connection.state() === 'connected');
   const open = sim.calls.find((c) => c.path === '/v1.0/gateway/connections/open');
-  assert.equal((open?.body as { subscriptions: unknown[] }).subscriptions, [
+  assert.equal((open?.body as { subscriptions: unknown[] } | undefined)?.subscriptions, [
     { type: 'EVENT', topic: '*' },
     { type: 'CALLBACK', topic: '/v1.0/im/bot/messages/get' },
     { type: 'CALLBACK', topic: '/v1.0/card/instances/callback' },

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { sign } from '../src/backoffice/signature.js';
 import { WEBHOOK_STATUSES } from '../src/domain/application-events.js';
 import { fileHousingFund } from './support/apply-flow.js';
-import { assertBotAnswers, bugLogs, assertStoreReloads, mutated, oddBody, oddJson, oddText, runs, watchCrashes } from './support/fuzz.js';
+import { assertBotAnswers, bugLogs, assertStoreReloads, mutated, oddBody, oddText, runs, watchCrashes } from './support/fuzz.js';
 import { ADMIN_TOKEN, BACKOFFICE_SECRET, startHarness, type Harness } from './support/harness.js';
 import { SimPlayer } from './support/sim-player.js';
 import { suite } from './support/suite.js';

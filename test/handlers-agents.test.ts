@@ -77,8 +77,8 @@ test('an agent authorised by the legal representative gets the prefill, is liste
   const agent = await applyFor('chen', YICIBAN);
   assert.ok(prefilled(agent), cardText(agent.card));
   const record = await h.store.getDialog('user:clerk-chen');
-  const draft = (record?.data as { state: { materials: { origin?: string }[] } }).state;
-  assert.match(draft.materials[0]?.origin ?? '', '经授权经办人 clerk-chen 调取', 'the application records on what right');
+  const draft = (record?.data as { state: { materials: { origin?: string }[] } } | undefined)?.state;
+  assert.match(draft?.materials[0]?.origin ?? '', '经授权经办人 clerk-chen 调取', 'the application records on what right');
   await agent.say('取消');
 
   const listed = texts(await h.say('zhang', `经办人列表 ${YICIBAN}`))[0] ?? '';

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { createStore } from '../src/store/create-store.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 import type { WalRecord } from '../src/store/lowdb-wal.js';
+import type { Store } from '../src/store/store.js';
 import { sampleApplication, sampleJob, sampleRecord, storeConformance, type StoreHarness } from './support/store-conformance.js';
 
 let dataDir = '';
@@ -43,9 +44,12 @@ async function exists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
 }
 
+const checkpoint = (store: Store) => (store as LowdbStore).checkpoint();
+
 it('files applications in buckets of 100 per day, and an update rewrites only its own bucket', async ({ h }) => {
   const apps = Array.from({ length: 250 }, (_, i) => sampleApplication(number(i + 1)));
   await h.store.commit({ applications: apps });
+  await checkpoint(h.store);
   const bucketDir = join(dataDir, 'applications');
   assert.equal((await readdir(bucketDir)).sort(), ['20261128-000.json', '20261128-001.json', '20261128-002.json']);
   assert.equal(Object.keys(await items(join(bucketDir, '20261128-001.json'))).sort(), apps.slice(100, 200).map((a) => a.id));
@@ -55,11 +59,50 @@ it('files applications in buckets of 100 per day, and an update rewrites only it
   const before = await Promise.all(['20261128-000.json', '20261128-001.json', '20261128-002.json'].map(mtime));
   await new Promise((resolve) => setTimeout(resolve, 5)); // real time: the file system's mtime must tick between the two writes
   await h.store.commit({ applications: [{ ...apps[149]!, rev: 2, status: 'accepted' }], jobs: { put: [sampleJob('notify')] } });
+  await checkpoint(h.store);
   const after = await Promise.all(['20261128-000.json', '20261128-001.json', '20261128-002.json'].map(mtime));
   assert.is(after[0], before[0]);
   assert.ok(after[1]! > before[1]!, 'the bucket of the updated application is rewritten');
   assert.is(after[2], before[2]);
-  assert.is(await exists(join(dataDir, 'wal.json')), false, 'the log is cleared once the files are written');
+  assert.is(await exists(join(dataDir, 'wal.log')), false, 'the log is emptied once the files are written');
+});
+
+it('makes a commit durable with one append to wal.log; the files follow at the checkpoint', async ({ h }) => {
+  const app = sampleApplication(number(1));
+  await h.store.commit({ inbox: ['msg-1'], applications: [app], jobs: { put: [sampleJob('job-1')] } });
+  await h.store.commit({ jobs: { remove: ['job-1'] } });
+  const lines = (await readFile(join(dataDir, 'wal.log'), 'utf8')).split('\n');
+  assert.is(lines.length, 3, 'two batches, each a whole line');
+  assert.is(lines[2], '');
+  assert.is(await exists(join(dataDir, 'applications', '20261128-000.json')), false, 'not yet in the data files');
+  await checkpoint(h.store);
+  assert.equal(await items(join(dataDir, 'applications', '20261128-000.json')), { [app.id]: app });
+  assert.equal(await items(join(dataDir, 'outbox', 'pending.json')), {}, 'a job added and done between two checkpoints');
+  assert.is(await exists(join(dataDir, 'wal.log')), false);
+});
+
+it('replays wal.log at open and drops a last line cut short by a kill (its commit was never acknowledged)', async () => {
+  const dir = join(dataDir, 'torn');
+  await mkdir(dir, { recursive: true });
+  const app = sampleApplication(number(3));
+  const batches: WalRecord[] = [
+    { version: 1, at: 1, ops: [{ op: 'app', doc: app }, { op: 'job', doc: sampleJob('job-3') }, { op: 'counter', day: '20261128', seq: 3 }] },
+    { version: 1, at: 2, ops: [{ op: 'inbox', id: 'msg-3', at: Date.now() }, { op: 'job.remove', id: 'job-3' }] },
+  ];
+  const torn = JSON.stringify({ version: 1, at: 3, ops: [{ op: 'app', doc: { ...app, rev: 2 } }] }).slice(0, 50);
+  await writeFile(join(dir, 'wal.log'), `${batches.map((b) => JSON.stringify(b)).join('\n')}\n${torn}`);
+  const store = new LowdbStore({ dataDir: dir });
+  await store.open();
+  try {
+    assert.is((await store.getApplication(app.id))?.rev, 1);
+    assert.is(await store.getJob('job-3'), undefined);
+    assert.is(await store.hasProcessed('msg-3'), true);
+    assert.is(await exists(join(dir, 'wal.log')), false, 'replayed into the files and emptied at open');
+    assert.equal(await items(join(dir, 'applications', '20261128-000.json')), { [app.id]: app });
+    assert.is(await store.nextApplicationId('20261128'), number(4));
+  } finally {
+    await store.close();
+  }
 });
 
 it('files records per kind in 64 small files by id hash; an update of one rewrites only its own file', async ({ h }) => {
@@ -68,6 +111,7 @@ it('files records per kind in 64 small files by id hash; an update of one rewrit
   const big = sampleRecord('big', { data: { recipients: Array.from({ length: 10_000 }, (_, i) => `user-${i}`) } });
   const small = Array.from({ length: 500 }, (_, i) => sampleRecord(`n-${i}`, { updatedAt: i }));
   await h.store.commit({ records: { put: [big, ...small] } });
+  await checkpoint(h.store);
   const kindDir = join(dataDir, 'records', 'notice');
   const files = (await readdir(kindDir)).sort();
   assert.is(files.length, 64);
@@ -88,6 +132,7 @@ it('files records per kind in 64 small files by id hash; an update of one rewrit
   const before = await mtimes();
   await new Promise((resolve) => setTimeout(resolve, 5)); // real time: the file system's mtime must tick between the two writes
   await h.store.commit({ records: { put: [{ ...other, rev: 2, updatedAt: 9_999 }] } });
+  await checkpoint(h.store);
   const after = await mtimes();
   const rewritten = files.filter((_, i) => after[i] !== before[i]);
   assert.equal(rewritten, [otherFile], 'only the updated record\'s file');
@@ -104,7 +149,7 @@ it('leaves a folder under records/ that is not a record kind alone', async ({ h 
   assert.is(await readFile(join(dataDir, 'records', 'Not A Kind', 'x.json'), 'utf8'), 'not json');
 });
 
-it('replays a commit left in wal.json by a crash in the middle of writing its files', async () => {
+it('replays a commit left in wal.json (the log of earlier versions) by a crash in the middle of writing its files', async () => {
   const dir = join(dataDir, 'crashed');
   const app = sampleApplication(number(7));
   // The application's bucket was renamed into place; the outbox, inbox and counter files were not.
@@ -151,16 +196,16 @@ it('replays a log whose files were already written without changing anything', a
 });
 
 it('fails a commit whose log cannot be written and leaves memory unchanged', async ({ h }) => {
-  await mkdir(join(dataDir, 'wal.json')); // a directory where the log file goes: the rename fails
+  await mkdir(join(dataDir, 'wal.log')); // a directory where the log file goes: the append fails
   const error = await h.store.commit({ inbox: ['msg-1'], applications: [sampleApplication(number(1))] }).then(
     () => undefined,
     (reason: unknown) => reason,
   );
   assert.instance(error, Error);
-  assert.match((error as Error).message, 'wal.json');
+  assert.match((error as Error).message, 'wal.log');
   assert.is(await h.store.getApplication(number(1)), undefined);
   assert.is(await h.store.hasProcessed('msg-1'), false);
-  await rm(join(dataDir, 'wal.json'), { recursive: true });
+  await rm(join(dataDir, 'wal.log'), { recursive: true });
   await h.store.commit({ applications: [sampleApplication(number(1))] });
   assert.is((await h.store.getApplication(number(1)))?.rev, 1);
 });

@@ -195,6 +195,29 @@ test('kinds have separate limits: a slow back office does not hold up messages',
   assert.equal(order, ['message', 'submit']);
 });
 
+test('a backlog of one kind at its limit does not hide a due job of another kind behind it', async (context) => {
+  const gate = deferred();
+  const started: string[] = [];
+  const box = outbox(context, {
+    concurrency: { 'dingtalk.message': 2 },
+    batchSize: 10,
+    handlers: {
+      'dingtalk.message': async (j) => { started.push(j.id); await gate.promise; },
+      timer: async (j) => void started.push(j.id),
+    },
+  });
+  const now = context.clock.now();
+  // 50 messages due before the timer: more than one read of due jobs holds.
+  const messages = Array.from({ length: 50 }, (_, i) => job(context.clock.now, { id: `m${String(i).padStart(2, '0')}`, createdAt: now - 100 + i, nextAt: now - 100 + i }));
+  await context.store.commit({ jobs: { put: [...messages, job(context.clock.now, { id: 'timer-1', kind: 'timer' })] } });
+  const draining = box.drain();
+  await waitFor(() => started.includes('timer-1'), { what: 'the timer started while the messages fill their slots', intervalMs: 1 });
+  assert.equal(started.filter((id) => id.startsWith('m')), ['m00', 'm01'], 'messages in due order, two at a time');
+  gate.resolve();
+  await draining;
+  assert.is(started.length, 51);
+});
+
 test('jobs of one group run one at a time in creation order, even when the first one backs off', async (context) => {
   const order: string[] = [];
   let running = 0;

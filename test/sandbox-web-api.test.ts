@@ -228,9 +228,9 @@ test('the page and the vendor modules are served with a strict content policy', 
     assert.match(vendor.headers.get('content-type') ?? '', 'text/javascript');
     await vendor.arrayBuffer();
   }
-  const escape = await fetch(`${base}/sandbox/assets/..%2F..%2Froutes.ts`);
-  assert.is(escape.status, 404);
-  await escape.arrayBuffer();
+  const traversal = await fetch(`${base}/sandbox/assets/..%2F..%2Froutes.ts`);
+  assert.is(traversal.status, 404);
+  await traversal.arrayBuffer();
 });
 
 test('reset needs confirmation, answers 202, clears the conversations and brings the bot back', async () => {

@@ -10,6 +10,7 @@ import { TEST_DATA_KEY } from './support/harness.js';
 import { readdir, readFile } from 'node:fs/promises';
 import * as assert from 'uvu/assert';
 import { isSealed } from '../src/store/data-cipher.js';
+import type { LowdbStore } from '../src/store/lowdb-store.js';
 import type { SealedStore } from '../src/store/sealed-store.js';
 import { sampleRecord, storeConformance, type StoreHarness } from './support/store-conformance.js';
 
@@ -50,6 +51,9 @@ it("a record's whole data is sealed in its file; kind, tags and times stay plain
   const raw = await (h.store as SealedStore).inner.getRecord('notice', 'n-1');
   assert.ok(isSealed(raw!.data));
   assert.equal({ ...raw, data: record.data }, record);
+  const log = await readFile(join(dataDir, 'wal.log'), 'utf8');
+  assert.not.match(log, '13800138000', 'sealed in the commit log too');
+  await ((h.store as SealedStore).inner as LowdbStore).checkpoint();
   const folder = join(dataDir, 'records', 'notice');
   const text = (await Promise.all((await readdir(folder)).map((name) => readFile(join(folder, name), 'utf8')))).join('');
   assert.match(text, '"status":"open"');

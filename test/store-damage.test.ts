@@ -145,6 +145,25 @@ it('a damaged write-ahead log (wal.json) stops the start, naming it', async () =
   }
 });
 
+it('a damaged line of the commit log (wal.log) stops the start, naming the file and the line', async () => {
+  const good = JSON.stringify({ version: 1, at: NOW, ops: [{ op: 'app', doc: sampleApplication('YC20261128-0002') }] });
+  const damages: Record<string, string> = {
+    'a whole line cut short': `${good.slice(0, 40)}\n${good}\n`,
+    'a line that is not a batch': `${good}\n{"items":null}\n`,
+    'an op of the wrong type': `${good}\n${JSON.stringify({ version: 1, at: NOW, ops: [{ op: 'counter', day: '20261128', seq: 'x' }] })}\n`,
+  };
+  for (const [kind, text] of Object.entries(damages)) {
+    const dataDir = await filledStore();
+    try {
+      await writeFile(join(dataDir, 'wal.log'), text);
+      assert.match(await openFails(dataDir), /wal\.log is damaged: line [12]/, kind);
+      assert.is(await readFile(join(dataDir, 'wal.log'), 'utf8'), text, `${kind}: left as it was`);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }
+});
+
 it('the real bot on a damaged DATA_DIR exits non-zero and names the file', async () => {
   const dataDir = await filledStore();
   try {

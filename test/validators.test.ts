@@ -22,8 +22,7 @@ validators('accepts real-format 居民身份证号 and normalises a lower-case x
   for (const id of examples) assert.equal(validateIdCard(id), { ok: true, value: id }, id);
   assert.equal(validateIdCard(' 11010519491231002x '), { ok: true, value: '11010519491231002X' });
   const withX = ['3301061990030712', '3301061990030713', '3301061990030714', '3301061990030715']
-    .map((prefix) => [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((d) => idCard(prefix + d)))
-    .flat()
+    .flatMap((prefix) => [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((d) => idCard(prefix + d)))
     .find((id) => id.endsWith('X'));
   assert.ok(withX);
   assert.is(reason(validateIdCard(withX!.toLowerCase())), 'ok');

@@ -90,7 +90,7 @@ export function passesLuhn(digits: string): boolean {
  * (UnionPay debit cards issued in mainland China carry one).
  */
 export function validateBankCard(raw: string): Validation {
-  const value = raw.replace(/[\s\-]/g, '');
+  const value = raw.replace(/[\s-]/g, '');
   if (!/^\d{16,19}$/.test(value)) return fail('银行卡号应为16至19位数字');
   if (!passesLuhn(value)) return fail('银行卡号校验位不正确，请核对卡号');
   return ok(value);

@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { LeaseLostError, type Commit, type DeadJob, type JobKind, type OutboxJob, type Store } from '../store/store.js';
 import { mergeCommits } from './commits.js';
 import { GroupOrder } from './group-order.js';
+import { DEFAULT_CONCURRENCY, KINDS } from './limits.js';
 
 /** Delivers one job; throwing means "not delivered" (ExternalError.retryable decides whether to retry). */
 export type JobHandler = (job: OutboxJob) => Promise<void>;
@@ -17,7 +18,7 @@ export type JobHandler = (job: OutboxJob) => Promise<void>;
 export interface OutboxOptions {
   store: Store;
   handlers: Partial<Record<JobKind, JobHandler>>;
-  /** Jobs of one kind running at once (defaults: DingTalk 4, back office 2). */
+  /** Jobs of one kind running at once (defaults in src/outbox/limits.ts: messages 32, card updates 4, back office 2). */
   concurrency?: Partial<Record<JobKind, number>>;
   /** Tries before a retryable failure becomes dead (default 25: about two hours with the default backoff). */
   maxAttempts?: number;
@@ -58,15 +59,6 @@ export interface Outbox {
   drain(timeoutMs?: number): Promise<void>;
   stats(): OutboxStats;
 }
-
-const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
-  'dingtalk.message': 4,
-  'dingtalk.card.update': 4,
-  'backoffice.submit': 2,
-  'backoffice.withdraw': 2,
-  'backoffice.supplement': 2,
-  timer: 4,
-};
 
 /** A leased job is the leasing instance's alone this long; an instance that dies loses its jobs after it. */
 export const DEFAULT_LEASE_MS = 30_000;
@@ -123,7 +115,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         again = false;
         const pass = await settle(async () => {
           if (!groupsLoaded) {
-            groups.load(await store.dueJobs(Number.MAX_SAFE_INTEGER, 10_000));
+            groups.load(await store.dueJobRefs(Number.MAX_SAFE_INTEGER, 10_000));
             groupsLoaded = true;
           }
           launched += await fill();
@@ -142,18 +134,24 @@ export function createOutbox(options: OutboxOptions): Outbox {
     return pumping;
   }
 
-  // Leases what this instance has room for; the store keeps group order and keeps other instances off them.
+  // Leases due jobs of the kinds that have room (the store keeps group order and other instances off them).
+  // When a kind fills up it leases again without it, so a backlog of one kind never hides another's due jobs.
   async function fill(): Promise<number> {
-    const capacity: Partial<Record<JobKind, number>> = {};
-    for (const kind of Object.keys(DEFAULT_CONCURRENCY) as JobKind[]) {
-      const free = limitOf(kind) - (runningByKind.get(kind) ?? 0);
-      if (free > 0) capacity[kind] = free;
+    let launched = 0;
+    for (;;) {
+      const kinds = KINDS.filter(hasRoom);
+      if (kinds.length === 0 || stopped) return launched;
+      const capacity = Object.fromEntries(kinds.map((kind) => [kind, limitOf(kind) - (runningByKind.get(kind) ?? 0)]));
+      const leased = await store.leaseJobs(clock(), batchSize, { owner, leaseMs, capacity });
+      // Launched even when stopping: stop() waits for them, and an unlaunched lease would only delay the job.
+      for (const job of leased) if (!inFlight.has(job.id)) launch(job);
+      launched += leased.length;
+      if (leased.length === 0 || kinds.every(hasRoom)) return launched;
     }
-    if (stopped || Object.keys(capacity).length === 0) return 0;
-    const leased = await store.leaseJobs(clock(), batchSize, { owner, leaseMs, capacity });
-    // Launched even when stopping: stop() waits for them, and an unlaunched lease would only delay the job.
-    for (const job of leased) if (!inFlight.has(job.id)) launch(job);
-    return leased.length;
+  }
+
+  function hasRoom(kind: JobKind): boolean {
+    return (runningByKind.get(kind) ?? 0) < limitOf(kind);
   }
 
   function launch(job: OutboxJob): void {

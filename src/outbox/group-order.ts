@@ -1,6 +1,6 @@
 // Ordering within a job group (e.g. the updates of one card, the back-office calls of one application):
 // one job at a time, in creation order, even while the oldest one waits out its backoff or after a restart.
-import type { OutboxJob } from '../store/store.js';
+import type { JobRef } from '../store/store.js';
 
 interface Hold {
   id: string;
@@ -8,7 +8,7 @@ interface Hold {
   nextAt: number;
 }
 
-type Ordered = Pick<OutboxJob, 'id' | 'createdAt'>;
+type Ordered = Pick<JobRef, 'id' | 'createdAt'>;
 
 /** Creation order; jobs written by one commit share createdAt and fall back to id order. */
 export function older(a: Ordered, b: Ordered): boolean {
@@ -21,7 +21,7 @@ export class GroupOrder {
   readonly #holds = new Map<string, Hold>();
 
   /** Rebuilds the holds from every pending job (at start-up). */
-  load(pending: OutboxJob[]): void {
+  load(pending: JobRef[]): void {
     for (const job of pending) {
       if (job.group === undefined) continue;
       const hold = this.#holds.get(job.group);
@@ -30,8 +30,8 @@ export class GroupOrder {
   }
 
   /** The oldest job of each group in a batch of due jobs. */
-  heads(batch: OutboxJob[]): Map<string, string> {
-    const heads = new Map<string, OutboxJob>();
+  heads(batch: JobRef[]): Map<string, string> {
+    const heads = new Map<string, JobRef>();
     for (const job of batch) {
       if (job.group === undefined) continue;
       const head = heads.get(job.group);
@@ -41,12 +41,12 @@ export class GroupOrder {
   }
 
   /** No job of its group is running, and it is the oldest of its group in the batch. */
-  isNext(job: OutboxJob, heads: Map<string, string>): boolean {
+  isNext(job: JobRef, heads: Map<string, string>): boolean {
     return job.group === undefined || (!this.#busy.has(job.group) && heads.get(job.group) === job.id);
   }
 
   /** The id of an older job of the same group that must finish first, if any. */
-  blocker(job: OutboxJob): string | undefined {
+  blocker(job: JobRef): string | undefined {
     const hold = job.group === undefined ? undefined : this.#holds.get(job.group);
     return !hold || hold.id === job.id || older(job, hold) ? undefined : hold.id;
   }
@@ -56,21 +56,21 @@ export class GroupOrder {
     this.#holds.delete(group);
   }
 
-  started(job: OutboxJob): void {
+  started(job: JobRef): void {
     if (job.group !== undefined) this.#busy.add(job.group);
   }
 
-  finished(job: OutboxJob): void {
+  finished(job: JobRef): void {
     if (job.group !== undefined) this.#busy.delete(job.group);
   }
 
   /** The job failed and waits until `nextAt`: its group waits with it. */
-  backingOff(job: OutboxJob, nextAt: number): void {
+  backingOff(job: JobRef, nextAt: number): void {
     if (job.group !== undefined) this.#holds.set(job.group, { id: job.id, createdAt: job.createdAt, nextAt });
   }
 
   /** The job left the queue (delivered or dead): its group moves on. */
-  settled(job: OutboxJob): void {
+  settled(job: JobRef): void {
     if (job.group !== undefined && this.#holds.get(job.group)?.id === job.id) this.#holds.delete(job.group);
   }
 

@@ -25,12 +25,16 @@ export class JobLeases {
       const head = heads.get(job.group);
       if (!head || older(job, head)) heads.set(job.group, job);
     }
-    const due = all.filter((job) => job.nextAt <= now && !this.#held(job.id, now) && (job.group === undefined || heads.get(job.group) === job));
+    const capOf = (job: OutboxJob) => (options.capacity === undefined ? Number.POSITIVE_INFINITY : (options.capacity[job.kind] ?? 0));
+    // As in PostgreSQL: the `limit` oldest candidates of the kinds asked for, then each kind cut to its capacity.
+    const due = all.filter(
+      (job) => job.nextAt <= now && capOf(job) > 0 && !this.#held(job.id, now) && (job.group === undefined || heads.get(job.group) === job),
+    );
     due.sort((a, b) => a.nextAt - b.nextAt || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const taken = new Map<string, number>();
     const leased: OutboxJob[] = [];
     for (const job of due.slice(0, Math.max(0, limit))) {
-      const cap = options.capacity === undefined ? Number.POSITIVE_INFINITY : (options.capacity[job.kind] ?? 0);
+      const cap = capOf(job);
       const count = taken.get(job.kind) ?? 0;
       if (count >= cap) continue;
       taken.set(job.kind, count + 1);

@@ -7,6 +7,9 @@ import { Low } from 'lowdb';
 import { z } from 'zod';
 import { DIR_MODE, removeLeftoverTemps, StoreFile } from './lowdb-file.js';
 
+// Shard files read at once when a collection loads.
+const PARALLEL_READS = 4;
+
 /** On-disk shape of one shard file. */
 export interface ShardFile<T> {
   items: Record<string, T>;
@@ -50,15 +53,21 @@ export class LowdbCollection<T> {
     const names =
       this.#options.shards ??
       (await readdir(this.#root)).filter((file) => /^[^.].*\.json$/.test(file)).map((file) => file.slice(0, -5));
-    for (const name of names) {
-      const low = this.#file(name);
-      await low.read();
+    // A few files at a time, so reading one overlaps checking another; filled in name order all the same.
+    const lows = names.map((name) => this.#file(name));
+    let next = 0;
+    const reader = async () => {
+      while (next < lows.length) await lows[next++]!.read();
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, lows.length) }, reader));
+    names.forEach((name, i) => {
       const shard = this.#shard(name);
-      for (const [key, value] of Object.entries(low.data.items ?? {})) {
+      for (const [key, value] of Object.entries(lows[i]!.data.items ?? {})) {
         shard.set(key, value);
         this.#shardOfKey.set(key, name);
       }
-    }
+      lows[i]!.data = { items: {} }; // memory holds the records once, in the shard maps
+    });
   }
 
   get size(): number {

@@ -1,7 +1,7 @@
 // A lowdb adapter for the store's files: each read is checked against the file's schema (a damaged file
 // names itself, relative to DATA_DIR, and never loads as empty), each write is an atomic replace of a file
 // only its owner can read (mode 0600; temp file in the same folder, then rename, as steno does).
-import { chmod, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
 import type { z } from 'zod';
@@ -32,7 +32,7 @@ export class StoreFile<T> implements Adapter<T> {
   async read(): Promise<T | null> {
     let text: string;
     try {
-      text = await readFile(this.path, 'utf8');
+      text = await readClosed(this.path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw new DamagedRecordError(this.name, `cannot be read (${(error as Error).message})`, { cause: error });
@@ -45,9 +45,9 @@ export class StoreFile<T> implements Adapter<T> {
     }
     const parsed = this.#schema.safeParse(json);
     if (!parsed.success) throw new DamagedRecordError(this.name, describeIssues(parsed.error));
-    // Files written before modes were enforced are closed to other users as they are read.
-    await chmod(this.path, FILE_MODE);
-    return parsed.data;
+    // The record schemas neither transform nor default anything, so the checked JSON is kept as it is: zod's
+    // output would be a copy of the same data, and keeping it would double what a large store's start allocates.
+    return json as T;
   }
 
   /** Atomic replace: writes are queued per file so two never share the temp file. */
@@ -62,6 +62,17 @@ export class StoreFile<T> implements Adapter<T> {
   async #replace(text: string): Promise<void> {
     await writeFile(this.#temp, text, { encoding: 'utf8', mode: FILE_MODE });
     await rename(this.#temp, this.path);
+  }
+}
+
+// The file's text; a file written before modes were enforced is closed to other users as it is read.
+async function readClosed(file: string): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    if (((await handle.stat()).mode & 0o777) !== FILE_MODE) await handle.chmod(FILE_MODE);
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
   }
 }
 

@@ -1,12 +1,13 @@
 // Everything the lowdb store holds, in memory, with the files it is persisted in.
 // Layout under DATA_DIR: applications/<day>-<block>.json, dialogs/<hash>.json, inbox/<day>-<hour>.json,
-// outbox/pending.json, outbox/dead.json, records/<kind>/<2 hex>.json, state/meta.json, state/counters.json
-// (and wal.json while committing).
+// outbox/pending.json, outbox/dead.json, records/<kind>/<2 hex>.json, state/meta.json, state/counters.json,
+// and wal.log (the batches since the last checkpoint).
 import type { z } from 'zod';
 import type { Application } from '../domain/types.js';
 import { LowdbCollection } from './lowdb-collection.js';
 import { INBOX_RETENTION_MS, applicationShard, dialogShard, inboxShard, inboxShardEnd } from './lowdb-layout.js';
 import type { Op, View } from './lowdb-ops.js';
+import { JobQueue } from './job-queue.js';
 import { LowdbRecords } from './lowdb-records.js';
 import { ApplicationIndex } from './memory-index.js';
 import { applicationRecord, counterRecord, deadJobRecord, dialogRecord, inboxRecord, jobRecord, metaRecord } from './record-schemas.js';
@@ -23,6 +24,8 @@ export class LowdbState implements View {
   readonly counters: LowdbCollection<number>;
   readonly records: LowdbRecords;
   readonly index = new ApplicationIndex();
+  /** The pending jobs in due order, per kind. */
+  readonly queue = new JobQueue();
   readonly #all: Pick<LowdbCollection<unknown>, 'load' | 'flush' | 'dirty'>[];
 
   constructor(dataDir: string) {
@@ -43,6 +46,7 @@ export class LowdbState implements View {
   async load(): Promise<void> {
     for (const collection of this.#all) await collection.load();
     for (const app of this.applications.values()) this.index.put(undefined, app);
+    for (const job of this.jobs.values()) this.queue.put(job);
   }
 
   /** Applies logged operations in order (idempotent: replaying them again changes nothing). */
@@ -56,11 +60,18 @@ export class LowdbState implements View {
         case 'record.remove': this.records.remove(op.kind, op.id); break;
         case 'dialog': this.dialogs.put(op.doc.key, op.doc); break;
         case 'dialog.remove': this.dialogs.delete(op.key); break;
-        case 'job': this.jobs.put(op.doc.id, op.doc); break;
-        case 'job.remove': this.jobs.delete(op.id); break;
+        case 'job':
+          this.jobs.put(op.doc.id, op.doc);
+          this.queue.put(op.doc);
+          break;
+        case 'job.remove':
+          this.jobs.delete(op.id);
+          this.queue.remove(op.id);
+          break;
         case 'dead':
           this.dead.put(op.doc.id, op.doc);
           this.jobs.delete(op.doc.id);
+          this.queue.remove(op.doc.id);
           break;
         case 'dead.remove': this.dead.delete(op.id); break;
         case 'inbox': this.inbox.put(op.id, op.at); break;

@@ -1,17 +1,19 @@
 // The embedded Store: all data in memory, persisted as small lowdb JSON files under DATA_DIR.
-// Commits are serialised and grouped: one batch = one wal.json write, then the touched files.
+// Commits are serialised and grouped: one batch = one line appended to wal.log, acknowledged once it is written.
+// The touched files are written at a checkpoint (every second or so, and at close), then the log is emptied.
 import { constants } from 'node:fs';
 import { access, chmod, mkdir } from 'node:fs/promises';
 import { formatApplicationId } from '../domain/application-id.js';
 import type { Application } from '../domain/types.js';
 import { JobLeases } from './job-leases.js';
+import { Checkpoints } from './lowdb-checkpoints.js';
 import { DIR_MODE, removeLeftoverTemps } from './lowdb-file.js';
 import { normalizeDay } from './lowdb-layout.js';
 import { Overlay, planCommit, planCounter, type Op, type View } from './lowdb-ops.js';
 import { LowdbState } from './lowdb-state.js';
 import { WriteAheadLog } from './lowdb-wal.js';
 import { requireKind } from './record-rules.js';
-import type { ApplicationQuery, Commit, DeadJob, DialogRecord, LeaseOptions, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
+import type { ApplicationQuery, Commit, DeadJob, DialogRecord, JobKind, JobRef, LeaseOptions, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
 
 export interface LowdbStoreOptions {
   /** Directory of the store's files (DATA_DIR); created when missing. */
@@ -20,6 +22,10 @@ export interface LowdbStoreOptions {
   now?: () => number;
   /** Most commits written together in one batch (group commit). */
   maxBatch?: number;
+  /** Longest time a logged batch waits for its checkpoint (default 1 s; 0 = a checkpoint after every batch). */
+  checkpointMs?: number;
+  /** A checkpoint also comes once the log holds this many bytes (default 8 MB). */
+  checkpointBytes?: number;
 }
 
 interface Task {
@@ -44,11 +50,15 @@ export class LowdbStore implements Store {
   #failure: unknown;
   #nextPruneAt = 0;
   readonly #leases = new JobLeases();
+  readonly #checkpoints: Checkpoints;
 
   constructor(options: LowdbStoreOptions) {
     this.dataDir = options.dataDir;
     this.#now = options.now ?? Date.now;
     this.#maxBatch = options.maxBatch ?? 256;
+    this.#checkpoints = new Checkpoints(options.checkpointMs ?? 1_000, options.checkpointBytes ?? 8 * 1024 * 1024, () => {
+      if (this.#status === 'open') this.#draining ??= this.#drain();
+    });
     this.#wal = new WriteAheadLog(options.dataDir);
   }
 
@@ -62,8 +72,9 @@ export class LowdbStore implements Store {
       await removeLeftoverTemps(this.dataDir);
       const state = new LowdbState(this.dataDir);
       await state.load();
-      const pending = await this.#wal.read();
-      if (pending) state.apply(pending.ops);
+      // A torn last line (tornBytes) was an append cut short by a kill: never acknowledged, so dropped.
+      const { records } = await this.#wal.read();
+      for (const record of records) state.apply(record.ops);
       this.#prune(state);
       await state.flush();
       await this.#wal.clear();
@@ -83,6 +94,10 @@ export class LowdbStore implements Store {
     }
     this.#status = 'closing';
     while (this.#draining) await this.#draining;
+    // The last checkpoint: a cleanly closed store leaves no log behind.
+    if (!this.#failure) await this.#checkpoint();
+    this.#checkpoints.stop();
+    await this.#wal.close();
     this.#status = 'closed';
   }
 
@@ -94,6 +109,16 @@ export class LowdbStore implements Store {
     } catch (error) {
       throw new Error(`DATA_DIR ${this.dataDir} is not writable`, { cause: error });
     }
+  }
+
+  /** Writes the data files of every logged commit now and empties the log (tests and tools; it also runs by itself). */
+  checkpoint(): Promise<void> {
+    if (this.#status !== 'open') return Promise.reject(new Error(`the store is ${this.#status}`));
+    const done = this.#checkpoints.ask();
+    this.#draining ??= this.#drain();
+    return done.then(() => {
+      if (this.#failure) throw new Error('the store stopped after a failed write; restart to replay its log', { cause: this.#failure });
+    });
   }
 
   commit(change: Commit): Promise<void> {
@@ -144,9 +169,12 @@ export class LowdbStore implements Store {
   }
 
   async dueJobs(now: number, limit: number): Promise<OutboxJob[]> {
-    const due = [...this.#read().jobs.values()].filter((job) => job.nextAt <= now);
-    due.sort((a, b) => a.nextAt - b.nextAt || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return due.slice(0, Math.max(0, limit)).map(clone);
+    const state = this.#read();
+    return state.queue.due(now, Math.max(0, limit)).map((ref) => clone(state.jobs.get(ref.id)!));
+  }
+
+  async dueJobRefs(now: number, limit: number, kinds?: readonly JobKind[]): Promise<JobRef[]> {
+    return this.#read().queue.due(now, Math.max(0, limit), kinds);
   }
 
   async leaseJobs(now: number, limit: number, options: LeaseOptions): Promise<OutboxJob[]> {
@@ -154,9 +182,7 @@ export class LowdbStore implements Store {
   }
 
   async nextJobAt(): Promise<number | undefined> {
-    let earliest: number | undefined;
-    for (const job of this.#read().jobs.values()) if (earliest === undefined || job.nextAt < earliest) earliest = job.nextAt;
-    return earliest;
+    return this.#read().queue.nextAt();
   }
 
   async getJob(id: string): Promise<OutboxJob | undefined> {
@@ -187,14 +213,20 @@ export class LowdbStore implements Store {
 
   async #drain(): Promise<void> {
     try {
-      while (this.#queue.length > 0) await this.#run(this.#queue.splice(0, this.#maxBatch));
+      // Commits made in the same turn of the event loop (an ACKed event and the jobs that finished with it)
+      // share one append instead of the first going alone.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      while (this.#queue.length > 0 || this.#checkpoints.wanted) {
+        if (this.#queue.length > 0) await this.#run(this.#queue.splice(0, this.#maxBatch));
+        if (this.#checkpoints.due(this.#wal.bytes)) await this.#checkpoint();
+      }
     } finally {
       this.#draining = undefined;
     }
   }
 
-  // One batch: plan each task against the batch so far (a conflicting one fails alone), log all of
-  // them in one WAL write, apply to memory, write the touched files, clear the log, acknowledge.
+  // One batch: plan each task against the batch so far (a conflicting one fails alone), append all of them to
+  // the log in one write, apply them to memory and acknowledge. The data files wait for the next checkpoint.
   async #run(batch: Task[]): Promise<void> {
     const state = this.#state!;
     if (this.#failure) {
@@ -218,24 +250,35 @@ export class LowdbStore implements Store {
     }
     if (ops.length > 0) {
       try {
-        await this.#wal.write({ version: 1, at: now, ops });
+        await this.#wal.append({ version: 1, at: now, ops });
       } catch (error) {
-        const failed = new Error('could not write the commit log (wal.json); nothing was changed', { cause: error });
+        // A log that could not even be cut back to its last whole line takes no more commits.
+        if ((error as { broken?: boolean }).broken) this.#failure = error;
+        const failed = new Error('could not append the commit to the log (wal.log); nothing was changed', { cause: error });
         for (const task of accepted) task.reject(failed);
         return;
       }
       state.apply(ops);
+      this.#checkpoints.logged();
     }
     this.#prune(state);
-    try {
-      await state.flush();
-      if (ops.length > 0) await this.#wal.clear();
-    } catch (error) {
-      // The batch is durable in wal.json and replays at the next open, so its commits still succeed;
-      // the store stops taking commits so nothing is written out of order.
-      this.#failure = error;
-    }
     for (const task of accepted) task.resolve();
+  }
+
+  // Writes every touched file, then empties the log. A failed write leaves the log whole (it replays at the
+  // next open, so the acknowledged commits are safe) and stops the store, so nothing is written out of order.
+  async #checkpoint(): Promise<void> {
+    const waiters = this.#checkpoints.begin();
+    try {
+      if (!this.#failure) {
+        await this.#state!.flush();
+        await this.#wal.clear();
+      }
+    } catch (error) {
+      this.#failure = error;
+    } finally {
+      for (const resolve of waiters) resolve();
+    }
   }
 
   #prune(state: LowdbState): void {

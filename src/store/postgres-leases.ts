@@ -41,3 +41,13 @@ export async function leaseJobRows(pool: pg.Pool, t: Tables, now: number, limit:
     (a, b) => Number(a.next_at) - Number(b.next_at) || Number(a.created_at) - Number(b.created_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
 }
+
+/** Epoch ms at which some pending job can next be leased (a group head's due time or lease end), if any. */
+export async function earliestLeasable(pool: pg.Pool, t: Tables): Promise<number | undefined> {
+  const { rows } = await pool.query<{ at: string | null }>(
+    `SELECT min(greatest(next_at, coalesce(lease_until, 0))) AS at FROM ${t.jobs} j WHERE ${groupHead(t)}`,
+  );
+  // bigint comes back as text from pg; epoch milliseconds fit a double exactly.
+  const at = rows[0]?.at;
+  return at === null || at === undefined ? undefined : Number(at);
+}

@@ -85,7 +85,7 @@ export const walOp = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('counter'), day: text, seq: z.number().int().min(0) }),
 ]);
 
-/** Contents of wal.json. */
+/** One batch of the commit log: a line of wal.log (or the whole of an old wal.json). */
 export const walRecord = z.strictObject({ version: z.literal(1), at: epochMs, ops: z.array(walOp) });
 
 /** `items.YC20261128-0001.fields.phone: expected string, received number` — the first few problems. */

@@ -7,8 +7,8 @@
 // What stays plain: what the stores query and order by (ids, applicant id, status, dates, job times, record
 // kinds and tags — which is why tags never hold personal data).
 import type { Application } from '../domain/types.js';
-import { DataCipher, isSealed, SealError } from './data-cipher.js';
-import type { ApplicationQuery, Commit, DeadJob, DialogRecord, LeaseOptions, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
+import { type DataCipher, isSealed, SealError } from './data-cipher.js';
+import type { ApplicationQuery, Commit, DeadJob, DialogRecord, JobKind, JobRef, LeaseOptions, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
 
 /**
  * Keys of a matter version's sensitive fields, or undefined for a matter the catalogue does not know.
@@ -202,6 +202,11 @@ export class SealedStore implements Store {
 
   async leaseJobs(now: number, limit: number, options: LeaseOptions): Promise<OutboxJob[]> {
     return (await this.#inner.leaseJobs(now, limit, options)).map((job) => this.#codec.openJob(job));
+  }
+
+  // Refs carry no payload: nothing to open.
+  dueJobRefs(now: number, limit: number, kinds?: readonly JobKind[]): Promise<JobRef[]> {
+    return this.#inner.dueJobRefs(now, limit, kinds);
   }
 
   nextJobAt(): Promise<number | undefined> {

@@ -27,6 +27,9 @@ export interface OutboxJob {
   group?: string;
 }
 
+/** What the outbox needs to pick a job: its identity, kind, group and times, without its (sealed) payload. */
+export type JobRef = Pick<OutboxJob, 'id' | 'kind' | 'nextAt' | 'createdAt' | 'group'>;
+
 /** A job that failed permanently (4xx or too many attempts). */
 export interface DeadJob extends OutboxJob {
   failedAt: number;
@@ -134,6 +137,8 @@ export interface Store {
 
   /** Pending jobs due at or before `now`, oldest first. */
   dueJobs(now: number, limit: number): Promise<OutboxJob[]>;
+  /** Like dueJobs, but only the refs, and only of `kinds` when given: what the outbox reads to pick work. */
+  dueJobRefs(now: number, limit: number, kinds?: readonly JobKind[]): Promise<JobRef[]>;
   /**
    * Leases up to `limit` due jobs (oldest first) to `options.owner` until `now + leaseMs`: jobs leased to
    * nobody or whose lease expired, never a job while an older job of its group is still pending (leased or

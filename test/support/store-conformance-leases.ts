@@ -31,9 +31,10 @@ export function leaseConformance(it: Test<{ h: StoreHarness }>): void {
       sampleJob('t1', { kind: 'timer', nextAt: 5 }),
     ];
     await h.store.commit({ jobs: { put } });
-    assert.equal(ids(await h.store.leaseJobs(1_000, 10, { ...A, capacity: { 'dingtalk.message': 2, 'backoffice.submit': 1 } })), ['m1', 'm2', 's1']);
-    assert.equal(ids(await h.store.leaseJobs(1_000, 10, { ...B, capacity: { 'dingtalk.message': 0, timer: 3 } })), ['t1']);
-    assert.equal(ids(await h.store.leaseJobs(1_000, 10, B)), ['m3']);
+    assert.equal(ids(await h.store.leaseJobs(1_000, 1, { ...A, leaseMs: 1, capacity: { timer: 1 } })), ['t1'], 'older jobs of other kinds do not use up the limit');
+    assert.equal(ids(await h.store.leaseJobs(1_001, 10, { ...A, capacity: { 'dingtalk.message': 2, 'backoffice.submit': 1 } })), ['m1', 'm2', 's1']);
+    assert.equal(ids(await h.store.leaseJobs(1_001, 10, { ...B, capacity: { 'dingtalk.message': 0, timer: 3 } })), ['t1']);
+    assert.equal(ids(await h.store.leaseJobs(1_001, 10, B)), ['m3']);
   });
 
   it('leases: never a job while an older job of its group is pending, leased or backing off', async ({ h }) => {

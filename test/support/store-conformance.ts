@@ -150,6 +150,33 @@ export function storeConformance(name: string, makeStore: () => Promise<StoreHar
     assert.is(await h.store.nextJobAt(), 100);
   });
 
+  it('gives due job refs in due order, of the asked kinds only, with their group and without payload', async ({ h }) => {
+    await h.store.commit({
+      jobs: {
+        put: [
+          sampleJob('b', { kind: 'dingtalk.message', nextAt: 100, createdAt: 50, group: 'user:1' }),
+          sampleJob('a', { kind: 'dingtalk.message', nextAt: 100, createdAt: 50 }),
+          sampleJob('submit', { nextAt: 90, createdAt: 90, group: 'YC20261128-0001' }),
+          sampleJob('older', { kind: 'timer', nextAt: 100, createdAt: 10 }),
+          sampleJob('later', { kind: 'dingtalk.message', nextAt: 2_000 }),
+        ],
+      },
+    });
+    assert.equal(await h.store.dueJobRefs(1_000, 10), [
+      { id: 'submit', kind: 'backoffice.submit', nextAt: 90, createdAt: 90, group: 'YC20261128-0001' },
+      { id: 'older', kind: 'timer', nextAt: 100, createdAt: 10 },
+      { id: 'a', kind: 'dingtalk.message', nextAt: 100, createdAt: 50 },
+      { id: 'b', kind: 'dingtalk.message', nextAt: 100, createdAt: 50, group: 'user:1' },
+    ]);
+    assert.equal((await h.store.dueJobRefs(1_000, 10, ['dingtalk.message', 'timer'])).map((r) => r.id), ['older', 'a', 'b']);
+    assert.equal((await h.store.dueJobRefs(1_000, 1, ['dingtalk.message'])).map((r) => r.id), ['a']);
+    assert.equal(await h.store.dueJobRefs(1_000, 10, []), []);
+    await h.store.commit({ jobs: { put: [sampleJob('a', { kind: 'dingtalk.message', nextAt: 3_000, createdAt: 50 })], remove: ['submit'] } });
+    assert.equal((await h.store.dueJobRefs(5_000, 10)).map((r) => r.id), ['older', 'b', 'later', 'a']);
+    await h.reopen();
+    assert.equal((await h.store.dueJobRefs(5_000, 10)).map((r) => r.id), ['older', 'b', 'later', 'a'], 'the same order after a reopen');
+  });
+
   it('replaces a job by id, removes it, and moves a failed one to the dead list and back', async ({ h }) => {
     await h.store.commit({ jobs: { put: [sampleJob('j1'), sampleJob('j2')] } });
     await h.store.commit({ jobs: { put: [sampleJob('j1', { attempts: 3, nextAt: 9_000, lastError: '后台暂时不可用' })], remove: ['j2'] } });

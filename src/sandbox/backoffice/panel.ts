@@ -74,17 +74,17 @@ function send(sim: BackofficeSimulator, input: z.infer<typeof decisionSchema>): 
 function licencePage(sim: BackofficeSimulator, res: ServerResponse, licenseNo: string): void {
   const record = sim.cases().find((c) => c.result?.licenseNo === licenseNo);
   if (!record) return sendError(res, 404, 'not_found', `没有编号为 ${licenseNo} 的电子证照`);
-  const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>电子证照 ${escape(licenseNo)}</title></head>
+  const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>电子证照 ${escapeHtml(licenseNo)}</title></head>
 <body><h1>电子证照（沙箱）</h1><dl>
-<dt>证照编号</dt><dd>${escape(licenseNo)}</dd>
-<dt>事项</dt><dd>${escape(record.matter.name)}</dd>
-<dt>持证人</dt><dd>${escape(record.applicant.name)}</dd>
-<dt>办件编号</dt><dd>${escape(record.applicationId)}</dd>
+<dt>证照编号</dt><dd>${escapeHtml(licenseNo)}</dd>
+<dt>事项</dt><dd>${escapeHtml(record.matter.name)}</dd>
+<dt>持证人</dt><dd>${escapeHtml(record.applicant.name)}</dd>
+<dt>办件编号</dt><dd>${escapeHtml(record.applicationId)}</dd>
 </dl><p>此证照由模拟后台生成，仅用于沙箱演示。</p></body></html>`;
   res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
   res.end(html);
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

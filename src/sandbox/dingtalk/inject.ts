@@ -1,5 +1,5 @@
 // Builds the robot-message callback payload (§2) for a message a user "sends" in the sandbox.
-import { FileStore, sampleBytes } from './files.js';
+import { type FileStore, sampleBytes } from './files.js';
 import { lwcpId, newMsgId, randomUUID, singleConversationId, unionIdOf } from './ids.js';
 import type { OrgIndex } from './org.js';
 import type { SessionBook } from './session-webhooks.js';

@@ -48,5 +48,5 @@ export function webhookContent(body: unknown): { msgtype: string; content: Recor
   if (typeof msgtype !== 'string') return undefined;
   const check = WEBHOOK_TYPES[msgtype];
   const content = asRecord(record[msgtype]);
-  return check && check(content) ? { msgtype, content } : undefined;
+  return check?.(content) ? { msgtype, content } : undefined;
 }

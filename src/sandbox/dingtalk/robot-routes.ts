@@ -104,7 +104,7 @@ export function robotRoutes(deps: RobotDeps): Record<string, Route> {
       auth: 'header',
       handle: (req) => {
         const message = sent.get(req.query.processQueryKey ?? '');
-        if (!message || message.kind !== 'oto' || req.query.robotCode !== config.robotCode) return paramError('processQueryKey 不存在');
+        if (message?.kind !== 'oto' || req.query.robotCode !== config.robotCode) return paramError('processQueryKey 不存在');
         const messageReadInfoList = message.userIds.map((userId) => {
           const readAt = message.readAt.get(userId);
           return { name: org.user(userId)?.name ?? '', userId, readStatus: readAt ? 'READ' : 'UNREAD', readTimestamp: readAt ?? 0 };
@@ -117,7 +117,7 @@ export function robotRoutes(deps: RobotDeps): Record<string, Route> {
       handle: (req) => {
         const body = asRecord(req.body);
         const message = sent.get(str(body.processQueryKey) ?? '');
-        if (!message || message.kind !== 'group' || message.conversationId !== body.openConversationId) return paramError('processQueryKey 不存在');
+        if (message?.kind !== 'group' || message.conversationId !== body.openConversationId) return paramError('processQueryKey 不存在');
         const maxResults = body.maxResults === undefined ? 200 : Number(body.maxResults);
         if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 200) return paramError('maxResults 取值 1–200');
         const readers = [...message.readAt.keys()];
