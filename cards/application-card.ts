@@ -2,8 +2,10 @@
 // (before acceptance: the promised working days), the next step, the result and, on request, the timeline.
 // The bot updates it in place whenever the back office reports a change.
 import { allowedEvents, canWithdraw } from '../src/domain/application.js';
+import { openPromises } from '../src/domain/material-promises.js';
 import { actionText, DEPARTMENT_STATUS_TEXT, formatChineseDate, nextStepText, statusText } from '../src/domain/status-text.js';
 import type { Application, Matter } from '../src/domain/types.js';
+import type { DeadlineClock } from '../src/supervision/deadline-clock.js';
 import { button } from './button.js';
 import type { Card, CardButton, CardSection } from './card.js';
 import { evaluationLabel } from '../src/domain/evaluation.js';
@@ -15,6 +17,7 @@ export const APPLICATION_WITHDRAW = 'withdraw.ask';
 export const APPLICATION_SUPPLEMENT = 'supplement.start';
 export const APPLICATION_TIMELINE = 'query.show';
 export const APPLICATION_EVALUATE = 'evaluate.ask';
+export const APPLICATION_PROMISE = 'promise.start';
 
 /** Most history entries shown in the timeline (the newest). */
 export const TIMELINE_MAX = 12;
@@ -22,6 +25,8 @@ export const TIMELINE_MAX = 12;
 export interface ApplicationCardOptions {
   /** Show the 办理记录 (for 查询 <编号>). */
   timeline?: boolean;
+  /** Where the application stands against its deadline now (the date with 补正 pauses added, working days left). */
+  clock?: DeadlineClock;
 }
 
 /** The application card; `matter` (when still in the catalogue) adds promised days and window details. */
@@ -35,7 +40,7 @@ export function applicationCard(app: Application, matter: Matter | undefined, op
         { label: '办理事项', value: app.matter.name },
         { label: '申请人', value: app.applicant.name },
         ...(app.submittedAt ? [{ label: '提交时间', value: formatChinaTime(app.submittedAt) }] : []),
-        { label: '承诺办结', value: deadlineText(app, matter) },
+        { label: '承诺办结', value: deadlineText(app, matter, options.clock) },
         ...(app.evaluation ? [{ label: '评价', value: evaluationText(app.evaluation) }] : []),
       ],
     },
@@ -48,10 +53,16 @@ export function applicationCard(app: Application, matter: Matter | undefined, op
   return fitCard({ title: `办件 ${app.id}`, status: { text: status.label, tone: status.tone }, sections, buttons: applicationButtons(app, options) });
 }
 
-function deadlineText(app: Application, matter: Matter | undefined): string {
+function deadlineText(app: Application, matter: Matter | undefined, clock: DeadlineClock | undefined): string {
+  if (clock && ['accepted', 'in_review', 'supplement_required'].includes(app.status)) return `${formatChineseDate(clock.deadline)}前（${remainingText(clock)}）`;
   if (app.deadline) return `${formatChineseDate(app.deadline)}前`;
   if (app.status === 'withdrawn' || app.status === 'not_accepted') return '—';
   return matter ? `受理后${matter.timeLimit.promisedDays}个工作日内` : '受理后告知';
+}
+
+function remainingText(clock: DeadlineClock): string {
+  const days = clock.remaining >= 0 ? `剩余 ${clock.remaining} 个工作日` : `已超期 ${-clock.remaining} 个工作日`;
+  return clock.paused ? `补正期间暂停计时，${days}` : days;
 }
 
 function evaluationText(evaluation: NonNullable<Application['evaluation']>): string {
@@ -106,7 +117,13 @@ function applicationButtons(app: Application, options: ApplicationCardOptions): 
     ...(app.status === 'supplement_required'
       ? [button('补正材料', APPLICATION_SUPPLEMENT, { params, command: `补正 ${app.id}`, style: 'primary' as const })]
       : []),
+    ...(hasOpenPromise(app) ? [button('补交材料', APPLICATION_PROMISE, { params, command: `补交 ${app.id}`, style: 'primary' as const })] : []),
     ...(options.timeline ? [] : [button('办理记录', APPLICATION_TIMELINE, { params, command: `查询 ${app.id}` })]),
     ...(canWithdraw(app) ? [button('撤回申请', APPLICATION_WITHDRAW, { params, command: `撤回 ${app.id}`, style: 'danger' as const })] : []),
   ];
+}
+
+// 容缺: promised materials are handed in after acceptance, while the application is still alive.
+function hasOpenPromise(app: Application): boolean {
+  return app.acceptedAt !== undefined && !['withdrawn', 'not_accepted', 'rejected'].includes(app.status) && openPromises(app).length > 0;
 }

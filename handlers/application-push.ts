@@ -3,12 +3,13 @@
 import { applicationCard } from '../cards/application-card.js';
 import type { DecisionContext } from '../src/bot/context.js';
 import type { Application } from '../src/domain/types.js';
+import { deadlineClock } from '../src/supervision/deadline-clock.js';
 
 /** Shows `app`'s current state on its card in the applicant's one-to-one chat. */
 export function refreshApplicationCard(ctx: DecisionContext, app: Application): Application {
   const owner = app.applicant.userId;
   const to = { kind: 'user' as const, userId: owner };
-  const card = applicationCard(app, ctx.matter(app.matter.id));
+  const card = applicationCard(app, ctx.matter(app.matter.id), { clock: clockOf(ctx, app) });
   if (app.channel.cardId) {
     ctx.updateCard(app.channel.cardId, card, to, owner);
     return app;
@@ -20,4 +21,9 @@ export function refreshApplicationCard(ctx: DecisionContext, app: Application): 
 /** Whether `userId` may see and act on `app` (its applicant, or an admin). */
 export function canSee(ctx: DecisionContext, app: Application, userId: string, isAdmin: boolean): boolean {
   return app.applicant.userId === userId || isAdmin || ctx.isAdminUser(userId);
+}
+
+/** The deadline clock of `app` now (undefined before acceptance), for the card's 剩余 N 个工作日. */
+export function clockOf(ctx: DecisionContext, app: Application) {
+  return deadlineClock(ctx.services.calendar, app, ctx.now);
 }

@@ -9,7 +9,7 @@ import { Composer } from '../src/bot/composer.js';
 import type { BotContext } from '../src/bot/context.js';
 import { action, hears } from '../src/bot/router.js';
 import { parseApplicationId } from '../src/domain/application-id.js';
-import { canSee } from './application-push.js';
+import { canSee, clockOf } from './application-push.js';
 import { MINE, QUERY } from './commands.js';
 import { pickMatter } from './find-matter.js';
 
@@ -42,6 +42,6 @@ async function listMine(ctx: BotContext, page: number): Promise<void> {
 async function showApplication(ctx: BotContext, id: string): Promise<void> {
   const app = id ? await ctx.getApplication(id) : undefined;
   if (!app || !canSee(ctx, app, ctx.actingFor, ctx.isAdmin)) return void ctx.reply(NOT_FOUND_TEXT);
-  ctx.replyPrivately(applicationCard(app, ctx.matter(app.matter.id), { timeline: true }), '已把办件详情发到与我的单聊中。');
+  ctx.replyPrivately(applicationCard(app, ctx.matter(app.matter.id), { timeline: true, clock: clockOf(ctx, app) }), '已把办件详情发到与我的单聊中。');
 }
 

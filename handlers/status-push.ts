@@ -10,6 +10,7 @@ import { formatChineseDate } from '../src/domain/status-text.js';
 import type { Actor, Application, Matter } from '../src/domain/types.js';
 import { refreshApplicationCard } from './application-push.js';
 import { startSupplement } from './supplement.js';
+import { superviseChange } from './supervision.js';
 
 /** Applies one back-office status event to its application (dedupe ran before, in the bot). */
 export const backofficeStatus: Middleware<StatusContext> = async (ctx) => {
@@ -43,6 +44,7 @@ export const backofficeStatus: Middleware<StatusContext> = async (ctx) => {
 export async function pushStatus(ctx: DecisionContext, before: Application, after: Application, event: ApplicationEvent): Promise<void> {
   const app = refreshApplicationCard(ctx, after);
   ctx.saveApplication(app);
+  await superviseChange(ctx, before, app);
   if (event.kind === 'require_supplement') return startSupplement(ctx, app);
   ctx.send({ kind: 'user', userId: app.applicant.userId }, changeText(before, app, event, ctx.matter(app.matter.id)));
 }

@@ -13,10 +13,12 @@ import { complete, defineDialog, show, skip, type DialogInput, type DialogTurn, 
 import { action, hears } from '../src/bot/router.js';
 import { parseApplicationId } from '../src/domain/application-id.js';
 import { transition } from '../src/domain/application.js';
+import { nextSupplementRound } from '../src/domain/material-promises.js';
 import type { Actor, Application, MaterialSubmission, MissingItem } from '../src/domain/types.js';
 import { canSee, refreshApplicationCard } from './application-push.js';
 import { isGlobalCommand, SUPPLEMENT } from './commands.js';
 import { NOT_FOUND_TEXT } from './query.js';
+import { superviseChange } from './supervision.js';
 
 /** State of one supplement round (plain JSON). */
 export interface SupplementDraft {
@@ -119,7 +121,7 @@ async function confirm(draft: SupplementDraft, _input: DialogInput, turn: Dialog
   const { ctx } = turn;
   const app = await ctx.getApplication(draft.applicationId);
   if (!app) throw new Error(`supplement for unknown application ${draft.applicationId}`);
-  const round = app.history.filter((h) => h.action === 'supplement').length + 1;
+  const round = nextSupplementRound(app);
   const materials: MaterialSubmission[] = [];
   const notes: string[] = [];
   draft.items.forEach((item, i) => {
@@ -136,6 +138,7 @@ async function confirm(draft: SupplementDraft, _input: DialogInput, turn: Dialog
     return complete();
   }
   ctx.saveApplication(refreshApplicationCard(ctx, result.application));
+  await superviseChange(ctx, app, result.application);
   ctx.callBackoffice('supplement', app.id, { round });
   turn.tell(`补正材料已提交（第${round}次），办件 ${app.id} 将继续办理，进度会在这里通知您。`);
   return complete();

@@ -7,10 +7,11 @@ import path from 'node:path';
 import type Router from '@koa/router';
 import { randomUUID } from 'node:crypto';
 import { createBackofficeClient } from './backoffice/client.js';
-import { botHandlers } from '../handlers/index.js';
+import { botHandlers, botStartTimers } from '../handlers/index.js';
 import { backofficeWebhook, webhookOutcome } from './backoffice/webhook.js';
 import { createBot, type Bot, type HandleResult } from './bot/bot.js';
 import { backofficeStatusEvent, timerEvent, type InboundEvent } from './bot/inbound.js';
+import { effectsToJobs } from './bot/jobs.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { loadHolidayOverrides, loadMattersOrThrow } from './config-files.js';
@@ -29,6 +30,10 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createOutbox, type Outbox } from './outbox/dispatcher.js';
 import { createJobHandlers } from './outbox/job-handlers.js';
 import { outboxRoutes } from './outbox/routes.js';
+import { noticeRoutes } from './broadcast/routes.js';
+import { RecordBook } from './broadcast/records.js';
+import { rectificationRoutes } from './supervision/rectification-routes.js';
+import { statisticsRoutes, type StatisticsSource } from './supervision/routes.js';
 import { ROOT_DIR } from './root-dir.js';
 import type { BackoffPolicy } from './retry.js';
 import { createStore } from './store/create-store.js';
@@ -46,6 +51,8 @@ export interface Tuning {
   stream?: { backoff?: BackoffPolicy; watchdogMs?: number; healthyAfterMs?: number };
   outbox?: { backoff?: BackoffPolicy; maxAttempts?: number; pollMs?: number };
   openapiRetry?: { attempts?: number; backoff?: BackoffPolicy };
+  /** Notices: wait before flow-controlled people are retried, how often the progress card moves. */
+  broadcast?: { flowRetryMs?: number; cardEveryMs?: number };
   /** Per-sender inbound budget (default 10 events in 10 s); scripted tests talk faster than people. */
   inboundBudget?: { capacity: number; windowMs: number };
 }
@@ -91,7 +98,9 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     { now, cipher: new DataCipher(await resolveDataKeys(config)), sensitive: sensitiveFieldsOf(matters) },
   );
   await store.open();
-  const metrics = createMetrics();
+  const statisticsSource: StatisticsSource = { store, matters, calendar, clock };
+  const metrics = createMetrics({ statistics: statisticsSource });
+  const records = new RecordBook(store);
 
   const openapi = createOpenApiClient({
     apiBase: config.dingtalk.apiBase,
@@ -99,6 +108,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     clientId,
     clientSecret,
     robotCode,
+    ...(config.dingtalk.agentId ? { agentId: config.dingtalk.agentId } : {}),
     qps: config.dingtalk.qps,
     redisUrl: config.redisUrl,
     logger: logger.child({ component: 'openapi' }),
@@ -127,7 +137,10 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     clock: () => new Date(now()),
     logger: logger.child({ component: 'bot' }),
     adminUserIds: config.adminUserIds,
+    broadcasterUserIds: config.broadcasterUserIds,
+    workNotices: config.dingtalk.agentId !== undefined,
     deadlineFor: (acceptedAt, matter) => promisedDeadline(calendar, acceptedAt, matter.timeLimit.promisedDays),
+    calendar,
     handlers: botHandlers,
     onCommitted: () => outbox?.wake(),
     ...(tuning.inboundBudget ? { inboundBudget: tuning.inboundBudget } : {}),
@@ -160,6 +173,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
       metrics,
       logger: logger.child({ component: 'outbox' }),
       fireTimer: async (timer) => void (await handle(timerEvent(timer, now()))),
+      broadcast: { book: records, openapi, now, sleep: (ms) => clock.sleep(ms), ...tuning.broadcast },
     }),
     onDead: createDeadLetterNotifier({ store, now, newId: () => randomUUID() }),
   });
@@ -194,7 +208,12 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
         return outcome;
       },
     }),
-    adminRouters: [outboxRoutes({ store, outbox })],
+    adminRouters: [
+      outboxRoutes({ store, outbox }),
+      noticeRoutes({ book: records, now, workNotices: config.dingtalk.agentId !== undefined, wake: () => outbox?.wake() }),
+      statisticsRoutes(statisticsSource),
+      rectificationRoutes({ store, clock, handle }),
+    ],
     publicRouters: options.publicRouters,
   });
 
@@ -202,6 +221,8 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.http.host}:${port}`;
+  // Timers that must always exist (the daily supervision digest reschedules itself; this makes sure one is there).
+  await store.commit({ jobs: { put: effectsToJobs(botStartTimers(now()), { source: 'start', now: now(), newId: randomUUID }) } });
   outbox.start();
   stream.start();
   logger.info({ url }, 'Yiciban is listening');

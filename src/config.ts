@@ -25,6 +25,7 @@ const schema = z.object({
   DINGTALK_API_BASE: url('e.g. https://api.dingtalk.com').transform((v) => stripSlash(v ?? 'https://api.dingtalk.com')),
   DINGTALK_OAPI_BASE: url('e.g. https://oapi.dingtalk.com').transform((v) => stripSlash(v ?? 'https://oapi.dingtalk.com')),
   DINGTALK_CARD_TEMPLATE_ID: optionalText,
+  DINGTALK_AGENT_ID: optionalText,
   DINGTALK_QPS: optionalText
     .transform((v) => Number(v ?? '20'))
     .refine((n) => Number.isFinite(n) && n > 0 && n <= 1000, { message: 'must be a number of calls per second, 1–1000' }),
@@ -91,6 +92,8 @@ export interface Config {
     apiBase: string;
     oapiBase: string;
     cardTemplateId?: string;
+    /** The app's agent id for work notifications (工作通知); unset = robot messages only. */
+    agentId?: string;
     qps: number;
   };
   backoffice: { url?: string; secret?: string };
@@ -158,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiBase: e.DINGTALK_API_BASE,
       oapiBase: e.DINGTALK_OAPI_BASE,
       cardTemplateId: e.DINGTALK_CARD_TEMPLATE_ID,
+      agentId: e.DINGTALK_AGENT_ID,
       qps: e.DINGTALK_QPS,
     },
     backoffice: { url: e.BACKOFFICE_URL, secret: e.BACKOFFICE_SECRET },

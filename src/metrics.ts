@@ -1,5 +1,7 @@
 // Prometheus metrics (prom-client), one registry per app instance so tests can run several side by side.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { loadStatistics, type StatisticsSource } from './supervision/routes.js';
+import type { Figures, Statistics } from './supervision/statistics.js';
 
 export interface Metrics {
   registry: Registry;
@@ -11,10 +13,16 @@ export interface Metrics {
   handleSeconds: Histogram<'kind'>;
 }
 
+export interface MetricsOptions {
+  /** Where the supervision gauges (GET /api/statistics, default range, by matter) are computed from at each scrape. */
+  statistics?: StatisticsSource;
+}
+
 /** Creates the registry with default process metrics and Yiciban's own counters. */
-export function createMetrics(): Metrics {
+export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'yiciban_' });
+  if (options.statistics) supervisionGauges(registry, options.statistics);
   return {
     registry,
     inbound: new Counter({
@@ -48,4 +56,47 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
   };
+}
+
+// The figures of GET /api/statistics (last 30 days, per matter, `matter="all"` for the total) as gauges named
+// yiciban_supervision_<figure>. The registry collects all metrics of a scrape at once: they share one computation.
+const GAUGE_FIGURES: [keyof Figures, string][] = [
+  ['received', 'Applications received in the last 30 days'],
+  ['accepted', 'Of those, accepted'],
+  ['completed', 'Of those, decided after acceptance (办结)'],
+  ['onTimeRate', 'Share of the completed ones decided by the deadline (pauses for 补正 added)'],
+  ['averageWorkingDays', 'Average working days from acceptance to decision, 补正 left out'],
+  ['visitsPerApplication', 'Average trips in person per application'],
+  ['zeroVisitShare', 'Share of applications with no trip in person (零上门)'],
+  ['atMostOneVisitShare', 'Share of applications with at most one trip (最多跑一次)'],
+  ['satisfactionRate', '(非常满意 + 满意) / all ratings'],
+  ['openWarnings', 'Running applications at yellow or red now'],
+  ['openRectifications', '差评整改 cases without a reported fix'],
+  ['openComplaints', 'Complaints not answered yet'],
+];
+
+function supervisionGauges(registry: Registry, source: StatisticsSource): void {
+  let running: Promise<Statistics> | undefined;
+  const shared = (): Promise<Statistics> => {
+    running ??= loadStatistics(source).finally(() => (running = undefined));
+    return running;
+  };
+  for (const [figure, help] of GAUGE_FIGURES) {
+    const gauge: Gauge<'matter'> = new Gauge({
+      name: `yiciban_supervision_${snake(figure)}`,
+      help,
+      labelNames: ['matter'],
+      registers: [registry],
+      async collect() {
+        const statistics = await shared();
+        gauge.reset();
+        gauge.set({ matter: 'all' }, statistics.total[figure]);
+        for (const group of statistics.groups) gauge.set({ matter: group.id }, group[figure]);
+      },
+    });
+  }
+}
+
+function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }

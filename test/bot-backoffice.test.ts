@@ -39,12 +39,14 @@ test('accepted: the card is updated in place with the promised deadline, and the
   const app = await h.store.getApplication(id);
   assert.is(app?.status, 'accepted');
   assert.is(app?.deadline, '2026-01-06');
-  assert.equal(jobs.map((j) => j.kind), ['dingtalk.card.update', 'dingtalk.message']);
+  assert.equal(jobs.map((j) => j.kind), ['dingtalk.card.update', 'timer', 'timer', 'dingtalk.message']);
   assert.is(jobs[0]!.group, app?.channel.cardId);
+  const check = (level: string, at: string) => ({ name: 'supervision.check', key: `supervision:${id}:${level}`, at: Date.parse(at), payload: { applicationId: id, level } });
+  assert.equal([jobs[1]!.payload, jobs[2]!.payload], [check('yellow', '2026-01-06T01:00:00Z'), check('red', '2026-01-07T01:00:00Z')], 'the warning checks: 09:00 China time');
   const card = updatedCard(payloads);
-  assert.match(cardText(card), '承诺办结：2026年1月6日前');
+  assert.match(cardText(card), '承诺办结：2026年1月6日前（剩余 1 个工作日）');
   assert.is(card.status?.text, '已受理');
-  assert.match(payloads[1]!.message?.text ?? '', '已受理，承诺于2026年1月6日前办结');
+  assert.match(payloads[3]!.message?.text ?? '', '已受理，承诺于2026年1月6日前办结');
 });
 
 test('two departments approve at different times: each step is shown, then the application is approved', async () => {

@@ -75,4 +75,12 @@ catalogue('does not match on filler words alone', () => {
   assert.equal(findMatters(matters, '我想办理一下').matches, []);
 });
 
+catalogue('does not match text that names no matter on one shared word (minimum coverage)', () => {
+  for (const query of ['投诉 YC20261128-0001 窗口人员态度差', '窗口人员态度差', '工作人员服务很好', '我要投诉']) {
+    assert.equal(findMatters(matters, query).matches.map((m) => m.id), [], query);
+  }
+  assert.is(findMatters(matters, '灵活就业人员').matches[0]?.id, 'flexible-employment-insurance', 'the words of a matter still find it');
+  assert.is(findMatters(matters, '咨询 公积金 怎么提取').matches[0]?.id, 'housing-fund-withdrawal', 'a keyword inside a longer text still counts');
+});
+
 catalogue.run();

@@ -5,6 +5,7 @@ import { resumeDialog, startDialog } from '../src/bot/dialog-engine.js';
 import { complete, defineDialog, show, skip, type DialogEnvelope } from '../src/bot/dialog.js';
 import type { ChatEvent } from '../src/bot/inbound.js';
 import { silentLogger } from '../src/logger.js';
+import { createHolidayCalendar } from '../src/domain/holiday-calendar.js';
 import { BotHarness } from './support/bot-harness.js';
 
 const test = suite('dialog engine');
@@ -40,7 +41,7 @@ test.after.each(async () => {
 
 function ctxFor(event: ChatEvent): BotContext {
   return new BotContext(
-    { store: h.store, matters: h.matters, licences: h.licences, clock: () => h.now, adminUserIds: new Set(), deadlineFor: () => '2026-01-06' },
+    { store: h.store, matters: h.matters, licences: h.licences, clock: () => h.now, adminUserIds: new Set(), deadlineFor: () => '2026-01-06', calendar: createHolidayCalendar() },
     event,
     silentLogger,
   );

@@ -46,7 +46,16 @@ backoffice('submit → one signed POST → two departments approve at different 
   assert.is((await h.app.store.getApplication(id))?.status, 'approved');
 
   await settled(h, h.backoffice.complete(id));
-  await settled(h, h.backoffice.deliver(id, { type: 'elicence', licenseNo: 'ZJ202611280001', url: 'https://licence.example.gov.cn/ZJ202611280001' }));
+  const result = { type: 'elicence' as const, licenseNo: 'ZJ202611280001', url: 'https://licence.example.gov.cn/ZJ202611280001' };
+  // The 经营场所使用证明 was promised (容缺): delivery waits until it is handed in.
+  const refused = await h.backoffice.deliver(id, result);
+  assert.is(refused.status, 409);
+  assert.match(JSON.stringify(refused.body), '容缺承诺的材料尚未补交：经营场所使用证明');
+  await li.say(`补交 ${id}`);
+  await li.upload('租赁合同.pdf');
+  await waitFor(() => h.backoffice.supplements.length === 1, { what: 'the hand-in at the back office' });
+  assert.equal(h.backoffice.supplements[0]!.body.materials.find((m) => m.id === 'premises-proof')?.source, 'upload');
+  await settled(h, h.backoffice.deliver(id, result));
   const final = li.show(appCardId)!;
   assert.is(final.status, '已送达');
   assert.match(final.text, 'ZJ202611280001');

@@ -105,4 +105,16 @@ test('fallback messages keep their text and turn buttons into links (dtmd links 
   assert.is(fromWebhook('unknown', {}), undefined);
 });
 
+test('a notice batch-sent to several people arrives in each one\'s single chat, with its title and link', () => {
+  const { sim, transcript } = setup();
+  const content = { title: '元旦假期大厅安排', text: '### 元旦假期大厅安排\n\n正文', singleTitle: '查看详情', singleURL: 'https://example.gov.cn/n' };
+  sim.events.emit('bot-output', { at: 1, via: 'oToMessages', userIds: ['citizen-zhang', 'citizen-li'], msgKey: 'sampleActionCard', content, processQueryKey: 'k' } satisfies BotOutput);
+  for (const conversation of [ZHANG, LI]) {
+    const history = transcript.history(conversation);
+    assert.is(history.length, 1, conversation);
+    assert.match(JSON.stringify(history[0]), '元旦假期大厅安排');
+    assert.match(JSON.stringify(history[0]), 'https://example.gov.cn/n');
+  }
+});
+
 test.run();

@@ -122,6 +122,8 @@ export const backofficeEventSchema = z
         pickupAddress: z.string().max(500).optional(),
       })
       .optional(),
+    /** With `delivered`: deliver although a 容缺 promise is still open (the back office waives it explicitly). */
+    waivedTolerance: z.boolean().optional(),
     at: z.iso.datetime({ offset: true }),
   })
   .superRefine((event, ctx) => {

@@ -4,10 +4,12 @@
 // handed in by the composition root; this toolkit knows none of them. The one catch for inbound events is here.
 import type { Content } from './context.js';
 import { cleanText } from '../domain/clean-text.js';
+import { createHolidayCalendar, type HolidayCalendar } from '../domain/holiday-calendar.js';
 import type { Matter } from '../domain/types.js';
 import { UserError } from '../errors.js';
 import { ConflictError, type Store } from '../store/store.js';
 import { Composer, type Middleware } from './composer.js';
+import { AdminContext } from './admin-context.js';
 import { BotContext, StatusContext, TimerContext, type BotServices, type EventContext, type StatusOutcome } from './context.js';
 import type { Effect } from './effects.js';
 import { cardOwner, dedupe, mentionedOnly } from './guards.js';
@@ -26,6 +28,8 @@ export interface BotHandlers {
   status: Middleware<StatusContext>;
   /** Timers that came due (see `ctx.schedule`); route them by name with `onTimer`. */
   timer: Middleware<TimerContext>;
+  /** Admin actions from the REST API; a handler that refuses one sets `ctx.outcome` (default: none, refused). */
+  admin?: Middleware<AdminContext>;
   /** The answer to a chat event whose handler failed with a bug. */
   apology: () => Content;
 }
@@ -38,8 +42,14 @@ export interface BotOptions {
   logger: BotLogger;
   /** DingTalk userIds with admin rights (ADMIN_USER_IDS, the only source of them). */
   adminUserIds: string[];
+  /** DingTalk userIds who may publish notices (BROADCASTER_USER_IDS). */
+  broadcasterUserIds?: string[];
+  /** DINGTALK_AGENT_ID is set: the compose dialog offers 工作通知. */
+  workNotices?: boolean;
   /** Promised deadline (YYYY-MM-DD) of a matter accepted at `acceptedAt` (working days, holidays). */
   deadlineFor: (acceptedAt: Date, matter: Matter) => string;
+  /** The working-day calendar (default: the package data without overrides). */
+  calendar?: HolidayCalendar;
   handlers: BotHandlers;
   /** Outbox job ids; default crypto.randomUUID. */
   newId?: () => string;
@@ -78,7 +88,10 @@ export function createBot(options: BotOptions): Bot {
     licences: options.licences,
     clock: options.clock,
     adminUserIds: new Set(options.adminUserIds),
+    broadcasterUserIds: new Set(options.broadcasterUserIds ?? []),
+    workNotices: options.workNotices ?? false,
     deadlineFor: options.deadlineFor,
+    calendar: options.calendar ?? createHolidayCalendar(),
     applicationIdPrefix: options.applicationIdPrefix,
   };
   const newId = options.newId ?? (() => crypto.randomUUID());
@@ -88,6 +101,7 @@ export function createBot(options: BotOptions): Bot {
   const composer = new Composer<EventContext>(dedupe, (ctx, next) => {
     if (ctx instanceof StatusContext) return handlers.status(ctx, next);
     if (ctx instanceof TimerContext) return handlers.timer(ctx, next);
+    if (ctx instanceof AdminContext) return (handlers.admin ?? unknownAdminAction)(ctx, next);
     return chat(ctx, next);
   });
   const queue = new KeyedQueue();
@@ -102,6 +116,7 @@ export function createBot(options: BotOptions): Bot {
 
   const contextFor = (event: InboundEvent, log: BotLogger): EventContext => {
     if (isChatEvent(event)) return new BotContext(services, event, log);
+    if (event.kind === 'admin') return new AdminContext(services, event, log);
     return event.kind === 'timer' ? new TimerContext(services, event, log) : new StatusContext(services, event, log);
   };
 
@@ -115,7 +130,7 @@ export function createBot(options: BotOptions): Bot {
         return answerError(error, event, log);
       }
       if (ctx.duplicate) return { status: 'duplicate' };
-      if (ctx instanceof StatusContext && ctx.outcome.status !== 'applied') return { status: 'refused', outcome: ctx.outcome };
+      if ((ctx instanceof StatusContext || ctx instanceof AdminContext) && ctx.outcome.status !== 'applied') return { status: 'refused', outcome: ctx.outcome };
       try {
         await commit(ctx);
         return { status: 'handled', effects: ctx.effects };
@@ -174,6 +189,7 @@ function clean(event: InboundEvent): InboundEvent {
  */
 export function orderKey(event: InboundEvent): string {
   if (event.kind === 'timer') return `timer:${event.name}`;
+  if (event.kind === 'admin') return `admin:${event.action}`;
   if (!isChatEvent(event)) return `application:${event.event.applicationId}`;
   const { conversation, sender } = event;
   return conversation.type === 'group' ? `group:${conversation.id}` : `single:${conversation.id}:${sender.userId}`;
@@ -182,5 +198,11 @@ export function orderKey(event: InboundEvent): string {
 function logBindings(event: InboundEvent): Record<string, unknown> {
   if (isChatEvent(event)) return { eventId: event.id, conversation: event.conversation.id, kind: event.kind };
   if (event.kind === 'timer') return { eventId: event.id, kind: `timer.${event.name}` };
+  if (event.kind === 'admin') return { eventId: event.id, kind: `admin.${event.action}`, actor: event.actor };
   return { eventId: event.id, applicationId: event.event.applicationId, kind: `${event.kind}.${event.event.status}` };
+}
+
+// An admin action no feature claims is refused: the API answers with the reason instead of a silent 200.
+function unknownAdminAction(ctx: AdminContext): void {
+  ctx.outcome = { status: 'invalid', message: `未知的管理操作 ${ctx.event.action}` };
 }

@@ -3,6 +3,7 @@
 // here writes: if a handler throws, the record is simply dropped.
 import type { Card, CardButton } from '../../cards/card.js';
 import { formatApplicationId, parseApplicationId } from '../domain/application-id.js';
+import type { HolidayCalendar } from '../domain/holiday-calendar.js';
 import type { Application, Matter } from '../domain/types.js';
 import type { ApplicationQuery, DialogRecord, RecordQuery, Store, StoredRecord } from '../store/store.js';
 import { makeCardId } from './card-id.js';
@@ -12,6 +13,9 @@ import type { BackofficeStatusEvent, ChatEvent, MessageEvent, SessionWebhook, Ti
 import type { LicenceLookup, LicenceSource } from '../elicence/licence.js';
 import { visibleCard, visibleText } from './masking.js';
 import type { BotLogger } from '../logger.js';
+import type { AdminContext } from './admin-context.js';
+
+export type { AdminContext } from './admin-context.js';
 
 /** What every decision may use; built once by createBot. */
 export interface BotServices {
@@ -20,7 +24,13 @@ export interface BotServices {
   licences: LicenceSource;
   clock: () => Date;
   adminUserIds: ReadonlySet<string>;
+  /** BROADCASTER_USER_IDS: may publish notices (admins may too). */
+  broadcasterUserIds?: ReadonlySet<string>;
+  /** DINGTALK_AGENT_ID is set: 工作通知 is offered. */
+  workNotices?: boolean;
   deadlineFor: (acceptedAt: Date, matter: Matter) => string;
+  /** Working days (holidays, 调休) for the deadline clock and its warnings. */
+  calendar: HolidayCalendar;
   /** Prefix of new application numbers (APPLICATION_ID_PREFIX); default YC. */
   applicationIdPrefix?: string;
 }
@@ -86,6 +96,16 @@ export class DecisionContext {
    */
   schedule(name: string, key: string, at: Date | number, payload: unknown = {}): void {
     this.effects.push({ type: 'timer', name, key, at: typeof at === 'number' ? at : at.getTime(), payload });
+  }
+
+  /** Starts sending the stored notice `noticeId` (resolve its audience, then the batches). */
+  broadcast(noticeId: string): void {
+    this.effects.push({ type: 'broadcast', noticeId });
+  }
+
+  /** True for BROADCASTER_USER_IDS and ADMIN_USER_IDS: who may publish notices. */
+  mayBroadcast(userId: string): boolean {
+    return this.services.broadcasterUserIds?.has(userId) === true || this.services.adminUserIds.has(userId);
   }
 
   /** Records a back-office call for the outbox. */
@@ -278,7 +298,7 @@ export class TimerContext extends DecisionContext {
 }
 
 /** The context of any inbound event; the bot routes each kind to its handlers. */
-export type EventContext = BotContext | StatusContext | TimerContext;
+export type EventContext = BotContext | StatusContext | TimerContext | AdminContext;
 
 // The owner rides along in every button's params so an admin's click can be mapped back to the owner;
 // it is trusted only when it matches the owner tag inside the card id (see card-id.ts).

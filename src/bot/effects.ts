@@ -25,4 +25,6 @@ export type Effect =
   | { type: 'card.update'; cardId: string; card: Card; to: Target }
   | { type: 'backoffice'; call: 'submit' | 'withdraw' | 'supplement'; applicationId: string; payload: unknown }
   /** Comes back as a `timer` event at `at` (epoch ms). */
-  | { type: 'timer'; name: string; key: string; at: number; payload: unknown };
+  | { type: 'timer'; name: string; key: string; at: number; payload: unknown }
+  /** Starts sending a stored notice: its audience is resolved, then its batches go out (src/broadcast). */
+  | { type: 'broadcast'; noticeId: string };

@@ -80,10 +80,26 @@ export interface TimerEvent {
   receivedAt: number;
 }
 
+/**
+ * An admin's change through the REST API that must tell people something (e.g. a 差评整改 call-back): it is
+ * decided and committed like any other event, so its messages go through the outbox with the state change.
+ */
+export interface AdminEvent {
+  kind: 'admin';
+  /** Dedupe id, e.g. `admin:<uuid>`. */
+  id: string;
+  /** What to do, e.g. `rectification.callback`; handlers register by name. */
+  action: string;
+  /** Who did it (the admin API's caller). */
+  actor: string;
+  params: Record<string, string>;
+  receivedAt: number;
+}
+
 /** What a person does in DingTalk: it has a conversation and a sender. */
 export type ChatEvent = MessageEvent | CardActionEvent;
 
-export type InboundEvent = ChatEvent | BackofficeStatusEvent | TimerEvent;
+export type InboundEvent = ChatEvent | BackofficeStatusEvent | TimerEvent | AdminEvent;
 
 /** True for the events a person sent through DingTalk. */
 export function isChatEvent(event: InboundEvent): event is ChatEvent {

@@ -35,6 +35,8 @@ export function effectsToJobs(effects: readonly Effect[], options: { source: str
         const { name, key, at, payload } = effect;
         return job({ ...base, nextAt: at }, 'timer', `timer:${key}@${at}`, { name, key, at, payload } satisfies TimerJobPayload);
       }
+      case 'broadcast':
+        return job(base, 'broadcast.resolve', `notice:${effect.noticeId}:resolve`, { noticeId: effect.noticeId });
     }
   });
 }

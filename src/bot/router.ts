@@ -1,7 +1,7 @@
 // Matching helpers for feature handlers: typed commands and card actions. Each returns middleware that
 // handles its input and ends the chain, or passes it on.
 import type { Middleware } from './composer.js';
-import type { BotContext, TimerContext } from './context.js';
+import type { AdminContext, BotContext, TimerContext } from './context.js';
 
 /** Handles a message whose trimmed text matches one of `patterns` (strings: whole text, case-insensitive). */
 export function hears(patterns: (string | RegExp)[], handler: (ctx: BotContext, match: RegExpExecArray) => unknown): Middleware<BotContext> {
@@ -32,6 +32,14 @@ export function onTimer(name: string, handler: (ctx: TimerContext, payload: unkn
   return async (ctx, next) => {
     if (ctx.event.name !== name) return next();
     await handler(ctx, ctx.event.payload);
+  };
+}
+
+/** Handles an admin action named `name` (see AdminEvent). */
+export function onAdmin(name: string, handler: (ctx: AdminContext, params: Record<string, string>) => unknown): Middleware<AdminContext> {
+  return async (ctx, next) => {
+    if (ctx.event.action !== name) return next();
+    await handler(ctx, ctx.event.params);
   };
 }
 

@@ -1,73 +1,121 @@
 // The bot's own ceiling on OpenAPI calls (DINGTALK_QPS): DingTalk allows 20 calls/s per app per API (§6.2)
-// and answers 403 QpsLimit beyond it, so calls are spaced out before they leave the process. DINGTALK_QPS is
-// the app's limit, not a process's: with REDIS_URL every instance schedules through one Bottleneck cluster on
-// Redis, so the instances together stay under it; without it the limiter is local to the process.
+// and answers 403 QpsLimit beyond it, so calls are spaced out per API before they leave the process.
+// Broadcast sends ask with a low priority: a reply to a person waiting in the same API's queue goes first,
+// so a notice to 10,000 people takes what the conversations leave of the rate and never starves them.
+// DINGTALK_QPS is the app's limit, not a process's: with REDIS_URL every instance schedules through one
+// Bottleneck cluster per API on Redis, so the instances together stay under it; without it each process
+// keeps its own limiters.
 import Bottleneck from 'bottleneck';
 import { Redis } from 'ioredis';
 
-/** Runs tasks no faster than the configured rate. */
+/** How a call queues: per API (`key`, default one shared queue) and by priority (`low` = notices). */
+export interface LimitOptions {
+  key?: string;
+  priority?: 'normal' | 'low';
+}
+
+/** Runs tasks no faster than the configured rate per API. */
 export interface Limiter {
-  schedule<T>(task: () => Promise<T>): Promise<T>;
-  /** Resolves once the limiter can schedule (connected to Redis when clustered); rejects when it cannot. */
+  schedule<T>(task: () => Promise<T>, options?: LimitOptions): Promise<T>;
+  /**
+   * Waits until a call to `key` may leave, as measured at the wire: work a task does between getting its
+   * slot and sending (a notice records "sending" first) must not bunch two calls closer than the spacing.
+   */
+  pace(key: string): Promise<void>;
+  /** DingTalk throttled a call to `key`: that API slows down (twice the spacing, at most 1 call/s). */
+  throttled(key: string): void;
+  /** A call to `key` went through: its spacing creeps back towards the configured rate. */
+  succeeded(key: string): void;
+  /** Resolves once the limiter can schedule (connected to Redis when shared); rejects when it cannot. */
   ready(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** Where the limit lives: in the process, or shared through Redis (REDIS_URL). */
 export interface LimiterOptions {
-  /** Share the limit with every instance using the same Redis and `id` (REDIS_URL). */
+  /** Share the limit with every instance using the same Redis and `id`. */
   redisUrl?: string;
-  /** The shared limit's name in Redis: one per DingTalk app (default `yiciban-dingtalk`). */
+  /** The shared limit's name in Redis: one per DingTalk app (default `yiciban-dingtalk`); `:<api>` is appended. */
   id?: string;
-  /** Told about Redis connection errors (a call fails meanwhile, and the outbox retries it). */
+  /** Told about Redis connection errors (calls fail meanwhile, and the outbox retries them). */
   onError?: (error: unknown) => void;
 }
+
+// Bottleneck: priority 0 runs first; 5 is its default.
+const PRIORITY = { normal: 4, low: 8 } as const;
 
 /** One limiter per OpenAPI client (the composition root makes one client per process). */
 export function createLimiter(qps: number, options: LimiterOptions = {}): Limiter {
   // Even spacing (minTime) never exceeds the rate in any one-second window, unlike a refilled reservoir.
-  // Shared through Redis, a call leaves its process a few to some tens of milliseconds after Redis granted it,
-  // so the spacing at DingTalk wobbles; 10 % headroom keeps any one second under the limit all the same.
-  const spacing = options.redisUrl ? 1100 / qps : 1000 / qps;
-  const settings: Bottleneck.ConstructorOptions = { minTime: Math.ceil(spacing), maxConcurrent: null };
-  let client: Redis | undefined;
-  let connection: Bottleneck.IORedisConnection | undefined;
-  let bottleneck: Bottleneck;
-  if (options.redisUrl) {
-    // Bottleneck duplicates this client for its subscriber; a connection handed to Bottleneck is ours to end.
-    client = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
-    connection = new Bottleneck.IORedisConnection({ Redis, client } as unknown as Bottleneck.IORedisConnectionOptions);
-    bottleneck = new Bottleneck({
-      ...settings,
-      id: options.id ?? 'yiciban-dingtalk',
-      datastore: 'ioredis',
-      // The cluster's settings and timing live in Redis; a starting instance joins them instead of resetting.
-      clearDatastore: false,
-      // A job of a killed instance frees its place after a minute rather than never.
-      timeout: 60_000,
-      connection,
-    });
-    bottleneck.on('error', (error) => options.onError?.(error));
-  } else {
-    bottleneck = new Bottleneck(settings);
-  }
+  // 2 % under the rate: calls spaced exactly 1000/qps apart reach DingTalk's one-second window with jitter,
+  // and the (qps+1)-th can land inside the first one's second. Shared through Redis, a call leaves its process
+  // a few to some tens of milliseconds after Redis granted it, so the headroom is 10 %.
+  const base = Math.ceil((options.redisUrl ? 1100 : 1020) / qps);
+  // A connection handed to Bottleneck is ours to end; Bottleneck duplicates the client for its subscriber.
+  const client = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  const connection = client
+    ? new Bottleneck.IORedisConnection({ Redis, client } as unknown as Bottleneck.IORedisConnectionOptions)
+    : undefined;
+  const limiters = new Map<string, Bottleneck>();
+  // Spacing per API: the configured one, widened while DingTalk throttles (its advice: wait and retry, §6.2).
+  const spacing = new Map<string, number>();
+  const limiterFor = (key: string): Bottleneck => {
+    let limiter = limiters.get(key);
+    if (limiter) return limiter;
+    limiter = connection
+      ? new Bottleneck({
+          minTime: base,
+          maxConcurrent: null,
+          id: `${options.id ?? 'yiciban-dingtalk'}:${key}`,
+          datastore: 'ioredis',
+          // The cluster's timing lives in Redis; a starting instance joins it instead of resetting it.
+          clearDatastore: false,
+          // A job of a killed instance frees its place after a minute rather than never.
+          timeout: 60_000,
+          connection,
+        })
+      : new Bottleneck({ minTime: base, maxConcurrent: null });
+    limiter.on('error', (error) => options.onError?.(error));
+    limiters.set(key, limiter);
+    return limiter;
+  };
+  const respace = (key: string, ms: number) => {
+    const next = Math.round(Math.min(Math.max(ms, base), Math.max(base, 1000)));
+    if (next === (spacing.get(key) ?? base)) return;
+    spacing.set(key, next);
+    limiterFor(key).updateSettings({ minTime: next });
+  };
+  const leaves = new Map<string, number>();
   return {
-    schedule: (task) => bottleneck.schedule(task),
+    pace: async (key) => {
+      const now = performance.now();
+      const at = Math.max(now, leaves.get(key) ?? 0);
+      leaves.set(key, at + (spacing.get(key) ?? base));
+      if (at > now) await new Promise((resolve) => setTimeout(resolve, Math.ceil(at - now)));
+    },
+    schedule: (task, options = {}) =>
+      limiterFor(options.key ?? '*').schedule({ priority: PRIORITY[options.priority ?? 'normal'] }, task),
+    throttled: (key) => respace(key, (spacing.get(key) ?? base) * 2),
+    succeeded: (key) => {
+      const current = spacing.get(key);
+      if (current !== undefined && current > base) respace(key, current * 0.8);
+    },
     ready: async () => {
       if (!client) return;
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer from Redis within 10 s')), 10_000)));
       try {
-        await Promise.race([bottleneck.ready().then(() => client!.ping()), late]);
+        await Promise.race([limiterFor('*').ready().then(() => client.ping()), late]);
       } finally {
         clearTimeout(timer);
       }
     },
     close: async () => {
-      await bottleneck.stop({ dropWaitingJobs: true }).catch(() => undefined);
-      // A local limiter has nothing to disconnect; a clustered one ends its Redis connections here.
-      await Promise.resolve(bottleneck.disconnect(true)).catch(() => undefined);
-      await Promise.resolve(connection?.disconnect(true)).catch(() => undefined);
-      if (client && client.status !== 'end') client.disconnect();
+      await Promise.all([...limiters.values()].map((limiter) => limiter.stop({ dropWaitingJobs: true }).catch(() => undefined)));
+      if (!connection || !client) return;
+      await Promise.all([...limiters.values()].map((limiter) => Promise.resolve(limiter.disconnect(true)).catch(() => undefined)));
+      await Promise.resolve(connection.disconnect(true)).catch(() => undefined);
+      if (client.status !== 'end') client.disconnect();
     },
   };
 }

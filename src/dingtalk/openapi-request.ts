@@ -37,6 +37,15 @@ export interface ApiRequest {
   body?: unknown;
   /** Short name for logs and errors, e.g. "oToMessages/batchSend". */
   label: string;
+  /** `low` for notices: waits behind conversation calls to the same API (see limiter.ts). */
+  priority?: 'normal' | 'low';
+  /** Runs when the rate limiter lets the call go, just before it leaves (a notice records "sending" here). */
+  beforeSend?: () => Promise<void>;
+  /**
+   * Retry only answers DingTalk gave (throttling, 5xx): a call that got no answer may have been delivered,
+   * and a send that must not reach anyone twice cannot be repeated blindly.
+   */
+  answeredOnly?: boolean;
 }
 
 /** Calls the API; refetches the token once when DingTalk rejects it; retries throttling, 5xx and network errors. */
@@ -47,9 +56,21 @@ export async function callApi<T>(ctx: RequestContext, request: ApiRequest): Prom
     try {
       token = await ctx.tokens.get();
       const used = token;
-      return (await ctx.limiter.schedule(() => callOnce(ctx, request, used))) as T;
+      const send = async () => {
+        await request.beforeSend?.().catch((cause: unknown) => {
+          throw new BeforeSendFailed(cause);
+        });
+        await ctx.limiter.pace(apiKey(request));
+        return callOnce(ctx, request, used);
+      };
+      const answer = (await ctx.limiter.schedule(send, { key: apiKey(request), priority: request.priority ?? 'normal' })) as T;
+      ctx.limiter.succeeded(apiKey(request));
+      return answer;
     } catch (error) {
+      // The caller's own hook refused (a cancelled notice, a store failure): nothing left; not DingTalk's error.
+      if (error instanceof BeforeSendFailed) throw error.cause;
       const failure = asExternal(error, request.label);
+      if (isThrottled(failure)) ctx.limiter.throttled(apiKey(request));
       if (token && !refreshed && isTokenRejected(failure)) {
         // Tokens can be revoked early (secret reset, a second process); fetch a new one once.
         refreshed = true;
@@ -58,10 +79,18 @@ export async function callApi<T>(ctx: RequestContext, request: ApiRequest): Prom
         continue;
       }
       if (!failure.retryable || attempt + 1 >= ctx.retry.attempts) throw failure;
-      const delay = backoffDelay(ctx.retry.backoff, attempt, ctx.random);
+      if (request.answeredOnly && failure.status === undefined) throw failure;
+      // A throttled call has already widened its API's spacing in the limiter: that is the wait.
+      const delay = isThrottled(failure) ? 0 : backoffDelay(ctx.retry.backoff, attempt, ctx.random);
       ctx.logger.warn({ api: request.label, status: failure.status, code: failure.code, attempt: attempt + 1, delay }, 'DingTalk call failed, retrying');
-      await ctx.clock.sleep(delay);
+      if (delay > 0) await ctx.clock.sleep(delay);
     }
+  }
+}
+
+class BeforeSendFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super('beforeSend failed');
   }
 }
 
@@ -121,6 +150,16 @@ function oapiResult(status: number, body: unknown, label: string): unknown {
   const code = subCode || String(errcode);
   const retryable = [90018, 90002, -1, 15].includes(errcode ?? 0) || (errcode === 88 && !subCode);
   throw new ExternalError('dingtalk', `DingTalk ${label}: errcode ${errcode} ${errmsg ?? ''}`.trim(), { status, code, retryable });
+}
+
+// DingTalk limits per app per API (§6.2), so the limiter keeps one queue per path.
+function apiKey(request: ApiRequest): string {
+  return request.path.split('?')[0] ?? request.path;
+}
+
+/** 403 QpsLimit… (new API), 90018 / 90002 (old API), or a 429. */
+export function isThrottled(error: ExternalError): boolean {
+  return error.status === 429 || /QpsLimit/i.test(error.code ?? '') || error.code === '90018' || error.code === '90002';
 }
 
 function isTokenRejected(error: ExternalError): boolean {

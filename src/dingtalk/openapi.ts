@@ -5,7 +5,10 @@ import type { Logger } from '../logger.js';
 import { systemClock, type Clock } from '../clock.js';
 import { createLimiter } from './limiter.js';
 import { callApi, defaultRetry, fetchJson, type RequestContext, type RetryPolicy } from './openapi-request.js';
+import { noticeCalls } from './openapi-notices.js';
 import { createTokenCache } from './token-cache.js';
+
+export type { DepartmentMember, NoticeCallOptions, NoticeSendResult, WorkNoticeResult, WorkNoticeTarget } from './openapi-notices.js';
 
 /** Where DingTalk is, who the app is, and how fast it may call. */
 export interface OpenApiOptions {
@@ -14,6 +17,8 @@ export interface OpenApiOptions {
   clientId: string;
   clientSecret: string;
   robotCode: string;
+  /** DINGTALK_AGENT_ID: needed only for work notifications. */
+  agentId?: string;
   /** Ceiling on calls per second (DINGTALK_QPS): for the process, or for every instance with `redisUrl`. */
   qps: number;
   /** Redis that shares the limit among instances (REDIS_URL); unset = a limiter local to the process. */
@@ -230,6 +235,8 @@ export function createOpenApiClient(options: OpenApiOptions) {
       });
       return result?.dept_id_list ?? [];
     },
+
+    ...noticeCalls(ctx, robotCode, options.agentId),
 
     /** How many times the token endpoint was called (tests, metrics). */
     tokenFetches: () => tokens.fetches,

@@ -17,7 +17,10 @@ export type ApplicationEvent =
   | { kind: 'department_reject'; department: string; reason: string }
   /** The back office's explicit 办结 (approval) decision. */
   | { kind: 'complete'; comment?: string }
-  | { kind: 'deliver'; result: DeliveryResult }
+  /** `waiveTolerance`: the back office explicitly delivers although a 容缺 promise is still open. */
+  | { kind: 'deliver'; result: DeliveryResult; waiveTolerance?: boolean }
+  /** 容缺: the applicant hands in materials promised at submission (the status does not change). */
+  | { kind: 'fulfil_promise'; materials: MaterialSubmission[] }
   | { kind: 'evaluate'; level: 1 | 2 | 3 | 4 | 5; comment?: string }
   | { kind: 'withdraw'; reason?: string };
 
@@ -34,7 +37,7 @@ export type IllegalCode =
   | 'invalid_event' | 'forbidden' | 'not_owner' | 'not_submitted' | 'already_submitted' | 'withdrawn'
   | 'not_accepted_yet' | 'already_accepted' | 'already_decided' | 'supplement_pending' | 'supplement_not_required'
   | 'unknown_department' | 'department_conflict' | 'not_approved' | 'already_delivered' | 'not_finished'
-  | 'already_evaluated' | 'cannot_withdraw';
+  | 'already_evaluated' | 'cannot_withdraw' | 'promise_open' | 'no_open_promise';
 
 /** Outcome of `transition`: the new application (or the same one when nothing changed), or why not (409). */
 export type TransitionResult =
@@ -44,11 +47,11 @@ export type TransitionResult =
 /** Every event kind, in life-cycle order. */
 export const EVENT_KINDS: readonly ApplicationEventKind[] = [
   'submit', 'accept', 'not_accept', 'require_supplement', 'supplement', 'start_review',
-  'department_approve', 'department_reject', 'complete', 'deliver', 'evaluate', 'withdraw',
+  'department_approve', 'department_reject', 'complete', 'deliver', 'evaluate', 'withdraw', 'fulfil_promise',
 ];
 
 /** Events only the applicant side (applicant, or an admin/system acting for them) may cause. */
-export const APPLICANT_EVENTS: ReadonlySet<ApplicationEventKind> = new Set(['submit', 'supplement', 'evaluate', 'withdraw']);
+export const APPLICANT_EVENTS: ReadonlySet<ApplicationEventKind> = new Set(['submit', 'supplement', 'evaluate', 'withdraw', 'fulfil_promise']);
 
 /** One sample event of every kind (department events once per department), for probing what is allowed. */
 export function probeEvents(departmentIds: readonly string[]): ApplicationEvent[] {
@@ -61,7 +64,7 @@ export function probeEvents(departmentIds: readonly string[]): ApplicationEvent[
     { kind: 'submit' }, { kind: 'accept', deadline: '2000-01-01' }, { kind: 'not_accept', reason: '-' },
     { kind: 'require_supplement', missing: [{ name: '\u0000probe', reason: '' }] }, { kind: 'supplement' },
     { kind: 'start_review' }, ...perDepartment, { kind: 'complete' }, { kind: 'deliver', result: { type: 'window' } },
-    { kind: 'evaluate', level: 5 }, { kind: 'withdraw' },
+    { kind: 'evaluate', level: 5 }, { kind: 'withdraw' }, { kind: 'fulfil_promise', materials: [] },
   ];
 }
 
@@ -84,7 +87,7 @@ export type WebhookMapping =
 const DELIVERY_MODES: readonly DeliveryMode[] = ['elicence', 'mail', 'window'];
 
 /**
- * Maps a back-office webhook body (`{status, department?, comment?, missing?, result?}`) to an event.
+ * Maps a back-office webhook body (`{status, department?, comment?, missing?, result?, waivedTolerance?}`) to an event.
  * `deadline` is called only for `accepted`, so the caller can compute the promised deadline lazily.
  * A refusal (not_accepted, department_rejected) must carry its reason in `comment`: the applicant is
  * owed the reason by law (行政许可法 第三十二条、第三十八条), so a body without one is malformed.
@@ -121,7 +124,7 @@ export function webhookToEvent(body: unknown, options: { deadline: () => string 
     case 'delivered': {
       const result = parseResult(body.result);
       if (!result) return invalid('missing_result', 'delivered 回调需要 result：{type: elicence|mail|window, …}');
-      return ok({ kind: 'deliver', result });
+      return ok({ kind: 'deliver', result, ...(body.waivedTolerance === true ? { waiveTolerance: true } : {}) });
     }
     default:
       return invalid('unknown_status', `未知的状态 ${JSON.stringify(status)}，可用：${WEBHOOK_STATUSES.join('、')}`);

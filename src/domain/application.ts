@@ -26,6 +26,7 @@ import type {
   Actor, Application, ApplicationChannel, ApplicationStatus, DepartmentReview, DepartmentSpec, HistoryEntry,
   MaterialSubmission, Matter, MissingItem,
 } from './types.js';
+import { deliveryPromises, handInPromised } from './material-promises.js';
 
 export type { IllegalCode, TransitionContext, TransitionResult } from './application-events.js';
 
@@ -133,7 +134,8 @@ function decide(app: Application, event: ApplicationEvent, at: string): Step {
       if (!event.reason?.trim()) return illegal('invalid_event', '驳回需要说明理由');
       return departmentDecision(app, event.department, 'rejected', event.reason.trim(), at);
     case 'complete': return complete(app, event.comment, at);
-    case 'deliver': return deliver(app, event.result);
+    case 'deliver': return deliver(app, event.result, event.waiveTolerance === true);
+    case 'fulfil_promise': return handInPromised(app, event.materials);
     case 'evaluate': return evaluate(app, event.level, event.comment, at);
     case 'withdraw': return withdraw(app, event.reason);
   }
@@ -221,13 +223,16 @@ function complete(app: Application, comment: string | undefined, at: string): St
   return { status: 'change', to: 'approved', patch: { departments, decidedAt: at }, note: comment };
 }
 
-function deliver(app: Application, result: Extract<ApplicationEvent, { kind: 'deliver' }>['result']): Step {
+function deliver(app: Application, result: Extract<ApplicationEvent, { kind: 'deliver' }>['result'], waived: boolean): Step {
   if (!['elicence', 'mail', 'window'].includes(result?.type)) return illegal('invalid_event', '送达结果需要说明方式（电子证照、邮寄或窗口领取）');
   if (app.status === 'delivered' || app.status === 'evaluated') {
     return JSON.stringify(app.result) === JSON.stringify(result) ? NOOP : illegal('already_delivered', '办理结果已送达');
   }
   if (app.status !== 'approved') return illegal('not_approved', '办件尚未准予许可，没有可送达的结果');
-  return { status: 'change', to: 'delivered', patch: { result: { ...result } }, note: result.licenseNo ?? result.trackingNo ?? result.pickupAddress };
+  const promises = deliveryPromises(app, waived);
+  if (promises.status === 'illegal') return promises;
+  const note = [result.licenseNo ?? result.trackingNo ?? result.pickupAddress, promises.note].filter(Boolean).join('；') || undefined;
+  return { status: 'change', to: 'delivered', patch: { result: { ...result } }, note };
 }
 
 function evaluate(app: Application, level: number, comment: string | undefined, at: string): Step {

@@ -16,6 +16,16 @@ export interface FindOptions {
   suggestionCount?: number;
 }
 
+/**
+ * A match on shared words alone needs them to make up at least half of what the query says (its Han characters
+ * that are not filler): "窗口人员态度差" shares only "人员" with 灵活就业人员参保登记 and must not open its guide,
+ * while "我想开个公司" is all 公司 and 开. A name, alias or keyword inside the query (or the other way) always counts.
+ */
+export const MIN_COVERAGE = 0.5;
+
+/** The least score that counts as a match at all. */
+export const MIN_SCORE = 4;
+
 const DEFAULT_POPULAR = ['enterprise-setup', 'housing-fund-withdrawal', 'newborn-registration', 'real-estate-transfer'];
 
 // Characters of polite or generic phrasing that say nothing about which matter is meant.
@@ -48,9 +58,13 @@ export function score(matter: Matter, wanted: string): number {
   const contained = [name, ...aliases, ...keywords].filter((term) => term.length >= 2 && wanted.includes(term));
   total += contained.reduce((sum, term) => sum + 20 * term.length, 0);
   const haystack = [name, ...aliases, ...keywords].join('|');
+  const named = total > 0;
   for (const bigram of bigrams(wanted)) if (haystack.includes(bigram)) total += 10;
-  for (const char of new Set(wanted)) if (!FILLER.has(char) && isHan(char) && haystack.includes(char)) total += 2;
-  return total >= 4 ? total : 0;
+  const chars = [...new Set(wanted)].filter((char) => !FILLER.has(char) && isHan(char));
+  const shared = chars.filter((char) => haystack.includes(char));
+  total += 2 * shared.length;
+  if (!named && shared.length < MIN_COVERAGE * chars.length) return 0;
+  return total >= MIN_SCORE ? total : 0;
 }
 
 function names(matter: Matter): string[] {

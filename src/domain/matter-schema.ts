@@ -55,12 +55,17 @@ const materialSchema = z
     required: z.boolean(),
     elicence: text.optional(),
     tolerance: z.boolean(),
+    promiseDays: z.number().int().min(1).max(60).optional(),
     copies: z.number().int().min(1).optional(),
     notes: text.optional(),
   })
   .refine((material) => material.required || !material.tolerance, {
     path: ['tolerance'],
     message: '非必需材料不能设为容缺受理（容缺只适用于必需材料）',
+  })
+  .refine((material) => material.tolerance || material.promiseDays === undefined, {
+    path: ['promiseDays'],
+    message: 'promiseDays（容缺补交期限）只适用于容缺受理的材料',
   });
 
 const timeLimitSchema = z

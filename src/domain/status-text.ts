@@ -1,5 +1,6 @@
 // What the applicant reads about an application: status labels with a tone (matches cards/card.ts Tone),
 // history action names, and the next step in plain Chinese.
+import { BAD_LEVEL_MAX } from './evaluation.js';
 import type { ApplicationEventKind } from './application-events.js';
 import type { Application, ApplicationStatus, DeliveryResult, DepartmentStatus } from './types.js';
 
@@ -48,6 +49,7 @@ export const ACTION_TEXT: Readonly<Record<ApplicationEventKind | 'created', stri
   deliver: '送达结果',
   evaluate: '评价',
   withdraw: '撤回申请',
+  fulfil_promise: '补交容缺材料',
 };
 
 /** The status label and tone of an application. */
@@ -69,6 +71,7 @@ export function formatChineseDate(day: string): string {
 /** What the applicant should expect or do next, in one or two Chinese sentences. */
 export function nextStepText(app: Application): string {
   const invite = app.evaluation ? '' : '欢迎对本次服务作出评价。';
+  const rectify = isBadRating(app) ? RECTIFICATION_TEXT : '';
   const promise = app.deadline ? `承诺于${formatChineseDate(app.deadline)}前办结。` : '';
   switch (app.status) {
     case 'draft':
@@ -90,16 +93,23 @@ export function nextStepText(app: Application): string {
     case 'approved':
       return '审批已通过，正在为您送达办理结果。';
     case 'rejected':
-      return `不予许可：${app.reason ?? '未说明理由'}。如对决定有异议，可在收到决定之日起六十日内申请行政复议，或在六个月内提起行政诉讼。${invite}`;
+      return `不予许可：${app.reason ?? '未说明理由'}。如对决定有异议，可在收到决定之日起六十日内申请行政复议，或在六个月内提起行政诉讼。${invite}${rectify}`;
     case 'not_accepted':
-      return `不予受理：${app.reason ?? '未说明理由'}。符合条件后可以重新申请。${invite}`;
+      return `不予受理：${app.reason ?? '未说明理由'}。符合条件后可以重新申请。${invite}${rectify}`;
     case 'delivered':
       return `${deliveryText(app.result)}${invite}`;
     case 'evaluated':
-      return '感谢您的评价，本次办理已全部完成。';
+      return isBadRating(app) ? RECTIFICATION_TEXT : '感谢您的评价，本次办理已全部完成。';
     case 'withdrawn':
       return '申请已撤回。如需办理，可以随时重新申请。';
   }
+}
+
+/** What happens after a 差评 (GB/T 39735 整改): shown on the card instead of "本次办理已全部完成". */
+export const RECTIFICATION_TEXT = '您的评价已转交负责部门整改：1 个工作日内回访您，15 个工作日内反馈整改结果，届时可以再评价一次。';
+
+function isBadRating(app: Application): boolean {
+  return app.evaluation !== undefined && app.evaluation.level <= BAD_LEVEL_MAX;
 }
 
 function deliveryText(result: DeliveryResult | undefined): string {

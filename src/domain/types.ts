@@ -32,6 +32,8 @@ export interface MaterialSpec {
   elicence?: string;
   /** 容缺受理: may be promised now and supplied later. */
   tolerance: boolean;
+  /** 容缺: working days after acceptance by which a promised material is due (default DEFAULT_PROMISE_DAYS). */
+  promiseDays?: number;
   copies?: number;
   notes?: string;
 }

@@ -22,6 +22,8 @@ export interface OutboxOptions {
   concurrency?: Partial<Record<JobKind, number>>;
   /** Tries before a retryable failure becomes dead (default 25: about two hours with the default backoff). */
   maxAttempts?: number;
+  /** Per kind; a notice is never given up while DingTalk throttles or is down (default: Infinity for broadcast.*). */
+  maxAttemptsByKind?: Partial<Record<JobKind, number>>;
   /** Delay before a failed job is tried again (default: full jitter, 1 s growing to 15 min). */
   backoff?: BackoffPolicy;
   /** Reads due times and runs the poll and backoff timers; a FakeClock lets tests move time. */
@@ -76,6 +78,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const random = options.random ?? Math.random;
   const backoff: BackoffPolicy = { minMs: 1, ...(options.backoff ?? DEFAULT_OUTBOX_BACKOFF) };
   const maxAttempts = Math.max(1, options.maxAttempts ?? 25);
+  const attemptsOf = (kind: JobKind) => options.maxAttemptsByKind?.[kind] ?? (kind.startsWith('broadcast.') ? Infinity : maxAttempts);
   const pollMs = options.pollMs ?? 30_000;
   const batchSize = options.batchSize ?? 100;
   const owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -188,7 +191,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const attempts = job.attempts + 1;
     const message = describe(outcome.error);
     const retryable = handler !== undefined && isRetryable(outcome.error);
-    if (retryable && attempts < maxAttempts) {
+    if (retryable && attempts < attemptsOf(job.kind)) {
       const nextAt = now + backoffDelay(backoff, attempts - 1, random);
       await store.commit({ jobs: { put: [{ ...job, attempts, nextAt, lastError: message }] }, lease: { owner, jobs: [job.id] } });
       groups.backingOff(job, nextAt);

@@ -2,6 +2,10 @@
 // back-office calls through the signed client (bodies built from the stored application at delivery time).
 import { APPLICATION_ID_CONFLICT, type BackofficeClient } from '../backoffice/client.js';
 import { submissionBody } from '../backoffice/protocol.js';
+import type { BroadcastDeps } from '../broadcast/sender.js';
+import { sendBatch } from '../broadcast/sender.js';
+import { resolveNotice } from '../broadcast/resolver.js';
+import { reportNotice } from '../broadcast/report.js';
 import type { BackofficeJobPayload, CardUpdateJobPayload, MessageJobPayload } from '../bot/jobs.js';
 import type { TimerJobPayload } from '../bot/inbound.js';
 import type { Messenger } from '../dingtalk/messenger.js';
@@ -20,6 +24,8 @@ export interface JobHandlerDeps {
   logger?: Logger;
   /** Hands a due timer to the bot's one `handle` (its dedupe makes a re-run harmless). */
   fireTimer: (timer: TimerJobPayload) => Promise<void>;
+  /** Notices: the records, the contacts and send calls, the clock. */
+  broadcast: BroadcastDeps;
 }
 
 /** One delivery function per job kind; the outbox decides retries from the errors they throw. */
@@ -56,11 +62,14 @@ export function createJobHandlers(deps: JobHandlerDeps): Record<JobKind, (job: O
       await backoffice.withdraw(app.id, { applicationId: app.id, reason: app.reason, withdrawnAt }, job.key);
     }),
     timer: counted('timer', (job) => deps.fireTimer(job.payload as TimerJobPayload)),
+    'broadcast.resolve': counted('broadcast.resolve', (job) => resolveNotice(deps.broadcast, job)),
+    'broadcast.batch': counted('broadcast.batch', (job) => sendBatch(deps.broadcast, job)),
+    'broadcast.report': counted('broadcast.report', (job) => reportNotice(deps.broadcast, job)),
     'backoffice.supplement': counted('backoffice.supplement', async (job) => {
       const app = await load(job);
       const { round = 1 } = job.payload as BackofficeJobPayload;
       const materials = app.materials.map(({ id, name, source, ref }) => ({ id, name, source, ref }));
-      const submittedAt = app.history.findLast((entry) => entry.action === 'supplement')?.at ?? new Date().toISOString();
+      const submittedAt = app.history.findLast((entry) => entry.action === 'supplement' || entry.action === 'fulfil_promise')?.at ?? new Date().toISOString();
       await backoffice.supplement(app.id, { applicationId: app.id, round, materials, fields: app.fields, submittedAt }, job.key);
     }),
   };

@@ -12,6 +12,11 @@ export const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
   'backoffice.withdraw': 2,
   'backoffice.supplement': 2,
   timer: 4,
+  // Notices take a small share of the outbox; their calls also queue behind conversations' (limiter.ts), and a
+  // notice keeps at most BATCH_WINDOW batch jobs queued (src/broadcast/jobs.ts).
+  'broadcast.resolve': 1,
+  'broadcast.batch': 8,
+  'broadcast.report': 1,
 };
 
 /** Every job kind, in the order the outbox looks at them. */

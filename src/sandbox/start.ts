@@ -3,10 +3,17 @@
 // OpenAPI code it uses in production.
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import type Router from '@koa/router';
 import { startYiciban, type Tuning, type Yiciban } from '../app.js';
+import type { Clock } from '../clock.js';
 import { isLoopbackAddress, type Config } from '../config.js';
+import { loadHolidayOverrides } from '../config-files.js';
+import { addWorkingDays } from '../domain/deadline.js';
+import { chinaDay, createHolidayCalendar, type HolidayCalendar } from '../domain/holiday-calendar.js';
 import type { Logger } from '../logger.js';
+import { OffsetClock, type AdvanceableClock } from '../offset-clock.js';
+import { ROOT_DIR } from '../root-dir.js';
 import { lowdbOwnedPaths } from '../store/lowdb-layout.js';
 import { startBackofficeSimulator, type BackofficeSimulator } from './backoffice/simulator.js';
 import { startDingTalkSimulator, type DingTalkSimulator } from './dingtalk/index.js';
@@ -40,20 +47,28 @@ export interface SandboxParts {
   backoffice?: BackofficeSimulator;
   /** Clears all sandbox data and restarts the bot (the web chat's reset button). */
   reset: () => Promise<void>;
+  /** The sandbox's one clock (real time plus an offset, unless a test passed its own). */
+  clock: AdvanceableClock;
+  /** 时间快进: moves the clock `workingDays` working days ahead (same time of day) and lets due timers fire. */
+  fastForward: (workingDays: number) => Promise<{ from: number; to: number }>;
 }
 
 /** Starts the simulators and the bot wired to them. */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { config, logger } = options;
   refuseRealSystems(config);
+  // One clock for the bot and both simulators, so that signatures, tokens and deadlines agree after a jump.
+  const clock = advanceable(options.tuning?.clock) ?? new OffsetClock();
+  const calendar = createHolidayCalendar({ overrides: await loadHolidayOverrides(path.join(ROOT_DIR, 'config/holidays.json')) });
   const simLog = logger.child({ component: 'dingtalk-sim' });
-  const dingtalk = await startDingTalkSimulator({ log: (line) => simLog.debug(line) });
+  const dingtalk = await startDingTalkSimulator({ log: (line) => simLog.debug(line), clock });
   const secret = config.backoffice.secret ?? randomBytes(24).toString('hex');
   const delay = config.sandboxReviewDelayMs;
   const backoffice = await startBackofficeSimulator({
     secret,
     auto: delay > 0 ? { acceptAfterMs: delay, decideAfterMs: delay * 2 } : false,
     log: logger.child({ component: 'backoffice-sim' }),
+    clock,
   });
   const adminToken = config.adminToken ?? randomBytes(16).toString('hex');
 
@@ -79,12 +94,20 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     await clearDataDir(config.dataDir);
     app = await boot(Number(port));
   };
-  const pages = options.pages?.({ dingtalk, backoffice, reset });
+  const fastForward = async (workingDays: number) => {
+    const from = clock.now();
+    const to = sameTimeLater(calendar, from, workingDays);
+    await clock.advance(to - from);
+    app.outbox.wake();
+    logger.info({ workingDays, to: new Date(to).toISOString() }, 'sandbox clock moved forward (时间快进)');
+    return { from, to };
+  };
+  const pages = options.pages?.({ dingtalk, backoffice, reset, clock, fastForward });
   const boot = async (port: number): Promise<Yiciban> => {
     const started = await startYiciban({
       config: { ...sandboxConfig, http: { ...sandboxConfig.http, port } },
       logger,
-      tuning: options.tuning,
+      tuning: { ...options.tuning, clock },
       publicRouters: pages,
     });
     backoffice?.setWebhookUrl(`${started.url}/webhooks/backoffice`);
@@ -119,4 +142,15 @@ function refuseRealSystems(config: Config): void {
 export async function clearDataDir(dataDir: string): Promise<void> {
   await mkdir(dataDir, { recursive: true });
   for (const owned of lowdbOwnedPaths(dataDir)) await rm(owned, { recursive: true, force: true });
+}
+
+function advanceable(clock: Clock | undefined): AdvanceableClock | undefined {
+  return clock && 'advance' in clock && typeof clock.advance === 'function' ? (clock as AdvanceableClock) : undefined;
+}
+
+// `workingDays` working days after the instant's China day, at the same time of day.
+function sameTimeLater(calendar: HolidayCalendar, at: number, workingDays: number): number {
+  const day = chinaDay(new Date(at));
+  const target = addWorkingDays(calendar, day, workingDays);
+  return at + (Date.parse(`${target}T00:00:00Z`) - Date.parse(`${day}T00:00:00Z`));
 }

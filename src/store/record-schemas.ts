@@ -36,7 +36,7 @@ export const dialogRecord = z.looseObject({
 /** A pending outbox job. */
 export const jobRecord = z.looseObject({
   id: text.min(1),
-  kind: z.enum(['dingtalk.message', 'dingtalk.card.update', 'backoffice.submit', 'backoffice.withdraw', 'backoffice.supplement', 'timer']),
+  kind: z.enum(['dingtalk.message', 'dingtalk.card.update', 'backoffice.submit', 'backoffice.withdraw', 'backoffice.supplement', 'timer', 'broadcast.resolve', 'broadcast.batch', 'broadcast.report']),
   key: text,
   payload: z.unknown(),
   attempts: z.number().int().min(0),

@@ -9,7 +9,10 @@ export type JobKind =
   | 'backoffice.submit'
   | 'backoffice.withdraw'
   | 'backoffice.supplement'
-  | 'timer'; // a moment a decision asked for: fed back to the bot as a `timer` event
+  | 'timer' // a moment a decision asked for: fed back to the bot as a `timer` event
+  | 'broadcast.resolve' // a notice's departments and groups → its people and batches
+  | 'broadcast.batch' // one batch of a notice: ≤ 20 people or one group
+  | 'broadcast.report'; // read status of a sent notice, into its report
 
 /** A durable outbound job, written in the same commit as the state change that caused it. */
 export interface OutboxJob {

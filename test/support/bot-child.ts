@@ -12,6 +12,8 @@ export interface BotChildOptions {
   dingtalk: DingTalkSimulator;
   backofficeUrl: string;
   dataDir: string;
+  /** More environment (BROADCASTER_USER_IDS, DINGTALK_QPS…). */
+  env?: Record<string, string>;
 }
 
 export interface BotChild {
@@ -48,6 +50,7 @@ export async function startBotChild(options: BotChildOptions): Promise<BotChild>
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'info',
+    ...options.env,
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));

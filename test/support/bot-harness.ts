@@ -138,6 +138,7 @@ export class BotHarness {
       adminUserIds: this.options.adminUserIds ?? [USERS.admin.userId],
       inboundBudget: this.options.inboundBudget ?? GENEROUS_BUDGET,
       deadlineFor: (acceptedAt, matter) => promisedDeadline(calendar, acceptedAt, matter.timeLimit.promisedDays),
+      calendar,
       newId: () => `job-${(ids += 1)}-${this.counter}`,
       handlers: botHandlers,
     });

@@ -103,10 +103,12 @@ export function handleApi(state: ApiState, req: IncomingMessage, res: ServerResp
       if (found.status !== 'ok') return found.status;
       const { body, c } = found;
       if (state.keys.has(key)) return fail(res, 409, 'duplicate', '已收到该补正材料');
-      if (c.status !== 'supplement_required') return fail(res, 422, 'supplement_not_required', '该办件当前不需要补正材料');
+      // Outside a 补正 the only welcome supplement is a 容缺 hand-in: a material promised at submission, now supplied.
+      const handIn = c.status !== 'supplement_required' && handsInPromise(state.submissions.get(body.applicationId)?.body, body);
+      if (c.status !== 'supplement_required' && !handIn) return fail(res, 422, 'supplement_not_required', '该办件当前不需要补正材料');
       state.keys.add(key);
       state.supplements.push({ applicationId: body.applicationId, body, ...received });
-      state.book.supplemented(body.applicationId, received.receivedAt);
+      if (!handIn) state.book.supplemented(body.applicationId, received.receivedAt);
       state.events.emit('supplement', { applicationId: body.applicationId, body, ...received });
       return ok(res, 200, { ok: true });
     }
@@ -146,4 +148,9 @@ function ok(res: ServerResponse, status: number, body: unknown): number {
 function fail(res: ServerResponse, status: number, code: string, message: string, headers?: Record<string, string>): number {
   sendError(res, status, code, message, headers);
   return status;
+}
+
+function handsInPromise(submission: SubmissionBody | undefined, supplement: SupplementBody): boolean {
+  const promised = new Set(submission?.materials.filter((m) => m.source === 'promised').map((m) => m.id) ?? []);
+  return supplement.materials.some((m) => promised.has(m.id) && m.source !== 'promised');
 }

@@ -62,7 +62,8 @@ export interface BackofficeSimulator {
   decide(id: string, department: string, decision: 'approved' | 'rejected', comment?: string): Promise<WebhookDelivery>;
   requireSupplement(id: string, missing: MissingItem[], department?: string): Promise<WebhookDelivery>;
   complete(id: string, comment?: string): Promise<WebhookDelivery>;
-  deliver(id: string, result?: DeliveryResult): Promise<WebhookDelivery>;
+  /** `waivedTolerance`: deliver although a 容缺 promise is still open (the bot refuses otherwise). */
+  deliver(id: string, result?: DeliveryResult, waivedTolerance?: boolean): Promise<WebhookDelivery>;
   /** Signs and posts any event (eventId and at are filled in); `secret`/`timestamp` override for negative tests. */
   sendEvent(partial: EventInput, options?: { secret?: string; timestamp?: number }): Promise<WebhookDelivery>;
   /** Open cases (not yet finally decided), newest first. */
@@ -204,7 +205,7 @@ export async function startBackofficeSimulator(options: BackofficeSimulatorOptio
       act(id, { status: decision === 'approved' ? 'department_approved' : 'department_rejected', department, comment: comment ?? (decision === 'approved' ? '审查通过' : '不符合审批条件') }),
     requireSupplement: (id, missing, department) => act(id, { status: 'supplement_required', missing, ...(department ? { department } : {}) }),
     complete: (id, comment = '准予许可') => act(id, { status: 'completed', comment }),
-    deliver: (id, result) => act(id, { status: 'delivered', result: result ?? licence(id) }),
+    deliver: (id, result, waivedTolerance) => act(id, { status: 'delivered', result: result ?? licence(id), ...(waivedTolerance ? { waivedTolerance: true } : {}) }),
     sendEvent: (partial, signing) => inOrder(partial.applicationId, () => post(makeEvent(partial), signing)),
     pending: () => book.list().filter((c) => !FINAL_STATUSES.includes(c.status)),
     cases: () => book.list(),

@@ -29,7 +29,7 @@ export class AuthCodes {
 function userDetail(user: SandboxUser) {
   return {
     userid: user.userid, unionid: user.unionid ?? unionIdOf(user.userid), name: user.name, title: user.title ?? '',
-    mobile: user.mobile ?? '', dept_id_list: user.dept_id_list, leader: user.leader ?? false, active: true,
+    mobile: user.mobile ?? '', dept_id_list: user.dept_id_list, leader: user.leader ?? false, active: user.active !== false,
     admin: user.isAdmin ?? false, boss: false, hide_mobile: false, exclusive_account: false,
   };
 }

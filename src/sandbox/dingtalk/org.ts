@@ -30,6 +30,8 @@ export interface SandboxUser {
   isAdmin?: boolean;
   leader?: boolean;
   identity?: SandboxIdentity;
+  /** false: the person left (DingTalk's user list says active: false; sends call them invalid). */
+  active?: boolean;
 }
 
 export interface SandboxGroup {
@@ -64,6 +66,8 @@ export function createOrgIndex(org: SandboxOrg) {
   return {
     org,
     user: (userId: string) => users.get(userId),
+    /** A person who can receive messages (known and not left). */
+    reachable: (userId: string) => users.get(userId)?.active !== false,
     department: (deptId: number) => departments.get(deptId),
     group: (id: string) => groups.get(id),
     children: (deptId: number) => org.departments.filter((dept) => dept.parent_id === deptId),

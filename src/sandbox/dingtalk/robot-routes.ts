@@ -67,7 +67,7 @@ export function robotRoutes(deps: RobotDeps): Record<string, Route> {
         if (userIds.length > MAX_USERS) return paramError(`userIds 一次最多 ${MAX_USERS} 个`);
         const message = readMessage(deps, body);
         if (isResponse(message)) return message;
-        const invalid = userIds.filter((id) => !org.user(id));
+        const invalid = userIds.filter((id) => !org.user(id) || !org.reachable(id));
         const throttled = userIds.filter((id) => org.user(id) && faults.isFlowControlled(id));
         const delivered = [...new Set(userIds.filter((id) => !invalid.includes(id) && !throttled.includes(id)))];
         const key = processQueryKey();

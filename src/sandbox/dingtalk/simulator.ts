@@ -10,6 +10,7 @@ import { singleConversationId } from './ids.js';
 import { robotMessageData } from './inject.js';
 import { SlidingWindowLimiter } from './limiter.js';
 import { AuthCodes, oapiRoutes } from './oapi-routes.js';
+import { WorkNotices, workNoticeRoutes } from './work-notice-routes.js';
 import { createOrgIndex } from './org.js';
 import { Recorder } from './recorder.js';
 import { robotRoutes, type SentMessage } from './robot-routes.js';
@@ -50,6 +51,7 @@ export async function startDingTalkSimulator(options: SimOptions = {}): Promise<
       ...robotRoutes({ config, recorder, faults, org, files, sent, groupMembers, baseUrl: () => baseUrl }),
       ...cardRoutes({ config, recorder, org, cards, groupMembers }),
       ...oapiRoutes(config, org, codes),
+      ...workNoticeRoutes(config, org, new WorkNotices(config, org), recorder),
       ...sessionRoutes(config, sessions, recorder),
     },
   });
@@ -100,6 +102,15 @@ export async function startDingTalkSimulator(options: SimOptions = {}): Promise<
     connectionCount: () => hub.connectionCount(),
     registerFile: (bytes, fileName) => files.register(bytes, fileName),
     mintAuthCode: (userId) => codes.mint(userId),
+    deliveryCounts(match = () => true, via = 'oToMessages') {
+      const counts = new Map<string, number>();
+      for (const output of recorder.outputs) {
+        if (output.via !== via || !match(output.content)) continue;
+        for (const userId of output.userIds ?? []) counts.set(userId, (counts.get(userId) ?? 0) + 1);
+      }
+      return counts;
+    },
+    sentKeys: () => [...sent].filter(([, m]) => m.kind === 'oto').map(([key]) => key),
     markRead(processQueryKey, userIds) {
       const message = sent.get(processQueryKey);
       if (!message) throw new Error(`no sent message with processQueryKey ${processQueryKey}`);

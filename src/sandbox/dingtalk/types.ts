@@ -73,7 +73,7 @@ export interface SimCard {
   history: Array<Record<string, string>>;
 }
 
-export type BotOutputVia = 'sessionWebhook' | 'oToMessages' | 'groupMessages' | 'card.create' | 'card.update';
+export type BotOutputVia = 'sessionWebhook' | 'oToMessages' | 'groupMessages' | 'card.create' | 'card.update' | 'workNotice';
 
 /** A message or card the bot sent or changed, in one shape for tests and the web chat. */
 export interface BotOutput {
@@ -156,6 +156,13 @@ export interface DingTalkSimulator {
   registerFile(bytes: Uint8Array | string, fileName?: string): string;
   /** Mints a single-use 5-minute code for `/topapi/v2/user/getuserinfo` (the console's fake `dd.requestAuthCode`). */
   mintAuthCode(userId: string): string;
+  /**
+   * How many one-to-one messages each person received (oToMessages, or work notifications with `via`), counting only those whose content
+   * `match` accepts; for exactly-once checks of notices.
+   */
+  deliveryCounts(match?: (content: unknown) => boolean, via?: 'oToMessages' | 'workNotice'): Map<string, number>;
+  /** processQueryKeys of the one-to-one messages sent so far (to mark some read). */
+  sentKeys(): string[];
   /** Marks a batchSend/group message as read by these users (for read-status queries). */
   markRead(processQueryKey: string, userIds: string[]): void;
   cutSockets(): void;

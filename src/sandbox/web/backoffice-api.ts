@@ -9,7 +9,7 @@ import { body } from './request.js';
 const decisionBody = z
   .object({
     applicationId: z.string().min(1).max(100),
-    action: z.enum(['accept', 'not_accept', 'supplement', 'approve', 'reject', 'complete', 'deliver']),
+    action: z.enum(['accept', 'not_accept', 'supplement', 'approve', 'reject', 'complete', 'deliver', 'deliver_waive']),
     department: z.string().min(1).max(50).optional(),
     comment: z.string().max(500).optional(),
     missing: z.array(z.string().trim().min(1).max(100)).max(20).optional(),

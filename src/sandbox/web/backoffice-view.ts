@@ -5,7 +5,7 @@ import type { BackofficeSimulator, SimCase, WebhookDelivery } from '../backoffic
 import type { CaseStatus } from '../backoffice/case-book.js';
 import { HttpError } from '../../http/errors.js';
 
-export type PanelAction = 'accept' | 'not_accept' | 'supplement' | 'approve' | 'reject' | 'complete' | 'deliver';
+export type PanelAction = 'accept' | 'not_accept' | 'supplement' | 'approve' | 'reject' | 'complete' | 'deliver' | 'deliver_waive';
 
 /** One case as the panel shows it. */
 export interface CaseView {
@@ -128,6 +128,8 @@ export class BackofficeView {
         return this.sim.complete(id, comment);
       case 'deliver':
         return this.sim.deliver(id);
+      case 'deliver_waive':
+        return this.sim.deliver(id, undefined, true);
     }
   }
 
@@ -144,7 +146,7 @@ export class BackofficeView {
     const actions: PanelAction[] =
       c.status === 'received' ? ['accept', 'not_accept', 'supplement']
       : open ? ['supplement']
-      : c.status === 'approved' ? (completed ? ['deliver'] : ['complete', 'deliver'])
+      : c.status === 'approved' ? (completed ? ['deliver', 'deliver_waive'] : ['complete', 'deliver', 'deliver_waive'])
       : [];
     const lastEvent = this.#last.get(c.applicationId);
     return {

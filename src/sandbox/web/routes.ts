@@ -8,6 +8,7 @@ import type { SandboxParts } from '../start.js';
 import { backofficeApi } from './backoffice-api.js';
 import { BackofficeView } from './backoffice-view.js';
 import { chatApi } from './chat-api.js';
+import { clockApi } from './clock-api.js';
 import { liveEvents } from './live-events.js';
 import { localOnly } from './local-only.js';
 import { pageRouter } from './pages.js';
@@ -42,6 +43,7 @@ export function createSandboxWeb(parts: SandboxParts): SandboxWeb {
   api.use(localOnly());
   chatApi(api, { dingtalk, transcript, uploads });
   backofficeApi(api, backoffice);
+  clockApi(api, parts);
   liveEvents(api, { dingtalk, transcript, backoffice });
   resetRoute(api, async () => {
     const forget = () => {

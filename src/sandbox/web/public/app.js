@@ -4,6 +4,7 @@ import { api, connectLive, readBase64 } from './api.js';
 import { setCardBusy } from './card.js';
 import { ChatView } from './chat.js';
 import { BackofficePanel } from './panel.js';
+import { TimeTravel } from './time-travel.js';
 
 const MAX_UPLOAD = 5 * 1024 * 1024;
 const $ = (id) => document.getElementById(id);
@@ -21,6 +22,7 @@ function toast(message) {
 
 const chat = new ChatView($('messages'), { send: (text) => void sendText(text), click: (id, params, card) => void clickCard(id, params, card) });
 const panel = new BackofficePanel($('panel'), $('cases'), toast);
+const timeTravel = new TimeTravel($('time-travel'), $('sandbox-time'), $('ff-days'), toast);
 
 function person(userId) {
   for (const role of state.people.roles) {
@@ -232,6 +234,7 @@ async function main() {
   const [userId, conversation] = location.hash.slice(1).split('/').map((part) => decodeURIComponent(part ?? ''));
   open(userId, conversation || 'single');
   void watchHealth();
+  void timeTravel.refresh();
   setInterval(() => void watchHealth(), 5000);
 }
 

@@ -2,7 +2,7 @@
 // each department, 办结/送达 — with the decision buttons. Decisions reach the bot as signed webhooks.
 import { api } from './api.js';
 
-const LABELS = { accept: '受理', not_accept: '不予受理', supplement: '要求补正', approve: '同意', reject: '驳回', complete: '办结', deliver: '送达' };
+const LABELS = { accept: '受理', not_accept: '不予受理', supplement: '要求补正', approve: '同意', reject: '驳回', complete: '办结', deliver: '送达', deliver_waive: '豁免容缺并送达' };
 // Decisions that need words: the placeholder of their input.
 const NEEDS_TEXT = { not_accept: '不予受理的理由', supplement: '缺少的材料，多项用、或逗号分隔', reject: '驳回理由（可不填）' };
 

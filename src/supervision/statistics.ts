@@ -1,0 +1,157 @@
+// Supervision statistics (the figures of GET /api/statistics, the 统计 card and the Prometheus gauges). Pure:
+// applications, templates, the calendar and "now" in; plain numbers out. Definitions:
+// - received: submitted within [from, to] (China days); the other figures are about those applications.
+// - accepted: received and accepted; completed (办结): accepted and decided (准予 or 不予许可).
+// - onTimeRate: completed on or before the deadline with 补正 pauses added; averageWorkingDays: working days
+//   from acceptance to the decision, pauses left out.
+// - visitsPerApplication: trips in person (on-site steps, and a window pickup — for undecided ones, what the
+//   template needs); zeroVisitShare / atMostOneVisitShare: shares of received applications with 0 / ≤ 1 visits.
+// - satisfactionRate: (非常满意 + 满意) / all ratings of received applications.
+// - openWarnings: running applications at yellow or red now, received in any period (an open item is open);
+//   openRectifications / openComplaints: 差评整改 cases without a reported fix and complaints without an answer,
+//   opened in any period, counted for the matter and the departments of their application.
+// Rates are 0..1 with 4 decimals and 0 when there is nothing to count (the counts say whether there was).
+import { chinaDay, type HolidayCalendar } from '../domain/holiday-calendar.js';
+import { visitCount } from '../domain/matter.js';
+import type { Application, Matter } from '../domain/types.js';
+import { deadlineClock, warningLevel } from './deadline-clock.js';
+
+/** Group the figures by matter or by department (an application counts for each of its departments). */
+export type StatisticsGrouping = 'matter' | 'department';
+
+/** The figures of one group, or of everything. */
+export interface Figures {
+  received: number;
+  accepted: number;
+  completed: number;
+  completedOnTime: number;
+  onTimeRate: number;
+  averageWorkingDays: number;
+  visitsPerApplication: number;
+  zeroVisitShare: number;
+  atMostOneVisitShare: number;
+  ratings: number;
+  satisfied: number;
+  satisfactionRate: number;
+  openWarnings: number;
+  openRectifications: number;
+  openComplaints: number;
+}
+
+/** An open 差评整改 case or complaint, reduced to what the figures need. */
+export interface OpenCase {
+  kind: 'rectification' | 'complaint';
+  applicationId?: string;
+}
+
+/** The answer of GET /api/statistics. */
+export interface Statistics {
+  from: string;
+  to: string;
+  by: StatisticsGrouping;
+  total: Figures;
+  groups: ({ id: string; name: string } & Figures)[];
+}
+
+export interface StatisticsInput {
+  applications: readonly Application[];
+  matters: readonly Matter[];
+  calendar: HolidayCalendar;
+  now: Date;
+  from: string;
+  to: string;
+  by: StatisticsGrouping;
+  /** Open rectifications and complaints (default none). */
+  openCases?: readonly OpenCase[];
+}
+
+const DECIDED_AFTER_ACCEPTANCE: Application['status'][] = ['approved', 'rejected', 'delivered', 'evaluated'];
+
+/** The default range: the 30 China days up to today. */
+export function defaultRange(now: Date): { from: string; to: string } {
+  const to = chinaDay(now);
+  const from = chinaDay(new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000));
+  return { from, to };
+}
+
+/** Every figure, in total and per group (groups sorted by id). */
+export function computeStatistics(input: StatisticsInput): Statistics {
+  const { from, to, by } = input;
+  const received = input.applications.filter((app) => app.submittedAt && inRange(chinaDay(app.submittedAt), from, to));
+  const groups = new Map<string, { name: string; received: Application[]; all: Application[] }>();
+  const add = (id: string, name: string, app: Application, isReceived: boolean) => {
+    const group = groups.get(id) ?? { name, received: [], all: [] };
+    group.all.push(app);
+    if (isReceived) group.received.push(app);
+    groups.set(id, group);
+  };
+  const receivedIds = new Set(received.map((app) => app.id));
+  for (const app of input.applications) {
+    const keys = by === 'matter' ? [{ id: app.matter.id, name: app.matter.name }] : app.departments.map((d) => ({ id: d.id, name: d.name }));
+    for (const key of keys) add(key.id, key.name, app, receivedIds.has(app.id));
+  }
+  const cases = input.openCases ?? [];
+  const figures = (apps: Application[], all: readonly Application[], everything = false) => {
+    const ids = new Set(all.map((app) => app.id));
+    const mine = everything ? cases : cases.filter((c) => c.applicationId !== undefined && ids.has(c.applicationId));
+    return figuresOf(input, apps, all, mine);
+  };
+  const isBusy = (f: Figures) => f.received > 0 || f.openWarnings > 0 || f.openRectifications > 0 || f.openComplaints > 0;
+  return {
+    from, to, by,
+    total: figures(received, input.applications, true),
+    groups: [...groups.entries()]
+      .filter(([, g]) => isBusy(figures(g.received, g.all)))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([id, g]) => ({ id, name: g.name, ...figures(g.received, g.all) })),
+  };
+}
+
+function figuresOf(input: StatisticsInput, received: Application[], all: readonly Application[], cases: readonly OpenCase[]): Figures {
+  const { calendar, now } = input;
+  const matter = (app: Application) => input.matters.find((m) => m.id === app.matter.id);
+  const accepted = received.filter((app) => app.acceptedAt);
+  const completed = accepted.filter((app) => app.decidedAt && DECIDED_AFTER_ACCEPTANCE.includes(app.status));
+  const clocks = completed.map((app) => deadlineClock(calendar, app, app.decidedAt!)!);
+  const onTime = completed.filter((app, i) => chinaDay(app.decidedAt!) <= clocks[i]!.deadline).length;
+  const visits = received.map((app) => visitsOf(app, matter(app)));
+  const ratings = received.flatMap((app) => (app.evaluation ? [app.evaluation.level] : []));
+  const satisfied = ratings.filter((level) => level >= 4).length;
+  const openWarnings = all.filter((app) => ['yellow', 'red'].includes(warningLevel(calendar, app, now))).length;
+  return {
+    received: received.length,
+    accepted: accepted.length,
+    completed: completed.length,
+    completedOnTime: onTime,
+    onTimeRate: rate(onTime, completed.length),
+    averageWorkingDays: round(clocks.reduce((sum, c) => sum + c.used, 0) / (clocks.length || 1), 2),
+    visitsPerApplication: round(visits.reduce((sum, v) => sum + v, 0) / (visits.length || 1), 4),
+    zeroVisitShare: rate(visits.filter((v) => v === 0).length, visits.length),
+    atMostOneVisitShare: rate(visits.filter((v) => v <= 1).length, visits.length),
+    ratings: ratings.length,
+    satisfied,
+    satisfactionRate: rate(satisfied, ratings.length),
+    openWarnings,
+    openRectifications: cases.filter((c) => c.kind === 'rectification').length,
+    openComplaints: cases.filter((c) => c.kind === 'complaint').length,
+  };
+}
+
+function visitsOf(app: Application, matter: Matter | undefined): number {
+  const onSite = matter?.onSiteSteps?.length ?? 0;
+  if (app.result) return onSite + (app.result.type === 'window' ? 1 : 0);
+  return matter ? visitCount(matter).visits : 0;
+}
+
+function inRange(day: string, from: string, to: string): boolean {
+  return day >= from && day <= to;
+}
+
+function rate(part: number, whole: number): number {
+  return whole === 0 ? 0 : round(part / whole, 4);
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
