@@ -1,6 +1,7 @@
 // The application card (办件卡片): number, matter, status, each department's state, the promised deadline
 // (before acceptance: the promised working days), the next step, the result and, on request, the timeline.
 // The bot updates it in place whenever the back office reports a change.
+import { timeLimitFor } from '../src/domain/situations.js';
 import { allowedEvents, canWithdraw } from '../src/domain/application.js';
 import { openPromises } from '../src/domain/material-promises.js';
 import { actionText, DEPARTMENT_STATUS_TEXT, formatChineseDate, nextStepText, statusText } from '../src/domain/status-text.js';
@@ -37,7 +38,8 @@ export function applicationCard(app: Application, matter: Matter | undefined, op
       kind: 'fields',
       items: [
         { label: '办件编号', value: app.id },
-        { label: '办理事项', value: app.matter.name },
+        // The template version it was filed under: its guide, fields and deadline are that version's.
+        { label: '办理事项', value: `${app.matter.name}（第${app.matter.version}版）` },
         { label: '申请人', value: app.applicant.name },
         ...(app.submittedAt ? [{ label: '提交时间', value: formatChinaTime(app.submittedAt) }] : []),
         { label: '承诺办结', value: deadlineText(app, matter, options.clock) },
@@ -57,7 +59,7 @@ function deadlineText(app: Application, matter: Matter | undefined, clock: Deadl
   if (clock && ['accepted', 'in_review', 'supplement_required'].includes(app.status)) return `${formatChineseDate(clock.deadline)}前（${remainingText(clock)}）`;
   if (app.deadline) return `${formatChineseDate(app.deadline)}前`;
   if (app.status === 'withdrawn' || app.status === 'not_accepted') return '—';
-  return matter ? `受理后${matter.timeLimit.promisedDays}个工作日内` : '受理后告知';
+  return matter ? `受理后${timeLimitFor(matter, app.fields).promisedDays}个工作日内` : '受理后告知';
 }
 
 function remainingText(clock: DeadlineClock): string {
@@ -98,12 +100,17 @@ function isSafeUrl(url: string): boolean {
   return /^https?:\/\/[^\s()<>[\]"'`]+$/.test(url) && url.length <= 500;
 }
 
+// Each entry names its department, writes dates as 2026年12月3日 and a rating by its word (非常满意).
 function timeline(app: Application): string {
   return app.history
     .slice(-TIMELINE_MAX)
     .map((entry) => {
-      const note = entry.note ? `：${userText(entry.note, 80)}` : '';
-      return `- ${formatChinaTime(entry.at)} ${actionText(entry.action)}${note}`;
+      const department = entry.department ? `（${app.departments.find((d) => d.id === entry.department)?.name ?? entry.department}）` : '';
+      // Markdown: the comment goes through userText (escaped), unlike the fields row's userValue.
+      const evaluation = entry.action === 'evaluate' ? app.evaluation : undefined;
+      const rating = evaluation ? `${evaluationLabel(evaluation.level)}${evaluation.comment ? `（${userText(evaluation.comment, 80)}）` : ''}` : undefined;
+      const raw = rating ?? (entry.note ? userText(entry.note.replace(/\d{4}-\d{2}-\d{2}/g, formatChineseDate), 80) : '');
+      return `- ${formatChinaTime(entry.at)} ${actionText(entry.action)}${department}${raw ? `：${raw}` : ''}`;
     })
     .join('\n');
 }

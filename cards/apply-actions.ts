@@ -1,5 +1,5 @@
 // Card action ids of the apply dialog, declared once; the field, material, consent, review and
-// missing-items cards put them on buttons and handlers/apply.ts answers them.
+// missing-items cards put them on buttons and handlers/apply/apply.ts answers them.
 
 export const APPLY_CONSENT = 'apply.consent';
 export const APPLY_DECLINE = 'apply.decline';

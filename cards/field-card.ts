@@ -20,6 +20,8 @@ export interface FieldCardInput {
   error?: string;
   /** A line from the bot above the question (e.g. what was pre-filled). */
   notice?: string;
+  /** An answer DingTalk already knows (the applicant's real name), offered as a button instead of retyping. */
+  offer?: { value: string; source: string };
 }
 
 const TYPE_HINTS: Record<FieldType, string> = {
@@ -45,7 +47,8 @@ export function fieldCard(input: FieldCardInput): Card {
     button('取消办理', APPLY_CANCEL, { command: '取消', style: 'danger' }),
   ];
   const optionButtons = options.length <= MAX_BUTTONS ? options.map((option) => button(option, APPLY_CHOOSE, { params: { value: option }, command: option })) : [];
-  const buttons: CardButton[] = [...optionButtons, ...controls].slice(0, Math.max(MAX_BUTTONS, optionButtons.length));
+  const offered = input.offer && !input.value ? [button(`使用${input.offer.source}：${userValue(input.offer.value, 20)}`, APPLY_CHOOSE, { params: { value: input.offer.value }, command: input.offer.value })] : [];
+  const buttons: CardButton[] = [...offered, ...optionButtons, ...controls].slice(0, Math.max(MAX_BUTTONS, optionButtons.length));
   const sections: CardSection[] = [];
   if (input.notice) sections.push({ kind: 'markdown', text: escapeMarkdown(input.notice) });
   if (input.error) sections.push({ kind: 'markdown', text: `❗ ${userText(input.error, 300)}` });

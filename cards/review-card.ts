@@ -1,6 +1,7 @@
 // The summary before submitting: every answer and material, numbered so "修改 2" can name one, with where
 // pre-filled data came from; and the menu that picks what to change.
 import { reviewEntries, type ReviewEntry } from '../src/domain/review.js';
+import { applicableFields } from '../src/domain/situations.js';
 import type { MaterialSubmission, Matter } from '../src/domain/types.js';
 import { APPLY_CANCEL, APPLY_EDIT, APPLY_EDIT_MENU, APPLY_REVIEW, APPLY_SUBMIT } from './apply-actions.js';
 import { button } from './button.js';
@@ -24,7 +25,7 @@ export interface ReviewItem extends ReviewEntry {
 
 /** The numbered items of a review (numbered by src/domain/review.ts), with what each shows. */
 export function reviewItems(input: ReviewInput): ReviewItem[] {
-  return reviewEntries(input.matter).map((entry) => ({ ...entry, value: shownValue(input, entry.target) }));
+  return reviewEntries(input.matter, input.fields).map((entry) => ({ ...entry, value: shownValue(input, entry.target) }));
 }
 
 function shownValue(input: ReviewInput, target: string): string {
@@ -43,7 +44,7 @@ function shownValue(input: ReviewInput, target: string): string {
 /** The review card: 提交, 修改, 取消. */
 export function reviewCard(input: ReviewInput): Card {
   const items = reviewItems(input);
-  const fieldCount = input.matter.fields.length;
+  const fieldCount = applicableFields(input.matter, input.fields).length;
   const row = (item: ReviewItem) => ({ label: `${item.index}. ${item.label}`, value: item.value });
   return fitCard({
     title: `${input.matter.name} · 核对信息`,

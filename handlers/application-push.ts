@@ -9,7 +9,7 @@ import { deadlineClock } from '../src/supervision/deadline-clock.js';
 export function refreshApplicationCard(ctx: DecisionContext, app: Application): Application {
   const owner = app.applicant.userId;
   const to = { kind: 'user' as const, userId: owner };
-  const card = applicationCard(app, ctx.matter(app.matter.id), { clock: clockOf(ctx, app) });
+  const card = applicationCard(app, ctx.matterOf(app), { clock: clockOf(ctx, app) });
   if (app.channel.cardId) {
     ctx.updateCard(app.channel.cardId, card, to, owner);
     return app;

@@ -35,6 +35,14 @@ export const AGENT_LIST = /^经办人列表\s*(\S+)$/u;
 /** 评价 <编号> [等级]: needs the number (any APPLICATION_ID_PREFIX), so an answer such as "评价很好" stays an answer. */
 export const EVALUATE = /^评价\s*([a-z][a-z0-9]{0,7}\d{8}.*)$/iu;
 
+/** Admins' template commands: 事项列表, 事项 <名称>, 发布 <事项>, 停用 <事项> and their confirmations. */
+export const MATTER_LIST = /^事项列表$/u;
+export const MATTER_SHOW = /^事项\s+(.+)$/u;
+export const MATTER_PUBLISH_ASK = /^发布\s*(.+)$/u;
+export const MATTER_RETIRE_ASK = /^停用\s*(.+)$/u;
+export const MATTER_CONFIRM_PUBLISH = /^确认发布\s*(.+)$/u;
+export const MATTER_CONFIRM_RETIRE = /^确认停用\s*(.+)$/u;
+
 const GLOBAL = [HELP, GUIDE, CATEGORY, APPLY, MINE, QUERY, WITHDRAW, CONFIRM_WITHDRAW, SUPPLEMENT, PROMISE, STATISTICS, RECTIFY_CALLBACK, RECTIFY_OUTCOME, FOLLOW_UP, COMPLAIN, COMPLAINT_ANSWER, COMPLAINT_RATE, CONSULT, CONSULT_REPLY, EVALUATE, VERIFY_IDENTITY, AGENT_GRANT, AGENT_REVOKE, AGENT_LIST];
 
 /** True for a command that always means the same thing, whatever dialog is active. */

@@ -21,7 +21,7 @@ async function ask(ctx: BotContext, rest: string): Promise<void> {
   const [first = '', ...words] = rest.split(/\s+/u);
   const question = words.join(' ').trim().slice(0, QUESTION_MAX);
   if (!first || !question) return void ctx.reply(USAGE);
-  const pick = first === '人工' ? undefined : pickMatter(ctx.services.matters, first);
+  const pick = first === '人工' ? undefined : pickMatter(ctx.services.catalogue.list(), first);
   const matter = pick?.status === 'one' ? pick.matter : undefined;
   if (first !== '人工' && !matter) return void ctx.reply(`没有找到事项“${first}”。${USAGE}`);
   const contacts = [...new Set(matter?.departments.flatMap((d) => d.contactUserIds) ?? [])];

@@ -17,7 +17,7 @@ import type { Application } from '../src/domain/types.js';
 import { canSee, refreshApplicationCard } from './application-push.js';
 import { EVALUATE, isGlobalCommand } from './commands.js';
 import { NOT_FOUND_TEXT } from './query.js';
-import { openCase } from './rectification.js';
+import { openCase } from './supervision/rectification.js';
 
 export const ALREADY_EVALUATED_TEXT = '您已评价过该办件，感谢您的反馈。';
 export const APPLICANT_ONLY_TEXT = '只有申请人本人可以评价该办件。';

@@ -10,16 +10,16 @@ import { UserError } from '../src/errors.js';
 import { CATEGORY, GUIDE } from './commands.js';
 import { pickMatter } from './find-matter.js';
 
-const showCatalogue = (ctx: BotContext) => ctx.reply(catalogueCard(ctx.services.matters));
+const showCatalogue = (ctx: BotContext) => ctx.reply(catalogueCard(ctx.services.catalogue.list()));
 
 /** 办事指南 [words], and the guide buttons. */
 export const guide = new Composer<BotContext>(
   hears([GUIDE], (ctx, match) => (match[1] ? search(ctx, match[1], true) : showCatalogue(ctx))),
-  hears([CATEGORY], (ctx, match) => ctx.reply(categoryCard(ctx.services.matters, match[1] === '企业' ? '法人' : '个人', Number(match[2] ?? '1')))),
+  hears([CATEGORY], (ctx, match) => ctx.reply(categoryCard(ctx.services.catalogue.list(), match[1] === '企业' ? '法人' : '个人', Number(match[2] ?? '1')))),
   action([GUIDE_CATALOGUE, HELP_GUIDE], showCatalogue),
   action(GUIDE_CATEGORY, (ctx, params) => {
     const category = params.category === '法人' ? '法人' : '个人';
-    ctx.reply(categoryCard(ctx.services.matters, category, Number(params.page ?? '1') || 1));
+    ctx.reply(categoryCard(ctx.services.catalogue.list(), category, Number(params.page ?? '1') || 1));
   }),
   action(GUIDE_SHOW, (ctx, params) => {
     const matter = ctx.matter(params.matter ?? '');
@@ -36,7 +36,7 @@ export const namedMatter: Middleware<BotContext> = (ctx, next) => {
 
 // Answers a search; without `always`, only when something matched (so chit-chat reaches the help card).
 function search(ctx: BotContext, words: string, always: boolean): boolean {
-  const pick = pickMatter(ctx.services.matters, words);
+  const pick = pickMatter(ctx.services.catalogue.list(), words);
   if (pick.status === 'one') ctx.reply(guideCard(pick.matter));
   else if (pick.status === 'many') ctx.reply(matterChoiceCard(words, pick.matches));
   else if (always) ctx.reply(noMatchCard(words, pick.suggestions));

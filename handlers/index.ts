@@ -9,20 +9,21 @@ import type { Dialog } from '../src/bot/dialog.js';
 import type { Effect } from '../src/bot/effects.js';
 import { dialogMiddleware } from '../src/bot/dialog-engine.js';
 import { agents } from './agents.js';
-import { applyDialog, applyKey } from './apply.js';
-import { startApply } from './apply-start.js';
+import { applyDialog, applyKey } from './apply/apply.js';
+import { startApply } from './apply/start.js';
 import { evaluate, evaluateDialog, evaluateKey } from './evaluate.js';
 import { guide, namedMatter } from './guide.js';
+import { matterAdmin } from './matter-admin.js';
 import { fallback, help } from './help.js';
-import { promise, promiseDialog, promiseKey } from './promise.js';
+import { promise, promiseDialog, promiseKey } from './supervision/promise.js';
 import { complain, complaintDialog, complaintKey, complaintTimers } from './complain.js';
 import { consult } from './consult.js';
 import { query } from './query.js';
-import { rectification, rectificationAdmin, rectificationTimers } from './rectification.js';
-import { statistics } from './statistics.js';
+import { rectification, rectificationAdmin, rectificationTimers } from './supervision/rectification.js';
+import { statistics } from './supervision/statistics.js';
 import { backofficeStatus } from './status-push.js';
 import { supplement, supplementDialog, supplementKey } from './supplement.js';
-import { supervisionStartTimers, supervisionTimers } from './supervision.js';
+import { supervisionStartTimers, supervisionTimers } from './supervision/warnings.js';
 import { withdraw } from './withdraw.js';
 import { notice, noticeDialog, noticeKey } from './notice.js';
 import { noticeControl, noticeTimer } from './notice-publish.js';
@@ -70,6 +71,7 @@ export const features = new Composer<BotContext>(
   rectification.middleware(),
   complain.middleware(),
   consult.middleware(),
+  matterAdmin,
   namedMatter,
 );
 

@@ -25,7 +25,7 @@ export const query = new Composer<BotContext>(
     const parsed = parseApplicationId(words);
     if (parsed) return showApplication(ctx, parsed.id);
     // "查询 公积金" asks about a matter, not an application.
-    const pick = pickMatter(ctx.services.matters, words);
+    const pick = pickMatter(ctx.services.catalogue.list(), words);
     ctx.reply(pick.status === 'one' ? guideCard(pick.matter) : pick.status === 'many' ? matterChoiceCard(words, pick.matches) : noMatchCard(words, pick.suggestions));
   }),
   action(APPLICATION_TIMELINE, (ctx, params) => showApplication(ctx, params.applicationId ?? '')),
@@ -42,6 +42,6 @@ async function listMine(ctx: BotContext, page: number): Promise<void> {
 async function showApplication(ctx: BotContext, id: string): Promise<void> {
   const app = id ? await ctx.getApplication(id) : undefined;
   if (!app || !canSee(ctx, app, ctx.actingFor, ctx.isAdmin)) return void ctx.reply(NOT_FOUND_TEXT);
-  ctx.replyPrivately(applicationCard(app, ctx.matter(app.matter.id), { timeline: true, clock: clockOf(ctx, app) }), '已把办件详情发到与我的单聊中。');
+  ctx.replyPrivately(applicationCard(app, ctx.matterOf(app), { timeline: true, clock: clockOf(ctx, app) }), '已把办件详情发到与我的单聊中。');
 }
 

@@ -10,7 +10,7 @@ import { formatChineseDate } from '../src/domain/status-text.js';
 import type { Actor, Application, Matter } from '../src/domain/types.js';
 import { refreshApplicationCard } from './application-push.js';
 import { startSupplement } from './supplement.js';
-import { superviseChange } from './supervision.js';
+import { superviseChange } from './supervision/warnings.js';
 
 /** Applies one back-office status event to its application (dedupe ran before, in the bot). */
 export const backofficeStatus: Middleware<StatusContext> = async (ctx) => {
@@ -20,12 +20,12 @@ export const backofficeStatus: Middleware<StatusContext> = async (ctx) => {
     ctx.outcome = { status: 'unknown_application' };
     return;
   }
-  const matter = ctx.matter(app.matter.id);
+  const matter = ctx.matterOf(app);
   if (!matter && event.status === 'accepted') {
     ctx.outcome = { status: 'illegal', message: `事项 ${app.matter.id} 已不在目录中，无法计算承诺办结日期` };
     return;
   }
-  const mapping = webhookToEvent(event, { deadline: () => (matter ? ctx.services.deadlineFor(ctx.now, matter) : '') });
+  const mapping = webhookToEvent(event, { deadline: () => (matter ? ctx.services.deadlineFor(ctx.now, matter, app.fields) : '') });
   if (mapping.status === 'invalid') {
     ctx.outcome = { status: 'invalid', message: mapping.message };
     return;
@@ -46,7 +46,7 @@ export async function pushStatus(ctx: DecisionContext, before: Application, afte
   ctx.saveApplication(app);
   await superviseChange(ctx, before, app);
   if (event.kind === 'require_supplement') return startSupplement(ctx, app);
-  ctx.send({ kind: 'user', userId: app.applicant.userId }, changeText(before, app, event, ctx.matter(app.matter.id)));
+  ctx.send({ kind: 'user', userId: app.applicant.userId }, changeText(before, app, event, ctx.matterOf(app)));
 }
 
 /** One or two sentences about the change. */

@@ -18,7 +18,7 @@ import type { Actor, Application, MaterialSubmission, MissingItem } from '../src
 import { canSee, refreshApplicationCard } from './application-push.js';
 import { isGlobalCommand, SUPPLEMENT } from './commands.js';
 import { NOT_FOUND_TEXT } from './query.js';
-import { superviseChange } from './supervision.js';
+import { superviseChange } from './supervision/warnings.js';
 
 /** State of one supplement round (plain JSON). */
 export interface SupplementDraft {
@@ -127,7 +127,7 @@ async function confirm(draft: SupplementDraft, _input: DialogInput, turn: Dialog
   draft.items.forEach((item, i) => {
     const answer = draft.answers[i]!;
     if (answer.kind === 'text') return void notes.push(`${item.name}：${answer.text}`);
-    const id = ctx.matter(app.matter.id)?.materials.find((m) => m.name === item.name)?.id ?? `supplement-${round}-${i + 1}`;
+    const id = ctx.matterOf(app)?.materials.find((m) => m.name === item.name)?.id ?? `supplement-${round}-${i + 1}`;
     materials.push({ id, name: item.name, source: 'upload', ref: answer.ref, fileName: answer.fileName });
   });
   const clicker = turn.event?.sender.userId ?? turn.owner;

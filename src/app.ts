@@ -22,7 +22,7 @@ import { createStreamConnection, type StreamConnection } from './dingtalk/stream
 import { promisedDeadline } from './domain/deadline.js';
 import { createHolidayCalendar } from './domain/holiday-calendar.js';
 import { sensitiveFieldKeys } from './domain/sensitive-fields.js';
-import type { Matter } from './domain/types.js';
+import { timeLimitFor } from './domain/situations.js';
 import { createElicenceSource } from './elicence/source.js';
 import { createHttpApp, type MountedRouter } from './http/app.js';
 import type { Logger } from './logger.js';
@@ -40,6 +40,11 @@ import { createStore } from './store/create-store.js';
 import { DataCipher, resolveDataKeys } from './store/data-cipher.js';
 import type { SensitiveFields } from './store/sealed-store.js';
 import type { Store } from './store/store.js';
+import { LiveCatalogue, type MatterSource } from './templates/live-catalogue.js';
+import { applicationRoutes } from './admin/application-routes.js';
+import { matterRoutes } from './admin/matter-routes.js';
+import { applyRecords, loadCatalogue, seedRecords } from './templates/seed.js';
+import type { Matter } from './domain/types.js';
 
 /** The project root (config/ lives there), for the sources and for the compiled dist/ alike. */
 export { ROOT_DIR } from './root-dir.js';
@@ -88,17 +93,28 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
   const now = () => clock.now();
   const { clientId, clientSecret, robotCode } = requireDingTalk(config);
 
-  const matters = await loadMattersOrThrow(options.mattersDir ?? path.join(ROOT_DIR, 'config/matters'));
+  const files = await loadMattersOrThrow(options.mattersDir ?? path.join(ROOT_DIR, 'config/matters'));
+  // Filled from the store once it is open; the store's sealing reads it only when applications are written.
+  let catalogue = new LiveCatalogue();
   const calendar = createHolidayCalendar({
     overrides: await loadHolidayOverrides(path.join(ROOT_DIR, 'config/holidays.json')),
     warn: (message) => logger.warn(message),
   });
   const store = createStore(
     { dataDir: config.dataDir, databaseUrl: config.databaseUrl },
-    { now, cipher: new DataCipher(await resolveDataKeys(config)), sensitive: sensitiveFieldsOf(matters) },
+    { now, cipher: new DataCipher(await resolveDataKeys(config)), sensitive: sensitiveFieldsOf(() => catalogue) },
   );
   await store.open();
-  const statisticsSource: StatisticsSource = { store, matters, calendar, clock };
+  catalogue = await openCatalogue(store, files, now);
+  // Statistics read the live catalogue (retired matters included: their applications still count).
+  const statisticsSource: StatisticsSource = {
+    store,
+    get matters() {
+      return catalogue.all();
+    },
+    calendar,
+    clock,
+  };
   const metrics = createMetrics({ statistics: statisticsSource });
   const records = new RecordBook(store);
 
@@ -132,17 +148,18 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
   let outbox: Outbox | undefined;
   const bot = createBot({
     store,
-    matters,
+    catalogue,
     licences,
     clock: () => new Date(now()),
     logger: logger.child({ component: 'bot' }),
     adminUserIds: config.adminUserIds,
     broadcasterUserIds: config.broadcasterUserIds,
     workNotices: config.dingtalk.agentId !== undefined,
-    deadlineFor: (acceptedAt, matter) => promisedDeadline(calendar, acceptedAt, matter.timeLimit.promisedDays),
+    deadlineFor: (acceptedAt, matter, answers) => promisedDeadline(calendar, acceptedAt, timeLimitFor(matter, answers).promisedDays),
     calendar,
     handlers: botHandlers,
     onCommitted: () => outbox?.wake(),
+    onRecords: (records) => applyRecords(catalogue, records),
     ...(tuning.inboundBudget ? { inboundBudget: tuning.inboundBudget } : {}),
     applicationIdPrefix: config.applicationIdPrefix,
   });
@@ -213,6 +230,8 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
       noticeRoutes({ book: records, now, workNotices: config.dingtalk.agentId !== undefined, wake: () => outbox?.wake() }),
       statisticsRoutes(statisticsSource),
       rectificationRoutes({ store, clock, handle }),
+      matterRoutes({ store, catalogue, clock }),
+      applicationRoutes({ store, catalogue, now }),
     ],
     publicRouters: options.publicRouters,
   });
@@ -247,10 +266,22 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
   };
 }
 
-// The store's codec learns which answers to seal from the templates (see SensitiveFields in sealed-store.ts).
-function sensitiveFieldsOf(matters: readonly Matter[]): SensitiveFields {
-  const byVersion = new Map(matters.map((m) => [`${m.id}@${m.version}`, sensitiveFieldKeys(m)]));
-  return (matter) => byVersion.get(`${matter.id}@${matter.version}`);
+// The store's codec learns which answers to seal from the live templates (see SensitiveFields in
+// sealed-store.ts): a version published later is known without a restart; an unknown one seals every field.
+function sensitiveFieldsOf(catalogue: () => MatterSource): SensitiveFields {
+  return (matter) => {
+    const found = catalogue().at(matter.id, matter.version);
+    return found ? sensitiveFieldKeys(found) : undefined;
+  };
+}
+
+// The templates live in the store: the files seed it on the first start only (later edits of the files are
+// imported on purpose with `npm run matters:import`), then the published versions are loaded.
+async function openCatalogue(store: Store, files: Matter[], now: () => number): Promise<LiveCatalogue> {
+  let ids = 0;
+  const seed = await seedRecords(store, files, { now: now(), actor: { type: 'system', id: 'seed' }, newId: () => `${now()}-seed-${(ids += 1)}` });
+  if (seed.length > 0) await store.commit({ records: { put: seed } });
+  return loadCatalogue(store);
 }
 
 function requireDingTalk(config: Config): { clientId: string; clientSecret: string; robotCode: string } {

@@ -7,7 +7,7 @@ import { cleanText } from '../domain/clean-text.js';
 import { createHolidayCalendar, type HolidayCalendar } from '../domain/holiday-calendar.js';
 import type { Matter } from '../domain/types.js';
 import { UserError } from '../errors.js';
-import { ConflictError, type Store } from '../store/store.js';
+import { ConflictError, type Store, type StoredRecord } from '../store/store.js';
 import { Composer, type Middleware } from './composer.js';
 import { AdminContext } from './admin-context.js';
 import { BotContext, StatusContext, TimerContext, type BotServices, type EventContext, type StatusOutcome } from './context.js';
@@ -19,6 +19,7 @@ import { effectsToJobs } from './jobs.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { LicenceSource } from '../elicence/licence.js';
 import type { BotLogger } from '../logger.js';
+import type { MatterSource } from '../templates/live-catalogue.js';
 
 /** The features, one entry per event kind, handed to createBot by the composition root. */
 export interface BotHandlers {
@@ -36,7 +37,8 @@ export interface BotHandlers {
 
 export interface BotOptions {
   store: Store;
-  matters: Matter[];
+  /** The live matter catalogue. */
+  catalogue: MatterSource;
   licences: LicenceSource;
   clock: () => Date;
   logger: BotLogger;
@@ -47,7 +49,7 @@ export interface BotOptions {
   /** DINGTALK_AGENT_ID is set: the compose dialog offers 工作通知. */
   workNotices?: boolean;
   /** Promised deadline (YYYY-MM-DD) of a matter accepted at `acceptedAt` (working days, holidays). */
-  deadlineFor: (acceptedAt: Date, matter: Matter) => string;
+  deadlineFor: (acceptedAt: Date, matter: Matter, answers: Readonly<Record<string, string>>) => string;
   /** The working-day calendar (default: the package data without overrides). */
   calendar?: HolidayCalendar;
   handlers: BotHandlers;
@@ -55,6 +57,8 @@ export interface BotOptions {
   newId?: () => string;
   /** Called after every commit that queued jobs (wakes the outbox). */
   onCommitted?: () => void;
+  /** Called after a commit that put feature records (the live matter catalogue follows template changes). */
+  onRecords?: (records: readonly StoredRecord[]) => void;
   /** Per-sender inbound budget; default 10 events in 10 s. */
   inboundBudget?: InboundBudgetOptions;
   /** Prefix of new application numbers; default YC. */
@@ -84,7 +88,7 @@ export const BUSY_TEXT = '系统繁忙，请稍后再试';
 export function createBot(options: BotOptions): Bot {
   const services: BotServices = {
     store: options.store,
-    matters: options.matters,
+    catalogue: options.catalogue,
     licences: options.licences,
     clock: options.clock,
     adminUserIds: new Set(options.adminUserIds),
@@ -112,6 +116,7 @@ export function createBot(options: BotOptions): Bot {
     const metaChange = Object.keys(meta).length > 0 ? { meta } : {};
     await options.store.commit({ inbox: [ctx.seed], applications, records, dialogs, jobs: { put: jobs }, ...metaChange });
     if (jobs.length > 0) options.onCommitted?.();
+    if (records.put.length > 0) options.onRecords?.(records.put);
   };
 
   const contextFor = (event: InboundEvent, log: BotLogger): EventContext => {

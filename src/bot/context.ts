@@ -11,6 +11,7 @@ import { StagedRecords } from './staged-records.js';
 import type { Effect, OutboundMessage, Target } from './effects.js';
 import type { BackofficeStatusEvent, ChatEvent, MessageEvent, SessionWebhook, TimerEvent } from './inbound.js';
 import type { LicenceLookup, LicenceSource } from '../elicence/licence.js';
+import type { MatterSource } from '../templates/live-catalogue.js';
 import { visibleCard, visibleText } from './masking.js';
 import type { BotLogger } from '../logger.js';
 import type { AdminContext } from './admin-context.js';
@@ -20,7 +21,8 @@ export type { AdminContext } from './admin-context.js';
 /** What every decision may use; built once by createBot. */
 export interface BotServices {
   store: Store;
-  matters: Matter[];
+  /** The live matter catalogue (published versions; changes on publish without a restart). */
+  catalogue: MatterSource;
   licences: LicenceSource;
   clock: () => Date;
   adminUserIds: ReadonlySet<string>;
@@ -28,7 +30,7 @@ export interface BotServices {
   broadcasterUserIds?: ReadonlySet<string>;
   /** DINGTALK_AGENT_ID is set: 工作通知 is offered. */
   workNotices?: boolean;
-  deadlineFor: (acceptedAt: Date, matter: Matter) => string;
+  deadlineFor: (acceptedAt: Date, matter: Matter, answers: Readonly<Record<string, string>>) => string;
   /** Working days (holidays, 调休) for the deadline clock and its warnings. */
   calendar: HolidayCalendar;
   /** Prefix of new application numbers (APPLICATION_ID_PREFIX); default YC. */
@@ -67,9 +69,14 @@ export class DecisionContext {
     this.records = new StagedRecords(services.store);
   }
 
-  /** The matter template with this id, if it is in the catalogue. */
+  /** The current published version of an active matter (what a new application uses). */
   matter(id: string): Matter | undefined {
-    return this.services.matters.find((matter) => matter.id === id);
+    return this.services.catalogue.get(id);
+  }
+
+  /** The template version an application was filed under (falls back to the current one if unknown). */
+  matterOf(app: Pick<Application, 'matter'>): Matter | undefined {
+    return this.services.catalogue.at(app.matter.id, app.matter.version) ?? this.services.catalogue.get(app.matter.id);
   }
 
   /** True when the user may act on anyone's cards. */

@@ -94,7 +94,10 @@ export function dialogMiddleware(
       const key = dialog.keyFor(ctx.actingFor, event.params);
       const input: DialogInput = { kind: 'action', action: event.action, params: event.params };
       const outcome = await resumeDialog(ctx, dialogs, key, input, { cardId: event.cardId, expect: dialog });
-      if (outcome === 'none' || outcome === 'stale') ctx.reply(STALE_CARD_TEXT);
+      // No dialog at all (it completed): a feature may still know the click (a second 提交 tap); else the
+      // fallback says the card is outdated.
+      if (outcome === 'none') return next();
+      if (outcome === 'stale') ctx.reply(STALE_CARD_TEXT);
       return;
     }
     if (ctx.isGroup) return next();

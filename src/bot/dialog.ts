@@ -62,7 +62,7 @@ export interface Dialog<T = unknown, A extends unknown[] = unknown[]> extends Di
   readonly actions: ReadonlySet<string>;
 }
 
-/** Declares a dialog; see handlers/apply.ts for a full example. */
+/** Declares a dialog; see handlers/apply/apply.ts for a full example. */
 export function defineDialog<T, A extends unknown[] = []>(definition: DialogDefinition<T, A>): Dialog<T, A> {
   const actions = new Set<string>();
   for (const handlers of Object.values(definition.steps)) {

@@ -1,4 +1,4 @@
-// Everything that depends on dingtalk-stream@2.1.5's internals lives here; test/dingtalk-sdk-contract.test.ts
+// Everything that depends on dingtalk-stream@2.1.5's internals lives here; test/dingtalk/sdk-contract.test.ts
 // fails loudly when an SDK upgrade breaks one of these assumptions.
 // - 2.1.5 hard-codes the gateway URL (https://api.dingtalk.com), so getEndpoint() is overridden to honour
 //   DINGTALK_API_BASE (protocol §1.8 option A) and sets the private `dw_url` that `_connect()` dials.

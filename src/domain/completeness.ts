@@ -1,6 +1,7 @@
 // 一次性告知: everything still missing from a draft application, listed at once with how to fix each item.
 // Answers are re-validated here, so a forged or stale value stored in a draft never passes as complete.
 import { validateAnswer } from './answers.js';
+import { applicableFields, applicableMaterials } from './situations.js';
 import type { MaterialSpec, MaterialSubmission, Matter, MissingItem } from './types.js';
 import type { ValidationContext } from './validators.js';
 
@@ -10,10 +11,13 @@ export interface DraftContent {
   materials: MaterialSubmission[];
 }
 
-/** Every missing or invalid field and every required material not supplied, fields first, each in template order. */
+/**
+ * Every missing or invalid field and every required material not supplied, fields first, each in template order;
+ * only what applies in the situation (情形) the answers describe.
+ */
 export function checkCompleteness(matter: Matter, draft: DraftContent, context: ValidationContext = {}): MissingItem[] {
   const missing: MissingItem[] = [];
-  for (const field of matter.fields) {
+  for (const field of applicableFields(matter, draft.fields)) {
     const raw = Object.hasOwn(draft.fields, field.key) ? (draft.fields[field.key] ?? '') : '';
     if (raw.trim() === '') {
       if (field.required) missing.push({ name: field.label, reason: `请填写「${field.label}」` });
@@ -22,7 +26,7 @@ export function checkCompleteness(matter: Matter, draft: DraftContent, context: 
     const answer = validateAnswer(field, raw, context);
     if (!answer.ok) missing.push({ name: field.label, reason: `${answer.reason}，请重新填写` });
   }
-  for (const material of matter.materials) {
+  for (const material of applicableMaterials(matter, draft.fields)) {
     if (!material.required) continue;
     const submission = draft.materials.find((item) => item.id === material.id);
     if (submission === undefined || !counts(material, submission)) {

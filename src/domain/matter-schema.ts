@@ -1,24 +1,50 @@
 // The zod schema of a matter template (事项) as written in config/matters/*.json.
 // Messages are Chinese because admins read them in the console; unknown keys are refused so typos surface.
 import { z } from 'zod';
-import type { Matter } from './types.js';
+import type { Condition, Matter } from './types.js';
 
 // Pre-fill sources: the applicant's DingTalk profile, or a field of an e-licence (DESIGN.md e-licence protocol).
 const PREFILL = /^(applicant\.(name|userId)|licence:[^.\s]+\.(holderName|number|issuer|issuedAt|validUntil))$/;
 
 const text = z.string().trim().min(1, '不能为空');
 const texts = z.array(text);
+const fieldKey = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, '字段 key 只能用英文字母、数字和下划线，并以字母开头');
+
+// One object with exactly one form, rather than a zod union, so a mistake gets a precise message and path.
+const CONDITION_FORMS = ['equals', 'oneOf', 'and', 'or', 'not'] as const;
+/** Schema of a `when` condition (情形); which fields and options it may name is checked in situations.ts. */
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z
+    .strictObject({
+      field: fieldKey.optional(),
+      equals: text.optional(),
+      oneOf: texts.min(1, '至少列出一个选项').optional(),
+      and: z.array(conditionSchema).min(2, '“and” 至少需要两个条件').optional(),
+      or: z.array(conditionSchema).min(2, '“or” 至少需要两个条件').optional(),
+      not: conditionSchema.optional(),
+    })
+    .superRefine((condition, ctx) => {
+      const forms = CONDITION_FORMS.filter((form) => condition[form] !== undefined);
+      if (forms.length !== 1) {
+        ctx.addIssue({ code: 'custom', message: `条件必须且只能是 equals、oneOf、and、or、not 之一（现在是：${forms.join('、') || '无'}）` });
+      } else if ((forms[0] === 'equals' || forms[0] === 'oneOf') !== (condition.field !== undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['field'], message: 'equals 和 oneOf 需要 field（所依据的选择题 key），and、or、not 不能有 field' });
+      }
+    })
+    .transform((condition) => condition as Condition),
+);
 
 const departmentSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, '部门编号只能用小写字母、数字和连字符'),
   name: text,
   contactUserIds: z.array(text).min(1, '至少需要一名审批联系人（钉钉 userId）'),
   parallel: z.boolean(),
+  when: conditionSchema.optional(),
 });
 
 const fieldSchema = z
   .strictObject({
-    key: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, '字段 key 只能用英文字母、数字和下划线，并以字母开头'),
+    key: fieldKey,
     label: text,
     type: z.enum(['text', 'number', 'date', 'enum', 'idcard', 'phone', 'bankcard', 'uscc', 'address']),
     required: z.boolean(),
@@ -31,6 +57,7 @@ const fieldSchema = z
       .regex(PREFILL, '预填来源应为 applicant.name 或 licence:<证照类型>.<holderName|number|issuer|issuedAt|validUntil>')
       .optional(),
     sensitive: z.boolean().optional(),
+    when: conditionSchema.optional(),
   })
   .superRefine((field, ctx) => {
     if (field.type === 'enum' && field.options === undefined) {
@@ -58,6 +85,7 @@ const materialSchema = z
     promiseDays: z.number().int().min(1).max(60).optional(),
     copies: z.number().int().min(1).optional(),
     notes: text.optional(),
+    when: conditionSchema.optional(),
   })
   .refine((material) => material.required || !material.tolerance, {
     path: ['tolerance'],
@@ -68,17 +96,21 @@ const materialSchema = z
     message: 'promiseDays（容缺补交期限）只适用于容缺受理的材料',
   });
 
+const days = { legalDays: z.number().int().min(1), promisedDays: z.number().int().min(1) };
+const promiseWithinLaw = (limit: { legalDays: number; promisedDays: number }, ctx: z.RefinementCtx): void => {
+  if (limit.promisedDays > limit.legalDays) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['promisedDays'],
+      message: `承诺时限（${limit.promisedDays}个工作日）不能超过法定时限（${limit.legalDays}个工作日）`,
+    });
+  }
+};
+const timeLimitCaseSchema = z.strictObject({ when: conditionSchema, ...days }).superRefine(promiseWithinLaw);
 const timeLimitSchema = z
-  .strictObject({ legalDays: z.number().int().min(1), promisedDays: z.number().int().min(1) })
-  .superRefine((limit, ctx) => {
-    if (limit.promisedDays > limit.legalDays) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['promisedDays'],
-        message: `承诺时限（${limit.promisedDays}个工作日）不能超过法定时限（${limit.legalDays}个工作日）`,
-      });
-    }
-  });
+  .strictObject({ ...days, cases: z.array(timeLimitCaseSchema).min(1).optional() })
+  .superRefine(promiseWithinLaw);
+const onSiteStepSchema = z.union([text, z.strictObject({ step: text, when: conditionSchema })]);
 
 /** Schema of one matter template; its output is exactly the shared `Matter` type. */
 export const matterSchema = z
@@ -102,7 +134,7 @@ export const matterSchema = z
       .min(1, '至少选择一种送达方式')
       .refine((modes) => new Set(modes).size === modes.length, '送达方式不能重复'),
     window: z.strictObject({ address: text, hours: text, bring: texts.optional() }).optional(),
-    onSiteSteps: texts.optional(),
+    onSiteSteps: z.array(onSiteStepSchema).optional(),
   })
   .refine((matter) => !matter.delivery.includes('window') || matter.window !== undefined, {
     path: ['window'],

@@ -1,34 +1,22 @@
 // Matter templates (事项): validation, the 最多跑一次 visit count and the catalogue. Pure: the template
 // files are read by src/config-files.ts, which hands their text to collectMatters.
 import { matterErrorMap, matterSchema } from './matter-schema.js';
-import type { Matter, MatterCategory, VisitCount } from './types.js';
+import { englishErrorMap, englishReason } from './matter-english.js';
+import { situationProblems } from './situation-checks.js';
+import type { Matter, MatterCategory } from './types.js';
+
+export { visitCount, visitReasons, visitsBySituation } from './matter-visits.js';
 
 /** One problem in one template file; `path` is a JSON path like `fields[2].options` ('' = the whole file). */
 export interface MatterLoadError {
   file: string;
   path: string;
   reason: string;
+  /** The reason in English (for the admin API). */
+  en?: string;
 }
 
 export type MatterParse = { ok: true; matter: Matter } | { ok: false; errors: MatterLoadError[] };
-
-/** Every trip the applicant must make in person, in Chinese (may be more than one: such templates are refused). */
-export function visitReasons(matter: Matter): string[] {
-  // Materials are always uploadable or fetched as e-licences in this model; paper originals are onSiteSteps.
-  const reasons = (matter.onSiteSteps ?? []).map((step) => `需到现场一次：${step}`);
-  const remoteDelivery = matter.delivery.includes('elicence') || matter.delivery.includes('mail');
-  if (!remoteDelivery) reasons.push('领取纸质证照需到窗口一次');
-  return reasons;
-}
-
-/** 零上门 (0) or 最多跑一次 (1) with the reason; throws for a template needing more (the loader refuses those). */
-export function visitCount(matter: Matter): VisitCount {
-  const reasons = visitReasons(matter);
-  const [first] = reasons;
-  if (first === undefined) return { visits: 0, reason: '全程网上办理，材料在线提交或调取电子证照，结果电子送达或邮寄，零上门' };
-  if (reasons.length === 1) return { visits: 1, reason: first };
-  throw new Error(`事项 ${matter.id} 需跑动 ${reasons.length} 次，不符合“最多跑一次”`);
-}
 
 /** The licence types the matter can use, in template order without repeats. */
 export function licenceTypes(matter: Matter): string[] {
@@ -39,17 +27,25 @@ export function licenceTypes(matter: Matter): string[] {
 
 /** Validates one parsed JSON template; all problems are returned at once. */
 export function parseMatter(json: unknown, file: string): MatterParse {
+  const parsed = checkSchema(json, file);
+  if (!parsed.ok) return parsed;
+  // Checks that need the whole template: conditions name earlier choice fields, each situation ≤ 1 visit.
+  const problems = situationProblems(parsed.matter);
+  if (problems.length > 0) return { ok: false, errors: problems.map((problem) => ({ file, ...problem, en: englishReason(problem.reason) })) };
+  return parsed;
+}
+
+/** The schema checks alone (what a draft must pass; publishing also runs the situation checks). */
+export function checkSchema(json: unknown, file: string): MatterParse {
   const result = matterSchema.safeParse(json, { error: matterErrorMap });
-  if (!result.success) {
-    return { ok: false, errors: result.error.issues.map((issue) => ({ file, path: jsonPath(issue.path), reason: issue.message })) };
-  }
-  const reasons = visitReasons(result.data);
-  if (reasons.length > 1) {
-    const path = result.data.onSiteSteps?.length ? 'onSiteSteps' : 'delivery';
-    const reason = `需跑动 ${reasons.length} 次（${reasons.join('；')}），超过“最多跑一次”：请改为电子送达或邮寄，或合并现场环节`;
-    return { ok: false, errors: [{ file, path, reason }] };
-  }
-  return { ok: true, matter: result.data };
+  if (result.success) return { ok: true, matter: result.data };
+  // The same parse in English gives the same issues in the same order.
+  const english = matterSchema.safeParse(json, { error: englishErrorMap });
+  const en = english.success ? [] : english.error.issues.map((issue) => englishReason(issue.message));
+  return {
+    ok: false,
+    errors: result.error.issues.map((issue, i) => ({ file, path: jsonPath(issue.path), reason: issue.message, en: en[i] ?? englishReason(issue.message) })),
+  };
 }
 
 /** Parses a template file's text; bad JSON is reported with the file name and line. */

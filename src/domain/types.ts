@@ -4,6 +4,17 @@
 /** 个人 (citizen) or 法人 (enterprise / legal person) matter. */
 export type MatterCategory = '个人' | '法人';
 
+/**
+ * When a field, material, department, on-site step or time limit applies (情形): a condition over the answers
+ * to earlier choice (enum) fields. JSON only, no code: equals, one of, and, or, not.
+ */
+export type Condition =
+  | { field: string; equals: string }
+  | { field: string; oneOf: string[] }
+  | { and: Condition[] }
+  | { or: Condition[] }
+  | { not: Condition };
+
 export type FieldType = 'text' | 'number' | 'date' | 'enum' | 'idcard' | 'phone' | 'bankcard' | 'uscc' | 'address';
 
 /** One question the apply dialog asks. */
@@ -21,6 +32,8 @@ export interface MatterField {
   prefill?: string;
   /** Personal data to encrypt at rest even though its type does not say so (idcard, phone and bankcard always are). */
   sensitive?: boolean;
+  /** Asked only in the situations where this holds (absent = always). */
+  when?: Condition;
 }
 
 /** One document the applicant provides. */
@@ -36,6 +49,8 @@ export interface MaterialSpec {
   promiseDays?: number;
   copies?: number;
   notes?: string;
+  /** Needed only in the situations where this holds (absent = always). */
+  when?: Condition;
 }
 
 export interface DepartmentSpec {
@@ -44,7 +59,26 @@ export interface DepartmentSpec {
   contactUserIds: string[];
   /** true = reviews in parallel with the other parallel departments (后台分类审批). */
   parallel: boolean;
+  /** Reviews only in the situations where this holds (absent = always). */
+  when?: Condition;
 }
+
+/** A promised (and legal) time limit that replaces the default in the situations where `when` holds. */
+export interface TimeLimitCase {
+  when: Condition;
+  legalDays: number;
+  promisedDays: number;
+}
+
+/** Working days; the first matching case wins over the default. */
+export interface TimeLimit {
+  legalDays: number;
+  promisedDays: number;
+  cases?: TimeLimitCase[];
+}
+
+/** A step needing the applicant in person: always (plain text) or only where `when` holds. */
+export type OnSiteStep = string | { step: string; when: Condition };
 
 export type DeliveryMode = 'elicence' | 'mail' | 'window';
 
@@ -61,13 +95,13 @@ export interface Matter {
   departments: DepartmentSpec[];
   fields: MatterField[];
   materials: MaterialSpec[];
-  timeLimit: { legalDays: number; promisedDays: number };
+  timeLimit: TimeLimit;
   fee: { amount: number; note?: string };
   delivery: DeliveryMode[];
   /** Where the one allowed visit happens (window pickup / on-site check). */
   window?: { address: string; hours: string; bring?: string[] };
   /** Steps that need the applicant in person (e.g. 现场核验); each counts as a visit. */
-  onSiteSteps?: string[];
+  onSiteSteps?: OnSiteStep[];
 }
 
 /** 零上门 (0) or 最多跑一次 (1), with the reason shown in the guide. */

@@ -10,6 +10,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Extra, machine-readable detail shown with the error (e.g. every template error with its JSON path). */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'HttpError';
@@ -23,7 +25,7 @@ export function errorBoundary(logger: Logger) {
     } catch (error) {
       if (error instanceof HttpError && error.status < 500) {
         ctx.status = error.status;
-        ctx.body = { error: { code: error.code, message: error.message } };
+        ctx.body = { error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } };
         return;
       }
       const status = (error as { status?: number }).status;

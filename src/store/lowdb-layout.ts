@@ -12,7 +12,7 @@ export const RECORD_SHARDS = 64;
 export const INBOX_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 // The folders of the collections (lowdb-state.ts), the commit log (lowdb-wal.ts), the log of earlier versions and
-// its temp file (`.<name>.tmp` beside the target). test/sandbox-local.test.ts checks nothing else appears.
+// its temp file (`.<name>.tmp` beside the target). test/sandbox/local.test.ts checks nothing else appears.
 const OWNED = ['applications', 'dialogs', 'inbox', 'outbox', 'records', 'state', 'wal.log', 'wal.json', '.wal.json.tmp'];
 
 /** Paths under DATA_DIR that the lowdb store owns; a reset removes these and leaves every other file alone. */

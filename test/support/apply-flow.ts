@@ -1,5 +1,5 @@
 // Getting an application into the bot the way a person does it (typing and clicking through the DingTalk
-// simulator, as in test/e2e-journey.test.ts), and talking back the way the back office does (signed webhooks).
+// simulator, as in test/e2e/journey.test.ts), and talking back the way the back office does (signed webhooks).
 import type { BackofficeEvent } from '../../src/backoffice/protocol.js';
 import { signedHeaders } from '../../src/backoffice/signature.js';
 import { BACKOFFICE_SECRET } from './harness.js';

@@ -15,8 +15,11 @@ import { silentLogger } from '../../src/logger.js';
 import type { InboundBudgetOptions } from '../../src/bot/inbound-budget.js';
 import { promisedDeadline } from '../../src/domain/deadline.js';
 import { createHolidayCalendar } from '../../src/domain/holiday-calendar.js';
+import { timeLimitFor } from '../../src/domain/situations.js';
 import { loadMattersOrThrow } from '../../src/config-files.js';
 import type { Matter } from '../../src/domain/types.js';
+import { LiveCatalogue } from '../../src/templates/live-catalogue.js';
+import { applyRecords, seedRecords } from '../../src/templates/seed.js';
 import { sensitiveFieldKeys } from '../../src/domain/sensitive-fields.js';
 import { createStore } from '../../src/store/create-store.js';
 import { DataCipher } from '../../src/store/data-cipher.js';
@@ -99,6 +102,8 @@ export class BotHarness {
   now: Date;
   readonly results: HandleResult[] = [];
   private counter = 0;
+  /** The live catalogue the bot reads; a test publishes into it like an admin does (kept across restarts). */
+  readonly catalogue: LiveCatalogue;
 
   private constructor(
     readonly dataDir: string,
@@ -108,6 +113,7 @@ export class BotHarness {
     private readonly options: HarnessOptions = {},
   ) {
     this.now = now;
+    this.catalogue = new LiveCatalogue(matters);
   }
 
   static async create(options: HarnessOptions = {}): Promise<BotHarness> {
@@ -120,27 +126,35 @@ export class BotHarness {
   }
 
   private async open(): Promise<void> {
-    const sensitive = new Map(this.matters.map((m) => [m.id, sensitiveFieldKeys(m)]));
+    const sensitive = (m: { id: string; version: number }) => {
+      const matter = this.catalogue.at(m.id, m.version) ?? this.catalogue.get(m.id);
+      return matter ? sensitiveFieldKeys(matter) : undefined;
+    };
     this.rawStore = createStore(
       { dataDir: this.dataDir },
-      { now: () => this.now.getTime(), cipher: new DataCipher({ current: TEST_DATA_KEY }), sensitive: (matter) => sensitive.get(matter.id) },
+      { now: () => this.now.getTime(), cipher: new DataCipher({ current: TEST_DATA_KEY }), sensitive },
     );
     await this.rawStore.open();
+    // The templates in the store, as the app seeds them on a first start (admin commands read them there).
+    let seeded = 0;
+    const seed = await seedRecords(this.rawStore, this.matters, { now: this.now.getTime(), actor: { type: 'system', id: 'seed' }, newId: () => `seed-${(seeded += 1)}` });
+    if (seed.length > 0) await this.rawStore.commit({ records: { put: seed } });
     this.store = this.options.wrapStore ? this.options.wrapStore(this.rawStore) : this.rawStore;
     const calendar = createHolidayCalendar();
     let ids = 0;
     this.bot = createBot({
       store: this.store,
-      matters: this.matters,
+      catalogue: this.catalogue,
       licences: this.licences,
       clock: () => this.now,
       logger: silentLogger,
       adminUserIds: this.options.adminUserIds ?? [USERS.admin.userId],
       inboundBudget: this.options.inboundBudget ?? GENEROUS_BUDGET,
-      deadlineFor: (acceptedAt, matter) => promisedDeadline(calendar, acceptedAt, matter.timeLimit.promisedDays),
+      deadlineFor: (acceptedAt, matter, answers) => promisedDeadline(calendar, acceptedAt, timeLimitFor(matter, answers).promisedDays),
       calendar,
       newId: () => `job-${(ids += 1)}-${this.counter}`,
       handlers: botHandlers,
+      onRecords: (records) => applyRecords(this.catalogue, records),
     });
   }
 

@@ -36,6 +36,8 @@ export interface HarnessOptions {
   templateId?: string | null;
   tuning?: Tuning;
   env?: Record<string, string>;
+  /** Template files to seed from (default config/matters). */
+  mattersDir?: string;
 }
 
 export interface Harness {
@@ -45,8 +47,8 @@ export interface Harness {
   dataDir: string;
   /** Log lines the bot wrote (JSON objects). */
   logs: Record<string, unknown>[];
-  /** Stops the bot and starts a new one on the same DATA_DIR (a restart). */
-  restart(): Promise<void>;
+  /** Stops the bot and starts a new one on the same DATA_DIR (a restart), optionally with other template files. */
+  restart(mattersDir?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -80,8 +82,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     LOG_LEVEL: 'info',
     ...options.env,
   });
-  const boot = async (): Promise<Yiciban> => {
-    const app = await startYiciban({ config, logger: createLogger('info', sink), tuning: options.tuning ?? FAST_TUNING });
+  const boot = async (mattersDir = options.mattersDir): Promise<Yiciban> => {
+    const app = await startYiciban({ config, logger: createLogger('info', sink), tuning: options.tuning ?? FAST_TUNING, ...(mattersDir ? { mattersDir } : {}) });
     backoffice.setWebhookUrl(`${app.url}/webhooks/backoffice`);
     await waitFor(() => app.stream.state() === 'connected', { timeoutMs: 5_000, what: 'stream connected' });
     return app;
@@ -96,9 +98,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     dataDir,
     logs,
-    async restart() {
+    async restart(mattersDir?: string) {
       await app.stop();
-      app = await boot();
+      app = await boot(mattersDir);
     },
     async close() {
       await app.stop();

@@ -1,4 +1,4 @@
-// Child process of test/store-crash.test.ts: commits applications with their jobs in a tight loop from
+// Child process of test/store/crash.test.ts: commits applications with their jobs in a tight loop from
 // several concurrent workers (each with a feature record of the same rev), printing "<id> <rev>" once each commit is acknowledged, until killed.
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';

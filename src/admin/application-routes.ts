@@ -1,0 +1,98 @@
+// Admin API over applications: list with filters (matter, department, status, submitted between, overdue)
+// and paging, and one application with its whole history. Personal numbers are masked as in cards (the
+// admin sees that a value was given, not the number itself); the template version filed under decides how.
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { isOverdue } from '../domain/deadline.js';
+import { maskFieldValues, maskPersonalNumbers } from '../domain/mask.js';
+import type { Application, ApplicationStatus } from '../domain/types.js';
+import { HttpError } from '../http/errors.js';
+import { createRouter } from '../http/routers.js';
+import type { Store } from '../store/store.js';
+import type { MatterSource } from '../templates/live-catalogue.js';
+import { pageOf } from './paging.js';
+
+export interface ApplicationRoutesOptions {
+  store: Store;
+  catalogue: MatterSource;
+  now: () => number;
+}
+
+const STATUSES: readonly ApplicationStatus[] = [
+  'submitted', 'accepted', 'not_accepted', 'supplement_required', 'in_review', 'approved', 'rejected', 'delivered', 'evaluated', 'withdrawn',
+];
+const OPEN: readonly ApplicationStatus[] = ['accepted', 'supplement_required', 'in_review'];
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** Most applications one list request looks through (the store filters by status; the rest is done here). */
+const SCAN_MAX = 20_000;
+
+/** `GET /api/applications` and `GET /api/applications/:id`. */
+export function applicationRoutes(options: ApplicationRoutesOptions): Router {
+  const router = createRouter('/api');
+
+  router.get('/applications', async (ctx) => {
+    const filter = filterOf(ctx, options.now());
+    const { offset, limit } = pageOf(ctx);
+    const scanned = await options.store.findApplications({ ...(filter.status ? { status: filter.status } : {}), limit: SCAN_MAX });
+    const matching = scanned.items.filter((app) => filter.keep(app));
+    ctx.body = { total: matching.length, items: matching.slice(offset, offset + limit).map((app) => summary(app, options)) };
+  });
+
+  router.get('/applications/:id', async (ctx) => {
+    const app = await options.store.getApplication(ctx.params.id ?? '');
+    if (!app) throw new HttpError(404, 'not_found', `没有编号为 ${ctx.params.id} 的办件`);
+    ctx.body = masked(app, options);
+  });
+
+  return router;
+}
+
+interface Filter {
+  status?: ApplicationStatus[];
+  keep(app: Application): boolean;
+}
+
+function filterOf(ctx: Context, now: number): Filter {
+  const text = (name: string) => (typeof ctx.query[name] === 'string' ? (ctx.query[name] as string).trim() : '');
+  const status = text('status') ? text('status').split(',') : [];
+  const bad = status.find((s) => !STATUSES.includes(s as ApplicationStatus));
+  if (bad) throw new HttpError(400, 'bad_query', `status 不认识：${bad}（可选：${STATUSES.join('、')}）`);
+  const [from, to] = [text('submittedFrom'), text('submittedTo')];
+  for (const [name, day] of [['submittedFrom', from], ['submittedTo', to]] as const) {
+    if (day && !DAY.test(day)) throw new HttpError(400, 'bad_query', `${name} 应为日期 YYYY-MM-DD`);
+  }
+  const overdue = text('overdue');
+  if (overdue && overdue !== 'true' && overdue !== 'false') throw new HttpError(400, 'bad_query', 'overdue 只能是 true 或 false');
+  const [matter, department] = [text('matter'), text('department')];
+  return {
+    ...(status.length ? { status: status as ApplicationStatus[] } : {}),
+    keep: (app) =>
+      (!matter || app.matter.id === matter) &&
+      (!department || app.departments.some((d) => d.id === department)) &&
+      (!from || (app.submittedAt !== undefined && app.submittedAt.slice(0, 10) >= from)) &&
+      (!to || (app.submittedAt !== undefined && app.submittedAt.slice(0, 10) <= to)) &&
+      (!overdue || isLate(app, now) === (overdue === 'true')),
+  };
+}
+
+// Still open past its promised deadline.
+function isLate(app: Application, now: number): boolean {
+  return app.deadline !== undefined && OPEN.includes(app.status) && isOverdue(new Date(now), app.deadline);
+}
+
+function summary(app: Application, options: ApplicationRoutesOptions) {
+  const { history: _history, fields: _fields, materials: _materials, ...rest } = masked(app, options);
+  return { ...rest, overdue: isLate(app, options.now()) };
+}
+
+// Field values masked per the version filed under; licence numbers and notes by their look.
+function masked(app: Application, options: ApplicationRoutesOptions): Application {
+  const matter = options.catalogue.at(app.matter.id, app.matter.version);
+  return {
+    ...app,
+    applicant: { ...app.applicant },
+    fields: maskFieldValues(matter?.fields ?? [], app.fields),
+    materials: app.materials.map((m) => ({ ...m, ref: maskPersonalNumbers(m.ref) })),
+    history: app.history.map((h) => (h.note ? { ...h, note: maskPersonalNumbers(h.note) } : h)),
+  };
+}

@@ -1,0 +1,65 @@
+// The store conformance suite through the encryption wrapper (SealedStore) over the lowdb store: sealing
+// must change nothing the Store contract promises.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createStore } from '../../src/store/create-store.js';
+import { DataCipher } from '../../src/store/data-cipher.js';
+import type { Store } from '../../src/store/store.js';
+import { TEST_DATA_KEY } from '../support/harness.js';
+import { readdir, readFile } from 'node:fs/promises';
+import * as assert from 'uvu/assert';
+import { isSealed } from '../../src/store/data-cipher.js';
+import type { LowdbStore } from '../../src/store/lowdb-store.js';
+import type { SealedStore } from '../../src/store/sealed-store.js';
+import { sampleRecord, storeConformance, type StoreHarness } from '../support/store-conformance.js';
+
+async function open(dataDir: string): Promise<Store> {
+  // No catalogue: every field of every application is sealed (the fail-safe path).
+  const store = createStore({ dataDir }, { cipher: new DataCipher({ current: TEST_DATA_KEY }) });
+  await store.open();
+  return store;
+}
+
+let dataDir = '';
+
+async function makeStore(): Promise<StoreHarness> {
+  const dir = await mkdtemp(join(tmpdir(), 'yiciban-sealed-lowdb-'));
+  dataDir = dir;
+  let current = await open(dir);
+  const harness: StoreHarness = {
+    store: current,
+    reopen: async () => {
+      await current.close();
+      current = await open(dir);
+      harness.store = current;
+      return current;
+    },
+    cleanup: async () => {
+      await current.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+const it = storeConformance('lowdb store, sealed', makeStore);
+
+it("a record's whole data is sealed in its file; kind, tags and times stay plain for the queries", async ({ h }) => {
+  const record = sampleRecord('n-1', { tags: { status: 'open' } });
+  await h.store.commit({ records: { put: [record] } });
+  const raw = await (h.store as SealedStore).inner.getRecord('notice', 'n-1');
+  assert.ok(isSealed(raw!.data));
+  assert.equal({ ...raw, data: record.data }, record);
+  const log = await readFile(join(dataDir, 'wal.log'), 'utf8');
+  assert.not.match(log, '13800138000', 'sealed in the commit log too');
+  await ((h.store as SealedStore).inner as LowdbStore).checkpoint();
+  const folder = join(dataDir, 'records', 'notice');
+  const text = (await Promise.all((await readdir(folder)).map((name) => readFile(join(folder, name), 'utf8')))).join('');
+  assert.match(text, '"status":"open"');
+  assert.not.match(text, '13800138000');
+  assert.not.match(text, '社保缴费提醒');
+  assert.equal((await h.store.findRecords('notice', { tags: { status: 'open' } })).items, [record]);
+});
+
+it.run();
