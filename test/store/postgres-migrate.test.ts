@@ -5,8 +5,8 @@ import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import * as assert from 'uvu/assert';
-import { ROOT_DIR } from '../src/app.js';
-import { suite } from './support/suite.js';
+import { ROOT_DIR } from '../../src/app.js';
+import { suite } from '../support/suite.js';
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

@@ -3,13 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import * as assert from 'uvu/assert';
-import { ExternalError } from '../src/errors.js';
-import { FakeClock } from '../src/fake-clock.js';
-import { createOutbox, type JobHandler, type Outbox } from '../src/outbox/dispatcher.js';
-import { PostgresStore } from '../src/store/postgres-store.js';
-import type { OutboxJob } from '../src/store/store.js';
-import { job, silentLogger } from './support/backoffice-harness.js';
-import { suite } from './support/suite.js';
+import { ExternalError } from '../../src/errors.js';
+import { FakeClock } from '../../src/fake-clock.js';
+import { createOutbox, type JobHandler, type Outbox } from '../../src/outbox/dispatcher.js';
+import { PostgresStore } from '../../src/store/postgres-store.js';
+import type { OutboxJob } from '../../src/store/store.js';
+import { job, silentLogger } from '../support/backoffice-harness.js';
+import { suite } from '../support/suite.js';
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

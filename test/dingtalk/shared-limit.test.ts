@@ -5,9 +5,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import * as assert from 'uvu/assert';
-import { ROOT_DIR } from '../src/app.js';
-import { startDingTalkSimulator, type DingTalkSimulator } from '../src/sandbox/dingtalk/index.js';
-import { suite } from './support/suite.js';
+import { ROOT_DIR } from '../../src/app.js';
+import { startDingTalkSimulator, type DingTalkSimulator } from '../../src/sandbox/dingtalk/index.js';
+import { suite } from '../support/suite.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const QPS = 10;
