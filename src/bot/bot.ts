@@ -19,7 +19,7 @@ import { effectsToJobs } from './jobs.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { LicenceSource } from '../elicence/licence.js';
 import type { BotLogger } from '../logger.js';
-import type { MatterSource } from '../templates/live-catalogue.js';
+import type { MatterSource } from '../domain/matter.js';
 
 /** The features, one entry per event kind, handed to createBot by the composition root. */
 export interface BotHandlers {

@@ -11,7 +11,7 @@ import { StagedRecords } from './staged-records.js';
 import type { Effect, OutboundMessage, Target } from './effects.js';
 import type { BackofficeStatusEvent, ChatEvent, MessageEvent, SessionWebhook, TimerEvent } from './inbound.js';
 import type { LicenceLookup, LicenceSource } from '../elicence/licence.js';
-import type { MatterSource } from '../templates/live-catalogue.js';
+import type { MatterSource } from '../domain/matter.js';
 import { visibleCard, visibleText } from './masking.js';
 import type { BotLogger } from '../logger.js';
 import type { AdminContext } from './admin-context.js';

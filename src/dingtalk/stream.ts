@@ -76,6 +76,8 @@ export function createStreamConnection(options: StreamOptions): StreamConnection
   let retryTimer: Timer | undefined;
   let rejectedLogged = false;
   const onCallback = createCallbackHandler({ handle: options.handle, logger: log, clock });
+  // Pushes being handled: a stop lets them commit and ACK on their still-open socket before closing it.
+  const handling = new Set<Promise<void>>();
 
   function connectNow(): void {
     if (!running || attempt) return;
@@ -107,7 +109,12 @@ export function createStreamConnection(options: StreamOptions): StreamConnection
     });
     // Registered before connecting: subscriptions are sent with the gateway call only (§1.1).
     const listener = (frame: DWClientDownStream) => {
-      onCallback(frame, (messageId) => link.client.ack(messageId)).catch((error: unknown) => log.error({ err: error }, 'callback processing failed'));
+      // Stopping: a new push is left unacknowledged, so DingTalk hands it to another connection or redelivers it.
+      if (!running) return;
+      const handled = onCallback(frame, (messageId) => link.client.ack(messageId))
+        .catch((error: unknown) => log.error({ err: error }, 'callback processing failed'))
+        .finally(() => handling.delete(handled));
+      handling.add(handled);
     };
     link.client.registerCallbackListener(ROBOT_MESSAGE_TOPIC, listener);
     link.client.registerCallbackListener(CARD_CALLBACK_TOPIC, listener);
@@ -240,11 +247,13 @@ export function createStreamConnection(options: StreamOptions): StreamConnection
       failures = 0;
       connectNow();
     },
+    // Stop taking pushes, let the ones being handled commit and ACK, then close the sockets.
     async stop() {
       running = false;
       retryTimer?.cancel();
       retryTimer = undefined;
       await attempt;
+      await Promise.allSettled([...handling]);
       current = undefined;
       await Promise.all([...links].map(closeLink));
     },

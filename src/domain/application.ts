@@ -3,7 +3,7 @@
 //
 // draft → submitted → accepted | not_accepted | supplement_required → in_review → approved | rejected
 //       → delivered → evaluated; withdrawn from submitted / accepted / supplement_required / in_review.
-// Rules chosen here (each has a test in test/domain/application.test.ts):
+// Rules chosen here (each has a test in test/domain/application-*.test.ts):
 // - 补正 before acceptance returns to `submitted` (the window checks again and accepts); after acceptance it
 //   returns to `in_review` (the departments carry on with the new materials).
 // - Departments review in parallel. Any rejection decides the application (`rejected`, with that

@@ -98,6 +98,18 @@ export function formatLoadError(error: MatterLoadError): string {
   return `  - ${error.file}${error.path ? `: ${error.path}` : ''}: ${error.reason}`;
 }
 
+/** Read side of the catalogue, as handed to the bot. */
+export interface MatterSource {
+  /** Current published versions of the active matters, in catalogue order. */
+  list(): Matter[];
+  /** Current published versions of every matter, retired ones included. */
+  all(): Matter[];
+  /** The current published version of an active matter (what NEW applications use). */
+  get(id: string): Matter | undefined;
+  /** Any published version, retired matters included (what an application was filed under). */
+  at(id: string, version: number): Matter | undefined;
+}
+
 /** Read-only view of the loaded matters. */
 export interface MatterCatalogue {
   get(id: string): Matter | undefined;

@@ -2,19 +2,11 @@
 // admin publishes or retires, so a change takes effect without a restart (the bot, the guide and the sealed
 // store's sensitive-field lookup all read through here).
 
+import type { MatterSource } from '../domain/matter.js';
 import type { Matter } from '../domain/types.js';
 
-/** Read side of the catalogue, as handed to the bot. */
-export interface MatterSource {
-  /** Current published versions of the active matters, in catalogue order. */
-  list(): Matter[];
-  /** Current published versions of every matter, retired ones included. */
-  all(): Matter[];
-  /** The current published version of an active matter (what NEW applications use). */
-  get(id: string): Matter | undefined;
-  /** Any published version, retired matters included (what an application was filed under). */
-  at(id: string, version: number): Matter | undefined;
-}
+export type { MatterSource };
+
 
 /** Whether a matter takes new applications. */
 export type MatterStatus = 'active' | 'retired';
