@@ -126,9 +126,16 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     robotCode,
     ...(config.dingtalk.agentId ? { agentId: config.dingtalk.agentId } : {}),
     qps: config.dingtalk.qps,
+    redisUrl: config.redisUrl,
     logger: logger.child({ component: 'openapi' }),
     clock,
     retry: tuning.openapiRetry,
+  });
+  // With REDIS_URL the instances share one rate limit: an instance that cannot reach it does not start.
+  await openapi.ready().catch(async (error: Error) => {
+    await openapi.close();
+    await store.close();
+    throw new Error(`cannot reach REDIS_URL for the shared DingTalk rate limit: ${error.message}`, { cause: error });
   });
   const messenger = createMessenger({ openapi, templateId: config.dingtalk.cardTemplateId, robotCode, clock });
   const backoffice = createBackofficeClient({ url: config.backoffice.url!, secret: config.backoffice.secret!, clock });

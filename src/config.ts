@@ -39,6 +39,9 @@ const schema = z.object({
   DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
     message: 'must be a postgres:// connection string',
   }),
+  REDIS_URL: optionalText.refine((v) => v === undefined || /^rediss?:\/\//.test(v), {
+    message: 'must be a redis:// URL, e.g. redis://127.0.0.1:6379',
+  }),
   HOST: optionalText.transform((v) => v ?? '127.0.0.1'),
   PORT: optionalText
     .transform((v) => Number(v ?? '3000'))
@@ -99,6 +102,8 @@ export interface Config {
   /** Keys that encrypt personal data at rest; unset only in the sandbox, which keeps its own in DATA_DIR. */
   dataKeys?: DataKeys;
   databaseUrl?: string;
+  /** Redis shared by the instances for one cluster-wide DingTalk rate limit (REDIS_URL). */
+  redisUrl?: string;
   http: { host: string; port: number };
   adminToken?: string;
   /** Prefix of application numbers (YC20261128-0001), unique per deployment sharing a back office. */
@@ -164,6 +169,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.DATA_DIR,
     dataKeys: e.DATA_KEY ? { current: e.DATA_KEY, previous: e.DATA_KEY_PREVIOUS } : undefined,
     databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
     http: { host: e.HOST, port: e.PORT },
     adminToken: e.ADMIN_TOKEN,
     applicationIdPrefix: e.APPLICATION_ID_PREFIX,

@@ -2,7 +2,11 @@
 // and answers 403 QpsLimit beyond it, so calls are spaced out per API before they leave the process.
 // Broadcast sends ask with a low priority: a reply to a person waiting in the same API's queue goes first,
 // so a notice to 10,000 people takes what the conversations leave of the rate and never starves them.
+// DINGTALK_QPS is the app's limit, not a process's: with REDIS_URL every instance schedules through one
+// Bottleneck cluster per API on Redis, so the instances together stay under it; without it each process
+// keeps its own limiters.
 import Bottleneck from 'bottleneck';
+import { Redis } from 'ioredis';
 
 /** How a call queues: per API (`key`, default one shared queue) and by priority (`low` = notices). */
 export interface LimitOptions {
@@ -22,24 +26,57 @@ export interface Limiter {
   throttled(key: string): void;
   /** A call to `key` went through: its spacing creeps back towards the configured rate. */
   succeeded(key: string): void;
+  /** Resolves once the limiter can schedule (connected to Redis when shared); rejects when it cannot. */
+  ready(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Where the limit lives: in the process, or shared through Redis (REDIS_URL). */
+export interface LimiterOptions {
+  /** Share the limit with every instance using the same Redis and `id`. */
+  redisUrl?: string;
+  /** The shared limit's name in Redis: one per DingTalk app (default `yiciban-dingtalk`); `:<api>` is appended. */
+  id?: string;
+  /** Told about Redis connection errors (calls fail meanwhile, and the outbox retries them). */
+  onError?: (error: unknown) => void;
 }
 
 // Bottleneck: priority 0 runs first; 5 is its default.
 const PRIORITY = { normal: 4, low: 8 } as const;
 
 /** One limiter per OpenAPI client (the composition root makes one client per process). */
-export function createLimiter(qps: number): Limiter {
+export function createLimiter(qps: number, options: LimiterOptions = {}): Limiter {
   // Even spacing (minTime) never exceeds the rate in any one-second window, unlike a refilled reservoir.
   // 2 % under the rate: calls spaced exactly 1000/qps apart reach DingTalk's one-second window with jitter,
-  // and the (qps+1)-th can land inside the first one's second.
-  const base = Math.ceil(1020 / qps);
+  // and the (qps+1)-th can land inside the first one's second. Shared through Redis, a call leaves its process
+  // a few to some tens of milliseconds after Redis granted it, so the headroom is 10 %.
+  const base = Math.ceil((options.redisUrl ? 1100 : 1020) / qps);
+  // A connection handed to Bottleneck is ours to end; Bottleneck duplicates the client for its subscriber.
+  const client = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  const connection = client
+    ? new Bottleneck.IORedisConnection({ Redis, client } as unknown as Bottleneck.IORedisConnectionOptions)
+    : undefined;
   const limiters = new Map<string, Bottleneck>();
   // Spacing per API: the configured one, widened while DingTalk throttles (its advice: wait and retry, §6.2).
   const spacing = new Map<string, number>();
   const limiterFor = (key: string): Bottleneck => {
     let limiter = limiters.get(key);
-    if (!limiter) limiters.set(key, (limiter = new Bottleneck({ minTime: base, maxConcurrent: null })));
+    if (limiter) return limiter;
+    limiter = connection
+      ? new Bottleneck({
+          minTime: base,
+          maxConcurrent: null,
+          id: `${options.id ?? 'yiciban-dingtalk'}:${key}`,
+          datastore: 'ioredis',
+          // The cluster's timing lives in Redis; a starting instance joins it instead of resetting it.
+          clearDatastore: false,
+          // A job of a killed instance frees its place after a minute rather than never.
+          timeout: 60_000,
+          connection,
+        })
+      : new Bottleneck({ minTime: base, maxConcurrent: null });
+    limiter.on('error', (error) => options.onError?.(error));
+    limiters.set(key, limiter);
     return limiter;
   };
   const respace = (key: string, ms: number) => {
@@ -63,8 +100,22 @@ export function createLimiter(qps: number): Limiter {
       const current = spacing.get(key);
       if (current !== undefined && current > base) respace(key, current * 0.8);
     },
+    ready: async () => {
+      if (!client) return;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer from Redis within 10 s')), 10_000)));
+      try {
+        await Promise.race([limiterFor('*').ready().then(() => client.ping()), late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     close: async () => {
       await Promise.all([...limiters.values()].map((limiter) => limiter.stop({ dropWaitingJobs: true }).catch(() => undefined)));
+      if (!connection || !client) return;
+      await Promise.all([...limiters.values()].map((limiter) => Promise.resolve(limiter.disconnect(true)).catch(() => undefined)));
+      await Promise.resolve(connection.disconnect(true)).catch(() => undefined);
+      if (client.status !== 'end') client.disconnect();
     },
   };
 }

@@ -19,8 +19,10 @@ export interface OpenApiOptions {
   robotCode: string;
   /** DINGTALK_AGENT_ID: needed only for work notifications. */
   agentId?: string;
-  /** Ceiling on calls per second for the whole process (DINGTALK_QPS). */
+  /** Ceiling on calls per second (DINGTALK_QPS): for the process, or for every instance with `redisUrl`. */
   qps: number;
+  /** Redis that shares the limit among instances (REDIS_URL); unset = a limiter local to the process. */
+  redisUrl?: string;
   logger: Logger;
   clock?: Clock;
   /** Retry timing; tests shorten it. */
@@ -67,7 +69,11 @@ export interface DingTalkUser {
 /** Creates the client; `close()` stops its limiter. */
 export function createOpenApiClient(options: OpenApiOptions) {
   const clock = options.clock ?? systemClock;
-  const limiter = createLimiter(options.qps);
+  const limiter = createLimiter(options.qps, {
+    redisUrl: options.redisUrl,
+    id: `yiciban-dingtalk:${options.clientId}`,
+    onError: (error) => options.logger.error({ err: error }, 'the shared DingTalk rate limiter lost Redis; calls fail until it is back'),
+  });
   const timeoutMs = options.timeoutMs ?? 10_000;
   const tokens = createTokenCache({
     clock,
@@ -234,6 +240,9 @@ export function createOpenApiClient(options: OpenApiOptions) {
 
     /** How many times the token endpoint was called (tests, metrics). */
     tokenFetches: () => tokens.fetches,
+
+    /** Resolves once the rate limiter can schedule calls (connected to Redis when shared). */
+    ready: () => limiter.ready(),
 
     close: () => limiter.close(),
   };

@@ -18,6 +18,9 @@ export function mergeCommits(a: Commit, b: Commit | void | undefined): Commit {
           revive: list(a.jobs?.revive, b.jobs?.revive),
         })
       : undefined,
+    records: a.records || b.records
+      ? defined({ put: list(a.records?.put, b.records?.put), remove: list(a.records?.remove, b.records?.remove) })
+      : undefined,
     meta: a.meta || b.meta ? { ...a.meta, ...b.meta } : undefined,
   });
 }

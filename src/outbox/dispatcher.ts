@@ -5,7 +5,9 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock, type Timer } from '../clock.js';
 import { isRetryable } from '../errors.js';
 import { backoffDelay, type BackoffPolicy } from '../retry.js';
-import type { Commit, DeadJob, JobKind, JobRef, OutboxJob, Store } from '../store/store.js';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { LeaseLostError, type Commit, type DeadJob, type JobKind, type OutboxJob, type Store } from '../store/store.js';
 import { mergeCommits } from './commits.js';
 import { GroupOrder } from './group-order.js';
 import { DEFAULT_CONCURRENCY, KINDS } from './limits.js';
@@ -35,6 +37,10 @@ export interface OutboxOptions {
   pollMs?: number;
   /** Due jobs read per look (default 100). */
   batchSize?: number;
+  /** This instance's lease owner id (default: host, pid and a random part). */
+  owner?: string;
+  /** How long a leased job is this instance's alone before another may take it over (default 30 s). */
+  leaseMs?: number;
 }
 
 export interface OutboxStats {
@@ -56,6 +62,9 @@ export interface Outbox {
   stats(): OutboxStats;
 }
 
+/** A leased job is the leasing instance's alone this long; an instance that dies loses its jobs after it. */
+export const DEFAULT_LEASE_MS = 30_000;
+
 /** Outbox retry timing in production: 1 s, 2 s, 4 s … at most 15 minutes apart, never 0. */
 export const DEFAULT_OUTBOX_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 15 * 60_000, minMs: 1, jitter: 'full' };
 
@@ -72,6 +81,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const attemptsOf = (kind: JobKind) => options.maxAttemptsByKind?.[kind] ?? (kind.startsWith('broadcast.') ? Infinity : maxAttempts);
   const pollMs = options.pollMs ?? 30_000;
   const batchSize = options.batchSize ?? 100;
+  const owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const limitOf = (kind: JobKind) => Math.max(1, options.concurrency?.[kind] ?? DEFAULT_CONCURRENCY[kind] ?? 1);
 
   const inFlight = new Map<string, Promise<unknown>>();
@@ -126,18 +137,19 @@ export function createOutbox(options: OutboxOptions): Outbox {
     return pumping;
   }
 
-  // Reads only the refs of due jobs of the kinds that have room (no payload is opened), and the whole job
-  // only for the ones it starts. When a kind fills up it reads again without it, so a backlog of one kind
-  // never hides the due jobs of another behind it.
+  // Leases due jobs of the kinds that have room (the store keeps group order and other instances off them).
+  // When a kind fills up it leases again without it, so a backlog of one kind never hides another's due jobs.
   async function fill(): Promise<number> {
     let launched = 0;
     for (;;) {
       const kinds = KINDS.filter(hasRoom);
       if (kinds.length === 0 || stopped) return launched;
-      const due = await store.dueJobRefs(clock(), batchSize, kinds);
-      const started = await startFrom(due);
-      launched += started;
-      if (started === 0 || due.length < batchSize || kinds.every(hasRoom)) return launched;
+      const capacity = Object.fromEntries(kinds.map((kind) => [kind, limitOf(kind) - (runningByKind.get(kind) ?? 0)]));
+      const leased = await store.leaseJobs(clock(), batchSize, { owner, leaseMs, capacity });
+      // Launched even when stopping: stop() waits for them, and an unlaunched lease would only delay the job.
+      for (const job of leased) if (!inFlight.has(job.id)) launch(job);
+      launched += leased.length;
+      if (leased.length === 0 || kinds.every(hasRoom)) return launched;
     }
   }
 
@@ -145,40 +157,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
     return (runningByKind.get(kind) ?? 0) < limitOf(kind);
   }
 
-  async function startFrom(due: JobRef[]): Promise<number> {
-    const heads = groups.heads(due);
-    let launched = 0;
-    for (const candidate of due) {
-      if (stopped) break;
-      if (!canStart(candidate, heads)) continue;
-      // Read now: the job may have finished (and left the store) while the refs were being read.
-      const job = await store.getJob(candidate.id);
-      if (stopped) break;
-      if (!job || job.nextAt > clock() || !canStart(job, heads) || !(await holdAllows(job))) continue;
-      launch(job);
-      launched += 1;
-    }
-    return launched;
-  }
-
-  function canStart(job: JobRef, heads: Map<string, string>): boolean {
-    if (inFlight.has(job.id) || !hasRoom(job.kind)) return false;
-    return groups.isNext(job, heads);
-  }
-
-  async function holdAllows(job: OutboxJob): Promise<boolean> {
-    const blocker = groups.blocker(job);
-    if (blocker === undefined) return true;
-    if (await store.getJob(blocker)) return false;
-    groups.forget(job.group!);
-    return true;
-  }
-
   function launch(job: OutboxJob): void {
     runningByKind.set(job.kind, (runningByKind.get(job.kind) ?? 0) + 1);
     groups.started(job);
     const work = settle(() => deliver(job)).then((result) => {
-      if (result.status === 'failed') {
+      if (result.status === 'failed' && result.error instanceof LeaseLostError) {
+        logger.warn({ jobId: job.id, kind: job.kind }, 'outbox job was taken over by another instance after its lease ran out');
+      } else if (result.status === 'failed') {
         logger.error({ err: result.error, jobId: job.id, kind: job.kind }, 'outbox could not record the outcome of a job; it stays pending');
       }
       inFlight.delete(job.id);
@@ -197,7 +182,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       : ({ status: 'failed', error: new Error(`未配置 ${job.kind} 类任务的投递程序`) } as const);
     const now = clock();
     if (outcome.status === 'ok') {
-      await store.commit({ jobs: { remove: [job.id] } });
+      await store.commit({ jobs: { remove: [job.id] }, lease: { owner, jobs: [job.id] } });
       groups.settled(job);
       counters.delivered += 1;
       log.debug('outbox job delivered');
@@ -208,7 +193,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const retryable = handler !== undefined && isRetryable(outcome.error);
     if (retryable && attempts < attemptsOf(job.kind)) {
       const nextAt = now + backoffDelay(backoff, attempts - 1, random);
-      await store.commit({ jobs: { put: [{ ...job, attempts, nextAt, lastError: message }] } });
+      await store.commit({ jobs: { put: [{ ...job, attempts, nextAt, lastError: message }] }, lease: { owner, jobs: [job.id] } });
       groups.backingOff(job, nextAt);
       counters.retried += 1;
       log.warn({ err: outcome.error, retryInMs: nextAt - now }, 'outbox job failed; will retry');
@@ -218,7 +203,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const dead: DeadJob = { ...job, attempts, lastError: message, failedAt: now, reason };
     const followUp = options.onDead ? await settle(() => options.onDead!(dead)) : undefined;
     if (followUp?.status === 'failed') log.error({ err: followUp.error }, 'onDead failed; the dead job is recorded without its follow-up');
-    await store.commit(mergeCommits({ jobs: { dead: [dead] } }, followUp?.status === 'ok' ? followUp.value : undefined));
+    await store.commit({
+      ...mergeCommits({ jobs: { dead: [dead] } }, followUp?.status === 'ok' ? followUp.value : undefined),
+      lease: { owner, jobs: [job.id] },
+    });
     groups.settled(job);
     counters.dead += 1;
     log.error({ err: outcome.error, reason }, 'outbox job is dead');

@@ -5,6 +5,7 @@ import { constants } from 'node:fs';
 import { access, chmod, mkdir } from 'node:fs/promises';
 import { formatApplicationId } from '../domain/application-id.js';
 import type { Application } from '../domain/types.js';
+import { JobLeases } from './job-leases.js';
 import { Checkpoints } from './lowdb-checkpoints.js';
 import { DIR_MODE, removeLeftoverTemps } from './lowdb-file.js';
 import { normalizeDay } from './lowdb-layout.js';
@@ -12,7 +13,7 @@ import { Overlay, planCommit, planCounter, type Op, type View } from './lowdb-op
 import { LowdbState } from './lowdb-state.js';
 import { WriteAheadLog } from './lowdb-wal.js';
 import { requireKind } from './record-rules.js';
-import type { ApplicationQuery, Commit, DeadJob, DialogRecord, JobKind, JobRef, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
+import type { ApplicationQuery, Commit, DeadJob, DialogRecord, JobKind, JobRef, LeaseOptions, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
 
 export interface LowdbStoreOptions {
   /** Directory of the store's files (DATA_DIR); created when missing. */
@@ -48,6 +49,7 @@ export class LowdbStore implements Store {
   #draining: Promise<void> | undefined;
   #failure: unknown;
   #nextPruneAt = 0;
+  readonly #leases = new JobLeases();
   readonly #checkpoints: Checkpoints;
 
   constructor(options: LowdbStoreOptions) {
@@ -120,7 +122,12 @@ export class LowdbStore implements Store {
   }
 
   commit(change: Commit): Promise<void> {
-    return this.#enqueue((view, now) => planCommit(change, view, now));
+    // The lease is checked in commit order; it ends once the write is applied (until then a reader still sees
+    // the job as it was, and must not lease it again).
+    return this.#enqueue((view, now) => {
+      this.#leases.check(change);
+      return planCommit(change, view, now);
+    }).then(() => this.#leases.release(change));
   }
 
   async nextApplicationId(day: string): Promise<string> {
@@ -168,6 +175,10 @@ export class LowdbStore implements Store {
 
   async dueJobRefs(now: number, limit: number, kinds?: readonly JobKind[]): Promise<JobRef[]> {
     return this.#read().queue.due(now, Math.max(0, limit), kinds);
+  }
+
+  async leaseJobs(now: number, limit: number, options: LeaseOptions): Promise<OutboxJob[]> {
+    return this.#leases.lease(this.#read().jobs.values(), now, limit, options).map(clone);
   }
 
   async nextJobAt(): Promise<number | undefined> {

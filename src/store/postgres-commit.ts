@@ -4,10 +4,11 @@ import type pg from 'pg';
 import type { Application } from '../domain/types.js';
 import type { Tables } from './postgres-schema.js';
 import { recordName, requireKind, requireRecord } from './record-rules.js';
-import { ConflictError, type Commit, type DeadJob, type DialogRecord, type OutboxJob, type StoredRecord } from './store.js';
+import { ConflictError, LeaseLostError, type Commit, type DeadJob, type DialogRecord, type OutboxJob, type StoredRecord } from './store.js';
 
 /** Applies `change` through `client` (already in a transaction); throws ConflictError on a stale revision. */
 export async function writeCommit(client: pg.PoolClient, t: Tables, change: Commit, now: number): Promise<void> {
+  if (change.lease) await checkLease(client, t, change.lease);
   const inbox = (change.inbox ?? []).map((id) => requireText(id, 'inbox id'));
   if (inbox.length > 0) {
     // A repeated id is accepted silently, as in the lowdb store: the first time it was seen is kept.
@@ -108,12 +109,26 @@ async function putDialog(client: pg.PoolClient, t: Tables, dialog: DialogRecord)
   );
 }
 
+// Rewriting a job (a retry's new attempt count and due time) ends its lease.
 async function putJob(client: pg.PoolClient, t: Tables, job: OutboxJob): Promise<void> {
   await client.query(
-    `INSERT INTO ${t.jobs} (id, kind, next_at, created_at, doc) VALUES ($1, $2, $3, $4, $5::jsonb)
-     ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, next_at = EXCLUDED.next_at, created_at = EXCLUDED.created_at, doc = EXCLUDED.doc`,
-    [job.id, job.kind, job.nextAt, job.createdAt, json(job)],
+    `INSERT INTO ${t.jobs} (id, kind, next_at, created_at, grp, doc) VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+     ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, next_at = EXCLUDED.next_at, created_at = EXCLUDED.created_at,
+       grp = EXCLUDED.grp, doc = EXCLUDED.doc, lease_owner = NULL, lease_until = NULL`,
+    [job.id, job.kind, job.nextAt, job.createdAt, job.group ?? null, json(job)],
   );
+}
+
+// The finishing instance must still hold every lease it names. FOR UPDATE keeps another instance from
+// leasing them (its SKIP LOCKED passes them by) until this transaction ends.
+async function checkLease(client: pg.PoolClient, t: Tables, lease: { owner: string; jobs: string[] }): Promise<void> {
+  const { rows } = await client.query<{ id: string }>(
+    `SELECT id FROM ${t.jobs} WHERE id = ANY($1::text[]) AND lease_owner = $2 FOR UPDATE`,
+    [lease.jobs, requireText(lease.owner, 'lease owner')],
+  );
+  const held = new Set(rows.map((row) => row.id));
+  const lost = lease.jobs.filter((id) => !held.has(id));
+  if (lost.length > 0) throw new LeaseLostError(lease.owner, lost);
 }
 
 // Documents travel as JSON text cast to jsonb: pg would turn a bare JavaScript array into a PostgreSQL array.

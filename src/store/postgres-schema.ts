@@ -74,22 +74,30 @@ const MIGRATIONS: ReadonlyArray<(t: Tables) => string[]> = [
     `CREATE INDEX records_kind_updated ON ${t.records} (kind, updated_at DESC, id DESC)`,
     `CREATE INDEX records_tags ON ${t.records} USING gin (tags jsonb_path_ops)`,
   ],
+  // 3: outbox leases for several instances. `grp` is the job's group copied out of the document, so that
+  // "no older job of its group is pending" is an index lookup; a lease is an owner and an expiry time.
+  (t) => [
+    `ALTER TABLE ${t.jobs} ADD COLUMN grp text COLLATE "C", ADD COLUMN lease_owner text, ADD COLUMN lease_until bigint`,
+    `UPDATE ${t.jobs} SET grp = doc->>'group'`,
+    `CREATE INDEX outbox_jobs_group ON ${t.jobs} (grp, created_at, id) WHERE grp IS NOT NULL`,
+  ],
 ];
 
 // First key of the two-part advisory lock: "YC" in ASCII, shifted; the second is the schema's hash.
 const LOCK_SPACE = 0x5943_0001;
 
 /** Creates the schema and brings its tables to the latest version; safe to run from many instances at once. */
-export async function migrate(client: pg.PoolClient, schema: string): Promise<void> {
+export async function migrate(client: pg.ClientBase, schema: string): Promise<void> {
   const t = tableNames(schema);
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_SPACE, schema]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(schema)}`);
     await client.query(`CREATE TABLE IF NOT EXISTS ${t.migrations} (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const { rows } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${t.migrations}`);
-    const applied = rows[0]?.version ?? 0;
-    for (let version = applied + 1; version <= MIGRATIONS.length; version++) {
+    const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${t.migrations}`);
+    const applied = new Set(rows.map((row) => row.version));
+    for (let version = 1; version <= MIGRATIONS.length; version++) {
+      if (applied.has(version)) continue;
       for (const statement of MIGRATIONS[version - 1]!(t)) await client.query(statement);
       await client.query(`INSERT INTO ${t.migrations} (version) VALUES ($1)`, [version]);
     }

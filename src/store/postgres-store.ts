@@ -5,11 +5,12 @@ import { formatApplicationId } from '../domain/application-id.js';
 import type { Application } from '../domain/types.js';
 import { normalizeDay } from './lowdb-layout.js';
 import { writeCommit } from './postgres-commit.js';
+import { earliestLeasable, leaseJobRows } from './postgres-leases.js';
 import { migrate, tableNames, type Tables } from './postgres-schema.js';
 import { selectDueJobRefs } from './postgres-jobs.js';
 import { recordName, requireKind } from './record-rules.js';
 import { applicationRecord, DamagedRecordError, deadJobRecord, describeIssues, dialogRecord, featureRecord, jobRecord } from './record-schemas.js';
-import type { ApplicationQuery, Commit, DeadJob, DialogRecord, JobKind, JobRef, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
+import type { ApplicationQuery, Commit, DeadJob, DialogRecord, JobKind, JobRef, LeaseOptions, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -199,13 +200,14 @@ export class PostgresStore implements Store {
     return this.#run((pool) => selectDueJobRefs(pool, this.#t.jobs, now, limit, kinds));
   }
 
-  async nextJobAt(): Promise<number | undefined> {
-    // bigint comes back as text from pg; epoch milliseconds fit a double exactly.
-    const { rows } = await this.#run((pool) => pool.query<{ at: string | null }>(`SELECT min(next_at) AS at FROM ${this.#t.jobs}`));
-    const at = rows[0]?.at;
-    return at === null || at === undefined ? undefined : Number(at);
+  async leaseJobs(now: number, limit: number, options: LeaseOptions): Promise<OutboxJob[]> {
+    const rows = await this.#run((pool) => leaseJobRows(pool, this.#t, now, Math.max(0, limit), options), false);
+    return rows.map((row) => checked('outbox_jobs', row.id, row.doc)!);
   }
-
+  /** The earliest moment a pending job may be leased: a group head's due time, or the end of its lease. */
+  nextJobAt(): Promise<number | undefined> {
+    return this.#run((pool) => earliestLeasable(pool, this.#t));
+  }
   async getJob(id: string): Promise<OutboxJob | undefined> {
     return checked('outbox_jobs', id, await this.#doc(`SELECT doc FROM ${this.#t.jobs} WHERE id = $1`, [id]));
   }

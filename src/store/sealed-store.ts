@@ -8,7 +8,7 @@
 // kinds and tags — which is why tags never hold personal data).
 import type { Application } from '../domain/types.js';
 import { type DataCipher, isSealed, SealError } from './data-cipher.js';
-import type { ApplicationQuery, Commit, DeadJob, DialogRecord, JobKind, JobRef, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
+import type { ApplicationQuery, Commit, DeadJob, DialogRecord, JobKind, JobRef, LeaseOptions, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
 
 /**
  * Keys of a matter version's sensitive fields, or undefined for a matter the catalogue does not know.
@@ -198,6 +198,10 @@ export class SealedStore implements Store {
 
   async dueJobs(now: number, limit: number): Promise<OutboxJob[]> {
     return (await this.#inner.dueJobs(now, limit)).map((job) => this.#codec.openJob(job));
+  }
+
+  async leaseJobs(now: number, limit: number, options: LeaseOptions): Promise<OutboxJob[]> {
+    return (await this.#inner.leaseJobs(now, limit, options)).map((job) => this.#codec.openJob(job));
   }
 
   // Refs carry no payload: nothing to open.

@@ -91,6 +91,21 @@ export interface Commit {
   records?: { put?: StoredRecord[]; remove?: { kind: string; id: string }[] };
   /** Free-form small documents (settings, counters), key → JSON value; null deletes. */
   meta?: Record<string, unknown>;
+  /**
+   * The outbox instance finishing leased jobs: the commit fails with LeaseLostError, writing nothing, unless
+   * every named job is still pending and leased to `owner` (an expired lease nobody took over still counts).
+   */
+  lease?: { owner: string; jobs: string[] };
+}
+
+/** How an outbox instance leases due jobs (see Store.leaseJobs). */
+export interface LeaseOptions {
+  /** This instance's lease owner id (unique per process). */
+  owner: string;
+  /** How long the lease lasts; after it, another instance may lease the job again (≤ 30 s in production). */
+  leaseMs: number;
+  /** At most this many jobs of each kind; a kind not named is not leased. Default: no per-kind cap. */
+  capacity?: Partial<Record<JobKind, number>>;
 }
 
 export interface ApplicationQuery {
@@ -127,7 +142,13 @@ export interface Store {
   dueJobs(now: number, limit: number): Promise<OutboxJob[]>;
   /** Like dueJobs, but only the refs, and only of `kinds` when given: what the outbox reads to pick work. */
   dueJobRefs(now: number, limit: number, kinds?: readonly JobKind[]): Promise<JobRef[]>;
-  /** Epoch ms of the earliest pending job, or undefined when none. */
+  /**
+   * Leases up to `limit` due jobs (oldest first) to `options.owner` until `now + leaseMs`: jobs leased to
+   * nobody or whose lease expired, never a job while an older job of its group is still pending (leased or
+   * not). Across instances on one database, each job is leased to one instance at a time.
+   */
+  leaseJobs(now: number, limit: number, options: LeaseOptions): Promise<OutboxJob[]>;
+  /** Epoch ms of the earliest pending job (PostgreSQL: or of the earliest lease expiry), or undefined when none. */
   nextJobAt(): Promise<number | undefined>;
   getJob(id: string): Promise<OutboxJob | undefined>;
   deadJobs(): Promise<DeadJob[]>;
@@ -147,5 +168,16 @@ export class ConflictError extends Error {
   ) {
     super(`${applicationId} changed concurrently (expected rev ${expectedRev}, found ${actualRev})`);
     this.name = 'ConflictError';
+  }
+}
+
+/** A commit finishing leased jobs found one of them gone or leased to another instance; nothing was written. */
+export class LeaseLostError extends Error {
+  constructor(
+    readonly owner: string,
+    readonly jobIds: string[],
+  ) {
+    super(`outbox jobs ${jobIds.join(', ')} are no longer leased to ${owner}`);
+    this.name = 'LeaseLostError';
   }
 }

@@ -4,6 +4,7 @@ import { suite } from './suite.js';
 import * as assert from 'uvu/assert';
 import type { Application } from '../../src/domain/types.js';
 import { ConflictError, type DeadJob, type Store } from '../../src/store/store.js';
+import { leaseConformance } from './store-conformance-leases.js';
 import { recordConformance } from './store-conformance-records.js';
 import { rejects, revised, sampleApplication, sampleDialog, sampleJob } from './store-samples.js';
 
@@ -266,5 +267,6 @@ export function storeConformance(name: string, makeStore: () => Promise<StoreHar
   });
 
   recordConformance(it);
+  leaseConformance(it);
   return it;
 }
