@@ -37,9 +37,25 @@ function summary(empty: InboundResult, loaded: InboundResult | undefined, store:
   const rows = [
     ['inbound, bare echo bot (mean of 2 runs)', echoFigure(empty), 'the floor'],
     ['inbound, Yiciban, empty store', yicibanFigure(empty), '≥ 0.8× echo; ACK p99 ≤ 50 ms; reply p99 ≤ 100 ms'],
-    ...(loaded ? [[`inbound, Yiciban, ${storeOf(loaded)}`, `${yicibanFigure(loaded)}; ${resources(loaded.runs[1]!)}`, '≥ 0.6× echo; RSS ≤ 512 MB; start-up ≤ 3 s']] : []),
-    ['store, one update (1 application + 1 outbox job)', `median ${fixed(first.randomMedian, 2)} ms at ${n(first.n)}, ${fixed(last.randomMedian, 2)} ms at ${n(last.n)} (${fixed(last.ratio, 2)}× of ${n(first.n)})`, '≤ 3× from 1,000 to 100,000'],
-    [`webhook → card update, ${n(webhook.events)} department events`, `p50 ${fixed(webhook.cardP50, 1)} ms, p99 ${fixed(webhook.cardP99, 1)} ms; baseline (webhook round trip) p50 ${fixed(webhook.ackP50, 1)} ms, p99 ${fixed(webhook.ackP99, 1)} ms`, '—'],
+    ...(loaded
+      ? [
+          [
+            `inbound, Yiciban, ${storeOf(loaded)}`,
+            `${yicibanFigure(loaded)}; ${resources(loaded.runs[1]!)}`,
+            '≥ 0.6× echo; RSS ≤ 512 MB; start-up ≤ 3 s',
+          ],
+        ]
+      : []),
+    [
+      'store, one update (1 application + 1 outbox job)',
+      `median ${fixed(first.randomMedian, 2)} ms at ${n(first.n)}, ${fixed(last.randomMedian, 2)} ms at ${n(last.n)} (${fixed(last.ratio, 2)}× of ${n(first.n)})`,
+      '≤ 3× from 1,000 to 100,000',
+    ],
+    [
+      `webhook → card update, ${n(webhook.events)} department events`,
+      `p50 ${fixed(webhook.cardP50, 1)} ms, p99 ${fixed(webhook.cardP99, 1)} ms; baseline (webhook round trip) p50 ${fixed(webhook.ackP50, 1)} ms, p99 ${fixed(webhook.ackP99, 1)} ms`,
+      '—',
+    ],
   ];
   return [
     `Yiciban benchmarks — ${availableParallelism()} cores, Node ${process.version}, ${platform()} ${arch()}, ${new Date().toISOString().slice(0, 16)}Z`,
@@ -54,15 +70,37 @@ function summary(empty: InboundResult, loaded: InboundResult | undefined, store:
 function echoFigure(result: InboundResult): string {
   const echo = [result.runs[0]!, result.runs[2]!];
   const mean = (pick: (run: InboundRun) => number) => (pick(echo[0]!) + pick(echo[1]!)) / 2;
-  return `${fixed(mean((r) => r.figures.perSecond), 0)} messages/s; ACK p50 ${fixed(mean((r) => r.figures.ackP50), 1)} ms, p99 ${fixed(mean((r) => r.figures.ackP99), 1)} ms; ` +
-    `reply p50 ${fixed(mean((r) => r.figures.replyP50), 1)} ms, p99 ${fixed(mean((r) => r.figures.replyP99), 1)} ms; ` +
-    `CPU ${fixed(mean((r) => r.cpuPerMessageMs ?? Number.NaN), 2)} ms/message`;
+  return (
+    `${fixed(
+      mean((r) => r.figures.perSecond),
+      0,
+    )} messages/s; ACK p50 ${fixed(
+      mean((r) => r.figures.ackP50),
+      1,
+    )} ms, p99 ${fixed(
+      mean((r) => r.figures.ackP99),
+      1,
+    )} ms; ` +
+    `reply p50 ${fixed(
+      mean((r) => r.figures.replyP50),
+      1,
+    )} ms, p99 ${fixed(
+      mean((r) => r.figures.replyP99),
+      1,
+    )} ms; ` +
+    `CPU ${fixed(
+      mean((r) => r.cpuPerMessageMs ?? Number.NaN),
+      2,
+    )} ms/message`
+  );
 }
 
 function yicibanFigure(result: InboundResult): string {
   const f = result.runs[1]!.figures;
-  return `${fixed(f.perSecond, 0)} messages/s (${fixed(result.ratio, 2)}× echo); ACK p50 ${fixed(f.ackP50, 1)} ms, p99 ${fixed(f.ackP99, 1)} ms; ` +
-    `reply p50 ${fixed(f.replyP50, 1)} ms, p99 ${fixed(f.replyP99, 1)} ms; CPU ${fixed(result.runs[1]!.cpuPerMessageMs ?? Number.NaN, 2)} ms/message`;
+  return (
+    `${fixed(f.perSecond, 0)} messages/s (${fixed(result.ratio, 2)}× echo); ACK p50 ${fixed(f.ackP50, 1)} ms, p99 ${fixed(f.ackP99, 1)} ms; ` +
+    `reply p50 ${fixed(f.replyP50, 1)} ms, p99 ${fixed(f.replyP99, 1)} ms; CPU ${fixed(result.runs[1]!.cpuPerMessageMs ?? Number.NaN, 2)} ms/message`
+  );
 }
 
 function resources(run: InboundRun): string {

@@ -58,7 +58,10 @@ export async function startBot(kind: BotKind, target: BotTarget, options: StartB
   failed.catch(() => {}); // it also rejects when the bot exits after a good start; only the race reads it
   const startupMs = (await Promise.race([connected, failed])) - started;
   return {
-    kind, startupMs, rssMb: () => rssOf(child.pid!), cpuMs: () => cpuOf(child.pid!),
+    kind,
+    startupMs,
+    rssMb: () => rssOf(child.pid!),
+    cpuMs: () => cpuOf(child.pid!),
     stop: () => stopAndWait(target.dingtalk, () => stopChild(child)),
   };
 }
@@ -91,7 +94,11 @@ function spawnBot(kind: BotKind, target: BotTarget, profileDir?: string): ChildP
   const entry = kind === 'echo' ? 'bench/echo-bot.ts' : 'src/main.ts';
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...botEnv(target) };
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], { cwd: ROOT_DIR, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
+    cwd: ROOT_DIR,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => void (stderr = (stderr + chunk).slice(-4_000)));
   child.once('exit', (code, signal) => {

@@ -53,10 +53,21 @@ export async function runBroadcastBench(options: BroadcastBenchOptions): Promise
   const backoffice = await startBackofficeSimulator({ secret: 'bench-secret', auto: false });
   const app = await startYiciban({
     config: loadConfig({
-      DINGTALK_CLIENT_ID: dingtalk.clientId, DINGTALK_CLIENT_SECRET: dingtalk.clientSecret, DINGTALK_ROBOT_CODE: dingtalk.robotCode,
-      DINGTALK_API_BASE: dingtalk.baseUrl, DINGTALK_OAPI_BASE: dingtalk.baseUrl, DINGTALK_CARD_TEMPLATE_ID: 'yiciban-generic.schema',
-      DINGTALK_QPS: String(options.qps), BACKOFFICE_URL: backoffice.baseUrl, BACKOFFICE_SECRET: 'bench-secret', DATA_DIR: dataDir,
-      DATA_KEY: Buffer.alloc(32, 3).toString('base64'), ADMIN_TOKEN: TOKEN, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn',
+      DINGTALK_CLIENT_ID: dingtalk.clientId,
+      DINGTALK_CLIENT_SECRET: dingtalk.clientSecret,
+      DINGTALK_ROBOT_CODE: dingtalk.robotCode,
+      DINGTALK_API_BASE: dingtalk.baseUrl,
+      DINGTALK_OAPI_BASE: dingtalk.baseUrl,
+      DINGTALK_CARD_TEMPLATE_ID: 'yiciban-generic.schema',
+      DINGTALK_QPS: String(options.qps),
+      BACKOFFICE_URL: backoffice.baseUrl,
+      BACKOFFICE_SECRET: 'bench-secret',
+      DATA_DIR: dataDir,
+      DATA_KEY: Buffer.alloc(32, 3).toString('base64'),
+      ADMIN_TOKEN: TOKEN,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
     }),
     logger: createLogger('warn', process.stderr),
     tuning: { inboundBudget: { capacity: 1_000, windowMs: 10_000 } },
@@ -78,14 +89,19 @@ export async function runBroadcastBench(options: BroadcastBenchOptions): Promise
     const expected = org.users.map((u) => u.userid);
     const latencies = replies.latencies;
     return {
-      resolveSeconds: (first - resolveStart) / 1000, sendSeconds: (last - first) / 1000, totalSeconds,
+      resolveSeconds: (first - resolveStart) / 1000,
+      sendSeconds: (last - first) / 1000,
+      totalSeconds,
       boundSeconds: options.people / 20 / options.qps,
       recipients: view.report.total,
       lost: expected.filter((id) => !counts.has(id)).length,
       duplicated: [...counts.values()].filter((n) => n > 1).length,
       throttled: throttledByPath(dingtalk),
-      replies: latencies.length, unanswered: replies.unanswered,
-      p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(0, ...latencies),
+      replies: latencies.length,
+      unanswered: replies.unanswered,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: Math.max(0, ...latencies),
     };
   } finally {
     await app.stop();
@@ -110,11 +126,14 @@ function startChat(dingtalk: DingTalkSimulator, options: BroadcastBenchOptions) 
   };
   dingtalk.events.on('bot-output', onOutput);
   const timers = people.map((userId, i) =>
-    setTimeout(function tick() {
-      waiting.set(userId, [...(waiting.get(userId) ?? []), performance.now()]);
-      dingtalk.injectMessage({ userId, text: '帮助' });
-      timers[i] = setTimeout(tick, options.chatEveryMs);
-    }, (i * options.chatEveryMs) / people.length),
+    setTimeout(
+      function tick() {
+        waiting.set(userId, [...(waiting.get(userId) ?? []), performance.now()]);
+        dingtalk.injectMessage({ userId, text: '帮助' });
+        timers[i] = setTimeout(tick, options.chatEveryMs);
+      },
+      (i * options.chatEveryMs) / people.length,
+    ),
   );
   return {
     async stop(): Promise<{ latencies: number[]; unanswered: number }> {
@@ -136,7 +155,8 @@ function throttledByPath(dingtalk: DingTalkSimulator): Record<string, number> {
 
 async function api(base: string, method: string, path: string, body?: unknown): Promise<any> {
   const response = await fetch(`${base}${path}`, {
-    method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return response.json();
@@ -153,10 +173,16 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs: number,
 /** Prints one run as a small table. */
 export function printBroadcast(options: BroadcastBenchOptions, r: BroadcastBenchResult): void {
   const ratio = r.sendSeconds / r.boundSeconds;
-  console.log(`broadcast: ${options.people} people, Q = ${options.qps} calls/s per API, ${options.chatters} people chatting (one message each ${options.chatEveryMs} ms)`);
+  console.log(
+    `broadcast: ${options.people} people, Q = ${options.qps} calls/s per API, ${options.chatters} people chatting (one message each ${options.chatEveryMs} ms)`,
+  );
   console.log(`  recipients ${r.recipients}, lost ${r.lost}, duplicated ${r.duplicated}, throttled answers ${JSON.stringify(r.throttled)}`);
-  console.log(`  resolve ${fixed(r.resolveSeconds, 1)} s; sending ${fixed(r.sendSeconds, 1)} s vs bound ${fixed(r.boundSeconds, 1)} s = ${fixed(ratio, 3)} × (target ≤ 1.05); notice POST → completed ${fixed(r.totalSeconds, 1)} s`);
-  console.log(`  chat replies ${r.replies} (unanswered ${r.unanswered}): p50 ${fixed(r.p50, 0)} ms, p99 ${fixed(r.p99, 0)} ms, max ${fixed(r.max, 0)} ms (target: every answer ≤ 1000 ms)`);
+  console.log(
+    `  resolve ${fixed(r.resolveSeconds, 1)} s; sending ${fixed(r.sendSeconds, 1)} s vs bound ${fixed(r.boundSeconds, 1)} s = ${fixed(ratio, 3)} × (target ≤ 1.05); notice POST → completed ${fixed(r.totalSeconds, 1)} s`,
+  );
+  console.log(
+    `  chat replies ${r.replies} (unanswered ${r.unanswered}): p50 ${fixed(r.p50, 0)} ms, p99 ${fixed(r.p99, 0)} ms, max ${fixed(r.max, 0)} ms (target: every answer ≤ 1000 ms)`,
+  );
 }
 
 if (isMain(import.meta.url)) {
@@ -164,8 +190,10 @@ if (isMain(import.meta.url)) {
     options: { people: { type: 'string' }, qps: { type: 'string' }, chatters: { type: 'string' }, 'chat-every-ms': { type: 'string' } },
   });
   const options: BroadcastBenchOptions = {
-    people: Number(values.people ?? 10_000), qps: Number(values.qps ?? 20),
-    chatters: Number(values.chatters ?? 50), chatEveryMs: Number(values['chat-every-ms'] ?? 5_000),
+    people: Number(values.people ?? 10_000),
+    qps: Number(values.qps ?? 20),
+    chatters: Number(values.chatters ?? 50),
+    chatEveryMs: Number(values['chat-every-ms'] ?? 5_000),
   };
   printBroadcast(options, await runBroadcastBench(options));
 }

@@ -18,10 +18,20 @@ export interface EchoBot {
 
 /** DWClient whose gateway call goes to `apiBase`: 2.1.5 hard-codes api.dingtalk.com (protocol §1.8, option A). */
 class EchoClient extends DWClient {
-  constructor(private readonly apiBase: string, clientId: string, clientSecret: string) {
+  constructor(
+    private readonly apiBase: string,
+    clientId: string,
+    clientSecret: string,
+  ) {
     // autoReconnect off: a bench run must not reconnect behind our back (2.1.5 storms, §1.7). An own
     // subscriptions array: the SDK's default one is shared by every client in the process.
-    super({ clientId, clientSecret, autoReconnect: false, keepAlive: false, subscriptions: [{ type: 'EVENT', topic: '*' }] } as ConstructorParameters<typeof DWClient>[0]);
+    super({
+      clientId,
+      clientSecret,
+      autoReconnect: false,
+      keepAlive: false,
+      subscriptions: [{ type: 'EVENT', topic: '*' }],
+    } as ConstructorParameters<typeof DWClient>[0]);
   }
 
   override async getEndpoint(): Promise<this> {
@@ -74,7 +84,11 @@ async function reply(data: string): Promise<void> {
 
 if (isMain(import.meta.url)) {
   const env = (name: string) => process.env[name] ?? (console.error(`${name} is required`), process.exit(2));
-  const bot = await startEchoBot({ apiBase: env('DINGTALK_API_BASE'), clientId: env('DINGTALK_CLIENT_ID'), clientSecret: env('DINGTALK_CLIENT_SECRET') });
+  const bot = await startEchoBot({
+    apiBase: env('DINGTALK_API_BASE'),
+    clientId: env('DINGTALK_CLIENT_ID'),
+    clientSecret: env('DINGTALK_CLIENT_SECRET'),
+  });
   const shutdown = () => void bot.stop().then(() => process.exit(0));
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

@@ -29,8 +29,16 @@ const GIVEN = ['伟', '芳', '娜', '敏', '静', '磊', '洋', '艳', '勇', '�
 
 // Where applications end up, in parts per 100: most are finished, as in a store that has run for months.
 const OUTCOMES: Array<[ApplicationStatus, number]> = [
-  ['submitted', 4], ['accepted', 4], ['supplement_required', 4], ['in_review', 14], ['approved', 8],
-  ['delivered', 20], ['evaluated', 28], ['rejected', 6], ['not_accepted', 4], ['withdrawn', 8],
+  ['submitted', 4],
+  ['accepted', 4],
+  ['supplement_required', 4],
+  ['in_review', 14],
+  ['approved', 8],
+  ['delivered', 20],
+  ['evaluated', 28],
+  ['rejected', 6],
+  ['not_accepted', 4],
+  ['withdrawn', 8],
 ];
 
 /** Creates `dataDir` (or adds to it) with `count` applications; resolves with the seconds it took. */
@@ -39,10 +47,13 @@ export async function generateApplications(dataDir: string, count: number, now =
   const matters = await loadMattersOrThrow(`${ROOT_DIR}/config/matters`);
   // Sealed as the bot seals (DATA_KEY, the templates' sensitive fields), so the bot reads what production reads.
   const sensitive = new Map(matters.map((m) => [`${m.id}@${m.version}`, sensitiveFieldKeys(m)]));
-  const store = createStore({ dataDir }, {
-    cipher: new DataCipher({ current: BENCH_DATA_KEY }),
-    sensitive: (matter) => sensitive.get(`${matter.id}@${matter.version}`),
-  });
+  const store = createStore(
+    { dataDir },
+    {
+      cipher: new DataCipher({ current: BENCH_DATA_KEY }),
+      sensitive: (matter) => sensitive.get(`${matter.id}@${matter.version}`),
+    },
+  );
   await store.open();
   try {
     const days = Math.ceil(count / PER_DAY);
@@ -66,7 +77,10 @@ export async function generateApplications(dataDir: string, count: number, now =
 async function generateDay(store: Store, matters: Matter[], dayStart: number, first: number, count: number): Promise<void> {
   const day = new Date(dayStart + 8 * 3600_000).toISOString().slice(0, 10);
   const ids = await Promise.all(Array.from({ length: count }, () => store.nextApplicationId(day)));
-  const applications = ids.map((id, i) => ({ ...life(id, matters[(first + i) % matters.length]!, first + i, dayStart + i * 30_000), rev: 1 }));
+  const applications = ids.map((id, i) => ({
+    ...life(id, matters[(first + i) % matters.length]!, first + i, dayStart + i * 30_000),
+    rev: 1,
+  }));
   await store.commit({ applications });
 }
 
@@ -75,7 +89,9 @@ function life(id: string, matter: Matter, index: number, createdAt: number): App
   const userId = benchUserId(index % APPLICANTS);
   const name = personName(index);
   let app = createApplication({
-    id, matter, applicant: { userId, name },
+    id,
+    matter,
+    applicant: { userId, name },
     channel: { conversationId: `cid-bench-${userId}`, conversationType: 'single', cardId: `yc-bench-${index}` },
     fields: Object.fromEntries(matter.fields.map((field) => [field.key, fieldValue(field, index, name)])),
     materials: matter.materials.map((material, m) => materialOf(material, index, m)),
@@ -106,19 +122,37 @@ function pathTo(status: ApplicationStatus, matter: Matter, userId: string): Arra
   const office: Actor = { type: 'backoffice', id: 'backoffice' };
   const departments = matter.departments.map((d) => d.id);
   const accept: Array<[ApplicationEvent, Actor]> = [[{ kind: 'accept', deadline: '2026-12-31' }, office]];
-  const review: Array<[ApplicationEvent, Actor]> = departments.map((department) => [{ kind: 'start_review', department }, { type: 'department', id: department }]);
-  const approve: Array<[ApplicationEvent, Actor]> = departments.map((department) => [{ kind: 'department_approve', department, comment: '材料齐全，准予许可' }, { type: 'department', id: department }]);
-  const deliver: [ApplicationEvent, Actor] = [{ kind: 'deliver', result: { type: 'elicence', licenseNo: `ZJ${userId.slice(-4)}2026` } }, office];
+  const review: Array<[ApplicationEvent, Actor]> = departments.map((department) => [
+    { kind: 'start_review', department },
+    { type: 'department', id: department },
+  ]);
+  const approve: Array<[ApplicationEvent, Actor]> = departments.map((department) => [
+    { kind: 'department_approve', department, comment: '材料齐全，准予许可' },
+    { type: 'department', id: department },
+  ]);
+  const deliver: [ApplicationEvent, Actor] = [
+    { kind: 'deliver', result: { type: 'elicence', licenseNo: `ZJ${userId.slice(-4)}2026` } },
+    office,
+  ];
   const steps: Record<ApplicationStatus, Array<[ApplicationEvent, Actor]>> = {
     draft: [],
     submitted: [],
     accepted: accept,
-    supplement_required: [[{ kind: 'require_supplement', missing: [{ name: '经营场所使用证明', reason: '租赁合同缺少出租方签字' }] }, office]],
+    supplement_required: [
+      [{ kind: 'require_supplement', missing: [{ name: '经营场所使用证明', reason: '租赁合同缺少出租方签字' }] }, office],
+    ],
     in_review: [...accept, ...review],
     approved: [...accept, ...review, ...approve],
     delivered: [...accept, ...review, ...approve, deliver],
     evaluated: [...accept, ...review, ...approve, deliver, [{ kind: 'evaluate', level: 5, comment: '办事很方便，一次都没跑' }, applicant]],
-    rejected: [...accept, ...review, [{ kind: 'department_reject', department: departments[0]!, reason: '经营范围涉及前置许可，请先取得许可证' }, { type: 'department', id: departments[0]! }]],
+    rejected: [
+      ...accept,
+      ...review,
+      [
+        { kind: 'department_reject', department: departments[0]!, reason: '经营范围涉及前置许可，请先取得许可证' },
+        { type: 'department', id: departments[0]! },
+      ],
+    ],
     not_accepted: [[{ kind: 'not_accept', reason: '不属于本窗口受理范围' }, office]],
     withdrawn: [[{ kind: 'withdraw', reason: '信息填写有误，重新申请' }, applicant]],
   };
@@ -132,20 +166,30 @@ function personName(index: number): string {
 function fieldValue(field: MatterField, index: number, name: string): string {
   const n = String(index).padStart(6, '0');
   switch (field.type) {
-    case 'idcard': return `33010619${80 + (index % 20)}0${(index % 9) + 1}1${index % 10}${n.slice(-3)}${index % 10}`;
-    case 'phone': return `138${n.padStart(8, '0')}`;
-    case 'uscc': return `91330106MA${n}X${index % 10}`;
-    case 'address': return `浙江省杭州市西湖区文三路 ${(index % 500) + 1} 号 ${(index % 9) + 1} 幢 ${(index % 30) + 101} 室`;
-    case 'date': return `2026-${String((index % 12) + 1).padStart(2, '0')}-${String((index % 28) + 1).padStart(2, '0')}`;
-    case 'number': return String(((index * 7919) % 100_000) + 100);
-    case 'enum': return field.options?.[index % field.options.length] ?? '其他';
-    default: return field.key.toLowerCase().includes('name') ? name : `${field.label}：${name}${n}`;
+    case 'idcard':
+      return `33010619${80 + (index % 20)}0${(index % 9) + 1}1${index % 10}${n.slice(-3)}${index % 10}`;
+    case 'phone':
+      return `138${n.padStart(8, '0')}`;
+    case 'uscc':
+      return `91330106MA${n}X${index % 10}`;
+    case 'address':
+      return `浙江省杭州市西湖区文三路 ${(index % 500) + 1} 号 ${(index % 9) + 1} 幢 ${(index % 30) + 101} 室`;
+    case 'date':
+      return `2026-${String((index % 12) + 1).padStart(2, '0')}-${String((index % 28) + 1).padStart(2, '0')}`;
+    case 'number':
+      return String(((index * 7919) % 100_000) + 100);
+    case 'enum':
+      return field.options?.[index % field.options.length] ?? '其他';
+    default:
+      return field.key.toLowerCase().includes('name') ? name : `${field.label}：${name}${n}`;
   }
 }
 
 function materialOf(material: MaterialSpec, index: number, position: number): MaterialSubmission {
-  if (material.elicence) return { id: material.id, name: material.name, source: 'elicence', ref: `EL${index}-${position}`, origin: '浙江省电子证照库' };
-  if (material.tolerance && index % 3 === 0) return { id: material.id, name: material.name, source: 'promised', ref: `promise-${index}-${position}` };
+  if (material.elicence)
+    return { id: material.id, name: material.name, source: 'elicence', ref: `EL${index}-${position}`, origin: '浙江省电子证照库' };
+  if (material.tolerance && index % 3 === 0)
+    return { id: material.id, name: material.name, source: 'promised', ref: `promise-${index}-${position}` };
   return { id: material.id, name: material.name, source: 'upload', ref: `media-${index}-${position}`, fileName: `${material.name}.pdf` };
 }
 

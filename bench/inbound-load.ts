@@ -54,7 +54,10 @@ class LoadRun {
   private lastProgress = performance.now();
   private finished?: () => void;
 
-  constructor(private readonly dingtalk: DingTalkSimulator, private readonly options: LoadOptions) {
+  constructor(
+    private readonly dingtalk: DingTalkSimulator,
+    private readonly options: LoadOptions,
+  ) {
     this.listeners = [
       ['frame', (frame: PushedFrame) => this.onFrame(frame)],
       ['ack', (ack: RecordedAck) => this.onAck(ack)],

@@ -52,13 +52,21 @@ export interface InboundResult {
 
 const SECRET = 'bench-backoffice-secret';
 const TEXT = '帮助';
-const ORDER: Array<[string, BotKind]> = [['echo #1', 'echo'], ['Yiciban', 'yiciban'], ['echo #2', 'echo']];
+const ORDER: Array<[string, BotKind]> = [
+  ['echo #1', 'echo'],
+  ['Yiciban', 'yiciban'],
+  ['echo #2', 'echo'],
+];
 
 /** Runs echo, Yiciban, echo against one simulator and returns every run's figures. */
 export async function runInbound(options: InboundOptions): Promise<InboundResult> {
   const people = Array.from({ length: options.people }, (_, i) => benchUserId(i));
   const dingtalk = await startDingTalkSimulator({
-    org: orgWith(people), qps: 1_000_000, redeliverAfterMs: 0, pingIntervalMs: 0, recordLimit: 10_000,
+    org: orgWith(people),
+    qps: 1_000_000,
+    redeliverAfterMs: 0,
+    pingIntervalMs: 0,
+    recordLimit: 10_000,
   });
   const backoffice = await startBackofficeSimulator({ secret: SECRET, auto: false });
   const dataDir = await mkdtemp(join(tmpdir(), 'yiciban-bench-inbound-'));
@@ -103,7 +111,13 @@ function load(dingtalk: DingTalkSimulator, people: string[], options: Pick<Inbou
 function orgWith(people: string[]): SandboxOrg {
   const org = loadSandboxOrg();
   const citizens = org.departments.find((d) => d.code === 'citizens')?.dept_id ?? 1;
-  const users = people.map((userid, i) => ({ userid, name: `办事群众${i + 1}`, mobile: `139${String(i).padStart(8, '0')}`, dept_id_list: [citizens], roles: ['citizen' as const] }));
+  const users = people.map((userid, i) => ({
+    userid,
+    name: `办事群众${i + 1}`,
+    mobile: `139${String(i).padStart(8, '0')}`,
+    dept_id_list: [citizens],
+    roles: ['citizen' as const],
+  }));
   return { ...org, users: [...org.users, ...users] };
 }
 
@@ -121,7 +135,11 @@ async function preload(dataDir: string, options: InboundOptions): Promise<number
 /** The inbound table: one row per run, then the ratio. */
 export function formatInbound(result: InboundResult): string {
   const { options, runs, ratio } = result;
-  const store = options.from ? `the store copied from ${options.from}` : options.preload > 0 ? `${options.preload.toLocaleString('en')} applications preloaded` : 'an empty store';
+  const store = options.from
+    ? `the store copied from ${options.from}`
+    : options.preload > 0
+      ? `${options.preload.toLocaleString('en')} applications preloaded`
+      : 'an empty store';
   const lines = [
     `inbound: ${options.messages} × '${TEXT}' from ${options.people} people, ${options.inFlight} in flight, ${options.warmup} warm-up; ` +
       `Yiciban on ${store}; bots ${options.inProcess ? 'in the bench process' : 'as child processes'}; ` +
@@ -171,7 +189,8 @@ export function inboundOptionsFrom(values: InboundArgs, env: NodeJS.ProcessEnv =
     inProcess: values['in-process'] ?? false,
     profileDir: values.profile,
   };
-  if (options.messages < 1 || options.people < 1 || options.inFlight < 1) throw new Error('--messages, --people and --in-flight must be at least 1');
+  if (options.messages < 1 || options.people < 1 || options.inFlight < 1)
+    throw new Error('--messages, --people and --in-flight must be at least 1');
   if (options.inProcess && options.profileDir) throw new Error('--profile needs the bots as child processes (leave out --in-process)');
   return options;
 }

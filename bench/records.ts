@@ -19,7 +19,13 @@ function complaint(i: number): StoredRecord {
     kind: 'complaint',
     id: `c-${i}`,
     rev: 1,
-    data: { from: `user-${i % 5_000}`, phone: '13800138000', text: '窗口办理时间太长，希望增加周末服务。'.repeat(4), department: 'gjj', replies: [] },
+    data: {
+      from: `user-${i % 5_000}`,
+      phone: '13800138000',
+      text: '窗口办理时间太长，希望增加周末服务。'.repeat(4),
+      department: 'gjj',
+      replies: [],
+    },
     updatedAt: i,
     tags: { status: i % 3 === 0 ? 'closed' : 'open', department: i % 2 === 0 ? 'gjj' : 'rsj' },
   };
@@ -31,10 +37,14 @@ async function measure(n: number): Promise<Record<string, number>> {
     let store: Store = createStore({ dataDir }, { cipher });
     await store.open();
     for (let start = 0; start < n; start += 1_000) {
-      await Promise.all(Array.from({ length: Math.min(1_000, n - start) }, (_, i) => store.commit({ records: { put: [complaint(start + i)] } })));
+      await Promise.all(
+        Array.from({ length: Math.min(1_000, n - start) }, (_, i) => store.commit({ records: { put: [complaint(start + i)] } })),
+      );
     }
     const recipients = Array.from({ length: 10_000 }, (_, i) => ({ userId: `user-${i}`, state: 'pending' }));
-    await store.commit({ records: { put: [{ kind: 'notice', id: 'big', rev: 1, data: { title: '缴费提醒', recipients }, updatedAt: 0 }] } });
+    await store.commit({
+      records: { put: [{ kind: 'notice', id: 'big', rev: 1, data: { title: '缴费提醒', recipients }, updatedAt: 0 }] },
+    });
     await store.close();
     const opened = performance.now();
     store = createStore({ dataDir }, { cipher });
@@ -46,7 +56,9 @@ async function measure(n: number): Promise<Record<string, number>> {
       const id = `c-${Math.floor(Math.random() * n)}`;
       const record = (await store.getRecord<Record<string, unknown>>('complaint', id))!;
       const started = performance.now();
-      await store.commit({ records: { put: [{ ...record, rev: record.rev + 1, updatedAt: n + round, tags: { ...record.tags, status: 'closed' } }] } });
+      await store.commit({
+        records: { put: [{ ...record, rev: record.rev + 1, updatedAt: n + round, tags: { ...record.tags, status: 'closed' } }] },
+      });
       small.push(performance.now() - started);
     }
     const big: number[] = [];
@@ -64,7 +76,14 @@ async function measure(n: number): Promise<Record<string, number>> {
       query.push(performance.now() - started);
     }
     await store.close();
-    return { n, openMs, updateMedian: percentile(small, 50), updateP90: percentile(small, 90), bigNoticeMedian: percentile(big, 50), findMedian: percentile(query, 50) };
+    return {
+      n,
+      openMs,
+      updateMedian: percentile(small, 50),
+      updateP90: percentile(small, 90),
+      bigNoticeMedian: percentile(big, 50),
+      findMedian: percentile(query, 50),
+    };
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }

@@ -37,7 +37,13 @@ function application(index: number): Application {
     matter: { id: 'individual-business-registration', version: 3, name: '个体工商户设立登记' },
     applicant: { userId, name: '张三' },
     channel: { conversationId: `cid${index.toString(36).padStart(12, 'x')}`, conversationType: 'single', cardId: `card-${index}` },
-    fields: { name: '张三便利店', address: '浙江省杭州市西湖区文三路 100 号 1 幢 101 室', scope: '日用百货、预包装食品零售', phone: '13800138000', idcard: '330106199001011234' },
+    fields: {
+      name: '张三便利店',
+      address: '浙江省杭州市西湖区文三路 100 号 1 幢 101 室',
+      scope: '日用百货、预包装食品零售',
+      phone: '13800138000',
+      idcard: '330106199001011234',
+    },
     materials: [
       { id: 'idcard', name: '居民身份证', source: 'elicence', ref: '330106199001011234', origin: '浙江省电子证照库' },
       { id: 'lease', name: '经营场所租赁合同', source: 'upload', ref: `media-${index}`, fileName: '租赁合同.pdf' },
@@ -55,7 +61,14 @@ function application(index: number): Application {
     history: [
       { at: at(5), actor: applicant, action: 'submit', from: 'draft', to: 'submitted' },
       { at: at(20), actor: { type: 'backoffice', id: 'bo' }, action: 'accept', from: 'submitted', to: 'accepted' },
-      { at: at(30), actor: { type: 'department', id: 'amr', name: '市场监督管理局' }, action: 'start_review', from: 'accepted', to: 'in_review', department: 'amr' },
+      {
+        at: at(30),
+        actor: { type: 'department', id: 'amr', name: '市场监督管理局' },
+        action: 'start_review',
+        from: 'accepted',
+        to: 'in_review',
+        department: 'amr',
+      },
     ],
   };
 }
@@ -79,12 +92,19 @@ async function update(store: LowdbStore, id: string, round: number): Promise<num
     departments: app.departments.map((d) => ({ ...d, status: 'reviewing', at })),
     history: [...app.history, { at, actor: { type: 'department', id: 'tax', name: '税务局' }, action: 'start_review', department: 'tax' }],
   };
-  const job = { id: `job-${round}`, kind: 'dingtalk.card.update' as const, key: `${id}:${next.rev}`, payload: { applicationId: id }, attempts: 0, nextAt: 0, createdAt: 0 };
+  const job = {
+    id: `job-${round}`,
+    kind: 'dingtalk.card.update' as const,
+    key: `${id}:${next.rev}`,
+    payload: { applicationId: id },
+    attempts: 0,
+    nextAt: 0,
+    createdAt: 0,
+  };
   const started = performance.now();
   await store.commit({ applications: [next], jobs: { put: [job], remove: [`job-${round - 1}`] } });
   return performance.now() - started;
 }
-
 
 interface Subject {
   n: number;
@@ -141,9 +161,13 @@ export async function runStoreBench(sizes: number[]): Promise<StoreBenchResult> 
   const base = percentile(subjects[0]!.random, 50);
   return {
     sizes: subjects.map((row) => ({
-      n: row.n, seedS: row.seedS, openS: row.openS,
-      randomMedian: percentile(row.random, 50), randomP90: percentile(row.random, 90),
-      recentMedian: percentile(row.recent, 50), recentP90: percentile(row.recent, 90),
+      n: row.n,
+      seedS: row.seedS,
+      openS: row.openS,
+      randomMedian: percentile(row.random, 50),
+      randomP90: percentile(row.random, 90),
+      recentMedian: percentile(row.recent, 50),
+      recentP90: percentile(row.recent, 90),
       ratio: percentile(row.random, 50) / base,
     })),
     docBytes: Buffer.byteLength(JSON.stringify(application(0))),

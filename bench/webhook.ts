@@ -52,8 +52,13 @@ export async function runWebhookBench(events: number): Promise<WebhookBenchResul
       toCard.push(cardUpdates.get(cardId)! - start);
     }
     return {
-      events, applications: apps.length, departments: departments.length,
-      ackP50: pct(ack, 50), ackP99: pct(ack, 99), cardP50: pct(toCard, 50), cardP99: pct(toCard, 99),
+      events,
+      applications: apps.length,
+      departments: departments.length,
+      ackP50: pct(ack, 50),
+      ackP99: pct(ack, 99),
+      cardP50: pct(toCard, 50),
+      cardP99: pct(toCard, 99),
     };
   } finally {
     await h.close();

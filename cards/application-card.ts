@@ -52,11 +52,17 @@ export function applicationCard(app: Application, matter: Matter | undefined, op
   const result = resultText(app, matter);
   if (result) sections.push({ kind: 'markdown', text: `**办理结果**\n${result}` });
   if (options.timeline) sections.push({ kind: 'markdown', text: `**办理记录**\n${timeline(app)}` });
-  return fitCard({ title: `办件 ${app.id}`, status: { text: status.label, tone: status.tone }, sections, buttons: applicationButtons(app, options) });
+  return fitCard({
+    title: `办件 ${app.id}`,
+    status: { text: status.label, tone: status.tone },
+    sections,
+    buttons: applicationButtons(app, options),
+  });
 }
 
 function deadlineText(app: Application, matter: Matter | undefined, clock: DeadlineClock | undefined): string {
-  if (clock && ['accepted', 'in_review', 'supplement_required'].includes(app.status)) return `${formatChineseDate(clock.deadline)}前（${remainingText(clock)}）`;
+  if (clock && ['accepted', 'in_review', 'supplement_required'].includes(app.status))
+    return `${formatChineseDate(clock.deadline)}前（${remainingText(clock)}）`;
   if (app.deadline) return `${formatChineseDate(app.deadline)}前`;
   if (app.status === 'withdrawn' || app.status === 'not_accepted') return '—';
   return matter ? `受理后${timeLimitFor(matter, app.fields).promisedDays}个工作日内` : '受理后告知';
@@ -108,7 +114,9 @@ function timeline(app: Application): string {
       const department = entry.department ? `（${app.departments.find((d) => d.id === entry.department)?.name ?? entry.department}）` : '';
       // Markdown: the comment goes through userText (escaped), unlike the fields row's userValue.
       const evaluation = entry.action === 'evaluate' ? app.evaluation : undefined;
-      const rating = evaluation ? `${evaluationLabel(evaluation.level)}${evaluation.comment ? `（${userText(evaluation.comment, 80)}）` : ''}` : undefined;
+      const rating = evaluation
+        ? `${evaluationLabel(evaluation.level)}${evaluation.comment ? `（${userText(evaluation.comment, 80)}）` : ''}`
+        : undefined;
       const raw = rating ?? (entry.note ? userText(entry.note.replace(/\d{4}-\d{2}-\d{2}/g, formatChineseDate), 80) : '');
       return `- ${formatChinaTime(entry.at)} ${actionText(entry.action)}${department}${raw ? `：${raw}` : ''}`;
     })
@@ -124,9 +132,13 @@ function applicationButtons(app: Application, options: ApplicationCardOptions): 
     ...(app.status === 'supplement_required'
       ? [button('补正材料', APPLICATION_SUPPLEMENT, { params, command: `补正 ${app.id}`, style: 'primary' as const })]
       : []),
-    ...(hasOpenPromise(app) ? [button('补交材料', APPLICATION_PROMISE, { params, command: `补交 ${app.id}`, style: 'primary' as const })] : []),
+    ...(hasOpenPromise(app)
+      ? [button('补交材料', APPLICATION_PROMISE, { params, command: `补交 ${app.id}`, style: 'primary' as const })]
+      : []),
     ...(options.timeline ? [] : [button('办理记录', APPLICATION_TIMELINE, { params, command: `查询 ${app.id}` })]),
-    ...(canWithdraw(app) ? [button('撤回申请', APPLICATION_WITHDRAW, { params, command: `撤回 ${app.id}`, style: 'danger' as const })] : []),
+    ...(canWithdraw(app)
+      ? [button('撤回申请', APPLICATION_WITHDRAW, { params, command: `撤回 ${app.id}`, style: 'danger' as const })]
+      : []),
   ];
 }
 

@@ -34,8 +34,12 @@ export function applicationListCard(input: ApplicationListInput): Card {
     return `${first + i + 1}. **${app.id}** ${escapeMarkdown(app.matter.name)}：${statusText(app).label}${when}`;
   });
   const nav: CardButton[] = [
-    ...(input.page > 1 ? [button('上一页', QUERY_PAGE, { params: { page: String(input.page - 1) }, command: `我的办件 第${input.page - 1}页` })] : []),
-    ...(input.page < pages ? [button('下一页', QUERY_PAGE, { params: { page: String(input.page + 1) }, command: `我的办件 第${input.page + 1}页` })] : []),
+    ...(input.page > 1
+      ? [button('上一页', QUERY_PAGE, { params: { page: String(input.page - 1) }, command: `我的办件 第${input.page - 1}页` })]
+      : []),
+    ...(input.page < pages
+      ? [button('下一页', QUERY_PAGE, { params: { page: String(input.page + 1) }, command: `我的办件 第${input.page + 1}页` })]
+      : []),
   ];
   const views = input.items
     .slice(0, MAX_BUTTONS - nav.length)

@@ -22,7 +22,9 @@ export function matterButtons(matters: readonly Matter[]): CardButton[] {
 
 /** The whole catalogue by category. */
 export function catalogueCard(matters: readonly Matter[]): Card {
-  const groups = ORDER.map((category) => ({ category, items: matters.filter((m) => m.category === category) })).filter((g) => g.items.length > 0);
+  const groups = ORDER.map((category) => ({ category, items: matters.filter((m) => m.category === category) })).filter(
+    (g) => g.items.length > 0,
+  );
   return {
     title: '办事指南 · 事项目录',
     sections: [
@@ -50,11 +52,21 @@ export function categoryCard(matters: readonly Matter[], category: MatterCategor
   const name = CATEGORY_NAMES[category];
   return {
     title: `办事指南 · ${name}${pages > 1 ? `（${current}/${pages}）` : ''}`,
-    sections: [{ kind: 'markdown', text: shown.map((m) => `- **${escapeMarkdown(m.name)}**${m.summary ? `：${escapeMarkdown(m.summary)}` : ''}`).join('\n') }],
+    sections: [
+      {
+        kind: 'markdown',
+        text: shown.map((m) => `- **${escapeMarkdown(m.name)}**${m.summary ? `：${escapeMarkdown(m.summary)}` : ''}`).join('\n'),
+      },
+    ],
     buttons: [
       ...matterButtons(shown),
       ...(pages > 1
-        ? [button('下一页', GUIDE_CATEGORY, { params: { category, page: String((current % pages) + 1) }, command: `${name} 第${(current % pages) + 1}页` })]
+        ? [
+            button('下一页', GUIDE_CATEGORY, {
+              params: { category, page: String((current % pages) + 1) },
+              command: `${name} 第${(current % pages) + 1}页`,
+            }),
+          ]
         : []),
     ],
   };

@@ -22,7 +22,10 @@ export function complaintPickCard(apps: Application[]): Card {
     sections: [{ kind: 'markdown', text: '您要投诉的是哪一件办件？也可以直接发送办件编号。' }],
     buttons: [
       ...apps.slice(0, COMPLAIN_CHOICES).map((app) =>
-        button(`${app.id} ${app.matter.name}（${statusText(app).label}）`, COMPLAIN_PICK, { params: { applicationId: app.id }, command: app.id }),
+        button(`${app.id} ${app.matter.name}（${statusText(app).label}）`, COMPLAIN_PICK, {
+          params: { applicationId: app.id },
+          command: app.id,
+        }),
       ),
       button('不涉及具体办件', COMPLAIN_PICK, { params: { applicationId: '' }, command: '不涉及' }),
       cancel(),
@@ -50,7 +53,10 @@ export function complaintEvidenceCard(text: string, evidence: number): Card {
     status: { text: '第 3/3 步', tone: 'info' },
     sections: [
       { kind: 'markdown', text: `投诉内容：${userText(text, 200)}` },
-      { kind: 'markdown', text: evidence ? `已收到证据 ${evidence} 份，可继续发送或直接提交。` : '可发送照片或文件作为证据，也可以直接提交。' },
+      {
+        kind: 'markdown',
+        text: evidence ? `已收到证据 ${evidence} 份，可继续发送或直接提交。` : '可发送照片或文件作为证据，也可以直接提交。',
+      },
     ],
     buttons: [button('提交投诉', COMPLAIN_SUBMIT, { command: '提交投诉', style: 'primary' }), cancel()],
   });

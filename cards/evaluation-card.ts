@@ -17,7 +17,13 @@ export function evaluationCard(app: Application): Card {
     title: '服务评价',
     status: { text: '待评价', tone: 'info' },
     sections: [
-      { kind: 'fields', items: [{ label: '办件编号', value: app.id }, { label: '办理事项', value: app.matter.name }] },
+      {
+        kind: 'fields',
+        items: [
+          { label: '办件编号', value: app.id },
+          { label: '办理事项', value: app.matter.name },
+        ],
+      },
       { kind: 'markdown', text: '**您对本次办理满意吗？**\n选择“不满意”或“非常不满意”时，请简要说明原因，我们会跟进整改。' },
     ],
     buttons: EVALUATION_LEVELS.map(({ level, label }) =>
@@ -42,13 +48,16 @@ export function evaluationReasonCard(prompt: ReasonPrompt): Card {
     title: '请说明不满意的原因',
     status: { text: evaluationLabel(prompt.level), tone: 'warning' },
     sections: [
-      { kind: 'fields', items: [{ label: '办件编号', value: prompt.applicationId }, { label: '办理事项', value: prompt.matterName }] },
+      {
+        kind: 'fields',
+        items: [
+          { label: '办件编号', value: prompt.applicationId },
+          { label: '办理事项', value: prompt.matterName },
+        ],
+      },
       { kind: 'markdown', text: prompt.error ? `**${escapeMarkdown(prompt.error)}**\n${ask}` : ask },
     ],
-    buttons: [
-      button('跳过', EVALUATE_SKIP, { params, command: '跳过' }),
-      button('取消评价', EVALUATE_CANCEL, { params, command: '取消' }),
-    ],
+    buttons: [button('跳过', EVALUATE_SKIP, { params, command: '跳过' }), button('取消评价', EVALUATE_CANCEL, { params, command: '取消' })],
   };
 }
 

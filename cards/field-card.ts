@@ -46,8 +46,19 @@ export function fieldCard(input: FieldCardInput): Card {
     ...(input.value ? [button('保持不变', APPLY_KEEP, { command: '保持不变' })] : []),
     button('取消办理', APPLY_CANCEL, { command: '取消', style: 'danger' }),
   ];
-  const optionButtons = options.length <= MAX_BUTTONS ? options.map((option) => button(option, APPLY_CHOOSE, { params: { value: option }, command: option })) : [];
-  const offered = input.offer && !input.value ? [button(`使用${input.offer.source}：${userValue(input.offer.value, 20)}`, APPLY_CHOOSE, { params: { value: input.offer.value }, command: input.offer.value })] : [];
+  const optionButtons =
+    options.length <= MAX_BUTTONS
+      ? options.map((option) => button(option, APPLY_CHOOSE, { params: { value: option }, command: option }))
+      : [];
+  const offered =
+    input.offer && !input.value
+      ? [
+          button(`使用${input.offer.source}：${userValue(input.offer.value, 20)}`, APPLY_CHOOSE, {
+            params: { value: input.offer.value },
+            command: input.offer.value,
+          }),
+        ]
+      : [];
   const buttons: CardButton[] = [...offered, ...optionButtons, ...controls].slice(0, Math.max(MAX_BUTTONS, optionButtons.length));
   const sections: CardSection[] = [];
   if (input.notice) sections.push({ kind: 'markdown', text: escapeMarkdown(input.notice) });

@@ -34,7 +34,10 @@ export function cardLength(card: Card): number {
 export function fitCard(card: Card, max = CARD_MAX_CHARS): Card {
   if (cardLength(card) <= max) return card;
   const footnote = card.footnote ? `${card.footnote}${TRIMMED_NOTE}` : TRIMMED_NOTE;
-  const sections = card.sections.map((section) => ({ ...section, ...(section.kind === 'fields' ? { items: [...section.items] } : {}) })) as CardSection[];
+  const sections = card.sections.map((section) => ({
+    ...section,
+    ...(section.kind === 'fields' ? { items: [...section.items] } : {}),
+  })) as CardSection[];
   const trimmed: Card = { ...card, sections, footnote };
   while (cardLength(trimmed) > max) if (!dropLast(sections)) break;
   return trimmed;

@@ -24,11 +24,7 @@ const INLINE_PATTERN = /[[\]()*_`~<>|@#\\]/g;
 
 /** Neutralises DingTalk markdown syntax in user text so it renders as the literal characters. */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map(escapeLine)
-    .join('  \n'); // two trailing spaces: a hard line break, so the user's line breaks survive
+  return text.replace(/\r\n?/g, '\n').split('\n').map(escapeLine).join('  \n'); // two trailing spaces: a hard line break, so the user's line breaks survive
 }
 
 function escapeLine(line: string): string {

@@ -23,7 +23,10 @@ export function matterListCard(heads: MatterHead[]): Card {
 
 /** 事项 <名称>: current version, draft and the last changes. */
 export function matterCard(head: MatterHead, changes: AuditEntry[]): Card {
-  const log = changes.map((c) => `- ${formatChinaTime(c.at)} ${ACTIONS[c.action]}${c.version ? ` 第${c.version}版` : ''}（${userText(c.actor.id, 40)}）：${c.summary.map((s) => userText(s, 80)).join('；') || '—'}`);
+  const log = changes.map(
+    (c) =>
+      `- ${formatChinaTime(c.at)} ${ACTIONS[c.action]}${c.version ? ` 第${c.version}版` : ''}（${userText(c.actor.id, 40)}）：${c.summary.map((s) => userText(s, 80)).join('；') || '—'}`,
+  );
   return fitCard({
     title: `事项 · ${head.name}`,
     status: head.status === 'active' ? { text: '受理中', tone: 'success' } : { text: '已停用', tone: 'danger' },
@@ -51,21 +54,41 @@ export function confirmCard(kind: 'publish' | 'retire', head: MatterHead, summar
     title: `确认${verb}「${head.name}」？`,
     status: { text: '需要确认', tone: 'warning' },
     sections: [
-      { kind: 'fields', items: [{ label: '事项', value: head.name }, { label: '版本', value: what }] },
+      {
+        kind: 'fields',
+        items: [
+          { label: '事项', value: head.name },
+          { label: '版本', value: what },
+        ],
+      },
       { kind: 'markdown', text: `**变化**\n${summary.map((s) => `- ${escapeMarkdown(s)}`).join('\n') || '- 内容与当前版本相同'}` },
       {
         kind: 'markdown',
-        text: kind === 'publish' ? '发布后新的申请立即按新版本办理；已提交的办件仍按原版本。' : '停用后不再受理新的申请；已提交和办理中的办件不受影响。',
+        text:
+          kind === 'publish'
+            ? '发布后新的申请立即按新版本办理；已提交的办件仍按原版本。'
+            : '停用后不再受理新的申请；已提交和办理中的办件不受影响。',
       },
     ],
     buttons: [
-      button(`确认${verb}`, kind === 'publish' ? MATTER_PUBLISH : MATTER_RETIRE, { params, command: `确认${verb} ${head.id}`, style: kind === 'publish' ? 'primary' : 'danger' }),
+      button(`确认${verb}`, kind === 'publish' ? MATTER_PUBLISH : MATTER_RETIRE, {
+        params,
+        command: `确认${verb} ${head.id}`,
+        style: kind === 'publish' ? 'primary' : 'danger',
+      }),
       button('取消', MATTER_ABORT, { params, command: '取消' }),
     ],
   });
 }
 
-const ACTIONS: Record<AuditEntry['action'], string> = { seed: '初始导入', import: '导入', create: '新建', draft: '修改草稿', publish: '发布', retire: '停用' };
+const ACTIONS: Record<AuditEntry['action'], string> = {
+  seed: '初始导入',
+  import: '导入',
+  create: '新建',
+  draft: '修改草稿',
+  publish: '发布',
+  retire: '停用',
+};
 
 function stateText(head: MatterHead): string {
   const version = head.current === undefined ? '未发布' : `第${head.current}版`;

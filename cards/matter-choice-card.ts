@@ -30,7 +30,9 @@ export function noMatchCard(query: string, suggestions: readonly Matter[]): Card
     status: { text: '未找到', tone: 'warning' },
     sections: [
       { kind: 'markdown', text: `没有找到与“${userText(query, 50)}”相关的事项。可以换个说法，如“开公司”“公积金提取”，或看看下面这些：` },
-      ...(suggestions.length ? [{ kind: 'markdown' as const, text: suggestions.map((m) => `- ${escapeMarkdown(m.name)}`).join('\n') }] : []),
+      ...(suggestions.length
+        ? [{ kind: 'markdown' as const, text: suggestions.map((m) => `- ${escapeMarkdown(m.name)}`).join('\n') }]
+        : []),
     ],
     buttons: [...matterButtons(suggestions), button('查看全部事项', GUIDE_CATALOGUE, { command: '办事指南' })],
   };

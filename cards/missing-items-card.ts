@@ -14,7 +14,9 @@ export interface MissingItemsInput {
 
 /** The one message listing every missing item. */
 export function missingItemsCard(input: MissingItemsInput): Card {
-  const list = input.items.map((item, i) => `${i + 1}. **${userText(item.name, 60)}**${item.reason ? `：${userText(item.reason, 200)}` : ''}`);
+  const list = input.items.map(
+    (item, i) => `${i + 1}. **${userText(item.name, 60)}**${item.reason ? `：${userText(item.reason, 200)}` : ''}`,
+  );
   return fitCard({
     title: input.title,
     status: { text: '一次性告知', tone: 'warning' },

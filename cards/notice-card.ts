@@ -100,6 +100,12 @@ export function noticeProgressCard(notice: Pick<Notice, 'id' | 'title' | 'status
     title: `${notice.status === 'completed' ? '送达报告' : '通知'}：${userText(notice.title, 64)}`,
     status: STATUS_TEXT[notice.status],
     sections: [{ kind: 'fields', items }],
-    ...(open ? { buttons: [button('停止发送', NOTICE_STOP, { params: { noticeId: notice.id }, command: `取消通知 ${notice.id}`, style: 'danger' })] } : {}),
+    ...(open
+      ? {
+          buttons: [
+            button('停止发送', NOTICE_STOP, { params: { noticeId: notice.id }, command: `取消通知 ${notice.id}`, style: 'danger' }),
+          ],
+        }
+      : {}),
   };
 }

@@ -80,7 +80,9 @@ export function editMenuCard(input: ReviewInput, page: number): Card {
     sections: [{ kind: 'markdown', text: items.map((item) => `${item.index}. ${escapeMarkdown(item.label)}`).join('\n') }],
     buttons: [
       ...shown.map((item) => button(`修改：${item.label}`, APPLY_EDIT, { params: { target: item.target }, command: `修改 ${item.index}` })),
-      ...(pages > 1 ? [button(`下一页（${current}/${pages}）`, APPLY_EDIT_MENU, { params: { page: String((current % pages) + 1) }, command: '修改' })] : []),
+      ...(pages > 1
+        ? [button(`下一页（${current}/${pages}）`, APPLY_EDIT_MENU, { params: { page: String((current % pages) + 1) }, command: '修改' })]
+        : []),
       button('返回核对', APPLY_REVIEW, { command: '返回核对' }),
     ],
     footnote: '也可回复“修改 序号”。',

@@ -31,7 +31,14 @@ export function statisticsCard(statistics: Statistics): Card {
           { label: '未办结的差评整改 / 投诉', value: `${t.openRectifications} 件 / ${t.openComplaints} 件` },
         ],
       },
-      ...(top.length ? [{ kind: 'markdown' as const, text: `**办件最多的事项**\n${top.map((g) => `- ${escapeMarkdown(g.name)}：${g.received} 件`).join('\n')}` }] : []),
+      ...(top.length
+        ? [
+            {
+              kind: 'markdown' as const,
+              text: `**办件最多的事项**\n${top.map((g) => `- ${escapeMarkdown(g.name)}：${g.received} 件`).join('\n')}`,
+            },
+          ]
+        : []),
     ],
     footnote: '完整数据：GET /api/statistics?from=&to=&by=matter|department',
   });

@@ -33,7 +33,9 @@ export function answerText(answer: SupplyAnswer | undefined): string {
 }
 
 function list(items: MissingItem[]): string {
-  return items.map((item, i) => `${i + 1}. **${userText(item.name, 60)}**${item.reason ? `：${userText(item.reason, 200)}` : ''}`).join('\n');
+  return items
+    .map((item, i) => `${i + 1}. **${userText(item.name, 60)}**${item.reason ? `：${userText(item.reason, 200)}` : ''}`)
+    .join('\n');
 }
 
 /** Asks for item `index`; the first card also tells the whole list at once. */
@@ -42,7 +44,10 @@ export function supplementItemCard(input: SupplementItemInput): Card {
   const params = { applicationId: input.applicationId };
   const sections: CardSection[] = [];
   if (input.intro) {
-    sections.push({ kind: 'markdown', text: `审查部门一次性告知，办件 ${input.applicationId}（${escapeMarkdown(input.matterName)}）需要补正以下 ${input.items.length} 项：` });
+    sections.push({
+      kind: 'markdown',
+      text: `审查部门一次性告知，办件 ${input.applicationId}（${escapeMarkdown(input.matterName)}）需要补正以下 ${input.items.length} 项：`,
+    });
     sections.push({ kind: 'markdown', text: list(input.items) });
   }
   if (input.error) sections.push({ kind: 'markdown', text: `❗ ${escapeMarkdown(input.error)}` });
@@ -65,7 +70,12 @@ export function supplementItemCard(input: SupplementItemInput): Card {
 }
 
 /** Summary before sending the supplement. */
-export function supplementReviewCard(input: { applicationId: string; items: MissingItem[]; answers: (SupplyAnswer | undefined)[]; error?: string }): Card {
+export function supplementReviewCard(input: {
+  applicationId: string;
+  items: MissingItem[];
+  answers: (SupplyAnswer | undefined)[];
+  error?: string;
+}): Card {
   const params = { applicationId: input.applicationId };
   const rows = input.items.map((item, i) => ({ label: `${i + 1}. ${item.name}`, value: userValue(answerText(input.answers[i])) }));
   return fitCard({

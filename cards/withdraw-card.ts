@@ -14,7 +14,13 @@ export function withdrawConfirmCard(app: Application): Card {
     title: '确认撤回申请？',
     status: { text: '需要确认', tone: 'warning' },
     sections: [
-      { kind: 'fields', items: [{ label: '办件编号', value: app.id }, { label: '办理事项', value: app.matter.name }] },
+      {
+        kind: 'fields',
+        items: [
+          { label: '办件编号', value: app.id },
+          { label: '办理事项', value: app.matter.name },
+        ],
+      },
       { kind: 'markdown', text: `撤回后「${escapeMarkdown(app.matter.name)}」将停止办理，已提交的材料不再审查；需要时可以重新申请。` },
     ],
     buttons: [

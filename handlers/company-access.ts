@@ -78,14 +78,25 @@ export async function agentBook(ctx: DecisionContext, uscc: string): Promise<Age
 }
 
 /** Whether `userId` may fetch the licences of company `uscc`; asks the service for its 营业执照 only when needed. */
-export async function companyAccess(ctx: DecisionContext, userId: string, uscc: string, options: { admin?: boolean } = {}): Promise<CompanyAccess> {
+export async function companyAccess(
+  ctx: DecisionContext,
+  userId: string,
+  uscc: string,
+  options: { admin?: boolean } = {},
+): Promise<CompanyAccess> {
   const book = await agentBook(ctx, uscc);
-  if (book.agents.some((agent) => agent.userId === userId)) return { status: 'agent', ...(book.companyName ? { companyName: book.companyName } : {}) };
+  if (book.agents.some((agent) => agent.userId === userId))
+    return { status: 'agent', ...(book.companyName ? { companyName: book.companyName } : {}) };
   return legalRepCheck(ctx, userId, uscc, options);
 }
 
 /** Whether `userId` is the legal representative of `uscc` (an admin passes once the company is known). */
-export async function legalRepCheck(ctx: DecisionContext, userId: string, uscc: string, options: { admin?: boolean } = {}): Promise<CompanyAccess> {
+export async function legalRepCheck(
+  ctx: DecisionContext,
+  userId: string,
+  uscc: string,
+  options: { admin?: boolean } = {},
+): Promise<CompanyAccess> {
   const lookup = await ctx.lookupLicences(uscc, '营业执照');
   if (lookup.status === 'unavailable') return { status: 'unavailable' };
   const licence = lookup.status === 'found' ? lookup.licences.find((l) => l.type === '营业执照') : undefined;

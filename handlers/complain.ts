@@ -2,7 +2,12 @@
 // numbered complaint for the application's departments (or the admins), due in 5 working days and checked like
 // the deadlines. The handlers answer with 答复 <编号>; the complainant is told each step and rates the answer once.
 import {
-  COMPLAIN_CANCEL, COMPLAIN_PICK, COMPLAIN_SUBMIT, complaintEvidenceCard, complaintPickCard, complaintWhatCard,
+  COMPLAIN_CANCEL,
+  COMPLAIN_PICK,
+  COMPLAIN_SUBMIT,
+  complaintEvidenceCard,
+  complaintPickCard,
+  complaintWhatCard,
 } from '../cards/complaint-card.js';
 import { Composer } from '../src/bot/composer.js';
 import type { BotContext, DecisionContext } from '../src/bot/context.js';
@@ -14,8 +19,16 @@ import { parseApplicationId } from '../src/domain/application-id.js';
 import { parseEvaluationLevel } from '../src/domain/evaluation.js';
 import { chinaDay } from '../src/domain/holiday-calendar.js';
 import {
-  COMPLAINT_KIND, caseNumber, complaintAnswerText, complaintCheckAt, complaintDueDay, complaintFiledText,
-  complaintLateText, complaintOpenedText, complaintRatedText, type Complaint,
+  COMPLAINT_KIND,
+  caseNumber,
+  complaintAnswerText,
+  complaintCheckAt,
+  complaintDueDay,
+  complaintFiledText,
+  complaintLateText,
+  complaintOpenedText,
+  complaintRatedText,
+  type Complaint,
 } from '../src/supervision/complaints.js';
 import { responsibleDepartments } from '../src/supervision/warnings.js';
 import { COMPLAIN, COMPLAINT_ANSWER, COMPLAINT_RATE, isGlobalCommand } from './commands.js';
@@ -70,7 +83,10 @@ export const complaintDialog = defineDialog<ComplaintDraft, [ComplaintDraft, str
         if (input.kind !== 'text') return skip();
         const files = input.attachments.filter((a) => a.kind === 'picture' || a.kind === 'file');
         if (files.length === 0) return skip();
-        const evidence = [...draft.evidence, ...files.map((f) => ({ downloadCode: f.downloadCode, ...(f.fileName ? { fileName: f.fileName } : {}) }))];
+        const evidence = [
+          ...draft.evidence,
+          ...files.map((f) => ({ downloadCode: f.downloadCode, ...(f.fileName ? { fileName: f.fileName } : {}) })),
+        ];
         return show('evidence', { ...draft, evidence }, complaintEvidenceCard(draft.text ?? '', evidence.length));
       },
       [COMPLAIN_SUBMIT]: (draft, _input, turn) => file(draft, turn),
@@ -148,7 +164,8 @@ async function file(draft: ComplaintDraft, turn: DialogTurn): Promise<StepResult
 async function answer(ctx: BotContext, id: string, text: string): Promise<void> {
   const stored = await ctx.getRecord<Complaint>(COMPLAINT_KIND, id);
   const c = stored?.data;
-  if (!stored || !c || !(ctx.isAdmin || c.handlers.includes(ctx.event.sender.userId))) return void ctx.reply(`没有找到投诉 ${id}，或您不是它的答复人。`);
+  if (!stored || !c || !(ctx.isAdmin || c.handlers.includes(ctx.event.sender.userId)))
+    return void ctx.reply(`没有找到投诉 ${id}，或您不是它的答复人。`);
   if (c.answer) return void ctx.reply(`投诉 ${id} 已答复过。`);
   const next: Complaint = { ...c, answer: { at: ctx.now.toISOString(), by: ctx.event.sender.userId, text: text.trim().slice(0, 1000) } };
   save(ctx, next, stored.rev + 1);

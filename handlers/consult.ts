@@ -36,7 +36,14 @@ async function ask(ctx: BotContext, rest: string): Promise<void> {
     askedAt: ctx.now.toISOString(),
     replies: [],
   };
-  ctx.saveRecord({ kind: CONSULTATION_KIND, id: c.id, rev: 1, data: c, updatedAt: ctx.now.getTime(), tags: { day: chinaDay(ctx.now), status: 'open' } });
+  ctx.saveRecord({
+    kind: CONSULTATION_KIND,
+    id: c.id,
+    rev: 1,
+    data: c,
+    updatedAt: ctx.now.getTime(),
+    tags: { day: chinaDay(ctx.now), status: 'open' },
+  });
   for (const userId of c.handlers) ctx.send({ kind: 'user', userId }, consultationText(c));
   ctx.reply(`已把您的问题转给${matter ? `“${matter.name}”的办理部门` : '工作人员'}（咨询编号 ${c.id}），答复会发到这里。`);
 }
@@ -44,10 +51,20 @@ async function ask(ctx: BotContext, rest: string): Promise<void> {
 async function reply(ctx: BotContext, id: string, text: string): Promise<void> {
   const stored = await ctx.getRecord<Consultation>(CONSULTATION_KIND, id);
   const c = stored?.data;
-  if (!stored || !c || !(ctx.isAdmin || c.handlers.includes(ctx.event.sender.userId))) return void ctx.reply(`没有找到咨询 ${id}，或它不是问您的。`);
+  if (!stored || !c || !(ctx.isAdmin || c.handlers.includes(ctx.event.sender.userId)))
+    return void ctx.reply(`没有找到咨询 ${id}，或它不是问您的。`);
   const answer = { at: ctx.now.toISOString(), by: ctx.event.sender.userId, text: text.trim().slice(0, 1000) };
   const next: Consultation = { ...c, replies: [...c.replies, answer] };
-  ctx.saveRecord({ ...stored, rev: stored.rev + 1, data: next, updatedAt: ctx.now.getTime(), tags: { ...stored.tags, status: 'answered' } });
-  ctx.send({ kind: 'user', userId: c.userId }, `关于您的咨询 ${c.id}${c.matterName ? `（${c.matterName}）` : ''}，工作人员答复：${answer.text}`);
+  ctx.saveRecord({
+    ...stored,
+    rev: stored.rev + 1,
+    data: next,
+    updatedAt: ctx.now.getTime(),
+    tags: { ...stored.tags, status: 'answered' },
+  });
+  ctx.send(
+    { kind: 'user', userId: c.userId },
+    `关于您的咨询 ${c.id}${c.matterName ? `（${c.matterName}）` : ''}，工作人员答复：${answer.text}`,
+  );
   ctx.reply(`已把答复发给咨询人（${c.id}）。`);
 }

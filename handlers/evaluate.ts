@@ -3,7 +3,12 @@
 // once recorded, the admins are told one-to-one so it is followed up (差评整改).
 import { APPLICATION_EVALUATE } from '../cards/application-card.js';
 import {
-  EVALUATE_CANCEL, EVALUATE_RATE, EVALUATE_SKIP, evaluationCard, evaluationReasonCard, evaluationThanksCard,
+  EVALUATE_CANCEL,
+  EVALUATE_RATE,
+  EVALUATE_SKIP,
+  evaluationCard,
+  evaluationReasonCard,
+  evaluationThanksCard,
 } from '../cards/evaluation-card.js';
 import { BAD_LEVEL_MAX, evaluationLabel, parseEvaluationLevel, REASON_MAX_CHARS, type EvaluationLevel } from '../src/domain/evaluation.js';
 import { Composer } from '../src/bot/composer.js';
@@ -78,7 +83,9 @@ export function evaluateKey(userId: string): string {
 export const evaluate = new Composer<BotContext>(
   hears([EVALUATE], (ctx, match) => typed(ctx, match[1] ?? '')),
   action(APPLICATION_EVALUATE, (ctx, params) => ask(ctx, params.applicationId ?? '')),
-  action(EVALUATE_RATE, (ctx, params) => rate(ctx, params.applicationId ?? '', params.level ?? '', ctx.event.kind === 'card.action' ? ctx.event.cardId : undefined)),
+  action(EVALUATE_RATE, (ctx, params) =>
+    rate(ctx, params.applicationId ?? '', params.level ?? '', ctx.event.kind === 'card.action' ? ctx.event.cardId : undefined),
+  ),
 );
 
 // "YC20260105-0001" asks; "YC20260105-0001 5" (or "… 满意") rates. A number may itself contain a space.
@@ -114,7 +121,14 @@ async function rate(ctx: BotContext, id: string, levelText: string, cardId?: str
   if (level === undefined) return void ctx.reply(LEVEL_TEXT);
   if (ctx.isGroup) ctx.reply('请在与我的单聊中完成评价。');
   if (level <= BAD_LEVEL_MAX) {
-    await startDialog(ctx, evaluateDialog, { owner: app.applicant.userId, key: evaluateKey(app.applicant.userId), event: ctx.event }, app, level, cardId);
+    await startDialog(
+      ctx,
+      evaluateDialog,
+      { owner: app.applicant.userId, key: evaluateKey(app.applicant.userId), event: ctx.event },
+      app,
+      level,
+      cardId,
+    );
     return;
   }
   const saved = await record(ctx, app, level, undefined);
@@ -142,7 +156,12 @@ async function recordReason(draft: EvaluateDraft, comment: string | undefined, t
  * Records the evaluation, updates the application card in place, and for a 差评 tells every admin.
  * Returns the saved application, or the refusal to show when the state machine says no.
  */
-async function record(ctx: DecisionContext, app: Application, level: EvaluationLevel, comment: string | undefined): Promise<Application | string> {
+async function record(
+  ctx: DecisionContext,
+  app: Application,
+  level: EvaluationLevel,
+  comment: string | undefined,
+): Promise<Application | string> {
   if (app.evaluation) return ALREADY_EVALUATED_TEXT;
   const event = { kind: 'evaluate' as const, level, ...(comment ? { comment } : {}) };
   const result = transition(app, event, { now: ctx.now, actor: applicant(app) });

@@ -14,6 +14,9 @@ export function pickMatter(matters: readonly Matter[], words: string): MatterPic
   const [first, second] = found.matches;
   if (!first) return { status: 'none', suggestions: found.suggestions };
   if (!second) return { status: 'one', matter: first };
-  const query = words.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
+  const query = words
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]/gu, '');
   return score(first, query) >= 2 * score(second, query) ? { status: 'one', matter: first } : { status: 'many', matches: found.matches };
 }

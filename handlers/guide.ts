@@ -15,7 +15,9 @@ const showCatalogue = (ctx: BotContext) => ctx.reply(catalogueCard(ctx.services.
 /** 办事指南 [words], and the guide buttons. */
 export const guide = new Composer<BotContext>(
   hears([GUIDE], (ctx, match) => (match[1] ? search(ctx, match[1], true) : showCatalogue(ctx))),
-  hears([CATEGORY], (ctx, match) => ctx.reply(categoryCard(ctx.services.catalogue.list(), match[1] === '企业' ? '法人' : '个人', Number(match[2] ?? '1')))),
+  hears([CATEGORY], (ctx, match) =>
+    ctx.reply(categoryCard(ctx.services.catalogue.list(), match[1] === '企业' ? '法人' : '个人', Number(match[2] ?? '1'))),
+  ),
   action([GUIDE_CATALOGUE, HELP_GUIDE], showCatalogue),
   action(GUIDE_CATEGORY, (ctx, params) => {
     const category = params.category === '法人' ? '法人' : '个人';

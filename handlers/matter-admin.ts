@@ -8,9 +8,24 @@ import { Composer } from '../src/bot/composer.js';
 import type { BotContext } from '../src/bot/context.js';
 import { action, hears } from '../src/bot/router.js';
 import { templateChanges } from '../src/domain/template-diff.js';
-import { type AdminChange, auditLog, type ChangeContext, matterHeads, publishDraft, publishedVersion, retireMatter } from '../src/templates/matter-admin.js';
+import {
+  type AdminChange,
+  auditLog,
+  type ChangeContext,
+  matterHeads,
+  publishDraft,
+  publishedVersion,
+  retireMatter,
+} from '../src/templates/matter-admin.js';
 import type { AuditEntry, MatterHead } from '../src/templates/template-records.js';
-import { MATTER_CONFIRM_PUBLISH, MATTER_CONFIRM_RETIRE, MATTER_LIST, MATTER_PUBLISH_ASK, MATTER_RETIRE_ASK, MATTER_SHOW } from './commands.js';
+import {
+  MATTER_CONFIRM_PUBLISH,
+  MATTER_CONFIRM_RETIRE,
+  MATTER_LIST,
+  MATTER_PUBLISH_ASK,
+  MATTER_RETIRE_ASK,
+  MATTER_SHOW,
+} from './commands.js';
 
 const admin = new Composer<BotContext>(
   hears([MATTER_LIST], async (ctx) => ctx.reply(matterListCard((await matterHeads(ctx)).map((r) => r.data)))),
@@ -33,13 +48,19 @@ async function show(ctx: BotContext, words: string): Promise<void> {
   const head = await find(ctx, words);
   if (!head) return;
   const log = await auditLog(ctx, { matterId: head.id, limit: 5 });
-  ctx.reply(matterCard(head, log.items.map((r) => r.data as AuditEntry)));
+  ctx.reply(
+    matterCard(
+      head,
+      log.items.map((r) => r.data as AuditEntry),
+    ),
+  );
 }
 
 async function askPublish(ctx: BotContext, words: string): Promise<void> {
   const head = await find(ctx, words);
   if (!head) return;
-  if (!head.draft) return void ctx.reply(`「${head.name}」没有待发布的草稿。请先通过管理接口修改草稿（PUT /api/matters/${head.id}/draft）。`);
+  if (!head.draft)
+    return void ctx.reply(`「${head.name}」没有待发布的草稿。请先通过管理接口修改草稿（PUT /api/matters/${head.id}/draft）。`);
   ctx.reply(confirmCard('publish', head, templateChanges(await publishedVersion(ctx, head), head.draft)));
 }
 
@@ -52,7 +73,10 @@ async function askRetire(ctx: BotContext, words: string): Promise<void> {
 
 async function publish(ctx: BotContext, id: string): Promise<void> {
   const result = await publishDraft(ctx, id, changeOf(ctx));
-  if (save(ctx, result)) ctx.reply(`已发布「${result.matter.name}」第${result.matter.version}版，新的申请立即按新版本办理：\n${result.summary.map((s) => `- ${s}`).join('\n')}`);
+  if (save(ctx, result))
+    ctx.reply(
+      `已发布「${result.matter.name}」第${result.matter.version}版，新的申请立即按新版本办理：\n${result.summary.map((s) => `- ${s}`).join('\n')}`,
+    );
 }
 
 async function retire(ctx: BotContext, id: string): Promise<void> {
@@ -66,14 +90,20 @@ function save(ctx: BotContext, result: AdminChange): result is Extract<AdminChan
     return true;
   }
   if (result.status === 'invalid') {
-    ctx.reply(`草稿有 ${result.errors.length} 处问题，未发布：\n${result.errors.map((e) => `- ${e.path || '（整体）'}：${e.reason}`).join('\n')}`);
+    ctx.reply(
+      `草稿有 ${result.errors.length} 处问题，未发布：\n${result.errors.map((e) => `- ${e.path || '（整体）'}：${e.reason}`).join('\n')}`,
+    );
   } else ctx.reply(result.message);
   return false;
 }
 
 function changeOf(ctx: BotContext): ChangeContext {
   let n = 0;
-  return { now: ctx.now.getTime(), actor: { type: 'admin', id: ctx.event.sender.userId, name: ctx.event.sender.name }, newId: () => `${ctx.now.getTime()}-${ctx.seed}-${(n += 1)}` };
+  return {
+    now: ctx.now.getTime(),
+    actor: { type: 'admin', id: ctx.event.sender.userId, name: ctx.event.sender.name },
+    newId: () => `${ctx.now.getTime()}-${ctx.seed}-${(n += 1)}`,
+  };
 }
 
 // A matter by its exact name, id or alias, else the only one whose name contains the words.
@@ -83,6 +113,11 @@ async function find(ctx: BotContext, words: string): Promise<MatterHead | undefi
   const exact = heads.find((h) => h.name === wanted || h.id === wanted || ctx.services.catalogue.get(h.id)?.aliases.includes(wanted));
   const partial = heads.filter((h) => h.name.includes(wanted));
   const found = exact ?? (partial.length === 1 ? partial[0] : undefined);
-  if (!found) ctx.reply(partial.length > 1 ? `有多个事项符合“${wanted}”：${partial.map((h) => h.name).join('、')}，请写全名。` : `没有找到事项“${wanted}”。发送“事项列表”查看全部事项。`);
+  if (!found)
+    ctx.reply(
+      partial.length > 1
+        ? `有多个事项符合“${wanted}”：${partial.map((h) => h.name).join('、')}，请写全名。`
+        : `没有找到事项“${wanted}”。发送“事项列表”查看全部事项。`,
+    );
   return found;
 }

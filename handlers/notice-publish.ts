@@ -3,7 +3,16 @@
 // next batch). When the timer fires, the notice's audience is resolved and the batches go (src/broadcast).
 import { NOTICE_STOP, noticeProgressCard } from '../cards/notice-card.js';
 import { NOTICE, NOTICE_CANCEL_MARK } from '../src/broadcast/jobs.js';
-import { chinaDay, draftProblems, sendTimeText, WORK_DAY, type Notice, type NoticeCompose, type NoticeDraft, type WorkChannel } from '../src/domain/notice.js';
+import {
+  chinaDay,
+  draftProblems,
+  sendTimeText,
+  WORK_DAY,
+  type Notice,
+  type NoticeCompose,
+  type NoticeDraft,
+  type WorkChannel,
+} from '../src/domain/notice.js';
 import { newNotice, newNoticeId, NOTICE_START_TIMER, startTimer } from '../src/broadcast/publish.js';
 import { Composer } from '../src/bot/composer.js';
 import type { BotContext, DecisionContext } from '../src/bot/context.js';
@@ -21,7 +30,8 @@ export async function publish(draft: NoticeCompose, turn: DialogTurn): Promise<S
   const now = ctx.now.getTime();
   const fields = draft;
   const problems = draftProblems(fields, now, await workChannel(ctx));
-  if (problems.length > 0) return show('title', draft, noticeStepCard({ title: '标题', ask: '请重新输入通知标题。', error: problems.join('；') }));
+  if (problems.length > 0)
+    return show('title', draft, noticeStepCard({ title: '标题', ask: '请重新输入通知标题。', error: problems.join('；') }));
   const cardId = ((await ctx.getDialog(turn.key))?.data as DialogEnvelope<NoticeCompose> | undefined)?.cardId;
   const author = { userId: turn.owner, name: turn.event?.sender.userId === turn.owner ? turn.event.sender.name : '' };
   const stored = newNotice(newNoticeId(now), fields as NoticeDraft, author, now, cardId);
@@ -57,7 +67,8 @@ async function stop(ctx: BotContext, id: string): Promise<void> {
 }
 
 function refresh(ctx: DecisionContext, notice: Notice): void {
-  if (notice.cardId) ctx.updateCard(notice.cardId, noticeProgressCard(notice), { kind: 'user', userId: notice.author.userId }, notice.author.userId);
+  if (notice.cardId)
+    ctx.updateCard(notice.cardId, noticeProgressCard(notice), { kind: 'user', userId: notice.author.userId }, notice.author.userId);
 }
 
 /** The start timer: a notice still scheduled and not cancelled begins to send. */

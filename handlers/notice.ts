@@ -2,11 +2,26 @@
 // 正文, 发送对象, an optional link (跳过), an optional time (立即发送), the channel when 工作通知 is configured
 // (DINGTALK_AGENT_ID; its daily limits are checked before anything is sent) — then confirms a preview. Anyone else gets the ordinary help. Sending is src/broadcast's.
 import {
-  NOTICE_CANCEL, NOTICE_CHANNEL, NOTICE_CONFIRM, NOTICE_EDIT, NOTICE_NOW, NOTICE_SKIP, noticeChannelCard, noticePreviewCard, noticeStepCard,
+  NOTICE_CANCEL,
+  NOTICE_CHANNEL,
+  NOTICE_CONFIRM,
+  NOTICE_EDIT,
+  NOTICE_NOW,
+  NOTICE_SKIP,
+  noticeChannelCard,
+  noticePreviewCard,
+  noticeStepCard,
 } from '../cards/notice-card.js';
 import { helpCard } from '../cards/help-card.js';
 import {
-  draftProblems, parseAudience, parseSendTime, sendTimeText, BODY_MAX, TITLE_MAX, type NoticeCompose, type NoticeDraft,
+  draftProblems,
+  parseAudience,
+  parseSendTime,
+  sendTimeText,
+  BODY_MAX,
+  TITLE_MAX,
+  type NoticeCompose,
+  type NoticeDraft,
 } from '../src/domain/notice.js';
 import { Composer } from '../src/bot/composer.js';
 import type { BotContext } from '../src/bot/context.js';
@@ -18,7 +33,6 @@ import { publish, workChannel } from './notice-publish.js';
 
 /** 发布通知 [标题]. */
 export const PUBLISH_NOTICE = /^发布通知(?:\s+(.+))?$/u;
-
 
 const ASK = {
   title: { title: '标题', ask: `请输入通知标题（${TITLE_MAX}字以内）。` },
@@ -49,7 +63,11 @@ export const noticeDialog = defineDialog<NoticeCompose, [string | undefined]>({
     body: { answer: (d, input) => textStep('body', d, text(input)), [NOTICE_CANCEL]: cancel },
     audience: { answer: (d, input) => audienceStep(d, text(input)), [NOTICE_CANCEL]: cancel },
     link: { answer: (d, input) => linkStep(d, text(input)), [NOTICE_SKIP]: (d, _i, turn) => afterLink(d, turn), [NOTICE_CANCEL]: cancel },
-    time: { answer: (d, input, turn) => timeStep(d, text(input), turn), [NOTICE_NOW]: (d, _i, turn) => afterTime(d, turn), [NOTICE_CANCEL]: cancel },
+    time: {
+      answer: (d, input, turn) => timeStep(d, text(input), turn),
+      [NOTICE_NOW]: (d, _i, turn) => afterTime(d, turn),
+      [NOTICE_CANCEL]: cancel,
+    },
     channel: { [NOTICE_CHANNEL]: (d, input, turn) => chooseChannel(d, input, turn), [NOTICE_CANCEL]: cancel },
     preview: {
       [NOTICE_CONFIRM]: (d, _input, turn) => publish(d, turn),
@@ -58,8 +76,15 @@ export const noticeDialog = defineDialog<NoticeCompose, [string | undefined]>({
     },
   },
   commands: (typed) => {
-    const map: Record<string, string> = { 取消: NOTICE_CANCEL, 跳过: NOTICE_SKIP, 立即发送: NOTICE_NOW, 确认发布: NOTICE_CONFIRM, 修改: NOTICE_EDIT };
-    if (typed === '机器人消息' || typed === '工作通知') return { action: NOTICE_CHANNEL, params: { channel: typed === '工作通知' ? 'work' : 'robot' } };
+    const map: Record<string, string> = {
+      取消: NOTICE_CANCEL,
+      跳过: NOTICE_SKIP,
+      立即发送: NOTICE_NOW,
+      确认发布: NOTICE_CONFIRM,
+      修改: NOTICE_EDIT,
+    };
+    if (typed === '机器人消息' || typed === '工作通知')
+      return { action: NOTICE_CHANNEL, params: { channel: typed === '工作通知' ? 'work' : 'robot' } };
     return map[typed] ? { action: map[typed] } : undefined;
   },
 });

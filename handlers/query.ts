@@ -26,14 +26,24 @@ export const query = new Composer<BotContext>(
     if (parsed) return showApplication(ctx, parsed.id);
     // "查询 公积金" asks about a matter, not an application.
     const pick = pickMatter(ctx.services.catalogue.list(), words);
-    ctx.reply(pick.status === 'one' ? guideCard(pick.matter) : pick.status === 'many' ? matterChoiceCard(words, pick.matches) : noMatchCard(words, pick.suggestions));
+    ctx.reply(
+      pick.status === 'one'
+        ? guideCard(pick.matter)
+        : pick.status === 'many'
+          ? matterChoiceCard(words, pick.matches)
+          : noMatchCard(words, pick.suggestions),
+    );
   }),
   action(APPLICATION_TIMELINE, (ctx, params) => showApplication(ctx, params.applicationId ?? '')),
 );
 
 async function listMine(ctx: BotContext, page: number): Promise<void> {
   const wanted = Number.isInteger(page) && page >= 1 ? page : 1;
-  const { total, items } = await ctx.findApplications({ applicantId: ctx.actingFor, offset: (wanted - 1) * LIST_PAGE_SIZE, limit: LIST_PAGE_SIZE });
+  const { total, items } = await ctx.findApplications({
+    applicantId: ctx.actingFor,
+    offset: (wanted - 1) * LIST_PAGE_SIZE,
+    limit: LIST_PAGE_SIZE,
+  });
   const lastPage = Math.max(1, Math.ceil(total / LIST_PAGE_SIZE));
   if (wanted > lastPage && total > 0) return listMine(ctx, lastPage);
   ctx.replyPrivately(applicationListCard({ items, total, page: wanted }), '已把您的办件列表发到与我的单聊中。');
@@ -42,6 +52,8 @@ async function listMine(ctx: BotContext, page: number): Promise<void> {
 async function showApplication(ctx: BotContext, id: string): Promise<void> {
   const app = id ? await ctx.getApplication(id) : undefined;
   if (!app || !canSee(ctx, app, ctx.actingFor, ctx.isAdmin)) return void ctx.reply(NOT_FOUND_TEXT);
-  ctx.replyPrivately(applicationCard(app, ctx.matterOf(app), { timeline: true, clock: clockOf(ctx, app) }), '已把办件详情发到与我的单聊中。');
+  ctx.replyPrivately(
+    applicationCard(app, ctx.matterOf(app), { timeline: true, clock: clockOf(ctx, app) }),
+    '已把办件详情发到与我的单聊中。',
+  );
 }
-

@@ -80,7 +80,8 @@ export function changeText(before: Application, app: Application, event: Applica
 function deliveryText(app: Application, matter: Matter | undefined): string {
   const result = app.result;
   const name = `办件 ${app.id}`;
-  if (result?.type === 'elicence') return `${name}的电子证照已发放${result.licenseNo ? `，证照编号 ${result.licenseNo}` : ''}，可在办件卡片中查看。`;
+  if (result?.type === 'elicence')
+    return `${name}的电子证照已发放${result.licenseNo ? `，证照编号 ${result.licenseNo}` : ''}，可在办件卡片中查看。`;
   if (result?.type === 'mail') return `${name}的办理结果已邮寄${result.trackingNo ? `，运单号 ${result.trackingNo}` : ''}，请注意查收。`;
   const window = matter?.window;
   const address = result?.pickupAddress ?? window?.address ?? '办事窗口';

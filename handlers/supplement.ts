@@ -3,8 +3,14 @@
 // the back office; review then resumes.
 import { APPLICATION_SUPPLEMENT } from '../cards/application-card.js';
 import {
-  SUPPLEMENT_BACK, SUPPLEMENT_CANCEL, SUPPLEMENT_CONFIRM, SUPPLEMENT_RESTART, SUPPLEMENT_SKIP, supplementItemCard,
-  supplementReviewCard, type SupplyAnswer,
+  SUPPLEMENT_BACK,
+  SUPPLEMENT_CANCEL,
+  SUPPLEMENT_CONFIRM,
+  SUPPLEMENT_RESTART,
+  SUPPLEMENT_SKIP,
+  supplementItemCard,
+  supplementReviewCard,
+  type SupplyAnswer,
 } from '../cards/supplement-card.js';
 import { Composer } from '../src/bot/composer.js';
 import type { BotContext, DecisionContext } from '../src/bot/context.js';
@@ -47,7 +53,11 @@ export const supplementDialog = defineDialog<SupplementDraft, [Application]>({
         const files = input.attachments.filter((a) => a.kind === 'picture' || a.kind === 'file');
         if (files.length === 0 && (input.text.trim() === '' || isGlobalCommand(input.text))) return skip();
         const answer: SupplyAnswer = files.length
-          ? { kind: 'files', ref: files.map((f) => f.downloadCode).join(','), fileName: files.map((f, i) => f.fileName ?? `文件${i + 1}`).join('、') }
+          ? {
+              kind: 'files',
+              ref: files.map((f) => f.downloadCode).join(','),
+              fileName: files.map((f, i) => f.fileName ?? `文件${i + 1}`).join('、'),
+            }
           : { kind: 'text', text: input.text.trim().slice(0, 500) };
         const answers = draft.answers.map((a, i) => (i === draft.cursor ? answer : a));
         return moveTo({ ...draft, answers }, draft.cursor + 1);
@@ -98,13 +108,24 @@ async function resume(ctx: BotContext, id: string): Promise<void> {
 
 function itemCard(draft: SupplementDraft, extra: { intro?: boolean; error?: string } = {}) {
   const current = draft.answers[draft.cursor] ?? undefined;
-  return supplementItemCard({ applicationId: draft.applicationId, matterName: draft.matterName, items: draft.items, index: draft.cursor, ...(current ? { current } : {}), ...extra });
+  return supplementItemCard({
+    applicationId: draft.applicationId,
+    matterName: draft.matterName,
+    items: draft.items,
+    index: draft.cursor,
+    ...(current ? { current } : {}),
+    ...extra,
+  });
 }
 
 function moveTo(draft: SupplementDraft, cursor: number): StepResult<SupplementDraft> {
   const next = { ...draft, cursor };
   if (cursor < draft.items.length) return show('item', next, itemCard(next));
-  return show('review', next, supplementReviewCard({ applicationId: draft.applicationId, items: draft.items, answers: draft.answers.map((a) => a ?? undefined) }));
+  return show(
+    'review',
+    next,
+    supplementReviewCard({ applicationId: draft.applicationId, items: draft.items, answers: draft.answers.map((a) => a ?? undefined) }),
+  );
 }
 
 function pause(draft: SupplementDraft, _input: DialogInput, turn: DialogTurn): StepResult<SupplementDraft> {
@@ -116,7 +137,16 @@ async function confirm(draft: SupplementDraft, _input: DialogInput, turn: Dialog
   const open = draft.items.filter((_, i) => !draft.answers[i]);
   if (open.length > 0) {
     const error = `还有 ${open.length} 项未补齐：${open.map((item) => item.name).join('、')}。请补齐后再提交。`;
-    return show('review', draft, supplementReviewCard({ applicationId: draft.applicationId, items: draft.items, answers: draft.answers.map((a) => a ?? undefined), error }));
+    return show(
+      'review',
+      draft,
+      supplementReviewCard({
+        applicationId: draft.applicationId,
+        items: draft.items,
+        answers: draft.answers.map((a) => a ?? undefined),
+        error,
+      }),
+    );
   }
   const { ctx } = turn;
   const app = await ctx.getApplication(draft.applicationId);
@@ -131,8 +161,13 @@ async function confirm(draft: SupplementDraft, _input: DialogInput, turn: Dialog
     materials.push({ id, name: item.name, source: 'upload', ref: answer.ref, fileName: answer.fileName });
   });
   const clicker = turn.event?.sender.userId ?? turn.owner;
-  const actor: Actor = clicker === app.applicant.userId ? { type: 'applicant', id: clicker, name: app.applicant.name } : { type: 'admin', id: clicker };
-  const result = transition(app, { kind: 'supplement', materials, ...(notes.length ? { note: notes.join('；') } : {}) }, { now: ctx.now, actor });
+  const actor: Actor =
+    clicker === app.applicant.userId ? { type: 'applicant', id: clicker, name: app.applicant.name } : { type: 'admin', id: clicker };
+  const result = transition(
+    app,
+    { kind: 'supplement', materials, ...(notes.length ? { note: notes.join('；') } : {}) },
+    { now: ctx.now, actor },
+  );
   if (result.status !== 'ok') {
     turn.tell(result.message);
     return complete();

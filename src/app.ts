@@ -279,7 +279,11 @@ function sensitiveFieldsOf(catalogue: () => MatterSource): SensitiveFields {
 // imported on purpose with `npm run matters:import`), then the published versions are loaded.
 async function openCatalogue(store: Store, files: Matter[], now: () => number): Promise<LiveCatalogue> {
   let ids = 0;
-  const seed = await seedRecords(store, files, { now: now(), actor: { type: 'system', id: 'seed' }, newId: () => `${now()}-seed-${(ids += 1)}` });
+  const seed = await seedRecords(store, files, {
+    now: now(),
+    actor: { type: 'system', id: 'seed' },
+    newId: () => `${now()}-seed-${(ids += 1)}`,
+  });
   if (seed.length > 0) await store.commit({ records: { put: seed } });
   return loadCatalogue(store);
 }
@@ -287,7 +291,9 @@ async function openCatalogue(store: Store, files: Matter[], now: () => number): 
 function requireDingTalk(config: Config): { clientId: string; clientSecret: string; robotCode: string } {
   const { clientId, clientSecret, robotCode } = config.dingtalk;
   if (!clientId || !clientSecret || !config.backoffice.url || !config.backoffice.secret) {
-    throw new Error('startYiciban needs DingTalk credentials and a back office; in sandbox mode start the simulators first (src/sandbox/start.ts)');
+    throw new Error(
+      'startYiciban needs DingTalk credentials and a back office; in sandbox mode start the simulators first (src/sandbox/start.ts)',
+    );
   }
   return { clientId, clientSecret, robotCode: robotCode ?? clientId };
 }

@@ -6,7 +6,12 @@ import { dataKeyProblem, type DataKeys } from './store/data-cipher.js';
 const list = z
   .string()
   .optional()
-  .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean));
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
 
 const optionalText = z
   .string()
@@ -49,7 +54,9 @@ const schema = z.object({
   ADMIN_TOKEN: optionalText,
   APPLICATION_ID_PREFIX: optionalText
     .transform((v) => v ?? 'YC')
-    .refine((v) => /^[A-Z][A-Z0-9]{0,7}$/.test(v), { message: 'must be 1–8 upper-case letters or digits starting with a letter, e.g. YC or HZ2' }),
+    .refine((v) => /^[A-Z][A-Z0-9]{0,7}$/.test(v), {
+      message: 'must be 1–8 upper-case letters or digits starting with a letter, e.g. YC or HZ2',
+    }),
   ADMIN_USER_IDS: list,
   BROADCASTER_USER_IDS: list,
   SANDBOX_REVIEW_DELAY_MS: optionalText
@@ -70,10 +77,14 @@ export function isLoopbackAddress(host: string): boolean {
 function sandboxProblems(host: string, backofficeUrl: string | undefined): string[] {
   const problems: string[] = [];
   if (!isLoopbackAddress(host)) {
-    problems.push(`HOST: the sandbox (no DINGTALK_CLIENT_ID) listens only on loopback (127.0.0.1, ::1 or localhost), got "${host}"; its web chat has no login. Unset HOST, or set DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET for a real deployment`);
+    problems.push(
+      `HOST: the sandbox (no DINGTALK_CLIENT_ID) listens only on loopback (127.0.0.1, ::1 or localhost), got "${host}"; its web chat has no login. Unset HOST, or set DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET for a real deployment`,
+    );
   }
   if (backofficeUrl) {
-    problems.push('BACKOFFICE_URL: the sandbox (DINGTALK_CLIENT_ID unset) never talks to a real back office; unset BACKOFFICE_URL to use the embedded simulator, or set DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET for a real deployment');
+    problems.push(
+      'BACKOFFICE_URL: the sandbox (DINGTALK_CLIENT_ID unset) never talks to a real back office; unset BACKOFFICE_URL to use the embedded simulator, or set DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET for a real deployment',
+    );
   }
   return problems;
 }
@@ -126,17 +137,19 @@ export class ConfigError extends Error {
 /** Reads and validates the environment. Throws ConfigError listing every problem at once. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(env);
-  const problems: string[] = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const problems: string[] = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   if (!parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
 
   if (e.DINGTALK_CLIENT_ID && !e.DINGTALK_CLIENT_SECRET) {
-    problems.push('DINGTALK_CLIENT_SECRET: required with DINGTALK_CLIENT_ID; copy it from the app page of the DingTalk developer console, or unset DINGTALK_CLIENT_ID to run the sandbox');
+    problems.push(
+      'DINGTALK_CLIENT_SECRET: required with DINGTALK_CLIENT_ID; copy it from the app page of the DingTalk developer console, or unset DINGTALK_CLIENT_ID to run the sandbox',
+    );
   }
   if (!e.DINGTALK_CLIENT_ID && e.DINGTALK_CLIENT_SECRET) {
-    problems.push('DINGTALK_CLIENT_ID: required with DINGTALK_CLIENT_SECRET; set the app key (Client ID), or unset both to run the sandbox');
+    problems.push(
+      'DINGTALK_CLIENT_ID: required with DINGTALK_CLIENT_SECRET; set the app key (Client ID), or unset both to run the sandbox',
+    );
   }
   const sandbox = !e.DINGTALK_CLIENT_ID;
   if (sandbox) problems.push(...sandboxProblems(e.HOST, e.BACKOFFICE_URL));

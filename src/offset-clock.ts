@@ -52,9 +52,12 @@ export class OffsetClock implements AdvanceableClock {
   }
 
   private arm(entry: Pending): void {
-    entry.handle = setTimeout(() => {
-      this.pending.delete(entry);
-      entry.fn();
-    }, Math.max(0, entry.at - this.now()));
+    entry.handle = setTimeout(
+      () => {
+        this.pending.delete(entry);
+        entry.fn();
+      },
+      Math.max(0, entry.at - this.now()),
+    );
   }
 }

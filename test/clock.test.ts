@@ -50,7 +50,13 @@ clock('tick() moves to the next timer; sleep() rejects when its signal aborts', 
   const controller = new AbortController();
   const slept = time.sleep(50, controller.signal);
   controller.abort(new Error('stopped'));
-  assert.match(await slept.then(() => 'resolved', (error: Error) => error.message), 'stopped');
+  assert.match(
+    await slept.then(
+      () => 'resolved',
+      (error: Error) => error.message,
+    ),
+    'stopped',
+  );
   assert.is(time.pending(), 0);
   time.setTimeout(() => undefined, 40);
   assert.is(await time.tick(), true);
@@ -70,10 +76,19 @@ clock('the system clock reads real time and its timers can be cancelled', async 
 clock('backoff: full jitter under a ceiling that grows by the factor up to maxMs, never below minMs', () => {
   const policy: BackoffPolicy = { baseMs: 100, maxMs: 1_000, jitter: 'full' };
   const top = () => 0.999_999;
-  assert.equal([0, 1, 2, 3, 4, 40].map((attempt) => backoffDelay(policy, attempt, top)), [99, 199, 399, 799, 999, 999]);
+  assert.equal(
+    [0, 1, 2, 3, 4, 40].map((attempt) => backoffDelay(policy, attempt, top)),
+    [99, 199, 399, 799, 999, 999],
+  );
   assert.is(backoffDelay({ ...policy, factor: 3 }, 2, top), 899);
-  assert.is(backoffDelay(policy, 3, () => 0), 0);
-  assert.is(backoffDelay({ ...policy, minMs: 250 }, 3, () => 0), 250);
+  assert.is(
+    backoffDelay(policy, 3, () => 0),
+    0,
+  );
+  assert.is(
+    backoffDelay({ ...policy, minMs: 250 }, 3, () => 0),
+    250,
+  );
   assert.is(backoffDelay(policy, -1, top), 99, 'a negative attempt counts as the first');
 });
 

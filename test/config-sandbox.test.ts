@@ -23,7 +23,13 @@ config('refuses a non-loopback HOST in sandbox mode, with the fix', () => {
     assert.match(message, 'loopback');
   }
   for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1']) assert.is(loadConfig({ HOST: host }).http.host, host);
-  const real = { DINGTALK_CLIENT_ID: 'ding', DINGTALK_CLIENT_SECRET: 's', BACKOFFICE_URL: 'https://bo.example.cn', BACKOFFICE_SECRET: 'k', DATA_KEY: TEST_DATA_KEY };
+  const real = {
+    DINGTALK_CLIENT_ID: 'ding',
+    DINGTALK_CLIENT_SECRET: 's',
+    BACKOFFICE_URL: 'https://bo.example.cn',
+    BACKOFFICE_SECRET: 'k',
+    DATA_KEY: TEST_DATA_KEY,
+  };
   assert.is(loadConfig({ ...real, HOST: '0.0.0.0' }).http.host, '0.0.0.0', 'a real deployment may listen anywhere');
 });
 
@@ -37,7 +43,8 @@ config('APPLICATION_ID_PREFIX defaults to YC and must be 1–8 upper-case letter
   assert.is(loadConfig({}).applicationIdPrefix, 'YC');
   assert.is(loadConfig({ APPLICATION_ID_PREFIX: 'HZ2' }).applicationIdPrefix, 'HZ2');
   assert.is(loadConfig({ APPLICATION_ID_PREFIX: 'ABCDEFGH' }).applicationIdPrefix, 'ABCDEFGH');
-  for (const bad of ['yc', '2YC', 'ABCDEFGHI', 'Y-C', 'YÇ']) assert.match(problemsOf({ APPLICATION_ID_PREFIX: bad }), 'APPLICATION_ID_PREFIX');
+  for (const bad of ['yc', '2YC', 'ABCDEFGHI', 'Y-C', 'YÇ'])
+    assert.match(problemsOf({ APPLICATION_ID_PREFIX: bad }), 'APPLICATION_ID_PREFIX');
 });
 
 config('application numbers with any configured prefix are made and read back', () => {
@@ -46,7 +53,7 @@ config('application numbers with any configured prefix are made and read back', 
   assert.is(parseApplicationId('A1202611280001')?.id, 'A120261128-0001', 'a prefix ending in a digit keeps the day whole');
   assert.is(findApplicationId('查询 nb20261128-0012 的进度')?.id, 'NB20261128-0012');
   assert.ok(isApplicationId('HZ220261128-0007'));
-  assert.is(parseApplicationId('XY20261128-0001')?.id, 'XY20261128-0001', 'another deployment\'s prefix is still a number');
+  assert.is(parseApplicationId('XY20261128-0001')?.id, 'XY20261128-0001', "another deployment's prefix is still a number");
   assert.is(parseApplicationId('ABCDEFGHI20261128-0001'), undefined, 'a prefix of 9 letters is not one');
   assert.throws(() => formatApplicationId('20261128', 1, 'yc'), /prefix/);
 });

@@ -4,7 +4,12 @@ import { ConfigError, loadConfig } from '../src/config.js';
 
 const KEY_A = Buffer.alloc(32, 1).toString('base64');
 const KEY_B = Buffer.alloc(32, 2).toString('base64');
-const PRODUCTION = { DINGTALK_CLIENT_ID: 'dingabc', DINGTALK_CLIENT_SECRET: 's3cret', BACKOFFICE_URL: 'https://bo.example.cn', BACKOFFICE_SECRET: 'k' };
+const PRODUCTION = {
+  DINGTALK_CLIENT_ID: 'dingabc',
+  DINGTALK_CLIENT_SECRET: 's3cret',
+  BACKOFFICE_URL: 'https://bo.example.cn',
+  BACKOFFICE_SECRET: 'k',
+};
 
 test('runs the sandbox with defaults when no DingTalk credentials are set', () => {
   const config = loadConfig({});
@@ -44,11 +49,17 @@ test('names every bad variable and its fix in one error', () => {
 });
 
 test('requires the secret together with the client id', () => {
-  assert.throws(() => loadConfig({ DINGTALK_CLIENT_ID: 'dingabc', BACKOFFICE_URL: 'http://x', BACKOFFICE_SECRET: 'k' }), /DINGTALK_CLIENT_SECRET/);
+  assert.throws(
+    () => loadConfig({ DINGTALK_CLIENT_ID: 'dingabc', BACKOFFICE_URL: 'http://x', BACKOFFICE_SECRET: 'k' }),
+    /DINGTALK_CLIENT_SECRET/,
+  );
 });
 
 test('production refuses to start without DATA_KEY and says how to make one', () => {
-  assert.throws(() => loadConfig(PRODUCTION), (error: Error) => /DATA_KEY: required outside the sandbox/.test(error.message) && /openssl rand -base64 32/.test(error.message));
+  assert.throws(
+    () => loadConfig(PRODUCTION),
+    (error: Error) => /DATA_KEY: required outside the sandbox/.test(error.message) && /openssl rand -base64 32/.test(error.message),
+  );
 });
 
 test('a DATA_KEY that is not base64 of 32 bytes is refused, naming the variable', () => {

@@ -2,25 +2,63 @@
 // review; 上一步, 跳过 and 取消 at any step; e-licence prefill with one consent click; 提交 checks
 // completeness and tells every missing item at once (apply-submit.ts).
 import {
-  APPLY_BACK, APPLY_CANCEL, APPLY_CHOOSE, APPLY_CONSENT, APPLY_DECLINE, APPLY_EDIT, APPLY_EDIT_MENU, APPLY_KEEP,
-  APPLY_LATER, APPLY_PROMISE, APPLY_REVIEW, APPLY_SKIP, APPLY_SUBMIT,
+  APPLY_BACK,
+  APPLY_CANCEL,
+  APPLY_CHOOSE,
+  APPLY_CONSENT,
+  APPLY_DECLINE,
+  APPLY_EDIT,
+  APPLY_EDIT_MENU,
+  APPLY_KEEP,
+  APPLY_LATER,
+  APPLY_PROMISE,
+  APPLY_REVIEW,
+  APPLY_SKIP,
+  APPLY_SUBMIT,
 } from '../../cards/apply-actions.js';
 import { consentCard } from '../../cards/consent-card.js';
 import { editMenuCard } from '../../cards/review-card.js';
 import { reviewEntries } from '../../src/domain/review.js';
-import { complete, defineDialog, show, skip, type DialogCommand, type DialogInput, type DialogTurn, type StepResult } from '../../src/bot/dialog.js';
+import {
+  complete,
+  defineDialog,
+  show,
+  skip,
+  type DialogCommand,
+  type DialogInput,
+  type DialogTurn,
+  type StepResult,
+} from '../../src/bot/dialog.js';
 import { validateAnswer } from '../../src/domain/answers.js';
 import { chinaDay } from '../../src/domain/holiday-calendar.js';
 import { decidingFields } from '../../src/domain/situations.js';
 import type { Matter } from '../../src/domain/types.js';
 import { showCurrent } from './cards.js';
 import { moveDraft } from './migrate.js';
-import { advance, answer, applyLicences, back, holderFields, jumpTo, needsConsent, newDraft, planFor, positionOf, supply, type ApplyDraft } from './draft.js';
+import {
+  advance,
+  answer,
+  applyLicences,
+  back,
+  holderFields,
+  jumpTo,
+  needsConsent,
+  newDraft,
+  planFor,
+  positionOf,
+  supply,
+  type ApplyDraft,
+} from './draft.js';
 import { submitDraft } from './submit.js';
 import { isGlobalCommand } from '../commands.js';
 import { companyAccess, isOwnIdCard, refusalText, rememberIdentity } from '../company-access.js';
 
-type Step = (draft: ApplyDraft, input: DialogInput, turn: DialogTurn, matter: Matter) => StepResult<ApplyDraft> | Promise<StepResult<ApplyDraft>>;
+type Step = (
+  draft: ApplyDraft,
+  input: DialogInput,
+  turn: DialogTurn,
+  matter: Matter,
+) => StepResult<ApplyDraft> | Promise<StepResult<ApplyDraft>>;
 
 export const applyDialog = defineDialog<ApplyDraft, [Matter]>({
   id: 'apply',
@@ -41,19 +79,27 @@ export const applyDialog = defineDialog<ApplyDraft, [Matter]>({
         return showCurrent(next, matter, { notice: `好的，请先填写${holderFields(matter)[0]!.label}，我会据此调取您的电子证照。` });
       }),
       [APPLY_DECLINE]: withMatter((draft, _input, _turn, matter) =>
-        showCurrent({ ...draft, consent: false, plan: planFor(matter, false), cursor: 0 }, matter, { notice: '好的，请逐项填写，材料请拍照或以文件上传。' }),
+        showCurrent({ ...draft, consent: false, plan: planFor(matter, false), cursor: 0 }, matter, {
+          notice: '好的，请逐项填写，材料请拍照或以文件上传。',
+        }),
       ),
       [APPLY_CANCEL]: cancel,
-      answer: typed(withMatter((draft, _input, _turn, matter) => show('consent', draft, consentCard(matter, holderFields(matter)[0]!.label)))),
+      answer: typed(
+        withMatter((draft, _input, _turn, matter) => show('consent', draft, consentCard(matter, holderFields(matter)[0]!.label))),
+      ),
     },
     field: {
-      answer: typed(withMatter((draft, input, turn, matter) => {
-        if (input.kind === 'text' && input.text.trim() === '' && input.attachments.length > 0) {
-          return showCurrent(draft, matter, { error: '这一项请直接回复文字，材料会在填写完信息后再上传' });
-        }
-        return answerField(draft, input.kind === 'text' ? input.text : '', turn, matter);
-      })),
-      [APPLY_CHOOSE]: withMatter((draft, input, turn, matter) => answerField(draft, input.kind === 'action' ? (input.params.value ?? '') : '', turn, matter)),
+      answer: typed(
+        withMatter((draft, input, turn, matter) => {
+          if (input.kind === 'text' && input.text.trim() === '' && input.attachments.length > 0) {
+            return showCurrent(draft, matter, { error: '这一项请直接回复文字，材料会在填写完信息后再上传' });
+          }
+          return answerField(draft, input.kind === 'text' ? input.text : '', turn, matter);
+        }),
+      ),
+      [APPLY_CHOOSE]: withMatter((draft, input, turn, matter) =>
+        answerField(draft, input.kind === 'action' ? (input.params.value ?? '') : '', turn, matter),
+      ),
       [APPLY_KEEP]: withMatter((draft, _input, _turn, matter) => {
         const position = positionOf(draft, matter);
         const kept = position.kind === 'field' && Boolean(draft.fields[position.field.key]);
@@ -76,7 +122,9 @@ export const applyDialog = defineDialog<ApplyDraft, [Matter]>({
         const { material } = position;
         if (!material.tolerance) return showCurrent(draft, matter, { error: `${material.name}不支持容缺受理，请上传` });
         const promise = { id: material.id, name: material.name, source: 'promised' as const, ref: `promise:${turn.ctx.seed}` };
-        return showCurrent(advance(supply(draft, material.id, promise), matter), matter, { notice: `已记录您的承诺：受理后补交${material.name}。` });
+        return showCurrent(advance(supply(draft, material.id, promise), matter), matter, {
+          notice: `已记录您的承诺：受理后补交${material.name}。`,
+        });
       }),
       [APPLY_LATER]: withMatter((draft, _input, _turn, matter) => {
         const position = positionOf(draft, matter);
@@ -98,14 +146,21 @@ export const applyDialog = defineDialog<ApplyDraft, [Matter]>({
         const items = reviewEntries(matter, draft.fields);
         const target = params.target ?? items.find((item) => String(item.index) === params.index)?.target;
         const next = target ? jumpTo(draft, target, matter) : undefined;
-        if (!next) return showCurrent({ ...draft, cursor: draft.plan.length }, matter, { error: `没有这一项，请回复 1 到 ${items.length} 之间的序号` });
+        if (!next)
+          return showCurrent({ ...draft, cursor: draft.plan.length }, matter, {
+            error: `没有这一项，请回复 1 到 ${items.length} 之间的序号`,
+          });
         return showCurrent(next, matter);
       }),
-      [APPLY_REVIEW]: withMatter((draft, _input, _turn, matter) => showCurrent({ ...draft, cursor: draft.plan.length, editing: false }, matter)),
+      [APPLY_REVIEW]: withMatter((draft, _input, _turn, matter) =>
+        showCurrent({ ...draft, cursor: draft.plan.length, editing: false }, matter),
+      ),
       [APPLY_CANCEL]: cancel,
-      answer: typed(withMatter((draft, _input, _turn, matter) =>
-        showCurrent(draft, matter, { notice: '请点击“提交”确认；如需修改，点击“修改”或回复“修改 序号”。' }),
-      )),
+      answer: typed(
+        withMatter((draft, _input, _turn, matter) =>
+          showCurrent(draft, matter, { notice: '请点击“提交”确认；如需修改，点击“修改”或回复“修改 序号”。' }),
+        ),
+      ),
     },
   },
   commands: applyCommand,
@@ -157,7 +212,13 @@ async function answerField(draft: ApplyDraft, raw: string, turn: DialogTurn, mat
   return showCurrent(advance(next, matter, { skipAnswered: resume }), matter, notice ? { notice } : {});
 }
 
-async function prefill(draft: ApplyDraft, holderId: string, isPerson: boolean, turn: DialogTurn, matter: Matter): Promise<{ draft: ApplyDraft; notice: string }> {
+async function prefill(
+  draft: ApplyDraft,
+  holderId: string,
+  isPerson: boolean,
+  turn: DialogTurn,
+  matter: Matter,
+): Promise<{ draft: ApplyDraft; notice: string }> {
   // A company's licences only for its legal representative or an authorised agent (company-access.ts).
   let right: string | undefined;
   if (!isPerson) {
@@ -192,9 +253,19 @@ function answerMaterial(draft: ApplyDraft, input: DialogInput, matter: Matter): 
   }
   const { material } = position;
   // A photo has no file name in DingTalk: it is named after the material (居民身份证照片2).
-  const names = files.map((f, i) => f.fileName ?? `${material.name}${f.kind === 'picture' ? '照片' : '文件'}${files.length > 1 ? i + 1 : ''}`);
-  const submission = { id: material.id, name: material.name, source: 'upload' as const, ref: files.map((f) => f.downloadCode).join(','), fileName: names.join('、') };
-  return showCurrent(advance(supply(draft, material.id, submission), matter), matter, { notice: `已收到${material.name}（${files.length}个文件）。` });
+  const names = files.map(
+    (f, i) => f.fileName ?? `${material.name}${f.kind === 'picture' ? '照片' : '文件'}${files.length > 1 ? i + 1 : ''}`,
+  );
+  const submission = {
+    id: material.id,
+    name: material.name,
+    source: 'upload' as const,
+    ref: files.map((f) => f.downloadCode).join(','),
+    fileName: names.join('、'),
+  };
+  return showCurrent(advance(supply(draft, material.id, submission), matter), matter, {
+    notice: `已收到${material.name}（${files.length}个文件）。`,
+  });
 }
 
 function goBack(draft: ApplyDraft, _input: DialogInput, _turn: DialogTurn, matter: Matter): StepResult<ApplyDraft> {
@@ -208,11 +279,17 @@ function cancel(draft: ApplyDraft, _input: DialogInput, turn: DialogTurn): StepR
 }
 
 // Typed text that is a global command ("我的办件", "帮助" …) is not an answer: let the features have it.
-function typed(step: (draft: ApplyDraft, input: DialogInput, turn: DialogTurn) => StepResult<ApplyDraft> | Promise<StepResult<ApplyDraft>>) {
+function typed(
+  step: (draft: ApplyDraft, input: DialogInput, turn: DialogTurn) => StepResult<ApplyDraft> | Promise<StepResult<ApplyDraft>>,
+) {
   return (draft: ApplyDraft, input: DialogInput, turn: DialogTurn) => {
     if (input.kind === 'text' && input.attachments.length === 0 && isGlobalCommand(input.text)) return skip<ApplyDraft>();
     if (input.kind === 'text' && turn.event?.kind === 'message' && turn.event.conversation.type === 'single') {
-      draft = { ...draft, conversationId: turn.event.conversation.id, applicant: { ...draft.applicant, name: draft.applicant.name || turn.event.sender.name } };
+      draft = {
+        ...draft,
+        conversationId: turn.event.conversation.id,
+        applicant: { ...draft.applicant, name: draft.applicant.name || turn.event.sender.name },
+      };
     }
     return step(draft, input, turn);
   };

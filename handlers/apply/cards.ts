@@ -30,7 +30,18 @@ export function showCurrent(unsettled: ApplyDraft, matter: Matter, notes: CardNo
       const value = draft.fields[key];
       const source = draft.sources[key];
       const offer = knownName(position.field, draft);
-      return show('field', draft, fieldCard({ matterName: matter.name, ...position, ...(value ? { value } : {}), ...(source ? { source } : {}), ...(offer ? { offer } : {}), ...notes }));
+      return show(
+        'field',
+        draft,
+        fieldCard({
+          matterName: matter.name,
+          ...position,
+          ...(value ? { value } : {}),
+          ...(source ? { source } : {}),
+          ...(offer ? { offer } : {}),
+          ...notes,
+        }),
+      );
     }
     case 'material': {
       const current = draft.materials.find((m) => m.id === position.material.id);
@@ -39,7 +50,11 @@ export function showCurrent(unsettled: ApplyDraft, matter: Matter, notes: CardNo
     case 'review': {
       const card = reviewCard({ matter, fields: draft.fields, sources: draft.sources, materials: draft.materials });
       const intro = notes.notice ?? notes.error;
-      return show('review', draft, intro ? { ...card, sections: [{ kind: 'markdown', text: escapeMarkdown(intro) }, ...card.sections] } : card);
+      return show(
+        'review',
+        draft,
+        intro ? { ...card, sections: [{ kind: 'markdown', text: escapeMarkdown(intro) }, ...card.sections] } : card,
+      );
     }
   }
 }

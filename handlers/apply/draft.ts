@@ -109,7 +109,8 @@ export function positionOf(draft: ApplyDraft, matter: Matter): Position {
 export function advance(draft: ApplyDraft, matter: Matter, options: { skipAnswered?: boolean } = {}): ApplyDraft {
   if (draft.editing) return { ...draft, editing: false, cursor: draft.plan.length };
   const skipAnswered = options.skipAnswered === true || draft.resume === true;
-  const passed = (item: string) => !isApplicable(draft, matter, item) || isPrefilled(draft, item) || (skipAnswered && isAnswered(draft, item));
+  const passed = (item: string) =>
+    !isApplicable(draft, matter, item) || isPrefilled(draft, item) || (skipAnswered && isAnswered(draft, item));
   let cursor = draft.cursor + 1;
   while (cursor < draft.plan.length && passed(draft.plan[cursor]!)) cursor += 1;
   const { resume: _done, ...rest } = draft;
@@ -164,7 +165,13 @@ export function supply(draft: ApplyDraft, id: string, submission: MaterialSubmis
  * `right` (e.g. 经授权经办人调取) goes into each source, so the application records on what right a company's
  * licences were fetched.
  */
-export function applyLicences(draft: ApplyDraft, matter: Matter, licences: Licence[], today: string, right?: string): { draft: ApplyDraft; filled: string[] } {
+export function applyLicences(
+  draft: ApplyDraft,
+  matter: Matter,
+  licences: Licence[],
+  today: string,
+  right?: string,
+): { draft: ApplyDraft; filled: string[] } {
   const via = right ? `，${right}` : '';
   const usable = new Map(licences.filter((l) => !l.validUntil || l.validUntil >= today).map((l) => [l.type, l]));
   let next = draft;
@@ -178,13 +185,23 @@ export function applyLicences(draft: ApplyDraft, matter: Matter, licences: Licen
     if (!licence || typeof raw !== 'string' || next.fields[field.key]) continue;
     const checked = validateAnswer(field, raw, { today });
     if (!checked.ok) continue;
-    next = { ...next, fields: { ...next.fields, [field.key]: checked.value }, sources: { ...next.sources, [field.key]: `电子证照·${type}（${licence.issuer}${via}）` } };
+    next = {
+      ...next,
+      fields: { ...next.fields, [field.key]: checked.value },
+      sources: { ...next.sources, [field.key]: `电子证照·${type}（${licence.issuer}${via}）` },
+    };
     filled.push(field.label);
   }
   for (const material of matter.materials) {
     const licence = material.elicence ? usable.get(material.elicence) : undefined;
     if (!licence || next.materials.some((m) => m.id === material.id)) continue;
-    next = supply(next, material.id, { id: material.id, name: material.name, source: 'elicence', ref: licence.number, origin: `${licence.issuer}${via}` });
+    next = supply(next, material.id, {
+      id: material.id,
+      name: material.name,
+      source: 'elicence',
+      ref: licence.number,
+      origin: `${licence.issuer}${via}`,
+    });
     filled.push(material.name);
   }
   return { draft: next, filled };

@@ -27,9 +27,16 @@ export function moveDraft(draft: ApplyDraft, matter: Matter, today: string): { d
   };
   // From the top, stepping over everything already answered: the first question is what changed.
   const next = advance(moved, matter, { skipAnswered: true });
-  const dropped = Object.keys(draft.fields).filter((key) => !Object.hasOwn(fields, key) && applicableFields(matter, fields).some((f) => f.key === key));
+  const dropped = Object.keys(draft.fields).filter(
+    (key) => !Object.hasOwn(fields, key) && applicableFields(matter, fields).some((f) => f.key === key),
+  );
   const labels = dropped.map((key) => matter.fields.find((f) => f.key === key)?.label ?? key);
   const head = `事项「${matter.name}」的办理要求已更新（第${matter.version}版）。`;
-  const tail = next.cursor >= next.plan.length ? '您填写的内容仍然有效，请核对后提交。' : labels.length ? `请重新填写：${labels.join('、')}，其余内容已保留。` : '已保留您填写的内容，请补充新增的事项。';
+  const tail =
+    next.cursor >= next.plan.length
+      ? '您填写的内容仍然有效，请核对后提交。'
+      : labels.length
+        ? `请重新填写：${labels.join('、')}，其余内容已保留。`
+        : '已保留您填写的内容，请补充新增的事项。';
   return { draft: next, notice: head + tail };
 }

@@ -24,7 +24,8 @@ export async function submitDraft(whole: ApplyDraft, matter: Matter, turn: Dialo
   // E-licences may have filled items of other situations: only what applies is filed.
   const draft = applicableOnly(whole, matter);
   const missing = checkCompleteness(matter, { fields: draft.fields, materials: draft.materials }, { today: chinaDay(ctx.now) });
-  if (missing.length > 0) return show('review', { ...draft, cursor: draft.plan.length, editing: false }, missingCard(draft, matter, missing));
+  if (missing.length > 0)
+    return show('review', { ...draft, cursor: draft.plan.length, editing: false }, missingCard(draft, matter, missing));
 
   const id = await ctx.nextApplicationId(applicationDay(ctx.now));
   const applicant = { userId: owner, name: draft.applicant.name || owner };

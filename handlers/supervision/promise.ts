@@ -33,8 +33,14 @@ export const promiseDialog = defineDialog<PromiseDraft, [Application]>({
       answer: async (draft, input, turn) => {
         if (input.kind !== 'text') return skip();
         const files = input.attachments.filter((a) => a.kind === 'picture' || a.kind === 'file');
-        if (files.length === 0) return isGlobalCommand(input.text) || input.text.trim() === '' ? skip() : stayWith(draft, turn, '请直接发送照片或文件。');
-        return handIn(draft, turn, files.map((f) => f.downloadCode).join(','), files.map((f, i) => f.fileName ?? `文件${i + 1}`).join('、'));
+        if (files.length === 0)
+          return isGlobalCommand(input.text) || input.text.trim() === '' ? skip() : stayWith(draft, turn, '请直接发送照片或文件。');
+        return handIn(
+          draft,
+          turn,
+          files.map((f) => f.downloadCode).join(','),
+          files.map((f, i) => f.fileName ?? `文件${i + 1}`).join('、'),
+        );
       },
       [PROMISE_LATER]: (draft, _input, turn) => {
         turn.tell(`好的。需要时点击办件 ${draft.applicationId} 卡片上的“补交材料”，或发送“补交 ${draft.applicationId}”。`);
@@ -74,8 +80,13 @@ async function handIn(draft: PromiseDraft, turn: DialogTurn, ref: string, fileNa
     return complete();
   }
   const clicker = turn.event?.sender.userId ?? turn.owner;
-  const actor: Actor = clicker === app.applicant.userId ? { type: 'applicant', id: clicker, name: app.applicant.name } : { type: 'admin', id: clicker };
-  const result = transition(app, { kind: 'fulfil_promise', materials: [{ ...material, source: 'upload', ref, fileName }] }, { now: ctx.now, actor });
+  const actor: Actor =
+    clicker === app.applicant.userId ? { type: 'applicant', id: clicker, name: app.applicant.name } : { type: 'admin', id: clicker };
+  const result = transition(
+    app,
+    { kind: 'fulfil_promise', materials: [{ ...material, source: 'upload', ref, fileName }] },
+    { now: ctx.now, actor },
+  );
   if (result.status !== 'ok') {
     turn.tell(result.message);
     return complete();
@@ -96,5 +107,11 @@ async function stayWith(draft: PromiseDraft, turn: DialogTurn, error: string): P
 function itemCard(ctx: DecisionContext, app: Application, notice?: string, error?: string) {
   const dues = promiseDues(ctx.services.calendar, app, ctx.matter(app.matter.id));
   const items = dues.map((d) => ({ name: d.name, due: formatChineseDate(d.dueDay) }));
-  return promiseItemCard({ applicationId: app.id, matterName: app.matter.name, items, ...(notice ? { notice } : {}), ...(error ? { error } : {}) });
+  return promiseItemCard({
+    applicationId: app.id,
+    matterName: app.matter.name,
+    items,
+    ...(notice ? { notice } : {}),
+    ...(error ? { error } : {}),
+  });
 }

@@ -11,8 +11,15 @@ import { evaluationLabel, parseEvaluationLevel } from '../../src/domain/evaluati
 import { formatChineseDate } from '../../src/domain/status-text.js';
 import type { Application } from '../../src/domain/types.js';
 import {
-  caseContacts, lateText, openedText, openRectification, RECTIFICATION_KIND, rectificationId, rectificationMoments,
-  rectificationStatus, type Rectification,
+  caseContacts,
+  lateText,
+  openedText,
+  openRectification,
+  RECTIFICATION_KIND,
+  rectificationId,
+  rectificationMoments,
+  rectificationStatus,
+  type Rectification,
 } from '../../src/supervision/rectification.js';
 import { responsibleDepartments } from '../../src/supervision/warnings.js';
 import type { StoredRecord } from '../../src/store/store.js';
@@ -54,16 +61,20 @@ export async function openCase(ctx: DecisionContext, app: Application): Promise<
   save(ctx, c, 1);
   for (const userId of caseContacts(c, ctx.services.adminUserIds)) ctx.send({ kind: 'user', userId }, openedText(c));
   const moments = rectificationMoments(ctx.services.calendar, c);
-  for (const step of ['callback', 'fix'] as const) ctx.schedule(CHECK, `${c.id}:${step}`, moments[step], { id: c.id, step } satisfies CheckPayload);
+  for (const step of ['callback', 'fix'] as const)
+    ctx.schedule(CHECK, `${c.id}:${step}`, moments[step], { id: c.id, step } satisfies CheckPayload);
 }
 
 async function record(ctx: BotContext, id: string, step: Step, note: string): Promise<void> {
   const stored = await ctx.getRecord<Rectification>(RECTIFICATION_KIND, id);
   const sender = ctx.event.sender.userId;
-  if (!stored || !(ctx.isAdmin || caseContacts(stored.data, []).includes(sender))) return void ctx.reply(`没有找到整改单 ${id}，或您不是它的负责人。`);
+  if (!stored || !(ctx.isAdmin || caseContacts(stored.data, []).includes(sender)))
+    return void ctx.reply(`没有找到整改单 ${id}，或您不是它的负责人。`);
   if (stored.data.outcome) return void ctx.reply(`整改单 ${id} 已办结。`);
   applyStep(ctx, stored, step, note, sender);
-  ctx.reply(step === 'callback' ? `已记录整改单 ${id} 的回访情况，已告知申请人。` : `已记录整改单 ${id} 的整改结果，整改单办结，已请申请人再评价。`);
+  ctx.reply(
+    step === 'callback' ? `已记录整改单 ${id} 的回访情况，已告知申请人。` : `已记录整改单 ${id} 的整改结果，整改单办结，已请申请人再评价。`,
+  );
 }
 
 // The admin API's 回访 / 整改 (POST /api/rectifications/:id/callback|outcome), decided like the chat commands.
@@ -79,11 +90,15 @@ async function recordByAdmin(ctx: AdminContext, step: Step, params: Record<strin
 function applyStep(ctx: DecisionContext, stored: StoredRecord<Rectification>, step: Step, note: string, by: string): void {
   const c = stored.data;
   const entry = { at: ctx.now.toISOString(), by, note: note.trim().slice(0, 500) };
-  const next: Rectification = step === 'callback' ? { ...c, callback: entry } : { ...c, outcome: entry, ...(c.callback ? {} : { callback: entry }) };
+  const next: Rectification =
+    step === 'callback' ? { ...c, callback: entry } : { ...c, outcome: entry, ...(c.callback ? {} : { callback: entry }) };
   save(ctx, next, stored.rev + 1);
   const applicant = { kind: 'user' as const, userId: c.applicantId };
   if (step === 'callback') {
-    ctx.send(applicant, `关于您对办件 ${c.applicationId} 的评价，负责部门已回访：${entry.note}。整改结果将于${formatChineseDate(c.fixDue)}前反馈给您。`);
+    ctx.send(
+      applicant,
+      `关于您对办件 ${c.applicationId} 的评价，负责部门已回访：${entry.note}。整改结果将于${formatChineseDate(c.fixDue)}前反馈给您。`,
+    );
   } else {
     ctx.send(applicant, rectificationOutcomeCard(next), { owner: c.applicantId });
   }
@@ -109,6 +124,13 @@ async function check(ctx: TimerContext, { id, step }: CheckPayload): Promise<voi
 }
 
 function save(ctx: DecisionContext, c: Rectification, rev: number): void {
-  const record: StoredRecord<Rectification> = { kind: RECTIFICATION_KIND, id: c.id, rev, data: c, updatedAt: ctx.now.getTime(), tags: { status: rectificationStatus(c) } };
+  const record: StoredRecord<Rectification> = {
+    kind: RECTIFICATION_KIND,
+    id: c.id,
+    rev,
+    data: c,
+    updatedAt: ctx.now.getTime(),
+    tags: { status: rectificationStatus(c) },
+  };
   ctx.saveRecord(record);
 }

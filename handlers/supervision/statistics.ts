@@ -16,6 +16,14 @@ async function answer(ctx: BotContext): Promise<void> {
   const { items } = await ctx.findApplications({});
   const range = defaultRange(ctx.now);
   const openCases = await loadOpenCases(ctx.services.store);
-  const figures = computeStatistics({ applications: items, matters: ctx.services.catalogue.all(), calendar: ctx.services.calendar, now: ctx.now, ...range, by: 'matter', openCases });
+  const figures = computeStatistics({
+    applications: items,
+    matters: ctx.services.catalogue.all(),
+    calendar: ctx.services.calendar,
+    now: ctx.now,
+    ...range,
+    by: 'matter',
+    openCases,
+  });
   ctx.replyPrivately(statisticsCard(figures), '已把统计发到与我的单聊中。');
 }

@@ -12,8 +12,15 @@ import type { Application } from '../../src/domain/types.js';
 import { deadlineClock, nextNineOClock, warningLevel, warningMoments } from '../../src/supervision/deadline-clock.js';
 import { missedPromises, promiseDues, promiseMissedText, promiseMoments, promiseReminderText } from '../../src/supervision/promises.js';
 import {
-  ALERT_LEVELS, digestByDepartment, digestText, responsibleDepartments, warningRecipients, warningText,
-  type AlertLevel, type DepartmentDigest, type DigestItem,
+  ALERT_LEVELS,
+  digestByDepartment,
+  digestText,
+  responsibleDepartments,
+  warningRecipients,
+  warningText,
+  type AlertLevel,
+  type DepartmentDigest,
+  type DigestItem,
 } from '../../src/supervision/warnings.js';
 
 /** Timer names of this feature. */

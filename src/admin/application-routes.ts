@@ -19,7 +19,16 @@ export interface ApplicationRoutesOptions {
 }
 
 const STATUSES: readonly ApplicationStatus[] = [
-  'submitted', 'accepted', 'not_accepted', 'supplement_required', 'in_review', 'approved', 'rejected', 'delivered', 'evaluated', 'withdrawn',
+  'submitted',
+  'accepted',
+  'not_accepted',
+  'supplement_required',
+  'in_review',
+  'approved',
+  'rejected',
+  'delivered',
+  'evaluated',
+  'withdrawn',
 ];
 const OPEN: readonly ApplicationStatus[] = ['accepted', 'supplement_required', 'in_review'];
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -58,7 +67,10 @@ function filterOf(ctx: Context, now: number): Filter {
   const bad = status.find((s) => !STATUSES.includes(s as ApplicationStatus));
   if (bad) throw new HttpError(400, 'bad_query', `status 不认识：${bad}（可选：${STATUSES.join('、')}）`);
   const [from, to] = [text('submittedFrom'), text('submittedTo')];
-  for (const [name, day] of [['submittedFrom', from], ['submittedTo', to]] as const) {
+  for (const [name, day] of [
+    ['submittedFrom', from],
+    ['submittedTo', to],
+  ] as const) {
     if (day && !DAY.test(day)) throw new HttpError(400, 'bad_query', `${name} 应为日期 YYYY-MM-DD`);
   }
   const overdue = text('overdue');

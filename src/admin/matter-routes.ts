@@ -12,7 +12,15 @@ import { createRouter } from '../http/routers.js';
 import { ConflictError, type Store } from '../store/store.js';
 import type { LiveCatalogue } from '../templates/live-catalogue.js';
 import {
-  type AdminChange, auditLog, type ChangeContext, createMatter, matterHeads, matterView, publishDraft, retireMatter, saveDraft,
+  type AdminChange,
+  auditLog,
+  type ChangeContext,
+  createMatter,
+  matterHeads,
+  matterView,
+  publishDraft,
+  retireMatter,
+  saveDraft,
 } from '../templates/matter-admin.js';
 import { applyRecords } from '../templates/seed.js';
 import { VERSION_KIND, type MatterVersion } from '../templates/template-records.js';
@@ -31,7 +39,11 @@ export const TEMPLATE_MAX_BYTES = 256 * 1024;
 export function matterRoutes(options: MatterRoutesOptions): Router {
   const { store, catalogue } = options;
   const router = createRouter('/api');
-  const change = (ctx: Context): ChangeContext => ({ now: options.clock.now(), actor: actorOf(ctx), newId: () => `${options.clock.now()}-${randomUUID()}` });
+  const change = (ctx: Context): ChangeContext => ({
+    now: options.clock.now(),
+    actor: actorOf(ctx),
+    newId: () => `${options.clock.now()}-${randomUUID()}`,
+  });
   const commit = async (ctx: Context, result: AdminChange, status = 200) => {
     if (result.status !== 'ok') return refuse(result);
     try {
@@ -50,9 +62,14 @@ export function matterRoutes(options: MatterRoutesOptions): Router {
     const q = String(ctx.query.q ?? '').trim();
     const status = String(ctx.query.status ?? '');
     if (status && status !== 'active' && status !== 'retired') throw new HttpError(400, 'bad_query', 'status 只能是 active 或 retired');
-    const heads = (await matterHeads(store)).map((r) => r.data).filter((h) => (!status || h.status === status) && (!q || h.name.includes(q) || h.id.includes(q)));
+    const heads = (await matterHeads(store))
+      .map((r) => r.data)
+      .filter((h) => (!status || h.status === status) && (!q || h.name.includes(q) || h.id.includes(q)));
     const { offset, limit } = pageOf(ctx);
-    ctx.body = { total: heads.length, items: heads.slice(offset, offset + limit).map(({ draft, ...head }) => ({ ...head, hasDraft: draft !== undefined })) };
+    ctx.body = {
+      total: heads.length,
+      items: heads.slice(offset, offset + limit).map(({ draft, ...head }) => ({ ...head, hasDraft: draft !== undefined })),
+    };
   });
 
   router.post('/matters', async (ctx) => commit(ctx, await createMatter(store, await readJson(ctx, TEMPLATE_MAX_BYTES), change(ctx)), 201));
@@ -60,16 +77,22 @@ export function matterRoutes(options: MatterRoutesOptions): Router {
   router.get('/matters/:id', async (ctx) => {
     const view = await matterView(store, ctx.params.id ?? '');
     if (!view) throw new HttpError(404, 'not_found', `没有编号为“${ctx.params.id}”的事项`);
-    const versions = await Promise.all(view.head.versions.map(async (v) => (await store.getRecord<MatterVersion>(VERSION_KIND, `${view.head.id}@${v}`))?.data));
+    const versions = await Promise.all(
+      view.head.versions.map(async (v) => (await store.getRecord<MatterVersion>(VERSION_KIND, `${view.head.id}@${v}`))?.data),
+    );
     ctx.body = {
       ...view.head,
       current: view.current ?? null,
       draft: view.head.draft ?? null,
-      versions: versions.flatMap((v) => (v ? [{ version: v.matter.version, publishedAt: v.publishedAt, publishedBy: v.publishedBy, template: v.matter }] : [])),
+      versions: versions.flatMap((v) =>
+        v ? [{ version: v.matter.version, publishedAt: v.publishedAt, publishedBy: v.publishedBy, template: v.matter }] : [],
+      ),
     };
   });
 
-  router.put('/matters/:id/draft', async (ctx) => commit(ctx, await saveDraft(store, ctx.params.id ?? '', await readJson(ctx, TEMPLATE_MAX_BYTES), change(ctx))));
+  router.put('/matters/:id/draft', async (ctx) =>
+    commit(ctx, await saveDraft(store, ctx.params.id ?? '', await readJson(ctx, TEMPLATE_MAX_BYTES), change(ctx))),
+  );
   router.post('/matters/:id/publish', async (ctx) => commit(ctx, await publishDraft(store, ctx.params.id ?? '', change(ctx))));
   router.post('/matters/:id/retire', async (ctx) => commit(ctx, await retireMatter(store, ctx.params.id ?? '', change(ctx))));
 

@@ -26,7 +26,8 @@ export function rectificationRoutes(options: RectificationRoutesOptions): Router
   const router = createRouter();
   router.get('/api/rectifications', async (ctx) => {
     const status = ctx.query.status;
-    if (status !== undefined && status !== 'open' && status !== 'closed') throw new HttpError(400, 'invalid_query', 'status 只能是 open 或 closed');
+    if (status !== undefined && status !== 'open' && status !== 'closed')
+      throw new HttpError(400, 'invalid_query', 'status 只能是 open 或 closed');
     const { total, items } = await options.store.findRecords<Rectification>(RECTIFICATION_KIND, status ? { tags: { status } } : {});
     ctx.body = { total, items: items.map((r) => ({ ...r.data, status: r.tags?.status })) };
   });
@@ -41,14 +42,22 @@ export function rectificationRoutes(options: RectificationRoutesOptions): Router
       if (!parsed.success) throw new HttpError(400, 'invalid_body', '请求体应为 {"note": "回访情况或整改结果", "by"?: "经办人"}');
       const id = ctx.params.id ?? '';
       const event: AdminEvent = {
-        kind: 'admin', id: `admin:${randomUUID()}`, action: `rectification.${step}`, actor: parsed.data.by ?? 'admin-api',
-        params: { id, note: parsed.data.note }, receivedAt: options.clock.now(),
+        kind: 'admin',
+        id: `admin:${randomUUID()}`,
+        action: `rectification.${step}`,
+        actor: parsed.data.by ?? 'admin-api',
+        params: { id, note: parsed.data.note },
+        receivedAt: options.clock.now(),
       };
       const result = await options.handle(event);
       if (result.status === 'refused') {
         const { outcome } = result;
         if (outcome.status === 'unknown_application') throw new HttpError(404, 'not_found', `没有整改单 ${id}`);
-        throw new HttpError(outcome.status === 'illegal' ? 409 : 400, outcome.status === 'illegal' ? 'conflict' : 'invalid_body', outcome.message);
+        throw new HttpError(
+          outcome.status === 'illegal' ? 409 : 400,
+          outcome.status === 'illegal' ? 'conflict' : 'invalid_body',
+          outcome.message,
+        );
       }
       const record = await options.store.getRecord<Rectification>(RECTIFICATION_KIND, id);
       ctx.body = { ...record?.data, status: record?.tags?.status };

@@ -20,14 +20,23 @@ export interface StatisticsSource {
 }
 
 /** The figures over every stored application (default range: the last 30 days, by matter). */
-export async function loadStatistics(source: StatisticsSource, query: { from?: string; to?: string; by?: StatisticsGrouping } = {}): Promise<Statistics> {
+export async function loadStatistics(
+  source: StatisticsSource,
+  query: { from?: string; to?: string; by?: StatisticsGrouping } = {},
+): Promise<Statistics> {
   const now = new Date(source.clock.now());
   const range = defaultRange(now);
   const { items } = await source.store.findApplications({});
   const openCases = await loadOpenCases(source.store);
   return computeStatistics({
-    applications: items, matters: source.matters, calendar: source.calendar, now, openCases,
-    from: query.from ?? range.from, to: query.to ?? range.to, by: query.by ?? 'matter',
+    applications: items,
+    matters: source.matters,
+    calendar: source.calendar,
+    now,
+    openCases,
+    from: query.from ?? range.from,
+    to: query.to ?? range.to,
+    by: query.by ?? 'matter',
   });
 }
 
@@ -37,7 +46,9 @@ export async function loadOpenCases(store: Pick<Store, 'findRecords'>): Promise<
   const complaints = await store.findRecords<Complaint>(COMPLAINT_KIND, { tags: { status: 'open' } });
   return [
     ...rectifications.items.map((r): OpenCase => ({ kind: 'rectification', applicationId: r.data.applicationId })),
-    ...complaints.items.map((r): OpenCase => ({ kind: 'complaint', ...(r.data.applicationId ? { applicationId: r.data.applicationId } : {}) })),
+    ...complaints.items.map(
+      (r): OpenCase => ({ kind: 'complaint', ...(r.data.applicationId ? { applicationId: r.data.applicationId } : {}) }),
+    ),
   ];
 }
 
@@ -48,7 +59,8 @@ export function statisticsRoutes(source: StatisticsSource): Router {
     const from = dayParam(ctx.query.from, 'from');
     const to = dayParam(ctx.query.to, 'to');
     const by = ctx.query.by;
-    if (by !== undefined && by !== 'matter' && by !== 'department') throw new HttpError(400, 'invalid_query', 'by 只能是 matter 或 department');
+    if (by !== undefined && by !== 'matter' && by !== 'department')
+      throw new HttpError(400, 'invalid_query', 'by 只能是 matter 或 department');
     if (from && to && from > to) throw new HttpError(400, 'invalid_query', 'from 不能晚于 to');
     ctx.body = await loadStatistics(source, { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(by ? { by } : {}) });
   });

@@ -5,10 +5,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { ExternalError } from '../errors.js';
 import { compareDuplicate, submissionIdentity, type SubmissionIdentity } from './identity.js';
 import { signedHeaders } from './signature.js';
-import {
-  submitKey, supplementKey, withdrawKey,
-  type SubmissionBody, type SupplementBody, type WithdrawBody,
-} from './protocol.js';
+import { submitKey, supplementKey, withdrawKey, type SubmissionBody, type SupplementBody, type WithdrawBody } from './protocol.js';
 
 export interface BackofficeClientOptions {
   /** BACKOFFICE_URL, without a trailing slash. */

@@ -67,7 +67,12 @@ export const withdrawKey = (applicationId: string): string => `${applicationId}:
 export const supplementKey = (applicationId: string, round: number): string => `${applicationId}:supplement:${round}`;
 
 // Schemas of the outbound bodies, as a back office (or the simulator) validates them.
-const material = z.object({ id: z.string().min(1), name: z.string().min(1), source: z.enum(['upload', 'elicence', 'promised']), ref: z.string() });
+const material = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  source: z.enum(['upload', 'elicence', 'promised']),
+  ref: z.string(),
+});
 
 /** Schema of the submission body. */
 export const submissionBodySchema = z.object({
@@ -113,7 +118,10 @@ export const backofficeEventSchema = z
     department: text.max(100).optional(),
     status: z.enum(BACKOFFICE_STATUSES),
     comment: z.string().max(2000).optional(),
-    missing: z.array(z.object({ name: text.max(200), reason: z.string().max(1000) })).max(100).optional(),
+    missing: z
+      .array(z.object({ name: text.max(200), reason: z.string().max(1000) }))
+      .max(100)
+      .optional(),
     result: z
       .object({
         type: z.enum(['elicence', 'mail', 'window']),

@@ -37,7 +37,13 @@ export type HeaderBag = Record<string, string | string[] | undefined>;
  * Checks the timestamp window, then the signature over the raw bytes, in constant time.
  * `headers` keys must be lower-case (node's IncomingMessage.headers are).
  */
-export function verify(secret: string, headers: HeaderBag, rawBody: string | Uint8Array, now: number, windowMs = SIGNATURE_WINDOW_MS): Verification {
+export function verify(
+  secret: string,
+  headers: HeaderBag,
+  rawBody: string | Uint8Array,
+  now: number,
+  windowMs = SIGNATURE_WINDOW_MS,
+): Verification {
   const stamp = single(headers[TIMESTAMP_HEADER]);
   if (stamp === undefined) return invalid('missing_timestamp');
   if (!/^\d{1,16}$/.test(stamp)) return invalid('bad_timestamp');

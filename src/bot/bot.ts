@@ -136,7 +136,8 @@ export function createBot(options: BotOptions): Bot {
         return answerError(error, event, log);
       }
       if (ctx.duplicate) return { status: 'duplicate' };
-      if ((ctx instanceof StatusContext || ctx instanceof AdminContext) && ctx.outcome.status !== 'applied') return { status: 'refused', outcome: ctx.outcome };
+      if ((ctx instanceof StatusContext || ctx instanceof AdminContext) && ctx.outcome.status !== 'applied')
+        return { status: 'refused', outcome: ctx.outcome };
       try {
         await commit(ctx);
         return { status: 'handled', effects: ctx.effects };

@@ -221,7 +221,11 @@ export class BotContext extends DecisionContext {
   /** Set by the dedupe middleware: the event was processed before; nothing is committed. */
   duplicate = false;
 
-  constructor(services: BotServices, readonly event: ChatEvent, log: BotLogger) {
+  constructor(
+    services: BotServices,
+    readonly event: ChatEvent,
+    log: BotLogger,
+  ) {
     super(services, event.id, log);
     this.actingFor = event.sender.userId;
   }
@@ -246,7 +250,9 @@ export class BotContext extends DecisionContext {
 
   /** Where the event came from: the group, or the sender's one-to-one chat. */
   get here(): Target {
-    return this.isGroup ? { kind: 'group', conversationId: this.event.conversation.id } : { kind: 'user', userId: this.event.sender.userId };
+    return this.isGroup
+      ? { kind: 'group', conversationId: this.event.conversation.id }
+      : { kind: 'user', userId: this.event.sender.userId };
   }
 
   /** The sender's one-to-one chat with the bot. */

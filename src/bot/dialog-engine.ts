@@ -82,10 +82,7 @@ export async function resumeDialog(
 }
 
 /** Middleware: clicks on dialog cards go to their dialog; one-to-one text goes to the keys `textKeys` names. */
-export function dialogMiddleware(
-  dialogs: readonly AnyDialog[],
-  textKeys: (ctx: BotContext) => Promise<string[]>,
-): Middleware<BotContext> {
+export function dialogMiddleware(dialogs: readonly AnyDialog[], textKeys: (ctx: BotContext) => Promise<string[]>): Middleware<BotContext> {
   return async (ctx, next) => {
     const event = ctx.event;
     if (event.kind === 'card.action') {
@@ -111,10 +108,22 @@ export function dialogMiddleware(
 }
 
 function makeTurn(ctx: DecisionContext, owner: string, key: string, event: ChatEvent | undefined): DialogTurn {
-  return { ctx, owner, key, ...(event ? { event } : {}), tell: (content) => void ctx.send({ kind: 'user', userId: owner }, content, { owner }) };
+  return {
+    ctx,
+    owner,
+    key,
+    ...(event ? { event } : {}),
+    tell: (content) => void ctx.send({ kind: 'user', userId: owner }, content, { owner }),
+  };
 }
 
-function apply<T>(ctx: DecisionContext, dialog: Dialog<T, any[]>, turn: DialogTurn, result: StepResult<T>, before: DialogEnvelope<unknown> | undefined): void {
+function apply<T>(
+  ctx: DecisionContext,
+  dialog: Dialog<T, any[]>,
+  turn: DialogTurn,
+  result: StepResult<T>,
+  before: DialogEnvelope<unknown> | undefined,
+): void {
   if (result.status === 'complete') {
     if (before) ctx.removeDialog(turn.key);
     return;

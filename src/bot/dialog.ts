@@ -12,10 +12,7 @@ export type DialogInput =
   | { kind: 'action'; action: string; params: Record<string, string> };
 
 /** Result of a step. `card` (when given) becomes the dialog's current card; older cards turn stale. */
-export type StepResult<T> =
-  | { status: 'handled'; step: string; data: T; card?: Card }
-  | { status: 'skipped' }
-  | { status: 'complete' };
+export type StepResult<T> = { status: 'handled'; step: string; data: T; card?: Card } | { status: 'skipped' } | { status: 'complete' };
 
 /** One turn of a dialog: the decision context, whose dialog it is, and a way to talk to its owner. */
 export interface DialogTurn {

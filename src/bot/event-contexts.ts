@@ -18,7 +18,11 @@ export class StatusContext extends DecisionContext {
   /** Anything but `applied` leaves the store unchanged (not even the inbox id is written). */
   outcome: StatusOutcome = { status: 'applied' };
 
-  constructor(services: BotServices, readonly event: BackofficeStatusEvent, log: BotLogger) {
+  constructor(
+    services: BotServices,
+    readonly event: BackofficeStatusEvent,
+    log: BotLogger,
+  ) {
     super(services, event.id, log);
   }
 }
@@ -28,7 +32,11 @@ export class TimerContext extends DecisionContext {
   /** Set by the dedupe middleware: the timer fired before; nothing is committed. */
   duplicate = false;
 
-  constructor(services: BotServices, readonly event: TimerEvent, log: BotLogger) {
+  constructor(
+    services: BotServices,
+    readonly event: TimerEvent,
+    log: BotLogger,
+  ) {
     super(services, event.id, log);
   }
 }
@@ -40,7 +48,11 @@ export class AdminContext extends DecisionContext {
   /** Anything but `applied` leaves the store unchanged; `unknown_application` stands for any unknown document. */
   outcome: StatusOutcome = { status: 'applied' };
 
-  constructor(services: BotServices, readonly event: AdminEvent, log: BotLogger) {
+  constructor(
+    services: BotServices,
+    readonly event: AdminEvent,
+    log: BotLogger,
+  ) {
     super(services, event.id, log);
   }
 }

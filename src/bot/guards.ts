@@ -41,6 +41,6 @@ export const cardOwner: Middleware<BotContext> = (ctx, next) => {
     ctx.actingFor = claimed;
     return next();
   }
-  ctx.log.warn({ cardId: event.cardId }, 'click on another user\'s card refused');
+  ctx.log.warn({ cardId: event.cardId }, "click on another user's card refused");
   ctx.reply(NOT_YOUR_CARD_TEXT);
 };

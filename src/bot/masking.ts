@@ -24,12 +24,17 @@ function maskCard(card: Card): Card {
     title: m(card.title),
     ...(card.status ? { status: { ...card.status, text: m(card.status.text) } } : {}),
     sections: card.sections.map(maskSection),
-    ...(card.buttons ? { buttons: card.buttons.map((b) => ({ ...b, text: m(b.text), ...(b.command ? { command: m(b.command) } : {}) })) } : {}),
+    ...(card.buttons
+      ? { buttons: card.buttons.map((b) => ({ ...b, text: m(b.text), ...(b.command ? { command: m(b.command) } : {}) })) }
+      : {}),
     ...(card.footnote !== undefined ? { footnote: m(card.footnote) } : {}),
   };
 }
 
 function maskSection(section: CardSection): CardSection {
   if (section.kind === 'markdown') return { kind: 'markdown', text: maskPersonalNumbers(section.text) };
-  return { kind: 'fields', items: section.items.map((i) => ({ label: maskPersonalNumbers(i.label), value: maskPersonalNumbers(i.value) })) };
+  return {
+    kind: 'fields',
+    items: section.items.map((i) => ({ label: maskPersonalNumbers(i.label), value: maskPersonalNumbers(i.value) })),
+  };
 }

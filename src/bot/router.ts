@@ -5,7 +5,10 @@ import type { BotContext } from './context.js';
 import type { AdminContext, TimerContext } from './event-contexts.js';
 
 /** Handles a message whose trimmed text matches one of `patterns` (strings: whole text, case-insensitive). */
-export function hears(patterns: (string | RegExp)[], handler: (ctx: BotContext, match: RegExpExecArray) => unknown): Middleware<BotContext> {
+export function hears(
+  patterns: (string | RegExp)[],
+  handler: (ctx: BotContext, match: RegExpExecArray) => unknown,
+): Middleware<BotContext> {
   const regexes = patterns.map((p) => (typeof p === 'string' ? new RegExp(`^${escapeRegExp(p)}$`, 'iu') : p));
   return async (ctx, next) => {
     const text = ctx.text;
@@ -19,7 +22,10 @@ export function hears(patterns: (string | RegExp)[], handler: (ctx: BotContext, 
 }
 
 /** Handles a click on a button whose action id is one of `ids`. */
-export function action(ids: string | string[], handler: (ctx: BotContext, params: Record<string, string>) => unknown): Middleware<BotContext> {
+export function action(
+  ids: string | string[],
+  handler: (ctx: BotContext, params: Record<string, string>) => unknown,
+): Middleware<BotContext> {
   const wanted = new Set(typeof ids === 'string' ? [ids] : ids);
   return async (ctx, next) => {
     const event = ctx.event;

@@ -49,7 +49,9 @@ export class StagedRecords {
       if (before && matchesTags(before, query.tags)) total -= 1;
       if (change.record && matchesTags(change.record, query.tags)) total += 1;
     }
-    const puts = staged.flatMap((change) => (change.record && matchesTags(change.record, query.tags) ? [change.record as StoredRecord<T>] : []));
+    const puts = staged.flatMap((change) =>
+      change.record && matchesTags(change.record, query.tags) ? [change.record as StoredRecord<T>] : [],
+    );
     const unchanged = stored.items.filter((record) => !this.#changes.has(recordName(kind, record.id)));
     const merged = [...unchanged, ...puts].sort(newestFirst);
     return { total, items: merged.slice(offset, limit === undefined ? undefined : offset + limit) };

@@ -63,7 +63,9 @@ export function batchJob(noticeId: string, index: number, at: number): OutboxJob
 export function cardJob(notice: Notice, progress: NoticeProgress | undefined, seq: string, at: number): OutboxJob | undefined {
   if (!notice.cardId) return undefined;
   const payload: CardUpdateJobPayload = {
-    type: 'card.update', cardId: notice.cardId, to: { kind: 'user', userId: notice.author.userId },
+    type: 'card.update',
+    cardId: notice.cardId,
+    to: { kind: 'user', userId: notice.author.userId },
     card: stampOwner(noticeProgressCard(notice, progress), notice.author.userId),
   };
   return noticeJob('dingtalk.card.update', `${notice.cardId}@notice:${seq}`, payload, at, notice.cardId);

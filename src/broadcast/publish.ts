@@ -10,7 +10,10 @@ export const NOTICE_START_TIMER = 'notice.start';
 
 /** A notice id: `N` + the creation time + a short random tail, sortable by creation. */
 export function newNoticeId(now: number, random: () => number = Math.random): string {
-  return `N${now.toString(36).toUpperCase()}${Math.floor(random() * 36 ** 4).toString(36).toUpperCase().padStart(4, '0')}`;
+  return `N${now.toString(36).toUpperCase()}${Math.floor(random() * 36 ** 4)
+    .toString(36)
+    .toUpperCase()
+    .padStart(4, '0')}`;
 }
 
 /** The stored form of a new notice. */

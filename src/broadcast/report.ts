@@ -2,7 +2,16 @@
 // one view of a notice that the card, GET /api/notices and GET /api/notices/:id all show.
 import { ConflictError, type OutboxJob } from '../store/store.js';
 import { failedCount, type NoticeBatch, type NoticeProgress } from '../domain/fan-out.js';
-import { batchId, cardJob, NOTICE, NOTICE_BATCH, NOTICE_CANCEL_MARK, NOTICE_PROGRESS, type NoticeJobPayload, type ProgressRecord } from './jobs.js';
+import {
+  batchId,
+  cardJob,
+  NOTICE,
+  NOTICE_BATCH,
+  NOTICE_CANCEL_MARK,
+  NOTICE_PROGRESS,
+  type NoticeJobPayload,
+  type ProgressRecord,
+} from './jobs.js';
 import type { Notice } from '../domain/notice.js';
 import type { RecordBook } from './records.js';
 import type { BroadcastDeps } from './sender.js';
@@ -55,7 +64,12 @@ export async function noticeView(book: RecordBook, id: string): Promise<NoticeVi
   if (!notice) return undefined;
   const progress = (await book.get<ProgressRecord>(NOTICE_PROGRESS, id))?.data.figures;
   return {
-    id, title: notice.title, status: notice.status, channel: notice.channel, audience: notice.audience, author: notice.author.userId,
+    id,
+    title: notice.title,
+    status: notice.status,
+    channel: notice.channel,
+    audience: notice.audience,
+    author: notice.author.userId,
     createdAt: new Date(notice.createdAt).toISOString(),
     ...(notice.sendAt ? { sendAt: new Date(notice.sendAt).toISOString() } : {}),
     cancelRequested: (await book.get(NOTICE_CANCEL_MARK, id)) !== undefined,

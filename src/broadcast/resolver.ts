@@ -5,7 +5,16 @@
 import type { OutboxJob } from '../store/store.js';
 import { planBatches, planWorkBatches, recipientsOf, startProgress, type NoticeBatch } from '../domain/fan-out.js';
 import {
-  BATCH_WINDOW, batchId, batchJob, cardJob, NOTICE, NOTICE_BATCH, NOTICE_CANCEL_MARK, NOTICE_PROGRESS, type NoticeJobPayload, type ProgressRecord,
+  BATCH_WINDOW,
+  batchId,
+  batchJob,
+  cardJob,
+  NOTICE,
+  NOTICE_BATCH,
+  NOTICE_CANCEL_MARK,
+  NOTICE_PROGRESS,
+  type NoticeJobPayload,
+  type ProgressRecord,
 } from './jobs.js';
 import type { Notice, NoticeAudience } from '../domain/notice.js';
 import type { StoredRecord } from './records.js';
@@ -35,7 +44,13 @@ export async function resolveNotice(deps: BroadcastDeps, job: OutboxJob): Promis
   const resolved: Notice = { ...notice, status, recipients, groups: found.groups, skipped: found.left };
   const records: StoredRecord[] = [
     { ...stored, rev: stored.rev + 1, updatedAt: now, data: resolved },
-    { kind: NOTICE_PROGRESS, id: noticeId, rev: 1, updatedAt: now, data: { figures, batches: batches.length, planned: batches.length, next: queued, cardAt: now } satisfies ProgressRecord },
+    {
+      kind: NOTICE_PROGRESS,
+      id: noticeId,
+      rev: 1,
+      updatedAt: now,
+      data: { figures, batches: batches.length, planned: batches.length, next: queued, cardAt: now } satisfies ProgressRecord,
+    },
     ...batches.map((batch) => ({ kind: NOTICE_BATCH, id: batchId(noticeId, batch.index), rev: 1, updatedAt: now, data: batch })),
   ];
   const jobs = batches.slice(0, queued).map((batch) => batchJob(noticeId, batch.index, now));
@@ -53,7 +68,8 @@ async function plan(deps: BroadcastDeps, notice: Notice): Promise<{ recipients: 
   }
   const found = await collect(deps, audience);
   const recipients = recipientsOf(found.people, { author: notice.author.userId, skipped: found.left });
-  const batches = notice.channel === 'work' ? planWorkBatches(notice.id, { people: recipients }) : planBatches(notice.id, recipients, found.groups);
+  const batches =
+    notice.channel === 'work' ? planWorkBatches(notice.id, { people: recipients }) : planBatches(notice.id, recipients, found.groups);
   return { recipients, found, batches };
 }
 

@@ -7,8 +7,17 @@ import { ExternalError } from '../errors.js';
 import { ConflictError, type OutboxJob } from '../store/store.js';
 import { addBatch, isFinished, retryBatch, type NoticeBatch } from '../domain/fan-out.js';
 import {
-  batchId, batchJob, cardJob, NOTICE, NOTICE_BATCH, NOTICE_CANCEL_MARK, NOTICE_PROGRESS, noticeJob, withBatch,
-  type BatchJobPayload, type ProgressRecord,
+  batchId,
+  batchJob,
+  cardJob,
+  NOTICE,
+  NOTICE_BATCH,
+  NOTICE_CANCEL_MARK,
+  NOTICE_PROGRESS,
+  noticeJob,
+  withBatch,
+  type BatchJobPayload,
+  type ProgressRecord,
 } from './jobs.js';
 import { chinaDay, WORK_DAY, WORK_TO_ALL_PER_DAY, type Notice } from '../domain/notice.js';
 import type { RecordBook, StoredRecord } from './records.js';
@@ -18,7 +27,14 @@ export interface BroadcastDeps {
   book: RecordBook;
   openapi: Pick<
     OpenApiClient,
-    'sendNoticeBatch' | 'sendNoticeToGroup' | 'readStatus' | 'listSubDepartments' | 'listDepartmentMembers' | 'sendWorkNotice' | 'workNoticeDone' | 'workNoticeResult'
+    | 'sendNoticeBatch'
+    | 'sendNoticeToGroup'
+    | 'readStatus'
+    | 'listSubDepartments'
+    | 'listDepartmentMembers'
+    | 'sendWorkNotice'
+    | 'workNoticeDone'
+    | 'workNoticeResult'
   >;
   now: () => number;
   /** Waits between looks at a work-notification task (the app's clock). */
@@ -32,7 +48,11 @@ export interface BroadcastDeps {
 /** The DingTalk message of a notice: markdown, or an action card when it has a link. */
 export function noticeMessage(notice: Notice): { msgKey: string; msgParam: Record<string, string> } {
   const text = `### ${notice.title}\n\n${notice.body}`;
-  if (notice.link) return { msgKey: 'sampleActionCard', msgParam: { title: notice.title, text, singleTitle: notice.link.text, singleURL: notice.link.url } };
+  if (notice.link)
+    return {
+      msgKey: 'sampleActionCard',
+      msgParam: { title: notice.title, text, singleTitle: notice.link.text, singleURL: notice.link.url },
+    };
   return { msgKey: 'sampleMarkdown', msgParam: { title: notice.title, text } };
 }
 
@@ -48,7 +68,8 @@ export async function sendBatch(deps: BroadcastDeps, job: OutboxJob): Promise<vo
     if (record.data.taskId !== undefined) return collectWork(deps, notice.data, record);
     return finish(deps, notice.data, withBatch(record, { status: 'uncertain' }, deps.now()));
   }
-  if (await book.get(NOTICE_CANCEL_MARK, noticeId)) return finish(deps, notice.data, withBatch(record, { status: 'cancelled' }, deps.now()));
+  if (await book.get(NOTICE_CANCEL_MARK, noticeId))
+    return finish(deps, notice.data, withBatch(record, { status: 'cancelled' }, deps.now()));
   // Checked again when the limiter lets the call go: a cancel while the batch waited stops it too.
   const beforeSend = async () => {
     if (record!.data.status === 'sending') return;
@@ -83,7 +104,11 @@ class NoticeCancelled extends Error {}
 /** The work notification of a notice: markdown, or an action card when it has a link. */
 export function workMessage(notice: Notice): object {
   const text = `### ${notice.title}\n\n${notice.body}`;
-  if (notice.link) return { msgtype: 'action_card', action_card: { title: notice.title, markdown: text, single_title: notice.link.text, single_url: notice.link.url } };
+  if (notice.link)
+    return {
+      msgtype: 'action_card',
+      action_card: { title: notice.title, markdown: text, single_title: notice.link.text, single_url: notice.link.url },
+    };
   return { msgtype: 'markdown', markdown: { title: notice.title, text } };
 }
 
@@ -108,7 +133,13 @@ async function collectWork(deps: BroadcastDeps, notice: Notice, record: StoredRe
   for (let look = 0; look < 10; look++) {
     if (await deps.openapi.workNoticeDone(taskId)) {
       const r = await deps.openapi.workNoticeResult(taskId);
-      const done = { status: 'done' as const, delivered: r.delivered, invalid: r.invalid, flowControlled: r.forbidden, read: r.read.length };
+      const done = {
+        status: 'done' as const,
+        delivered: r.delivered,
+        invalid: r.invalid,
+        flowControlled: r.forbidden,
+        read: r.read.length,
+      };
       return finish(deps, notice, withBatch(record, done, deps.now()));
     }
     await (deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))))(300);
@@ -121,7 +152,12 @@ function isSending(record: StoredRecord<NoticeBatch>): boolean {
   return record.data.status === 'sending';
 }
 
-async function call(deps: BroadcastDeps, notice: Notice, batch: NoticeBatch, beforeSend: () => Promise<void>): Promise<Partial<NoticeBatch>> {
+async function call(
+  deps: BroadcastDeps,
+  notice: Notice,
+  batch: NoticeBatch,
+  beforeSend: () => Promise<void>,
+): Promise<Partial<NoticeBatch>> {
   const { msgKey, msgParam } = noticeMessage(notice);
   if (batch.conversationId) {
     const key = await deps.openapi.sendNoticeToGroup(batch.conversationId, msgKey, msgParam, { beforeSend });
@@ -130,7 +166,9 @@ async function call(deps: BroadcastDeps, notice: Notice, batch: NoticeBatch, bef
   const answer = await deps.openapi.sendNoticeBatch(batch.userIds, msgKey, msgParam, { beforeSend });
   const missed = new Set([...answer.invalid, ...answer.flowControlled]);
   return {
-    processQueryKey: answer.processQueryKey, invalid: answer.invalid, flowControlled: answer.flowControlled,
+    processQueryKey: answer.processQueryKey,
+    invalid: answer.invalid,
+    flowControlled: answer.flowControlled,
     delivered: batch.userIds.filter((id) => !missed.has(id)),
   };
 }
@@ -147,7 +185,18 @@ async function finish(deps: BroadcastDeps, notice: Notice, batch: StoredRecord<N
     const moveCard = finished || progress.data.cardAt === 0 || now - progress.data.cardAt >= (deps.cardEveryMs ?? 3_000);
     const records: StoredRecord[] = [
       batch,
-      { ...progress, rev: progress.rev + 1, updatedAt: now, data: { ...progress.data, figures, batches: progress.data.batches + (retry ? 1 : 0), next: Math.min(progress.data.next + 1, progress.data.planned), cardAt: moveCard ? now : progress.data.cardAt } },
+      {
+        ...progress,
+        rev: progress.rev + 1,
+        updatedAt: now,
+        data: {
+          ...progress.data,
+          figures,
+          batches: progress.data.batches + (retry ? 1 : 0),
+          next: Math.min(progress.data.next + 1, progress.data.planned),
+          cardAt: moveCard ? now : progress.data.cardAt,
+        },
+      },
     ];
     const jobs: OutboxJob[] = [];
     if (progress.data.next < progress.data.planned) jobs.push(batchJob(notice.id, progress.data.next, now));
@@ -159,7 +208,8 @@ async function finish(deps: BroadcastDeps, notice: Notice, batch: StoredRecord<N
     if (finished) {
       const stored = await deps.book.get<Notice>(NOTICE, notice.id);
       if (stored) records.push({ ...stored, rev: stored.rev + 1, updatedAt: now, data: { ...stored.data, status } });
-      if (status === 'completed') jobs.push(noticeJob('broadcast.report', `notice:${notice.id}:report`, { noticeId: notice.id }, now + 1_000));
+      if (status === 'completed')
+        jobs.push(noticeJob('broadcast.report', `notice:${notice.id}:report`, { noticeId: notice.id }, now + 1_000));
     }
     const card = moveCard ? cardJob({ ...notice, status }, figures, `${notice.id}:${batch.id}:${batch.rev}`, now) : undefined;
     if (card) jobs.push(card);

@@ -35,8 +35,10 @@ export function createCallbackHandler(options: CallbackHandlerOptions) {
         try {
           await options.handle(event);
         } catch (error) {
-          log.error({ err: error, eventId: event.id, kind: event.kind, conversation: event.conversation.id },
-            'handling failed; not acknowledged so DingTalk redelivers');
+          log.error(
+            { err: error, eventId: event.id, kind: event.kind, conversation: event.conversation.id },
+            'handling failed; not acknowledged so DingTalk redelivers',
+          );
           return;
         }
       }

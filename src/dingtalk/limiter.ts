@@ -93,8 +93,7 @@ export function createLimiter(qps: number, options: LimiterOptions = {}): Limite
       leaves.set(key, at + (spacing.get(key) ?? base));
       if (at > now) await new Promise((resolve) => setTimeout(resolve, Math.ceil(at - now)));
     },
-    schedule: (task, options = {}) =>
-      limiterFor(options.key ?? '*').schedule({ priority: PRIORITY[options.priority ?? 'normal'] }, task),
+    schedule: (task, options = {}) => limiterFor(options.key ?? '*').schedule({ priority: PRIORITY[options.priority ?? 'normal'] }, task),
     throttled: (key) => respace(key, (spacing.get(key) ?? base) * 2),
     succeeded: (key) => {
       const current = spacing.get(key);
@@ -103,9 +102,16 @@ export function createLimiter(qps: number, options: LimiterOptions = {}): Limite
     ready: async () => {
       if (!client) return;
       let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer from Redis within 10 s')), 10_000)));
+      const late = new Promise<never>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error('no answer from Redis within 10 s')), 10_000)),
+      );
       try {
-        await Promise.race([limiterFor('*').ready().then(() => client.ping()), late]);
+        await Promise.race([
+          limiterFor('*')
+            .ready()
+            .then(() => client.ping()),
+          late,
+        ]);
       } finally {
         clearTimeout(timer);
       }

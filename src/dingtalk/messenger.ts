@@ -61,7 +61,10 @@ export function createMessenger(options: MessengerOptions) {
     const result = await openapi.sendToUsers([to.userId], message.msgKey, message.msgParam);
     if (result.flowControlled.includes(to.userId)) {
       // A 200 that skipped this user: DingTalk throttles per user; the outbox tries again later.
-      throw new ExternalError('dingtalk', `DingTalk flow-controlled the message to ${to.userId}`, { code: 'flowControlled', retryable: true });
+      throw new ExternalError('dingtalk', `DingTalk flow-controlled the message to ${to.userId}`, {
+        code: 'flowControlled',
+        retryable: true,
+      });
     }
     if (result.invalid.includes(to.userId)) {
       throw new ExternalError('dingtalk', `DingTalk does not know user ${to.userId}`, { code: 'invalidStaffId', retryable: false });
@@ -85,12 +88,14 @@ export function createMessenger(options: MessengerOptions) {
       const { to, message, sessionWebhook } = input;
       const at = message.atUserIds ?? [];
       if (message.text !== undefined && message.text !== '') {
-        const content = to.kind === 'group' && at.length > 0 && sessionWebhook ? `${at.map((id) => `@${id}`).join(' ')} ${message.text}` : message.text;
+        const content =
+          to.kind === 'group' && at.length > 0 && sessionWebhook ? `${at.map((id) => `@${id}`).join(' ')} ${message.text}` : message.text;
         await sendRobot(to, { msgKey: 'sampleText', msgParam: { content } }, sessionWebhook, at);
       }
       if (!message.card) return;
       if (templateId) {
-        const outTrackId = message.cardId ?? (input.key ? `yc-${createHash('sha256').update(input.key).digest('hex').slice(0, 32)}` : `yc-${randomUUID()}`);
+        const outTrackId =
+          message.cardId ?? (input.key ? `yc-${createHash('sha256').update(input.key).digest('hex').slice(0, 32)}` : `yc-${randomUUID()}`);
         await createCard(to, message.card, outTrackId, templateId);
       } else {
         await sendRobot(to, renderFallbackMarkdown(message.card), sessionWebhook, at);

@@ -89,9 +89,7 @@ function readContent(data: Json): { text: string; attachments: Attachment[] } {
     case 'richText': {
       const parts = Array.isArray(content.richText) ? content.richText.filter(isObject) : [];
       const text = parts.map((part) => str(part.text)).join('');
-      const attachments: Attachment[] = parts
-        .filter((part) => code(part))
-        .map((part) => ({ kind: 'picture', downloadCode: code(part) }));
+      const attachments: Attachment[] = parts.filter((part) => code(part)).map((part) => ({ kind: 'picture', downloadCode: code(part) }));
       return { text, attachments };
     }
     default:
@@ -103,7 +101,10 @@ function readContent(data: Json): { text: string; attachments: Attachment[] } {
 function stripMentions(text: string): string {
   let result = text.trim();
   for (;;) {
-    const next = result.replace(/^@\S+(\s+|$)/u, '').replace(/(^|\s+)@\S+$/u, '').trim();
+    const next = result
+      .replace(/^@\S+(\s+|$)/u, '')
+      .replace(/(^|\s+)@\S+$/u, '')
+      .trim();
     if (next === result) return result;
     result = next;
   }

@@ -52,14 +52,21 @@ export function noticeCalls(ctx: RequestContext, robotCode: string, agentId?: st
      */
     async sendWorkNotice(to: WorkNoticeTarget, msg: object, options: NoticeCallOptions = {}): Promise<number> {
       const body = {
-        agent_id: agent(), msg,
+        agent_id: agent(),
+        msg,
         ...(to.toAll ? { to_all_user: true } : {}),
         ...(to.userIds?.length ? { userid_list: to.userIds.join(',') } : {}),
         ...(to.deptIds?.length ? { dept_id_list: to.deptIds.join(',') } : {}),
       };
       const { task_id: taskId } = await callApi<{ task_id?: number }>(ctx, {
-        api: 'oapi', method: 'POST', path: '/topapi/message/corpconversation/asyncsend_v2', label: 'corpconversation/asyncsend_v2',
-        body, priority: 'low', answeredOnly: true, ...(options.beforeSend ? { beforeSend: options.beforeSend } : {}),
+        api: 'oapi',
+        method: 'POST',
+        path: '/topapi/message/corpconversation/asyncsend_v2',
+        label: 'corpconversation/asyncsend_v2',
+        body,
+        priority: 'low',
+        answeredOnly: true,
+        ...(options.beforeSend ? { beforeSend: options.beforeSend } : {}),
       });
       if (taskId === undefined) throw new ExternalError('dingtalk', 'asyncsend_v2 answered without task_id', { retryable: false });
       return taskId;
@@ -68,23 +75,36 @@ export function noticeCalls(ctx: RequestContext, robotCode: string, agentId?: st
     /** True once DingTalk has finished a work-notification task (status 2). */
     async workNoticeDone(taskId: number): Promise<boolean> {
       const { progress } = await callApi<{ progress?: { status?: number } }>(ctx, {
-        api: 'oapi', method: 'POST', path: '/topapi/message/corpconversation/getsendprogress', label: 'corpconversation/getsendprogress',
-        body: { agent_id: agent(), task_id: taskId }, priority: 'low',
+        api: 'oapi',
+        method: 'POST',
+        path: '/topapi/message/corpconversation/getsendprogress',
+        label: 'corpconversation/getsendprogress',
+        body: { agent_id: agent(), task_id: taskId },
+        priority: 'low',
       });
       return progress?.status === 2;
     },
 
     /** Who a finished task reached, who read it, who DingTalk refused (invalid, or forbidden by its daily rules). */
     async workNoticeResult(taskId: number): Promise<WorkNoticeResult> {
-      type Lists = Record<'invalid_user_id_list' | 'forbidden_user_id_list' | 'failed_user_id_list' | 'read_user_id_list' | 'unread_user_id_list', string[] | undefined>;
+      type Lists = Record<
+        'invalid_user_id_list' | 'forbidden_user_id_list' | 'failed_user_id_list' | 'read_user_id_list' | 'unread_user_id_list',
+        string[] | undefined
+      >;
       const { send_result: r } = await callApi<{ send_result?: Partial<Lists> }>(ctx, {
-        api: 'oapi', method: 'POST', path: '/topapi/message/corpconversation/getsendresult', label: 'corpconversation/getsendresult',
-        body: { agent_id: agent(), task_id: taskId }, priority: 'low',
+        api: 'oapi',
+        method: 'POST',
+        path: '/topapi/message/corpconversation/getsendresult',
+        label: 'corpconversation/getsendresult',
+        body: { agent_id: agent(), task_id: taskId },
+        priority: 'low',
       });
       const read = r?.read_user_id_list ?? [];
       return {
-        delivered: [...read, ...(r?.unread_user_id_list ?? [])], read,
-        invalid: [...(r?.invalid_user_id_list ?? []), ...(r?.failed_user_id_list ?? [])], forbidden: r?.forbidden_user_id_list ?? [],
+        delivered: [...read, ...(r?.unread_user_id_list ?? [])],
+        read,
+        invalid: [...(r?.invalid_user_id_list ?? []), ...(r?.failed_user_id_list ?? [])],
+        forbidden: r?.forbidden_user_id_list ?? [],
       };
     },
 

@@ -82,7 +82,10 @@ export async function callApi<T>(ctx: RequestContext, request: ApiRequest): Prom
       if (request.answeredOnly && failure.status === undefined) throw failure;
       // A throttled call has already widened its API's spacing in the limiter: that is the wait.
       const delay = isThrottled(failure) ? 0 : backoffDelay(ctx.retry.backoff, attempt, ctx.random);
-      ctx.logger.warn({ api: request.label, status: failure.status, code: failure.code, attempt: attempt + 1, delay }, 'DingTalk call failed, retrying');
+      ctx.logger.warn(
+        { api: request.label, status: failure.status, code: failure.code, attempt: attempt + 1, delay },
+        'DingTalk call failed, retrying',
+      );
       if (delay > 0) await ctx.clock.sleep(delay);
     }
   }
@@ -137,7 +140,11 @@ function newApiResult(status: number, body: unknown, label: string): unknown {
   if (status >= 200 && status < 300) return body;
   const { code, message } = body as { code?: string; message?: string };
   const retryable = status >= 500 || status === 429 || (status === 403 && /QpsLimit/i.test(code ?? ''));
-  throw new ExternalError('dingtalk', `DingTalk ${label}: HTTP ${status} ${code ?? ''} ${message ?? ''}`.trim(), { status, code, retryable });
+  throw new ExternalError('dingtalk', `DingTalk ${label}: HTTP ${status} ${code ?? ''} ${message ?? ''}`.trim(), {
+    status,
+    code,
+    retryable,
+  });
 }
 
 /** Old API: HTTP 200 with errcode; 90018/90002 = QPS limits, -1 = busy, 15 and 88 without sub_code = timeouts. */
@@ -168,5 +175,8 @@ function isTokenRejected(error: ExternalError): boolean {
 
 function asExternal(error: unknown, label: string): ExternalError {
   if (error instanceof ExternalError) return error;
-  return new ExternalError('dingtalk', `DingTalk ${label}: ${(error as Error)?.message ?? String(error)}`, { retryable: true, cause: error });
+  return new ExternalError('dingtalk', `DingTalk ${label}: ${(error as Error)?.message ?? String(error)}`, {
+    retryable: true,
+    cause: error,
+  });
 }

@@ -94,7 +94,10 @@ export function createOpenApiClient(options: OpenApiOptions) {
 
   async function sendChunk(userIds: string[], msgKey: string, msgParam: string) {
     return callApi<{ processQueryKey?: string; invalidStaffIdList?: string[]; flowControlledStaffIdList?: string[] }>(ctx, {
-      api: 'new', method: 'POST', path: '/v1.0/robot/oToMessages/batchSend', label: 'oToMessages/batchSend',
+      api: 'new',
+      method: 'POST',
+      path: '/v1.0/robot/oToMessages/batchSend',
+      label: 'oToMessages/batchSend',
       body: { robotCode, userIds, msgKey, msgParam },
     });
   }
@@ -124,7 +127,10 @@ export function createOpenApiClient(options: OpenApiOptions) {
     /** A message to a group the robot is in. */
     async sendToGroup(openConversationId: string, msgKey: string, msgParam: object | string): Promise<{ processQueryKey: string }> {
       const answer = await callApi<{ processQueryKey?: string }>(ctx, {
-        api: 'new', method: 'POST', path: '/v1.0/robot/groupMessages/send', label: 'groupMessages/send',
+        api: 'new',
+        method: 'POST',
+        path: '/v1.0/robot/groupMessages/send',
+        label: 'groupMessages/send',
         body: { robotCode, openConversationId, msgKey, msgParam: typeof msgParam === 'string' ? msgParam : JSON.stringify(msgParam) },
       });
       return { processQueryKey: answer.processQueryKey ?? '' };
@@ -133,13 +139,16 @@ export function createOpenApiClient(options: OpenApiOptions) {
     /** Replies through a message's sessionWebhook (no token, custom-robot body format, §3.1). */
     async sendBySessionWebhook(url: string, body: object): Promise<void> {
       const { status, body: answer } = await fetchJson(
-        url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body },
-        'sessionWebhook', timeoutMs,
+        url,
+        { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body },
+        'sessionWebhook',
+        timeoutMs,
       );
       const { errcode, errmsg } = answer as { errcode?: number; errmsg?: string };
       if (status >= 200 && status < 300 && (errcode === 0 || errcode === undefined)) return;
       throw new ExternalError('dingtalk', `DingTalk sessionWebhook: HTTP ${status} errcode ${errcode} ${errmsg ?? ''}`.trim(), {
-        status, code: errcode === undefined ? undefined : String(errcode),
+        status,
+        code: errcode === undefined ? undefined : String(errcode),
         retryable: status >= 500 || errcode === 660026 || errcode === -1,
       });
     },
@@ -159,21 +168,31 @@ export function createOpenApiClient(options: OpenApiOptions) {
         : { imRobotOpenSpaceModel: { supportForward: true }, imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode: code } };
       try {
         const answer = await callApi<{ result?: { deliverResults?: { success?: boolean; errorMsg?: string }[] } }>(ctx, {
-          api: 'new', method: 'POST', path: '/v1.0/card/instances/createAndDeliver', label: 'card/createAndDeliver',
+          api: 'new',
+          method: 'POST',
+          path: '/v1.0/card/instances/createAndDeliver',
+          label: 'card/createAndDeliver',
           body: {
-            cardTemplateId: card.templateId, outTrackId: card.outTrackId, callbackType: card.callbackType ?? 'STREAM',
-            cardData: { cardParamMap: card.cardParamMap }, openSpaceId: card.openSpaceId, userIdType: 1, ...space,
+            cardTemplateId: card.templateId,
+            outTrackId: card.outTrackId,
+            callbackType: card.callbackType ?? 'STREAM',
+            cardData: { cardParamMap: card.cardParamMap },
+            openSpaceId: card.openSpaceId,
+            userIdType: 1,
+            ...space,
           },
         });
         const failed = (answer.result?.deliverResults ?? []).find((r) => r.success === false);
         if (failed) {
           throw new ExternalError('dingtalk', `DingTalk card/createAndDeliver: delivery failed: ${failed.errorMsg ?? ''}`, {
-            code: 'deliverFailed', retryable: false,
+            code: 'deliverFailed',
+            retryable: false,
           });
         }
         return { outTrackId: card.outTrackId, alreadyExisted: false };
       } catch (error) {
-        if (error instanceof ExternalError && error.code === 'param.cardAlreadyExist') return { outTrackId: card.outTrackId, alreadyExisted: true };
+        if (error instanceof ExternalError && error.code === 'param.cardAlreadyExist')
+          return { outTrackId: card.outTrackId, alreadyExisted: true };
         throw error;
       }
     },
@@ -181,7 +200,10 @@ export function createOpenApiClient(options: OpenApiOptions) {
     /** Replaces the card's whole cardParamMap (the renderer always sends every variable). */
     async updateCard(outTrackId: string, cardParamMap: Record<string, string>): Promise<void> {
       await callApi(ctx, {
-        api: 'new', method: 'PUT', path: '/v1.0/card/instances', label: 'card/update',
+        api: 'new',
+        method: 'PUT',
+        path: '/v1.0/card/instances',
+        label: 'card/update',
         body: { outTrackId, cardData: { cardParamMap }, cardUpdateOptions: { updateCardDataByKey: false }, userIdType: 1 },
       });
     },
@@ -189,7 +211,10 @@ export function createOpenApiClient(options: OpenApiOptions) {
     /** Resolves a message's downloadCode to its temporary URL and fetches the bytes. */
     async downloadFile(downloadCode: string): Promise<{ downloadUrl: string; bytes: Uint8Array; contentType?: string }> {
       const { downloadUrl } = await callApi<{ downloadUrl?: string }>(ctx, {
-        api: 'new', method: 'POST', path: '/v1.0/robot/messageFiles/download', label: 'messageFiles/download',
+        api: 'new',
+        method: 'POST',
+        path: '/v1.0/robot/messageFiles/download',
+        label: 'messageFiles/download',
         body: { downloadCode, robotCode },
       });
       if (!downloadUrl) throw new ExternalError('dingtalk', 'DingTalk messageFiles/download: no downloadUrl', { retryable: false });
@@ -200,7 +225,10 @@ export function createOpenApiClient(options: OpenApiOptions) {
         throw new ExternalError('dingtalk', 'DingTalk file download: network error', { retryable: true, cause });
       }
       if (!response.ok) {
-        throw new ExternalError('dingtalk', `DingTalk file download: HTTP ${response.status}`, { status: response.status, retryable: response.status >= 500 });
+        throw new ExternalError('dingtalk', `DingTalk file download: HTTP ${response.status}`, {
+          status: response.status,
+          retryable: response.status >= 500,
+        });
       }
       const contentType = response.headers.get('content-type') ?? undefined;
       return { downloadUrl, bytes: new Uint8Array(await response.arrayBuffer()), ...(contentType ? { contentType } : {}) };
@@ -208,9 +236,9 @@ export function createOpenApiClient(options: OpenApiOptions) {
 
     /** One user's profile (`/topapi/v2/user/get`). */
     async getUser(userId: string): Promise<DingTalkUser> {
-      const { result } = await callApi<{ result?: { userid?: string; name?: string; dept_id_list?: number[]; admin?: boolean; title?: string } }>(
-        ctx, { api: 'oapi', method: 'POST', path: '/topapi/v2/user/get', label: 'user/get', body: { userid: userId, language: 'zh_CN' } },
-      );
+      const { result } = await callApi<{
+        result?: { userid?: string; name?: string; dept_id_list?: number[]; admin?: boolean; title?: string };
+      }>(ctx, { api: 'oapi', method: 'POST', path: '/topapi/v2/user/get', label: 'user/get', body: { userid: userId, language: 'zh_CN' } });
       return {
         userId: result?.userid ?? userId,
         name: result?.name ?? '',
@@ -223,7 +251,11 @@ export function createOpenApiClient(options: OpenApiOptions) {
     /** Direct members of one department (`/topapi/user/listid`). */
     async listDepartmentUserIds(deptId: number): Promise<string[]> {
       const { result } = await callApi<{ result?: { userid_list?: string[] } }>(ctx, {
-        api: 'oapi', method: 'POST', path: '/topapi/user/listid', label: 'user/listid', body: { dept_id: deptId },
+        api: 'oapi',
+        method: 'POST',
+        path: '/topapi/user/listid',
+        label: 'user/listid',
+        body: { dept_id: deptId },
       });
       return result?.userid_list ?? [];
     },
@@ -231,7 +263,11 @@ export function createOpenApiClient(options: OpenApiOptions) {
     /** Ids of the direct sub-departments (`/topapi/v2/department/listsubid`); the root is 1. */
     async listSubDepartmentIds(deptId: number): Promise<number[]> {
       const { result } = await callApi<{ result?: { dept_id_list?: number[] } }>(ctx, {
-        api: 'oapi', method: 'POST', path: '/topapi/v2/department/listsubid', label: 'department/listsubid', body: { dept_id: deptId },
+        api: 'oapi',
+        method: 'POST',
+        path: '/topapi/v2/department/listsubid',
+        label: 'department/listsubid',
+        body: { dept_id: deptId },
       });
       return result?.dept_id_list ?? [];
     },
@@ -255,8 +291,13 @@ export type OpenApiClient = ReturnType<typeof createOpenApiClient>;
 async function fetchAppToken(options: OpenApiOptions, timeoutMs: number): Promise<{ token: string; expiresInSec: number }> {
   const { status, body } = await fetchJson(
     `${options.apiBase}/v1.0/oauth2/accessToken`,
-    { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: { appKey: options.clientId, appSecret: options.clientSecret } },
-    'oauth2/accessToken', timeoutMs,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: { appKey: options.clientId, appSecret: options.clientSecret },
+    },
+    'oauth2/accessToken',
+    timeoutMs,
   );
   const answer = body as { accessToken?: string; expireIn?: number; code?: string; message?: string };
   if (status === 200 && answer.accessToken) return { token: answer.accessToken, expiresInSec: answer.expireIn ?? 7200 };
@@ -268,6 +309,8 @@ async function fetchAppToken(options: OpenApiOptions, timeoutMs: number): Promis
     );
   }
   throw new ExternalError('dingtalk', `DingTalk oauth2/accessToken: HTTP ${status} ${answer.code ?? ''}`.trim(), {
-    status, code: answer.code, retryable: status >= 500 || status === 429 || status === 403 || status === 200,
+    status,
+    code: answer.code,
+    retryable: status >= 500 || status === 429 || status === 403 || status === 200,
   });
 }

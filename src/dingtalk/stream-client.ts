@@ -53,7 +53,11 @@ export class YicibanStreamClient extends DWClient {
     const { status, body } = await fetchJson(
       `${this.options.apiBase}/v1.0/gateway/connections/open`,
       // Without Accept: application/json the real gateway answers XML (comment in the SDK source).
-      { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: { clientId, clientSecret, ua, subscriptions } },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: { clientId, clientSecret, ua, subscriptions },
+      },
       'gateway/connections/open',
       this.options.timeoutMs ?? 10_000,
     );
@@ -66,7 +70,11 @@ export class YicibanStreamClient extends DWClient {
       );
     }
     if (status !== 200 || typeof answer.endpoint !== 'string' || typeof answer.ticket !== 'string') {
-      throw new ExternalError('dingtalk', `DingTalk gateway answered HTTP ${status} without endpoint/ticket`, { status, code: answer.code, retryable: true });
+      throw new ExternalError('dingtalk', `DingTalk gateway answered HTTP ${status} without endpoint/ticket`, {
+        status,
+        code: answer.code,
+        retryable: true,
+      });
     }
     (this as unknown as { dw_url: string }).dw_url = `${answer.endpoint}?ticket=${encodeURIComponent(answer.ticket)}`;
     return this;
@@ -78,7 +86,10 @@ export class YicibanStreamClient extends DWClient {
     try {
       await this._connect();
     } catch (cause) {
-      throw new ExternalError('dingtalk', `Stream handshake failed: ${(cause as Error)?.message ?? String(cause)}`, { retryable: true, cause });
+      throw new ExternalError('dingtalk', `Stream handshake failed: ${(cause as Error)?.message ?? String(cause)}`, {
+        retryable: true,
+        cause,
+      });
     }
     const socket = this.webSocket;
     if (!socket) throw new ExternalError('dingtalk', 'Stream handshake left no socket', { retryable: true });

@@ -34,10 +34,26 @@ export interface TransitionContext {
 
 /** Why a transition is refused (answered as 409 with the Chinese message). */
 export type IllegalCode =
-  | 'invalid_event' | 'forbidden' | 'not_owner' | 'not_submitted' | 'already_submitted' | 'withdrawn'
-  | 'not_accepted_yet' | 'already_accepted' | 'already_decided' | 'supplement_pending' | 'supplement_not_required'
-  | 'unknown_department' | 'department_conflict' | 'not_approved' | 'already_delivered' | 'not_finished'
-  | 'already_evaluated' | 'cannot_withdraw' | 'promise_open' | 'no_open_promise';
+  | 'invalid_event'
+  | 'forbidden'
+  | 'not_owner'
+  | 'not_submitted'
+  | 'already_submitted'
+  | 'withdrawn'
+  | 'not_accepted_yet'
+  | 'already_accepted'
+  | 'already_decided'
+  | 'supplement_pending'
+  | 'supplement_not_required'
+  | 'unknown_department'
+  | 'department_conflict'
+  | 'not_approved'
+  | 'already_delivered'
+  | 'not_finished'
+  | 'already_evaluated'
+  | 'cannot_withdraw'
+  | 'promise_open'
+  | 'no_open_promise';
 
 /** Outcome of `transition`: the new application (or the same one when nothing changed), or why not (409). */
 export type TransitionResult =
@@ -46,12 +62,29 @@ export type TransitionResult =
 
 /** Every event kind, in life-cycle order. */
 export const EVENT_KINDS: readonly ApplicationEventKind[] = [
-  'submit', 'accept', 'not_accept', 'require_supplement', 'supplement', 'start_review',
-  'department_approve', 'department_reject', 'complete', 'deliver', 'evaluate', 'withdraw', 'fulfil_promise',
+  'submit',
+  'accept',
+  'not_accept',
+  'require_supplement',
+  'supplement',
+  'start_review',
+  'department_approve',
+  'department_reject',
+  'complete',
+  'deliver',
+  'evaluate',
+  'withdraw',
+  'fulfil_promise',
 ];
 
 /** Events only the applicant side (applicant, or an admin/system acting for them) may cause. */
-export const APPLICANT_EVENTS: ReadonlySet<ApplicationEventKind> = new Set(['submit', 'supplement', 'evaluate', 'withdraw', 'fulfil_promise']);
+export const APPLICANT_EVENTS: ReadonlySet<ApplicationEventKind> = new Set([
+  'submit',
+  'supplement',
+  'evaluate',
+  'withdraw',
+  'fulfil_promise',
+]);
 
 /** One sample event of every kind (department events once per department), for probing what is allowed. */
 export function probeEvents(departmentIds: readonly string[]): ApplicationEvent[] {
@@ -61,28 +94,45 @@ export function probeEvents(departmentIds: readonly string[]): ApplicationEvent[
     { kind: 'department_reject', department, reason: '-' },
   ]);
   return [
-    { kind: 'submit' }, { kind: 'accept', deadline: '2000-01-01' }, { kind: 'not_accept', reason: '-' },
-    { kind: 'require_supplement', missing: [{ name: '\u0000probe', reason: '' }] }, { kind: 'supplement' },
-    { kind: 'start_review' }, ...perDepartment, { kind: 'complete' }, { kind: 'deliver', result: { type: 'window' } },
-    { kind: 'evaluate', level: 5 }, { kind: 'withdraw' }, { kind: 'fulfil_promise', materials: [] },
+    { kind: 'submit' },
+    { kind: 'accept', deadline: '2000-01-01' },
+    { kind: 'not_accept', reason: '-' },
+    { kind: 'require_supplement', missing: [{ name: '\u0000probe', reason: '' }] },
+    { kind: 'supplement' },
+    { kind: 'start_review' },
+    ...perDepartment,
+    { kind: 'complete' },
+    { kind: 'deliver', result: { type: 'window' } },
+    { kind: 'evaluate', level: 5 },
+    { kind: 'withdraw' },
+    { kind: 'fulfil_promise', materials: [] },
   ];
 }
 
 /** Statuses the back office may send to POST /webhooks/backoffice. */
 export const WEBHOOK_STATUSES = [
-  'accepted', 'not_accepted', 'supplement_required', 'reviewing',
-  'department_approved', 'department_rejected', 'completed', 'delivered',
+  'accepted',
+  'not_accepted',
+  'supplement_required',
+  'reviewing',
+  'department_approved',
+  'department_rejected',
+  'completed',
+  'delivered',
 ] as const;
 
 export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
 
 export type WebhookErrorCode =
-  | 'malformed' | 'unknown_status' | 'missing_department' | 'missing_reason' | 'missing_items' | 'missing_result';
+  | 'malformed'
+  | 'unknown_status'
+  | 'missing_department'
+  | 'missing_reason'
+  | 'missing_items'
+  | 'missing_result';
 
 /** Result of mapping a webhook body: the event to apply, or why the body is unusable (answer 400). */
-export type WebhookMapping =
-  | { status: 'ok'; event: ApplicationEvent }
-  | { status: 'invalid'; code: WebhookErrorCode; message: string };
+export type WebhookMapping = { status: 'ok'; event: ApplicationEvent } | { status: 'invalid'; code: WebhookErrorCode; message: string };
 
 const DELIVERY_MODES: readonly DeliveryMode[] = ['elicence', 'mail', 'window'];
 

@@ -33,7 +33,10 @@ export function formatApplicationId(day: string | Date, seq: number, prefix = DE
   const ymd = typeof day === 'string' ? day.replaceAll('-', '') : applicationDay(day);
   if (!isCalendarDay(ymd)) throw new RangeError(`application day must be YYYYMMDD, got ${JSON.stringify(day)}`);
   if (!Number.isSafeInteger(seq) || seq < 1) throw new RangeError(`application sequence must be a positive integer, got ${seq}`);
-  if (!PREFIX.test(prefix)) throw new RangeError(`application prefix must be 1–8 upper-case letters or digits starting with a letter, got ${JSON.stringify(prefix)}`);
+  if (!PREFIX.test(prefix))
+    throw new RangeError(
+      `application prefix must be 1–8 upper-case letters or digits starting with a letter, got ${JSON.stringify(prefix)}`,
+    );
   return `${prefix}${ymd}-${String(seq).padStart(4, '0')}`;
 }
 

@@ -19,12 +19,26 @@
 // - 好差评 (one evaluation per service, after the service ended): after delivery (→ evaluated), and after a
 //   refusal (rejected / not_accepted keep their status so the outcome stays visible). Not after withdrawal.
 import {
-  APPLICANT_EVENTS, EVENT_KINDS, probeEvents,
-  type ApplicationEvent, type ApplicationEventKind, type IllegalCode, type TransitionContext, type TransitionResult,
+  APPLICANT_EVENTS,
+  EVENT_KINDS,
+  probeEvents,
+  type ApplicationEvent,
+  type ApplicationEventKind,
+  type IllegalCode,
+  type TransitionContext,
+  type TransitionResult,
 } from './application-events.js';
 import type {
-  Actor, Application, ApplicationChannel, ApplicationStatus, DepartmentReview, DepartmentSpec, HistoryEntry,
-  MaterialSubmission, Matter, MissingItem,
+  Actor,
+  Application,
+  ApplicationChannel,
+  ApplicationStatus,
+  DepartmentReview,
+  DepartmentSpec,
+  HistoryEntry,
+  MaterialSubmission,
+  Matter,
+  MissingItem,
 } from './types.js';
 import { deliveryPromises, handInPromised } from './material-promises.js';
 
@@ -84,7 +98,13 @@ export function transition(app: Application, event: ApplicationEvent, ctx: Trans
   if (step.status === 'illegal') return step;
   if (step.status === 'noop') return { status: 'ok', application: app, changed: false };
   const entry = clean<HistoryEntry>({
-    at, actor: { ...ctx.actor }, action: event.kind, from: app.status, to: step.to, department: step.department, note: step.note,
+    at,
+    actor: { ...ctx.actor },
+    action: event.kind,
+    from: app.status,
+    to: step.to,
+    department: step.department,
+    note: step.note,
   });
   const application = clean<Application>({ ...app, ...step.patch, status: step.to, rev: app.rev + 1, history: [...app.history, entry] });
   return { status: 'ok', application, changed: true };
@@ -123,21 +143,33 @@ function decide(app: Application, event: ApplicationEvent, at: string): Step {
     return illegal('not_submitted', '办件尚未提交');
   }
   switch (event.kind) {
-    case 'submit': return app.status === 'submitted' ? NOOP : illegal('already_submitted', '办件已提交，不能重复提交');
-    case 'accept': return accept(app, event.deadline, event.comment, at);
-    case 'not_accept': return notAccept(app, event.reason, at);
-    case 'require_supplement': return requireSupplement(app, event);
-    case 'supplement': return supplement(app, event);
-    case 'start_review': return startReview(app, event.department, at);
-    case 'department_approve': return departmentDecision(app, event.department, 'approved', event.comment, at);
+    case 'submit':
+      return app.status === 'submitted' ? NOOP : illegal('already_submitted', '办件已提交，不能重复提交');
+    case 'accept':
+      return accept(app, event.deadline, event.comment, at);
+    case 'not_accept':
+      return notAccept(app, event.reason, at);
+    case 'require_supplement':
+      return requireSupplement(app, event);
+    case 'supplement':
+      return supplement(app, event);
+    case 'start_review':
+      return startReview(app, event.department, at);
+    case 'department_approve':
+      return departmentDecision(app, event.department, 'approved', event.comment, at);
     case 'department_reject':
       if (!event.reason?.trim()) return illegal('invalid_event', '驳回需要说明理由');
       return departmentDecision(app, event.department, 'rejected', event.reason.trim(), at);
-    case 'complete': return complete(app, event.comment, at);
-    case 'deliver': return deliver(app, event.result, event.waiveTolerance === true);
-    case 'fulfil_promise': return handInPromised(app, event.materials);
-    case 'evaluate': return evaluate(app, event.level, event.comment, at);
-    case 'withdraw': return withdraw(app, event.reason);
+    case 'complete':
+      return complete(app, event.comment, at);
+    case 'deliver':
+      return deliver(app, event.result, event.waiveTolerance === true);
+    case 'fulfil_promise':
+      return handInPromised(app, event.materials);
+    case 'evaluate':
+      return evaluate(app, event.level, event.comment, at);
+    case 'withdraw':
+      return withdraw(app, event.reason);
   }
 }
 
@@ -163,12 +195,18 @@ function requireSupplement(app: Application, event: Extract<ApplicationEvent, { 
   if (event.department && !findDepartment(app, event.department)) return unknownDepartment(event.department);
   if (isDecided(app)) return decidedIllegal(app);
   // While 补正 is open, another department's request adds to the one list (still one 一次性告知 card).
-  const open = app.status === 'supplement_required' ? app.missing ?? [] : [];
+  const open = app.status === 'supplement_required' ? (app.missing ?? []) : [];
   const list: MissingItem[] = [...open];
   for (const item of missing) if (!list.some((known) => known.name === item.name)) list.push(item);
   if (list.length === open.length) return NOOP;
   const note = [list.map((item) => item.name).join('、'), event.comment].filter(Boolean).join('；');
-  return { status: 'change', to: 'supplement_required', patch: { missing: list.map((item) => ({ ...item })) }, department: event.department, note };
+  return {
+    status: 'change',
+    to: 'supplement_required',
+    patch: { missing: list.map((item) => ({ ...item })) },
+    department: event.department,
+    note,
+  };
 }
 
 function supplement(app: Application, event: Extract<ApplicationEvent, { kind: 'supplement' }>): Step {
@@ -194,7 +232,13 @@ function startReview(app: Application, departmentId: string | undefined, at: str
   return NOOP;
 }
 
-function departmentDecision(app: Application, id: string, decision: 'approved' | 'rejected', comment: string | undefined, at: string): Step {
+function departmentDecision(
+  app: Application,
+  id: string,
+  decision: 'approved' | 'rejected',
+  comment: string | undefined,
+  at: string,
+): Step {
   const department = findDepartment(app, id);
   if (!department) return unknownDepartment(id);
   if (department.status === decision) return NOOP;
@@ -219,12 +263,15 @@ function complete(app: Application, comment: string | undefined, at: string): St
   if (isDecided(app)) return decidedIllegal(app);
   if (!app.acceptedAt) return illegal('not_accepted_yet', '办件尚未受理，不能办结');
   if (app.status === 'supplement_required') return illegal('supplement_pending', '办件待补正，补齐材料后才能办结');
-  const departments = app.departments.map((d): DepartmentReview => (d.status === 'approved' ? d : clean<DepartmentReview>({ ...d, status: 'approved', comment, at })));
+  const departments = app.departments.map(
+    (d): DepartmentReview => (d.status === 'approved' ? d : clean<DepartmentReview>({ ...d, status: 'approved', comment, at })),
+  );
   return { status: 'change', to: 'approved', patch: { departments, decidedAt: at }, note: comment };
 }
 
 function deliver(app: Application, result: Extract<ApplicationEvent, { kind: 'deliver' }>['result'], waived: boolean): Step {
-  if (!['elicence', 'mail', 'window'].includes(result?.type)) return illegal('invalid_event', '送达结果需要说明方式（电子证照、邮寄或窗口领取）');
+  if (!['elicence', 'mail', 'window'].includes(result?.type))
+    return illegal('invalid_event', '送达结果需要说明方式（电子证照、邮寄或窗口领取）');
   if (app.status === 'delivered' || app.status === 'evaluated') {
     return JSON.stringify(app.result) === JSON.stringify(result) ? NOOP : illegal('already_delivered', '办理结果已送达');
   }

@@ -54,9 +54,7 @@ function counts(material: MaterialSpec, submission: MaterialSubmission): boolean
 }
 
 function materialReason(material: MaterialSpec, submission: MaterialSubmission | undefined): string {
-  const how = material.elicence
-    ? `请上传${material.name}或授权调取电子证照`
-    : `请上传${material.name}`;
+  const how = material.elicence ? `请上传${material.name}或授权调取电子证照` : `请上传${material.name}`;
   const tolerance = material.tolerance ? '；也可先承诺后补交（容缺受理）' : '';
   if (submission?.source === 'promised' && !material.tolerance) return `${material.name}不支持容缺受理，${how}`;
   if (submission?.source === 'elicence' && !material.elicence) return `${material.name}没有电子证照，${how}`;

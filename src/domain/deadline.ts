@@ -8,7 +8,8 @@ const MAX_SPAN_DAYS = 3660;
 
 /** The day `n` working days after `start` (start itself not counted); negative `n` counts back; 0 = start's day. */
 export function addWorkingDays(calendar: HolidayCalendar, start: DateInput, n: number): string {
-  if (!Number.isInteger(n) || Math.abs(n) > MAX_SPAN_DAYS) throw new RangeError(`working days must be an integer within ±${MAX_SPAN_DAYS}, got ${n}`);
+  if (!Number.isInteger(n) || Math.abs(n) > MAX_SPAN_DAYS)
+    throw new RangeError(`working days must be an integer within ±${MAX_SPAN_DAYS}, got ${n}`);
   const step = Math.sign(n);
   let day = chinaDay(start);
   for (let counted = 0; counted < Math.abs(n); ) {
@@ -24,7 +25,8 @@ export function addWorkingDays(calendar: HolidayCalendar, start: DateInput, n: n
  * (受理时间顺延至下一个工作日), so that day is not counted either. 0 days (即办件) = the deemed acceptance day.
  */
 export function promisedDeadline(calendar: HolidayCalendar, acceptedAt: DateInput, promisedDays: number): string {
-  if (!Number.isInteger(promisedDays) || promisedDays < 0) throw new RangeError(`promised days must be a whole number ≥ 0, got ${promisedDays}`);
+  if (!Number.isInteger(promisedDays) || promisedDays < 0)
+    throw new RangeError(`promised days must be a whole number ≥ 0, got ${promisedDays}`);
   let day = chinaDay(acceptedAt);
   if (!calendar.isWorkday(day)) day = addWorkingDays(calendar, day, 1);
   return addWorkingDays(calendar, day, promisedDays);

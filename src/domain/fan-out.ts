@@ -93,8 +93,14 @@ export function retryBatch(batch: NoticeBatch, index: number): NoticeBatch | und
   // Work notifications: what DingTalk forbids is its daily rule; sending again the same day changes nothing.
   if (batch.flowControlled.length === 0 || batch.round >= MAX_ROUNDS || batch.taskId !== undefined) return undefined;
   return {
-    noticeId: batch.noticeId, index, round: batch.round + 1, userIds: batch.flowControlled,
-    status: 'pending', delivered: [], invalid: [], flowControlled: [],
+    noticeId: batch.noticeId,
+    index,
+    round: batch.round + 1,
+    userIds: batch.flowControlled,
+    status: 'pending',
+    delivered: [],
+    invalid: [],
+    flowControlled: [],
   };
 }
 

@@ -47,9 +47,14 @@ export function maskFieldValue(field: MaskableField, value: string): string {
 }
 
 /** Every field value of `values` masked per its field (unknown keys are masked as sensitive). */
-export function maskFieldValues(fields: readonly (MaskableField & { key: string })[], values: Record<string, string>): Record<string, string> {
+export function maskFieldValues(
+  fields: readonly (MaskableField & { key: string })[],
+  values: Record<string, string>,
+): Record<string, string> {
   const byKey = new Map(fields.map((field) => [field.key, field]));
-  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, maskFieldValue(byKey.get(key) ?? { type: 'text', sensitive: true }, value)]));
+  return Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [key, maskFieldValue(byKey.get(key) ?? { type: 'text', sensitive: true }, value)]),
+  );
 }
 
 // Numbers that look like personal data inside free text (a comment, a licence number, a typed note):

@@ -11,10 +11,16 @@ type Refused = { status: 'illegal'; code: IllegalCode; message: string };
  * noted in the history.
  */
 export function deliveryPromises(app: Pick<Application, 'materials'>, waived: boolean): { status: 'ok'; note?: string } | Refused {
-  const open = openPromises(app).map((m) => m.name).join('、');
+  const open = openPromises(app)
+    .map((m) => m.name)
+    .join('、');
   if (!open) return { status: 'ok' };
   if (waived) return { status: 'ok', note: `容缺材料经后台豁免：${open}` };
-  return { status: 'illegal', code: 'promise_open', message: `容缺承诺的材料尚未补交：${open}；补交后才能送达（后台可在回调中以 waivedTolerance: true 明确豁免）` };
+  return {
+    status: 'illegal',
+    code: 'promise_open',
+    message: `容缺承诺的材料尚未补交：${open}；补交后才能送达（后台可在回调中以 waivedTolerance: true 明确豁免）`,
+  };
 }
 
 /** The materials promised under 容缺 and not handed in yet. */
@@ -34,9 +40,11 @@ export function handInPromised(
 ): { status: 'change'; to: Application['status']; patch: { materials: MaterialSubmission[] }; note: string } | Refused {
   const open = openPromises(app);
   if (open.length === 0) return { status: 'illegal', code: 'no_open_promise', message: '没有待补交的容缺材料' };
-  if (['withdrawn', 'not_accepted', 'rejected'].includes(app.status)) return { status: 'illegal', code: 'already_decided', message: '办件已结束，无需补交' };
+  if (['withdrawn', 'not_accepted', 'rejected'].includes(app.status))
+    return { status: 'illegal', code: 'already_decided', message: '办件已结束，无需补交' };
   const handed = (supplied ?? []).filter((m) => open.some((o) => o.id === m.id) && m.source !== 'promised');
-  if (handed.length === 0) return { status: 'illegal', code: 'invalid_event', message: `请补交以下材料：${open.map((m) => m.name).join('、')}` };
+  if (handed.length === 0)
+    return { status: 'illegal', code: 'invalid_event', message: `请补交以下材料：${open.map((m) => m.name).join('、')}` };
   const materials = app.materials.map((m) => handed.find((h) => h.id === m.id) ?? m).map((m) => ({ ...m }));
   return { status: 'change', to: app.status, patch: { materials }, note: handed.map((m) => m.name).join('、') };
 }

@@ -7,7 +7,10 @@ const TABLE: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^不能为空$/, () => 'Must not be empty'],
   [/^不认识的键：(.+)（/, (m) => `Unknown key(s): ${m[1]!.split('、').join(', ')} (check the spelling)`],
   [/^不是有效的 JSON/, () => 'Not valid JSON'],
-  [/^(部门|材料|事项)编号只能用/, (m) => `${{ 部门: 'Department', 材料: 'Material', 事项: 'Matter' }[m[1]!]} id: lower-case letters, digits and hyphens only`],
+  [
+    /^(部门|材料|事项)编号只能用/,
+    (m) => `${{ 部门: 'Department', 材料: 'Material', 事项: 'Matter' }[m[1]!]} id: lower-case letters, digits and hyphens only`,
+  ],
   [/^字段 key 只能用/, () => 'Field key: letters, digits and underscores, starting with a letter'],
   [/^至少需要一名审批联系人/, () => 'At least one reviewer contact (DingTalk userId)'],
   [/^预填来源应为/, () => 'prefill must be applicant.name or licence:<type>.<holderName|number|issuer|issuedAt|validUntil>'],
@@ -34,7 +37,10 @@ const TABLE: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^“(.+)”不是「(.+)」的选项/, (m) => `"${m[1]}" is not an option of field "${m[2]}"`],
   [/^情形过多（超过 (\d+) 种/, (m) => `Too many situations (more than ${m[1]})`],
   [/^(?:情形“(.+)”|本事项)没有审批部门/, (m) => `${m[1] ? `Situation "${m[1]}"` : 'The matter'} has no department to review it`],
-  [/^(?:情形“(.+)”|本事项)需跑动 (\d+) 次/, (m) => `${m[1] ? `Situation "${m[1]}"` : 'The matter'} needs ${m[2]} visits in person; at most one is allowed (最多跑一次)`],
+  [
+    /^(?:情形“(.+)”|本事项)需跑动 (\d+) 次/,
+    (m) => `${m[1] ? `Situation "${m[1]}"` : 'The matter'} needs ${m[2]} visits in person; at most one is allowed (最多跑一次)`,
+  ],
   [/^(.+)“(.+)”重复$/, (m) => `Duplicate ${m[1]}: "${m[2]}"`],
   [/^事项编号“(.+)”与 (.+) 重复$/, (m) => `Matter id "${m[1]}" is already used by ${m[2]}`],
 ];

@@ -26,9 +26,16 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
     .superRefine((condition, ctx) => {
       const forms = CONDITION_FORMS.filter((form) => condition[form] !== undefined);
       if (forms.length !== 1) {
-        ctx.addIssue({ code: 'custom', message: `条件必须且只能是 equals、oneOf、and、or、not 之一（现在是：${forms.join('、') || '无'}）` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `条件必须且只能是 equals、oneOf、and、or、not 之一（现在是：${forms.join('、') || '无'}）`,
+        });
       } else if ((forms[0] === 'equals' || forms[0] === 'oneOf') !== (condition.field !== undefined)) {
-        ctx.addIssue({ code: 'custom', path: ['field'], message: 'equals 和 oneOf 需要 field（所依据的选择题 key），and、or、not 不能有 field' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['field'],
+          message: 'equals 和 oneOf 需要 field（所依据的选择题 key），and、or、not 不能有 field',
+        });
       }
     })
     .transform((condition) => condition as Condition),
@@ -107,9 +114,7 @@ const promiseWithinLaw = (limit: { legalDays: number; promisedDays: number }, ct
   }
 };
 const timeLimitCaseSchema = z.strictObject({ when: conditionSchema, ...days }).superRefine(promiseWithinLaw);
-const timeLimitSchema = z
-  .strictObject({ ...days, cases: z.array(timeLimitCaseSchema).min(1).optional() })
-  .superRefine(promiseWithinLaw);
+const timeLimitSchema = z.strictObject({ ...days, cases: z.array(timeLimitCaseSchema).min(1).optional() }).superRefine(promiseWithinLaw);
 const onSiteStepSchema = z.union([text, z.strictObject({ step: text, when: conditionSchema })]);
 
 /** Schema of one matter template; its output is exactly the shared `Matter` type. */

@@ -31,7 +31,8 @@ export function parseMatter(json: unknown, file: string): MatterParse {
   if (!parsed.ok) return parsed;
   // Checks that need the whole template: conditions name earlier choice fields, each situation ≤ 1 visit.
   const problems = situationProblems(parsed.matter);
-  if (problems.length > 0) return { ok: false, errors: problems.map((problem) => ({ file, ...problem, en: englishReason(problem.reason) })) };
+  if (problems.length > 0)
+    return { ok: false, errors: problems.map((problem) => ({ file, ...problem, en: englishReason(problem.reason) })) };
   return parsed;
 }
 
@@ -44,7 +45,12 @@ export function checkSchema(json: unknown, file: string): MatterParse {
   const en = english.success ? [] : english.error.issues.map((issue) => englishReason(issue.message));
   return {
     ok: false,
-    errors: result.error.issues.map((issue, i) => ({ file, path: jsonPath(issue.path), reason: issue.message, en: en[i] ?? englishReason(issue.message) })),
+    errors: result.error.issues.map((issue, i) => ({
+      file,
+      path: jsonPath(issue.path),
+      reason: issue.message,
+      en: en[i] ?? englishReason(issue.message),
+    })),
   };
 }
 
@@ -131,9 +137,7 @@ export function matterCatalogue(matters: readonly Matter[]): MatterCatalogue {
 }
 
 function jsonPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
-    .join('');
+  return path.map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`)).join('');
 }
 
 // V8 reports "at position N" (Node 20) or "(line L column C)" (Node 22); turn the position into a line number.

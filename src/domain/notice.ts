@@ -51,7 +51,11 @@ export const BODY_MAX = 2_000;
 export const USERS_MAX = 1_000;
 
 /** Checks a draft; an empty list means it may be published. `now` rejects a send time in the past. */
-export function draftProblems(draft: Partial<NoticeDraft>, now: number, work: WorkChannel = { configured: false, toAllToday: 0 }): string[] {
+export function draftProblems(
+  draft: Partial<NoticeDraft>,
+  now: number,
+  work: WorkChannel = { configured: false, toAllToday: 0 },
+): string[] {
   const problems: string[] = [];
   const title = (draft.title ?? '').trim();
   const body = (draft.body ?? '').trim();
@@ -63,7 +67,8 @@ export function draftProblems(draft: Partial<NoticeDraft>, now: number, work: Wo
   if (draft.link && !/^https?:\/\/\S+$/u.test(draft.link.url)) problems.push('链接须以 http:// 或 https:// 开头');
   if (draft.link && draft.link.text.trim() === '') problems.push('链接按钮的文字不能为空');
   if (draft.sendAt !== undefined && (!Number.isFinite(draft.sendAt) || draft.sendAt < now)) problems.push('发送时间须晚于现在');
-  if (draft.channel !== undefined && draft.channel !== 'robot' && draft.channel !== 'work') problems.push('发送渠道只能是 机器人消息 或 工作通知');
+  if (draft.channel !== undefined && draft.channel !== 'robot' && draft.channel !== 'work')
+    problems.push('发送渠道只能是 机器人消息 或 工作通知');
   if (draft.channel === 'work') problems.push(...workProblems(draft.audience, work));
   return problems;
 }

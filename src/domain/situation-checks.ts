@@ -16,7 +16,9 @@ export function situationProblems(matter: Matter): TemplateProblem[] {
   if (problems.length > 0) return problems;
   const situations = situationsOf(matter);
   if (situations.length > MAX_SITUATIONS) {
-    const names = decidingFields(matter).map((f) => f.label).join('、');
+    const names = decidingFields(matter)
+      .map((f) => f.label)
+      .join('、');
     return [{ path: 'fields', reason: `情形过多（超过 ${MAX_SITUATIONS} 种，由 ${names} 组合而成）：请减少决定情形的选择题或选项` }];
   }
   for (const situation of situations) {
@@ -27,7 +29,10 @@ export function situationProblems(matter: Matter): TemplateProblem[] {
     const reasons = visitReasons(matter, situation.answers);
     if (reasons.length > 1) {
       const path = matter.onSiteSteps?.length ? 'onSiteSteps' : 'delivery';
-      problems.push({ path, reason: `${where}需跑动 ${reasons.length} 次（${reasons.join('；')}），超过“最多跑一次”：请改为电子送达或邮寄，或合并现场环节` });
+      problems.push({
+        path,
+        reason: `${where}需跑动 ${reasons.length} 次（${reasons.join('；')}），超过“最多跑一次”：请改为电子送达或邮寄，或合并现场环节`,
+      });
     }
   }
   return problems;
@@ -67,6 +72,8 @@ function conditionProblems(matter: Matter, condition: Condition, path: string, b
   const values = 'equals' in condition ? [condition.equals] : condition.oneOf;
   const valuePath = (i: number) => ('equals' in condition ? `${path}.equals` : `${path}.oneOf[${i}]`);
   return values.flatMap((value, i) =>
-    field.options?.includes(value) ? [] : [{ path: valuePath(i), reason: `“${value}”不是「${field.label}」的选项（可选：${field.options?.join('、')}）` }],
+    field.options?.includes(value)
+      ? []
+      : [{ path: valuePath(i), reason: `“${value}”不是「${field.label}」的选项（可选：${field.options?.join('、')}）` }],
   );
 }

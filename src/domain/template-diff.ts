@@ -12,7 +12,10 @@ export function templateChanges(before: Matter | undefined, after: Matter): stri
     ['办理对象', (m) => m.category],
     ['承诺时限', (m) => `${m.timeLimit.promisedDays}个工作日`],
     ['法定时限', (m) => `${m.timeLimit.legalDays}个工作日`],
-    ['按情形的时限', (m) => (m.timeLimit.cases ?? []).map((c) => `${describeCondition(c.when, m)}时${c.promisedDays}天`).join('；') || '无'],
+    [
+      '按情形的时限',
+      (m) => (m.timeLimit.cases ?? []).map((c) => `${describeCondition(c.when, m)}时${c.promisedDays}天`).join('；') || '无',
+    ],
     ['收费', (m) => `${m.fee.amount}元${m.fee.note ? `（${m.fee.note}）` : ''}`],
     ['送达方式', (m) => m.delivery.join('、')],
     ['现场环节', (m) => (m.onSiteSteps ?? []).map((s) => (typeof s === 'string' ? s : s.step)).join('；') || '无'],
@@ -23,9 +26,39 @@ export function templateChanges(before: Matter | undefined, after: Matter): stri
   for (const [label, read] of simple) {
     if (read(before) !== read(after)) lines.push(`${label}：${read(before) || '无'} → ${read(after) || '无'}`);
   }
-  lines.push(...listChanges('填写项', before.fields, after.fields, (f) => f.key, (f) => f.label, before, after));
-  lines.push(...listChanges('材料', before.materials, after.materials, (m) => m.id, (m) => m.name, before, after));
-  lines.push(...listChanges('审批部门', before.departments, after.departments, (d) => d.id, (d) => d.name, before, after));
+  lines.push(
+    ...listChanges(
+      '填写项',
+      before.fields,
+      after.fields,
+      (f) => f.key,
+      (f) => f.label,
+      before,
+      after,
+    ),
+  );
+  lines.push(
+    ...listChanges(
+      '材料',
+      before.materials,
+      after.materials,
+      (m) => m.id,
+      (m) => m.name,
+      before,
+      after,
+    ),
+  );
+  lines.push(
+    ...listChanges(
+      '审批部门',
+      before.departments,
+      after.departments,
+      (d) => d.id,
+      (d) => d.name,
+      before,
+      after,
+    ),
+  );
   return lines;
 }
 
@@ -47,6 +80,7 @@ function listChanges<T extends { when?: Condition }>(
     if (!previous) lines.push(`新增${what}：${name(item)}${when}`);
     else if (JSON.stringify(previous) !== JSON.stringify(item)) lines.push(`修改${what}：${name(item)}${when}`);
   }
-  for (const item of before) if (!is.has(id(item))) lines.push(`删除${what}：${name(item)}${item.when ? `（原${describeCondition(item.when, old)}时）` : ''}`);
+  for (const item of before)
+    if (!is.has(id(item))) lines.push(`删除${what}：${name(item)}${item.when ? `（原${describeCondition(item.when, old)}时）` : ''}`);
   return lines;
 }

@@ -16,10 +16,7 @@ export interface Licence {
 }
 
 /** An unreachable service is a normal outcome ("upload it yourself"), never an error. */
-export type LicenceLookup =
-  | { status: 'found'; licences: Licence[] }
-  | { status: 'none' }
-  | { status: 'unavailable'; reason: string };
+export type LicenceLookup = { status: 'found'; licences: Licence[] } | { status: 'none' } | { status: 'unavailable'; reason: string };
 
 const licenceSchema = z.object({
   type: z.string().min(1),
@@ -27,9 +24,16 @@ const licenceSchema = z.object({
   holderName: z.string().min(1),
   issuer: z.string().min(1),
   issuedAt: z.string().min(1),
-  validUntil: z.string().min(1).nullish().transform((value) => value ?? undefined),
+  validUntil: z
+    .string()
+    .min(1)
+    .nullish()
+    .transform((value) => value ?? undefined),
   fileUrl: z.string().min(1),
-  legalRepresentative: z.object({ name: z.string().min(1), idNumber: z.string().min(1) }).nullish().transform((value) => value ?? undefined),
+  legalRepresentative: z
+    .object({ name: z.string().min(1), idNumber: z.string().min(1) })
+    .nullish()
+    .transform((value) => value ?? undefined),
 });
 
 /** The service's answer: `{"licences":[…]}`. */
@@ -43,7 +47,11 @@ export const sampleFileSchema = z.object({
 /** Drops absent optional fields so a licence compares and serialises cleanly. */
 export function cleanLicence(licence: Licence): Licence {
   const { validUntil, legalRepresentative, ...rest } = licence;
-  return { ...rest, ...(validUntil === undefined ? {} : { validUntil }), ...(legalRepresentative === undefined ? {} : { legalRepresentative }) };
+  return {
+    ...rest,
+    ...(validUntil === undefined ? {} : { validUntil }),
+    ...(legalRepresentative === undefined ? {} : { legalRepresentative }),
+  };
 }
 
 /** The e-licence source the bot asks, only with the applicant's consent (createElicenceSource makes one). */

@@ -44,7 +44,7 @@ function httpSource(base: string, token: string, timeoutMs: number): LicenceSour
         headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
         signal: AbortSignal.timeout(timeoutMs),
       }).then(
-        async (response) => ({ response, body: await response.json().catch(() => undefined) as unknown }),
+        async (response) => ({ response, body: (await response.json().catch(() => undefined)) as unknown }),
         (error: unknown) => ({ error }),
       );
       if ('error' in answer) return unavailable(describeNetwork(answer.error));

@@ -25,7 +25,9 @@ export function errorBoundary(logger: Logger) {
     } catch (error) {
       if (error instanceof HttpError && error.status < 500) {
         ctx.status = error.status;
-        ctx.body = { error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } };
+        ctx.body = {
+          error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) },
+        };
         return;
       }
       const status = (error as { status?: number }).status;

@@ -164,7 +164,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
       if (result.status === 'failed' && result.error instanceof LeaseLostError) {
         logger.warn({ jobId: job.id, kind: job.kind }, 'outbox job was taken over by another instance after its lease ran out');
       } else if (result.status === 'failed') {
-        logger.error({ err: result.error, jobId: job.id, kind: job.kind }, 'outbox could not record the outcome of a job; it stays pending');
+        logger.error(
+          { err: result.error, jobId: job.id, kind: job.kind },
+          'outbox could not record the outcome of a job; it stays pending',
+        );
       }
       inFlight.delete(job.id);
       runningByKind.set(job.kind, (runningByKind.get(job.kind) ?? 1) - 1);
@@ -227,10 +230,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
   function arm(delay: number): void {
     if (!started || stopped) return;
     timer?.cancel();
-    timer = time.setTimeout(() => {
-      timer = undefined;
-      wake();
-    }, Math.max(1, delay));
+    timer = time.setTimeout(
+      () => {
+        timer = undefined;
+        wake();
+      },
+      Math.max(1, delay),
+    );
   }
 
   function wake(): void {

@@ -69,7 +69,8 @@ export function createJobHandlers(deps: JobHandlerDeps): Record<JobKind, (job: O
       const app = await load(job);
       const { round = 1 } = job.payload as BackofficeJobPayload;
       const materials = app.materials.map(({ id, name, source, ref }) => ({ id, name, source, ref }));
-      const submittedAt = app.history.findLast((entry) => entry.action === 'supplement' || entry.action === 'fulfil_promise')?.at ?? new Date().toISOString();
+      const submittedAt =
+        app.history.findLast((entry) => entry.action === 'supplement' || entry.action === 'fulfil_promise')?.at ?? new Date().toISOString();
       await backoffice.supplement(app.id, { applicationId: app.id, round, materials, fields: app.fields, submittedAt }, job.key);
     }),
   };

@@ -134,7 +134,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
 // loadConfig already refuses these; a Config built by hand (tests, scripts) must not slip past either.
 function refuseRealSystems(config: Config): void {
-  if (config.backoffice.url) throw new Error('the sandbox (DINGTALK_CLIENT_ID unset) never talks to a real back office: unset BACKOFFICE_URL');
+  if (config.backoffice.url)
+    throw new Error('the sandbox (DINGTALK_CLIENT_ID unset) never talks to a real back office: unset BACKOFFICE_URL');
   if (!isLoopbackAddress(config.http.host)) throw new Error(`the sandbox listens only on loopback, not on HOST=${config.http.host}`);
 }
 

@@ -53,7 +53,11 @@ export class JobLeases {
 
   /** A committed change rewrote or removed these jobs: their leases end (only its own, when it names an owner). */
   release(change: Commit): void {
-    const ids = [...(change.jobs?.put ?? []).map((job) => job.id), ...(change.jobs?.remove ?? []), ...(change.jobs?.dead ?? []).map((dead) => dead.id)];
+    const ids = [
+      ...(change.jobs?.put ?? []).map((job) => job.id),
+      ...(change.jobs?.remove ?? []),
+      ...(change.jobs?.dead ?? []).map((dead) => dead.id),
+    ];
     for (const id of ids) if (!change.lease || this.#leases.get(id)?.owner === change.lease.owner) this.#leases.delete(id);
   }
 

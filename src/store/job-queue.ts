@@ -45,7 +45,13 @@ export class JobQueue {
   /** Records a job (replacing its previous version, which may have had another due time). */
   put(job: OutboxJob): void {
     this.remove(job.id);
-    const ref: JobRef = { id: job.id, kind: job.kind, nextAt: job.nextAt, createdAt: job.createdAt, ...(job.group === undefined ? {} : { group: job.group }) };
+    const ref: JobRef = {
+      id: job.id,
+      kind: job.kind,
+      nextAt: job.nextAt,
+      createdAt: job.createdAt,
+      ...(job.group === undefined ? {} : { group: job.group }),
+    };
     this.#refs.set(job.id, ref);
     let list = this.#lists.get(job.kind);
     if (!list) {

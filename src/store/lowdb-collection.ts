@@ -51,8 +51,7 @@ export class LowdbCollection<T> {
     await chmod(this.#root, DIR_MODE);
     await removeLeftoverTemps(this.#root);
     const names =
-      this.#options.shards ??
-      (await readdir(this.#root)).filter((file) => /^[^.].*\.json$/.test(file)).map((file) => file.slice(0, -5));
+      this.#options.shards ?? (await readdir(this.#root)).filter((file) => /^[^.].*\.json$/.test(file)).map((file) => file.slice(0, -5));
     // A few files at a time, so reading one overlaps checking another; filled in name order all the same.
     const lows = names.map((name) => this.#file(name));
     let next = 0;

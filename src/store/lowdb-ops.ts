@@ -58,13 +58,26 @@ export class Overlay implements View {
 
   record(op: Op): void {
     switch (op.op) {
-      case 'app': this.#revs.set(op.doc.id, op.doc.rev); break;
-      case 'record': this.#recordRevs.set(recordName(op.doc.kind, op.doc.id), op.doc.rev); break;
-      case 'record.remove': this.#recordRevs.set(recordName(op.kind, op.id), 0); break;
-      case 'dead': this.#dead.set(op.doc.id, op.doc); break;
-      case 'dead.remove': this.#dead.set(op.id, null); break;
-      case 'counter': this.#counters.set(op.day, op.seq); break;
-      default: break;
+      case 'app':
+        this.#revs.set(op.doc.id, op.doc.rev);
+        break;
+      case 'record':
+        this.#recordRevs.set(recordName(op.doc.kind, op.doc.id), op.doc.rev);
+        break;
+      case 'record.remove':
+        this.#recordRevs.set(recordName(op.kind, op.id), 0);
+        break;
+      case 'dead':
+        this.#dead.set(op.doc.id, op.doc);
+        break;
+      case 'dead.remove':
+        this.#dead.set(op.id, null);
+        break;
+      case 'counter':
+        this.#counters.set(op.day, op.seq);
+        break;
+      default:
+        break;
     }
   }
 }
@@ -110,7 +123,8 @@ export function planCommit(change: Commit, view: View, now: number): Op[] {
   for (const { kind, id } of change.records?.remove ?? []) {
     push({ op: 'record.remove', kind: requireKind(kind), id: requireText(id, 'record id') });
   }
-  for (const dialog of change.dialogs?.put ?? []) push({ op: 'dialog', doc: json({ ...dialog, key: requireText(dialog.key, 'dialog key') }) });
+  for (const dialog of change.dialogs?.put ?? [])
+    push({ op: 'dialog', doc: json({ ...dialog, key: requireText(dialog.key, 'dialog key') }) });
   for (const key of change.dialogs?.remove ?? []) push({ op: 'dialog.remove', key });
   for (const job of change.jobs?.put ?? []) push({ op: 'job', doc: json({ ...job, id: requireText(job.id, 'job id') }) });
   for (const id of change.jobs?.remove ?? []) push({ op: 'job.remove', id });

@@ -143,7 +143,11 @@ export class LowdbRecords {
     let kind = this.#kinds.get(name);
     if (!kind) {
       const item = featureRecordOf(name) as unknown as z.ZodType<StoredRecord>;
-      const collection = new LowdbCollection<StoredRecord>(this.#dataDir, { dir: join('records', name), shardOf: (id) => recordShard(id), item });
+      const collection = new LowdbCollection<StoredRecord>(this.#dataDir, {
+        dir: join('records', name),
+        shardOf: (id) => recordShard(id),
+        item,
+      });
       kind = { collection, index: new KindIndex() };
       this.#kinds.set(name, kind);
       this.#newFolders.add(name);

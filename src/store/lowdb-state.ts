@@ -32,11 +32,30 @@ export class LowdbState implements View {
     // Casts: the record schemas are loose (unknown keys kept), so their output is wider than the domain types.
     const app = applicationRecord as unknown as z.ZodType<Application>;
     this.applications = new LowdbCollection(dataDir, { dir: 'applications', shardOf: (id) => applicationShard(id), item: app });
-    this.dialogs = new LowdbCollection(dataDir, { dir: 'dialogs', shardOf: (key) => dialogShard(key), item: dialogRecord as z.ZodType<DialogRecord> });
+    this.dialogs = new LowdbCollection(dataDir, {
+      dir: 'dialogs',
+      shardOf: (key) => dialogShard(key),
+      item: dialogRecord as z.ZodType<DialogRecord>,
+    });
     this.inbox = new LowdbCollection(dataDir, { dir: 'inbox', shardOf: (_id, at) => inboxShard(at), item: inboxRecord });
-    this.jobs = new LowdbCollection(dataDir, { dir: 'outbox', shardOf: () => 'pending', shards: ['pending'], item: jobRecord as unknown as z.ZodType<OutboxJob> });
-    this.dead = new LowdbCollection(dataDir, { dir: 'outbox', shardOf: () => 'dead', shards: ['dead'], item: deadJobRecord as unknown as z.ZodType<DeadJob> });
-    this.meta = new LowdbCollection(dataDir, { dir: 'state', shardOf: () => 'meta', shards: ['meta'], item: metaRecord as z.ZodType<unknown> });
+    this.jobs = new LowdbCollection(dataDir, {
+      dir: 'outbox',
+      shardOf: () => 'pending',
+      shards: ['pending'],
+      item: jobRecord as unknown as z.ZodType<OutboxJob>,
+    });
+    this.dead = new LowdbCollection(dataDir, {
+      dir: 'outbox',
+      shardOf: () => 'dead',
+      shards: ['dead'],
+      item: deadJobRecord as unknown as z.ZodType<DeadJob>,
+    });
+    this.meta = new LowdbCollection(dataDir, {
+      dir: 'state',
+      shardOf: () => 'meta',
+      shards: ['meta'],
+      item: metaRecord as z.ZodType<unknown>,
+    });
     this.counters = new LowdbCollection(dataDir, { dir: 'state', shardOf: () => 'counters', shards: ['counters'], item: counterRecord });
     this.records = new LowdbRecords(dataDir);
     this.#all = [this.applications, this.dialogs, this.inbox, this.jobs, this.dead, this.meta, this.counters, this.records];
@@ -56,10 +75,18 @@ export class LowdbState implements View {
         case 'app':
           this.index.put(this.applications.put(op.doc.id, op.doc), op.doc);
           break;
-        case 'record': this.records.put(op.doc); break;
-        case 'record.remove': this.records.remove(op.kind, op.id); break;
-        case 'dialog': this.dialogs.put(op.doc.key, op.doc); break;
-        case 'dialog.remove': this.dialogs.delete(op.key); break;
+        case 'record':
+          this.records.put(op.doc);
+          break;
+        case 'record.remove':
+          this.records.remove(op.kind, op.id);
+          break;
+        case 'dialog':
+          this.dialogs.put(op.doc.key, op.doc);
+          break;
+        case 'dialog.remove':
+          this.dialogs.delete(op.key);
+          break;
         case 'job':
           this.jobs.put(op.doc.id, op.doc);
           this.queue.put(op.doc);
@@ -73,8 +100,12 @@ export class LowdbState implements View {
           this.jobs.delete(op.doc.id);
           this.queue.remove(op.doc.id);
           break;
-        case 'dead.remove': this.dead.delete(op.id); break;
-        case 'inbox': this.inbox.put(op.id, op.at); break;
+        case 'dead.remove':
+          this.dead.delete(op.id);
+          break;
+        case 'inbox':
+          this.inbox.put(op.id, op.at);
+          break;
         case 'meta':
           if (op.value === null) this.meta.delete(op.key);
           else this.meta.put(op.key, op.value);

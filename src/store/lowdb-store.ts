@@ -13,7 +13,19 @@ import { Overlay, planCommit, planCounter, type Op, type View } from './lowdb-op
 import { LowdbState } from './lowdb-state.js';
 import { WriteAheadLog } from './lowdb-wal.js';
 import { requireKind } from './record-rules.js';
-import type { ApplicationQuery, Commit, DeadJob, DialogRecord, JobKind, JobRef, LeaseOptions, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
+import type {
+  ApplicationQuery,
+  Commit,
+  DeadJob,
+  DialogRecord,
+  JobKind,
+  JobRef,
+  LeaseOptions,
+  OutboxJob,
+  RecordQuery,
+  Store,
+  StoredRecord,
+} from './store.js';
 
 export interface LowdbStoreOptions {
   /** Directory of the store's files (DATA_DIR); created when missing. */

@@ -113,7 +113,11 @@ function parseLine(line: string, number: number): WalRecord {
   try {
     json = JSON.parse(line);
   } catch (error) {
-    throw new DamagedRecordError(LOG, `line ${number} is not valid JSON (${(error as Error).message}); move it away only if you accept losing its commits`, { cause: error });
+    throw new DamagedRecordError(
+      LOG,
+      `line ${number} is not valid JSON (${(error as Error).message}); move it away only if you accept losing its commits`,
+      { cause: error },
+    );
   }
   const parsed = walRecord.safeParse(json);
   if (!parsed.success) throw new DamagedRecordError(LOG, `line ${number}: ${describeIssues(parsed.error)}`);

@@ -7,7 +7,10 @@ import { migrate, tableNames } from './postgres-schema.js';
 
 try {
   const config = loadConfig(process.env);
-  if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL: npm run migrate needs a postgres:// connection string (the embedded store has no schema to migrate)']);
+  if (!config.databaseUrl)
+    throw new ConfigError([
+      'DATABASE_URL: npm run migrate needs a postgres:// connection string (the embedded store has no schema to migrate)',
+    ]);
   const client = new pg.Client({ connectionString: config.databaseUrl, application_name: 'yiciban-migrate' });
   await client.connect();
   try {

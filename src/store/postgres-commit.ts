@@ -96,7 +96,10 @@ async function writeRecord(client: pg.PoolClient, t: Tables, record: StoredRecor
           params,
         );
   if (result.rowCount === 1) return;
-  const { rows } = await client.query<{ rev: number }>(`SELECT rev FROM ${t.records} WHERE kind = $1 AND id = $2`, [record.kind, record.id]);
+  const { rows } = await client.query<{ rev: number }>(`SELECT rev FROM ${t.records} WHERE kind = $1 AND id = $2`, [
+    record.kind,
+    record.id,
+  ]);
   throw new ConflictError(recordName(record.kind, record.id), record.rev - 1, rows[0]?.rev ?? 0);
 }
 

@@ -11,7 +11,13 @@ interface RefRow {
 }
 
 /** Up to `limit` refs of jobs in `table` due at `now`, of `kinds` when given, in due order. */
-export async function selectDueJobRefs(pool: pg.Pool, table: string, now: number, limit: number, kinds?: readonly JobKind[]): Promise<JobRef[]> {
+export async function selectDueJobRefs(
+  pool: pg.Pool,
+  table: string,
+  now: number,
+  limit: number,
+  kinds?: readonly JobKind[],
+): Promise<JobRef[]> {
   const { rows } = await pool.query<RefRow>(
     `SELECT id, kind, next_at, created_at, doc->>'group' AS grp FROM ${table}
       WHERE next_at <= $1 AND ($3::text[] IS NULL OR kind = ANY($3)) ORDER BY next_at, created_at, id LIMIT $2`,
@@ -19,6 +25,10 @@ export async function selectDueJobRefs(pool: pg.Pool, table: string, now: number
   );
   // bigint comes back as text from pg; epoch milliseconds fit a double exactly.
   return rows.map((row) => ({
-    id: row.id, kind: row.kind, nextAt: Number(row.next_at), createdAt: Number(row.created_at), ...(row.grp === null ? {} : { group: row.grp }),
+    id: row.id,
+    kind: row.kind,
+    nextAt: Number(row.next_at),
+    createdAt: Number(row.created_at),
+    ...(row.grp === null ? {} : { group: row.grp }),
   }));
 }

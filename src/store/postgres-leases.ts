@@ -15,9 +15,16 @@ export function groupHead(t: Tables): string {
  * to each kind's capacity, and write the lease. A job whose group has an older pending job is never a
  * candidate, whether that older job is leased, backing off or waiting for its turn.
  */
-export async function leaseJobRows(pool: pg.Pool, t: Tables, now: number, limit: number, options: LeaseOptions): Promise<{ id: string; doc: unknown }[]> {
+export async function leaseJobRows(
+  pool: pg.Pool,
+  t: Tables,
+  now: number,
+  limit: number,
+  options: LeaseOptions,
+): Promise<{ id: string; doc: unknown }[]> {
   if (!options.owner) throw new Error('a lease needs an owner');
-  const capacity = options.capacity === undefined ? null : Object.fromEntries(Object.entries(options.capacity).filter(([, n]) => (n ?? 0) > 0));
+  const capacity =
+    options.capacity === undefined ? null : Object.fromEntries(Object.entries(options.capacity).filter(([, n]) => (n ?? 0) > 0));
   if (limit <= 0 || (capacity !== null && Object.keys(capacity).length === 0)) return [];
   const { rows } = await pool.query<{ id: string; doc: unknown; next_at: string; created_at: string }>(
     `WITH picked AS (
@@ -38,7 +45,8 @@ export async function leaseJobRows(pool: pg.Pool, t: Tables, now: number, limit:
   );
   // RETURNING has no order of its own.
   return rows.sort(
-    (a, b) => Number(a.next_at) - Number(b.next_at) || Number(a.created_at) - Number(b.created_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    (a, b) =>
+      Number(a.next_at) - Number(b.next_at) || Number(a.created_at) - Number(b.created_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
 }
 

@@ -9,8 +9,28 @@ import { earliestLeasable, leaseJobRows } from './postgres-leases.js';
 import { migrate, tableNames, type Tables } from './postgres-schema.js';
 import { selectDueJobRefs } from './postgres-jobs.js';
 import { recordName, requireKind } from './record-rules.js';
-import { applicationRecord, DamagedRecordError, deadJobRecord, describeIssues, dialogRecord, featureRecord, jobRecord } from './record-schemas.js';
-import type { ApplicationQuery, Commit, DeadJob, DialogRecord, JobKind, JobRef, LeaseOptions, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
+import {
+  applicationRecord,
+  DamagedRecordError,
+  deadJobRecord,
+  describeIssues,
+  dialogRecord,
+  featureRecord,
+  jobRecord,
+} from './record-schemas.js';
+import type {
+  ApplicationQuery,
+  Commit,
+  DeadJob,
+  DialogRecord,
+  JobKind,
+  JobRef,
+  LeaseOptions,
+  OutboxJob,
+  RecordQuery,
+  Store,
+  StoredRecord,
+} from './store.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -116,12 +136,13 @@ export class PostgresStore implements Store {
 
   async nextApplicationId(day: string): Promise<string> {
     const compact = normalizeDay(day);
-    const { rows } = await this.#run((pool) =>
-      pool.query<{ seq: number }>(
-        `INSERT INTO ${this.#t.counters} (day, seq) VALUES ($1, 1)
+    const { rows } = await this.#run(
+      (pool) =>
+        pool.query<{ seq: number }>(
+          `INSERT INTO ${this.#t.counters} (day, seq) VALUES ($1, 1)
          ON CONFLICT (day) DO UPDATE SET seq = ${this.#t.counters}.seq + 1 RETURNING seq`,
-        [compact],
-      ),
+          [compact],
+        ),
       false,
     );
     return formatApplicationId(compact, rows[0]!.seq);
@@ -182,16 +203,18 @@ export class PostgresStore implements Store {
         params,
       ),
     );
-    const items = rows[0]!.items.map((doc) => checked('records', recordName(kind, String((doc as { id?: unknown })?.id)), doc) as StoredRecord<T>);
+    const items = rows[0]!.items.map(
+      (doc) => checked('records', recordName(kind, String((doc as { id?: unknown })?.id)), doc) as StoredRecord<T>,
+    );
     return { total: rows[0]!.total, items };
   }
 
   async dueJobs(now: number, limit: number): Promise<OutboxJob[]> {
     const { rows } = await this.#run((pool) =>
-      pool.query<{ doc: OutboxJob }>(
-        `SELECT id, doc FROM ${this.#t.jobs} WHERE next_at <= $1 ORDER BY next_at, created_at, id LIMIT $2`,
-        [now, Math.max(0, limit)],
-      ),
+      pool.query<{ doc: OutboxJob }>(`SELECT id, doc FROM ${this.#t.jobs} WHERE next_at <= $1 ORDER BY next_at, created_at, id LIMIT $2`, [
+        now,
+        Math.max(0, limit),
+      ]),
     );
     return rows.map((row) => checked('outbox_jobs', (row as { id?: string }).id, row.doc)!);
   }
@@ -214,7 +237,9 @@ export class PostgresStore implements Store {
 
   /** Dead jobs, earliest failure first. */
   async deadJobs(): Promise<DeadJob[]> {
-    const { rows } = await this.#run((pool) => pool.query<{ id: string; doc: DeadJob }>(`SELECT id, doc FROM ${this.#t.dead} ORDER BY failed_at, id`));
+    const { rows } = await this.#run((pool) =>
+      pool.query<{ id: string; doc: DeadJob }>(`SELECT id, doc FROM ${this.#t.dead} ORDER BY failed_at, id`),
+    );
     return rows.map((row) => checked('dead_jobs', row.id, row.doc)!);
   }
 
@@ -271,7 +296,13 @@ export class PostgresStore implements Store {
 const RECORD_DOC = `jsonb_build_object('kind', kind, 'id', id, 'rev', rev, 'data', data, 'updatedAt', updated_at)
   || CASE WHEN tags IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('tags', tags) END`;
 
-const SCHEMAS = { applications: applicationRecord, dialogs: dialogRecord, outbox_jobs: jobRecord, dead_jobs: deadJobRecord, records: featureRecord };
+const SCHEMAS = {
+  applications: applicationRecord,
+  dialogs: dialogRecord,
+  outbox_jobs: jobRecord,
+  dead_jobs: deadJobRecord,
+  records: featureRecord,
+};
 interface Documents {
   records: StoredRecord;
   applications: Application;

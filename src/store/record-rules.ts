@@ -22,10 +22,12 @@ export function requireRecord<T extends StoredRecord>(record: T): T {
     throw new Error(`record ${name} has rev ${record.rev}; a stored version needs rev ≥ 1 (new ones are committed with rev 1)`);
   }
   if (record.data === undefined) throw new Error(`record ${name} has no data`);
-  if (typeof record.updatedAt !== 'number' || !Number.isFinite(record.updatedAt)) throw new Error(`record ${name} needs updatedAt (epoch ms)`);
+  if (typeof record.updatedAt !== 'number' || !Number.isFinite(record.updatedAt))
+    throw new Error(`record ${name} needs updatedAt (epoch ms)`);
   if (record.tags !== undefined) {
     const tags = record.tags as unknown;
-    const plain = tags !== null && typeof tags === 'object' && !Array.isArray(tags) && Object.values(tags).every((value) => typeof value === 'string');
+    const plain =
+      tags !== null && typeof tags === 'object' && !Array.isArray(tags) && Object.values(tags).every((value) => typeof value === 'string');
     if (!plain) throw new Error(`record ${name}: tags must map names to strings`);
   }
   return record;

@@ -17,7 +17,19 @@ export const applicationRecord = z.looseObject({
   fields: z.record(z.string(), text),
   materials: z.array(z.looseObject({ id: text, name: text, source: text, ref: text })),
   departments: z.array(z.looseObject({ id: text, name: text, status: text })),
-  status: z.enum(['draft', 'submitted', 'accepted', 'not_accepted', 'supplement_required', 'in_review', 'approved', 'rejected', 'delivered', 'evaluated', 'withdrawn']),
+  status: z.enum([
+    'draft',
+    'submitted',
+    'accepted',
+    'not_accepted',
+    'supplement_required',
+    'in_review',
+    'approved',
+    'rejected',
+    'delivered',
+    'evaluated',
+    'withdrawn',
+  ]),
   createdAt: text,
   history: z.array(z.looseObject({ at: text, actor: z.looseObject({ type: text, id: text }), action: text })),
 });
@@ -36,7 +48,17 @@ export const dialogRecord = z.looseObject({
 /** A pending outbox job. */
 export const jobRecord = z.looseObject({
   id: text.min(1),
-  kind: z.enum(['dingtalk.message', 'dingtalk.card.update', 'backoffice.submit', 'backoffice.withdraw', 'backoffice.supplement', 'timer', 'broadcast.resolve', 'broadcast.batch', 'broadcast.report']),
+  kind: z.enum([
+    'dingtalk.message',
+    'dingtalk.card.update',
+    'backoffice.submit',
+    'backoffice.withdraw',
+    'backoffice.supplement',
+    'timer',
+    'broadcast.resolve',
+    'broadcast.batch',
+    'broadcast.report',
+  ]),
   key: text,
   payload: z.unknown(),
   attempts: z.number().int().min(0),
@@ -90,7 +112,9 @@ export const walRecord = z.strictObject({ version: z.literal(1), at: epochMs, op
 
 /** `items.YC20261128-0001.fields.phone: expected string, received number` — the first few problems. */
 export function describeIssues(error: z.ZodError): string {
-  const lines = error.issues.slice(0, 3).map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(the whole file)'}: ${issue.message}`);
+  const lines = error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(the whole file)'}: ${issue.message}`);
   const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
   return lines.join('; ') + more;
 }

@@ -87,7 +87,8 @@ export async function resealPostgres(connectionString: string, cipher: DataCiphe
           const { rows: found } = await client.query<{ doc: unknown }>(`SELECT ${doc} AS doc FROM ${table} WHERE ${where} FOR UPDATE`, key);
           const changed = { count: 0 };
           const next = found[0] ? resealDeep(found[0].doc, cipher, changed) : undefined;
-          if (changed.count > 0) await client.query(`UPDATE ${table} SET ${doc} = $${keys.length + 1}::jsonb WHERE ${where}`, [...key, JSON.stringify(next)]);
+          if (changed.count > 0)
+            await client.query(`UPDATE ${table} SET ${doc} = $${keys.length + 1}::jsonb WHERE ${where}`, [...key, JSON.stringify(next)]);
           await client.query('COMMIT');
           records += changed.count;
         } catch (error) {
@@ -96,10 +97,10 @@ export async function resealPostgres(connectionString: string, cipher: DataCiphe
         }
       }
     }
-    await client.query(
-      `INSERT INTO ${t.meta} (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-      [SEALING_KEYS_META, JSON.stringify([cipher.currentKeyId])],
-    );
+    await client.query(`INSERT INTO ${t.meta} (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [
+      SEALING_KEYS_META,
+      JSON.stringify([cipher.currentKeyId]),
+    ]);
   } finally {
     await client.end();
   }

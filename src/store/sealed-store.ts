@@ -8,7 +8,19 @@
 // kinds and tags — which is why tags never hold personal data).
 import type { Application } from '../domain/types.js';
 import { type DataCipher, isSealed, SealError } from './data-cipher.js';
-import type { ApplicationQuery, Commit, DeadJob, DialogRecord, JobKind, JobRef, LeaseOptions, OutboxJob, RecordQuery, Store, StoredRecord } from './store.js';
+import type {
+  ApplicationQuery,
+  Commit,
+  DeadJob,
+  DialogRecord,
+  JobKind,
+  JobRef,
+  LeaseOptions,
+  OutboxJob,
+  RecordQuery,
+  Store,
+  StoredRecord,
+} from './store.js';
 
 /**
  * Keys of a matter version's sensitive fields, or undefined for a matter the catalogue does not know.
@@ -31,7 +43,7 @@ export class RecordCodec {
   sealApplication(app: Application): Application {
     const keys = this.sensitive(app.matter);
     const fields: Record<string, string> = {};
-    for (const [key, value] of Object.entries(app.fields)) fields[key] = (!keys || keys.has(key)) ? this.#seal(value) : value;
+    for (const [key, value] of Object.entries(app.fields)) fields[key] = !keys || keys.has(key) ? this.#seal(value) : value;
     return {
       ...app,
       fields,

@@ -67,7 +67,16 @@ export function deadlineClock(calendar: HolidayCalendar, app: Application, now: 
   const remaining = today > deadline ? Math.min(left, -1) : left;
   const threshold = yellowThreshold(promisedDays);
   const yellowDay = threshold === undefined ? undefined : addWorkingDays(calendar, acceptedDay, threshold + pausedDays);
-  return { acceptedDay, promisedDays, pausedDays, deadline, paused: open !== undefined, remaining, used, ...(yellowDay ? { yellowDay } : {}) };
+  return {
+    acceptedDay,
+    promisedDays,
+    pausedDays,
+    deadline,
+    paused: open !== undefined,
+    remaining,
+    used,
+    ...(yellowDay ? { yellowDay } : {}),
+  };
 }
 
 /** The level now: red once the deadline day has passed, yellow once 80 % of the working time is used. */

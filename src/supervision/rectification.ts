@@ -39,7 +39,12 @@ export function rectificationId(applicationId: string): string {
 }
 
 /** Opens the case for a 差评 of `app`. */
-export function openRectification(calendar: HolidayCalendar, app: Application, departments: ResponsibleDepartment[], now: Date): Rectification {
+export function openRectification(
+  calendar: HolidayCalendar,
+  app: Application,
+  departments: ResponsibleDepartment[],
+  now: Date,
+): Rectification {
   const day = chinaDay(now);
   const evaluation = app.evaluation!;
   return {
@@ -84,6 +89,9 @@ export function openedText(c: Rectification): string {
 
 /** The warning when a step is late. */
 export function lateText(c: Rectification, step: 'callback' | 'fix'): string {
-  const what = step === 'callback' ? `应于${formatChineseDate(c.callbackDue)}前回访申请人，尚未回访` : `应于${formatChineseDate(c.fixDue)}前反馈整改结果，尚未反馈`;
+  const what =
+    step === 'callback'
+      ? `应于${formatChineseDate(c.callbackDue)}前回访申请人，尚未回访`
+      : `应于${formatChineseDate(c.fixDue)}前反馈整改结果，尚未反馈`;
   return `【电子监察·整改逾期】${c.id}（办件 ${c.applicationId}，${c.matterName}）${what}。请立即办理。`;
 }

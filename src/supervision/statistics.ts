@@ -87,7 +87,8 @@ export function computeStatistics(input: StatisticsInput): Statistics {
   };
   const receivedIds = new Set(received.map((app) => app.id));
   for (const app of input.applications) {
-    const keys = by === 'matter' ? [{ id: app.matter.id, name: app.matter.name }] : app.departments.map((d) => ({ id: d.id, name: d.name }));
+    const keys =
+      by === 'matter' ? [{ id: app.matter.id, name: app.matter.name }] : app.departments.map((d) => ({ id: d.id, name: d.name }));
     for (const key of keys) add(key.id, key.name, app, receivedIds.has(app.id));
   }
   const cases = input.openCases ?? [];
@@ -98,7 +99,9 @@ export function computeStatistics(input: StatisticsInput): Statistics {
   };
   const isBusy = (f: Figures) => f.received > 0 || f.openWarnings > 0 || f.openRectifications > 0 || f.openComplaints > 0;
   return {
-    from, to, by,
+    from,
+    to,
+    by,
     total: figures(received, input.applications, true),
     groups: [...groups.entries()]
       .filter(([, g]) => isBusy(figures(g.received, g.all)))

@@ -73,8 +73,11 @@ export function digestByDepartment(items: DigestItem[]): DepartmentDigest[] {
       byId.set(department.id, entry);
     }
   }
-  const order = (a: DigestItem, b: DigestItem) => (a.level === b.level ? a.clock.deadline.localeCompare(b.clock.deadline) || a.app.id.localeCompare(b.app.id) : a.level === 'red' ? -1 : 1);
-  return [...byId.values()].sort((a, b) => a.department.id.localeCompare(b.department.id)).map((d) => ({ ...d, items: d.items.sort(order) }));
+  const order = (a: DigestItem, b: DigestItem) =>
+    a.level === b.level ? a.clock.deadline.localeCompare(b.clock.deadline) || a.app.id.localeCompare(b.app.id) : a.level === 'red' ? -1 : 1;
+  return [...byId.values()]
+    .sort((a, b) => a.department.id.localeCompare(b.department.id))
+    .map((d) => ({ ...d, items: d.items.sort(order) }));
 }
 
 /** The digest text of one or more departments for the day `day` (YYYY-MM-DD). */

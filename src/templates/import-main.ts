@@ -13,12 +13,19 @@ const apply = process.argv.includes('--apply');
 try {
   const config = loadConfig(process.env);
   const files = await loadMattersOrThrow(path.join(ROOT_DIR, 'config/matters'));
-  const store = createStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl }, { now: Date.now, cipher: new DataCipher(await resolveDataKeys(config)) });
+  const store = createStore(
+    { dataDir: config.dataDir, databaseUrl: config.databaseUrl },
+    { now: Date.now, cipher: new DataCipher(await resolveDataKeys(config)) },
+  );
   await store.open();
   try {
     let ids = 0;
     const now = Date.now();
-    const plan = await importPlan(store, files, { now, actor: { type: 'admin', id: process.env.USER ?? 'matters:import' }, newId: () => `${now}-import-${(ids += 1)}` });
+    const plan = await importPlan(store, files, {
+      now,
+      actor: { type: 'admin', id: process.env.USER ?? 'matters:import' },
+      newId: () => `${now}-import-${(ids += 1)}`,
+    });
     for (const line of plan.lines) console.log(describe(line));
     const changed = plan.lines.filter((l) => l.change !== 'unchanged').length;
     if (changed === 0) console.log('没有需要导入的变化。');

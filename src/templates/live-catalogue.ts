@@ -7,7 +7,6 @@ import type { Matter } from '../domain/types.js';
 
 export type { MatterSource };
 
-
 /** Whether a matter takes new applications. */
 export type MatterStatus = 'active' | 'retired';
 

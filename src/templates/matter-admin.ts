@@ -6,8 +6,17 @@ import { templateChanges } from '../domain/template-diff.js';
 import type { Actor, Matter } from '../domain/types.js';
 import type { StoredRecord } from '../store/store.js';
 import {
-  allRecords, AUDIT_KIND, auditRecord, headRecord, MATTER_KIND, versionRecord, VERSION_KIND,
-  type AuditAction, type MatterHead, type MatterVersion, type RecordReader,
+  allRecords,
+  AUDIT_KIND,
+  auditRecord,
+  headRecord,
+  MATTER_KIND,
+  versionRecord,
+  VERSION_KIND,
+  type AuditAction,
+  type MatterHead,
+  type MatterVersion,
+  type RecordReader,
 } from './template-records.js';
 
 /** When, who, and how to name audit entries uniquely. */
@@ -52,7 +61,8 @@ export async function createMatter(reader: RecordReader, body: unknown, change: 
   const errors = draftErrors(withVersion(body, 1));
   if (errors.length > 0) return { status: 'invalid', errors };
   const matter = { ...(body as Matter), version: 1 };
-  if (await reader.getRecord(MATTER_KIND, matter.id)) return { status: 'exists', message: `事项编号“${matter.id}”已存在，请修改草稿（PUT /api/matters/${matter.id}/draft）` };
+  if (await reader.getRecord(MATTER_KIND, matter.id))
+    return { status: 'exists', message: `事项编号“${matter.id}”已存在，请修改草稿（PUT /api/matters/${matter.id}/draft）` };
   const order = (await reader.findRecords(MATTER_KIND, { limit: 1 })).total;
   const head: MatterHead = { id: matter.id, name: matter.name, status: 'active', versions: [], draft: matter, order };
   return done(head, undefined, matter, 'create', templateChanges(undefined, matter), change, []);
@@ -65,7 +75,11 @@ export async function saveDraft(reader: RecordReader, id: string, body: unknown,
   const version = Math.max(0, ...stored.data.versions) + 1;
   const errors = draftErrors(withVersion(body, version));
   if (errors.length > 0) return { status: 'invalid', errors };
-  if ((body as Matter).id !== id) return { status: 'invalid', errors: [{ file: 'body', path: 'id', reason: `草稿的事项编号应为“${id}”`, en: `The draft's id must be "${id}"` }] };
+  if ((body as Matter).id !== id)
+    return {
+      status: 'invalid',
+      errors: [{ file: 'body', path: 'id', reason: `草稿的事项编号应为“${id}”`, en: `The draft's id must be "${id}"` }],
+    };
   const matter = { ...(body as Matter), version };
   const current = await publishedVersion(reader, stored.data);
   const head: MatterHead = { ...stored.data, draft: matter };
@@ -83,7 +97,13 @@ export async function publishDraft(reader: RecordReader, id: string, change: Cha
   const previous = await publishedVersion(reader, stored.data);
   const matter = parsed.matter;
   const { draft: _published, ...rest } = stored.data;
-  const head: MatterHead = { ...rest, name: matter.name, status: 'active', current: matter.version, versions: [...rest.versions, matter.version] };
+  const head: MatterHead = {
+    ...rest,
+    name: matter.name,
+    status: 'active',
+    current: matter.version,
+    versions: [...rest.versions, matter.version],
+  };
   const version = versionRecord({ matter, publishedAt: new Date(change.now).toISOString(), publishedBy: change.actor }, change.now);
   return done(head, stored, matter, 'publish', templateChanges(previous, matter), change, [version]);
 }
@@ -114,12 +134,28 @@ export async function publishedVersion(reader: RecordReader, head: MatterHead): 
 
 /** The change log, newest first, optionally of one matter. */
 export async function auditLog(reader: RecordReader, query: { matterId?: string; offset?: number; limit?: number }) {
-  return reader.findRecords(AUDIT_KIND, { ...(query.matterId ? { tags: { matter: query.matterId } } : {}), offset: query.offset ?? 0, limit: query.limit ?? 20 });
+  return reader.findRecords(AUDIT_KIND, {
+    ...(query.matterId ? { tags: { matter: query.matterId } } : {}),
+    offset: query.offset ?? 0,
+    limit: query.limit ?? 20,
+  });
 }
 
-function done(head: MatterHead, stored: StoredRecord<MatterHead> | undefined, matter: Matter, action: AuditAction, summary: string[], change: ChangeContext, extra: StoredRecord[]): AdminChange {
+function done(
+  head: MatterHead,
+  stored: StoredRecord<MatterHead> | undefined,
+  matter: Matter,
+  action: AuditAction,
+  summary: string[],
+  change: ChangeContext,
+  extra: StoredRecord[],
+): AdminChange {
   const at = new Date(change.now).toISOString();
-  const audit = auditRecord(change.newId(), { at, actor: change.actor, action, matterId: head.id, version: matter.version, summary }, change.now);
+  const audit = auditRecord(
+    change.newId(),
+    { at, actor: change.actor, action, matterId: head.id, version: matter.version, summary },
+    change.now,
+  );
   return { status: 'ok', records: [headRecord(stored, head, change.now), ...extra, audit], summary, matter, head };
 }
 

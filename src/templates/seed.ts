@@ -7,7 +7,13 @@ import type { StoredRecord } from '../store/store.js';
 import { LiveCatalogue } from './live-catalogue.js';
 import { type ChangeContext, matterHeads, matterVersions, publishedVersion } from './matter-admin.js';
 import {
-  auditRecord, headRecord, MATTER_KIND, type AuditAction, type MatterHead, type RecordReader, versionRecord,
+  auditRecord,
+  headRecord,
+  MATTER_KIND,
+  type AuditAction,
+  type MatterHead,
+  type RecordReader,
+  versionRecord,
 } from './template-records.js';
 
 /** What importing one file does. */
@@ -26,7 +32,11 @@ export async function seedRecords(reader: RecordReader, files: readonly Matter[]
 }
 
 /** What importing the files would change, and the records that do it (a dry run commits nothing). */
-export async function importPlan(reader: RecordReader, files: readonly Matter[], change: ChangeContext): Promise<{ lines: ImportLine[]; records: StoredRecord[] }> {
+export async function importPlan(
+  reader: RecordReader,
+  files: readonly Matter[],
+  change: ChangeContext,
+): Promise<{ lines: ImportLine[]; records: StoredRecord[] }> {
   const lines: ImportLine[] = [];
   const records: StoredRecord[] = [];
   let order = (await reader.findRecords(MATTER_KIND, { limit: 1 })).total;
@@ -47,7 +57,11 @@ export async function importPlan(reader: RecordReader, files: readonly Matter[],
     }
     if (summary.length === 0) summary.push('其他内容有修改（别名、关键词、窗口信息等）');
     const head: MatterHead = { ...stored.data, name: file.name, current: version, versions: [...stored.data.versions, version] };
-    records.push(headRecord(stored, head, change.now), versionRecord(published(matter, change), change.now), audit(matter, 'import', summary, change));
+    records.push(
+      headRecord(stored, head, change.now),
+      versionRecord(published(matter, change), change.now),
+      audit(matter, 'import', summary, change),
+    );
     lines.push({ id: file.id, name: file.name, change: 'changed', version, summary });
   }
   return { lines, records };
@@ -68,13 +82,25 @@ export function applyRecords(catalogue: LiveCatalogue, records: readonly StoredR
   for (const record of records) if (record.kind === 'matter.version') catalogue.remember((record.data as { matter: Matter }).matter);
   for (const record of records) {
     const head = record.data as MatterHead;
-    if (record.kind === MATTER_KIND && head.current !== undefined) catalogue.setHead(head.id, { current: head.current, status: head.status });
+    if (record.kind === MATTER_KIND && head.current !== undefined)
+      catalogue.setHead(head.id, { current: head.current, status: head.status });
   }
 }
 
 function newMatter(matter: Matter, order: number, action: AuditAction, change: ChangeContext): StoredRecord[] {
-  const head: MatterHead = { id: matter.id, name: matter.name, status: 'active', current: matter.version, versions: [matter.version], order };
-  return [headRecord(undefined, head, change.now), versionRecord(published(matter, change), change.now), audit(matter, action, templateChanges(undefined, matter), change)];
+  const head: MatterHead = {
+    id: matter.id,
+    name: matter.name,
+    status: 'active',
+    current: matter.version,
+    versions: [matter.version],
+    order,
+  };
+  return [
+    headRecord(undefined, head, change.now),
+    versionRecord(published(matter, change), change.now),
+    audit(matter, action, templateChanges(undefined, matter), change),
+  ];
 }
 
 function published(matter: Matter, change: ChangeContext) {
@@ -82,7 +108,11 @@ function published(matter: Matter, change: ChangeContext) {
 }
 
 function audit(matter: Matter, action: AuditAction, summary: string[], change: ChangeContext): StoredRecord {
-  return auditRecord(change.newId(), { at: new Date(change.now).toISOString(), actor: change.actor, action, matterId: matter.id, version: matter.version, summary }, change.now);
+  return auditRecord(
+    change.newId(),
+    { at: new Date(change.now).toISOString(), actor: change.actor, action, matterId: matter.id, version: matter.version, summary },
+    change.now,
+  );
 }
 
 // Equal apart from the version number (templateChanges does not look at aliases, keywords, window…).

@@ -52,7 +52,14 @@ export interface RecordReader {
 }
 
 /** The next revision of a record (or its first). */
-export function nextRecord<T>(kind: string, id: string, stored: StoredRecord<T> | undefined, data: T, now: number, tags: Record<string, string>): StoredRecord<T> {
+export function nextRecord<T>(
+  kind: string,
+  id: string,
+  stored: StoredRecord<T> | undefined,
+  data: T,
+  now: number,
+  tags: Record<string, string>,
+): StoredRecord<T> {
   return { kind, id, rev: (stored?.rev ?? 0) + 1, data, updatedAt: now, tags };
 }
 

@@ -74,7 +74,13 @@ test('a 5xx is a retryable ExternalError and the retry with the same key is acce
   const error = await failure(client.submit(submission()));
   assert.equal([error.service, error.status, error.retryable], ['backoffice', 503, true]);
   await client.submit(submission());
-  assert.equal(sim.calls.map((c) => [c.status, c.headers['idempotency-key']]), [[503, 'YC20261128-0001'], [201, 'YC20261128-0001']]);
+  assert.equal(
+    sim.calls.map((c) => [c.status, c.headers['idempotency-key']]),
+    [
+      [503, 'YC20261128-0001'],
+      [201, 'YC20261128-0001'],
+    ],
+  );
 });
 
 test('a refused connection and a timeout are retryable', async ({ sim, client }) => {
@@ -97,7 +103,9 @@ test('another 4xx is permanent and carries the back office reason', async ({ sim
   await client.submit(submission());
   await sim.accept('YC20261128-0001').catch(() => undefined);
   await sim.complete('YC20261128-0001').catch(() => undefined);
-  const late = await failure(client.withdraw('YC20261128-0001', { applicationId: 'YC20261128-0001', withdrawnAt: '2026-11-29T01:00:00.000Z' }));
+  const late = await failure(
+    client.withdraw('YC20261128-0001', { applicationId: 'YC20261128-0001', withdrawnAt: '2026-11-29T01:00:00.000Z' }),
+  );
   assert.equal([late.status, late.retryable, late.message], [422, false, '办件已作出决定，不能撤回']);
 
   const forged = createBackofficeClient({ url: sim.baseUrl, secret: 'wrong' });
@@ -114,7 +122,10 @@ test('withdrawals and supplements use their own keys and paths', async ({ sim, c
   await client.withdraw(id, { applicationId: id, reason: '不再经营', withdrawnAt: '2026-11-29T02:00:00.000Z' });
   assert.equal(
     sim.calls.slice(1).map((c) => [c.path, c.headers['idempotency-key'], c.status]),
-    [[`/applications/${id}/supplements`, supplementKey(id, 1), 200], [`/applications/${id}/withdraw`, withdrawKey(id), 200]],
+    [
+      [`/applications/${id}/supplements`, supplementKey(id, 1), 200],
+      [`/applications/${id}/withdraw`, withdrawKey(id), 200],
+    ],
   );
   assert.equal(sim.supplements[0]?.body.materials, materials);
   assert.is(sim.withdrawals.get(id)?.body.reason, '不再经营');

@@ -24,25 +24,31 @@ function body(applicationId: string, userId: string): SubmissionBody {
   };
 }
 
-conflict('the real simulator over HTTP: our own retry is a duplicate, another applicant under the same number is a permanent conflict', async () => {
-  const backoffice = await startBackofficeSimulator({ secret: BACKOFFICE_SECRET, auto: false });
-  try {
-    const client = createBackofficeClient({ url: backoffice.baseUrl, secret: BACKOFFICE_SECRET });
-    const ours = body('YC20261128-0001', 'citizen-zhang');
-    assert.is((await client.submit(ours)).status, 201);
-    const retry = await client.submit(ours);
-    assert.equal([retry.status, retry.duplicate], [409, true], 'the same submission again is "already has it"');
+conflict(
+  'the real simulator over HTTP: our own retry is a duplicate, another applicant under the same number is a permanent conflict',
+  async () => {
+    const backoffice = await startBackofficeSimulator({ secret: BACKOFFICE_SECRET, auto: false });
+    try {
+      const client = createBackofficeClient({ url: backoffice.baseUrl, secret: BACKOFFICE_SECRET });
+      const ours = body('YC20261128-0001', 'citizen-zhang');
+      assert.is((await client.submit(ours)).status, 201);
+      const retry = await client.submit(ours);
+      assert.equal([retry.status, retry.duplicate], [409, true], 'the same submission again is "already has it"');
 
-    const theirs = body('YC20261128-0001', 'someone-else');
-    const error = await client.submit(theirs).then(() => undefined, (e: unknown) => e);
-    assert.instance(error, ExternalError);
-    assert.is((error as ExternalError).code, APPLICATION_ID_CONFLICT);
-    assert.is((error as ExternalError).retryable, false);
-    assert.match((error as Error).message, '编号冲突');
-  } finally {
-    await backoffice.close();
-  }
-});
+      const theirs = body('YC20261128-0001', 'someone-else');
+      const error = await client.submit(theirs).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      assert.instance(error, ExternalError);
+      assert.is((error as ExternalError).code, APPLICATION_ID_CONFLICT);
+      assert.is((error as ExternalError).retryable, false);
+      assert.match((error as Error).message, '编号冲突');
+    } finally {
+      await backoffice.close();
+    }
+  },
+);
 
 conflict('the bot dead-letters a submission whose number the back office holds for someone else, logs it and counts it', async () => {
   const h = await startHarness();
@@ -61,14 +67,23 @@ conflict('the bot dead-letters a submission whose number the back office holds f
     assert.match(dead.reason, '编号冲突');
     assert.is(h.backoffice.submissions.get(id)?.body.applicant.userId, 'citizen-of-another-city', 'the other application is untouched');
     const posts = h.backoffice.calls.filter((call) => call.path === '/applications');
-    assert.equal(posts.map((call) => call.status), [201, 409], 'one try: a conflict is never retried');
+    assert.equal(
+      posts.map((call) => call.status),
+      [201, 409],
+      'one try: a conflict is never retried',
+    );
 
-    const logged = h.logs.find((line) => line.level === 50 && line.applicationId === id && String(line.msg).includes('APPLICATION_ID_PREFIX'));
+    const logged = h.logs.find(
+      (line) => line.level === 50 && line.applicationId === id && String(line.msg).includes('APPLICATION_ID_PREFIX'),
+    );
     assert.ok(logged, 'an error log names the fix');
     const metrics = await (await fetch(`${h.app.url}/metrics`)).text();
     assert.match(metrics, /yiciban_backoffice_conflicts_total 1/);
     await h.app.outbox.drain(5_000);
-    assert.ok(zhang.messages().some((text) => text.includes('编号冲突')), 'the applicant is told the submission did not arrive');
+    assert.ok(
+      zhang.messages().some((text) => text.includes('编号冲突')),
+      'the applicant is told the submission did not arrive',
+    );
   } finally {
     await h.close();
   }

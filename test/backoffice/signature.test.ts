@@ -27,7 +27,10 @@ test('accepts a fresh, correctly signed body', () => {
 
 test('rejects a signature made with another secret or over other bytes', () => {
   assert.equal(verify(secret, headersFor(now, sign('guess', now, body)), body, now), { status: 'invalid', reason: 'signature_mismatch' });
-  assert.equal(verify(secret, headersFor(now), body.replace('accepted', 'completed'), now), { status: 'invalid', reason: 'signature_mismatch' });
+  assert.equal(verify(secret, headersFor(now), body.replace('accepted', 'completed'), now), {
+    status: 'invalid',
+    reason: 'signature_mismatch',
+  });
   assert.equal(verify(secret, headersFor(now), `${body} `, now).status, 'invalid');
 });
 

@@ -22,8 +22,14 @@ function bo(applicationId: string, status: BackofficeEvent['status'], extra: Par
 async function apply(event: BackofficeEvent) {
   const before = new Set((await h.store.dueJobs(Number.MAX_SAFE_INTEGER, 1000)).map((j) => j.id));
   const outcome = await h.backoffice(event);
-  const jobs = (await h.store.dueJobs(Number.MAX_SAFE_INTEGER, 1000)).filter((j) => !before.has(j.id)).sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
-  return { outcome, jobs, payloads: jobs.map((j) => j.payload as { type: string; card?: { title: string }; message?: { text?: string; card?: unknown } }) };
+  const jobs = (await h.store.dueJobs(Number.MAX_SAFE_INTEGER, 1000))
+    .filter((j) => !before.has(j.id))
+    .sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+  return {
+    outcome,
+    jobs,
+    payloads: jobs.map((j) => j.payload as { type: string; card?: { title: string }; message?: { text?: string; card?: unknown } }),
+  };
 }
 
 function updatedCard(payloads: { type: string; card?: unknown }[]) {
@@ -39,10 +45,22 @@ test('accepted: the card is updated in place with the promised deadline, and the
   const app = await h.store.getApplication(id);
   assert.is(app?.status, 'accepted');
   assert.is(app?.deadline, '2026-01-06');
-  assert.equal(jobs.map((j) => j.kind), ['dingtalk.card.update', 'timer', 'timer', 'dingtalk.message']);
+  assert.equal(
+    jobs.map((j) => j.kind),
+    ['dingtalk.card.update', 'timer', 'timer', 'dingtalk.message'],
+  );
   assert.is(jobs[0]!.group, app?.channel.cardId);
-  const check = (level: string, at: string) => ({ name: 'supervision.check', key: `supervision:${id}:${level}`, at: Date.parse(at), payload: { applicationId: id, level } });
-  assert.equal([jobs[1]!.payload, jobs[2]!.payload], [check('yellow', '2026-01-06T01:00:00Z'), check('red', '2026-01-07T01:00:00Z')], 'the warning checks: 09:00 China time');
+  const check = (level: string, at: string) => ({
+    name: 'supervision.check',
+    key: `supervision:${id}:${level}`,
+    at: Date.parse(at),
+    payload: { applicationId: id, level },
+  });
+  assert.equal(
+    [jobs[1]!.payload, jobs[2]!.payload],
+    [check('yellow', '2026-01-06T01:00:00Z'), check('red', '2026-01-07T01:00:00Z')],
+    'the warning checks: 09:00 China time',
+  );
   const card = updatedCard(payloads);
   assert.match(cardText(card), '承诺办结：2026年1月6日前（剩余 1 个工作日）');
   assert.is(card.status?.text, '已受理');
@@ -62,7 +80,9 @@ test('two departments approve at different times: each step is shown, then the a
   const second = await apply(bo(id, 'department_approved', { department: 'sw' }));
   assert.is((await h.store.getApplication(id))?.status, 'approved');
   assert.match(second.payloads[1]!.message?.text ?? '', '已审批通过');
-  const delivered = await apply(bo(id, 'delivered', { result: { type: 'elicence', licenseNo: 'GT330106-0001', url: 'https://licence.example/GT330106-0001' } }));
+  const delivered = await apply(
+    bo(id, 'delivered', { result: { type: 'elicence', licenseNo: 'GT330106-0001', url: 'https://licence.example/GT330106-0001' } }),
+  );
   const card = updatedCard(delivered.payloads);
   assert.match(cardText(card), '证照编号：GT330106-0001');
   assert.match(cardText(card), '[查看电子证照](https://licence.example/GT330106-0001)');
@@ -110,13 +130,23 @@ test('supplement loop: one message lists every item, the applicant supplies them
   assert.match(app?.history.at(-1)?.note ?? '', '经营范围说明：小吃服务指馄饨');
   assert.match(texts(effects)[0] ?? '', '补正材料已提交（第1次）');
   const supplementJobs = (await h.store.dueJobs(Number.MAX_SAFE_INTEGER, 1000)).filter((j) => j.kind === 'backoffice.supplement');
-  assert.equal(supplementJobs.map((j) => [j.key, j.payload]), [[`${id}:supplement:1`, { applicationId: id, round: 1 }]]);
+  assert.equal(
+    supplementJobs.map((j) => [j.key, j.payload]),
+    [[`${id}:supplement:1`, { applicationId: id, round: 1 }]],
+  );
   assert.is(await h.store.getDialog(`supplement:${id}`), undefined);
 });
 
 test('supplement: confirming with an item still open lists what is left and sends nothing', async () => {
   const id = await submitIndividualBusiness(h, 'zhang');
-  await apply(bo(id, 'supplement_required', { missing: [{ name: '经营场所使用证明', reason: '' }, { name: '补充说明', reason: '' }] }));
+  await apply(
+    bo(id, 'supplement_required', {
+      missing: [
+        { name: '经营场所使用证明', reason: '' },
+        { name: '补充说明', reason: '' },
+      ],
+    }),
+  );
   const zhang = new Player(h, 'zhang');
   const { card, cardId } = lastCard(await h.say('zhang', `补正 ${id}`));
   zhang.current = { card, cardId };
@@ -168,8 +198,13 @@ test('an unknown application is reported as such', async () => {
 test('window pickup shows the address, hours and what to bring; an application without a card gets a new one', async () => {
   const matter = h.matters.find((m) => m.id === 'real-estate-transfer')!;
   const draft = createApplication({
-    id: 'YC20260105-0042', matter, applicant: { userId: USERS.zhang.userId, name: '张三' },
-    channel: { conversationId: 'cid-single-citizen-zhang', conversationType: 'single' }, fields: {}, materials: [], now: h.now,
+    id: 'YC20260105-0042',
+    matter,
+    applicant: { userId: USERS.zhang.userId, name: '张三' },
+    channel: { conversationId: 'cid-single-citizen-zhang', conversationType: 'single' },
+    fields: {},
+    materials: [],
+    now: h.now,
   });
   const submitted = transition(draft, { kind: 'submit' }, { now: h.now, actor: { type: 'applicant', id: USERS.zhang.userId } });
   assert.ok(submitted.status === 'ok');

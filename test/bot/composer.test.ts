@@ -31,7 +31,10 @@ test('a sub-composer passes on to the outer chain when none of its handlers take
 
 test('filter runs its middleware only when the predicate holds', async () => {
   const composer = new Composer<Ctx & { group: boolean }>()
-    .filter((ctx) => ctx.group, (ctx) => void ctx.seen.push('group-only'))
+    .filter(
+      (ctx) => ctx.group,
+      (ctx) => void ctx.seen.push('group-only'),
+    )
     .use((ctx) => void ctx.seen.push('everyone'));
   const single = { seen: [] as string[], group: false };
   const group = { seen: [] as string[], group: true };

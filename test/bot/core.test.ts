@@ -61,7 +61,18 @@ test('anything not understood gets the help card with a note', async () => {
 test('a failing handler saves nothing but the inbox id and an apology, so the message is not redelivered forever', async () => {
   await h.close();
   h = await BotHarness.create({
-    matters: (seed) => [...seed, { ...seed[0]!, id: 'broken', name: '坏掉的事项', aliases: [], delivery: ['window'], onSiteSteps: ['现场核验'], window: { address: '一号窗口', hours: '工作日' } }],
+    matters: (seed) => [
+      ...seed,
+      {
+        ...seed[0]!,
+        id: 'broken',
+        name: '坏掉的事项',
+        aliases: [],
+        delivery: ['window'],
+        onSiteSteps: ['现场核验'],
+        window: { address: '一号窗口', hours: '工作日' },
+      },
+    ],
   });
   const event = h.message('zhang', '办事指南 坏掉的事项');
   const result = await h.bot.handle(event);
@@ -72,13 +83,13 @@ test('a failing handler saves nothing but the inbox id and an apology, so the me
   assert.equal(await h.bot.handle(event), { status: 'duplicate' });
 });
 
-test('a click on another user\'s card changes nothing and is answered kindly', async () => {
+test("a click on another user's card changes nothing and is answered kindly", async () => {
   const { card, cardId } = lastCard(await h.say('zhang', '帮助'));
   const effects = await h.click('li', cardId, buttonOf(card, '办事指南'));
   assert.equal(texts(effects), ['这张卡片不是发给您的']);
 });
 
-test('an admin may click a user\'s card and acts for the owner; a forged owner param does not help others', async () => {
+test("an admin may click a user's card and acts for the owner; a forged owner param does not help others", async () => {
   const { card, cardId } = lastCard(await h.say('zhang', '帮助'));
   const admin = await h.click('admin', cardId, buttonOf(card, '办事指南'));
   assert.is(lastCard(admin).card.title, '办事指南 · 事项目录');

@@ -41,7 +41,15 @@ test.after.each(async () => {
 
 function ctxFor(event: ChatEvent): BotContext {
   return new BotContext(
-    { store: h.store, catalogue: h.catalogue, licences: h.licences, clock: () => h.now, adminUserIds: new Set(), deadlineFor: () => '2026-01-06', calendar: createHolidayCalendar() },
+    {
+      store: h.store,
+      catalogue: h.catalogue,
+      licences: h.licences,
+      clock: () => h.now,
+      adminUserIds: new Set(),
+      deadlineFor: () => '2026-01-06',
+      calendar: createHolidayCalendar(),
+    },
     event,
     silentLogger,
   );

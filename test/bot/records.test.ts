@@ -28,7 +28,13 @@ const handlers: BotHandlers = {
     hears(['加一'], async (ctx) => {
       const stored = await ctx.getRecord<Counter>('test.counter', 'shared');
       const count = (stored?.data.count ?? 0) + 1;
-      ctx.saveRecord<Counter>({ kind: 'test.counter', id: 'shared', rev: (stored?.rev ?? 0) + 1, data: { count }, updatedAt: ctx.now.getTime() });
+      ctx.saveRecord<Counter>({
+        kind: 'test.counter',
+        id: 'shared',
+        rev: (stored?.rev ?? 0) + 1,
+        data: { count },
+        updatedAt: ctx.now.getTime(),
+      });
       ctx.reply(`计数 ${count}`);
     }),
     // 整理: opens item `new`, closes `old`, removes `gone`, then lists the open ones as this decision sees them.
@@ -121,7 +127,11 @@ function texts(result: Awaited<ReturnType<Bot['handle']>>): string[] {
 test("a handler's saved record is committed with the decision, at the next rev each time", async (context) => {
   assert.equal(texts(await say(context, '加一', 'msg-1')), ['计数 1']);
   assert.equal(await context.store.getRecord('test.counter', 'shared'), {
-    kind: 'test.counter', id: 'shared', rev: 1, data: { count: 1 }, updatedAt: context.clock.now(),
+    kind: 'test.counter',
+    id: 'shared',
+    rev: 1,
+    data: { count: 1 },
+    updatedAt: context.clock.now(),
   });
   assert.ok(await context.store.hasProcessed('msg-1'), 'in the same commit as the inbox id');
   await context.clock.advance(1_000);
@@ -150,8 +160,17 @@ test('a record changed by someone else between read and commit: the bot decides 
 });
 
 test('reads within a decision see its staged saves and removals; the commit leaves the store the same', async (context) => {
-  const item = (id: string, updatedAt: number, status: string): StoredRecord => ({ kind: 'test.item', id, rev: 1, data: {}, updatedAt, tags: { status } });
-  await context.store.commit({ records: { put: [item('old', 1, 'open'), item('gone', 2, 'open'), item('other', 3, 'open'), item('closed', 4, 'closed')] } });
+  const item = (id: string, updatedAt: number, status: string): StoredRecord => ({
+    kind: 'test.item',
+    id,
+    rev: 1,
+    data: {},
+    updatedAt,
+    tags: { status },
+  });
+  await context.store.commit({
+    records: { put: [item('old', 1, 'open'), item('gone', 2, 'open'), item('other', 3, 'open'), item('closed', 4, 'closed')] },
+  });
   await context.clock.advance(1_000);
   // Open before: other, gone, old. After: new (newest), other.
   assert.equal(texts(await say(context, '整理', 'msg-1')), ['2: new,other; gone=true']);
@@ -164,7 +183,12 @@ test('reads within a decision see its staged saves and removals; the commit leav
 test('staged reads answer every query exactly as the store does once the changes are committed', async (context) => {
   const statuses = ['open', 'closed', 'held'];
   const item = (i: number, rev = 1, updatedAt = i % 7): StoredRecord => ({
-    kind: 'test.item', id: `i-${String(i).padStart(2, '0')}`, rev, data: { i }, updatedAt, tags: { status: statuses[i % 3]!, team: i % 2 ? 'a' : 'b' },
+    kind: 'test.item',
+    id: `i-${String(i).padStart(2, '0')}`,
+    rev,
+    data: { i },
+    updatedAt,
+    tags: { status: statuses[i % 3]!, team: i % 2 ? 'a' : 'b' },
   });
   await context.store.commit({ records: { put: Array.from({ length: 30 }, (_, i) => item(i)) } });
   const staged = new StagedRecords(context.store);
@@ -172,7 +196,16 @@ test('staged reads answer every query exactly as the store does once the changes
   for (const i of [1, 4, 29]) staged.save({ ...item(i, 2, 3), tags: { status: 'open', team: 'a' } });
   for (const i of [30, 31]) staged.save(item(i, 1, 100 - i));
   staged.save({ ...item(32), kind: 'test.other' });
-  const queries: RecordQuery[] = [{}, { limit: 5 }, { offset: 4, limit: 6 }, { offset: 28 }, { tags: { status: 'open' } }, { tags: { status: 'open', team: 'a' }, offset: 1, limit: 3 }, { tags: { status: 'held' }, limit: 2 }, { limit: 0 }];
+  const queries: RecordQuery[] = [
+    {},
+    { limit: 5 },
+    { offset: 4, limit: 6 },
+    { offset: 28 },
+    { tags: { status: 'open' } },
+    { tags: { status: 'open', team: 'a' }, offset: 1, limit: 3 },
+    { tags: { status: 'held' }, limit: 2 },
+    { limit: 0 },
+  ];
   const seen = await Promise.all(queries.map((query) => staged.find('test.item', query)));
   await context.store.commit({ records: staged.commit() });
   for (const [i, query] of queries.entries()) {

@@ -26,19 +26,23 @@ test('invisible characters and full-width digits in typed text are cleaned befor
 test('a forged 不撤回 click never shows its parameters back', async () => {
   h = await BotHarness.create();
   const own = lastCard(await h.say('li', '帮助'));
-  const forged = { text: '不撤回', action: 'withdraw.abort', params: { action: 'withdraw.abort', applicationId: '请拨打 400-000-0000 领取补贴 <a>' } };
+  const forged = {
+    text: '不撤回',
+    action: 'withdraw.abort',
+    params: { action: 'withdraw.abort', applicationId: '请拨打 400-000-0000 领取补贴 <a>' },
+  };
   const answer = texts(await h.click('li', own.cardId, forged));
   assert.equal(answer, ['好的，继续办理。']);
 });
 
-test('不撤回 names the application only when it is the clicker\'s own, from the store', async () => {
+test("不撤回 names the application only when it is the clicker's own, from the store", async () => {
   h = await BotHarness.create();
   const id = await submitIndividualBusiness(h, 'zhang');
   const ask = lastCard(await h.say('zhang', `撤回 ${id}`));
   assert.equal(texts(await h.click('zhang', ask.cardId, buttonOf(ask.card, '不撤回'))), [`好的，办件 ${id} 继续办理。`]);
   const own = lastCard(await h.say('li', '帮助'));
   const forged = { text: '不撤回', action: 'withdraw.abort', params: { action: 'withdraw.abort', applicationId: id } };
-  assert.equal(texts(await h.click('li', own.cardId, forged)), ['好的，继续办理。'], 'another person\'s number is not confirmed');
+  assert.equal(texts(await h.click('li', own.cardId, forged)), ['好的，继续办理。'], "another person's number is not confirmed");
 });
 
 test('30 quick messages: 10 answered, one 您发送太快了, then silence; all committed; others unaffected; answered again later', async () => {
@@ -104,7 +108,7 @@ function leaks(effect: Effect): string[] {
   return [ID, PHONE, '6222021234567890128'].filter((value) => json.includes(value));
 }
 
-test('no full ID, phone or bank-card number in any card or message except the applicant\'s own review one-to-one', async () => {
+test("no full ID, phone or bank-card number in any card or message except the applicant's own review one-to-one", async () => {
   h = await BotHarness.create();
   const all: Effect[] = [];
   const p = new Player(h, 'zhang');
@@ -130,34 +134,58 @@ test('no full ID, phone or bank-card number in any card or message except the ap
   await track(h.say('zhang', `查询 我的身份证号${ID}电话${PHONE}`));
   const leaking = all.filter((effect) => leaks(effect).length > 0);
   const allowed = (effect: Effect) =>
-    effect.type === 'send' && effect.to.kind === 'user' && effect.to.userId === USERS.zhang.userId && effect.message.card !== undefined &&
+    effect.type === 'send' &&
+    effect.to.kind === 'user' &&
+    effect.to.userId === USERS.zhang.userId &&
+    effect.message.card !== undefined &&
     /核对信息|第 \d+\/\d+ 项/.test(effect.message.card.title);
-  assert.equal(leaking.filter((effect) => !allowed(effect)).map((e) => JSON.stringify(e).slice(0, 300)), []);
+  assert.equal(
+    leaking.filter((effect) => !allowed(effect)).map((e) => JSON.stringify(e).slice(0, 300)),
+    [],
+  );
   assert.ok(leaking.some(allowed), 'the review itself was unmasked');
   // Status pushes: a reviewer's comment naming the applicant's numbers reaches the chat masked.
   const earlier = new Set((await h.store.dueJobs(Number.MAX_SAFE_INTEGER, 1000)).map((job) => job.id));
   const at = h.now.toISOString();
   await h.backoffice({ eventId: 'ev-1', applicationId: id, status: 'accepted', comment: `已核对身份证${ID}`, at });
   await h.backoffice({
-    eventId: 'ev-2', applicationId: id, department: 'gjj', status: 'supplement_required', at,
-    comment: `请联系${PHONE}`, missing: [{ name: '银行卡', reason: `卡号6222021234567890128已销户，身份证${ID}` }],
+    eventId: 'ev-2',
+    applicationId: id,
+    department: 'gjj',
+    status: 'supplement_required',
+    at,
+    comment: `请联系${PHONE}`,
+    missing: [{ name: '银行卡', reason: `卡号6222021234567890128已销户，身份证${ID}` }],
   });
   await track(h.say('zhang', `查询 ${id}`));
-  const jobs = (await h.store.dueJobs(Number.MAX_SAFE_INTEGER, 1000)).filter((job) => job.kind.startsWith('dingtalk.') && !earlier.has(job.id));
+  const jobs = (await h.store.dueJobs(Number.MAX_SAFE_INTEGER, 1000)).filter(
+    (job) => job.kind.startsWith('dingtalk.') && !earlier.has(job.id),
+  );
   const pushed = jobs.map((job) => JSON.stringify(job.payload)).join('\n') + JSON.stringify(all.slice(-3));
-  assert.equal([ID, PHONE, '6222021234567890128'].filter((value) => pushed.includes(value)), [], 'no full number in any push');
+  assert.equal(
+    [ID, PHONE, '6222021234567890128'].filter((value) => pushed.includes(value)),
+    [],
+    'no full number in any push',
+  );
   assert.match(pushed, '3301**********2031');
   assert.match(pushed, '138****0001');
   assert.match(pushed, '**** **** **** 0128');
 });
 
-test('a back office refusal quoting the applicant\'s ID number is passed on masked', async () => {
+test("a back office refusal quoting the applicant's ID number is passed on masked", async () => {
   h = await BotHarness.create();
   const id = await submitIndividualBusiness(h, 'zhang');
   const notify = createDeadLetterNotifier({ store: h.store, now: () => h.now.getTime(), newId: () => 'dead-note' });
   const commit = await notify({
-    id: 'job-x', kind: 'backoffice.submit', key: id, payload: { applicationId: id }, attempts: 1, nextAt: 0, createdAt: 0,
-    failedAt: 0, reason: `身份证号${ID}与姓名不符`,
+    id: 'job-x',
+    kind: 'backoffice.submit',
+    key: id,
+    payload: { applicationId: id },
+    attempts: 1,
+    nextAt: 0,
+    createdAt: 0,
+    failedAt: 0,
+    reason: `身份证号${ID}与姓名不符`,
   });
   const json = JSON.stringify(commit);
   assert.not.match(json, ID);

@@ -129,7 +129,12 @@ test('a timer survives a restart and fires once', async (context) => {
 });
 
 test('a timer that runs again (a crash before its job was removed) is dropped as a duplicate', async (context) => {
-  const timer: TimerJobPayload = { name: 'test.remind', key: 'citizen-zhang', at: context.clock.now(), payload: { userId: 'citizen-zhang' } };
+  const timer: TimerJobPayload = {
+    name: 'test.remind',
+    key: 'citizen-zhang',
+    at: context.clock.now(),
+    payload: { userId: 'citizen-zhang' },
+  };
   const first = await context.bot.handle(timerEvent(timer, context.clock.now()));
   const again = await context.bot.handle(timerEvent(timer, context.clock.now()));
   assert.is(first.status, 'handled');

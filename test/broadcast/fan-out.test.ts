@@ -1,7 +1,17 @@
 // Fan-out rules and draft checks as tables: recipients, batches of 20, the progress sums, parsing.
 import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
-import { addBatch, chunk, failedCount, isFinished, planBatches, recipientsOf, retryBatch, startProgress, type NoticeBatch } from '../../src/domain/fan-out.js';
+import {
+  addBatch,
+  chunk,
+  failedCount,
+  isFinished,
+  planBatches,
+  recipientsOf,
+  retryBatch,
+  startProgress,
+  type NoticeBatch,
+} from '../../src/domain/fan-out.js';
 import { draftProblems, parseAudience, parseSendTime, sendTimeText } from '../../src/domain/notice.js';
 
 const test = suite('broadcast: fan-out rules');
@@ -18,14 +28,34 @@ test('recipients are de-duplicated in first-seen order, without the author and t
 
 test('cuts people into batches of at most 20 and adds one batch per group', () => {
   const people = Array.from({ length: 45 }, (_, i) => `p${i}`);
-  assert.equal(chunk(people).map((c) => c.length), [20, 20, 5]);
+  assert.equal(
+    chunk(people).map((c) => c.length),
+    [20, 20, 5],
+  );
   assert.equal(chunk([]), []);
   const batches = planBatches('N1', people, ['cid-a', 'cid-b']);
-  assert.equal(batches.map((b) => [b.index, b.userIds.length, b.conversationId ?? '']), [[0, 20, ''], [1, 20, ''], [2, 5, ''], [3, 0, 'cid-a'], [4, 0, 'cid-b']]);
+  assert.equal(
+    batches.map((b) => [b.index, b.userIds.length, b.conversationId ?? '']),
+    [
+      [0, 20, ''],
+      [1, 20, ''],
+      [2, 5, ''],
+      [3, 0, 'cid-a'],
+      [4, 0, 'cid-b'],
+    ],
+  );
 });
 
 const batch = (over: Partial<NoticeBatch>): NoticeBatch => ({
-  noticeId: 'N1', index: 0, round: 1, userIds: ['a', 'b', 'c', 'd'], status: 'done', delivered: [], invalid: [], flowControlled: [], ...over,
+  noticeId: 'N1',
+  index: 0,
+  round: 1,
+  userIds: ['a', 'b', 'c', 'd'],
+  status: 'done',
+  delivered: [],
+  invalid: [],
+  flowControlled: [],
+  ...over,
 });
 
 test('progress adds each kind of batch outcome to its own figure', () => {
@@ -70,8 +100,25 @@ test('reads every kind of audience the author types', () => {
 });
 
 test('reports every problem of a draft at once', () => {
-  const problems = draftProblems({ title: '', body: 'x'.repeat(2001), audience: { kind: 'departments', deptIds: [], includeSub: false }, sendAt: 5, link: { text: '看', url: 'ftp://x' }, channel: 'work' }, 10);
-  assert.equal(problems, ['标题不能为空', '正文请在2000字以内（现在2001字）', '请至少选择一个部门', '链接须以 http:// 或 https:// 开头', '发送时间须晚于现在', '未配置 DINGTALK_AGENT_ID，不能发工作通知，请使用机器人消息']);
+  const problems = draftProblems(
+    {
+      title: '',
+      body: 'x'.repeat(2001),
+      audience: { kind: 'departments', deptIds: [], includeSub: false },
+      sendAt: 5,
+      link: { text: '看', url: 'ftp://x' },
+      channel: 'work',
+    },
+    10,
+  );
+  assert.equal(problems, [
+    '标题不能为空',
+    '正文请在2000字以内（现在2001字）',
+    '请至少选择一个部门',
+    '链接须以 http:// 或 https:// 开头',
+    '发送时间须晚于现在',
+    '未配置 DINGTALK_AGENT_ID，不能发工作通知，请使用机器人消息',
+  ]);
   assert.equal(draftProblems({ title: '通知', body: '正文', audience: { kind: 'all' }, channel: 'robot' }, 10), []);
 });
 

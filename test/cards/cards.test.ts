@@ -97,8 +97,13 @@ function application(matterId: string): Application {
   const m = matter(matterId);
   const at = '2026-01-05T02:00:00.000Z';
   const created = createApplication({
-    id: 'YC20260105-0001', matter: m, applicant: { userId: 'citizen-zhang', name: '张三' },
-    channel: { conversationId: 'cid-single', conversationType: 'single' }, fields: { phone: '13800000001' }, materials: [], now: at,
+    id: 'YC20260105-0001',
+    matter: m,
+    applicant: { userId: 'citizen-zhang', name: '张三' },
+    channel: { conversationId: 'cid-single', conversationType: 'single' },
+    fields: { phone: '13800000001' },
+    materials: [],
+    now: at,
   });
   const step = (app: Application, event: Parameters<typeof transition>[1], actor: Actor = { type: 'backoffice', id: 'bo' }) => {
     const result = transition(app, event, { now: at, actor });
@@ -113,16 +118,47 @@ test('apply cards match their golden files', () => {
   const business = food.fields.find((f) => f.key === 'businessType')!;
   assertGolden('field-enum', fieldCard({ matterName: food.name, field: business, position: 3, total: 6 }));
   const id = matter('individual-business').fields.find((f) => f.key === 'operatorIdNumber')!;
-  assertGolden('field-error', fieldCard({ matterName: '个体工商户设立登记', field: id, position: 1, total: 6, value: '330106198503122031', error: '「经营者身份证号」身份证号校验位不正确' }));
+  assertGolden(
+    'field-error',
+    fieldCard({
+      matterName: '个体工商户设立登记',
+      field: id,
+      position: 1,
+      total: 6,
+      value: '330106198503122031',
+      error: '「经营者身份证号」身份证号校验位不正确',
+    }),
+  );
   assertGolden('material-tolerance', materialCard({ matterName: food.name, material: food.materials[3]!, position: 4, total: 5 }));
   assertGolden('consent', consentCard(matter('individual-business'), '经营者身份证号'));
-  assertGolden('review', reviewCard({
-    matter: matter('individual-business'),
-    fields: { operatorName: '张三', operatorIdNumber: '330106198503122031', businessScope: '小吃服务', businessAddress: '杭州市西湖区文三路100号', phone: '13800000001' },
-    sources: { operatorName: '电子证照·居民身份证（杭州市公安局西湖分局）' },
-    materials: [{ id: 'operator-id', name: '经营者居民身份证', source: 'elicence', ref: '330106198503122031', origin: '杭州市公安局西湖分局' }],
-  }));
-  assertGolden('missing-items', missingItemsCard({ title: '还有 2 项需要补充', intro: '请一次补齐：', items: [{ name: '营业执照', reason: '请上传营业执照' }, { name: '平面图', reason: '请上传平面图' }] }));
+  assertGolden(
+    'review',
+    reviewCard({
+      matter: matter('individual-business'),
+      fields: {
+        operatorName: '张三',
+        operatorIdNumber: '330106198503122031',
+        businessScope: '小吃服务',
+        businessAddress: '杭州市西湖区文三路100号',
+        phone: '13800000001',
+      },
+      sources: { operatorName: '电子证照·居民身份证（杭州市公安局西湖分局）' },
+      materials: [
+        { id: 'operator-id', name: '经营者居民身份证', source: 'elicence', ref: '330106198503122031', origin: '杭州市公安局西湖分局' },
+      ],
+    }),
+  );
+  assertGolden(
+    'missing-items',
+    missingItemsCard({
+      title: '还有 2 项需要补充',
+      intro: '请一次补齐：',
+      items: [
+        { name: '营业执照', reason: '请上传营业执照' },
+        { name: '平面图', reason: '请上传平面图' },
+      ],
+    }),
+  );
 });
 
 test('application cards match their golden files: submitted, in review, delivered for window pickup', () => {
@@ -132,7 +168,11 @@ test('application cards match their golden files: submitted, in review, delivere
   const at = '2026-01-05T03:00:00.000Z';
   const accepted = transition(submitted, { kind: 'accept', deadline: '2026-01-06' }, { now: at, actor });
   assert.ok(accepted.status === 'ok');
-  const review = transition(accepted.application, { kind: 'department_approve', department: 'scjg', comment: '材料齐全' }, { now: at, actor });
+  const review = transition(
+    accepted.application,
+    { kind: 'department_approve', department: 'scjg', comment: '材料齐全' },
+    { now: at, actor },
+  );
   assert.ok(review.status === 'ok');
   assertGolden('application-in-review', applicationCard(review.application, matter('individual-business'), { timeline: true }));
   const estate = application('real-estate-transfer');
@@ -152,18 +192,44 @@ test('list, withdraw and supplement cards match their golden files', () => {
   const app = application('individual-business');
   assertGolden('application-list', applicationListCard({ items: [app, { ...app, id: 'YC20260104-0003' }], total: 7, page: 2 }));
   assertGolden('withdraw-confirm', withdrawConfirmCard(app));
-  assertGolden('supplement-intro', supplementItemCard({
-    applicationId: app.id, matterName: app.matter.name, index: 0, intro: true,
-    items: [{ name: '经营场所使用证明', reason: '租赁合同未盖章' }, { name: '补充说明', reason: '[链接](http://x)' }],
-  }));
+  assertGolden(
+    'supplement-intro',
+    supplementItemCard({
+      applicationId: app.id,
+      matterName: app.matter.name,
+      index: 0,
+      intro: true,
+      items: [
+        { name: '经营场所使用证明', reason: '租赁合同未盖章' },
+        { name: '补充说明', reason: '[链接](http://x)' },
+      ],
+    }),
+  );
 });
 
 function someCards(): Card[] {
   return [
-    helpCard(), catalogueCard(matters), categoryCard(matters, '个人', 1), categoryCard(matters, '法人', 1),
-    ...matters.map(guideCard), matterChoiceCard('x', matters), noMatchCard('x', matters.slice(0, 3)),
-    ...matters.flatMap((m) => m.fields.map((field, i) => fieldCard({ matterName: m.name, field, position: i + 1, total: m.fields.length, value: 'x' }))),
-    ...matters.flatMap((m) => m.materials.map((material, i) => materialCard({ matterName: m.name, material, position: i + 1, total: m.materials.length, current: { id: material.id, name: material.name, source: 'upload', ref: 'x' } }))),
+    helpCard(),
+    catalogueCard(matters),
+    categoryCard(matters, '个人', 1),
+    categoryCard(matters, '法人', 1),
+    ...matters.map(guideCard),
+    matterChoiceCard('x', matters),
+    noMatchCard('x', matters.slice(0, 3)),
+    ...matters.flatMap((m) =>
+      m.fields.map((field, i) => fieldCard({ matterName: m.name, field, position: i + 1, total: m.fields.length, value: 'x' })),
+    ),
+    ...matters.flatMap((m) =>
+      m.materials.map((material, i) =>
+        materialCard({
+          matterName: m.name,
+          material,
+          position: i + 1,
+          total: m.materials.length,
+          current: { id: material.id, name: material.name, source: 'upload', ref: 'x' },
+        }),
+      ),
+    ),
     ...matters.map((m) => reviewCard({ matter: m, fields: {}, sources: {}, materials: [] })),
     ...matters.map((m) => applicationCard(application(m.id), m)),
   ];

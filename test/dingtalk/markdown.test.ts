@@ -22,7 +22,7 @@ markdown('neutralises headings, quotes, lists and rules at the start of lines', 
   assert.match(out, /1． 第一/);
 });
 
-markdown('keeps the user\'s line breaks as hard breaks and leaves plain Chinese text alone', () => {
+markdown("keeps the user's line breaks as hard breaks and leaves plain Chinese text alone", () => {
   assert.is(escapeMarkdown('第一行\r\n第二行'), '第一行  \n第二行');
   assert.is(escapeMarkdown('张三，身份证号 330102199001011234。'), '张三，身份证号 330102199001011234。');
   assert.is(escapeMarkdown('a-b 3.5'), 'a-b 3.5');

@@ -37,8 +37,14 @@ messenger.before.each(async (ctx) => {
   ctx.events = [];
   ctx.stream = undefined;
   ctx.api = createOpenApiClient({
-    apiBase: ctx.sim.baseUrl, oapiBase: ctx.sim.baseUrl, clientId: ctx.sim.clientId, clientSecret: ctx.sim.clientSecret,
-    robotCode: ctx.sim.robotCode, qps: 1000, logger: captureLogger().logger, retry: { backoff: { baseMs: 2, maxMs: 10, minMs: 1, jitter: 'full' } },
+    apiBase: ctx.sim.baseUrl,
+    oapiBase: ctx.sim.baseUrl,
+    clientId: ctx.sim.clientId,
+    clientSecret: ctx.sim.clientSecret,
+    robotCode: ctx.sim.robotCode,
+    qps: 1000,
+    logger: captureLogger().logger,
+    retry: { backoff: { baseMs: 2, maxMs: 10, minMs: 1, jitter: 'full' } },
   });
 });
 
@@ -54,7 +60,10 @@ function make(ctx: Context, templateId?: string): Messenger {
 
 async function listen(ctx: Context): Promise<void> {
   ctx.stream = createStreamConnection({
-    clientId: ctx.sim.clientId, clientSecret: ctx.sim.clientSecret, apiBase: ctx.sim.baseUrl, logger: captureLogger().logger,
+    clientId: ctx.sim.clientId,
+    clientSecret: ctx.sim.clientSecret,
+    apiBase: ctx.sim.baseUrl,
+    logger: captureLogger().logger,
     handle: async (event) => void ctx.events.push(event),
   });
   ctx.stream.start();
@@ -75,7 +84,10 @@ const citizen = (sim: DingTalkSimulator) => sim.org.users[0]?.userid ?? '';
 const card: Card = {
   title: '个体工商户设立登记',
   status: { text: '待提交', tone: 'warning' },
-  sections: [{ kind: 'markdown', text: '**请核对**' }, { kind: 'fields', items: [{ label: '字号', value: '张记小吃' }] }],
+  sections: [
+    { kind: 'markdown', text: '**请核对**' },
+    { kind: 'fields', items: [{ label: '字号', value: '张记小吃' }] },
+  ],
   buttons: [{ text: '提交', action: 'apply.submit', params: { draft: 'd-1' }, style: 'primary', command: '提交申请' }],
 };
 
@@ -92,11 +104,18 @@ messenger('delivers a template card to a user and takes the click back over the 
   assert.is(created?.cardData.statusText, '待提交');
 
   await listen(ctx);
-  const click = await ctx.sim.clickCard({ outTrackId: 'app-1-review', userId, params: JSON.parse(created?.cardData.buttons ?? '[]')[0].params });
+  const click = await ctx.sim.clickCard({
+    outTrackId: 'app-1-review',
+    userId,
+    params: JSON.parse(created?.cardData.buttons ?? '[]')[0].params,
+  });
   assert.is(click.acked, true);
   const event = ctx.events.find((e) => e.kind === 'card.action');
   assert.equal(event?.kind === 'card.action' ? [event.action, event.params, event.cardId, event.sender.userId] : [], [
-    'apply.submit', { draft: 'd-1' }, 'app-1-review', userId,
+    'apply.submit',
+    { draft: 'd-1' },
+    'app-1-review',
+    userId,
   ]);
 });
 
@@ -130,7 +149,13 @@ messenger('falls back to markdown with command links without a template; an upda
   await m.updateCard({ cardId: 'app-4', to: { kind: 'user', userId }, card: { ...card, status: { text: '已受理', tone: 'success' } } });
   assert.is(ctx.sim.cards.size, 0);
   const sent = ctx.sim.botOutput({ userId });
-  assert.equal(sent.map((o) => [o.via, o.msgKey]), [['oToMessages', 'sampleActionCard'], ['oToMessages', 'sampleActionCard']]);
+  assert.equal(
+    sent.map((o) => [o.via, o.msgKey]),
+    [
+      ['oToMessages', 'sampleActionCard'],
+      ['oToMessages', 'sampleActionCard'],
+    ],
+  );
   const content = sent[0]?.content as Record<string, string>;
   assert.is(content.singleURL, `dtmd://dingtalkclient/sendMessage?content=${encodeURIComponent('提交申请')}`);
   assert.match((sent[1]?.content as Record<string, string> | undefined)?.text ?? '', /已受理/);
@@ -148,9 +173,14 @@ messenger('replies through a valid sessionWebhook, and falls back to the OpenAPI
   ctx.now = Date.now();
   ctx.sim.expireSessionWebhooks(); // DingTalk says expired although our clock says valid
   await m.send({ to, message: { text: '再次' }, sessionWebhook: message.sessionWebhook });
-  assert.equal(ctx.sim.botOutput({ userId }).map((o) => [o.via, (o.content as { content?: string }).content]), [
-    ['sessionWebhook', '收到'], ['oToMessages', '稍后'], ['oToMessages', '再次'],
-  ]);
+  assert.equal(
+    ctx.sim.botOutput({ userId }).map((o) => [o.via, (o.content as { content?: string }).content]),
+    [
+      ['sessionWebhook', '收到'],
+      ['oToMessages', '稍后'],
+      ['oToMessages', '再次'],
+    ],
+  );
 });
 
 messenger('sends group texts with @-mentions through the webhook and plain through the OpenAPI', async (ctx) => {
@@ -161,10 +191,13 @@ messenger('sends group texts with @-mentions through the webhook and plain throu
   await m.send({ to, message: { text: '请审核', atUserIds: ['clerk-chen'] }, sessionWebhook: asked.sessionWebhook });
   await m.send({ to, message: { text: '请审核', atUserIds: ['clerk-chen'] } });
   const out = ctx.sim.botOutput({ conversationId: 'cid-group-qyfw' });
-  assert.equal(out.map((o) => [o.via, o.content]), [
-    ['sessionWebhook', { content: '@clerk-chen 请审核' }],
-    ['groupMessages', { content: '请审核' }],
-  ]);
+  assert.equal(
+    out.map((o) => [o.via, o.content]),
+    [
+      ['sessionWebhook', { content: '@clerk-chen 请审核' }],
+      ['groupMessages', { content: '请审核' }],
+    ],
+  );
   const hook = ctx.sim.calls.find((c) => c.path === '/robot/sendBySession');
   assert.equal((hook?.body as { at?: unknown } | undefined)?.at, { atUserIds: ['clerk-chen'], isAtAll: false });
 });

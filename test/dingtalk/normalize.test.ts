@@ -1,12 +1,7 @@
 import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { CardActionEvent, MessageEvent } from '../../src/bot/inbound.js';
-import {
-  CARD_CALLBACK_TOPIC,
-  normalizeFrame,
-  ROBOT_MESSAGE_TOPIC,
-  type NormalizeResult,
-} from '../../src/dingtalk/normalize.js';
+import { CARD_CALLBACK_TOPIC, normalizeFrame, ROBOT_MESSAGE_TOPIC, type NormalizeResult } from '../../src/dingtalk/normalize.js';
 import { callbackFrame, fixtureData } from '../fixtures/dingtalk/frames.js';
 
 const NOW = 1_700_000_000_000;

@@ -91,7 +91,10 @@ openapi('retries a throttled (403 QpsLimit) send and succeeds', async (ctx) => {
   const result = await api.sendToUsers([users(ctx.sim)[0] ?? ''], 'sampleMarkdown', { title: '通知', text: '**办结**' });
   assert.is(result.processQueryKeys.length, 1);
   assert.is(callsTo(ctx.sim, '/v1.0/robot/oToMessages/batchSend').length, 3);
-  assert.equal(callsTo(ctx.sim, '/v1.0/robot/oToMessages/batchSend').map((c) => c.status), [403, 403, 200]);
+  assert.equal(
+    callsTo(ctx.sim, '/v1.0/robot/oToMessages/batchSend').map((c) => c.status),
+    [403, 403, 200],
+  );
 });
 
 openapi('retries 5xx and 504 answers but gives up after a few attempts with a retryable error', async (ctx) => {
@@ -182,7 +185,9 @@ openapi('creates, re-creates idempotently and updates a template card', async (c
   const api = client(ctx);
   const userId = users(ctx.sim)[0] ?? '';
   const card = {
-    outTrackId: 'yc-test-1', templateId: 'yiciban-generic.schema', cardParamMap: { title: '申请', statusText: '待提交' },
+    outTrackId: 'yc-test-1',
+    templateId: 'yiciban-generic.schema',
+    cardParamMap: { title: '申请', statusText: '待提交' },
     openSpaceId: `dtv1.card//IM_ROBOT.${userId}`,
   };
   assert.equal(await api.createAndDeliverCard(card), { outTrackId: 'yc-test-1', alreadyExisted: false });
@@ -197,7 +202,9 @@ openapi('creates, re-creates idempotently and updates a template card', async (c
   assert.equal(ctx.sim.cards.get('yc-test-2')?.openSpaceIds, ['dtv1.card//IM_GROUP.cid-group-qyfw']);
   const missing = await rejection(api.updateCard('yc-nope', { title: 'x' }));
   assert.is(missing.code, 'param.cardNotExist');
-  const badSpace = await rejection(api.createAndDeliverCard({ ...card, outTrackId: 'yc-test-3', openSpaceId: 'dtv1.card//IM_ROBOT.nobody' }));
+  const badSpace = await rejection(
+    api.createAndDeliverCard({ ...card, outTrackId: 'yc-test-3', openSpaceId: 'dtv1.card//IM_ROBOT.nobody' }),
+  );
   assert.is(badSpace.retryable, false);
 });
 
@@ -217,7 +224,10 @@ openapi('reads users and departments from the contacts API', async (ctx) => {
   assert.is(user.name, sample?.name);
   assert.equal(user.deptIds, sample?.dept_id_list);
   const subs = await api.listSubDepartmentIds(1);
-  assert.equal(subs, ctx.sim.org.departments.filter((d) => d.parent_id === 1).map((d) => d.dept_id));
+  assert.equal(
+    subs,
+    ctx.sim.org.departments.filter((d) => d.parent_id === 1).map((d) => d.dept_id),
+  );
   const dept = sample?.dept_id_list[0] ?? 1;
   const members = await api.listDepartmentUserIds(dept);
   assert.ok(members.includes(sample?.userid ?? ''));

@@ -19,7 +19,13 @@ const reviewCard: Card = {
   status: { text: '待确认', tone: 'warning' },
   sections: [
     { kind: 'markdown', text: '**请核对以下信息**' },
-    { kind: 'fields', items: [{ label: '申请人', value: '张三' }, { label: '字号', value: '[点我](http://x)' }] },
+    {
+      kind: 'fields',
+      items: [
+        { label: '申请人', value: '张三' },
+        { label: '字号', value: '[点我](http://x)' },
+      ],
+    },
   ],
   buttons: [
     { text: '提交', action: 'apply.submit', params: { draft: 'd-1' }, style: 'primary', command: '提交' },
@@ -36,7 +42,10 @@ render('fills every template variable with a string', () => {
   assert.is(params.statusColor, 'common_orange1_color');
   assert.is(params.body1, '**请核对以下信息**');
   assert.is(params.body2, '');
-  assert.equal(JSON.parse(params.fields ?? ''), [{ label: '申请人', value: '张三' }, { label: '字号', value: '[点我](http://x)' }]);
+  assert.equal(JSON.parse(params.fields ?? ''), [
+    { label: '申请人', value: '张三' },
+    { label: '字号', value: '[点我](http://x)' },
+  ]);
   assert.equal(JSON.parse(params.buttons ?? ''), [
     { text: '提交', style: 'primary', params: { draft: 'd-1', action: 'apply.submit' } },
     { text: '修改', style: 'normal', params: { field: 'name', action: 'apply.edit' } },
@@ -64,7 +73,10 @@ render('keeps every value within 1 KB and caps a long card with a note', () => {
   const long = '一次办'.repeat(3000);
   const params = renderTemplateParams({
     title: '长'.repeat(500),
-    sections: [{ kind: 'markdown', text: long }, { kind: 'fields', items: Array.from({ length: 50 }, (_, i) => ({ label: `第${i}项`, value: '值'.repeat(300) })) }],
+    sections: [
+      { kind: 'markdown', text: long },
+      { kind: 'fields', items: Array.from({ length: 50 }, (_, i) => ({ label: `第${i}项`, value: '值'.repeat(300) })) },
+    ],
     buttons: Array.from({ length: 10 }, (_, i) => ({ text: `按钮${i}`.repeat(10), action: 'x.y', params: { p: 'v'.repeat(400) } })),
   });
   for (const [key, value] of Object.entries(params)) assert.ok(bytes(value) <= 1024, `${key} is ${bytes(value)} bytes`);

@@ -52,7 +52,10 @@ contract('callback listeners add their topic to this client only, not to a share
   a.registerCallbackListener('/v1.0/im/bot/messages/get', () => undefined);
   const b = new YicibanStreamClient({ clientId: 'id', clientSecret: 'secret', apiBase: 'http://127.0.0.1:9' });
   assert.equal(b.getConfig().subscriptions, [{ type: 'EVENT', topic: '*' }]);
-  assert.equal(a.getConfig().subscriptions.map((s) => s.topic), ['*', '/v1.0/im/bot/messages/get']);
+  assert.equal(
+    a.getConfig().subscriptions.map((s) => s.topic),
+    ['*', '/v1.0/im/bot/messages/get'],
+  );
   assert.equal(new DWClient({ clientId: 'x', clientSecret: 'y' }).getConfig().subscriptions, [{ type: 'EVENT', topic: '*' }]);
 });
 
@@ -67,7 +70,10 @@ contract('onDownStream() dispatches SYSTEM, EVENT and CALLBACK frames as the ove
 contract('bad frames are dropped by our client where the SDK alone would throw', () => {
   const drops: string[] = [];
   const client = new YicibanStreamClient({
-    clientId: 'id', clientSecret: 'secret', apiBase: 'http://127.0.0.1:9', onBadFrame: (reason) => drops.push(reason),
+    clientId: 'id',
+    clientSecret: 'secret',
+    apiBase: 'http://127.0.0.1:9',
+    onBadFrame: (reason) => drops.push(reason),
   });
   assert.throws(() => new DWClient({ clientId: 'id', clientSecret: 'secret' }).onDownStream('{oops'));
   assert.throws(() => new DWClient({ clientId: 'id', clientSecret: 'secret' }).onDownStream('{"type":"CALLBACK"}'));
@@ -81,7 +87,10 @@ contract('bad frames are dropped by our client where the SDK alone would throw',
 contract('a frame whose type cannot be turned into text is dropped, not thrown (found by test/fuzz/stream.test.ts)', () => {
   const drops: string[] = [];
   const client = new YicibanStreamClient({
-    clientId: 'id', clientSecret: 'secret', apiBase: 'http://127.0.0.1:9', onBadFrame: (reason) => drops.push(reason),
+    clientId: 'id',
+    clientSecret: 'secret',
+    apiBase: 'http://127.0.0.1:9',
+    onBadFrame: (reason) => drops.push(reason),
   });
   client.onDownStream('{"type":{"toString":false},"headers":{},"data":null}');
   client.onDownStream('{"type":{"toString":{},"valueOf":{}},"headers":{"topic":"x","messageId":"m"},"data":""}');

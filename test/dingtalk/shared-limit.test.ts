@@ -13,7 +13,9 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const QPS = 10;
 const CALLS = 20;
 
-const test = suite<{ sim: DingTalkSimulator }>('DingTalk rate limit shared by instances', { sim: undefined as unknown as DingTalkSimulator });
+const test = suite<{ sim: DingTalkSimulator }>('DingTalk rate limit shared by instances', {
+  sim: undefined as unknown as DingTalkSimulator,
+});
 
 test.before.each(async (context) => {
   // A fresh app per test: the shared limit in Redis is named after the app's client id.
@@ -38,7 +40,11 @@ async function runInstances(sim: DingTalkSimulator, count: number, redisUrl: str
         CALLS: String(CALLS),
         ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
       };
-      const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/limiter-child.ts'], { cwd: ROOT_DIR, env, stdio: ['pipe', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/limiter-child.ts'], {
+        cwd: ROOT_DIR,
+        env,
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
       children.push(child);
       let out = '';
       child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
@@ -60,7 +66,10 @@ async function runInstances(sim: DingTalkSimulator, count: number, redisUrl: str
 
 /** The most calls the simulator accepted or refused within any one second. */
 function busiestSecond(sim: DingTalkSimulator, path: string): number {
-  const times = sim.calls.filter((call) => call.path === path).map((call) => call.at).sort((a, b) => a - b);
+  const times = sim.calls
+    .filter((call) => call.path === path)
+    .map((call) => call.at)
+    .sort((a, b) => a - b);
   let most = 0;
   for (let i = 0, j = 0; i < times.length; i++) {
     while (times[i]! - times[j]! >= 1_000) j++;

@@ -11,7 +11,11 @@ stream('reconnects after the socket is cut, with a bounded number of gateway cal
   await waitFor('connected', () => connection.state() === 'connected');
   for (let i = 0; i < 3; i++) {
     sim.cutSockets();
-    await runUntil(ctx, 'reconnected', () => sim.gatewayOpens() === i + 2 && connection.state() === 'connected' && sim.connectionCount() === 1);
+    await runUntil(
+      ctx,
+      'reconnected',
+      () => sim.gatewayOpens() === i + 2 && connection.state() === 'connected' && sim.connectionCount() === 1,
+    );
   }
   assert.is(sim.gatewayOpens(), 4);
   const { messageId } = sim.injectMessage({ userId: user(sim), text: '还在吗' });
@@ -79,8 +83,14 @@ stream('logs one clear error for a bad secret and does not retry in a loop', asy
   const sim = await simulator(ctx);
   const { logger, lines } = captureLogger();
   const watched = createStreamConnection({
-    clientId: sim.clientId, clientSecret: 'wrong-secret', apiBase: sim.baseUrl, logger, handle: async () => undefined,
-    clock: ctx.clock, backoff: { baseMs: 10, maxMs: 300, jitter: 'full' }, healthyAfterMs: 100,
+    clientId: sim.clientId,
+    clientSecret: 'wrong-secret',
+    apiBase: sim.baseUrl,
+    logger,
+    handle: async () => undefined,
+    clock: ctx.clock,
+    backoff: { baseMs: 10, maxMs: 300, jitter: 'full' },
+    healthyAfterMs: 100,
   });
   ctx.streams.push(watched);
   watched.start();

@@ -22,7 +22,10 @@ answers('names the field in the reason from the type validator', () => {
   assert.is(reason(validateAnswer(id, '11010519491231002Y')), '「法定代表人身份证号」身份证号应为17位数字加1位数字或X');
   assert.is(reason(validateAnswer(id, '110105194912310021')), '「法定代表人身份证号」身份证号校验位不正确');
   assert.equal(validateAnswer(id, '11010519491231002x'), { ok: true, value: '11010519491231002X' });
-  assert.is(reason(validateAnswer(field({ label: '统一社会信用代码', type: 'uscc' }), '91350100M000100Y40')), '「统一社会信用代码」统一社会信用代码校验位不正确');
+  assert.is(
+    reason(validateAnswer(field({ label: '统一社会信用代码', type: 'uscc' }), '91350100M000100Y40')),
+    '「统一社会信用代码」统一社会信用代码校验位不正确',
+  );
   assert.equal(validateAnswer(field({ type: 'phone' }), '+86 139-0571-0000'), { ok: true, value: '13905710000' });
   assert.equal(validateAnswer(field({ type: 'date' }), '2025年7月1日'), { ok: true, value: '2025-07-01' });
 });
@@ -36,9 +39,18 @@ answers('accepts an enum option by its text or its 1-based number', () => {
   const kind = field({ label: '提取原因', type: 'enum', options: ['购买自住住房', '租赁自住住房', '离职销户'] });
   assert.equal(validateAnswer(kind, '租赁自住住房'), { ok: true, value: '租赁自住住房' });
   assert.equal(validateAnswer(kind, ' 3 '), { ok: true, value: '离职销户' });
-  assert.is(reason(validateAnswer(kind, '4')), '「提取原因」请从以下选项中选择（可回复序号）：1. 购买自住住房；2. 租赁自住住房；3. 离职销户');
-  assert.is(reason(validateAnswer(kind, '0')), '「提取原因」请从以下选项中选择（可回复序号）：1. 购买自住住房；2. 租赁自住住房；3. 离职销户');
-  assert.is(reason(validateAnswer(kind, '买房')), '「提取原因」请从以下选项中选择（可回复序号）：1. 购买自住住房；2. 租赁自住住房；3. 离职销户');
+  assert.is(
+    reason(validateAnswer(kind, '4')),
+    '「提取原因」请从以下选项中选择（可回复序号）：1. 购买自住住房；2. 租赁自住住房；3. 离职销户',
+  );
+  assert.is(
+    reason(validateAnswer(kind, '0')),
+    '「提取原因」请从以下选项中选择（可回复序号）：1. 购买自住住房；2. 租赁自住住房；3. 离职销户',
+  );
+  assert.is(
+    reason(validateAnswer(kind, '买房')),
+    '「提取原因」请从以下选项中选择（可回复序号）：1. 购买自住住房；2. 租赁自住住房；3. 离职销户',
+  );
 });
 
 answers('accepts only finite non-negative plain numbers', () => {

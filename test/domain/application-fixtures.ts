@@ -8,7 +8,9 @@ export const T0 = '2026-11-27T01:00:00.000Z';
 export const applicant: Actor = { type: 'applicant', id: 'u-zhang', name: '张三' };
 export const backoffice: Actor = { type: 'backoffice', id: 'bo-hz' };
 export const matter = {
-  id: 'food-licence', version: 3, name: '食品经营许可',
+  id: 'food-licence',
+  version: 3,
+  name: '食品经营许可',
   departments: [
     { id: 'market', name: '市场监管局', contactUserIds: [], parallel: true },
     { id: 'health', name: '卫生健康委', contactUserIds: [], parallel: true },
@@ -42,7 +44,9 @@ const actorFor = (event: ApplicationEvent): Actor => (APPLICANT_EVENTS.has(event
 
 export function fresh(): Application {
   return createApplication({
-    id: 'YC20261127-0001', matter, applicant: { userId: 'u-zhang', name: '张三' },
+    id: 'YC20261127-0001',
+    matter,
+    applicant: { userId: 'u-zhang', name: '张三' },
     channel: { conversationId: 'cid-1', conversationType: 'single' },
     fields: { shopName: '张记小吃', area: '60' },
     materials: [{ id: 'plan', name: '场所平面图', source: 'upload', ref: 'f-1' }],

@@ -1,7 +1,11 @@
 import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import {
-  applicationDay, findApplicationId, formatApplicationId, isApplicationId, parseApplicationId,
+  applicationDay,
+  findApplicationId,
+  formatApplicationId,
+  isApplicationId,
+  parseApplicationId,
 } from '../../src/domain/application-id.js';
 
 const test = suite('application numbers');
@@ -33,16 +37,35 @@ test('refuses impossible days and sequences', () => {
 test('reads numbers as people type them: lower case, spaces, full-width characters, other dashes', () => {
   const expected = { id: 'YC20261128-0001', day: '20261128', seq: 1 };
   for (const text of [
-    'YC20261128-0001', ' yc20261128-0001 ', 'Yc20261128-0001\n', 'ＹＣ２０２６１１２８－０００１', '\u3000YC20261128－0001\u3000',
-    'YC20261128—0001', 'YC20261128 0001', 'YC20261128_1', 'YC202611280001',
+    'YC20261128-0001',
+    ' yc20261128-0001 ',
+    'Yc20261128-0001\n',
+    'ＹＣ２０２６１１２８－０００１',
+    '\u3000YC20261128－0001\u3000',
+    'YC20261128—0001',
+    'YC20261128 0001',
+    'YC20261128_1',
+    'YC202611280001',
   ]) {
     assert.equal(parseApplicationId(text), expected, JSON.stringify(text));
   }
 });
 
 test('does not read things that are not application numbers', () => {
-  for (const text of ['', 'YC', 'YC20261128', 'YC20261128-', 'YC20261128-0000', 'YC20260230-0001', '2Y20261128-0001', 'ABCDEFGHI20261128-0001',
-    'YC2026112-0001', 'YC20261128-00a1', 'YC20261128001', '查询 YC20261128-0001']) {
+  for (const text of [
+    '',
+    'YC',
+    'YC20261128',
+    'YC20261128-',
+    'YC20261128-0000',
+    'YC20260230-0001',
+    '2Y20261128-0001',
+    'ABCDEFGHI20261128-0001',
+    'YC2026112-0001',
+    'YC20261128-00a1',
+    'YC20261128001',
+    '查询 YC20261128-0001',
+  ]) {
     assert.is(parseApplicationId(text), undefined, JSON.stringify(text));
   }
 });

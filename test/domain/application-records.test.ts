@@ -18,9 +18,19 @@ test('creates a draft at rev 0 with every department of the matter pending', () 
 });
 
 test('creates an application with only the named departments, and throws on a department the matter lacks', () => {
-  const base = { id: 'YC20261127-0002', matter, applicant: { userId: 'u1', name: '李四' }, fields: {}, materials: [], now: T0,
-    channel: { conversationId: 'c', conversationType: 'single' as const } };
-  assert.equal(createApplication({ ...base, departments: ['health'] }).departments.map((d) => d.id), ['health']);
+  const base = {
+    id: 'YC20261127-0002',
+    matter,
+    applicant: { userId: 'u1', name: '李四' },
+    fields: {},
+    materials: [],
+    now: T0,
+    channel: { conversationId: 'c', conversationType: 'single' as const },
+  };
+  assert.equal(
+    createApplication({ ...base, departments: ['health'] }).departments.map((d) => d.id),
+    ['health'],
+  );
   assert.throws(() => createApplication({ ...base, departments: ['tax'] }), /tax/);
   assert.throws(() => createApplication({ ...base, departments: [] }), /no department/);
 });
@@ -33,7 +43,14 @@ test('records who did what and when in every history entry', () => {
   if (accepted.status !== 'ok') throw new Error('setup');
   assert.equal(accepted.application.history.slice(1), [
     { at: '2026-11-27T02:30:00.000Z', actor: applicant, action: 'submit', from: 'draft', to: 'submitted' },
-    { at: '2026-11-26T19:00:00.000Z', actor: backoffice, action: 'accept', from: 'submitted', to: 'accepted', note: '承诺 2026-12-09 前办结' },
+    {
+      at: '2026-11-26T19:00:00.000Z',
+      actor: backoffice,
+      action: 'accept',
+      from: 'submitted',
+      to: 'accepted',
+      note: '承诺 2026-12-09 前办结',
+    },
   ]);
   assert.is(accepted.application.submittedAt, '2026-11-27T02:30:00.000Z');
   assert.is(accepted.application.acceptedAt, '2026-11-26T19:00:00.000Z');
@@ -44,7 +61,10 @@ test('records who did what and when in every history entry', () => {
 test('stores the evaluation; after a refusal the status keeps showing the refusal', () => {
   const app = STATES.rejectedEvaluated();
   assert.is(app.status, 'rejected');
-  assert.equal(app.evaluation && { level: app.evaluation.level, comment: app.evaluation.comment }, { level: 5, comment: '全程网办，很方便' });
+  assert.equal(app.evaluation && { level: app.evaluation.level, comment: app.evaluation.comment }, {
+    level: 5,
+    comment: '全程网办，很方便',
+  });
 });
 
 test.run();

@@ -59,8 +59,10 @@ test('lists the events allowed in each state, consistent with canWithdraw, isDec
     assert.is(canWithdraw(app), kinds.includes('withdraw'), state);
     assert.is(isTerminal(app), kinds.length === 0, state);
   }
-  assert.equal((Object.keys(STATES) as State[]).filter((s) => isDecided(STATES[s]())),
-    ['notAccepted', 'approved', 'rejected', 'rejectedEvaluated', 'delivered', 'evaluated']);
+  assert.equal(
+    (Object.keys(STATES) as State[]).filter((s) => isDecided(STATES[s]())),
+    ['notAccepted', 'approved', 'rejected', 'rejectedEvaluated', 'delivered', 'evaluated'],
+  );
 });
 
 test.run();

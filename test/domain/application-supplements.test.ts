@@ -8,7 +8,10 @@ test('returns to submitted after a supplement before acceptance, then can be acc
   const app = run('submit', 'requireSupp', 'supplement', 'accept');
   assert.is(app.status, 'accepted');
   assert.is(app.missing, undefined);
-  assert.equal(app.history.map((h) => h.to), ['draft', 'submitted', 'supplement_required', 'submitted', 'accepted']);
+  assert.equal(
+    app.history.map((h) => h.to),
+    ['draft', 'submitted', 'supplement_required', 'submitted', 'accepted'],
+  );
 });
 
 test('returns to review after a supplement during review, replacing the material and merging the fields', () => {
@@ -21,7 +24,10 @@ test('returns to review after a supplement during review, replacing the material
 
 test('keeps one open supplement list when a second department asks for more', () => {
   const app = run('submit', 'accept', 'review', 'requireSupp', 'requireMore');
-  assert.equal(app.missing?.map((m) => m.name), ['场所平面图', '健康证明']);
+  assert.equal(
+    app.missing?.map((m) => m.name),
+    ['场所平面图', '健康证明'],
+  );
 });
 
 test('closes the open supplement list when a department decides meanwhile', () => {

@@ -8,15 +8,32 @@ test('maps every back-office webhook status to its event', () => {
   const deadline = () => '2026-12-09';
   const cases: [object, ApplicationEvent][] = [
     [{ status: 'accepted' }, { kind: 'accept', deadline: '2026-12-09' }],
-    [{ status: 'not_accepted', comment: '不属于本机关职权范围' }, { kind: 'not_accept', reason: '不属于本机关职权范围' }],
-    [{ status: 'supplement_required', department: 'market', missing: [{ name: '平面图', reason: '模糊' }] },
-      { kind: 'require_supplement', missing: [{ name: '平面图', reason: '模糊' }], department: 'market' }],
+    [
+      { status: 'not_accepted', comment: '不属于本机关职权范围' },
+      { kind: 'not_accept', reason: '不属于本机关职权范围' },
+    ],
+    [
+      { status: 'supplement_required', department: 'market', missing: [{ name: '平面图', reason: '模糊' }] },
+      { kind: 'require_supplement', missing: [{ name: '平面图', reason: '模糊' }], department: 'market' },
+    ],
     [{ status: 'reviewing' }, { kind: 'start_review' }],
-    [{ status: 'reviewing', department: 'health' }, { kind: 'start_review', department: 'health' }],
-    [{ status: 'department_approved', department: 'market', comment: '同意' }, { kind: 'department_approve', department: 'market', comment: '同意' }],
-    [{ status: 'department_rejected', department: 'market', comment: '不符合' }, { kind: 'department_reject', department: 'market', reason: '不符合' }],
+    [
+      { status: 'reviewing', department: 'health' },
+      { kind: 'start_review', department: 'health' },
+    ],
+    [
+      { status: 'department_approved', department: 'market', comment: '同意' },
+      { kind: 'department_approve', department: 'market', comment: '同意' },
+    ],
+    [
+      { status: 'department_rejected', department: 'market', comment: '不符合' },
+      { kind: 'department_reject', department: 'market', reason: '不符合' },
+    ],
     [{ status: 'completed' }, { kind: 'complete' }],
-    [{ status: 'delivered', result: { type: 'mail', trackingNo: 'SF123', extra: 1 } }, { kind: 'deliver', result: { type: 'mail', trackingNo: 'SF123' } }],
+    [
+      { status: 'delivered', result: { type: 'mail', trackingNo: 'SF123', extra: 1 } },
+      { kind: 'deliver', result: { type: 'mail', trackingNo: 'SF123' } },
+    ],
   ];
   for (const [body, event] of cases) assert.equal(webhookToEvent(body, { deadline }), { status: 'ok', event });
 });

@@ -65,10 +65,17 @@ catalogue('suggests popular matters when nothing matches', () => {
     const result = findMatters(matters, query);
     assert.equal(result.matches, [], query);
     assert.is(result.exact?.id, undefined, query);
-    assert.equal(result.suggestions.map((m) => m.id), ['enterprise-setup', 'housing-fund-withdrawal', 'newborn-registration'], query);
+    assert.equal(
+      result.suggestions.map((m) => m.id),
+      ['enterprise-setup', 'housing-fund-withdrawal', 'newborn-registration'],
+      query,
+    );
   }
   const custom = findMatters(matters, 'xyz', { popular: ['employee-retirement', 'unknown'], suggestionCount: 2 });
-  assert.equal(custom.suggestions.map((m) => m.id), ['employee-retirement', matters[0]!.id === 'employee-retirement' ? matters[1]!.id : matters[0]!.id]);
+  assert.equal(
+    custom.suggestions.map((m) => m.id),
+    ['employee-retirement', matters[0]!.id === 'employee-retirement' ? matters[1]!.id : matters[0]!.id],
+  );
 });
 
 catalogue('does not match on filler words alone', () => {
@@ -77,10 +84,18 @@ catalogue('does not match on filler words alone', () => {
 
 catalogue('does not match text that names no matter on one shared word (minimum coverage)', () => {
   for (const query of ['投诉 YC20261128-0001 窗口人员态度差', '窗口人员态度差', '工作人员服务很好', '我要投诉']) {
-    assert.equal(findMatters(matters, query).matches.map((m) => m.id), [], query);
+    assert.equal(
+      findMatters(matters, query).matches.map((m) => m.id),
+      [],
+      query,
+    );
   }
   assert.is(findMatters(matters, '灵活就业人员').matches[0]?.id, 'flexible-employment-insurance', 'the words of a matter still find it');
-  assert.is(findMatters(matters, '咨询 公积金 怎么提取').matches[0]?.id, 'housing-fund-withdrawal', 'a keyword inside a longer text still counts');
+  assert.is(
+    findMatters(matters, '咨询 公积金 怎么提取').matches[0]?.id,
+    'housing-fund-withdrawal',
+    'a keyword inside a longer text still counts',
+  );
 });
 
 catalogue.run();

@@ -55,7 +55,11 @@ completeness('re-validates stored answers so forged or stale values do not pass'
   const fields = { ...completeFields, legalRepIdNumber: '110105194912310021', companyType: '合伙企业', phone: '12345' };
   const missing = checkCompleteness(enterprise, { fields, materials: supplied });
   assert.equal(missing, [
-    { name: '企业类型', reason: '「企业类型」请从以下选项中选择（可回复序号）：1. 有限责任公司（自然人独资）；2. 有限责任公司（自然人投资或控股）；3. 股份有限公司，请重新填写' },
+    {
+      name: '企业类型',
+      reason:
+        '「企业类型」请从以下选项中选择（可回复序号）：1. 有限责任公司（自然人独资）；2. 有限责任公司（自然人投资或控股）；3. 股份有限公司，请重新填写',
+    },
     { name: '法定代表人身份证号', reason: '「法定代表人身份证号」身份证号校验位不正确，请重新填写' },
     { name: '联系手机', reason: '「联系手机」手机号应为以1开头的11位大陆手机号码，请重新填写' },
     { name: '股东会决议', reason: '请上传股东会决议' },
@@ -76,7 +80,10 @@ completeness('counts a 容缺 promise only for materials that allow it, and e-li
 });
 
 completeness('ignores optional materials and empty optional fields but reports an invalid optional answer', () => {
-  const withOptional = { ...enterprise, fields: [...enterprise.fields, { key: 'openingDate', label: '拟开业日期', type: 'date' as const, required: false }] };
+  const withOptional = {
+    ...enterprise,
+    fields: [...enterprise.fields, { key: 'openingDate', label: '拟开业日期', type: 'date' as const, required: false }],
+  };
   assert.equal(checkCompleteness(withOptional, { fields: { ...completeFields, openingDate: '' }, materials: supplied }), []);
   assert.equal(checkCompleteness(withOptional, { fields: { ...completeFields, openingDate: '2025-02-30' }, materials: supplied }), [
     { name: '拟开业日期', reason: '「拟开业日期」日期 2025-02-30 不存在，请重新填写' },
@@ -88,7 +95,10 @@ completeness('does not read inherited properties as answers', () => {
   Object.assign(fields, completeFields);
   delete fields.companyType;
   const missing = checkCompleteness(enterprise, { fields, materials: supplied });
-  assert.equal(missing, [{ name: '企业类型', reason: '请填写「企业类型」' }, { name: '股东会决议', reason: '请上传股东会决议' }]);
+  assert.equal(missing, [
+    { name: '企业类型', reason: '请填写「企业类型」' },
+    { name: '股东会决议', reason: '请上传股东会决议' },
+  ]);
 });
 
 completeness.run();

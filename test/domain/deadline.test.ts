@@ -3,9 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
-import {
-  addWorkingDays, isOverdue, promisedDeadline, remainingWorkingDays, workingDaysBetween,
-} from '../../src/domain/deadline.js';
+import { addWorkingDays, isOverdue, promisedDeadline, remainingWorkingDays, workingDaysBetween } from '../../src/domain/deadline.js';
 import { loadHolidayOverrides } from '../../src/config-files.js';
 import { chinaDay, createHolidayCalendar, parseHolidayOverrides } from '../../src/domain/holiday-calendar.js';
 
@@ -92,7 +90,8 @@ test('falls back to Monday–Friday in a year without data and warns once per ye
 
 test('uses config overrides for a later year without warning', () => {
   const overrides = parseHolidayOverrides({
-    _comment: 'test', 2027: { provisional: true, holidays: ['2027-01-01'], workdays: ['2027-01-09'] },
+    _comment: 'test',
+    2027: { provisional: true, holidays: ['2027-01-01'], workdays: ['2027-01-09'] },
   });
   const { calendar, warnings } = calendarWithWarnings(overrides);
   assert.is(calendar.hasData(2027), true);
@@ -122,7 +121,10 @@ test('loads the shipped config/holidays.json, and names the file when one is bro
   try {
     const file = join(dir, 'holidays.json');
     await writeFile(file, '{"2027": {"holidays": ["2027-13-01"]}}');
-    const error = await loadHolidayOverrides(file).then(() => undefined, (e: Error) => e);
+    const error = await loadHolidayOverrides(file).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     assert.match(error?.message ?? '', file);
     assert.match(error?.message ?? '', /2027-13-01/);
   } finally {

@@ -25,20 +25,31 @@ test('fields mask by type or by the sensitive flag; other fields show as typed',
 });
 
 test('personal numbers inside free text are masked; dates, application numbers and credit codes are not', () => {
-  const text = '身份证330106198503122031，手机13800000001，卡号6222021234567890123，办件YC20260105-0001，代码91330106MA2H7Q3K8C，2026-01-05';
-  assert.is(maskPersonalNumbers(text), '身份证3301**********2031，手机138****0001，卡号**** **** **** 0123，办件YC20260105-0001，代码91330106MA2H7Q3K8C，2026-01-05');
+  const text =
+    '身份证330106198503122031，手机13800000001，卡号6222021234567890123，办件YC20260105-0001，代码91330106MA2H7Q3K8C，2026-01-05';
+  assert.is(
+    maskPersonalNumbers(text),
+    '身份证3301**********2031，手机138****0001，卡号**** **** **** 0123，办件YC20260105-0001，代码91330106MA2H7Q3K8C，2026-01-05',
+  );
 });
 
 test('every card and message is masked, except a personal card sent one-to-one to its owner', () => {
   const card: Card = {
     title: '核对信息',
-    sections: [{ kind: 'fields', items: [{ label: '身份证号', value: '330106198503122031' }] }, { kind: 'markdown', text: '手机 13800000001' }],
+    sections: [
+      { kind: 'fields', items: [{ label: '身份证号', value: '330106198503122031' }] },
+      { kind: 'markdown', text: '手机 13800000001' },
+    ],
     personal: true,
   };
   const own = visibleCard(card, { kind: 'user', userId: 'u1' }, 'u1');
   assert.match(JSON.stringify(own), '330106198503122031');
   assert.is(own.personal, undefined, 'the flag does not leave the bot');
-  for (const shown of [visibleCard(card, { kind: 'user', userId: 'u2' }, 'u1'), visibleCard(card, { kind: 'group', conversationId: 'g' }, null), visibleCard({ ...card, personal: false }, { kind: 'user', userId: 'u1' }, 'u1')]) {
+  for (const shown of [
+    visibleCard(card, { kind: 'user', userId: 'u2' }, 'u1'),
+    visibleCard(card, { kind: 'group', conversationId: 'g' }, null),
+    visibleCard({ ...card, personal: false }, { kind: 'user', userId: 'u1' }, 'u1'),
+  ]) {
     const json = JSON.stringify(shown);
     assert.not.match(json, '330106198503122031');
     assert.not.match(json, '13800000001');

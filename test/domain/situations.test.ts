@@ -7,7 +7,13 @@ import { loadMattersOrThrow } from '../../src/config-files.js';
 import { checkCompleteness } from '../../src/domain/completeness.js';
 import { parseMatter, visitCount } from '../../src/domain/matter.js';
 import {
-  applicableDepartments, applicableFields, applicableMaterials, holds, keepApplicable, situationsOf, timeLimitFor,
+  applicableDepartments,
+  applicableFields,
+  applicableMaterials,
+  holds,
+  keepApplicable,
+  situationsOf,
+  timeLimitFor,
 } from '../../src/domain/situations.js';
 import type { Matter } from '../../src/domain/types.js';
 import { cardText } from '../support/bot-harness.js';
@@ -33,9 +39,39 @@ test('evaluates equals, oneOf, and, or, not over own answers only', () => {
   assert.ok(holds({ field: 'kind', equals: '租房' }, a));
   assert.not.ok(holds({ field: 'kind', equals: '购房' }, a));
   assert.ok(holds({ field: 'kind', oneOf: ['购房', '租房'] }, a));
-  assert.ok(holds({ and: [{ field: 'kind', equals: '租房' }, { field: 'who', equals: '本人' }] }, a));
-  assert.not.ok(holds({ and: [{ field: 'kind', equals: '租房' }, { field: 'who', equals: '代办' }] }, a));
-  assert.ok(holds({ or: [{ field: 'kind', equals: '购房' }, { field: 'who', equals: '本人' }] }, a));
+  assert.ok(
+    holds(
+      {
+        and: [
+          { field: 'kind', equals: '租房' },
+          { field: 'who', equals: '本人' },
+        ],
+      },
+      a,
+    ),
+  );
+  assert.not.ok(
+    holds(
+      {
+        and: [
+          { field: 'kind', equals: '租房' },
+          { field: 'who', equals: '代办' },
+        ],
+      },
+      a,
+    ),
+  );
+  assert.ok(
+    holds(
+      {
+        or: [
+          { field: 'kind', equals: '购房' },
+          { field: 'who', equals: '本人' },
+        ],
+      },
+      a,
+    ),
+  );
   assert.ok(holds({ not: { field: 'kind', equals: '购房' } }, a));
   assert.not.ok(holds({ field: 'kind', equals: '租房' }, {}), 'an unanswered question equals nothing');
   assert.not.ok(holds({ field: 'toString', oneOf: ['x'] }, Object.create({ toString: 'x' }) as Record<string, string>));
@@ -60,29 +96,46 @@ test('住房公积金提取 asks only what applies: 购房 never leads to a 租�
 
 test('completeness and the time limit follow the situation', () => {
   const fund = seed('housing-fund-withdrawal');
-  const common = { applicantName: '张三', applicantIdNumber: '330106198503122031', amount: '1000', bankCardNo: '6222021234567890128', phone: '13800000001' };
+  const common = {
+    applicantName: '张三',
+    applicantIdNumber: '330106198503122031',
+    amount: '1000',
+    bankCardNo: '6222021234567890128',
+    phone: '13800000001',
+  };
   const id = { id: 'applicant-id', name: '居民身份证', source: 'elicence' as const, ref: '330106198503122031' };
   assert.equal(checkCompleteness(fund, { fields: { ...common, [REASON]: '租赁自住住房' }, materials: [id] }), []);
   const buying = checkCompleteness(fund, { fields: { ...common, [REASON]: '购买自住住房' }, materials: [id] });
-  assert.equal(buying.map((m) => m.name), ['购房合同备案号', '不动产权证书', '购房发票']);
+  assert.equal(
+    buying.map((m) => m.name),
+    ['购房合同备案号', '不动产权证书', '购房发票'],
+  );
   assert.equal(timeLimitFor(fund, { [REASON]: '购买自住住房' }), { legalDays: 5, promisedDays: 3 });
   assert.equal(timeLimitFor(fund, { [REASON]: '租赁自住住房' }), { legalDays: 3, promisedDays: 1 });
 });
 
 test('the seed matters declare situations for 不动产转移登记 and 企业开办, with departments per situation', () => {
   const estate = seed('real-estate-transfer');
-  assert.equal(situationsOf(estate).map((s) => s.label), [
-    '房屋产权情况：出卖人单独所有，是否申请家庭唯一住房契税优惠：申请',
-    '房屋产权情况：出卖人单独所有，是否申请家庭唯一住房契税优惠：不申请',
-    '房屋产权情况：出卖人夫妻共有，是否申请家庭唯一住房契税优惠：申请',
-    '房屋产权情况：出卖人夫妻共有，是否申请家庭唯一住房契税优惠：不申请',
-  ]);
+  assert.equal(
+    situationsOf(estate).map((s) => s.label),
+    [
+      '房屋产权情况：出卖人单独所有，是否申请家庭唯一住房契税优惠：申请',
+      '房屋产权情况：出卖人单独所有，是否申请家庭唯一住房契税优惠：不申请',
+      '房屋产权情况：出卖人夫妻共有，是否申请家庭唯一住房契税优惠：申请',
+      '房屋产权情况：出卖人夫妻共有，是否申请家庭唯一住房契税优惠：不申请',
+    ],
+  );
   assert.ok(materialIds(estate, { ownership: '出卖人夫妻共有', taxRelief: '不申请' }).includes('spouse-consent'));
   assert.not.ok(materialIds(estate, { ownership: '出卖人单独所有', taxRelief: '不申请' }).includes('household-register'));
   const company = seed('enterprise-setup');
   const solo = { companyType: '有限责任公司（自然人独资）', premisesType: '自有房产' };
   assert.equal(materialIds(company, solo), ['legal-rep-id', 'articles', 'premises-own']);
-  assert.equal(materialIds(company, { companyType: '股份有限公司', premisesType: '租赁房屋' }), ['legal-rep-id', 'articles', 'premises-lease', 'shareholder-resolution']);
+  assert.equal(materialIds(company, { companyType: '股份有限公司', premisesType: '租赁房屋' }), [
+    'legal-rep-id',
+    'articles',
+    'premises-lease',
+    'shareholder-resolution',
+  ]);
   assert.equal(applicableDepartments(company, solo).length, 4);
   for (const m of matters) for (const s of situationsOf(m)) assert.ok(visitCount(m, s.answers).visits <= 1, `${m.id} ${s.label}`);
 });
@@ -93,7 +146,13 @@ test('changing an earlier answer drops the answers and materials that no longer 
   let draft = newDraft(fund, { userId: 'citizen-zhang', name: '张三' });
   draft = answer(draft, fund, REASON, '租赁自住住房');
   draft = answer(draft, fund, 'amount', '1000');
-  draft = supply(draft, 'rental-record', { id: 'rental-record', name: '房屋租赁登记备案证明', source: 'upload', ref: 'media-1', fileName: '备案.png' });
+  draft = supply(draft, 'rental-record', {
+    id: 'rental-record',
+    name: '房屋租赁登记备案证明',
+    source: 'upload',
+    ref: 'media-1',
+    fileName: '备案.png',
+  });
   draft = answer(draft, fund, REASON, '购买自住住房');
   assert.equal(draft.fields, { [REASON]: '购买自住住房', amount: '1000' });
   assert.equal(draft.materials, [], 'the 租赁 material is gone');
@@ -109,14 +168,23 @@ test('the guide lists the materials per situation and each time limit', () => {
 });
 
 const base = (): Record<string, unknown> => ({
-  id: 'sample', version: 1, name: '样例事项', aliases: [], keywords: [], category: '个人', conditions: ['条件'], steps: ['步骤'],
+  id: 'sample',
+  version: 1,
+  name: '样例事项',
+  aliases: [],
+  keywords: [],
+  category: '个人',
+  conditions: ['条件'],
+  steps: ['步骤'],
   departments: [{ id: 'a', name: '甲局', contactUserIds: ['r'], parallel: false }],
   fields: [
     { key: 'kind', label: '情形', type: 'enum', required: true, options: ['本人', '代办'] },
     { key: 'name', label: '姓名', type: 'text', required: true },
   ],
   materials: [{ id: 'm', name: '材料', required: true, tolerance: false }],
-  timeLimit: { legalDays: 5, promisedDays: 2 }, fee: { amount: 0 }, delivery: ['elicence'],
+  timeLimit: { legalDays: 5, promisedDays: 2 },
+  fee: { amount: 0 },
+  delivery: ['elicence'],
 });
 const errorsOf = (json: Record<string, unknown>) => {
   const parsed = parseMatter(json, 't.json');
@@ -129,7 +197,20 @@ test('refuses conditions that name unknown, non-choice or later fields and optio
     { key: 'kind', label: '情形', type: 'enum', required: true, options: ['本人', '代办'], when: { field: 'name', equals: 'x' } },
     { key: 'name', label: '姓名', type: 'text', required: true, when: { field: 'kind', equals: '他人' } },
   ];
-  json.materials = [{ id: 'm', name: '材料', required: true, tolerance: false, when: { or: [{ field: 'nope', equals: 'x' }, { field: 'kind', oneOf: ['本人', '别人'] }] } }];
+  json.materials = [
+    {
+      id: 'm',
+      name: '材料',
+      required: true,
+      tolerance: false,
+      when: {
+        or: [
+          { field: 'nope', equals: 'x' },
+          { field: 'kind', oneOf: ['本人', '别人'] },
+        ],
+      },
+    },
+  ];
   json.departments = [{ id: 'a', name: '甲局', contactUserIds: ['r'], parallel: false, when: { field: 'name', equals: '张三' } }];
   assert.equal(errorsOf(json), [
     'fields[0].when.field: 条件只能依据选择题（enum），「姓名」不是选择题',
@@ -144,7 +225,9 @@ test('refuses a malformed condition with its JSON path', () => {
   const json = base();
   json.materials = [{ id: 'm', name: '材料', required: true, tolerance: false, when: { field: 'kind', equals: '本人', oneOf: ['代办'] } }];
   assert.equal(errorsOf(json), ['materials[0].when: 条件必须且只能是 equals、oneOf、and、or、not 之一（现在是：equals、oneOf）']);
-  json.materials = [{ id: 'm', name: '材料', required: true, tolerance: false, when: { not: { field: 'kind', equals: '本人' }, field: 'kind' } }];
+  json.materials = [
+    { id: 'm', name: '材料', required: true, tolerance: false, when: { not: { field: 'kind', equals: '本人' }, field: 'kind' } },
+  ];
   assert.equal(errorsOf(json), ['materials[0].when.field: equals 和 oneOf 需要 field（所依据的选择题 key），and、or、not 不能有 field']);
 });
 
@@ -153,7 +236,9 @@ test('counts visits per situation and refuses a situation with two visits, namin
   json.delivery = ['window'];
   json.window = { address: '市民中心', hours: '9:00-17:00' };
   json.onSiteSteps = [{ step: '代办人到现场核验身份', when: { field: 'kind', equals: '代办' } }];
-  assert.equal(errorsOf(json), ['onSiteSteps: 情形“情形：代办”需跑动 2 次（需到现场一次：代办人到现场核验身份；领取纸质证照需到窗口一次），超过“最多跑一次”：请改为电子送达或邮寄，或合并现场环节']);
+  assert.equal(errorsOf(json), [
+    'onSiteSteps: 情形“情形：代办”需跑动 2 次（需到现场一次：代办人到现场核验身份；领取纸质证照需到窗口一次），超过“最多跑一次”：请改为电子送达或邮寄，或合并现场环节',
+  ]);
   json.delivery = ['mail'];
   delete json.window;
   const parsed = parseMatter(json, 't.json');

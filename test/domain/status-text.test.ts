@@ -2,25 +2,45 @@ import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { EVENT_KINDS } from '../../src/domain/application-events.js';
 import {
-  ACTION_TEXT, APPLICATION_STATUS_TEXT, DEPARTMENT_STATUS_TEXT, actionText, formatChineseDate, nextStepText, statusText,
+  ACTION_TEXT,
+  APPLICATION_STATUS_TEXT,
+  DEPARTMENT_STATUS_TEXT,
+  actionText,
+  formatChineseDate,
+  nextStepText,
+  statusText,
 } from '../../src/domain/status-text.js';
 import type { Application, ApplicationStatus } from '../../src/domain/types.js';
 
 const test = suite('status text');
 
 const STATUSES: ApplicationStatus[] = [
-  'draft', 'submitted', 'accepted', 'not_accepted', 'supplement_required', 'in_review',
-  'approved', 'rejected', 'delivered', 'evaluated', 'withdrawn',
+  'draft',
+  'submitted',
+  'accepted',
+  'not_accepted',
+  'supplement_required',
+  'in_review',
+  'approved',
+  'rejected',
+  'delivered',
+  'evaluated',
+  'withdrawn',
 ];
 const CHINESE = /^[\u4e00-\u9fff（）]+$/;
 
 function app(status: ApplicationStatus, extra: Partial<Application> = {}): Application {
   return {
-    id: 'YC20261127-0001', rev: 3, status, createdAt: '2026-11-27T01:00:00.000Z',
+    id: 'YC20261127-0001',
+    rev: 3,
+    status,
+    createdAt: '2026-11-27T01:00:00.000Z',
     matter: { id: 'food-licence', version: 3, name: '食品经营许可' },
     applicant: { userId: 'u-zhang', name: '张三' },
     channel: { conversationId: 'cid-1', conversationType: 'single' },
-    fields: {}, materials: [], history: [],
+    fields: {},
+    materials: [],
+    history: [],
     departments: [
       { id: 'market', name: '市场监管局', status: 'approved' },
       { id: 'health', name: '卫生健康委', status: 'reviewing' },
@@ -35,7 +55,10 @@ test('labels every application and department status in Chinese with a card tone
     assert.match(APPLICATION_STATUS_TEXT[status].label, CHINESE);
     assert.ok(['info', 'success', 'warning', 'danger', 'neutral'].includes(APPLICATION_STATUS_TEXT[status].tone));
   }
-  assert.equal(Object.values(DEPARTMENT_STATUS_TEXT).map((t) => t.label), ['待审', '审查中', '已同意', '已驳回']);
+  assert.equal(
+    Object.values(DEPARTMENT_STATUS_TEXT).map((t) => t.label),
+    ['待审', '审查中', '已同意', '已驳回'],
+  );
   assert.equal(statusText(app('supplement_required')), { label: '待补正', tone: 'warning' });
   assert.equal(statusText(app('approved')), { label: '已办结（准予许可）', tone: 'success' });
   assert.equal(statusText(app('rejected')), { label: '不予许可', tone: 'danger' });
@@ -53,14 +76,22 @@ test('writes dates the Chinese way', () => {
 });
 
 test('tells every missing item at once when materials must be supplemented', () => {
-  const text = nextStepText(app('supplement_required', {
-    missing: [{ name: '场所平面图', reason: '未标注面积' }, { name: '健康证明', reason: '' }],
-  }));
+  const text = nextStepText(
+    app('supplement_required', {
+      missing: [
+        { name: '场所平面图', reason: '未标注面积' },
+        { name: '健康证明', reason: '' },
+      ],
+    }),
+  );
   assert.is(text, '请按一次性告知补齐材料：1. 场所平面图（未标注面积）；2. 健康证明。补齐后即可继续办理。');
 });
 
 test('shows the promised deadline and parallel progress during review', () => {
-  assert.is(nextStepText(app('accepted', { deadline: '2026-12-09' })), '申请已受理，承诺于2026年12月9日前办结。审查进度会在这里实时告诉您。');
+  assert.is(
+    nextStepText(app('accepted', { deadline: '2026-12-09' })),
+    '申请已受理，承诺于2026年12月9日前办结。审查进度会在这里实时告诉您。',
+  );
   assert.is(nextStepText(app('in_review', { deadline: '2026-12-09' })), '2 个部门并联审查，已有 1 个同意。承诺于2026年12月9日前办结。');
 });
 
@@ -77,8 +108,10 @@ test('gives the refusal reason, the remedies, and invites an evaluation only onc
 test('says how the result arrives for each delivery mode', () => {
   assert.match(nextStepText(app('delivered', { result: { type: 'elicence', licenseNo: 'JY133' } })), '电子证照已发放（证照编号 JY133）');
   assert.match(nextStepText(app('delivered', { result: { type: 'mail', trackingNo: 'SF1234' } })), '运单号 SF1234');
-  assert.match(nextStepText(app('delivered', { result: { type: 'window', pickupAddress: '市民中心二楼 12 号窗口' } })),
-    '请到市民中心二楼 12 号窗口领取办理结果');
+  assert.match(
+    nextStepText(app('delivered', { result: { type: 'window', pickupAddress: '市民中心二楼 12 号窗口' } })),
+    '请到市民中心二楼 12 号窗口领取办理结果',
+  );
 });
 
 test('has a next step in Chinese for every status', () => {

@@ -11,7 +11,7 @@ test.after.each(async (ctx) => {
   await ctx.h?.close();
 });
 
-test('a DingTalk org admin who is not in ADMIN_USER_IDS cannot withdraw another citizen\'s application', async (ctx) => {
+test("a DingTalk org admin who is not in ADMIN_USER_IDS cannot withdraw another citizen's application", async (ctx) => {
   const h = (ctx.h = await startHarness({ env: { ADMIN_USER_IDS: 'someone-else' } }));
   const zhang = new SimPlayer(h, 'citizen-zhang');
   const id = await fileHousingFund(zhang);
@@ -21,7 +21,10 @@ test('a DingTalk org admin who is not in ADMIN_USER_IDS cannot withdraw another 
   await liu.say(`确认撤回 ${id}`);
   const answers = liu.messages();
   assert.is(answers.length, 3);
-  assert.ok(answers.every((m) => m.includes('未找到该办件')), `each is refused: ${answers.join(' | ')}`);
+  assert.ok(
+    answers.every((m) => m.includes('未找到该办件')),
+    `each is refused: ${answers.join(' | ')}`,
+  );
   assert.throws(() => liu.card(), /no card yet/, 'no application card reached him');
   assert.is((await h.app.store.getApplication(id))?.status, 'submitted');
 });

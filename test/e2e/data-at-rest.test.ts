@@ -56,7 +56,10 @@ it('after a whole journey no ID, phone or bank-card number appears in any file u
     const id = await wholeJourney(h);
     await h.app.stop();
     const entries = await filesUnder(h.dataDir);
-    assert.ok(entries.some((e) => e.path.includes('applications')), 'the store wrote its files');
+    assert.ok(
+      entries.some((e) => e.path.includes('applications')),
+      'the store wrote its files',
+    );
     for (const entry of entries) {
       const mode = (await stat(entry.path)).mode & 0o777;
       assert.is(mode.toString(8), entry.isDir ? '700' : '600', entry.path);
@@ -89,7 +92,10 @@ it('after a whole journey on PostgreSQL no ID, phone or bank-card number appears
         `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
          WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE'`,
       );
-      assert.ok(tables.some((t) => t.name === 'applications'), 'the store made its tables');
+      assert.ok(
+        tables.some((t) => t.name === 'applications'),
+        'the store made its tables',
+      );
       for (const table of tables) {
         const qualified = `${pg.escapeIdentifier(table.schema)}.${pg.escapeIdentifier(table.name)}`;
         const { rows } = await reader.query<{ row: string }>(`SELECT t::text AS row FROM ${qualified} t`);

@@ -35,7 +35,10 @@ evaluate('delivered → 评价 → 满意 on the application card: the card show
   await zhang.click('评价', delivered);
   const ask = zhang.card();
   assert.is(ask.title, '服务评价');
-  assert.equal(ask.buttons.map((b) => b.text), ['非常满意', '满意', '基本满意', '不满意', '非常不满意']);
+  assert.equal(
+    ask.buttons.map((b) => b.text),
+    ['非常满意', '满意', '基本满意', '不满意', '非常不满意'],
+  );
   await zhang.click('满意', ask);
 
   const app = await h.app.store.getApplication(id);
@@ -44,7 +47,10 @@ evaluate('delivered → 评价 → 满意 on the application card: the card show
   assert.is(card.status, '已评价');
   assert.match(card.text, '评价**：满意');
   assert.match(card.text, '感谢您的评价');
-  assert.not.ok(card.buttons.some((b) => b.text === '评价'), 'the 评价 button is gone');
+  assert.not.ok(
+    card.buttons.some((b) => b.text === '评价'),
+    'the 评价 button is gone',
+  );
   assert.is(zhang.show(ask.id)!.title, '感谢您的评价', 'the evaluation card turned into the thanks');
   assert.equal(h.dingtalk.botOutput({ userId: 'admin-liu' }), [], 'a good rating is not sent to the admins');
 });

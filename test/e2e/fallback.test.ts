@@ -45,7 +45,10 @@ fallback('the guide arrives as an actionCard through the sessionWebhook; its but
 
   const [consent] = await say(h, 'citizen-li', command(card, '立即申请'));
   assert.match(JSON.stringify(consent?.content), '电子证照授权');
-  assert.ok(h.dingtalk.calls.every((call) => !call.path.startsWith('/v1.0/card/')), 'no card-platform call without a template');
+  assert.ok(
+    h.dingtalk.calls.every((call) => !call.path.startsWith('/v1.0/card/')),
+    'no card-platform call without a template',
+  );
 });
 
 fallback('with an expired sessionWebhook the reply goes through the OpenAPI', async ({ h }) => {
@@ -57,7 +60,10 @@ fallback('with an expired sessionWebhook the reply goes through the OpenAPI', as
   const outputs = h.dingtalk.botOutput({ userId: 'citizen-wang' });
   assert.ok(outputs.length >= 1);
   assert.ok(outputs.every((out) => out.via === 'oToMessages' || out.via === 'sessionWebhook'));
-  assert.ok(outputs.some((out) => out.via === 'oToMessages'), 'a fresh message arrives via oToMessages/batchSend');
+  assert.ok(
+    outputs.some((out) => out.via === 'oToMessages'),
+    'a fresh message arrives via oToMessages/batchSend',
+  );
 });
 
 fallback.run();

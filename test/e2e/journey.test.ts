@@ -46,7 +46,10 @@ journey('个体工商户: guide, consent, bad ID re-asked, e-licence prefill, �
   const app = await h.app.store.getApplication(id);
   assert.is(app?.status, 'submitted');
   assert.is(app?.fields.businessAddress, '杭州市西湖区文三路200号');
-  assert.equal(app?.materials.map((m) => m.source), ['elicence', 'promised']);
+  assert.equal(
+    app?.materials.map((m) => m.source),
+    ['elicence', 'promised'],
+  );
   assert.is(h.backoffice.submissions.size, 1, 'forwarded to the back office once');
 });
 
@@ -63,7 +66,10 @@ journey('一次性告知: three missing items are named in exactly one message',
   for (let i = 0; i < 8 && !zhao.card().title.includes('核对信息'); i += 1) await zhao.click(/暂不上传|不提供/);
   const before = h.dingtalk.botOutput({ userId: 'clerk-zhao' }).length;
   await zhao.click('提交');
-  const told = h.dingtalk.botOutput({ userId: 'clerk-zhao' }).slice(before).filter((out) => out.via === 'card.create');
+  const told = h.dingtalk
+    .botOutput({ userId: 'clerk-zhao' })
+    .slice(before)
+    .filter((out) => out.via === 'card.create');
   assert.is(told.length, 1, 'exactly one message');
   const shown = zhao.show(told[0]!.outTrackId!)!;
   for (const name of ['营业执照', '法定代表人居民身份证', '经营场所平面布局图']) assert.match(shown.text, name);
@@ -80,12 +86,15 @@ journey('a restart in the middle of an application resumes at the same step', as
   assert.is(zhang.card().title, step.replace('第 3/6 项', '第 4/6 项'));
 });
 
-journey('a person cannot act on another person\'s card: DingTalk refuses, and a shared card starts their own dialog', async ({ h }) => {
+journey("a person cannot act on another person's card: DingTalk refuses, and a shared card starts their own dialog", async ({ h }) => {
   const zhang = new SimPlayer(h, 'citizen-zhang');
   await zhang.say('我要办 公积金提取');
   const card = zhang.card();
   const li = new SimPlayer(h, 'citizen-li');
-  const refused = await li.click('同意调取', card).then(() => 'clicked', (error: Error) => error.message);
+  const refused = await li.click('同意调取', card).then(
+    () => 'clicked',
+    (error: Error) => error.message,
+  );
   assert.match(refused, 'not delivered');
 
   const group = { id: 'cid-group-qyfw', title: '企业服务群' };

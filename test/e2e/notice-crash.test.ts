@@ -26,7 +26,12 @@ const PEOPLE = 600;
 
 crash.before.each(async (ctx) => {
   ctx.dataDir = await mkdtemp(path.join(tmpdir(), 'yiciban-notice-crash-'));
-  ctx.dingtalk = await startDingTalkSimulator({ redeliverAfterMs: 0, pingIntervalMs: 0, qps: 1_000, org: generateOrg({ people: PEOPLE, base: loadSandboxOrg() }) });
+  ctx.dingtalk = await startDingTalkSimulator({
+    redeliverAfterMs: 0,
+    pingIntervalMs: 0,
+    qps: 1_000,
+    org: generateOrg({ people: PEOPLE, base: loadSandboxOrg() }),
+  });
   ctx.backoffice = await startBackofficeSimulator({ secret: BACKOFFICE_SECRET, auto: false });
 });
 
@@ -39,14 +44,16 @@ crash.after.each(async (ctx) => {
 
 async function call(child: BotChild, method: string, route: string, body?: unknown): Promise<any> {
   const response = await fetch(`${child.url}${route}`, {
-    method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return response.json();
 }
 
 crash('killed while sending, restarted: completed, and every person counted at most once', async (ctx) => {
-  const start = () => startBotChild({ dingtalk: ctx.dingtalk, backofficeUrl: ctx.backoffice.baseUrl, dataDir: ctx.dataDir, env: { DINGTALK_QPS: '10' } });
+  const start = () =>
+    startBotChild({ dingtalk: ctx.dingtalk, backofficeUrl: ctx.backoffice.baseUrl, dataDir: ctx.dataDir, env: { DINGTALK_QPS: '10' } });
   ctx.child = await start();
   const notice = await call(ctx.child, 'POST', '/api/notices', { title: '断电测试', body: '正文', audience: { kind: 'all' } });
   const counted = () => ctx.dingtalk.deliveryCounts(titled('断电测试'));
@@ -57,9 +64,15 @@ crash('killed while sending, restarted: completed, and every person counted at m
   assert.ok(atKill < PEOPLE, `killed before the end (${atKill})`);
   ctx.child = await start();
   let view: any;
-  await waitFor(async () => (view = await call(ctx.child!, 'GET', `/api/notices/${notice.id}`)).status === 'completed', { timeoutMs: 60_000, what: 'the notice completed' });
+  await waitFor(async () => (view = await call(ctx.child!, 'GET', `/api/notices/${notice.id}`)).status === 'completed', {
+    timeoutMs: 60_000,
+    what: 'the notice completed',
+  });
   const counts = counted();
-  assert.ok([...counts.values()].every((n) => n === 1), 'no one twice');
+  assert.ok(
+    [...counts.values()].every((n) => n === 1),
+    'no one twice',
+  );
   // A batch whose call was out at the kill is uncertain: it may have arrived, and is never sent again.
   assert.ok(view.report.sent <= counts.size && counts.size <= view.report.sent + view.report.uncertain, JSON.stringify(view.report));
   assert.is(view.report.sent + view.report.uncertain, view.report.total);

@@ -40,7 +40,10 @@ async function noticeOf(h: Harness, title: string): Promise<any> {
 
 async function finished(h: Harness, title: string): Promise<any> {
   let view: any;
-  await waitFor(async () => ['completed', 'cancelled'].includes((view = await noticeOf(h, title))?.status), { timeoutMs: 20_000, what: `notice ${title} finished` });
+  await waitFor(async () => ['completed', 'cancelled'].includes((view = await noticeOf(h, title))?.status), {
+    timeoutMs: 20_000,
+    what: `notice ${title} finished`,
+  });
   return view;
 }
 
@@ -74,7 +77,10 @@ notices('the simulator throttles at a low QPS and every person still gets the no
   const view = await finished(h, '限流测试');
   const counts = h.dingtalk.deliveryCounts(titled('限流测试'));
   for (const userId of expectedRecipients(ORG)) assert.is(counts.get(userId), 1, userId);
-  assert.ok(h.dingtalk.calls.some((c) => c.status === 403), 'DingTalk throttled some calls');
+  assert.ok(
+    h.dingtalk.calls.some((c) => c.status === 403),
+    'DingTalk throttled some calls',
+  );
   assert.equal([view.report.sent, view.report.failed], [71, 0]);
 });
 
@@ -136,10 +142,24 @@ notices('a scheduled notice goes out at its time on the injected clock, not befo
 
 notices('POST /api/notices reports every problem at once, and publishes a valid notice', async (ctx) => {
   const h = await start(ctx);
-  const bad = await api(h, 'POST', '/api/notices', { title: '', body: '', audience: { kind: 'departments', deptIds: [] }, channel: 'work' });
+  const bad = await api(h, 'POST', '/api/notices', {
+    title: '',
+    body: '',
+    audience: { kind: 'departments', deptIds: [] },
+    channel: 'work',
+  });
   assert.is(bad.status, 400);
-  assert.equal(bad.body.error.problems, ['标题不能为空', '正文不能为空', '请至少选择一个部门', '未配置 DINGTALK_AGENT_ID，不能发工作通知，请使用机器人消息']);
-  const ok = await api(h, 'POST', '/api/notices', { title: '接口通知', body: '正文', audience: { kind: 'users', userIds: ['citizen-zhang'] } });
+  assert.equal(bad.body.error.problems, [
+    '标题不能为空',
+    '正文不能为空',
+    '请至少选择一个部门',
+    '未配置 DINGTALK_AGENT_ID，不能发工作通知，请使用机器人消息',
+  ]);
+  const ok = await api(h, 'POST', '/api/notices', {
+    title: '接口通知',
+    body: '正文',
+    audience: { kind: 'users', userIds: ['citizen-zhang'] },
+  });
   assert.is(ok.status, 201);
   const view = await finished(h, '接口通知');
   assert.equal((await api(h, 'GET', `/api/notices/${ok.body.id}`)).body.report, view.report);
@@ -148,7 +168,11 @@ notices('POST /api/notices reports every problem at once, and publishes a valid 
 
 notices('a notice to a group the bot is in goes as one group message', async (ctx) => {
   const h = await start(ctx);
-  const posted = await api(h, 'POST', '/api/notices', { title: '群通知', body: '正文', audience: { kind: 'groups', conversationIds: ['cid-group-qyfw'] } });
+  const posted = await api(h, 'POST', '/api/notices', {
+    title: '群通知',
+    body: '正文',
+    audience: { kind: 'groups', conversationIds: ['cid-group-qyfw'] },
+  });
   assert.is(posted.status, 201);
   const view = await finished(h, '群通知');
   const sends = h.dingtalk.calls.filter((c) => c.path === '/v1.0/robot/groupMessages/send' && c.status === 200);

@@ -25,7 +25,11 @@ prod('the build compiled like `npm run build` starts from any working directory,
   const outDir = path.join(ROOT_DIR, 'test-output', `dist-${process.pid}`);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'yiciban-prod-'));
   try {
-    await promisify(execFile)(process.execPath, [path.join(ROOT_DIR, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: ROOT_DIR });
+    await promisify(execFile)(
+      process.execPath,
+      [path.join(ROOT_DIR, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir],
+      { cwd: ROOT_DIR },
+    );
     const child = spawn(process.execPath, [path.join(outDir, 'src/main.js')], {
       cwd: tmpdir(),
       env: { ...ENV, PORT: '0', DATA_DIR: dataDir, SANDBOX_REVIEW_DELAY_MS: '0', LOG_LEVEL: 'info' },
@@ -36,10 +40,13 @@ prod('the build compiled like `npm run build` starts from any working directory,
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => void (output += chunk));
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => void (output += chunk));
     try {
-      const url = await waitFor(() => {
-        if (child.exitCode !== null) throw new Error(`the compiled bot exited: ${output.slice(-2000)}`);
-        return /"url":"(http:\/\/127\.0\.0\.1:\d+)","msg":"Yiciban is listening"/.exec(output)?.[1];
-      }, { timeoutMs: 20_000, intervalMs: 50, what: 'the compiled bot to listen' });
+      const url = await waitFor(
+        () => {
+          if (child.exitCode !== null) throw new Error(`the compiled bot exited: ${output.slice(-2000)}`);
+          return /"url":"(http:\/\/127\.0\.0\.1:\d+)","msg":"Yiciban is listening"/.exec(output)?.[1];
+        },
+        { timeoutMs: 20_000, intervalMs: 50, what: 'the compiled bot to listen' },
+      );
       await waitForStream(url, 10_000);
       for (const route of ['/sandbox', '/sandbox/assets/app.js', '/sandbox/assets/style.css', '/sandbox/vendor/marked.js']) {
         const response = await fetch(`${url}${route}`);

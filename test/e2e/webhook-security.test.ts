@@ -33,7 +33,12 @@ async function snapshot(h: Harness, id: string, eventId: string) {
 }
 
 /** Runs `attempt` and checks it answered `status` (with `code`) and left the store and DingTalk untouched. */
-async function refused(ctx: { h: Harness; id: string }, eventId: string, expected: { status: number; code: string }, attempt: () => Promise<{ status: number; body: unknown }>) {
+async function refused(
+  ctx: { h: Harness; id: string },
+  eventId: string,
+  expected: { status: number; code: string },
+  attempt: () => Promise<{ status: number; body: unknown }>,
+) {
   const before = await snapshot(ctx.h, ctx.id, eventId);
   const answer = await attempt();
   assert.is(answer.status, expected.status);
@@ -41,40 +46,57 @@ async function refused(ctx: { h: Harness; id: string }, eventId: string, expecte
   assert.equal(await snapshot(ctx.h, ctx.id, eventId), before, 'nothing changed');
 }
 
-const accepted = (id: string, eventId: string) => statusEvent({ eventId, applicationId: id, status: 'accepted', comment: '材料齐全，予以受理' });
+const accepted = (id: string, eventId: string) =>
+  statusEvent({ eventId, applicationId: id, status: 'accepted', comment: '材料齐全，予以受理' });
 
 security('a forged or tampered signature is refused with 401', async (ctx) => {
   const event = accepted(ctx.id, 'evt-forged');
-  await refused(ctx, event.eventId, { status: 401, code: 'signature_mismatch' }, () => postWebhook(ctx.h.app.url, { body: event, secret: 'not-the-secret' }));
+  await refused(ctx, event.eventId, { status: 401, code: 'signature_mismatch' }, () =>
+    postWebhook(ctx.h.app.url, { body: event, secret: 'not-the-secret' }),
+  );
   const now = Date.now();
   const otherBody = JSON.stringify({ ...event, status: 'not_accepted' });
   await refused(ctx, event.eventId, { status: 401, code: 'signature_mismatch' }, () =>
-    postWebhook(ctx.h.app.url, { body: event, timestamp: now, signature: sign(BACKOFFICE_SECRET, now, otherBody) }));
-  await refused(ctx, event.eventId, { status: 401, code: 'malformed_signature' }, () => postWebhook(ctx.h.app.url, { body: event, signature: 'sha256=abc' }));
+    postWebhook(ctx.h.app.url, { body: event, timestamp: now, signature: sign(BACKOFFICE_SECRET, now, otherBody) }),
+  );
+  await refused(ctx, event.eventId, { status: 401, code: 'malformed_signature' }, () =>
+    postWebhook(ctx.h.app.url, { body: event, signature: 'sha256=abc' }),
+  );
   await refused(ctx, event.eventId, { status: 401, code: 'missing_timestamp' }, async () => {
-    const response = await fetch(`${ctx.h.app.url}/webhooks/backoffice`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(event) });
+    const response = await fetch(`${ctx.h.app.url}/webhooks/backoffice`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(event),
+    });
     return { status: response.status, body: await response.json() };
   });
 });
 
 security('a timestamp more than 5 minutes old or ahead is refused with 401, even correctly signed', async (ctx) => {
   const event = accepted(ctx.id, 'evt-replayed');
-  await refused(ctx, event.eventId, { status: 401, code: 'stale_timestamp' }, () => postWebhook(ctx.h.app.url, { body: event, timestamp: Date.now() - 5 * MINUTE - 5_000 }));
-  await refused(ctx, event.eventId, { status: 401, code: 'future_timestamp' }, () => postWebhook(ctx.h.app.url, { body: event, timestamp: Date.now() + 5 * MINUTE + 5_000 }));
+  await refused(ctx, event.eventId, { status: 401, code: 'stale_timestamp' }, () =>
+    postWebhook(ctx.h.app.url, { body: event, timestamp: Date.now() - 5 * MINUTE - 5_000 }),
+  );
+  await refused(ctx, event.eventId, { status: 401, code: 'future_timestamp' }, () =>
+    postWebhook(ctx.h.app.url, { body: event, timestamp: Date.now() + 5 * MINUTE + 5_000 }),
+  );
 });
 
 security('signed but malformed JSON, or an event missing its fields, is refused with 400', async (ctx) => {
   await refused(ctx, 'evt-broken', { status: 400, code: 'invalid_json' }, () =>
-    postWebhook(ctx.h.app.url, { body: `{"eventId":"evt-broken","applicationId":"${ctx.id}","status":"accepted"` }));
+    postWebhook(ctx.h.app.url, { body: `{"eventId":"evt-broken","applicationId":"${ctx.id}","status":"accepted"` }),
+  );
   const full = accepted(ctx.id, 'evt-partial');
   for (const field of ['eventId', 'applicationId', 'status', 'at'] as const) {
     const { [field]: _dropped, ...partial } = full;
     await refused(ctx, full.eventId, { status: 400, code: 'invalid_event' }, () => postWebhook(ctx.h.app.url, { body: partial }));
   }
   await refused(ctx, 'evt-no-dept', { status: 400, code: 'invalid_event' }, () =>
-    postWebhook(ctx.h.app.url, { body: statusEvent({ eventId: 'evt-no-dept', applicationId: ctx.id, status: 'department_approved' }) }));
+    postWebhook(ctx.h.app.url, { body: statusEvent({ eventId: 'evt-no-dept', applicationId: ctx.id, status: 'department_approved' }) }),
+  );
   await refused(ctx, 'evt-odd', { status: 400, code: 'invalid_event' }, () =>
-    postWebhook(ctx.h.app.url, { body: { ...full, eventId: 'evt-odd', status: 'teleported' } }));
+    postWebhook(ctx.h.app.url, { body: { ...full, eventId: 'evt-odd', status: 'teleported' } }),
+  );
 });
 
 security('a signed body over 256 KB is refused with 413, declared or streamed', async (ctx) => {
@@ -91,7 +113,12 @@ security('an event about an unknown application is refused with 404', async (ctx
 });
 
 security('an illegal transition (delivered while submitted) is refused with 409', async (ctx) => {
-  const event = statusEvent({ eventId: 'evt-too-soon', applicationId: ctx.id, status: 'delivered', result: { type: 'elicence', licenseNo: 'GJJ2026001' } });
+  const event = statusEvent({
+    eventId: 'evt-too-soon',
+    applicationId: ctx.id,
+    status: 'delivered',
+    result: { type: 'elicence', licenseNo: 'GJJ2026001' },
+  });
   await refused(ctx, event.eventId, { status: 409, code: 'illegal_transition' }, () => postWebhook(ctx.h.app.url, { body: event }));
 });
 
@@ -107,7 +134,8 @@ security('after all that, the genuine event (an eventId a forger used before) is
 });
 
 security('the admin API answers 401 without the token or with a wrong one, 200 with ADMIN_TOKEN', async ({ h }) => {
-  const dead = (authorization?: string) => fetch(`${h.app.url}/api/outbox/dead`, { headers: authorization ? { Authorization: authorization } : {} });
+  const dead = (authorization?: string) =>
+    fetch(`${h.app.url}/api/outbox/dead`, { headers: authorization ? { Authorization: authorization } : {} });
   for (const authorization of [undefined, 'Bearer wrong-token', `Bearer ${ADMIN_TOKEN}x`, ADMIN_TOKEN, `Basic ${ADMIN_TOKEN}`]) {
     const response = await dead(authorization);
     assert.is(response.status, 401, `refused: ${authorization ?? 'no header'}`);
@@ -129,10 +157,13 @@ function rawPost(appUrl: string, raw: string, options: { chunked: boolean }): Pr
     const req = request(`${appUrl}/webhooks/backoffice`, { method: 'POST', headers }, (res) => {
       answered = true;
       let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => {
-        req.destroy();
-        resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown });
-      });
+      res
+        .setEncoding('utf8')
+        .on('data', (chunk: string) => (text += chunk))
+        .on('end', () => {
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown });
+        });
     });
     // The server answers before reading everything and closes; a write error after that is expected.
     req.on('error', (error) => (answered ? undefined : reject(error)));

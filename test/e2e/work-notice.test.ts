@@ -24,7 +24,8 @@ work.after.each(async (ctx) => {
 async function finished(h: Harness, id: string): Promise<any> {
   let view: any;
   await waitFor(async () => ['completed', 'cancelled'].includes((view = (await api(h, 'GET', `/api/notices/${id}`)).body).status), {
-    timeoutMs: 15_000, what: `notice ${id} finished`,
+    timeoutMs: 15_000,
+    what: `notice ${id} finished`,
   });
   return view;
 }
@@ -32,17 +33,28 @@ async function finished(h: Harness, id: string): Promise<any> {
 work('a work notice to departments goes out in one call per 20 departments and reports what DingTalk says it did', async ({ h }) => {
   const deptIds = [...ORG.departments.map((d) => d.dept_id).filter((id) => id !== 1), 9991, 9992, 9993, 9994, 9995];
   assert.is(deptIds.length, 21 + 1);
-  const posted = await api(h, 'POST', '/api/notices', { title: '部门工作通知', body: '正文', audience: { kind: 'departments', deptIds, includeSub: true }, channel: 'work' });
+  const posted = await api(h, 'POST', '/api/notices', {
+    title: '部门工作通知',
+    body: '正文',
+    audience: { kind: 'departments', deptIds, includeSub: true },
+    channel: 'work',
+  });
   assert.is(posted.status, 201, JSON.stringify(posted.body));
   const view = await finished(h, posted.body.id);
   const sends = h.dingtalk.calls.filter((c) => c.path === SEND);
-  assert.equal(sends.map((c) => String((c.body as { dept_id_list: string }).dept_id_list).split(',').length).sort((a, b) => a - b), [2, 20]);
+  assert.equal(
+    sends.map((c) => String((c.body as { dept_id_list: string }).dept_id_list).split(',').length).sort((a, b) => a - b),
+    [2, 20],
+  );
   const results = h.dingtalk.calls.filter((c) => c.path.endsWith('/getsendresult')).map((c) => (c.response as any).send_result);
   const sum = (key: string) => results.reduce((n, r) => n + r[key].length, 0);
   const counts = h.dingtalk.deliveryCounts(titled('部门工作通知'), 'workNotice');
   assert.is(view.report.sent, sum('unread_user_id_list') + sum('read_user_id_list'));
   assert.is(view.report.sent, counts.size);
-  assert.ok([...counts.values()].every((n) => n === 1), 'each person once, though in several departments');
+  assert.ok(
+    [...counts.values()].every((n) => n === 1),
+    'each person once, though in several departments',
+  );
   assert.is(view.report.invalid, sum('invalid_user_id_list'));
   assert.is(counts.get('left-1'), undefined);
 });
@@ -57,7 +69,12 @@ work('the same content reaches a person once a day: a repeat is reported as refu
 
 work('sends to everyone are refused after three a day, before calling DingTalk, with the reason', async ({ h }) => {
   for (let i = 1; i <= 3; i++) {
-    const posted = await api(h, 'POST', '/api/notices', { title: `全员通知${i}`, body: `第${i}次`, audience: { kind: 'all' }, channel: 'work' });
+    const posted = await api(h, 'POST', '/api/notices', {
+      title: `全员通知${i}`,
+      body: `第${i}次`,
+      audience: { kind: 'all' },
+      channel: 'work',
+    });
     await finished(h, posted.body.id);
   }
   const calls = h.dingtalk.calls.filter((c) => c.path === SEND).length;
@@ -78,7 +95,9 @@ work('the compose dialog offers 工作通知 with its limits, and the notice goe
   await sun.click('工作通知');
   assert.match(sun.card().text, '工作通知');
   await sun.click('确认发布');
-  await waitFor(() => h.dingtalk.deliveryCounts(titled('对话工作通知'), 'workNotice').get('citizen-zhang') === 1, { what: 'the work notice' });
+  await waitFor(() => h.dingtalk.deliveryCounts(titled('对话工作通知'), 'workNotice').get('citizen-zhang') === 1, {
+    what: 'the work notice',
+  });
   assert.is(h.dingtalk.deliveryCounts(titled('对话工作通知')).size, 0, 'no robot message besides');
 });
 

@@ -28,18 +28,28 @@ async function simulator(context: { sims: ElicenceSimulator[] }) {
   return sim;
 }
 
-test('finds a holder\'s licences in the sandbox sample, optionally of one type', async () => {
+test("finds a holder's licences in the sandbox sample, optionally of one type", async () => {
   const source = createElicenceSource({ sampleFile: fileURLToPath(sampleFile) });
   const all = await source.lookup(zhang);
   assert.is(all.status, 'found');
   if (all.status !== 'found') return;
-  assert.equal(all.licences.map((l) => l.type), ['居民身份证', '户口簿', '结婚证', '不动产权证书']);
+  assert.equal(
+    all.licences.map((l) => l.type),
+    ['居民身份证', '户口簿', '结婚证', '不动产权证书'],
+  );
   assert.equal(await source.lookup(zhang, '居民身份证'), {
     status: 'found',
-    licences: [{
-      type: '居民身份证', number: zhang, holderName: '张三', issuer: '杭州市公安局西湖分局', issuedAt: '2016-03-12', validUntil: '2036-03-12',
-      fileUrl: `https://elicence.sandbox.invalid/files/id-card-${zhang}.pdf`,
-    }],
+    licences: [
+      {
+        type: '居民身份证',
+        number: zhang,
+        holderName: '张三',
+        issuer: '杭州市公安局西湖分局',
+        issuedAt: '2016-03-12',
+        validUntil: '2036-03-12',
+        fileUrl: `https://elicence.sandbox.invalid/files/id-card-${zhang}.pdf`,
+      },
+    ],
   });
   assert.equal(await source.lookup('330102199007181533', '结婚证'), { status: 'none' });
   assert.equal(await source.lookup('110101199003070000'), { status: 'none' });
@@ -65,7 +75,7 @@ test('the sample covers every sandbox citizen and company with matching names', 
   }
 });
 
-test('a company\'s 营业执照 names its legal representative, in the sample and over HTTP', async (context) => {
+test("a company's 营业执照 names its legal representative, in the sample and over HTTP", async (context) => {
   const sim = await simulator(context);
   const rep = { name: '赵磊', idNumber: '330108198706304137' };
   for (const source of [createElicenceSource({ sampleFile: fileURLToPath(sampleFile) }), createElicenceSource({ url: sim.url, token })]) {
@@ -78,13 +88,15 @@ test('the sandbox has a company led by a sandbox person and one whose sandbox cl
   const source = createElicenceSource({ sampleFile: fileURLToPath(sampleFile) });
   const people = new Map(org.users.filter((u) => u.identity?.idCard).map((u) => [u.identity!.idCard, u]));
   const clerks = org.users.filter((u) => u.identity?.company);
-  const cases = await Promise.all(clerks.map(async (clerk) => {
-    const result = await source.lookup(clerk.identity!.company!.creditCode, '营业执照');
-    const rep = result.status === 'found' ? result.licences[0]?.legalRepresentative : undefined;
-    assert.ok(rep && people.has(rep.idNumber), `${clerk.identity!.company!.name}: its legal representative is a sandbox person`);
-    assert.is(people.get(rep.idNumber)?.name, rep.name);
-    return rep.idNumber === clerk.identity!.idCard;
-  }));
+  const cases = await Promise.all(
+    clerks.map(async (clerk) => {
+      const result = await source.lookup(clerk.identity!.company!.creditCode, '营业执照');
+      const rep = result.status === 'found' ? result.licences[0]?.legalRepresentative : undefined;
+      assert.ok(rep && people.has(rep.idNumber), `${clerk.identity!.company!.name}: its legal representative is a sandbox person`);
+      assert.is(people.get(rep.idNumber)?.name, rep.name);
+      return rep.idNumber === clerk.identity!.idCard;
+    }),
+  );
   assert.ok(cases.includes(true), 'a clerk who is the legal representative');
   assert.ok(cases.includes(false), 'a clerk who is not (and can be authorised)');
 });

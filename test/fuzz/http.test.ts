@@ -28,7 +28,13 @@ test.after(async (ctx) => {
 });
 
 /** Header values fetch can send: printable Latin-1. */
-const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c)), maxLength: 80 });
+const headerText = fc.string({
+  unit: fc
+    .integer({ min: 0x20, max: 0xff })
+    .filter((c) => c !== 0x7f)
+    .map((c) => String.fromCharCode(c)),
+  maxLength: 80,
+});
 
 interface Sent {
   method: string;
@@ -58,8 +64,19 @@ async function sendAll(base: string, batch: Sent[]): Promise<void> {
 
 function webhookRequests(id: string): fc.Arbitrary<Sent> {
   const event = fc
-    .record({ applicationId: fc.oneof(fc.constant(id), oddText), status: fc.oneof(fc.constantFrom(...STATUSES), oddText), department: fc.constantFrom('gjj', 'amr', '') })
-    .chain((fields) => mutated({ eventId: `evt-${fields.status.length}-${fields.applicationId.length}`, at: new Date().toISOString(), comment: '请补充材料', ...fields }))
+    .record({
+      applicationId: fc.oneof(fc.constant(id), oddText),
+      status: fc.oneof(fc.constantFrom(...STATUSES), oddText),
+      department: fc.constantFrom('gjj', 'amr', ''),
+    })
+    .chain((fields) =>
+      mutated({
+        eventId: `evt-${fields.status.length}-${fields.applicationId.length}`,
+        at: new Date().toISOString(),
+        comment: '请补充材料',
+        ...fields,
+      }),
+    )
     .map((value) => ({ body: JSON.stringify(value), shaped: true }));
   const anyShape = oddBody.map((body) => ({ body, shaped: false }));
   const timestamp = fc.oneof(
@@ -68,7 +85,8 @@ function webhookRequests(id: string): fc.Arbitrary<Sent> {
     { arbitrary: fc.constant(undefined), weight: 1 },
   );
   const signature = fc.constantFrom('valid', 'valid', 'valid', 'wrong-secret', 'garbage', 'missing', 'upper-case');
-  return fc.tuple(fc.oneof(event, anyShape), timestamp, signature, headerText, fc.constantFrom('application/json', 'text/plain', 'x'))
+  return fc
+    .tuple(fc.oneof(event, anyShape), timestamp, signature, headerText, fc.constantFrom('application/json', 'text/plain', 'x'))
     .map(([{ body, shaped }, stamp, how, garbage, type]): Sent => {
       const headers: Record<string, string> = { 'Content-Type': type };
       const ts = stamp?.();
@@ -87,9 +105,22 @@ function webhookRequests(id: string): fc.Arbitrary<Sent> {
 const adminPath = fc
   .tuple(
     fc.constantFrom(
-      '/api/outbox/dead', '/api/outbox/dead/ID/retry', '/api/outbox', '/api', '/api/outbox/dead/ID', '/healthz', '/metrics',
-      '/api/matters', '/api/matters/ID', '/api/matters/ID/draft', '/api/matters/ID/publish', '/api/matters/ID/retire',
-      '/api/matters?q=ID&status=ID&limit=ID', '/api/applications', '/api/applications/ID', '/api/audit?matter=ID&offset=ID',
+      '/api/outbox/dead',
+      '/api/outbox/dead/ID/retry',
+      '/api/outbox',
+      '/api',
+      '/api/outbox/dead/ID',
+      '/healthz',
+      '/metrics',
+      '/api/matters',
+      '/api/matters/ID',
+      '/api/matters/ID/draft',
+      '/api/matters/ID/publish',
+      '/api/matters/ID/retire',
+      '/api/matters?q=ID&status=ID&limit=ID',
+      '/api/applications',
+      '/api/applications/ID',
+      '/api/audit?matter=ID&offset=ID',
       '/api/applications?matter=ID&status=ID&submittedFrom=ID&overdue=ID&limit=ID',
     ),
     oddText,
@@ -108,7 +139,13 @@ const adminPath = fc
   });
 
 const adminRequests: fc.Arbitrary<Sent> = fc
-  .tuple(adminPath, fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'), fc.constantFrom('none', 'right', 'wrong', 'odd'), headerText, oddBody)
+  .tuple(
+    adminPath,
+    fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'),
+    fc.constantFrom('none', 'right', 'wrong', 'odd'),
+    headerText,
+    oddBody,
+  )
   .map(([path, method, token, garbage, body]): Sent => {
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     if (token === 'right') headers.Authorization = `Bearer ${ADMIN_TOKEN}`;

@@ -28,7 +28,13 @@ let base: string;
 const watch = watchCrashes();
 
 async function start(): Promise<void> {
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SANDBOX_REVIEW_DELAY_MS: '0', LOG_LEVEL: 'silent', BACKOFFICE_SECRET: 'sandbox-fuzz-secret' });
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: dataDir,
+    SANDBOX_REVIEW_DELAY_MS: '0',
+    LOG_LEVEL: 'silent',
+    BACKOFFICE_SECRET: 'sandbox-fuzz-secret',
+  });
   sandbox = await startSandbox({ config, logger: createLogger('silent'), pages: (parts) => (web = createSandboxWeb(parts)).routers });
   base = sandbox.app.url;
   await waitForStream(base, 10_000);
@@ -43,7 +49,8 @@ test.before(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'yiciban-fuzz-sandbox-'));
   await start();
   // Real cards to click on: the help card for two people.
-  for (const userId of ['citizen-zhang', 'citizen-li']) await call('POST', '/messages', JSON.stringify({ userId, conversation: 'single', text: '帮助' }));
+  for (const userId of ['citizen-zhang', 'citizen-li'])
+    await call('POST', '/messages', JSON.stringify({ userId, conversation: 'single', text: '帮助' }));
   await waitFor(() => sandbox.dingtalk.cards.size >= 2, { what: 'two help cards' });
 });
 
@@ -68,33 +75,66 @@ interface Sent {
 
 const who = fc.oneof({ arbitrary: fc.constantFrom(...USERS), weight: 3 }, { arbitrary: oddText, weight: 1 });
 const where = fc.oneof({ arbitrary: fc.constantFrom('single', GROUP), weight: 3 }, { arbitrary: oddText, weight: 1 });
-const json = (arbitrary: fc.Arbitrary<unknown>) => fc.oneof({ arbitrary: arbitrary.map((value) => JSON.stringify(value)), weight: 4 }, { arbitrary: oddBody, weight: 1 });
+const json = (arbitrary: fc.Arbitrary<unknown>) =>
+  fc.oneof({ arbitrary: arbitrary.map((value) => JSON.stringify(value)), weight: 4 }, { arbitrary: oddBody, weight: 1 });
 
 function requests(cardIds: string[]): fc.Arbitrary<Sent> {
   const query = (value: string) => encodeURIComponent(value.slice(0, 300));
-  const history = fc.tuple(who, where).map(([userId, conversation]): Sent => ({ method: 'GET', route: `/history?userId=${query(userId)}&conversation=${query(conversation)}` }));
-  const message = fc.record({ userId: who, conversation: where, text: oddText, atBot: fc.oneof(fc.boolean(), oddJson) })
-    .chain((input) => json(mutated(input))).map((body): Sent => ({ method: 'POST', route: '/messages', body }));
-  const upload = fc.record({
-    userId: who, conversation: where, kind: fc.oneof(fc.constantFrom('picture', 'file'), oddText), fileName: oddText,
-    mime: fc.oneof(fc.constantFrom('image/png', 'application/pdf', 'text/html'), oddText),
-    dataBase64: fc.oneof(fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString('base64')), oddText),
-  }).chain((input) => json(mutated(input))).map((body): Sent => ({ method: 'POST', route: '/uploads', body }));
+  const history = fc
+    .tuple(who, where)
+    .map(
+      ([userId, conversation]): Sent => ({ method: 'GET', route: `/history?userId=${query(userId)}&conversation=${query(conversation)}` }),
+    );
+  const message = fc
+    .record({ userId: who, conversation: where, text: oddText, atBot: fc.oneof(fc.boolean(), oddJson) })
+    .chain((input) => json(mutated(input)))
+    .map((body): Sent => ({ method: 'POST', route: '/messages', body }));
+  const upload = fc
+    .record({
+      userId: who,
+      conversation: where,
+      kind: fc.oneof(fc.constantFrom('picture', 'file'), oddText),
+      fileName: oddText,
+      mime: fc.oneof(fc.constantFrom('image/png', 'application/pdf', 'text/html'), oddText),
+      dataBase64: fc.oneof(
+        fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString('base64')),
+        oddText,
+      ),
+    })
+    .chain((input) => json(mutated(input)))
+    .map((body): Sent => ({ method: 'POST', route: '/uploads', body }));
   const file = oddText.map((id): Sent => ({ method: 'GET', route: `/files/${query(id)}` }));
-  const click = fc.record({
-    userId: who, outTrackId: fc.oneof(fc.constantFrom(...cardIds), oddText),
-    params: fc.oneof({ arbitrary: fc.dictionary(oddText, oddText, { maxKeys: 4 }), weight: 3 }, { arbitrary: oddJson, weight: 1 }),
-  }).chain((input) => json(mutated(input))).map((body): Sent => ({ method: 'POST', route: '/click', body }));
-  const decision = fc.record({
-    applicationId: oddText, action: fc.oneof(fc.constantFrom('accept', 'supplement', 'approve', 'reject', 'complete', 'deliver'), oddText),
-    department: oddText, comment: oddText, missing: fc.oneof(fc.array(oddText, { maxLength: 3 }), oddJson),
-  }).chain((input) => json(mutated(input))).map((body): Sent => ({ method: 'POST', route: '/backoffice/decisions', body }));
+  const click = fc
+    .record({
+      userId: who,
+      outTrackId: fc.oneof(fc.constantFrom(...cardIds), oddText),
+      params: fc.oneof({ arbitrary: fc.dictionary(oddText, oddText, { maxKeys: 4 }), weight: 3 }, { arbitrary: oddJson, weight: 1 }),
+    })
+    .chain((input) => json(mutated(input)))
+    .map((body): Sent => ({ method: 'POST', route: '/click', body }));
+  const decision = fc
+    .record({
+      applicationId: oddText,
+      action: fc.oneof(fc.constantFrom('accept', 'supplement', 'approve', 'reject', 'complete', 'deliver'), oddText),
+      department: oddText,
+      comment: oddText,
+      missing: fc.oneof(fc.array(oddText, { maxLength: 3 }), oddJson),
+    })
+    .chain((input) => json(mutated(input)))
+    .map((body): Sent => ({ method: 'POST', route: '/backoffice/decisions', body }));
   const reads = fc.constantFrom<Sent>({ method: 'GET', route: '/people' }, { method: 'GET', route: '/backoffice' });
-  const unknown = fc.tuple(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'), oddText, oddBody)
+  const unknown = fc
+    .tuple(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'), oddText, oddBody)
     .map(([method, route, body]): Sent => ({ method, route: `/${query(route)}`, body }));
   return fc.oneof(
-    { arbitrary: message, weight: 3 }, { arbitrary: click, weight: 3 }, { arbitrary: history, weight: 2 }, { arbitrary: upload, weight: 2 },
-    { arbitrary: decision, weight: 2 }, { arbitrary: file, weight: 1 }, { arbitrary: reads, weight: 1 }, { arbitrary: unknown, weight: 1 },
+    { arbitrary: message, weight: 3 },
+    { arbitrary: click, weight: 3 },
+    { arbitrary: history, weight: 2 },
+    { arbitrary: upload, weight: 2 },
+    { arbitrary: decision, weight: 2 },
+    { arbitrary: file, weight: 1 },
+    { arbitrary: reads, weight: 1 },
+    { arbitrary: unknown, weight: 1 },
   );
 }
 
@@ -118,10 +158,15 @@ test('answers 3,000 fuzzed sandbox API requests without a 5xx, and keeps working
   const before = (await call('GET', '/history?userId=citizen-wang&conversation=single')).text;
   const sent = await call('POST', '/messages', JSON.stringify({ userId: 'citizen-wang', conversation: 'single', text: '帮助' }));
   assert.is(sent.status, 201);
-  await waitFor(async () => {
-    const entries = JSON.parse((await call('GET', '/history?userId=citizen-wang&conversation=single')).text).entries as Array<{ kind: string }>;
-    return entries.length > JSON.parse(before).entries.length + 1 && entries.some((entry) => entry.kind !== 'user');
-  }, { timeoutMs: 10_000, what: 'an answer to 帮助 after fuzzing and a restart' });
+  await waitFor(
+    async () => {
+      const entries = JSON.parse((await call('GET', '/history?userId=citizen-wang&conversation=single')).text).entries as Array<{
+        kind: string;
+      }>;
+      return entries.length > JSON.parse(before).entries.length + 1 && entries.some((entry) => entry.kind !== 'user');
+    },
+    { timeoutMs: 10_000, what: 'an answer to 帮助 after fuzzing and a restart' },
+  );
 });
 
 test.run();

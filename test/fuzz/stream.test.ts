@@ -11,15 +11,33 @@ import { assertBotAnswers, bugLogs, assertStoreReloads, mutated, oddBody, oddJso
 import { suite } from '../support/suite.js';
 import { waitFor } from '../support/wait.js';
 
-const test = suite<{ h: Harness; robotData: Record<string, unknown>; cardIds: string[]; acked: Set<string> }>('fuzz: Stream frames never crash the bot');
+const test = suite<{ h: Harness; robotData: Record<string, unknown>; cardIds: string[]; acked: Set<string> }>(
+  'fuzz: Stream frames never crash the bot',
+);
 
 const ROBOT = '/v1.0/im/bot/messages/get';
 const CARD = '/v1.0/card/instances/callback';
 // Frames per run: pushed together, so the bot handles them concurrently as it would a burst.
 const BATCH = 25;
-const ACTIONS = ['apply.submit', 'apply.edit', 'apply.choose', 'apply.consent', 'apply.skip', 'evaluate.rate', 'guide.show', 'guide.apply',
-  'guide.category', 'help.mine', 'query.page', 'query.show', 'supplement.start', 'supplement.confirm', 'withdraw.ask', 'withdraw.abort',
-  'withdraw.confirm'];
+const ACTIONS = [
+  'apply.submit',
+  'apply.edit',
+  'apply.choose',
+  'apply.consent',
+  'apply.skip',
+  'evaluate.rate',
+  'guide.show',
+  'guide.apply',
+  'guide.category',
+  'help.mine',
+  'query.page',
+  'query.show',
+  'supplement.start',
+  'supplement.confirm',
+  'withdraw.ask',
+  'withdraw.abort',
+  'withdraw.confirm',
+];
 
 test.before(async (ctx) => {
   ctx.h = await startHarness({ sim: { qps: 100_000 } });
@@ -45,26 +63,43 @@ const textOf = (frame: Frame, messageId: string): string =>
   'raw' in frame
     ? frame.raw
     : JSON.stringify({
-      specVersion: '1.0', type: frame.type, data: frame.data,
-      headers: { appId: 'fuzz', contentType: 'application/json', messageId, time: String(Date.now()), topic: frame.topic },
-    });
+        specVersion: '1.0',
+        type: frame.type,
+        data: frame.data,
+        headers: { appId: 'fuzz', contentType: 'application/json', messageId, time: String(Date.now()), topic: frame.topic },
+      });
 
 function frames(robotData: Record<string, unknown>, cardIds: string[]): fc.Arbitrary<Frame> {
   const robotText = oddText.map((content) => ({ ...robotData, msgId: `fuzz-${content.length}`, text: { content } }));
   const robotOdd = mutated({ ...robotData, text: { content: '帮助' } });
-  const robot = fc.oneof(robotText, robotOdd).map((data): Frame => ({ type: 'CALLBACK', topic: ROBOT, data: JSON.stringify(data), expectAck: true }));
+  const robot = fc
+    .oneof(robotText, robotOdd)
+    .map((data): Frame => ({ type: 'CALLBACK', topic: ROBOT, data: JSON.stringify(data), expectAck: true }));
   const card = cardClick(robotData, cardIds).map((data): Frame => ({ type: 'CALLBACK', topic: CARD, data, expectAck: true }));
-  const callbackWithOddData = fc.tuple(fc.constantFrom(ROBOT, CARD), oddBody).map(([topic, data]): Frame => ({ type: 'CALLBACK', topic, data, expectAck: true }));
+  const callbackWithOddData = fc
+    .tuple(fc.constantFrom(ROBOT, CARD), oddBody)
+    .map(([topic, data]): Frame => ({ type: 'CALLBACK', topic, data, expectAck: true }));
   const brokenEnvelope = fc
-    .record({ specVersion: oddJson, type: fc.oneof(fc.constantFrom('SYSTEM', 'EVENT', 'CALLBACK'), oddJson), headers: fc.oneof(oddJson, mutated({ topic: ROBOT, messageId: 'x' })), data: oddJson })
+    .record({
+      specVersion: oddJson,
+      type: fc.oneof(fc.constantFrom('SYSTEM', 'EVENT', 'CALLBACK'), oddJson),
+      headers: fc.oneof(oddJson, mutated({ topic: ROBOT, messageId: 'x' })),
+      data: oddJson,
+    })
     .map((frame): Frame => ({ raw: JSON.stringify(frame), expectAck: false }));
-  const system = fc.tuple(fc.constantFrom('ping', 'KEEPALIVE', 'CONNECTED', 'REGISTERED', 'error', '__proto__'), oddBody)
+  const system = fc
+    .tuple(fc.constantFrom('ping', 'KEEPALIVE', 'CONNECTED', 'REGISTERED', 'error', '__proto__'), oddBody)
     .map(([topic, data]): Frame => ({ type: 'SYSTEM', topic, data, expectAck: false }));
   const event = oddBody.map((data): Frame => ({ type: 'EVENT', topic: '*', data, expectAck: false }));
   const raw = oddBody.map((text): Frame => ({ raw: text, expectAck: false }));
   return fc.oneof(
-    { arbitrary: robot, weight: 4 }, { arbitrary: card, weight: 4 }, { arbitrary: callbackWithOddData, weight: 2 },
-    { arbitrary: brokenEnvelope, weight: 2 }, { arbitrary: system, weight: 1 }, { arbitrary: event, weight: 1 }, { arbitrary: raw, weight: 2 },
+    { arbitrary: robot, weight: 4 },
+    { arbitrary: card, weight: 4 },
+    { arbitrary: callbackWithOddData, weight: 2 },
+    { arbitrary: brokenEnvelope, weight: 2 },
+    { arbitrary: system, weight: 1 },
+    { arbitrary: event, weight: 1 },
+    { arbitrary: raw, weight: 2 },
   );
 }
 
@@ -86,8 +121,13 @@ function cardClick(robotData: Record<string, unknown>, cardIds: string[]): fc.Ar
     { arbitrary: oddBody, weight: 1 },
   );
   const base = {
-    extension: '{}', corpId: 'ding-corp', spaceType: 'im', userIdType: 1, type: 'actionCallback',
-    userId, spaceId: String(robotData.conversationId),
+    extension: '{}',
+    corpId: 'ding-corp',
+    spaceType: 'im',
+    userIdType: 1,
+    type: 'actionCallback',
+    userId,
+    spaceId: String(robotData.conversationId),
   };
   return fc
     .tuple(content, outTrackId, fc.oneof({ arbitrary: fc.constant(base), weight: 3 }, { arbitrary: mutated(base), weight: 1 }))

@@ -28,14 +28,14 @@ async function applyFor(user: UserKey, uscc: string): Promise<Player> {
 
 const prefilled = (p: Player) => cardText(p.card).includes('已从电子证照库调取并填写');
 
-test('the legal representative, once verified, gets the company\'s licences prefilled', async () => {
+test("the legal representative, once verified, gets the company's licences prefilled", async () => {
   assert.match(texts(await h.say('zhao', `核验身份 ${USERS.zhao.idCard}`))[0] ?? '', '已核验您的身份');
   const zhao = await applyFor('zhao', XIXI);
   assert.ok(prefilled(zhao), cardText(zhao.card));
   assert.match(cardText(zhao.card), '经营者名称、营业执照');
 });
 
-test('a person\'s own ID check in a personal application also makes them known as legal representative', async () => {
+test("a person's own ID check in a personal application also makes them known as legal representative", async () => {
   const zhang = new Player(h, 'zhang');
   await zhang.say('我要办 公积金提取');
   await zhang.click('同意调取');
@@ -60,7 +60,7 @@ test('anyone else is told why and asked to upload: no licence is filled in', asy
   assert.match(cardText(verified.card), '营业执照', 'then it asks for the 营业执照 as an upload');
 });
 
-test('someone else\'s ID number does not verify, and a stranger cannot authorise agents', async () => {
+test("someone else's ID number does not verify, and a stranger cannot authorise agents", async () => {
   assert.match(texts(await h.say('chen', `核验身份 ${USERS.zhao.idCard}`))[0] ?? '', '与您的钉钉实名不一致');
   assert.match(texts(await h.say('chen', `授权经办人 ${XIXI} clerk-chen`))[0] ?? '', '只有企业法定代表人或管理员可以管理经办人');
   await h.say('chen', `核验身份 ${USERS.chen.idCard}`);
@@ -73,7 +73,10 @@ test('an agent authorised by the legal representative gets the prefill, is liste
   await h.say('zhang', `核验身份 ${USERS.zhang.idCard}`);
   const granted = await h.say('zhang', `授权经办人 ${YICIBAN} clerk-chen`);
   assert.match(texts(granted)[0] ?? '', '已授权 clerk-chen 为「杭州一次办科技有限公司」的经办人');
-  assert.ok(granted.some((e) => e.type === 'send' && e.to.kind === 'user' && e.to.userId === 'clerk-chen'), 'the agent is told');
+  assert.ok(
+    granted.some((e) => e.type === 'send' && e.to.kind === 'user' && e.to.userId === 'clerk-chen'),
+    'the agent is told',
+  );
   const agent = await applyFor('chen', YICIBAN);
   assert.ok(prefilled(agent), cardText(agent.card));
   const record = await h.store.getDialog('user:clerk-chen');

@@ -16,7 +16,7 @@ test.after.each(async () => {
 
 const dialogOf = (user: keyof typeof USERS) => readDialog(h, user);
 
-test('a second user cannot click the first user\'s card, and nothing changes', async () => {
+test("a second user cannot click the first user's card, and nothing changes", async () => {
   const zhang = new Player(h, 'zhang');
   await zhang.say('我要办 个体工商户设立登记');
   await zhang.click('不同意，自己填写上传');

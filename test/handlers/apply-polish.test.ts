@@ -33,7 +33,10 @@ test('a second tap on 提交 answers with the application and its status, not �
   const id = /^办件 (\S+)$/.exec(p.card.title)![1]!;
   const again = await h.click('li', review.cardId, buttonOf(review.card, '提交'));
   assert.match(texts(again).join(''), `申请已提交，无需重复提交。办件 ${id} 当前状态：已提交`);
-  assert.equal(cards(again).map((c) => c.card.title), [`办件 ${id}`]);
+  assert.equal(
+    cards(again).map((c) => c.card.title),
+    [`办件 ${id}`],
+  );
   assert.is((await h.store.findApplications({ applicantId: USERS.li.userId })).total, 1, 'nothing filed twice');
 });
 
@@ -44,7 +47,8 @@ test('the timeline names the department, writes dates in Chinese and the rating 
   await p.click('提交');
   const id = /^办件 (\S+)$/.exec(p.card.title)![1]!;
   let n = 0;
-  const bo = (status: string, extra: object = {}) => h.backoffice({ eventId: `e${(n += 1)}`, applicationId: id, status, at: h.now.toISOString(), ...extra } as never);
+  const bo = (status: string, extra: object = {}) =>
+    h.backoffice({ eventId: `e${(n += 1)}`, applicationId: id, status, at: h.now.toISOString(), ...extra } as never);
   await bo('accepted');
   await bo('department_approved', { department: 'scjg' });
   await bo('department_approved', { department: 'sw' });
@@ -57,7 +61,7 @@ test('the timeline names the department, writes dates in Chinese and the rating 
   assert.not.ok(/\d{4}-\d{2}-\d{2}/.test(shown), shown);
 });
 
-test('the applicant\'s DingTalk name is offered for their name, not retyped; another name can still be typed', async () => {
+test("the applicant's DingTalk name is offered for their name, not retyped; another name can still be typed", async () => {
   const p = new Player(h, 'li');
   await p.say('我要办 个体工商户设立登记');
   await p.click('不同意，自己填写上传');
@@ -67,7 +71,10 @@ test('the applicant\'s DingTalk name is offered for their name, not retyped; ano
   const state = ((await h.store.getDialog('user:citizen-li'))!.data as { state: { fields: Record<string, string> } }).state;
   assert.equal(Object.values(state.fields), ['李四']);
   await p.click('上一步');
-  assert.not.ok(p.card.buttons!.some((b) => b.text.startsWith('使用钉钉实名')), 'no offer once answered: 保持不变 instead');
+  assert.not.ok(
+    p.card.buttons!.some((b) => b.text.startsWith('使用钉钉实名')),
+    'no offer once answered: 保持不变 instead',
+  );
   await p.say('李小四');
   const after = ((await h.store.getDialog('user:citizen-li'))!.data as { state: { fields: Record<string, string> } }).state;
   assert.equal(Object.values(after.fields), ['李小四']);

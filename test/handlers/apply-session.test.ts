@@ -58,7 +58,10 @@ test('in a group the application moves to the one-to-one chat and nothing person
   assert.is(toGroup.length, 1);
   assert.match(toGroup[0]!.message.text ?? '', '已转到与我的单聊中继续办理');
   const toUser = sends(effects).filter((s) => s.to.kind === 'user');
-  assert.equal(toUser.map((s) => s.to), [{ kind: 'user', userId: USERS.chen.userId }]);
+  assert.equal(
+    toUser.map((s) => s.to),
+    [{ kind: 'user', userId: USERS.chen.userId }],
+  );
   assert.match(toUser[0]!.message.card!.title, '电子证照授权');
   assert.is((await dialogOf('chen'))?.step, 'consent');
   const chen = new Player(h, 'chen');
@@ -67,7 +70,10 @@ test('in a group the application moves to the one-to-one chat and nothing person
   const answer = await chen.say('91330106MA2H7Q3K8C');
   assert.ok(sends(answer).every((s) => s.to.kind === 'user'));
   const group = await h.sayInGroup('chen', '91330106MA2H7Q3K8C');
-  assert.ok(sends(group).every((s) => s.to.kind !== 'group' || !JSON.stringify(s).includes('91330106MA2H7Q3K8C')), 'the group dialog input is not echoed');
+  assert.ok(
+    sends(group).every((s) => s.to.kind !== 'group' || !JSON.stringify(s).includes('91330106MA2H7Q3K8C')),
+    'the group dialog input is not echoed',
+  );
 });
 
 test('an application idle for more than 24 hours expires with a notice on the next input', async () => {

@@ -73,13 +73,22 @@ test('a whole 个体工商户 application: consult, consent, bad ID re-asked, e-
     businessAddress: '杭州市西湖区文三路200号',
     phone: '13800000001',
   });
-  assert.equal(app.materials.map((m) => [m.id, m.source]), [['operator-id', 'elicence'], ['premises-proof', 'promised']]);
+  assert.equal(
+    app.materials.map((m) => [m.id, m.source]),
+    [
+      ['operator-id', 'elicence'],
+      ['premises-proof', 'promised'],
+    ],
+  );
   assert.is(app.channel.cardId, sends(effects).find((s) => s.message.card)?.message.cardId);
   assert.match(cardText(zhang.card), '市场监督管理局：待审');
   assert.match(cardText(zhang.card), '受理后1个工作日内');
   const jobs = await h.store.dueJobs(Number.MAX_SAFE_INTEGER, 100);
   const submit = jobs.filter((j) => j.kind === 'backoffice.submit');
-  assert.equal(submit.map((j) => [j.key, j.payload]), [[id, { applicationId: id }]]);
+  assert.equal(
+    submit.map((j) => [j.key, j.payload]),
+    [[id, { applicationId: id }]],
+  );
   assert.is(await dialogOf('zhang'), undefined, 'the dialog is over');
 });
 
@@ -109,12 +118,15 @@ test('a whole 食品经营许可 application for a company: bad USCC re-asked, l
   assert.is(app.fields.companyName, '杭州西溪餐饮管理有限公司');
   assert.is(app.fields.businessType, '餐饮服务经营者');
   assert.is(app.fields.openingDate, '2026-02-01');
-  assert.equal(app.materials.map((m) => [m.id, m.source]), [
-    ['business-licence', 'elicence'],
-    ['legal-rep-id', 'upload'],
-    ['floor-plan', 'upload'],
-    ['safety-rules', 'promised'],
-  ]);
+  assert.equal(
+    app.materials.map((m) => [m.id, m.source]),
+    [
+      ['business-licence', 'elicence'],
+      ['legal-rep-id', 'upload'],
+      ['floor-plan', 'upload'],
+      ['safety-rules', 'promised'],
+    ],
+  );
   assert.is(app.materials[1]!.fileName, '法人身份证正面.jpg、法人身份证反面.jpg');
 });
 

@@ -22,7 +22,13 @@ test.after.each(async () => {
 });
 
 async function backoffice(applicationId: string, status: BackofficeEvent['status'], extra: Partial<BackofficeEvent> = {}): Promise<void> {
-  const outcome = await h.backoffice({ eventId: `ev-${(events += 1)}`, applicationId, status, at: h.now.toISOString(), ...extra } as BackofficeEvent);
+  const outcome = await h.backoffice({
+    eventId: `ev-${(events += 1)}`,
+    applicationId,
+    status,
+    at: h.now.toISOString(),
+    ...extra,
+  } as BackofficeEvent);
   assert.equal(outcome, { status: 'applied' });
 }
 
@@ -54,13 +60,16 @@ function updates(effects: Effect[]): Extract<Effect, { type: 'card.update' }>[] 
 test('the evaluation card offers the five levels, best first, each with its text command', async () => {
   const id = await delivered();
   const card = evaluationCard((await h.store.getApplication(id))!);
-  assert.equal(card.buttons?.map((b) => [b.text, b.action, b.params?.level, b.command]), [
-    ['非常满意', 'evaluate.rate', '5', `评价 ${id} 5`],
-    ['满意', 'evaluate.rate', '4', `评价 ${id} 4`],
-    ['基本满意', 'evaluate.rate', '3', `评价 ${id} 3`],
-    ['不满意', 'evaluate.rate', '2', `评价 ${id} 2`],
-    ['非常不满意', 'evaluate.rate', '1', `评价 ${id} 1`],
-  ]);
+  assert.equal(
+    card.buttons?.map((b) => [b.text, b.action, b.params?.level, b.command]),
+    [
+      ['非常满意', 'evaluate.rate', '5', `评价 ${id} 5`],
+      ['满意', 'evaluate.rate', '4', `评价 ${id} 4`],
+      ['基本满意', 'evaluate.rate', '3', `评价 ${id} 3`],
+      ['不满意', 'evaluate.rate', '2', `评价 ${id} 2`],
+      ['非常不满意', 'evaluate.rate', '1', `评价 ${id} 1`],
+    ],
+  );
   assert.match(cardText(card), '您对本次办理满意吗？');
   assertGolden('evaluation', evaluationCard({ ...(await h.store.getApplication(id))!, id: 'YC20260105-0001' }));
 });
@@ -68,7 +77,11 @@ test('the evaluation card offers the five levels, best first, each with its text
 test('非常满意 after delivery records the evaluation, updates the application card in place and thanks on the clicked card', async () => {
   const id = await delivered();
   const before = await applicationCardOf(id);
-  assert.equal(before.card.buttons?.map((b) => b.text), ['评价'], 'the 评价 button is offered after delivery');
+  assert.equal(
+    before.card.buttons?.map((b) => b.text),
+    ['评价'],
+    'the 评价 button is offered after delivery',
+  );
   const ask = await openEvaluation(id);
   assert.is(ask.card.title, '服务评价');
   const effects = await h.click('zhang', ask.cardId, buttonOf(ask.card, '非常满意'));
@@ -79,7 +92,10 @@ test('非常满意 after delivery records the evaluation, updates the applicatio
   assert.is(appCard?.cardId, before.cardId);
   assert.is(appCard?.card.status?.text, '已评价');
   assert.match(cardText(appCard!.card), '评价：非常满意');
-  assert.not.ok(appCard?.card.buttons?.some((b) => b.text === '评价'), 'the 评价 button is gone');
+  assert.not.ok(
+    appCard?.card.buttons?.some((b) => b.text === '评价'),
+    'the 评价 button is gone',
+  );
   assert.is(thanks?.cardId, ask.cardId);
   assert.is(thanks?.card.title, '感谢您的评价');
   assert.equal(sends(effects), [], 'nothing else is sent (no admin notice for a good rating)');
@@ -102,7 +118,10 @@ test('非常不满意 asks for the reason, then records it and tells every admin
 
   const admin = sends(effects).filter((e) => e.to.kind === 'user' && e.to.userId === USERS.admin.userId);
   assert.is(admin.length, 1);
-  assert.is(admin[0]!.message.text, `差评提醒：办件 ${id}（个体工商户设立登记）获评“非常不满意”。原因：${reason}。请核实整改并回访申请人。`);
+  assert.is(
+    admin[0]!.message.text,
+    `差评提醒：办件 ${id}（个体工商户设立登记）获评“非常不满意”。原因：${reason}。请核实整改并回访申请人。`,
+  );
   const [appCard, thanks] = updates(effects);
   assert.match(cardText(appCard!.card), '评价：非常不满意（电子证照');
   assert.is(thanks?.cardId, ask.cardId, 'the evaluation card turns into the thanks');
@@ -111,7 +130,11 @@ test('非常不满意 asks for the reason, then records it and tells every admin
   // What DingTalk shows of the 查询 card (fields rows and the timeline) has the reason escaped.
   const shown = renderFallbackMarkdown(lastCard(await h.say('zhang', `查询 ${id}`)).card).msgParam.text ?? '';
   assert.match(shown, '评价**：非常不满意（电子证照［点此］（http://evil.example） 迟迟打不开 ＠all）');
-  assert.match(shown, '评价：非常不满意（电子证照［点此］（http://evil.example）', 'the timeline names the rating by its word, reason escaped');
+  assert.match(
+    shown,
+    '评价：非常不满意（电子证照［点此］（http://evil.example）',
+    'the timeline names the rating by its word, reason escaped',
+  );
   assert.not.match(shown, '[点此](');
   assert.not.match(shown, '@all');
 });
@@ -125,10 +148,13 @@ test('跳过 records a 差评 without a reason; 取消 records nothing', async (
   const prompt = lastCard(await h.click('zhang', ask.cardId, buttonOf(ask.card, '不满意')));
   const effects = await h.click('zhang', prompt.cardId, buttonOf(prompt.card, '跳过'));
   assert.equal((await h.store.getApplication(id))?.evaluation?.level, 2);
-  assert.match(sends(effects).find((e) => e.to.kind === 'user' && e.to.userId === USERS.admin.userId)?.message.text ?? '', '原因：申请人未说明');
+  assert.match(
+    sends(effects).find((e) => e.to.kind === 'user' && e.to.userId === USERS.admin.userId)?.message.text ?? '',
+    '原因：申请人未说明',
+  );
 });
 
-test('evaluation before delivery is refused with the state machine\'s reason, and the card offers no 评价', async () => {
+test("evaluation before delivery is refused with the state machine's reason, and the card offers no 评价", async () => {
   const id = await submitIndividualBusiness(h, 'zhang');
   assert.equal(texts(await h.say('zhang', `评价 ${id} 5`)), ['办理结束后才能评价']);
   await backoffice(id, 'accepted');
@@ -150,7 +176,7 @@ test('after a rejection the evaluation is recorded and the status still shows th
   assert.match(cardText(updates(effects)[0]!.card), '评价：基本满意');
 });
 
-test('nobody but the applicant can evaluate, not even with a forged click; an admin is told it is the applicant\'s', async () => {
+test("nobody but the applicant can evaluate, not even with a forged click; an admin is told it is the applicant's", async () => {
   const id = await delivered();
   assert.equal(texts(await h.say('li', `评价 ${id} 1`)), [NOT_FOUND]);
   const own = lastCard(await h.say('li', '帮助'));

@@ -16,7 +16,10 @@ test('办事指南 lists the catalogue by category, and a category offers its ma
   const { card, cardId } = lastCard(await h.say('zhang', '办事指南'));
   const text = cardText(card);
   for (const m of h.matters) assert.match(text, m.name);
-  assert.equal(card.buttons?.map((b) => b.text), ['个人办事（7项）', '企业办事（3项）']);
+  assert.equal(
+    card.buttons?.map((b) => b.text),
+    ['个人办事（7项）', '企业办事（3项）'],
+  );
   const page1 = lastCard(await h.click('zhang', cardId, buttonOf(card, '个人办事（7项）')));
   assert.is(page1.card.title, '办事指南 · 个人办事（1/2）');
   assert.is(page1.card.buttons?.length, 6);
@@ -35,7 +38,10 @@ test('naming a matter shows its guide: materials marked, visit count and why, ap
   assert.match(text, '经营场所使用证明（可调取电子证照，免提交；支持容缺受理，可先承诺后补交）');
   assert.match(text, '1个工作日（法定3个工作日）');
   assert.match(text, '市场监督管理局、税务局（并联审批）');
-  assert.equal(card.buttons?.map((b) => b.text), ['立即申请', '咨询其他']);
+  assert.equal(
+    card.buttons?.map((b) => b.text),
+    ['立即申请', '咨询其他'],
+  );
   assert.is(buttonOf(card, '立即申请').command, '我要办 个体工商户设立登记');
 });
 

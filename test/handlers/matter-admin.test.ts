@@ -18,7 +18,12 @@ const FUND = 'housing-fund-withdrawal';
 /** An admin edits the draft through the API's code path: promised days 1 → 2. */
 async function draftTwoDays(): Promise<void> {
   const current = h.catalogue.get(FUND)!;
-  const change = await saveDraft(h.store, FUND, { ...current, timeLimit: { ...current.timeLimit, promisedDays: 2 } }, { now: h.now.getTime(), actor: { type: 'admin', id: 'admin-liu' }, newId: () => 'audit-draft' });
+  const change = await saveDraft(
+    h.store,
+    FUND,
+    { ...current, timeLimit: { ...current.timeLimit, promisedDays: 2 } },
+    { now: h.now.getTime(), actor: { type: 'admin', id: 'admin-liu' }, newId: () => 'audit-draft' },
+  );
   assert.is(change.status, 'ok');
   if (change.status === 'ok') await h.store.commit({ records: { put: change.records } });
 }

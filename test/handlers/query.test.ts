@@ -12,7 +12,7 @@ test.after.each(async () => {
   await h.close();
 });
 
-test('我的办件 lists the person\'s two applications newest first, with status', async () => {
+test("我的办件 lists the person's two applications newest first, with status", async () => {
   const first = await submitIndividualBusiness(h, 'zhang');
   h.advance(60_000);
   const second = await submitIndividualBusiness(h, 'zhang');
@@ -22,7 +22,10 @@ test('我的办件 lists the person\'s two applications newest first, with statu
   const text = cardText(card);
   assert.ok(text.indexOf(second) < text.indexOf(first), 'newest first');
   assert.match(text, '个体工商户设立登记：已提交');
-  assert.equal(card.buttons?.map((b) => b.text), [`查看 ${second}`, `查看 ${first}`]);
+  assert.equal(
+    card.buttons?.map((b) => b.text),
+    [`查看 ${second}`, `查看 ${first}`],
+  );
 });
 
 test('我的办件 pages five at a time', async () => {
@@ -52,7 +55,10 @@ test('查询 <编号> shows the application card with its timeline, only to its 
 test('in a group, 我的办件 goes to the one-to-one chat', async () => {
   await submitIndividualBusiness(h, 'chen');
   const effects = sends(await h.sayInGroup('chen', '我的办件'));
-  assert.equal(effects.map((e) => e.to.kind), ['group', 'user']);
+  assert.equal(
+    effects.map((e) => e.to.kind),
+    ['group', 'user'],
+  );
   assert.match(effects[0]!.message.text ?? '', '单聊');
   assert.is(effects[1]!.message.card?.title, '我的办件（共1件）');
 });
@@ -71,7 +77,10 @@ test('withdraw asks for confirmation, then withdraws, tells the back office and 
   assert.is(update.card.status?.text, '已撤回');
   assert.match(texts(effects)[0] ?? '', `已撤回办件 ${id}`);
   const jobs = (await h.store.dueJobs(Number.MAX_SAFE_INTEGER, 100)).filter((j) => j.kind === 'backoffice.withdraw');
-  assert.equal(jobs.map((j) => j.key), [`${id}:withdraw`]);
+  assert.equal(
+    jobs.map((j) => j.key),
+    [`${id}:withdraw`],
+  );
   const again = await h.click('zhang', ask.cardId, buttonOf(ask.card, '确认撤回'));
   assert.match(texts(again)[0] ?? '', '已撤回，无需重复操作');
 });
@@ -87,7 +96,7 @@ test('the withdraw button on the application card leads to the same confirmation
   assert.is((await h.store.getApplication(id))?.status, 'submitted');
 });
 
-test('nobody can withdraw someone else\'s application, even with a forged id on their own card', async () => {
+test("nobody can withdraw someone else's application, even with a forged id on their own card", async () => {
   const id = await submitIndividualBusiness(h, 'zhang');
   assert.equal(texts(await h.say('li', `撤回 ${id}`)), ['未找到该办件，请核对办件编号（如 YC20260105-0001）']);
   const own = lastCard(await h.say('li', '帮助'));

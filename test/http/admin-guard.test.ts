@@ -27,7 +27,12 @@ function adminRoutes(routers: MountedRouter[]): Route[] {
     for (const layer of router.stack) {
       const method = layer.methods.find((m) => m !== 'HEAD');
       if (!method) continue;
-      routes.push({ method, path: String(layer.path).replace(/\{?\*\w+\}?/g, 'x').replace(/:\w+/g, 'x') });
+      routes.push({
+        method,
+        path: String(layer.path)
+          .replace(/\{?\*\w+\}?/g, 'x')
+          .replace(/:\w+/g, 'x'),
+      });
     }
   }
   return routes;
@@ -82,17 +87,29 @@ guard('no token, a wrong token or any respelling of an admin path never gets a 2
   const h = await startHarness();
   try {
     const routes = adminRoutes(h.app.routers);
-    assert.ok(routes.some((r) => r.path === '/api/outbox/dead'), 'the dead-letter list is an admin route');
+    assert.ok(
+      routes.some((r) => r.path === '/api/outbox/dead'),
+      'the dead-letter list is an admin route',
+    );
     const paths = routes.map((r) => `${r.method} ${r.path}`);
     for (const route of [
-      'GET /api/matters', 'POST /api/matters', 'GET /api/matters/x', 'PUT /api/matters/x/draft', 'POST /api/matters/x/publish',
-      'POST /api/matters/x/retire', 'GET /api/applications', 'GET /api/applications/x', 'GET /api/audit',
-    ]) assert.ok(paths.includes(route), `${route} is an admin route`);
+      'GET /api/matters',
+      'POST /api/matters',
+      'GET /api/matters/x',
+      'PUT /api/matters/x/draft',
+      'POST /api/matters/x/publish',
+      'POST /api/matters/x/retire',
+      'GET /api/applications',
+      'GET /api/applications/x',
+      'GET /api/audit',
+    ])
+      assert.ok(paths.includes(route), `${route} is an admin route`);
     assert.ok(routes.length >= 2);
     await assertLocked(h.app.url, routes, [undefined, 'wrong-token', `${ADMIN_TOKEN}x`]);
     // Respelled with the right token: still no alias that answers.
     for (const route of routes) {
-      for (const spelled of spellings(route.path).slice(1)) assert.is(await send(h.app.url, route.method, spelled, ADMIN_TOKEN), 404, spelled);
+      for (const spelled of spellings(route.path).slice(1))
+        assert.is(await send(h.app.url, route.method, spelled, ADMIN_TOKEN), 404, spelled);
     }
     assert.is(await send(h.app.url, 'GET', '/api/outbox/dead', ADMIN_TOKEN), 200, 'the exact path with the token works');
   } finally {

@@ -45,7 +45,12 @@ test.after.each(async (context) => {
 });
 
 /** Opens one more instance: a store of its own on the shared schema, and an outbox leasing as `name`. */
-async function instance(context: Context, name: string, handler: (name: string) => JobHandler, extra: { maxAttempts?: number } = {}): Promise<Instance> {
+async function instance(
+  context: Context,
+  name: string,
+  handler: (name: string) => JobHandler,
+  extra: { maxAttempts?: number } = {},
+): Promise<Instance> {
   const store = new PostgresStore({ connectionString: DATABASE_URL, schema: context.schema, poolSize: 4, now: context.clock.now });
   await store.open();
   const h = handler(name);
@@ -79,11 +84,13 @@ const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 test('three instances deliver each of 400 jobs exactly once, and each group in creation order, one job at a time', async (context) => {
   const log: { at: 'start' | 'end'; job: OutboxJob; by: string }[] = [];
-  const handler = (name: string): JobHandler => async (j) => {
-    log.push({ at: 'start', job: j, by: name });
-    for (let i = 0; i < 1 + (j.createdAt % 3); i++) await yieldTurn();
-    log.push({ at: 'end', job: j, by: name });
-  };
+  const handler =
+    (name: string): JobHandler =>
+    async (j) => {
+      log.push({ at: 'start', job: j, by: name });
+      for (let i = 0; i < 1 + (j.createdAt % 3); i++) await yieldTurn();
+      log.push({ at: 'end', job: j, by: name });
+    };
   const [first] = [await instance(context, 'i1', handler), await instance(context, 'i2', handler), await instance(context, 'i3', handler)];
   const jobs: OutboxJob[] = [];
   for (let n = 0; n < 400; n++) {
@@ -103,7 +110,11 @@ test('three instances deliver each of 400 jobs exactly once, and each group in c
   for (let g = 0; g < 20; g++) {
     const events = log.filter((e) => e.job.group === `card-${g}`);
     const order = events.filter((e) => e.at === 'start').map((e) => e.job.createdAt);
-    assert.equal(order, [...order].sort((a, b) => a - b), `card-${g} in creation order`);
+    assert.equal(
+      order,
+      [...order].sort((a, b) => a - b),
+      `card-${g} in creation order`,
+    );
     for (let i = 0; i < events.length; i += 2) {
       assert.is(events[i]!.at, 'start', `card-${g}: one job at a time`);
       assert.is(events[i + 1]!.at, 'end');
@@ -115,13 +126,19 @@ test('three instances deliver each of 400 jobs exactly once, and each group in c
 
 test('jobs leased by an instance that died are delivered by another once the lease ran out, and only then', async (context) => {
   const delivered: string[] = [];
-  const handler = (name: string): JobHandler => async (j) => void delivered.push(`${j.id}@${name}`);
+  const handler =
+    (name: string): JobHandler =>
+    async (j) =>
+      void delivered.push(`${j.id}@${name}`);
   const survivor = await instance(context, 'survivor', handler);
   const jobs = [job(context.clock.now), job(context.clock.now, { group: 'user:1' }), job(context.clock.now, { group: 'user:1' })];
   await survivor.store.commit({ jobs: { put: jobs } });
   // What a killed instance leaves behind: its leases, held for 10 s from now, and nobody delivering.
   const dead = await survivor.store.leaseJobs(context.clock.now(), 10, { owner: 'killed', leaseMs: 10_000 });
-  assert.equal(dead.map((j) => j.id), [jobs[0]!.id, jobs[1]!.id]);
+  assert.equal(
+    dead.map((j) => j.id),
+    [jobs[0]!.id, jobs[1]!.id],
+  );
   survivor.outbox.start();
   await context.clock.advance(9_999);
   await survivor.outbox.drain();
@@ -130,15 +147,20 @@ test('jobs leased by an instance that died are delivered by another once the lea
   // The idle survivor wakes by itself when the lease ends: no poll, no wake from outside.
   await context.clock.advance(1);
   await waitUntil(() => delivered.length === 3);
-  assert.equal(delivered, [jobs[0]!.id, jobs[1]!.id, jobs[2]!.id].map((id) => `${id}@survivor`));
+  assert.equal(
+    delivered,
+    [jobs[0]!.id, jobs[1]!.id, jobs[2]!.id].map((id) => `${id}@survivor`),
+  );
 });
 
 test('attempts and dead jobs count across instances: a job failing on every instance dies once after maxAttempts', async (context) => {
   const tried: string[] = [];
-  const handler = (name: string): JobHandler => async () => {
-    tried.push(name);
-    throw new ExternalError('backoffice', '后台服务暂时出错（HTTP 503）', { status: 503, retryable: true });
-  };
+  const handler =
+    (name: string): JobHandler =>
+    async () => {
+      tried.push(name);
+      throw new ExternalError('backoffice', '后台服务暂时出错（HTTP 503）', { status: 503, retryable: true });
+    };
   const a = await instance(context, 'a', handler, { maxAttempts: 4 });
   await instance(context, 'b', handler, { maxAttempts: 4 });
   const failing = job(context.clock.now, { kind: 'backoffice.submit' });
@@ -149,7 +171,10 @@ test('attempts and dead jobs count across instances: a job failing on every inst
   }
   assert.is(tried.length, 4, 'one try per attempt, whichever instance made it');
   const dead = await a.store.deadJobs();
-  assert.equal(dead.map((j) => [j.id, j.attempts]), [[failing.id, 4]]);
+  assert.equal(
+    dead.map((j) => [j.id, j.attempts]),
+    [[failing.id, 4]],
+  );
   assert.is(await a.store.getJob(failing.id), undefined);
 });
 

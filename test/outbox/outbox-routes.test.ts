@@ -58,7 +58,10 @@ test('lists dead jobs with their reasons', async (context) => {
   assert.is(response.status, 200);
   const body = (await response.json()) as { total: number; items: { id: string; reason: string }[] };
   assert.is(body.total, 1);
-  assert.equal(body.items.map((item) => [item.id, item.reason]), [[failed.id, '事项版本已停用']]);
+  assert.equal(
+    body.items.map((item) => [item.id, item.reason]),
+    [[failed.id, '事项版本已停用']],
+  );
 });
 
 test('retrying a dead job puts it back in the queue and the outbox delivers it', async (context) => {

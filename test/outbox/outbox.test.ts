@@ -52,7 +52,10 @@ test('delivers a due job and removes it from the store', async (context) => {
   const pending = job(context.clock.now);
   await context.store.commit({ jobs: { put: [pending] } });
   await box.drain();
-  assert.equal(seen.map((j) => j.id), [pending.id]);
+  assert.equal(
+    seen.map((j) => j.id),
+    [pending.id],
+  );
   assert.is(await context.store.getJob(pending.id), undefined);
   assert.is(box.stats().delivered, 1);
 });
@@ -93,7 +96,14 @@ test('retries a retryable failure with growing backoff and the same key, then de
 });
 
 test('caps the backoff at maxMs', async (context) => {
-  const box = outbox(context, { backoff: { baseMs: 1_000, maxMs: 5_000, jitter: 'full' }, handlers: { 'dingtalk.message': async () => { throw retryable(); } } });
+  const box = outbox(context, {
+    backoff: { baseMs: 1_000, maxMs: 5_000, jitter: 'full' },
+    handlers: {
+      'dingtalk.message': async () => {
+        throw retryable();
+      },
+    },
+  });
   const pending = job(context.clock.now, { attempts: 9 });
   await context.store.commit({ jobs: { put: [pending] } });
   await box.drain();
@@ -106,7 +116,9 @@ test('a permanent failure makes the job dead at once and commits what onDead ret
   const notices: OutboxJob[] = [];
   const box = outbox(context, {
     handlers: {
-      'backoffice.submit': async () => { throw permanent(); },
+      'backoffice.submit': async () => {
+        throw permanent();
+      },
       'dingtalk.message': async (j) => void notices.push(j),
     },
     onDead: async (dead) => {
@@ -121,14 +133,28 @@ test('a permanent failure makes the job dead at once and commits what onDead ret
   assert.is(deaths[0]?.reason, '申请人身份证号与姓名不符');
   assert.is(deaths[0]?.attempts, 1);
   const dead = await context.store.deadJobs();
-  assert.equal(dead.map((d) => [d.id, d.reason, d.failedAt]), [[pending.id, '申请人身份证号与姓名不符', context.clock.now()]]);
+  assert.equal(
+    dead.map((d) => [d.id, d.reason, d.failedAt]),
+    [[pending.id, '申请人身份证号与姓名不符', context.clock.now()]],
+  );
   assert.is(await context.store.getJob(pending.id), undefined);
-  assert.equal(notices.map((n) => n.payload), [{ text: '提交失败：申请人身份证号与姓名不符' }]);
+  assert.equal(
+    notices.map((n) => n.payload),
+    [{ text: '提交失败：申请人身份证号与姓名不符' }],
+  );
 });
 
 test('a job that keeps failing dies after maxAttempts with the last error in its reason', async (context) => {
   let calls = 0;
-  const box = outbox(context, { maxAttempts: 3, handlers: { 'dingtalk.message': async () => { calls += 1; throw new Error('connect ECONNREFUSED'); } } });
+  const box = outbox(context, {
+    maxAttempts: 3,
+    handlers: {
+      'dingtalk.message': async () => {
+        calls += 1;
+        throw new Error('connect ECONNREFUSED');
+      },
+    },
+  });
   const pending = job(context.clock.now);
   await context.store.commit({ jobs: { put: [pending] } });
   for (let i = 0; i < 5; i += 1) {
@@ -182,7 +208,10 @@ test('kinds have separate limits: a slow back office does not hold up messages',
   const box = outbox(context, {
     concurrency: { 'backoffice.submit': 1 },
     handlers: {
-      'backoffice.submit': async () => { await gate.promise; order.push('submit'); },
+      'backoffice.submit': async () => {
+        await gate.promise;
+        order.push('submit');
+      },
       'dingtalk.message': async () => void order.push('message'),
     },
   });
@@ -202,17 +231,26 @@ test('a backlog of one kind at its limit does not hide a due job of another kind
     concurrency: { 'dingtalk.message': 2 },
     batchSize: 10,
     handlers: {
-      'dingtalk.message': async (j) => { started.push(j.id); await gate.promise; },
+      'dingtalk.message': async (j) => {
+        started.push(j.id);
+        await gate.promise;
+      },
       timer: async (j) => void started.push(j.id),
     },
   });
   const now = context.clock.now();
   // 50 messages due before the timer: more than one read of due jobs holds.
-  const messages = Array.from({ length: 50 }, (_, i) => job(context.clock.now, { id: `m${String(i).padStart(2, '0')}`, createdAt: now - 100 + i, nextAt: now - 100 + i }));
+  const messages = Array.from({ length: 50 }, (_, i) =>
+    job(context.clock.now, { id: `m${String(i).padStart(2, '0')}`, createdAt: now - 100 + i, nextAt: now - 100 + i }),
+  );
   await context.store.commit({ jobs: { put: [...messages, job(context.clock.now, { id: 'timer-1', kind: 'timer' })] } });
   const draining = box.drain();
   await waitFor(() => started.includes('timer-1'), { what: 'the timer started while the messages fill their slots', intervalMs: 1 });
-  assert.equal(started.filter((id) => id.startsWith('m')), ['m00', 'm01'], 'messages in due order, two at a time');
+  assert.equal(
+    started.filter((id) => id.startsWith('m')),
+    ['m00', 'm01'],
+    'messages in due order, two at a time',
+  );
   gate.resolve();
   await draining;
   assert.is(started.length, 51);
@@ -275,7 +313,9 @@ test('a running dispatcher works through a whole group on wakes alone, without w
   });
   box.start();
   const t0 = context.clock.now();
-  const jobs = Array.from({ length: 30 }, (_, i) => job(context.clock.now, { id: `m${String(i).padStart(2, '0')}`, group: 'user:citizen-zhang', createdAt: t0 + i }));
+  const jobs = Array.from({ length: 30 }, (_, i) =>
+    job(context.clock.now, { id: `m${String(i).padStart(2, '0')}`, group: 'user:citizen-zhang', createdAt: t0 + i }),
+  );
   await context.store.commit({ jobs: { put: jobs } });
   box.wake();
   let timer: NodeJS.Timeout | undefined;
@@ -283,7 +323,10 @@ test('a running dispatcher works through a whole group on wakes alone, without w
   const timeout = new Promise((resolve) => (timer = setTimeout(resolve, 2_000, 'timed out')));
   assert.is(await Promise.race([done.promise.then(() => 'done'), timeout]), 'done');
   clearTimeout(timer);
-  assert.equal(order, jobs.map((j) => j.id));
+  assert.equal(
+    order,
+    jobs.map((j) => j.id),
+  );
 });
 
 test('a timer retries a backed-off job when it comes due', async (context) => {
@@ -317,7 +360,14 @@ test('a timer retries a backed-off job when it comes due', async (context) => {
 test('stop() waits for the running job to finish and records its outcome', async (context) => {
   const gate = deferred();
   const started = deferred();
-  const box = outbox(context, { handlers: { 'dingtalk.message': async () => { started.resolve(); await gate.promise; } } });
+  const box = outbox(context, {
+    handlers: {
+      'dingtalk.message': async () => {
+        started.resolve();
+        await gate.promise;
+      },
+    },
+  });
   const pending = job(context.clock.now);
   await context.store.commit({ jobs: { put: [pending] } });
   box.start();
@@ -334,7 +384,13 @@ test('stop() waits for the running job to finish and records its outcome', async
 });
 
 test('a new dispatcher on the same files delivers the jobs a stopped one left, keeping group order', async (context) => {
-  const first = outbox(context, { handlers: { 'dingtalk.card.update': async () => { throw retryable(); } } });
+  const first = outbox(context, {
+    handlers: {
+      'dingtalk.card.update': async () => {
+        throw retryable();
+      },
+    },
+  });
   const t0 = context.clock.now();
   const a = job(context.clock.now, { id: 'a', kind: 'dingtalk.card.update', group: 'card-1', createdAt: t0 });
   await context.store.commit({ jobs: { put: [a] } });
@@ -359,8 +415,12 @@ test('delivers a back-office submission through a 503 and an outage with one ide
   const sim = await startBackofficeSimulator({ secret: 's' });
   context.stops.push(() => sim.close());
   const client = createBackofficeClient({ url: sim.baseUrl, secret: 's', clock: systemClock });
-  const box = outbox(context, { handlers: { 'backoffice.submit': async (j) => void (await client.submit(j.payload as ReturnType<typeof submission>, j.key)) } });
-  await context.store.commit({ jobs: { put: [job(context.clock.now, { kind: 'backoffice.submit', key: 'YC20261128-0001', payload: submission() })] } });
+  const box = outbox(context, {
+    handlers: { 'backoffice.submit': async (j) => void (await client.submit(j.payload as ReturnType<typeof submission>, j.key)) },
+  });
+  await context.store.commit({
+    jobs: { put: [job(context.clock.now, { kind: 'backoffice.submit', key: 'YC20261128-0001', payload: submission() })] },
+  });
   sim.failNext(1, 503);
   await box.drain();
   await sim.pause();
@@ -369,7 +429,13 @@ test('delivers a back-office submission through a 503 and an outage with one ide
   await sim.resume();
   await context.clock.advance(60_000);
   await box.drain();
-  assert.equal(sim.calls.map((c) => [c.status, c.headers['idempotency-key']]), [[503, 'YC20261128-0001'], [201, 'YC20261128-0001']]);
+  assert.equal(
+    sim.calls.map((c) => [c.status, c.headers['idempotency-key']]),
+    [
+      [503, 'YC20261128-0001'],
+      [201, 'YC20261128-0001'],
+    ],
+  );
   assert.is(sim.submissions.size, 1);
   assert.is(await context.store.nextJobAt(), undefined);
   assert.is(box.stats().retried, 2);

@@ -4,7 +4,7 @@ import { FakeClock } from '../../src/fake-clock.js';
 import Koa from 'koa';
 import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
-import { createBackofficeClient, } from '../../src/backoffice/client.js';
+import { createBackofficeClient } from '../../src/backoffice/client.js';
 import type { BackofficeEvent } from '../../src/backoffice/protocol.js';
 import { sign } from '../../src/backoffice/signature.js';
 import { backofficeWebhook } from '../../src/backoffice/webhook.js';
@@ -29,17 +29,19 @@ test.before.each(async (context) => {
   context.failApply = 0;
   context.sims = [];
   const app = new Koa();
-  app.use(backofficeWebhook({
-    secret,
-    apply: async (event) => {
-      if (context.failApply > 0) {
-        context.failApply -= 1;
-        throw new Error('store briefly unavailable');
-      }
-      context.received.push(event);
-      return { status: 'applied' };
-    },
-  }));
+  app.use(
+    backofficeWebhook({
+      secret,
+      apply: async (event) => {
+        if (context.failApply > 0) {
+          context.failApply -= 1;
+          throw new Error('store briefly unavailable');
+        }
+        context.received.push(event);
+        return { status: 'applied' };
+      },
+    }),
+  );
   app.silent = true;
   context.bot = await serve(app);
 });
@@ -50,7 +52,12 @@ test.after.each(async (context) => {
 });
 
 async function start(context: Context, auto: { acceptAfterMs: number; decideAfterMs: number } | false = false, clock?: Clock) {
-  const sim = await startBackofficeSimulator({ secret, auto, webhookUrl: `${context.bot.url}/webhooks/backoffice`, ...(clock ? { clock } : {}) });
+  const sim = await startBackofficeSimulator({
+    secret,
+    auto,
+    webhookUrl: `${context.bot.url}/webhooks/backoffice`,
+    ...(clock ? { clock } : {}),
+  });
   context.sims.push(sim);
   const client = createBackofficeClient({ url: sim.baseUrl, secret });
   return { sim, client };
@@ -68,7 +75,11 @@ function until(sim: BackofficeSimulator, predicate: (delivery: WebhookDelivery) 
 }
 
 async function rawPost(sim: BackofficeSimulator, body: string, headers: Record<string, string>) {
-  const response = await fetch(`${sim.baseUrl}/applications`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
+  const response = await fetch(`${sim.baseUrl}/applications`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body,
+  });
   return { status: response.status, body: (await response.json()) as { error?: { code: string; message: string } } };
 }
 
@@ -79,7 +90,10 @@ test('stores a submission once per Idempotency-Key and answers 409 to the repeat
   await client.submit(submission());
   await client.submit(submission());
   await client.submit(submission({ applicationId: 'YC20261128-0002' }));
-  assert.equal(sim.calls.map((c) => c.status), [201, 409, 201]);
+  assert.equal(
+    sim.calls.map((c) => c.status),
+    [201, 409, 201],
+  );
   assert.equal(seen, [id, 'YC20261128-0002']);
   assert.equal([...sim.submissions.keys()], [id, 'YC20261128-0002']);
 });
@@ -90,7 +104,11 @@ test('refuses bad signatures, malformed bodies and a missing key, and records ev
   const now = Date.now();
   const good = { 'X-Yiciban-Timestamp': String(now), 'X-Yiciban-Signature': sign(secret, now, body), 'Idempotency-Key': id };
   const forged = await rawPost(sim, body, { ...good, 'X-Yiciban-Signature': sign('other', now, body) });
-  const stale = await rawPost(sim, body, { ...good, 'X-Yiciban-Timestamp': String(now - 10 * 60_000), 'X-Yiciban-Signature': sign(secret, now - 10 * 60_000, body) });
+  const stale = await rawPost(sim, body, {
+    ...good,
+    'X-Yiciban-Timestamp': String(now - 10 * 60_000),
+    'X-Yiciban-Signature': sign(secret, now - 10 * 60_000, body),
+  });
   const notJson = await rawPost(sim, '{oops', { ...good, 'X-Yiciban-Signature': sign(secret, now, '{oops') });
   const incomplete = JSON.stringify({ applicationId: id });
   const missing = await rawPost(sim, incomplete, { ...good, 'X-Yiciban-Signature': sign(secret, now, incomplete) });
@@ -98,7 +116,13 @@ test('refuses bad signatures, malformed bodies and a missing key, and records ev
   const keyless = await rawPost(sim, body, withoutKey);
   assert.equal(
     [forged, stale, notJson, missing, keyless].map((r) => [r.status, r.body.error?.code]),
-    [[401, 'signature_mismatch'], [401, 'stale_timestamp'], [400, 'invalid_json'], [400, 'invalid_body'], [400, 'missing_idempotency_key']],
+    [
+      [401, 'signature_mismatch'],
+      [401, 'stale_timestamp'],
+      [400, 'invalid_json'],
+      [400, 'invalid_body'],
+      [400, 'missing_idempotency_key'],
+    ],
   );
   assert.match(missing.body.error?.message ?? '', 'matter');
   assert.is(sim.calls.length, 5);
@@ -127,7 +151,10 @@ test('answers odd requests with a 4xx, never a 500', async (context) => {
     await fetch(`${sim.baseUrl}/sim/decide`, { method: 'POST', body: '[]' }).then((r) => r.status),
   ];
   assert.equal(statuses, [400, 400, 400, 400, 405, 404, 413, 404, 400]);
-  assert.equal(sim.calls.map((c) => c.status), [400, 400, 400, 400, 405, 404, 413]);
+  assert.equal(
+    sim.calls.map((c) => c.status),
+    [400, 400, 400, 400, 405, 404, 413],
+  );
 });
 
 test('injects failures for the next calls, then works again', async (context) => {
@@ -136,14 +163,20 @@ test('injects failures for the next calls, then works again', async (context) =>
   await client.submit(submission()).catch(() => undefined);
   await client.submit(submission()).catch(() => undefined);
   await client.submit(submission());
-  assert.equal(sim.calls.map((c) => c.status), [502, 502, 201]);
+  assert.equal(
+    sim.calls.map((c) => c.status),
+    [502, 502, 201],
+  );
 });
 
 test('refuses connections while paused and listens on the same port after resume', async (context) => {
   const { sim, client } = await start(context);
   const port = sim.port;
   await sim.pause();
-  const refused = await fetch(`${sim.baseUrl}/sim/pending`).then(() => 'answered', (error: Error) => String((error.cause as { code?: string })?.code));
+  const refused = await fetch(`${sim.baseUrl}/sim/pending`).then(
+    () => 'answered',
+    (error: Error) => String((error.cause as { code?: string })?.code),
+  );
   assert.is(refused, 'ECONNREFUSED');
   await sim.resume();
   assert.is(sim.port, port);
@@ -157,7 +190,13 @@ test('in auto mode accepts, approves department by department, completes and del
   const last = await delivered;
   assert.equal(
     context.received.map((e) => [e.status, e.department]),
-    [['accepted', undefined], ['department_approved', 'scjg'], ['department_approved', 'wsjk'], ['completed', undefined], ['delivered', undefined]],
+    [
+      ['accepted', undefined],
+      ['department_approved', 'scjg'],
+      ['department_approved', 'wsjk'],
+      ['completed', undefined],
+      ['delivered', undefined],
+    ],
   );
   assert.is(new Set(context.received.map((e) => e.eventId)).size, 5);
   assert.ok(context.received.every((e) => e.applicationId === id));
@@ -179,15 +218,22 @@ test('in auto mode a manual 补正 request pauses the case until the supplement 
   const asked = await sim.requireSupplement(id, [{ name: '从业人员健康证明', reason: '未上传' }]);
   assert.is(asked.status, 200);
   await clock.advance(40);
-  assert.equal(context.received.map((e) => e.status), ['supplement_required'], 'not accepted while 补正 is open');
+  assert.equal(
+    context.received.map((e) => e.status),
+    ['supplement_required'],
+    'not accepted while 补正 is open',
+  );
   let done = false;
   void until(sim, (d) => d.event.status === 'delivered').then(() => (done = true));
   await client.supplement(id, { applicationId: id, round: 1, materials: [], submittedAt: '2026-11-29T01:00:00.000Z' });
   // Each step posts its webhook over real HTTP before the next decision is scheduled on the fake clock.
-  await waitFor(async () => {
-    await clock.advance(20);
-    return done;
-  }, { what: 'the case to be delivered' });
+  await waitFor(
+    async () => {
+      await clock.advance(20);
+      return done;
+    },
+    { what: 'the case to be delivered' },
+  );
   assert.equal(context.received.map((e) => e.status).slice(0, 2), ['supplement_required', 'accepted']);
 });
 
@@ -215,8 +261,13 @@ test('the panel lists open cases and decides for a department', async (context) 
   const { sim, client } = await start(context);
   await client.submit(submission());
   await sim.accept(id);
-  const pending = (await (await fetch(`${sim.baseUrl}/sim/pending`)).json()) as { items: { applicationId: string; status: string; departments: { id: string; status: string }[] }[] };
-  assert.equal(pending.items.map((c) => [c.applicationId, c.status, c.departments.map((d) => `${d.id}:${d.status}`)]), [[id, 'accepted', ['scjg:pending', 'wsjk:pending']]]);
+  const pending = (await (await fetch(`${sim.baseUrl}/sim/pending`)).json()) as {
+    items: { applicationId: string; status: string; departments: { id: string; status: string }[] }[];
+  };
+  assert.equal(
+    pending.items.map((c) => [c.applicationId, c.status, c.departments.map((d) => `${d.id}:${d.status}`)]),
+    [[id, 'accepted', ['scjg:pending', 'wsjk:pending']]],
+  );
 
   const decide = (body: unknown) =>
     fetch(`${sim.baseUrl}/sim/decide`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -224,10 +275,13 @@ test('the panel lists open cases and decides for a department', async (context) 
   assert.equal(await approved.json(), { ok: true, webhook: { status: 200, body: { ok: true } } });
   const rejected = await decide({ applicationId: id, department: 'wsjk', decision: 'reject', comment: '经营场所布局不符合要求' });
   assert.is(rejected.status, 200);
-  assert.equal(context.received.slice(1).map((e) => [e.status, e.department, e.comment]), [
-    ['department_approved', 'scjg', '审查通过'],
-    ['department_rejected', 'wsjk', '经营场所布局不符合要求'],
-  ]);
+  assert.equal(
+    context.received.slice(1).map((e) => [e.status, e.department, e.comment]),
+    [
+      ['department_approved', 'scjg', '审查通过'],
+      ['department_rejected', 'wsjk', '经营场所布局不符合要求'],
+    ],
+  );
   assert.equal(sim.pending(), []);
   assert.is((await decide({ applicationId: id, department: 'nope', decision: 'approve' })).status, 400);
   assert.is((await decide({ applicationId: 'YC-unknown', decision: 'accept' })).status, 404);

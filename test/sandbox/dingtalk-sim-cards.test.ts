@@ -25,24 +25,37 @@ test.after.each(async (ctx) => {
   ctx.sim = undefined;
 });
 
-const api = (ctx: Ctx, method: string, path: string, body: unknown) => call((ctx.sim as DingTalkSimulator).baseUrl, method, path, body, ctx.auth);
+const api = (ctx: Ctx, method: string, path: string, body: unknown) =>
+  call((ctx.sim as DingTalkSimulator).baseUrl, method, path, body, ctx.auth);
 
 const createBody = (outTrackId: string, extra: object = {}) => ({
-  cardTemplateId: 'yiciban-generic.schema', outTrackId, callbackType: 'STREAM',
-  cardData: { cardParamMap: { title: '个体工商户设立登记', status: '待提交' } }, ...extra,
+  cardTemplateId: 'yiciban-generic.schema',
+  outTrackId,
+  callbackType: 'STREAM',
+  cardData: { cardParamMap: { title: '个体工商户设立登记', status: '待提交' } },
+  ...extra,
 });
-const toUser = (userId: string) => ({ openSpaceId: `dtv1.card//IM_ROBOT.${userId}`, imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode: 'sandbox-client-id' } });
+const toUser = (userId: string) => ({
+  openSpaceId: `dtv1.card//IM_ROBOT.${userId}`,
+  imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode: 'sandbox-client-id' },
+});
 
 test('creates, delivers and updates a card with the documented {success, result} shapes', async (ctx) => {
   const sim = await start(ctx);
   const created = await api(ctx, 'POST', '/v1.0/card/instances', createBody('app-1'));
   assert.equal(created.body, { success: true, result: 'app-1' });
-  const delivered = await api(ctx, 'POST', '/v1.0/card/instances/deliver', { outTrackId: 'app-1', ...toUser('citizen-zhang'), userIdType: 1 });
+  const delivered = await api(ctx, 'POST', '/v1.0/card/instances/deliver', {
+    outTrackId: 'app-1',
+    ...toUser('citizen-zhang'),
+    userIdType: 1,
+  });
   const [result] = delivered.body.result;
   assert.equal([result.spaceType, result.spaceId, result.success, result.errorMsg], ['IM_ROBOT', 'citizen-zhang', true, '']);
   assert.type(result.carrierId, 'string');
   const merged = await api(ctx, 'PUT', '/v1.0/card/instances', {
-    outTrackId: 'app-1', cardData: { cardParamMap: { status: '审核中' } }, cardUpdateOptions: { updateCardDataByKey: true },
+    outTrackId: 'app-1',
+    cardData: { cardParamMap: { status: '审核中' } },
+    cardUpdateOptions: { updateCardDataByKey: true },
   });
   assert.equal(merged.body, { success: true, result: true });
   assert.equal(sim.cards.get('app-1')?.cardData, { title: '个体工商户设立登记', status: '审核中' });
@@ -52,19 +65,30 @@ test('creates, delivers and updates a card with the documented {success, result}
   assert.is(card?.version, 3);
   assert.is(card?.history.length, 3);
   assert.equal(card?.openSpaceIds, ['dtv1.card//IM_ROBOT.citizen-zhang']);
-  assert.equal(sim.botOutput({ userId: 'citizen-zhang' }).map((o) => o.via), ['card.create', 'card.update', 'card.update']);
+  assert.equal(
+    sim.botOutput({ userId: 'citizen-zhang' }).map((o) => o.via),
+    ['card.create', 'card.update', 'card.update'],
+  );
 });
 
 test('createAndDeliver returns outTrackId and deliverResults, for lower-case and several spaces', async (ctx) => {
   const sim = await start(ctx);
   const res = await api(ctx, 'POST', '/v1.0/card/instances/createAndDeliver', {
-    ...createBody('notice-1'), openSpaceId: 'dtv1.card//im_group.cid-group-qyfw;IM_ROBOT.clerk-chen;IM_ROBOT.ghost',
-    imGroupOpenDeliverModel: { robotCode: sim.robotCode }, imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT' },
+    ...createBody('notice-1'),
+    openSpaceId: 'dtv1.card//im_group.cid-group-qyfw;IM_ROBOT.clerk-chen;IM_ROBOT.ghost',
+    imGroupOpenDeliverModel: { robotCode: sim.robotCode },
+    imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT' },
   });
   assert.is(res.body.success, true);
   assert.is(res.body.result.outTrackId, 'notice-1');
-  assert.equal(res.body.result.deliverResults.map((r: { spaceType: string; success: boolean }) => [r.spaceType, r.success]),
-    [['IM_GROUP', true], ['IM_ROBOT', true], ['IM_ROBOT', false]]);
+  assert.equal(
+    res.body.result.deliverResults.map((r: { spaceType: string; success: boolean }) => [r.spaceType, r.success]),
+    [
+      ['IM_GROUP', true],
+      ['IM_ROBOT', true],
+      ['IM_ROBOT', false],
+    ],
+  );
   assert.is(sim.botOutput({ conversationId: 'cid-group-qyfw' }).length, 1);
 });
 
@@ -78,38 +102,74 @@ test('answers the documented 400 codes for card mistakes', async (ctx) => {
   assert.is(await code('POST', '/v1.0/card/instances', createBody('')), 'param.outTrackIdEmpty');
   assert.is(await code('POST', '/v1.0/card/instances', createBody('x', { cardTemplateId: 'nope.schema' })), 'param.templateNotExist');
   assert.is(await code('POST', '/v1.0/card/instances', createBody('x', { cardData: undefined })), 'param.cardDataAndPrivateDataBothEmpty');
-  assert.is(await code('POST', '/v1.0/card/instances', createBody('x', { cardData: { cardParamMap: { amount: 1000 } } })), 'param.cardParamMapInvalid');
-  assert.is(await code('POST', '/v1.0/card/instances', createBody('x', { cardData: { cardParamMap: { body: '字'.repeat(342) } } })), 'param.cardParamMapInvalid');
+  assert.is(
+    await code('POST', '/v1.0/card/instances', createBody('x', { cardData: { cardParamMap: { amount: 1000 } } })),
+    'param.cardParamMapInvalid',
+  );
+  assert.is(
+    await code('POST', '/v1.0/card/instances', createBody('x', { cardData: { cardParamMap: { body: '字'.repeat(342) } } })),
+    'param.cardParamMapInvalid',
+  );
   await api(ctx, 'POST', '/v1.0/card/instances', createBody('dup'));
   assert.is(await code('POST', '/v1.0/card/instances', createBody('dup')), 'param.cardAlreadyExist');
-  assert.is(await code('POST', '/v1.0/card/instances/deliver', { outTrackId: 'missing', ...toUser('citizen-zhang') }), 'param.cardNotExist');
-  assert.is(await code('POST', '/v1.0/card/instances/deliver', { outTrackId: 'dup', openSpaceId: 'IM_ROBOT.citizen-zhang' }), 'param.openSpaceIdInvalid');
-  assert.is(await code('POST', '/v1.0/card/instances/deliver', { outTrackId: 'dup', openSpaceId: 'dtv1.card//IM_ROBOT.citizen-zhang' }), 'param.openDeliverModelEmpty');
+  assert.is(
+    await code('POST', '/v1.0/card/instances/deliver', { outTrackId: 'missing', ...toUser('citizen-zhang') }),
+    'param.cardNotExist',
+  );
+  assert.is(
+    await code('POST', '/v1.0/card/instances/deliver', { outTrackId: 'dup', openSpaceId: 'IM_ROBOT.citizen-zhang' }),
+    'param.openSpaceIdInvalid',
+  );
+  assert.is(
+    await code('POST', '/v1.0/card/instances/deliver', { outTrackId: 'dup', openSpaceId: 'dtv1.card//IM_ROBOT.citizen-zhang' }),
+    'param.openDeliverModelEmpty',
+  );
   assert.is(await code('PUT', '/v1.0/card/instances', { outTrackId: 'missing', cardData: { cardParamMap: {} } }), 'param.cardNotExist');
   assert.is(await code('PUT', '/v1.0/card/instances', { outTrackId: 'dup' }), 'param.cardDataAndPrivateDataBothEmpty');
   assert.is(await code('PUT', '/v1.0/card/instances', { cardData: { cardParamMap: {} } }), 'param.outTrackIdEmpty');
 });
 
-test('a click becomes a callback frame shaped like DingTalk\'s, and the ACK response updates the card', async (ctx) => {
+test("a click becomes a callback frame shaped like DingTalk's, and the ACK response updates the card", async (ctx) => {
   const sim = await start(ctx);
   ctx.peer = await connectPeer(sim.baseUrl);
   await api(ctx, 'POST', '/v1.0/card/instances/createAndDeliver', {
-    ...createBody('app-2', { privateData: { 'citizen-zhang': { cardParamMap: { mine: 'no' } } } }), ...toUser('citizen-zhang'),
+    ...createBody('app-2', { privateData: { 'citizen-zhang': { cardParamMap: { mine: 'no' } } } }),
+    ...toUser('citizen-zhang'),
   });
   const peer = ctx.peer;
-  const clicked = sim.clickCard({ outTrackId: 'app-2', userId: 'citizen-zhang', actionId: 'btn_submit', params: { action: 'apply.submit' } });
+  const clicked = sim.clickCard({
+    outTrackId: 'app-2',
+    userId: 'citizen-zhang',
+    actionId: 'btn_submit',
+    params: { action: 'apply.submit' },
+  });
   const frame = await peer.next((f) => f.type === 'CALLBACK');
   assert.is(frame.headers.topic, '/v1.0/card/instances/callback');
   const data = JSON.parse(frame.data);
-  assert.equal(Object.keys(data).sort(), ['content', 'corpId', 'extension', 'outTrackId', 'spaceId', 'spaceType', 'type', 'userId', 'userIdType', 'value']);
-  assert.equal([data.type, data.userId, data.outTrackId, data.spaceType, data.extension], ['actionCallback', 'citizen-zhang', 'app-2', 'im', '{}']);
+  assert.equal(Object.keys(data).sort(), [
+    'content',
+    'corpId',
+    'extension',
+    'outTrackId',
+    'spaceId',
+    'spaceType',
+    'type',
+    'userId',
+    'userIdType',
+    'value',
+  ]);
+  assert.equal(
+    [data.type, data.userId, data.outTrackId, data.spaceType, data.extension],
+    ['actionCallback', 'citizen-zhang', 'app-2', 'im', '{}'],
+  );
   assert.type(data.content, 'string');
   assert.is(data.value, data.content);
   assert.equal(JSON.parse(data.content), { cardPrivateData: { actionIds: ['btn_submit'], params: { action: 'apply.submit' } } });
   peer.ack(frame.headers.messageId, {
     response: {
       cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: true },
-      cardData: { cardParamMap: { status: '已提交' } }, userPrivateData: { cardParamMap: { mine: 'yes' } },
+      cardData: { cardParamMap: { status: '已提交' } },
+      userPrivateData: { cardParamMap: { mine: 'yes' } },
     },
   });
   const result = await clicked;
@@ -139,7 +199,10 @@ test('a click with no answer within cardCallbackTimeoutMs times out and is not r
 test('a card created without callbackType STREAM delivers no click', async (ctx) => {
   const sim = await start(ctx);
   ctx.peer = await connectPeer(sim.baseUrl);
-  await api(ctx, 'POST', '/v1.0/card/instances/createAndDeliver', { ...createBody('app-4', { callbackType: 'stream' }), ...toUser('citizen-li') });
+  await api(ctx, 'POST', '/v1.0/card/instances/createAndDeliver', {
+    ...createBody('app-4', { callbackType: 'stream' }),
+    ...toUser('citizen-li'),
+  });
   const result = await sim.clickCard({ outTrackId: 'app-4', userId: 'citizen-li', params: {} });
   assert.equal([result.delivered, result.acked], [false, false]);
   assert.is(ctx.peer.frames.length, 0);
@@ -155,7 +218,15 @@ test('streaming appends to a card variable or replaces it with isFull', async (c
   const sim = await start(ctx);
   await api(ctx, 'POST', '/v1.0/card/instances', createBody('ai-1', { cardData: { cardParamMap: { answer: '' } } }));
   const piece = (content: string, isFull = false) =>
-    api(ctx, 'PUT', '/v1.0/card/streaming', { outTrackId: 'ai-1', guid: crypto.randomUUID(), key: 'answer', content, isFull, isFinalize: false, isError: false });
+    api(ctx, 'PUT', '/v1.0/card/streaming', {
+      outTrackId: 'ai-1',
+      guid: crypto.randomUUID(),
+      key: 'answer',
+      content,
+      isFull,
+      isFinalize: false,
+      isError: false,
+    });
   await piece('您好，');
   await piece('请上传材料');
   assert.is(sim.cards.get('ai-1')?.cardData.answer, '您好，请上传材料');

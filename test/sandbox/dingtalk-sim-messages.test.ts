@@ -32,7 +32,10 @@ test('a single-chat message carries every documented field with org data and a 9
   sim.injectMessage({ userId: 'admin-liu', text: '统计' });
   const data = await robotData(peer);
   assert.equal(data.conversationId, `cid-single-${Buffer.from('admin-liu').toString('base64')}`);
-  assert.equal([data.conversationType, data.senderNick, data.isAdmin, data.robotCode, data.msgtype], ['1', '刘主任', true, sim.robotCode, 'text']);
+  assert.equal(
+    [data.conversationType, data.senderNick, data.isAdmin, data.robotCode, data.msgtype],
+    ['1', '刘主任', true, sim.robotCode, 'text'],
+  );
   assert.equal(data.text, { content: '统计' });
   assert.match(data.senderId, /^\$:LWCP_v1:\$/);
   assert.match(data.chatbotUserId, /^\$:LWCP_v1:\$/);
@@ -53,7 +56,11 @@ test('a group message keeps the leading space, names the group, and lists the bo
   assert.is(data.text.content, ' 帮我查一下进度');
   assert.is(data.isInAtList, true);
   assert.equal(data.atUsers, [{ dingtalkId: data.chatbotUserId }]);
-  const silent = sim.injectMessage({ userId: 'clerk-chen', text: '闲聊', conversation: { type: 'group', id: 'cid-group-qyfw', atBot: false } });
+  const silent = sim.injectMessage({
+    userId: 'clerk-chen',
+    text: '闲聊',
+    conversation: { type: 'group', id: 'cid-group-qyfw', atBot: false },
+  });
   assert.is(silent.messageId, '', 'groups deliver only messages that @ the bot');
 });
 
@@ -86,16 +93,24 @@ test('the sessionWebhook accepts replies until it expires, then answers errcode 
   const { sim, peer } = await start(ctx, { clock: { ...systemClock, now: () => now } });
   sim.injectMessage({ userId: 'citizen-li', text: '办事指南' });
   const { sessionWebhook, conversationId } = await robotData(peer);
-  const reply = await call(sim.baseUrl, 'POST', new URL(sessionWebhook).pathname + new URL(sessionWebhook).search,
-    { msgtype: 'markdown', markdown: { title: '办事指南', text: '### 请选择事项' } });
+  const reply = await call(sim.baseUrl, 'POST', new URL(sessionWebhook).pathname + new URL(sessionWebhook).search, {
+    msgtype: 'markdown',
+    markdown: { title: '办事指南', text: '### 请选择事项' },
+  });
   assert.equal(reply.body, { errcode: 0, errmsg: 'ok' });
   const [output] = sim.botOutput({ userId: 'citizen-li' });
   assert.equal([output?.via, output?.msgtype, output?.conversationId], ['sessionWebhook', 'markdown', conversationId]);
   assert.equal(output?.content, { title: '办事指南', text: '### 请选择事项' });
-  const bad = await call(sim.baseUrl, 'POST', new URL(sessionWebhook).pathname + new URL(sessionWebhook).search, { msgtype: 'interactiveCard' });
+  const bad = await call(sim.baseUrl, 'POST', new URL(sessionWebhook).pathname + new URL(sessionWebhook).search, {
+    msgtype: 'interactiveCard',
+  });
   assert.is(bad.body.errcode, 40035);
   now += 90 * 60_000;
-  const expired = await fetch(sessionWebhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ msgtype: 'text', text: { content: '晚了' } }) });
+  const expired = await fetch(sessionWebhook, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ msgtype: 'text', text: { content: '晚了' } }),
+  });
   assert.equal(await expired.json(), { errcode: 300001, errmsg: 'session webhook expired' });
   assert.is(sim.botOutput().length, 1);
 });
@@ -105,7 +120,11 @@ test('expireSessionWebhooks makes every handed-out webhook expired at once', asy
   sim.injectMessage({ userId: 'citizen-li', text: '你好' });
   const { sessionWebhook } = await robotData(peer);
   sim.expireSessionWebhooks();
-  const res = await fetch(sessionWebhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ msgtype: 'text', text: { content: 'x' } }) });
+  const res = await fetch(sessionWebhook, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ msgtype: 'text', text: { content: 'x' } }),
+  });
   assert.is(((await res.json()) as { errcode: number }).errcode, 300001);
 });
 
@@ -115,7 +134,11 @@ test('emits bot-output events for the web chat', async (ctx) => {
   sim.events.on('bot-output', (entry) => seen.push(entry));
   sim.injectMessage({ userId: 'citizen-li', text: '你好' });
   const { sessionWebhook } = await robotData(peer);
-  await fetch(sessionWebhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ msgtype: 'text', text: { content: '您好' } }) });
+  await fetch(sessionWebhook, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ msgtype: 'text', text: { content: '您好' } }),
+  });
   assert.is(seen.length, 1);
   assert.equal((seen[0] as { content: unknown }).content, { content: '您好' });
 });

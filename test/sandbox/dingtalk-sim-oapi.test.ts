@@ -23,7 +23,8 @@ test.after.each(async (ctx) => {
   ctx.sim = undefined;
 });
 
-const oapi = (ctx: Ctx, path: string, body: unknown) => call((ctx.sim as DingTalkSimulator).baseUrl, 'POST', `${path}?access_token=${ctx.token}`, body);
+const oapi = (ctx: Ctx, path: string, body: unknown) =>
+  call((ctx.sim as DingTalkSimulator).baseUrl, 'POST', `${path}?access_token=${ctx.token}`, body);
 
 test('lists sub-departments by id and with names', async (ctx) => {
   await start(ctx);
@@ -74,7 +75,10 @@ test('exchanges a minted login code once within five minutes', async (ctx) => {
   const sim = await start(ctx, { clock: { ...systemClock, now: () => now }, tokenTtlSec: 100_000 });
   const code = sim.mintAuthCode('admin-liu');
   const info = await oapi(ctx, '/topapi/v2/user/getuserinfo', { code });
-  assert.equal([info.body.errcode, info.body.result.userid, info.body.result.name, info.body.result.sys, info.body.result.sys_level], [0, 'admin-liu', '刘主任', true, 1]);
+  assert.equal(
+    [info.body.errcode, info.body.result.userid, info.body.result.name, info.body.result.sys, info.body.result.sys_level],
+    [0, 'admin-liu', '刘主任', true, 1],
+  );
   assert.is((await oapi(ctx, '/topapi/v2/user/getuserinfo', { code })).body.errcode, 40078, 'a code works once');
   const late = sim.mintAuthCode('citizen-zhang');
   now += 5 * 60_000;

@@ -45,7 +45,12 @@ test('accepts the token only in x-acs-dingtalk-access-token and answers 400 for 
   const sim = await start(ctx);
   const auth = await authHeader(sim.baseUrl);
   const body = { robotCode: sim.robotCode, userIds: ['citizen-zhang'], ...text('你好') };
-  const inQuery = await call(sim.baseUrl, 'POST', `/v1.0/robot/oToMessages/batchSend?access_token=${auth['x-acs-dingtalk-access-token']}`, body);
+  const inQuery = await call(
+    sim.baseUrl,
+    'POST',
+    `/v1.0/robot/oToMessages/batchSend?access_token=${auth['x-acs-dingtalk-access-token']}`,
+    body,
+  );
   assert.is(inQuery.status, 400);
   assert.is(inQuery.body.code, 'AuthenticationFailed.MissingParameter');
   const bearer = await call(sim.baseUrl, 'POST', '/v1.0/robot/oToMessages/batchSend', body, { authorization: 'Bearer x' });
@@ -62,8 +67,13 @@ test('batchSend delivers to known users and lists unknown and flow-controlled on
   const sim = await start(ctx);
   const auth = await authHeader(sim.baseUrl);
   sim.flowControl(['citizen-li'], 1);
-  const res = await call(sim.baseUrl, 'POST', '/v1.0/robot/oToMessages/batchSend',
-    { robotCode: sim.robotCode, userIds: ['citizen-zhang', 'citizen-li', 'ghost'], ...text('办结通知') }, auth);
+  const res = await call(
+    sim.baseUrl,
+    'POST',
+    '/v1.0/robot/oToMessages/batchSend',
+    { robotCode: sim.robotCode, userIds: ['citizen-zhang', 'citizen-li', 'ghost'], ...text('办结通知') },
+    auth,
+  );
   assert.is(res.status, 200);
   assert.type(res.body.processQueryKey, 'string');
   assert.equal(res.body.invalidStaffIdList, ['ghost']);
@@ -74,8 +84,13 @@ test('batchSend delivers to known users and lists unknown and flow-controlled on
   assert.equal(outputs[0]?.userIds, ['citizen-zhang']);
   assert.equal(outputs[0]?.content, { content: '办结通知' });
   assert.is(sim.botOutput({ userId: 'citizen-li' }).length, 0);
-  const retry = await call(sim.baseUrl, 'POST', '/v1.0/robot/oToMessages/batchSend',
-    { robotCode: sim.robotCode, userIds: ['citizen-li'], ...text('办结通知') }, auth);
+  const retry = await call(
+    sim.baseUrl,
+    'POST',
+    '/v1.0/robot/oToMessages/batchSend',
+    { robotCode: sim.robotCode, userIds: ['citizen-li'], ...text('办结通知') },
+    auth,
+  );
   assert.equal(retry.body.flowControlledStaffIdList, []);
   assert.is(sim.botOutput({ userId: 'citizen-li' }).length, 1);
 });
@@ -83,7 +98,8 @@ test('batchSend delivers to known users and lists unknown and flow-controlled on
 test('batchSend refuses more than 20 users, an object msgParam, an unknown msgKey and a missing param', async (ctx) => {
   const sim = await start(ctx);
   const auth = await authHeader(sim.baseUrl);
-  const send = (body: object) => call(sim.baseUrl, 'POST', '/v1.0/robot/oToMessages/batchSend', { robotCode: sim.robotCode, ...body }, auth);
+  const send = (body: object) =>
+    call(sim.baseUrl, 'POST', '/v1.0/robot/oToMessages/batchSend', { robotCode: sim.robotCode, ...body }, auth);
   const many = await send({ userIds: Array.from({ length: 21 }, (_, i) => `u${i}`), ...text('x') });
   assert.equal([many.status, many.body.code], [400, 'param.error']);
   const object = await send({ userIds: ['citizen-zhang'], msgKey: 'sampleText', msgParam: { content: 'x' } });
@@ -94,7 +110,13 @@ test('batchSend refuses more than 20 users, an object msgParam, an unknown msgKe
   assert.is(unknownKey.status, 400);
   const missing = await send({ userIds: ['citizen-zhang'], msgKey: 'sampleMarkdown', msgParam: JSON.stringify({ title: 't' }) });
   assert.match(missing.body.message, /text/);
-  const robot = await call(sim.baseUrl, 'POST', '/v1.0/robot/oToMessages/batchSend', { robotCode: 'other', userIds: ['citizen-zhang'], ...text('x') }, auth);
+  const robot = await call(
+    sim.baseUrl,
+    'POST',
+    '/v1.0/robot/oToMessages/batchSend',
+    { robotCode: 'other', userIds: ['citizen-zhang'], ...text('x') },
+    auth,
+  );
   assert.is(robot.body.code, 'invalid.robotCode');
   assert.is(sim.botOutput().length, 0);
 });
@@ -103,7 +125,11 @@ test('group send checks the conversation and the 15,000-byte msgParam limit, and
   const sim = await start(ctx);
   const auth = await authHeader(sim.baseUrl);
   const group = (body: object) => call(sim.baseUrl, 'POST', '/v1.0/robot/groupMessages/send', { robotCode: sim.robotCode, ...body }, auth);
-  const big = await group({ openConversationId: 'cid-group-qyfw', msgKey: 'sampleText', msgParam: JSON.stringify({ content: '字'.repeat(5000) }) });
+  const big = await group({
+    openConversationId: 'cid-group-qyfw',
+    msgKey: 'sampleText',
+    msgParam: JSON.stringify({ content: '字'.repeat(5000) }),
+  });
   assert.equal([big.status, big.body.code], [400, 'param.error']);
   const unknown = await group({ openConversationId: 'cid-nowhere', ...text('x') });
   assert.is(unknown.body.code, 'invalid.openConversationId');
@@ -111,17 +137,38 @@ test('group send checks the conversation and the 15,000-byte msgParam limit, and
   assert.is(sent.status, 200);
   assert.is(sim.botOutput({ conversationId: 'cid-group-qyfw' }).length, 1);
   sim.markRead(sent.body.processQueryKey, ['clerk-chen']);
-  const query = await call(sim.baseUrl, 'POST', '/v1.0/robot/groupMessages/query',
-    { openConversationId: 'cid-group-qyfw', robotCode: sim.robotCode, processQueryKey: sent.body.processQueryKey, maxResults: 200 }, auth);
+  const query = await call(
+    sim.baseUrl,
+    'POST',
+    '/v1.0/robot/groupMessages/query',
+    { openConversationId: 'cid-group-qyfw', robotCode: sim.robotCode, processQueryKey: sent.body.processQueryKey, maxResults: 200 },
+    auth,
+  );
   assert.equal(query.body.readUserIds, ['clerk-chen']);
   assert.equal([query.body.sendStatus, query.body.hasMore], ['SUCCESS', false]);
 
-  const oto = await call(sim.baseUrl, 'POST', '/v1.0/robot/oToMessages/batchSend', { robotCode: sim.robotCode, userIds: ['citizen-wang'], ...text('x') }, auth);
-  const status = await call(sim.baseUrl, 'GET',
-    `/v1.0/robot/oToMessages/readStatus?robotCode=${sim.robotCode}&processQueryKey=${encodeURIComponent(oto.body.processQueryKey)}`, undefined, auth);
+  const oto = await call(
+    sim.baseUrl,
+    'POST',
+    '/v1.0/robot/oToMessages/batchSend',
+    { robotCode: sim.robotCode, userIds: ['citizen-wang'], ...text('x') },
+    auth,
+  );
+  const status = await call(
+    sim.baseUrl,
+    'GET',
+    `/v1.0/robot/oToMessages/readStatus?robotCode=${sim.robotCode}&processQueryKey=${encodeURIComponent(oto.body.processQueryKey)}`,
+    undefined,
+    auth,
+  );
   assert.equal(status.body.messageReadInfoList, [{ name: '王芳', userId: 'citizen-wang', readStatus: 'UNREAD', readTimestamp: 0 }]);
-  const recall = await call(sim.baseUrl, 'POST', '/v1.0/robot/otoMessages/batchRecall',
-    { robotCode: sim.robotCode, processQueryKeys: [oto.body.processQueryKey, 'nope'] }, auth);
+  const recall = await call(
+    sim.baseUrl,
+    'POST',
+    '/v1.0/robot/otoMessages/batchRecall',
+    { robotCode: sim.robotCode, processQueryKeys: [oto.body.processQueryKey, 'nope'] },
+    auth,
+  );
   assert.equal(recall.body.successResult, [oto.body.processQueryKey]);
   assert.equal(Object.keys(recall.body.failedResult), ['nope']);
 });
@@ -130,7 +177,9 @@ test('limits each API path to the configured QPS with 403 QpsLimitForAppkeyAndAp
   const sim = await start(ctx, { qps: 3 });
   const auth = await authHeader(sim.baseUrl);
   const body = { robotCode: sim.robotCode, userIds: ['citizen-zhang'], ...text('x') };
-  const results = await Promise.all(Array.from({ length: 5 }, () => call(sim.baseUrl, 'POST', '/v1.0/robot/oToMessages/batchSend', body, auth)));
+  const results = await Promise.all(
+    Array.from({ length: 5 }, () => call(sim.baseUrl, 'POST', '/v1.0/robot/oToMessages/batchSend', body, auth)),
+  );
   assert.equal(results.map((r) => r.status).sort(), [200, 200, 200, 403, 403]);
   assert.is(results.find((r) => r.status === 403)?.body.code, 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi');
   const other = await call(sim.baseUrl, 'POST', '/v1.0/robot/groupMessages/send', { ...body, openConversationId: 'cid-group-qyfw' }, auth);
@@ -150,7 +199,13 @@ test('failNext fails exactly the next n matching calls with the given status', a
   assert.equal(statuses, [500, 500, 200]);
   assert.is((sim.calls.find((c) => c.status === 500)?.response as { code: string } | undefined)?.code, 'system.busy');
   sim.failNext(1, { status: 401, body: { code: 'authFailed', message: '鉴权失败' }, pathPrefix: '/v1.0/gateway' });
-  const gateway = await call(sim.baseUrl, 'POST', '/v1.0/gateway/connections/open', { clientId: sim.clientId, clientSecret: sim.clientSecret }, { accept: 'application/json' });
+  const gateway = await call(
+    sim.baseUrl,
+    'POST',
+    '/v1.0/gateway/connections/open',
+    { clientId: sim.clientId, clientSecret: sim.clientSecret },
+    { accept: 'application/json' },
+  );
   assert.equal([gateway.status, gateway.body.code], [401, 'authFailed']);
   assert.is(sim.gatewayOpens(), 0);
 });
@@ -170,7 +225,13 @@ test('answers malformed requests with error bodies and keeps serving', async (ct
   assert.equal([unknownOapi.status, unknownOapi.body.errcode], [200, 22]);
   const nullBody = await call(sim.baseUrl, 'POST', '/v1.0/robot/groupMessages/send', 'null', auth);
   assert.is(nullBody.status, 400);
-  const ok = await call(sim.baseUrl, 'POST', '/v1.0/robot/oToMessages/batchSend', { robotCode: sim.robotCode, userIds: ['citizen-zhang'], ...text('x') }, auth);
+  const ok = await call(
+    sim.baseUrl,
+    'POST',
+    '/v1.0/robot/oToMessages/batchSend',
+    { robotCode: sim.robotCode, userIds: ['citizen-zhang'], ...text('x') },
+    auth,
+  );
   assert.is(ok.status, 200);
 });
 
@@ -180,19 +241,58 @@ test('never answers 500 to odd bodies on any route', async (ctx) => {
   const auth = await authHeader(sim.baseUrl);
   const token = auth['x-acs-dingtalk-access-token'];
   const routes = [
-    'POST /v1.0/gateway/connections/open', 'POST /v1.0/oauth2/accessToken', 'POST /v1.0/robot/oToMessages/batchSend',
-    'POST /v1.0/robot/groupMessages/send', 'GET /v1.0/robot/oToMessages/readStatus', 'POST /v1.0/robot/groupMessages/query',
-    'POST /v1.0/robot/otoMessages/batchRecall', 'POST /v1.0/robot/groupMessages/recall', 'POST /v1.0/robot/messageFiles/download',
-    'POST /v1.0/card/instances', 'POST /v1.0/card/instances/deliver', 'POST /v1.0/card/instances/createAndDeliver',
-    'PUT /v1.0/card/instances', 'PUT /v1.0/card/streaming', 'POST /topapi/v2/department/listsubid', 'POST /topapi/v2/department/listsub',
-    'POST /topapi/user/listid', 'POST /topapi/v2/user/list', 'POST /topapi/v2/user/get', 'POST /topapi/v2/user/getuserinfo',
-    'POST /robot/sendBySession', 'GET /gettoken',
+    'POST /v1.0/gateway/connections/open',
+    'POST /v1.0/oauth2/accessToken',
+    'POST /v1.0/robot/oToMessages/batchSend',
+    'POST /v1.0/robot/groupMessages/send',
+    'GET /v1.0/robot/oToMessages/readStatus',
+    'POST /v1.0/robot/groupMessages/query',
+    'POST /v1.0/robot/otoMessages/batchRecall',
+    'POST /v1.0/robot/groupMessages/recall',
+    'POST /v1.0/robot/messageFiles/download',
+    'POST /v1.0/card/instances',
+    'POST /v1.0/card/instances/deliver',
+    'POST /v1.0/card/instances/createAndDeliver',
+    'PUT /v1.0/card/instances',
+    'PUT /v1.0/card/streaming',
+    'POST /topapi/v2/department/listsubid',
+    'POST /topapi/v2/department/listsub',
+    'POST /topapi/user/listid',
+    'POST /topapi/v2/user/list',
+    'POST /topapi/v2/user/get',
+    'POST /topapi/v2/user/getuserinfo',
+    'POST /robot/sendBySession',
+    'GET /gettoken',
   ];
-  const bodies = ['null', '[]', '"text"', '42', '{}', JSON.stringify({
-    robotCode: sim.robotCode, userIds: 'citizen-zhang', msgKey: 7, msgParam: null, outTrackId: {}, cardTemplateId: [],
-    cardData: { cardParamMap: [] }, privateData: 'x', openSpaceId: 'dtv1.card//', dept_id: '1x', cursor: -1, size: 'big',
-    userid: null, code: {}, msgtype: 'text', text: null, processQueryKeys: 'k', maxResults: 'x', key: 1, content: 2,
-  })];
+  const bodies = [
+    'null',
+    '[]',
+    '"text"',
+    '42',
+    '{}',
+    JSON.stringify({
+      robotCode: sim.robotCode,
+      userIds: 'citizen-zhang',
+      msgKey: 7,
+      msgParam: null,
+      outTrackId: {},
+      cardTemplateId: [],
+      cardData: { cardParamMap: [] },
+      privateData: 'x',
+      openSpaceId: 'dtv1.card//',
+      dept_id: '1x',
+      cursor: -1,
+      size: 'big',
+      userid: null,
+      code: {},
+      msgtype: 'text',
+      text: null,
+      processQueryKeys: 'k',
+      maxResults: 'x',
+      key: 1,
+      content: 2,
+    }),
+  ];
   for (const route of routes) {
     const [method, path] = route.split(' ') as [string, string];
     for (const body of bodies) {
@@ -201,7 +301,11 @@ test('never answers 500 to odd bodies on any route', async (ctx) => {
       assert.type(res.body, 'object', `${route} answers JSON`);
     }
   }
-  assert.equal(logs.filter((line) => /fail/.test(line)), [], 'no handler threw');
+  assert.equal(
+    logs.filter((line) => /fail/.test(line)),
+    [],
+    'no handler threw',
+  );
 });
 
 test('records every call with lower-case headers, parsed body, status and response, and emits call events', async (ctx) => {
@@ -209,7 +313,13 @@ test('records every call with lower-case headers, parsed body, status and respon
   const seen: string[] = [];
   sim.events.on('call', (c: { path: string }) => seen.push(c.path));
   const auth = await authHeader(sim.baseUrl);
-  await call(sim.baseUrl, 'POST', '/v1.0/robot/oToMessages/batchSend', { robotCode: sim.robotCode, userIds: ['citizen-zhang'], ...text('x') }, auth);
+  await call(
+    sim.baseUrl,
+    'POST',
+    '/v1.0/robot/oToMessages/batchSend',
+    { robotCode: sim.robotCode, userIds: ['citizen-zhang'], ...text('x') },
+    auth,
+  );
   const last = sim.calls.at(-1);
   assert.is(last?.method, 'POST');
   assert.is(last?.headers['x-acs-dingtalk-access-token'], auth['x-acs-dingtalk-access-token']);
@@ -229,11 +339,23 @@ test('resolves the downloadCode of an injected file to a URL serving its bytes',
   const data = JSON.parse(frame.data);
   assert.is(data.msgtype, 'file');
   assert.is(data.content.fileName, '营业执照.pdf');
-  const res = await call(sim.baseUrl, 'POST', '/v1.0/robot/messageFiles/download', { downloadCode: data.content.downloadCode, robotCode: sim.robotCode }, auth);
+  const res = await call(
+    sim.baseUrl,
+    'POST',
+    '/v1.0/robot/messageFiles/download',
+    { downloadCode: data.content.downloadCode, robotCode: sim.robotCode },
+    auth,
+  );
   assert.match(res.body.downloadUrl, /^http:\/\/127\.0\.0\.1:\d+\/sim\/files\//);
   const file = await fetch(res.body.downloadUrl);
   assert.is(await file.text(), '%PDF-1.4 sample');
-  const unknown = await call(sim.baseUrl, 'POST', '/v1.0/robot/messageFiles/download', { downloadCode: 'nope', robotCode: sim.robotCode }, auth);
+  const unknown = await call(
+    sim.baseUrl,
+    'POST',
+    '/v1.0/robot/messageFiles/download',
+    { downloadCode: 'nope', robotCode: sim.robotCode },
+    auth,
+  );
   assert.is(unknown.status, 400);
 });
 

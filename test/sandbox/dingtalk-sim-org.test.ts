@@ -53,7 +53,8 @@ test('has the people other parts rely on, with the right roles', () => {
   const roleOf = (id: string) => org.users.find((u) => u.userid === id)?.roles ?? [];
   for (const id of ['citizen-zhang', 'citizen-li', 'citizen-wang']) assert.ok(roleOf(id).includes('citizen'), id);
   for (const id of ['clerk-chen', 'clerk-zhao']) assert.ok(roleOf(id).includes('clerk'), id);
-  for (const code of ['scjg', 'sw', 'rs', 'gjj', 'bdc', 'ga', 'wsjk', 'yb', 'zjj']) assert.ok(roleOf(`reviewer-${code}`).includes('reviewer'), code);
+  for (const code of ['scjg', 'sw', 'rs', 'gjj', 'bdc', 'ga', 'wsjk', 'yb', 'zjj'])
+    assert.ok(roleOf(`reviewer-${code}`).includes('reviewer'), code);
   assert.ok(roleOf('admin-liu').includes('admin'));
   assert.is(org.users.find((u) => u.userid === 'admin-liu')?.isAdmin, true);
   assert.ok(roleOf('broadcaster-sun').includes('broadcaster'));

@@ -45,7 +45,8 @@ test('refuses bad credentials at the gateway with 401 authFailed and counts ever
 test('answers XML when the gateway call lacks Accept: application/json, as the real gateway does', async (ctx) => {
   const sim = await start(ctx);
   const res = await fetch(`${sim.baseUrl}/v1.0/gateway/connections/open`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ clientId: sim.clientId, clientSecret: sim.clientSecret, subscriptions: [] }),
   });
   assert.match(res.headers.get('content-type') ?? '', /xml/);
@@ -67,7 +68,10 @@ test('accepts a ticket once, raw or URL-encoded, and refuses reuse, unknown and 
   const expired = await connectWithTicket(`${late.body.endpoint}?ticket=${late.body.ticket}`).catch((e) => e);
   assert.is(expired.status, 401);
   assert.is(sim.connectionCount(), 1);
-  assert.equal(sim.calls.filter((c) => c.path === '/connect').map((c) => c.status), [101, 401, 401, 401]);
+  assert.equal(
+    sim.calls.filter((c) => c.path === '/connect').map((c) => c.status),
+    [101, 401, 401, 401],
+  );
 });
 
 test('pushes a robot message as a CALLBACK frame with string data and time, and records the ACK', async (ctx) => {
@@ -110,7 +114,10 @@ test('re-pushes an unacknowledged message with the same msgId and a new messageI
   assert.is(sim.frames.filter((f) => f.type === 'CALLBACK').length, 3, 'no push after the limit');
   const pushes = p.frames.filter(isRobot);
   assert.is(pushes.length, 3);
-  assert.equal(pushes.map((f) => JSON.parse(f.data).msgId), [injected.msgId, injected.msgId, injected.msgId]);
+  assert.equal(
+    pushes.map((f) => JSON.parse(f.data).msgId),
+    [injected.msgId, injected.msgId, injected.msgId],
+  );
   assert.is(new Set(pushes.map((f) => f.headers.messageId)).size, 3);
   p.ack(third.headers.messageId, { response: null });
   await until(() => sim.acks.length === 1);

@@ -98,13 +98,19 @@ local('state changes need a same-origin Origin (or none) and application/json', 
   assert.is((await send('POST', '/messages', { ...json, 'content-type': 'application/json; charset=utf-8' }, MESSAGE)).status, 201);
 });
 
-local('the page\'s own uploads are JSON and pass', async () => {
-  const upload = JSON.stringify({ userId: 'citizen-wang', conversation: 'single', kind: 'file', fileName: 'a.pdf', dataBase64: Buffer.from('%PDF').toString('base64') });
+local("the page's own uploads are JSON and pass", async () => {
+  const upload = JSON.stringify({
+    userId: 'citizen-wang',
+    conversation: 'single',
+    kind: 'file',
+    fileName: 'a.pdf',
+    dataBase64: Buffer.from('%PDF').toString('base64'),
+  });
   const answer = await send('POST', '/uploads', { host: LOCAL(), origin: `http://${LOCAL()}`, 'content-type': 'application/json' }, upload);
   assert.is(answer.status, 201);
 });
 
-local('asset lookups answer 404, not 500, for names of Object\'s own members', async () => {
+local("asset lookups answer 404, not 500, for names of Object's own members", async () => {
   for (const name of ['__proto__', 'constructor', 'hasOwnProperty', 'toString', 'valueOf', '__defineGetter__', 'prototype']) {
     for (const route of [`/sandbox/vendor/${name}`, `/sandbox/assets/${name}`, `/sandbox/assets/${name}.js`]) {
       const response = await fetch(`http://${LOCAL()}${route}`);
@@ -122,13 +128,18 @@ local('the store keeps nothing in DATA_DIR outside the paths it names as its own
   for (const entry of await readdir(dataDir)) assert.ok(owned.has(entry), `${entry} is listed by lowdbOwnedPaths`);
 });
 
-local('reset removes the store\'s files and leaves every other file in DATA_DIR alone', async () => {
+local("reset removes the store's files and leaves every other file in DATA_DIR alone", async () => {
   await writeFile(path.join(dataDir, 'notes.txt'), '我的笔记');
   await writeFile(path.join(dataDir, 'data.key'), 'a key another part keeps here');
   await mkdir(path.join(dataDir, 'backups'), { recursive: true });
   await writeFile(path.join(dataDir, 'backups', 'old.json'), '{}');
   const before = sandbox.app;
-  const reset = await send('POST', '/reset', { host: LOCAL(), origin: `http://${LOCAL()}`, 'content-type': 'application/json' }, '{"confirm":true}');
+  const reset = await send(
+    'POST',
+    '/reset',
+    { host: LOCAL(), origin: `http://${LOCAL()}`, 'content-type': 'application/json' },
+    '{"confirm":true}',
+  );
   assert.is(reset.status, 202);
   await waitFor(() => sandbox.app !== before, { timeoutMs: 10_000, what: 'the bot to restart' });
   await waitForStream(sandbox.app.url, 10_000);

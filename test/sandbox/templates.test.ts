@@ -32,7 +32,10 @@ test.after(async () => {
 });
 
 async function call(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const init: RequestInit = { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }) };
+  const init: RequestInit = {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+  };
   const response = await fetch(`${base}/sandbox/api${route}`, init);
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
@@ -45,8 +48,12 @@ async function say(userId: string, text: string): Promise<any> {
   return until(`a card answering ${text}`, async () => (await cards(userId)).slice(before.length)[0]);
 }
 
-const cards = async (userId: string) => ((await call('GET', `/history?userId=${userId}&conversation=single`)).body.entries as any[]).filter((e) => e.kind === 'card');
-const texts = async (userId: string) => ((await call('GET', `/history?userId=${userId}&conversation=single`)).body.entries as any[]).filter((e) => e.kind !== 'user' && e.kind !== 'card');
+const cards = async (userId: string) =>
+  ((await call('GET', `/history?userId=${userId}&conversation=single`)).body.entries as any[]).filter((e) => e.kind === 'card');
+const texts = async (userId: string) =>
+  ((await call('GET', `/history?userId=${userId}&conversation=single`)).body.entries as any[]).filter(
+    (e) => e.kind !== 'user' && e.kind !== 'card',
+  );
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -58,14 +65,19 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-test('管理员刘主任 publishes 住房公积金提取 with 2 promised days; 张三\'s next guide shows them without a restart', async () => {
+test("管理员刘主任 publishes 住房公积金提取 with 2 promised days; 张三's next guide shows them without a restart", async () => {
   const before = await say('citizen-zhang', '办事指南 住房公积金提取');
   assert.match(JSON.stringify(before.data), '1个工作日（法定3个工作日）');
 
   // The draft, as PUT /api/matters/housing-fund-withdrawal/draft makes it (same code, same records).
   const store = sandbox.app.store;
   const current = (await store.getRecord<any>('matter.version', 'housing-fund-withdrawal@2'))!.data.matter;
-  const draft = await saveDraft(store, 'housing-fund-withdrawal', { ...current, timeLimit: { ...current.timeLimit, promisedDays: 2 } }, { now: Date.now(), actor: { type: 'admin', id: 'admin-liu' }, newId: () => 'sandbox-draft' });
+  const draft = await saveDraft(
+    store,
+    'housing-fund-withdrawal',
+    { ...current, timeLimit: { ...current.timeLimit, promisedDays: 2 } },
+    { now: Date.now(), actor: { type: 'admin', id: 'admin-liu' }, newId: () => 'sandbox-draft' },
+  );
   assert.is(draft.status, 'ok');
   if (draft.status === 'ok') await store.commit({ records: { put: draft.records } });
 

@@ -35,7 +35,8 @@ test.after(async () => {
 
 async function call(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
   const response = await fetch(`${sandbox.app.url}/sandbox/api${route}`, {
-    method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
   });
   return { status: response.status, body: await response.json() };
 }
@@ -50,16 +51,29 @@ test('jumps whole working days; the red warning and the digest of an overdue app
   const zhang = new SimPlayer({ dingtalk: sandbox.dingtalk, app: sandbox.app } as Harness, 'citizen-zhang');
   const id = await fileHousingFund(zhang);
   assert.is((await call('POST', '/backoffice/decisions', { applicationId: id, action: 'accept' })).status, 200);
-  assert.equal(textsTo('reviewer-gjj').filter((t) => t.includes('电子监察')), [], 'nothing yet');
+  assert.equal(
+    textsTo('reviewer-gjj').filter((t) => t.includes('电子监察')),
+    [],
+    'nothing yet',
+  );
 
   assert.is((await call('POST', '/clock/advance', { workingDays: 0 })).status, 400);
   // Promised in 1 working day: 5 working days later it is overdue, past 09:00 of the red day whatever the hour.
   const moved = await call('POST', '/clock/advance', { workingDays: 5 });
   assert.is(moved.status, 200);
   assert.ok(Date.parse(moved.body.now) - Date.parse(start.body.now) >= 5 * 86_400_000, 'at least five calendar days ahead');
-  await waitFor(() => textsTo('reviewer-gjj').some((t) => t.includes('红牌预警') && t.includes(id)), { what: 'the red warning', timeoutMs: 10_000 });
-  await waitFor(() => textsTo('admin-liu').some((t) => t.includes('红牌预警')), { what: 'the red warning to the admin', timeoutMs: 10_000 });
-  await waitFor(() => textsTo('reviewer-gjj').some((t) => t.includes('每日提醒') && t.includes(id)), { what: 'the digest', timeoutMs: 10_000 });
+  await waitFor(() => textsTo('reviewer-gjj').some((t) => t.includes('红牌预警') && t.includes(id)), {
+    what: 'the red warning',
+    timeoutMs: 10_000,
+  });
+  await waitFor(() => textsTo('admin-liu').some((t) => t.includes('红牌预警')), {
+    what: 'the red warning to the admin',
+    timeoutMs: 10_000,
+  });
+  await waitFor(() => textsTo('reviewer-gjj').some((t) => t.includes('每日提醒') && t.includes(id)), {
+    what: 'the digest',
+    timeoutMs: 10_000,
+  });
   assert.is(textsTo('reviewer-gjj').filter((t) => t.includes('红牌预警')).length, 1, 'red once');
   const now = await call('GET', '/clock');
   assert.ok(Date.parse(now.body.now) >= Date.parse(moved.body.now), 'the clock keeps its new time');

@@ -63,7 +63,10 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 test('lists the sample organisation by role, with the groups and their members', async () => {
   const { status, body } = await call('GET', '/people');
   assert.is(status, 200);
-  assert.equal(body.roles.map((r: any) => r.label), ['群众', '企业办事员', '部门审核员', '管理员', '信息发布员']);
+  assert.equal(
+    body.roles.map((r: any) => r.label),
+    ['群众', '企业办事员', '部门审核员', '管理员', '信息发布员'],
+  );
   assert.ok(body.roles[0].people.some((p: any) => p.userId === 'citizen-zhang' && p.name === '张三'));
   const group = body.groups.find((g: any) => g.id === GROUP);
   assert.is(group.title, '企业服务群');
@@ -107,14 +110,14 @@ test('an unknown person, group, card or route is a 404; a group the person is no
   assert.is(outsider.body.error.code, 'not_a_member');
 });
 
-test('a typed message reaches the bot over the Stream, and its card shows only in that person\'s chat', async () => {
+test("a typed message reaches the bot over the Stream, and its card shows only in that person's chat", async () => {
   const sent = await call('POST', '/messages', { userId: 'citizen-zhang', conversation: 'single', text: '帮助' });
   assert.is(sent.status, 201);
   assert.is(sent.body.delivered, true);
   const card = await until('the help card', async () => (await history('citizen-zhang')).find((e) => e.kind === 'card'));
   assert.match(card.data.title, '我能帮您做什么');
   assert.ok(JSON.parse(card.data.buttons).length > 0);
-  assert.is((await history('citizen-zhang'))[0].text, '帮助', 'the person\'s own message comes first');
+  assert.is((await history('citizen-zhang'))[0].text, '帮助', "the person's own message comes first");
   assert.equal(await history('citizen-li'), [], 'nobody else sees it');
 });
 
@@ -141,13 +144,24 @@ test('in a group only messages that @ the bot reach it, and the reply stays in t
   assert.not.ok(JSON.stringify(frame.data).includes('@一次办'), 'DingTalk strips the mention from the text');
   await until('the group card', async () => (await history('clerk-chen', GROUP)).find((e) => e.kind === 'card'));
   const group = await history('clerk-chen', GROUP);
-  assert.equal(group.map((e) => e.kind), ['user', 'user', 'card'], 'one answer: the first message never reached the bot');
+  assert.equal(
+    group.map((e) => e.kind),
+    ['user', 'user', 'card'],
+    'one answer: the first message never reached the bot',
+  );
   assert.equal((await history('clerk-zhao', GROUP)).length, 3, 'every member sees the group');
   assert.equal(await history('clerk-chen'), [], 'nothing in the one-to-one chat');
 });
 
 test('an uploaded picture is sent to the bot with its bytes and can be shown again; too large is 413, a file in a group 400', async () => {
-  const sent = await call('POST', '/uploads', { userId: 'citizen-wang', conversation: 'single', kind: 'picture', fileName: '户口簿.png', mime: 'image/png', dataBase64: PNG.toString('base64') });
+  const sent = await call('POST', '/uploads', {
+    userId: 'citizen-wang',
+    conversation: 'single',
+    kind: 'picture',
+    fileName: '户口簿.png',
+    mime: 'image/png',
+    dataBase64: PNG.toString('base64'),
+  });
   assert.is(sent.status, 201);
   const frame = sandbox.dingtalk.frames.find((f) => JSON.stringify(f.data).includes(sent.body.msgId));
   assert.ok(frame && JSON.stringify(frame.data).includes('pictureDownloadCode'));
@@ -156,14 +170,26 @@ test('an uploaded picture is sent to the bot with its bytes and can be shown aga
   assert.ok(Buffer.from(await file.arrayBuffer()).equals(PNG));
 
   const big = Buffer.alloc(5 * 1024 * 1024 + 1).toString('base64');
-  const tooBig = await call('POST', '/uploads', { userId: 'citizen-wang', conversation: 'single', kind: 'file', fileName: 'big.pdf', dataBase64: big });
+  const tooBig = await call('POST', '/uploads', {
+    userId: 'citizen-wang',
+    conversation: 'single',
+    kind: 'file',
+    fileName: 'big.pdf',
+    dataBase64: big,
+  });
   assert.is(tooBig.status, 413);
-  const inGroup = await call('POST', '/uploads', { userId: 'clerk-chen', conversation: GROUP, kind: 'file', fileName: 'a.pdf', dataBase64: PNG.toString('base64') });
+  const inGroup = await call('POST', '/uploads', {
+    userId: 'clerk-chen',
+    conversation: GROUP,
+    kind: 'file',
+    fileName: 'a.pdf',
+    dataBase64: PNG.toString('base64'),
+  });
   assert.is(inGroup.status, 400);
   assert.is(inGroup.body.error.code, 'file_in_group');
 });
 
-test('live events stream the conversation\'s new entries only, and the listener goes when the page does', async () => {
+test("live events stream the conversation's new entries only, and the listener goes when the page does", async () => {
   const controller = new AbortController();
   const response = await fetch(`${base}/sandbox/api/events?userId=citizen-li&conversation=single`, { signal: controller.signal });
   assert.is(response.headers.get('content-type'), 'text/event-stream; charset=utf-8');
@@ -181,7 +207,7 @@ test('live events stream the conversation\'s new entries only, and the listener 
   await call('POST', '/messages', { userId: 'citizen-zhang', conversation: 'single', text: '别人的消息' });
   await call('POST', '/messages', { userId: 'citizen-li', conversation: 'single', text: '帮助' });
   await read('"kind":"card"');
-  assert.not.ok(text.includes('别人的消息'), 'another person\'s chat is not streamed');
+  assert.not.ok(text.includes('别人的消息'), "another person's chat is not streamed");
   assert.match(text, /event: entry\ndata: \{.*"text":"帮助"/);
   controller.abort();
   await until('the listener to go', async () => web.transcript.events.listenerCount('change') === 0);
@@ -189,16 +215,27 @@ test('live events stream the conversation\'s new entries only, and the listener 
 
 test('the back-office panel lists cases and reports a status the bot refuses as 409', async () => {
   const client = createBackofficeClient({ url: sandbox.backoffice!.baseUrl, secret: SECRET });
-  await client.submit({
-    applicationId: 'YC-NOT-IN-BOT', matter: { id: 'housing-fund-withdrawal', version: 1, name: '住房公积金提取' },
-    applicant: { userId: 'citizen-zhang', name: '张三' }, fields: {}, materials: [], departments: ['gjj'],
-    submittedAt: new Date().toISOString(), deadline: null,
-  }, 'YC-NOT-IN-BOT');
+  await client.submit(
+    {
+      applicationId: 'YC-NOT-IN-BOT',
+      matter: { id: 'housing-fund-withdrawal', version: 1, name: '住房公积金提取' },
+      applicant: { userId: 'citizen-zhang', name: '张三' },
+      fields: {},
+      materials: [],
+      departments: ['gjj'],
+      submittedAt: new Date().toISOString(),
+      deadline: null,
+    },
+    'YC-NOT-IN-BOT',
+  );
   const listed = await call('GET', '/backoffice');
   assert.is(listed.body.available, true);
   const item = listed.body.cases.find((c: any) => c.applicationId === 'YC-NOT-IN-BOT');
   assert.equal([item.statusText, item.actions], ['待受理', ['accept', 'not_accept', 'supplement']]);
-  assert.equal(item.departments.map((d: any) => d.name), ['住房公积金管理中心']);
+  assert.equal(
+    item.departments.map((d: any) => d.name),
+    ['住房公积金管理中心'],
+  );
 
   const early = await call('POST', '/backoffice/decisions', { applicationId: 'YC-NOT-IN-BOT', action: 'deliver' });
   assert.is(early.status, 409);
@@ -255,9 +292,16 @@ test('outside sandbox mode (startYiciban without pages) there is no /sandbox rou
   const backoffice = await startBackofficeSimulator({ secret: SECRET });
   const dir = await mkdtemp(path.join(tmpdir(), 'yiciban-web-prod-'));
   const config = loadConfig({
-    DINGTALK_CLIENT_ID: dingtalk.clientId, DINGTALK_CLIENT_SECRET: dingtalk.clientSecret,
-    DINGTALK_API_BASE: dingtalk.baseUrl, DINGTALK_OAPI_BASE: dingtalk.baseUrl,
-    BACKOFFICE_URL: backoffice.baseUrl, BACKOFFICE_SECRET: SECRET, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', DATA_KEY: TEST_DATA_KEY,
+    DINGTALK_CLIENT_ID: dingtalk.clientId,
+    DINGTALK_CLIENT_SECRET: dingtalk.clientSecret,
+    DINGTALK_API_BASE: dingtalk.baseUrl,
+    DINGTALK_OAPI_BASE: dingtalk.baseUrl,
+    BACKOFFICE_URL: backoffice.baseUrl,
+    BACKOFFICE_SECRET: SECRET,
+    DATA_DIR: dir,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATA_KEY: TEST_DATA_KEY,
   });
   const app = await startYiciban({ config, logger: createLogger('silent') });
   try {

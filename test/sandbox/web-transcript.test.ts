@@ -13,8 +13,17 @@ const LI = singleConversationId('citizen-li');
 
 function card(via: 'card.create' | 'card.update', version: number, title: string, extra: Partial<BotOutput> = {}): BotOutput {
   return {
-    at: 1000 + version, via, conversationId: ZHANG, userIds: ['citizen-zhang'], outTrackId: 'yc-1',
-    content: { templateId: 't', cardData: { title, statusText: '已提交' }, privateData: { 'citizen-zhang': { statusText: '仅我可见' } }, version },
+    at: 1000 + version,
+    via,
+    conversationId: ZHANG,
+    userIds: ['citizen-zhang'],
+    outTrackId: 'yc-1',
+    content: {
+      templateId: 't',
+      cardData: { title, statusText: '已提交' },
+      privateData: { 'citizen-zhang': { statusText: '仅我可见' } },
+      version,
+    },
     ...extra,
   };
 }
@@ -36,7 +45,10 @@ test('a card update replaces the card in place and is announced as an update, no
   const entry = history[0] as CardEntry;
   assert.is(entry.cardData.title, '办件 YC1 已受理');
   assert.is(entry.version, 2);
-  assert.equal(changes.map((c) => c.type), ['entry', 'card']);
+  assert.equal(
+    changes.map((c) => c.type),
+    ['entry', 'card'],
+  );
   assert.is(changes[0]!.entry.seq, changes[1]!.entry.seq, 'the same entry');
 });
 
@@ -69,7 +81,13 @@ test('a viewer sees private card data merged over the shared data; others see th
 
 test('a batch send to several people lands in each one-to-one chat', () => {
   const { sim, transcript } = setup();
-  sim.events.emit('bot-output', { at: 1, via: 'oToMessages', userIds: ['citizen-zhang', 'citizen-li'], msgKey: 'sampleText', content: { content: '通知' } } satisfies BotOutput);
+  sim.events.emit('bot-output', {
+    at: 1,
+    via: 'oToMessages',
+    userIds: ['citizen-zhang', 'citizen-li'],
+    msgKey: 'sampleText',
+    content: { content: '通知' },
+  } satisfies BotOutput);
   for (const id of [ZHANG, LI]) {
     const [entry] = transcript.history(id);
     assert.ok(entry?.kind === 'bot');
@@ -77,11 +95,20 @@ test('a batch send to several people lands in each one-to-one chat', () => {
   }
 });
 
-test('people\'s own messages and the bot\'s come back in order, and clear() forgets them', () => {
+test("people's own messages and the bot's come back in order, and clear() forgets them", () => {
   const { sim, transcript } = setup();
   transcript.addUser({ conversationId: ZHANG, userId: 'citizen-zhang', name: '张三', text: '帮助', delivered: true });
-  sim.events.emit('bot-output', { at: 2, via: 'sessionWebhook', conversationId: ZHANG, msgtype: 'text', content: { content: '您好' } } satisfies BotOutput);
-  assert.equal(transcript.history(ZHANG).map((e) => e.kind), ['user', 'bot']);
+  sim.events.emit('bot-output', {
+    at: 2,
+    via: 'sessionWebhook',
+    conversationId: ZHANG,
+    msgtype: 'text',
+    content: { content: '您好' },
+  } satisfies BotOutput);
+  assert.equal(
+    transcript.history(ZHANG).map((e) => e.kind),
+    ['user', 'bot'],
+  );
   transcript.clear();
   assert.equal(transcript.history(ZHANG), []);
 });
@@ -95,20 +122,45 @@ test('close() stops listening to the simulator', () => {
 test('fallback messages keep their text and turn buttons into links (dtmd links included)', () => {
   const dtmd = 'dtmd://dingtalkclient/sendMessage?content=%E5%B8%AE%E5%8A%A9';
   assert.equal(fromWebhook('actionCard', { title: 'T', text: '**正文**', btns: [{ title: '帮助', actionURL: dtmd }] }), {
-    format: 'markdown', title: 'T', text: '**正文**', links: [{ title: '帮助', url: dtmd }],
+    format: 'markdown',
+    title: 'T',
+    text: '**正文**',
+    links: [{ title: '帮助', url: dtmd }],
   });
-  assert.equal(fromRobot('sampleActionCard2', { title: 'T', text: 'x', actionTitle1: 'A', actionURL1: dtmd, actionTitle2: 'B', actionURL2: 'https://example.org' }).links, [
-    { title: 'A', url: dtmd },
-    { title: 'B', url: 'https://example.org' },
-  ]);
+  assert.equal(
+    fromRobot('sampleActionCard2', {
+      title: 'T',
+      text: 'x',
+      actionTitle1: 'A',
+      actionURL1: dtmd,
+      actionTitle2: 'B',
+      actionURL2: 'https://example.org',
+    }).links,
+    [
+      { title: 'A', url: dtmd },
+      { title: 'B', url: 'https://example.org' },
+    ],
+  );
   assert.equal(fromRobot('sampleMarkdown', { title: 'T', text: '# 标题' }), { format: 'markdown', title: 'T', text: '# 标题', links: [] });
   assert.is(fromWebhook('unknown', {}), undefined);
 });
 
-test('a notice batch-sent to several people arrives in each one\'s single chat, with its title and link', () => {
+test("a notice batch-sent to several people arrives in each one's single chat, with its title and link", () => {
   const { sim, transcript } = setup();
-  const content = { title: '元旦假期大厅安排', text: '### 元旦假期大厅安排\n\n正文', singleTitle: '查看详情', singleURL: 'https://example.gov.cn/n' };
-  sim.events.emit('bot-output', { at: 1, via: 'oToMessages', userIds: ['citizen-zhang', 'citizen-li'], msgKey: 'sampleActionCard', content, processQueryKey: 'k' } satisfies BotOutput);
+  const content = {
+    title: '元旦假期大厅安排',
+    text: '### 元旦假期大厅安排\n\n正文',
+    singleTitle: '查看详情',
+    singleURL: 'https://example.gov.cn/n',
+  };
+  sim.events.emit('bot-output', {
+    at: 1,
+    via: 'oToMessages',
+    userIds: ['citizen-zhang', 'citizen-li'],
+    msgKey: 'sampleActionCard',
+    content,
+    processQueryKey: 'k',
+  } satisfies BotOutput);
   for (const conversation of [ZHANG, LI]) {
     const history = transcript.history(conversation);
     assert.is(history.length, 1, conversation);

@@ -58,10 +58,16 @@ async function openAs(userId: string): Promise<void> {
 /** Waits for a card after the first `count` whose title contains `title`; returns its text. */
 async function nextCard(count: number, title: string): Promise<string> {
   await page.waitForFunction(
-    ([n, t]) => Array.from(document.querySelectorAll('#messages .card')).slice(n as number).some((c) => c.querySelector('.card-title')?.textContent?.includes(t as string)),
+    ([n, t]) =>
+      Array.from(document.querySelectorAll('#messages .card'))
+        .slice(n as number)
+        .some((c) => c.querySelector('.card-title')?.textContent?.includes(t as string)),
     [count, title] as const,
   );
-  return page.locator('#messages .card', { has: page.locator('.card-title', { hasText: title }) }).last().innerText();
+  return page
+    .locator('#messages .card', { has: page.locator('.card-title', { hasText: title }) })
+    .last()
+    .innerText();
 }
 
 const cardCount = () => page.locator('#messages .card').count();
@@ -104,7 +110,10 @@ test('张三 applies for 住房公积金提取 by typing and clicking, and the b
   assert.match(review, '张三（来源：电子证照·居民身份证');
   assert.match(review, '租赁自住住房');
   const shown = page.locator('.msg-mine img.attachment-image').last();
-  assert.ok(await shown.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 'the uploaded picture shows in the chat');
+  assert.ok(
+    await shown.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
+    'the uploaded picture shows in the chat',
+  );
   await shot('03-review');
 
   const submitted = await click('提交', '办件 YC');
@@ -134,7 +143,10 @@ test('张三 applies for 住房公积金提取 by typing and clicking, and the b
   await caseIn('none').filter({ hasText: '已送达' }).waitFor();
 
   assert.is(await appCard.count(), 1, 'one application card, updated in place');
-  assert.ok(await element!.evaluate((node) => node.isConnected && Number((node as HTMLElement).dataset.version) >= 4), 'the very same element was redrawn');
+  assert.ok(
+    await element!.evaluate((node) => node.isConnected && Number((node as HTMLElement).dataset.version) >= 4),
+    'the very same element was redrawn',
+  );
   assert.match(await page.locator('#messages').innerText(), `办件 ${id}（住房公积金提取）已受理`);
   await shot('06-delivered');
 });
@@ -164,7 +176,9 @@ test('markdown is rendered safely: no raw HTML or script links, dtmd links send 
   const rendered = await page.evaluate(async () => {
     const url = '/sandbox/assets/markdown.js';
     const { renderMarkdown } = await import(url);
-    const box = renderMarkdown('**粗体** <img src=x onerror="window.__xss=1"> [点我](javascript:alert(1)) [帮助](dtmd://dingtalkclient/sendMessage?content=%E5%B8%AE%E5%8A%A9)');
+    const box = renderMarkdown(
+      '**粗体** <img src=x onerror="window.__xss=1"> [点我](javascript:alert(1)) [帮助](dtmd://dingtalkclient/sendMessage?content=%E5%B8%AE%E5%8A%A9)',
+    );
     document.body.append(box);
     return {
       html: box.innerHTML as string,
@@ -187,13 +201,21 @@ test('markdown is rendered safely: no raw HTML or script links, dtmd links send 
   assert.is(await page.locator('#messages .msg-mine img').count(), 0);
 });
 
-test('the panel\'s 要求补正 form names the missing items, and a status the bot refuses is shown', async () => {
+test("the panel's 要求补正 form names the missing items, and a status the bot refuses is shown", async () => {
   const client = createBackofficeClient({ url: sandbox!.backofficeUrl!, secret: SECRET });
-  await client.submit({
-    applicationId: 'YC-PANEL-ONLY', matter: { id: 'individual-business', version: 1, name: '个体工商户设立登记' },
-    applicant: { userId: 'citizen-li', name: '李四' }, fields: {}, materials: [], departments: ['scjg', 'sw'],
-    submittedAt: new Date().toISOString(), deadline: null,
-  }, 'YC-PANEL-ONLY');
+  await client.submit(
+    {
+      applicationId: 'YC-PANEL-ONLY',
+      matter: { id: 'individual-business', version: 1, name: '个体工商户设立登记' },
+      applicant: { userId: 'citizen-li', name: '李四' },
+      fields: {},
+      materials: [],
+      departments: ['scjg', 'sw'],
+      submittedAt: new Date().toISOString(),
+      deadline: null,
+    },
+    'YC-PANEL-ONLY',
+  );
   await openAs('reviewer-scjg');
   const item = page.locator('#cases .case[data-application-id="YC-PANEL-ONLY"]');
   assert.match(await item.innerText(), /市场监督管理局[\s\S]*税务局/);

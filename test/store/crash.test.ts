@@ -47,7 +47,13 @@ test('keeps every acknowledged commit, whole, across repeated kill -9', async ()
   const everAcked = new Map<string, number>();
   try {
     // Each round reopens what the previous kill left (replaying its log) and carries on numbering.
-    for (const [killAfter, delayMs] of [[150, 0], [300, 3], [450, 1], [600, 7], [777, 2]] as const) {
+    for (const [killAfter, delayMs] of [
+      [150, 0],
+      [300, 3],
+      [450, 1],
+      [600, 7],
+      [777, 2],
+    ] as const) {
       for (const [id, rev] of await runAndKill(dataDir, killAfter, delayMs)) everAcked.set(id, Math.max(rev, everAcked.get(id) ?? 0));
 
       const store = new LowdbStore({ dataDir });
@@ -64,7 +70,11 @@ test('keeps every acknowledged commit, whole, across repeated kill -9', async ()
         for (const app of items) {
           assert.ok(await store.getJob(`submit:${app.id}`), `${app.id} has its submit job`);
           assert.ok(await store.hasProcessed(`msg:${app.id}`), `${app.id} has its inbox id`);
-          assert.is(Boolean(await store.getJob(`update:${app.id}`)), app.rev === 2, `${app.id} rev ${app.rev} and its update job go together`);
+          assert.is(
+            Boolean(await store.getJob(`update:${app.id}`)),
+            app.rev === 2,
+            `${app.id} rev ${app.rev} and its update job go together`,
+          );
           assert.is((await store.getRecord('crash.note', app.id))?.rev, app.rev, `${app.id} rev ${app.rev} and its record go together`);
           highest = Math.max(highest, Number(app.id.slice(-4)));
         }

@@ -26,7 +26,9 @@ async function filledStore(): Promise<string> {
   await store.commit({
     inbox: ['msg-1'],
     applications: [sampleApplication('YC20261128-0001')],
-    dialogs: { put: [{ key: 'cid-1:user-1', dialog: 'apply', version: 1, step: 'field', data: { answers: {} }, updatedAt: NOW, expiresAt: NOW + 1 }] },
+    dialogs: {
+      put: [{ key: 'cid-1:user-1', dialog: 'apply', version: 1, step: 'field', data: { answers: {} }, updatedAt: NOW, expiresAt: NOW + 1 }],
+    },
     jobs: { put: [sampleJob('job-1')], dead: [{ ...sampleJob('job-2'), failedAt: NOW, reason: 'HTTP 422' }] },
     records: { put: [{ kind: 'notice', id: 'n-1', rev: 1, data: { title: '缴费提醒' }, updatedAt: NOW, tags: { status: 'open' } }] },
     meta: { 'some.setting': { on: true } },
@@ -132,7 +134,11 @@ it('a damaged write-ahead log (wal.json) stops the start, naming it', async () =
     '{"items":null}': '{"items":null}',
     'an op missing its document': JSON.stringify({ version: 1, at: NOW, ops: [change.missing()] }),
     'an op of the wrong type': JSON.stringify({ version: 1, at: NOW, ops: [change.wrong()] }),
-    'a record op without its data': JSON.stringify({ version: 1, at: NOW, ops: [{ op: 'record', doc: { kind: 'notice', id: 'n-2', rev: 1, updatedAt: NOW } }] }),
+    'a record op without its data': JSON.stringify({
+      version: 1,
+      at: NOW,
+      ops: [{ op: 'record', doc: { kind: 'notice', id: 'n-2', rev: 1, updatedAt: NOW } }],
+    }),
   };
   for (const [kind, text] of Object.entries(damages)) {
     const dataDir = await filledStore();
@@ -213,8 +219,15 @@ it('PostgreSQL: a damaged row is an error naming the table and the id', async ()
     await admin.query(`UPDATE ${q('outbox_jobs')} SET doc = jsonb_set(doc, '{attempts}', '"many"')`);
     await store.commit({ records: { put: [sampleRecord('n-1')] } });
     await admin.query(`UPDATE ${q('records')} SET tags = '{"status": 1}'::jsonb`);
-    const failure = async (run: () => Promise<unknown>) => run().then(() => 'resolved', (error: Error) => error.message);
-    assert.match(await failure(() => store.getApplication('YC20261128-0001')), 'row YC20261128-0001 of table applications is damaged: status');
+    const failure = async (run: () => Promise<unknown>) =>
+      run().then(
+        () => 'resolved',
+        (error: Error) => error.message,
+      );
+    assert.match(
+      await failure(() => store.getApplication('YC20261128-0001')),
+      'row YC20261128-0001 of table applications is damaged: status',
+    );
     assert.match(await failure(() => store.findApplications({})), 'row YC20261128-0001 of table applications is damaged');
     assert.match(await failure(() => store.dueJobs(Number.MAX_SAFE_INTEGER, 10)), 'row job-1 of table outbox_jobs is damaged: attempts');
     assert.match(await failure(() => store.getJob('job-1')), 'row job-1 of table outbox_jobs is damaged');

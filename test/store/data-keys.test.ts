@@ -77,7 +77,11 @@ it('data:reseal (lowdb) rewrites every value under the new key, after which DATA
     let store = await openLowdb(dataDir, KEY_A);
     const app = sampleApplication('YC20261128-0001', { fields: { idNumber: ZHANG_ID_CARD } });
     const dialog = { key: 'cid:user', dialog: 'apply', version: 1, step: 'field', data: { phone: PHONE }, updatedAt: 1, expiresAt: 2 };
-    await store.commit({ applications: [app], dialogs: { put: [dialog] }, jobs: { put: [sampleJob('job-1')], dead: [{ ...sampleJob('job-2'), failedAt: 1, reason: 'x' }] } });
+    await store.commit({
+      applications: [app],
+      dialogs: { put: [dialog] },
+      jobs: { put: [sampleJob('job-1')], dead: [{ ...sampleJob('job-2'), failedAt: 1, reason: 'x' }] },
+    });
     await store.commit({ records: { put: [sampleRecord('n-1'), sampleRecord('b-1', { kind: 'notice.batch' })] } });
     await store.close();
     const report = await resealLowdb(dataDir, new DataCipher({ current: KEY_B, previous: KEY_A }));
@@ -100,7 +104,10 @@ it('data:reseal (lowdb) rewrites every value under the new key, after which DATA
 it('data:reseal (PostgreSQL) rewrites every document under the new key', async () => {
   const schema = `yiciban_reseal_${randomBytes(5).toString('hex')}`;
   const open = async (current: string, previous?: string) => {
-    const store = new SealedStore(new PostgresStore({ connectionString: DATABASE_URL, schema }), new RecordCodec(new DataCipher({ current, previous })));
+    const store = new SealedStore(
+      new PostgresStore({ connectionString: DATABASE_URL, schema }),
+      new RecordCodec(new DataCipher({ current, previous })),
+    );
     await store.open();
     return store;
   };
@@ -129,7 +136,10 @@ it('a sealed value under an unknown key or tampered with is refused with a clear
   const sealed = a.seal(ZHANG_ID_CARD);
   assert.not.match(sealed, ZHANG_ID_CARD);
   assert.is(a.open(sealed), ZHANG_ID_CARD);
-  assert.throws(() => new DataCipher({ current: KEY_B }).open(sealed), (error: Error) => error instanceof SealError && /neither DATA_KEY nor DATA_KEY_PREVIOUS/.test(error.message));
+  assert.throws(
+    () => new DataCipher({ current: KEY_B }).open(sealed),
+    (error: Error) => error instanceof SealError && /neither DATA_KEY nor DATA_KEY_PREVIOUS/.test(error.message),
+  );
   const body = Buffer.from(sealed.slice(sealed.lastIndexOf(':') + 1), 'base64');
   body[body.length - 20]! ^= 1;
   const tampered = `${sealed.slice(0, sealed.lastIndexOf(':') + 1)}${body.toString('base64')}`;
@@ -166,7 +176,10 @@ it('an existing DATA_DIR and files written before modes were enforced are closed
     await writeFile(join(dataDir, '.wal.json.tmp'), '{}', { mode: 0o644 });
     const store = await openLowdb(dataDir, KEY_A);
     await store.close();
-    assert.equal((await filesUnder(dataDir)).filter((e) => e.path.endsWith('.tmp')), []);
+    assert.equal(
+      (await filesUnder(dataDir)).filter((e) => e.path.endsWith('.tmp')),
+      [],
+    );
     assert.is(((await stat(dataDir)).mode & 0o777).toString(8), '700');
     assert.is(((await stat(join(dataDir, 'applications'))).mode & 0o777).toString(8), '700');
     assert.is(((await stat(join(dataDir, 'applications/20261128-000.json'))).mode & 0o777).toString(8), '600');
@@ -184,7 +197,10 @@ it('the sandbox start makes its data key in DATA_DIR and encrypts with it', asyn
     await sandbox.app.store.commit({ applications: [sampleApplication('YC20261128-0001', { fields: { idNumber: ZHANG_ID_CARD } })] });
     // Every file, the commit log (where the commit is until its checkpoint) included.
     const files = (await filesUnder(dataDir)).filter((entry) => !entry.isDir);
-    assert.ok(files.some((entry) => entry.path.endsWith('wal.log') || entry.path.endsWith('20261128-000.json')), 'the commit is on disk');
+    assert.ok(
+      files.some((entry) => entry.path.endsWith('wal.log') || entry.path.endsWith('20261128-000.json')),
+      'the commit is on disk',
+    );
     for (const { path } of files) assert.not.match(await readFile(path, 'utf8'), ZHANG_ID_CARD, path);
   } finally {
     await sandbox.stop();

@@ -41,7 +41,10 @@ async function items(file: string): Promise<Record<string, unknown>> {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 const checkpoint = (store: Store) => (store as LowdbStore).checkpoint();
@@ -52,7 +55,10 @@ it('files applications in buckets of 100 per day, and an update rewrites only it
   await checkpoint(h.store);
   const bucketDir = join(dataDir, 'applications');
   assert.equal((await readdir(bucketDir)).sort(), ['20261128-000.json', '20261128-001.json', '20261128-002.json']);
-  assert.equal(Object.keys(await items(join(bucketDir, '20261128-001.json'))).sort(), apps.slice(100, 200).map((a) => a.id));
+  assert.equal(
+    Object.keys(await items(join(bucketDir, '20261128-001.json'))).sort(),
+    apps.slice(100, 200).map((a) => a.id),
+  );
   assert.is(Object.keys(await items(join(bucketDir, '20261128-002.json'))).length, 50);
 
   const mtime = async (name: string) => (await stat(join(bucketDir, name), { bigint: true })).mtimeNs;
@@ -86,8 +92,23 @@ it('replays wal.log at open and drops a last line cut short by a kill (its commi
   await mkdir(dir, { recursive: true });
   const app = sampleApplication(number(3));
   const batches: WalRecord[] = [
-    { version: 1, at: 1, ops: [{ op: 'app', doc: app }, { op: 'job', doc: sampleJob('job-3') }, { op: 'counter', day: '20261128', seq: 3 }] },
-    { version: 1, at: 2, ops: [{ op: 'inbox', id: 'msg-3', at: Date.now() }, { op: 'job.remove', id: 'job-3' }] },
+    {
+      version: 1,
+      at: 1,
+      ops: [
+        { op: 'app', doc: app },
+        { op: 'job', doc: sampleJob('job-3') },
+        { op: 'counter', day: '20261128', seq: 3 },
+      ],
+    },
+    {
+      version: 1,
+      at: 2,
+      ops: [
+        { op: 'inbox', id: 'msg-3', at: Date.now() },
+        { op: 'job.remove', id: 'job-3' },
+      ],
+    },
   ];
   const torn = JSON.stringify({ version: 1, at: 3, ops: [{ op: 'app', doc: { ...app, rev: 2 } }] }).slice(0, 50);
   await writeFile(join(dir, 'wal.log'), `${batches.map((b) => JSON.stringify(b)).join('\n')}\n${torn}`);
@@ -115,7 +136,10 @@ it('files records per kind in 64 small files by id hash; an update of one rewrit
   const kindDir = join(dataDir, 'records', 'notice');
   const files = (await readdir(kindDir)).sort();
   assert.is(files.length, 64);
-  assert.ok(files.every((name) => /^[0-9a-f]{2}\.json$/.test(name)), files.join(' '));
+  assert.ok(
+    files.every((name) => /^[0-9a-f]{2}\.json$/.test(name)),
+    files.join(' '),
+  );
   const owner = async (id: string) => {
     for (const name of files) if (id in (await items(join(kindDir, name)))) return name;
     throw new Error(`${id} is in no file`);
@@ -135,9 +159,12 @@ it('files records per kind in 64 small files by id hash; an update of one rewrit
   await checkpoint(h.store);
   const after = await mtimes();
   const rewritten = files.filter((_, i) => after[i] !== before[i]);
-  assert.equal(rewritten, [otherFile], 'only the updated record\'s file');
+  assert.equal(rewritten, [otherFile], "only the updated record's file");
   assert.ok((await stat(join(kindDir, otherFile))).size < (await stat(join(kindDir, bigFile))).size / 10, 'and it is small');
-  assert.equal((await h.store.findRecords('notice', { limit: 1 })).items.map((r) => r.id), [other.id]);
+  assert.equal(
+    (await h.store.findRecords('notice', { limit: 1 })).items.map((r) => r.id),
+    [other.id],
+  );
 });
 
 it('leaves a folder under records/ that is not a record kind alone', async ({ h }) => {
@@ -186,7 +213,14 @@ it('replays a log whose files were already written without changing anything', a
   await h.store.commit({ applications: [app], jobs: { put: [sampleJob('job-1')] } });
   await h.store.commit({ applications: [{ ...app, rev: 2 }], jobs: { dead: [dead] } });
   await h.store.close();
-  const record: WalRecord = { version: 1, at: 5, ops: [{ op: 'app', doc: { ...app, rev: 2 } }, { op: 'dead', doc: dead }] };
+  const record: WalRecord = {
+    version: 1,
+    at: 5,
+    ops: [
+      { op: 'app', doc: { ...app, rev: 2 } },
+      { op: 'dead', doc: dead },
+    ],
+  };
   await writeFile(join(dataDir, 'wal.json'), JSON.stringify(record));
   const store = await h.reopen();
   assert.is((await store.getApplication(app.id))?.rev, 2);
@@ -241,7 +275,10 @@ it('remembers processed ids for seven days, then forgets them at open and while 
 it('fails ping when DATA_DIR has gone', async ({ h }) => {
   await h.store.ping();
   await rm(dataDir, { recursive: true, force: true });
-  const error = await h.store.ping().then(() => undefined, (reason: unknown) => reason);
+  const error = await h.store.ping().then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
   assert.match((error as Error).message, 'not writable');
 });
 

@@ -14,7 +14,11 @@ const test = suite('npm run migrate');
 
 async function migrate(databaseUrl: string | undefined): Promise<{ code: number | null; out: string }> {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/store/migrate-main.ts'], { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/store/migrate-main.ts'], {
+    cwd: ROOT_DIR,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
@@ -38,9 +42,14 @@ test('creates every table in an empty database, then finds nothing left to do; n
     assert.match(again.out, 'schema version 3 (applied: 1, 2, 3)');
     const db = new pg.Client({ connectionString: url.toString() });
     await db.connect();
-    const { rows } = await db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'outbox_jobs' AND column_name LIKE 'lease%' ORDER BY 1`);
+    const { rows } = await db.query(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = 'outbox_jobs' AND column_name LIKE 'lease%' ORDER BY 1`,
+    );
     await db.end();
-    assert.equal(rows.map((row: { column_name: string }) => row.column_name), ['lease_owner', 'lease_until']);
+    assert.equal(
+      rows.map((row: { column_name: string }) => row.column_name),
+      ['lease_owner', 'lease_until'],
+    );
     const missing = await migrate(undefined);
     assert.is(missing.code, 2);
     assert.match(missing.out, 'DATABASE_URL');

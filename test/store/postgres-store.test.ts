@@ -86,7 +86,10 @@ if (unreachable) {
         jobs: { put: [sampleJob('job-1')] },
         meta: { broken: 'a\u0000b' },
       })
-      .then(() => undefined, (reason: unknown) => reason);
+      .then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
     assert.instance(error, Error);
     assert.is(await h.store.hasProcessed('msg-1'), false);
     assert.is(await h.store.getApplication(number(1)), undefined);
@@ -98,10 +101,11 @@ if (unreachable) {
 
   it('numbers applications uniquely when two instances allocate concurrently', async ({ h }) => {
     await withSecondInstance(h, async (other) => {
-      const ids = await Promise.all(
-        Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? h.store : other).nextApplicationId('2026-11-28')),
+      const ids = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? h.store : other).nextApplicationId('2026-11-28')));
+      assert.equal(
+        [...ids].sort(),
+        Array.from({ length: 60 }, (_, i) => number(i + 1)),
       );
-      assert.equal([...ids].sort(), Array.from({ length: 60 }, (_, i) => number(i + 1)));
       assert.is(await other.nextApplicationId('20261128'), number(61));
     });
   });
@@ -118,7 +122,10 @@ if (unreachable) {
         ]);
         const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
         assert.ok(lost, `round ${round}: one commit must lose`);
-        assert.ok(results.some((r) => r.status === 'fulfilled'), `round ${round}: one commit must win`);
+        assert.ok(
+          results.some((r) => r.status === 'fulfilled'),
+          `round ${round}: one commit must win`,
+        );
         assert.instance(lost.reason, ConflictError);
         assert.is((lost.reason as ConflictError).actualRev, next.rev);
         const [winner, loser] = results[0].status === 'fulfilled' ? ['a', 'b'] : ['b', 'a'];
@@ -134,7 +141,10 @@ if (unreachable) {
     await withSecondInstance(h, async (other) => {
       await h.store.commit({ inbox: ['stream-msg-1'], applications: [sampleApplication(number(1))], jobs: { put: [sampleJob('job-1')] } });
       assert.is(await other.hasProcessed('stream-msg-1'), true);
-      assert.equal((await other.dueJobs(1_000, 10)).map((job) => job.id), ['job-1']);
+      assert.equal(
+        (await other.dueJobs(1_000, 10)).map((job) => job.id),
+        ['job-1'],
+      );
       assert.is((await other.findApplications({ applicantId: 'user-1' })).total, 1);
       // A redelivery of the same id through the other instance is accepted and changes nothing.
       await other.commit({ inbox: ['stream-msg-1'] });
@@ -192,8 +202,14 @@ if (unreachable) {
         assert.ok(await store.getApplication(number(1)));
         await store.commit({ records: { put: [sampleRecord('n-1')] } });
         assert.equal(await store.getRecord('notice', 'n-1'), sampleRecord('n-1'));
-        const { rows } = await admin.query(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'records' ORDER BY indexname`, [schema]);
-        assert.equal(rows.map((row: { indexname: string }) => row.indexname), ['records_kind_updated', 'records_pkey', 'records_tags']);
+        const { rows } = await admin.query(
+          `SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'records' ORDER BY indexname`,
+          [schema],
+        );
+        assert.equal(
+          rows.map((row: { indexname: string }) => row.indexname),
+          ['records_kind_updated', 'records_pkey', 'records_tags'],
+        );
       } finally {
         await store.close();
       }
@@ -204,11 +220,17 @@ if (unreachable) {
 
   it('fails to open an unreachable database with a message that names it but not its password', async () => {
     const store = new PostgresStore({ connectionString: 'postgres://yiciban:s3cret@127.0.0.1:1/yiciban' });
-    const error = await store.open().then(() => undefined, (reason: unknown) => reason as Error);
+    const error = await store.open().then(
+      () => undefined,
+      (reason: unknown) => reason as Error,
+    );
     assert.instance(error, Error);
     assert.match(error!.message, 'cannot open the PostgreSQL store at postgres://yiciban@127.0.0.1:1/yiciban');
     assert.not.match(error!.message, 's3cret');
-    const ping = await store.ping().then(() => undefined, (reason: unknown) => reason as Error);
+    const ping = await store.ping().then(
+      () => undefined,
+      (reason: unknown) => reason as Error,
+    );
     assert.match(ping!.message, 'the store is closed');
     await store.close();
   });

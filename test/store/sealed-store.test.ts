@@ -34,7 +34,11 @@ test('dialog data and job payloads, errors and dead reasons are sealed whole and
   const sealedDialog = codec.sealDialog(dialog);
   assert.ok(isSealed(sealedDialog.data));
   assert.equal(codec.openDialog(sealedDialog), dialog);
-  const dead = { ...sampleJob('job-1', { payload: { fields: { idNumber: ID } }, lastError: `HTTP 422 ${ID}` }), failedAt: 1, reason: `refused ${ID}` };
+  const dead = {
+    ...sampleJob('job-1', { payload: { fields: { idNumber: ID } }, lastError: `HTTP 422 ${ID}` }),
+    failedAt: 1,
+    reason: `refused ${ID}`,
+  };
   const sealedJob = codec.sealJob(dead);
   assert.not.match(JSON.stringify(sealedJob), ID);
   assert.equal(codec.openJob(sealedJob), dead);

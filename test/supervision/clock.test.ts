@@ -19,20 +19,35 @@ function step(at: string, from: ApplicationStatus, to: ApplicationStatus, action
 
 function application(extra: HistoryEntry[] = [], status: ApplicationStatus = 'in_review'): Application {
   return {
-    id: 'YC20260928-0001', rev: 1, matter: { id: 'm', version: 1, name: '事项' }, applicant: { userId: 'u', name: '张三' },
-    channel: { conversationId: 'c', conversationType: 'single' }, fields: {}, materials: [], departments: [], status,
-    createdAt: '2026-09-27T00:00:00.000Z', acceptedAt: ACCEPTED, deadline: '2026-10-10',
+    id: 'YC20260928-0001',
+    rev: 1,
+    matter: { id: 'm', version: 1, name: '事项' },
+    applicant: { userId: 'u', name: '张三' },
+    channel: { conversationId: 'c', conversationType: 'single' },
+    fields: {},
+    materials: [],
+    departments: [],
+    status,
+    createdAt: '2026-09-27T00:00:00.000Z',
+    acceptedAt: ACCEPTED,
+    deadline: '2026-10-10',
     history: [step('2026-09-27T00:00:00.000Z', 'draft', 'submitted'), step(ACCEPTED, 'submitted', 'accepted'), ...extra],
   };
 }
 
 // 补正 asked on Tuesday 9-29, answered on Wednesday 9-30: one working day paused.
-const PAUSE = [step('2026-09-29T03:00:00.000Z', 'in_review', 'supplement_required'), step('2026-09-30T03:00:00.000Z', 'supplement_required', 'in_review')];
+const PAUSE = [
+  step('2026-09-29T03:00:00.000Z', 'in_review', 'supplement_required'),
+  step('2026-09-30T03:00:00.000Z', 'supplement_required', 'in_review'),
+];
 
 test('reads the 补正 pauses after acceptance from the history', () => {
   assert.equal(pausesOf(application(PAUSE)), [{ from: '2026-09-29T03:00:00.000Z', to: '2026-09-30T03:00:00.000Z' }]);
   assert.equal(pausesOf(application(PAUSE.slice(0, 1), 'supplement_required')), [{ from: '2026-09-29T03:00:00.000Z' }]);
-  const before = { ...application(), history: [step('2026-09-26T00:00:00.000Z', 'submitted', 'supplement_required'), ...application().history] };
+  const before = {
+    ...application(),
+    history: [step('2026-09-26T00:00:00.000Z', 'submitted', 'supplement_required'), ...application().history],
+  };
   assert.equal(pausesOf(before), [], 'a 补正 before acceptance does not pause the promised time');
 });
 
@@ -49,7 +64,11 @@ test('counts working days across the holiday and the 调休 Saturday', () => {
   ];
   for (const [now, remaining, used, level] of table) {
     const clock = deadlineClock(calendar, application(), now)!;
-    assert.equal({ remaining: clock.remaining, used: clock.used, level: warningLevel(calendar, application(), now) }, { remaining, used, level }, now);
+    assert.equal(
+      { remaining: clock.remaining, used: clock.used, level: warningLevel(calendar, application(), now) },
+      { remaining, used, level },
+      now,
+    );
     assert.is(clock.deadline, '2026-10-10');
     assert.is(clock.yellowDay, '2026-10-09');
   }
@@ -68,7 +87,10 @@ test('a finished 补正 adds its working days to the deadline; an open one stops
 test('decided and withdrawn applications are out of supervision', () => {
   assert.is(warningLevel(calendar, application([], 'approved'), '2026-10-20T02:00:00Z'), 'inactive');
   assert.is(warningLevel(calendar, application([], 'withdrawn'), '2026-10-20T02:00:00Z'), 'inactive');
-  assert.is(warningLevel(calendar, { ...application(), acceptedAt: undefined, deadline: undefined, status: 'submitted' }, '2026-10-20T02:00:00Z'), 'inactive');
+  assert.is(
+    warningLevel(calendar, { ...application(), acceptedAt: undefined, deadline: undefined, status: 'submitted' }, '2026-10-20T02:00:00Z'),
+    'inactive',
+  );
 });
 
 test('warnings are due at 09:00 China time: yellow on its day, red on the first working day after the deadline', () => {

@@ -45,9 +45,15 @@ async function acceptedWithPromise(t: TimedBot): Promise<string> {
 test('reminds the applicant before the due day, warns the department once when missed, and blocks delivery', async ({ t }) => {
   const id = await acceptedWithPromise(t);
   const card = t.delivered.filter((d) => d.to === 'citizen-zhang' && d.card?.title === `办件 ${id}`).at(-1)!.card!;
-  assert.ok(card.buttons?.some((b) => b.text === '补交材料'), 'the application card offers 补交材料');
+  assert.ok(
+    card.buttons?.some((b) => b.text === '补交材料'),
+    'the application card offers 补交材料',
+  );
   await t.until('2026-10-14T23:00:00Z');
-  assert.equal(t.textsTo('citizen-zhang').filter((x) => x.startsWith('提醒：')), []);
+  assert.equal(
+    t.textsTo('citizen-zhang').filter((x) => x.startsWith('提醒：')),
+    [],
+  );
   await t.until('2026-10-15T01:00:00Z');
   const [reminder, ...more] = t.textsTo('citizen-zhang').filter((x) => x.startsWith('提醒：'));
   assert.equal(more, []);
@@ -61,7 +67,10 @@ test('reminds the applicant before the due day, warns the department once when m
   assert.is((await t.h.store.getApplication(id))?.status, 'approved');
 
   await t.until('2026-10-19T00:59:00Z');
-  assert.equal(t.textsTo('reviewer-scjg').filter((x) => x.startsWith(MISSED)), []);
+  assert.equal(
+    t.textsTo('reviewer-scjg').filter((x) => x.startsWith(MISSED)),
+    [],
+  );
   await t.restart();
   await t.until('2026-10-26T01:00:00Z');
   for (const userId of ['reviewer-scjg', 'reviewer-sw']) {
@@ -87,16 +96,30 @@ test('补交 hands the promised material in; then delivery goes through', async 
   assert.is(app?.history.at(-1)?.action, 'fulfil_promise');
   assert.is(app?.status, 'accepted', 'handing in does not move the status');
   const jobs = (await t.h.store.dueJobs(Number.MAX_SAFE_INTEGER, 1000)).filter((j) => j.kind === 'backoffice.supplement');
-  assert.equal(jobs.map((j) => j.key), [`${id}:supplement:1`]);
+  assert.equal(
+    jobs.map((j) => j.key),
+    [`${id}:supplement:1`],
+  );
   assert.equal(texts(await t.h.say('zhang', `补交 ${id}`)), [`办件 ${id} 当前没有需要补交的容缺材料。`]);
 
   await bo(t, id, 'completed');
   assert.equal(await bo(t, id, 'delivered', { result: { type: 'window' } }), { status: 'applied' });
   await t.until('2026-10-26T01:00:00Z');
-  assert.equal(t.textsTo('reviewer-scjg').filter((x) => x.startsWith(MISSED)), [], 'nothing missed');
-  assert.equal(t.textsTo('citizen-zhang').filter((x) => x.startsWith('提醒：')), [], 'no reminder once handed in');
+  assert.equal(
+    t.textsTo('reviewer-scjg').filter((x) => x.startsWith(MISSED)),
+    [],
+    'nothing missed',
+  );
+  assert.equal(
+    t.textsTo('citizen-zhang').filter((x) => x.startsWith('提醒：')),
+    [],
+    'no reminder once handed in',
+  );
   const update = effects.find((e) => e.type === 'card.update');
-  assert.ok(update && update.type === 'card.update' && !update.card.buttons?.some((b) => b.text === '补交材料'), 'the card no longer offers 补交材料');
+  assert.ok(
+    update && update.type === 'card.update' && !update.card.buttons?.some((b) => b.text === '补交材料'),
+    'the card no longer offers 补交材料',
+  );
 });
 
 test('the back office may deliver with an open promise only by waiving it explicitly', async ({ t }) => {

@@ -17,7 +17,9 @@ function bo(t: TimedBot, applicationId: string, status: BackofficeEvent['status'
 }
 
 function asReviewer(t: TimedBot, userId: string, text: string) {
-  return t.h.run(t.h.message('zhang', text, { sender: { userId, name: '审核员' }, conversation: { id: `cid-single-${userId}`, type: 'single' } }));
+  return t.h.run(
+    t.h.message('zhang', text, { sender: { userId, name: '审核员' }, conversation: { id: `cid-single-${userId}`, type: 'single' } }),
+  );
 }
 
 // Delivered Monday 9-28; rated 非常不满意 on Tuesday 9-29: call back by 9-30, fix by 10-26 (国庆 in between).
@@ -55,7 +57,10 @@ test('a 非常不满意 rating opens a case for the departments; the card says w
 
 test('a late call-back is warned about once; call-back and fix reach the applicant, who rates the fix once', async ({ t, id }) => {
   await t.until('2026-10-08T00:59:00Z');
-  assert.equal(t.textsTo('reviewer-scjg').filter((x) => x.includes('整改逾期')), []);
+  assert.equal(
+    t.textsTo('reviewer-scjg').filter((x) => x.includes('整改逾期')),
+    [],
+  );
   await t.until('2026-10-09T01:00:00Z');
   for (const userId of ['reviewer-scjg', 'reviewer-sw', 'admin-liu']) {
     const late = t.textsTo(userId).filter((x) => x.includes('整改逾期'));
@@ -81,11 +86,17 @@ test('a late call-back is warned about once; call-back and fix reach the applica
   assert.is(t.textsTo('reviewer-scjg').filter((x) => x.includes('整改逾期')).length, 1, 'no fix warning once the fix is reported');
 });
 
-test('the admin API\'s call-back and fix go through the bot as admin events and reach the applicant', async ({ t, id }) => {
+test("the admin API's call-back and fix go through the bot as admin events and reach the applicant", async ({ t, id }) => {
   const admin = (action: string, params: Record<string, string>) =>
     t.h.bot.handle({ kind: 'admin', id: `admin:${action}:${params.note}`, action, actor: 'admin-api', params, receivedAt: t.clock.now() });
-  assert.equal(await admin('rectification.callback', { id: 'ZG-nope', note: 'x' }), { status: 'refused', outcome: { status: 'unknown_application' } });
-  assert.equal(await admin('rectification.callback', { id: `ZG-${id}`, note: '' }), { status: 'refused', outcome: { status: 'invalid', message: '请填写 note（回访情况或整改结果）' } });
+  assert.equal(await admin('rectification.callback', { id: 'ZG-nope', note: 'x' }), {
+    status: 'refused',
+    outcome: { status: 'unknown_application' },
+  });
+  assert.equal(await admin('rectification.callback', { id: `ZG-${id}`, note: '' }), {
+    status: 'refused',
+    outcome: { status: 'invalid', message: '请填写 note（回访情况或整改结果）' },
+  });
   assert.is((await admin('rectification.callback', { id: `ZG-${id}`, note: '已回访' })).status, 'handled');
   assert.is((await admin('rectification.outcome', { id: `ZG-${id}`, note: '已整改' })).status, 'handled');
   const again = await admin('rectification.outcome', { id: `ZG-${id}`, note: '再次整改' });

@@ -60,9 +60,21 @@ test('the figures of the scenario, in total and per matter', async ({ t, ids }) 
   const stats = await loadStatistics({ store: t.h.store, matters: t.h.matters, calendar: createHolidayCalendar(), clock: t.clock });
   assert.equal([stats.from, stats.to, stats.by], ['2026-09-01', '2026-09-30', 'matter'], 'default range: the last 30 days, by matter');
   const expected = {
-    received: 4, accepted: 3, completed: 2, completedOnTime: 1, onTimeRate: 0.5, averageWorkingDays: 1.5,
-    visitsPerApplication: 0.25, zeroVisitShare: 0.75, atMostOneVisitShare: 1, ratings: 2, satisfied: 1, satisfactionRate: 0.5, openWarnings: 1,
-    openRectifications: 1, openComplaints: 1,
+    received: 4,
+    accepted: 3,
+    completed: 2,
+    completedOnTime: 1,
+    onTimeRate: 0.5,
+    averageWorkingDays: 1.5,
+    visitsPerApplication: 0.25,
+    zeroVisitShare: 0.75,
+    atMostOneVisitShare: 1,
+    ratings: 2,
+    satisfied: 1,
+    satisfactionRate: 0.5,
+    openWarnings: 1,
+    openRectifications: 1,
+    openComplaints: 1,
   };
   assert.equal(stats.total, expected);
   assert.equal(stats.groups, [{ id: 'individual-business', name: '个体工商户设立登记', ...expected }]);
@@ -74,20 +86,52 @@ test('by department an application counts for each of its departments; a range l
   const now = new Date(t.clock.now());
   const calendar = createHolidayCalendar();
   const openCases = await loadOpenCases(t.h.store);
-  const byDepartment = computeStatistics({ applications: items, matters: t.h.matters, calendar, now, ...defaultRange(now), by: 'department', openCases });
-  assert.equal(byDepartment.groups.map((g) => [g.id, g.name, g.received, g.completed, g.openWarnings, g.openRectifications, g.openComplaints]), [
-    ['scjg', '市场监督管理局', 4, 2, 1, 1, 1],
-    ['sw', '税务局', 4, 2, 1, 1, 1],
-  ]);
-  const october = computeStatistics({ applications: items, matters: t.h.matters, calendar, now, from: '2026-10-01', to: '2026-10-31', by: 'matter' });
-  assert.equal([october.total.received, october.total.completed, october.total.satisfactionRate, october.total.openWarnings], [0, 0, 0, 1], 'open warnings are counted whenever the application came in');
+  const byDepartment = computeStatistics({
+    applications: items,
+    matters: t.h.matters,
+    calendar,
+    now,
+    ...defaultRange(now),
+    by: 'department',
+    openCases,
+  });
+  assert.equal(
+    byDepartment.groups.map((g) => [g.id, g.name, g.received, g.completed, g.openWarnings, g.openRectifications, g.openComplaints]),
+    [
+      ['scjg', '市场监督管理局', 4, 2, 1, 1, 1],
+      ['sw', '税务局', 4, 2, 1, 1, 1],
+    ],
+  );
+  const october = computeStatistics({
+    applications: items,
+    matters: t.h.matters,
+    calendar,
+    now,
+    from: '2026-10-01',
+    to: '2026-10-31',
+    by: 'matter',
+  });
+  assert.equal(
+    [october.total.received, october.total.completed, october.total.satisfactionRate, october.total.openWarnings],
+    [0, 0, 0, 1],
+    'open warnings are counted whenever the application came in',
+  );
 });
 
 test('统计: admins get the summary card, anyone else the ordinary help', async ({ t }) => {
   const card = lastCard(await t.h.say('admin', '统计')).card;
   assert.is(card.title, '办件统计');
   const text = cardText(card);
-  for (const line of ['办件：4 件', '受理：3 件', '办结：2 件', '按时办结率：50%', '满意率：50%（2 条评价）', '当前黄/红牌预警：1 件', '未办结的差评整改 / 投诉：1 件 / 1 件', '2026年9月1日 至 2026年9月30日']) {
+  for (const line of [
+    '办件：4 件',
+    '受理：3 件',
+    '办结：2 件',
+    '按时办结率：50%',
+    '满意率：50%（2 条评价）',
+    '当前黄/红牌预警：1 件',
+    '未办结的差评整改 / 投诉：1 件 / 1 件',
+    '2026年9月1日 至 2026年9月30日',
+  ]) {
     assert.match(text, line);
   }
   const other = lastCard(await t.h.say('zhang', '统计')).card;

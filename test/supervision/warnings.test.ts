@@ -102,7 +102,14 @@ test('crosses yellow then red across the holiday and the 补正 pause; each warn
     assert.is(warnings(t, userId, RED).length, 1, `still one red for ${userId}`);
   }
   const { items } = await t.h.store.findRecords<{ recipients: number }>('supervision.warning', {});
-  assert.equal(items.map((r) => [r.id, r.data.recipients]).sort(), [[`${id}:red`, 3], [`${id}:yellow`, 2]], 'each warning is kept as a record');
+  assert.equal(
+    items.map((r) => [r.id, r.data.recipients]).sort(),
+    [
+      [`${id}:red`, 3],
+      [`${id}:yellow`, 2],
+    ],
+    'each warning is kept as a record',
+  );
 });
 
 test('a decided application is not warned about', async ({ t }) => {

@@ -52,7 +52,9 @@ function applicationIdOf(player: SimPlayer): string {
 }
 
 /** A status event with defaults for what a test does not care about. */
-export function statusEvent(input: Partial<BackofficeEvent> & Pick<BackofficeEvent, 'eventId' | 'applicationId' | 'status'>): BackofficeEvent {
+export function statusEvent(
+  input: Partial<BackofficeEvent> & Pick<BackofficeEvent, 'eventId' | 'applicationId' | 'status'>,
+): BackofficeEvent {
   return { at: new Date().toISOString(), ...input } as BackofficeEvent;
 }
 

@@ -78,15 +78,21 @@ export async function startBotChild(options: BotChildOptions): Promise<BotChild>
     return exited;
   };
   try {
-    const listening = await waitFor(() => {
-      if (dead) throw new Error(`the bot process exited during start-up: ${stderr.slice(-2000)}`);
-      return logs.find((line) => line.msg === 'Yiciban is listening');
-    }, { timeoutMs: 20_000, intervalMs: 25, what: 'the bot process to listen' });
+    const listening = await waitFor(
+      () => {
+        if (dead) throw new Error(`the bot process exited during start-up: ${stderr.slice(-2000)}`);
+        return logs.find((line) => line.msg === 'Yiciban is listening');
+      },
+      { timeoutMs: 20_000, intervalMs: 25, what: 'the bot process to listen' },
+    );
     const url = String(listening.url);
-    await waitFor(async () => {
-      const health = (await fetch(`${url}/healthz`).then((r) => r.json())) as { stream?: string };
-      return health.stream === 'connected';
-    }, { timeoutMs: 10_000, intervalMs: 25, what: 'the bot process to connect its stream' });
+    await waitFor(
+      async () => {
+        const health = (await fetch(`${url}/healthz`).then((r) => r.json())) as { stream?: string };
+        return health.stream === 'connected';
+      },
+      { timeoutMs: 10_000, intervalMs: 25, what: 'the bot process to connect its stream' },
+    );
     return { pid: child.pid!, url, logs, kill };
   } catch (error) {
     await kill('SIGKILL');

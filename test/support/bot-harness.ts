@@ -9,7 +9,13 @@ import type { BackofficeEvent } from '../../src/backoffice/protocol.js';
 import type { WebhookOutcome } from '../../src/backoffice/webhook.js';
 import { createBot, statusOutcome, type Bot, type HandleResult } from '../../src/bot/bot.js';
 import type { Effect, Target } from '../../src/bot/effects.js';
-import { backofficeStatusEvent, type Attachment, type CardActionEvent, type InboundEvent, type MessageEvent } from '../../src/bot/inbound.js';
+import {
+  backofficeStatusEvent,
+  type Attachment,
+  type CardActionEvent,
+  type InboundEvent,
+  type MessageEvent,
+} from '../../src/bot/inbound.js';
 import type { Licence, LicenceLookup, LicenceSource } from '../../src/elicence/licence.js';
 import { silentLogger } from '../../src/logger.js';
 import type { InboundBudgetOptions } from '../../src/bot/inbound-budget.js';
@@ -54,26 +60,67 @@ export function tableLicences(table: Record<string, Licence[]>): LicenceSource &
 
 export const SAMPLE_LICENCES: Record<string, Licence[]> = {
   [USERS.zhang.idCard]: [
-    { type: '居民身份证', number: USERS.zhang.idCard, holderName: '张三', issuer: '杭州市公安局西湖分局', issuedAt: '2015-03-12', validUntil: '2035-03-12', fileUrl: 'https://elicence.example/1' },
-    { type: '不动产权证书', number: '浙(2021)杭州市不动产权第0123456号', holderName: '张三', issuer: '杭州市不动产登记中心', issuedAt: '2021-06-01', fileUrl: 'https://elicence.example/2' },
+    {
+      type: '居民身份证',
+      number: USERS.zhang.idCard,
+      holderName: '张三',
+      issuer: '杭州市公安局西湖分局',
+      issuedAt: '2015-03-12',
+      validUntil: '2035-03-12',
+      fileUrl: 'https://elicence.example/1',
+    },
+    {
+      type: '不动产权证书',
+      number: '浙(2021)杭州市不动产权第0123456号',
+      holderName: '张三',
+      issuer: '杭州市不动产登记中心',
+      issuedAt: '2021-06-01',
+      fileUrl: 'https://elicence.example/2',
+    },
   ],
   [USERS.zhao.idCard]: [
-    { type: '居民身份证', number: USERS.zhao.idCard, holderName: '赵磊', issuer: '杭州市公安局滨江分局', issuedAt: '2015-06-30', validUntil: '2035-06-30', fileUrl: 'https://elicence.example/4' },
+    {
+      type: '居民身份证',
+      number: USERS.zhao.idCard,
+      holderName: '赵磊',
+      issuer: '杭州市公安局滨江分局',
+      issuedAt: '2015-06-30',
+      validUntil: '2035-06-30',
+      fileUrl: 'https://elicence.example/4',
+    },
   ],
   [USERS.chen.idCard]: [
-    { type: '居民身份证', number: USERS.chen.idCard, holderName: '陈静', issuer: '杭州市公安局西湖分局', issuedAt: '2017-09-21', validUntil: '2037-09-21', fileUrl: 'https://elicence.example/5' },
+    {
+      type: '居民身份证',
+      number: USERS.chen.idCard,
+      holderName: '陈静',
+      issuer: '杭州市公安局西湖分局',
+      issuedAt: '2017-09-21',
+      validUntil: '2037-09-21',
+      fileUrl: 'https://elicence.example/5',
+    },
   ],
   // 赵磊 is the legal representative of 西溪餐饮; 陈静 is a clerk of 一次办科技, whose legal representative is 张三.
   '91330106MA27WX5B3W': [
     {
-      type: '营业执照', number: '91330106MA27WX5B3W', holderName: '杭州西溪餐饮管理有限公司', issuer: '杭州市西湖区市场监督管理局', issuedAt: '2019-08-20',
-      fileUrl: 'https://elicence.example/3', legalRepresentative: { name: '赵磊', idNumber: USERS.zhao.idCard },
+      type: '营业执照',
+      number: '91330106MA27WX5B3W',
+      holderName: '杭州西溪餐饮管理有限公司',
+      issuer: '杭州市西湖区市场监督管理局',
+      issuedAt: '2019-08-20',
+      fileUrl: 'https://elicence.example/3',
+      legalRepresentative: { name: '赵磊', idNumber: USERS.zhao.idCard },
     },
   ],
   '91330106MA2H7Q3K8C': [
     {
-      type: '营业执照', number: '91330106MA2H7Q3K8C', holderName: '杭州一次办科技有限公司', issuer: '杭州市西湖区市场监督管理局', issuedAt: '2023-03-01',
-      fileUrl: 'https://elicence.example/6', legalRepresentative: { name: '张三', idNumber: USERS.zhang.idCard },
+      type: '营业执照',
+      number: '91330106MA2H7Q3K8C',
+      holderName: '杭州一次办科技有限公司',
+      issuer: '杭州市西湖区市场监督管理局',
+      issuedAt: '2023-03-01',
+      fileUrl: 'https://elicence.example/6',
+      legalRepresentative: { name: '张三', idNumber: USERS.zhang.idCard },
     },
   ],
 };
@@ -120,7 +167,13 @@ export class BotHarness {
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'yc-bot-')));
     const seed = await loadMattersOrThrow('config/matters');
     const matters = options.matters ? options.matters(seed) : seed;
-    const harness = new BotHarness(dataDir, matters, options.licences ?? tableLicences(SAMPLE_LICENCES), options.now ?? new Date('2026-01-05T02:00:00Z'), options);
+    const harness = new BotHarness(
+      dataDir,
+      matters,
+      options.licences ?? tableLicences(SAMPLE_LICENCES),
+      options.now ?? new Date('2026-01-05T02:00:00Z'),
+      options,
+    );
     await harness.open();
     return harness;
   }
@@ -137,7 +190,11 @@ export class BotHarness {
     await this.rawStore.open();
     // The templates in the store, as the app seeds them on a first start (admin commands read them there).
     let seeded = 0;
-    const seed = await seedRecords(this.rawStore, this.matters, { now: this.now.getTime(), actor: { type: 'system', id: 'seed' }, newId: () => `seed-${(seeded += 1)}` });
+    const seed = await seedRecords(this.rawStore, this.matters, {
+      now: this.now.getTime(),
+      actor: { type: 'system', id: 'seed' },
+      newId: () => `seed-${(seeded += 1)}`,
+    });
     if (seed.length > 0) await this.rawStore.commit({ records: { put: seed } });
     this.store = this.options.wrapStore ? this.options.wrapStore(this.rawStore) : this.rawStore;
     const calendar = createHolidayCalendar();
@@ -241,7 +298,9 @@ export function sends(effects: Effect[]): Extract<Effect, { type: 'send' }>[] {
 
 /** The cards sent, with their ids. */
 export function cards(effects: Effect[]): { card: Card; cardId: string; to: Target }[] {
-  return sends(effects).flatMap((e) => (e.message.card && e.message.cardId ? [{ card: e.message.card, cardId: e.message.cardId, to: e.to }] : []));
+  return sends(effects).flatMap((e) =>
+    e.message.card && e.message.cardId ? [{ card: e.message.card, cardId: e.message.cardId, to: e.to }] : [],
+  );
 }
 
 /** The last card sent; fails the test when there is none. */
@@ -288,7 +347,9 @@ export class Player {
 
   private track(effects: Effect[]): Effect[] {
     this.effects = effects;
-    const last = cards(effects).filter((c) => c.to.kind === 'user').at(-1);
+    const last = cards(effects)
+      .filter((c) => c.to.kind === 'user')
+      .at(-1);
     if (last) this.current = { card: last.card, cardId: last.cardId };
     return effects;
   }

@@ -12,13 +12,20 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM = '/usr/bin/chromium';
 
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 /** Launches headless Chromium; fails with the fix when it is not installed. */
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run \`apt-get update && apt-get install -y chromium\` (as root)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: run \`apt-get update && apt-get install -y chromium\` (as root)`);
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
 
@@ -39,7 +46,9 @@ export interface SandboxProcess {
 /** Starts the sandbox like `npm start` on a free port with a temporary DATA_DIR (`env` adds or overrides variables), and waits until the bot is connected. */
 export async function startSandboxProcess(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<SandboxProcess> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'yiciban-web-'));
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DINGTALK_|BACKOFFICE_|ELICENSE_|DATABASE_URL|ADMIN_)/.test(key)));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^(DINGTALK_|BACKOFFICE_|ELICENSE_|DATABASE_URL|ADMIN_)/.test(key)),
+  );
   // Detached: the child leads its own process group, so stop() reaches tsx's node child too.
   const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], {
     cwd: ROOT,
@@ -98,7 +107,10 @@ export function startLine(line: string): StartLine | undefined {
   try {
     const record = JSON.parse(line) as { url?: unknown; backofficeSimulator?: unknown };
     if (typeof record.url !== 'string' || !record.url.endsWith('/sandbox')) return undefined;
-    return { url: record.url, ...(typeof record.backofficeSimulator === 'string' ? { backofficeSimulator: record.backofficeSimulator } : {}) };
+    return {
+      url: record.url,
+      ...(typeof record.backofficeSimulator === 'string' ? { backofficeSimulator: record.backofficeSimulator } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -118,7 +130,10 @@ function lines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => v
 export async function waitForStream(baseUrl: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const health = await fetch(`${baseUrl}/healthz`).then((r) => r.json() as Promise<{ stream?: string }>, () => undefined);
+    const health = await fetch(`${baseUrl}/healthz`).then(
+      (r) => r.json() as Promise<{ stream?: string }>,
+      () => undefined,
+    );
     if (health?.stream === 'connected') return;
     if (Date.now() > deadline) throw new Error(`/healthz did not report stream: connected within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100)); // real time: poll interval while a child process connects

@@ -83,7 +83,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.env,
   });
   const boot = async (mattersDir = options.mattersDir): Promise<Yiciban> => {
-    const app = await startYiciban({ config, logger: createLogger('info', sink), tuning: options.tuning ?? FAST_TUNING, ...(mattersDir ? { mattersDir } : {}) });
+    const app = await startYiciban({
+      config,
+      logger: createLogger('info', sink),
+      tuning: options.tuning ?? FAST_TUNING,
+      ...(mattersDir ? { mattersDir } : {}),
+    });
     backoffice.setWebhookUrl(`${app.url}/webhooks/backoffice`);
     await waitFor(() => app.stream.state() === 'connected', { timeoutMs: 5_000, what: 'stream connected' });
     return app;

@@ -4,7 +4,13 @@ import { loadSandboxOrg, type SandboxOrg, type SandboxUser } from '../../src/san
 import type { Harness } from './harness.js';
 import { ADMIN_TOKEN } from './harness.js';
 
-const person = (userid: string, dept: number[], extra: Partial<SandboxUser> = {}): SandboxUser => ({ userid, name: userid, dept_id_list: dept, roles: ['clerk'], ...extra });
+const person = (userid: string, dept: number[], extra: Partial<SandboxUser> = {}): SandboxUser => ({
+  userid,
+  name: userid,
+  dept_id_list: dept,
+  roles: ['clerk'],
+  ...extra,
+});
 const many = (prefix: string, n: number, dept: number) => Array.from({ length: n }, (_, i) => person(`${prefix}-${i + 1}`, [dept]));
 
 /** Bureau 300 (sub 301) and bureau 400 (sub 401): 71 people who can receive, `both-1` in 301 and 400, `left-1` gone. */
@@ -14,13 +20,19 @@ export function noticeOrg(): SandboxOrg {
     ...base,
     departments: [
       ...base.departments,
-      { dept_id: 300, name: '甲局', parent_id: 1 }, { dept_id: 301, name: '甲局一科', parent_id: 300 },
-      { dept_id: 400, name: '乙局', parent_id: 1 }, { dept_id: 401, name: '乙局一科', parent_id: 400 },
+      { dept_id: 300, name: '甲局', parent_id: 1 },
+      { dept_id: 301, name: '甲局一科', parent_id: 300 },
+      { dept_id: 400, name: '乙局', parent_id: 1 },
+      { dept_id: 401, name: '乙局一科', parent_id: 400 },
     ],
     users: [
       ...base.users.map((u) => (u.userid === 'broadcaster-sun' ? { ...u, dept_id_list: [...u.dept_id_list, 300] } : u)),
-      ...many('jia', 25, 300), ...many('jiayi', 10, 301), ...many('yi', 30, 400), ...many('yiyi', 5, 401),
-      person('both-1', [301, 400]), person('left-1', [400], { active: false }),
+      ...many('jia', 25, 300),
+      ...many('jiayi', 10, 301),
+      ...many('yi', 30, 400),
+      ...many('yiyi', 5, 401),
+      person('both-1', [301, 400]),
+      person('left-1', [400], { active: false }),
     ],
   };
 }
@@ -28,13 +40,16 @@ export function noticeOrg(): SandboxOrg {
 /** Everyone notice 300+400 (with sub-departments) must reach exactly once. */
 export function expectedRecipients(org: SandboxOrg): string[] {
   const depts = new Set([300, 301, 400, 401]);
-  return org.users.filter((u) => u.active !== false && u.userid !== 'broadcaster-sun' && u.dept_id_list.some((d) => depts.has(d))).map((u) => u.userid);
+  return org.users
+    .filter((u) => u.active !== false && u.userid !== 'broadcaster-sun' && u.dept_id_list.some((d) => depts.has(d)))
+    .map((u) => u.userid);
 }
 
 /** Calls the admin API. */
 export async function api(h: Harness, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const response = await fetch(`${h.app.url}${path}`, {
-    method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: response.status, body: await response.json() };

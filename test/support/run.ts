@@ -53,7 +53,12 @@ function checked(run: () => Promise<Result>, file: string): () => Promise<Result
     const [errors, passed, skipped, total] = result;
     declared += total;
     if (errors === true && passed < total) {
-      return [`  FAIL ${file}: ${total - passed} of ${total} tests did not run and none failed: a hook threw and uvu dropped the error (use test/support/suite.ts)\n`, passed, skipped, total];
+      return [
+        `  FAIL ${file}: ${total - passed} of ${total} tests did not run and none failed: a hook threw and uvu dropped the error (use test/support/suite.ts)\n`,
+        passed,
+        skipped,
+        total,
+      ];
     }
     return result;
   };

@@ -36,7 +36,10 @@ export class SimPlayer {
   async click(text: string | RegExp, card?: ShownCard): Promise<{ acked: boolean }> {
     const target = card ?? this.card();
     const button = target.buttons.find((b) => matches(b.text, text));
-    if (!button) throw new Error(`card "${target.title}" of ${this.userId} has no button ${String(text)}: ${target.buttons.map((b) => b.text).join(' | ')}`);
+    if (!button)
+      throw new Error(
+        `card "${target.title}" of ${this.userId} has no button ${String(text)}: ${target.buttons.map((b) => b.text).join(' | ')}`,
+      );
     const acksBefore = this.h.dingtalk.acks.length;
     const result = await this.h.dingtalk.clickCard({ outTrackId: target.id, userId: this.userId, params: button.params });
     await waitFor(() => this.h.dingtalk.acks.length > acksBefore || !result.delivered, { what: 'the click ACK' });

@@ -13,7 +13,9 @@ const ids = (jobs: { id: string }[]) => jobs.map((job) => job.id);
 /** Registers the lease tests on the conformance suite. */
 export function leaseConformance(it: Test<{ h: StoreHarness }>): void {
   it('leases: a due job is leased to one owner at a time, oldest first, and to another once the lease ran out', async ({ h }) => {
-    await h.store.commit({ jobs: { put: [sampleJob('late', { nextAt: 300 }), sampleJob('early', { nextAt: 100 }), sampleJob('future', { nextAt: 5_000 })] } });
+    await h.store.commit({
+      jobs: { put: [sampleJob('late', { nextAt: 300 }), sampleJob('early', { nextAt: 100 }), sampleJob('future', { nextAt: 5_000 })] },
+    });
     assert.equal(ids(await h.store.leaseJobs(1_000, 10, A)), ['early', 'late']);
     assert.equal(await h.store.leaseJobs(1_000, 10, B), [], 'leased jobs are nobody else’s');
     assert.equal(await h.store.leaseJobs(1_999, 10, A), [], 'not even the same owner’s twice');
@@ -31,14 +33,23 @@ export function leaseConformance(it: Test<{ h: StoreHarness }>): void {
       sampleJob('t1', { kind: 'timer', nextAt: 5 }),
     ];
     await h.store.commit({ jobs: { put } });
-    assert.equal(ids(await h.store.leaseJobs(1_000, 1, { ...A, leaseMs: 1, capacity: { timer: 1 } })), ['t1'], 'older jobs of other kinds do not use up the limit');
-    assert.equal(ids(await h.store.leaseJobs(1_001, 10, { ...A, capacity: { 'dingtalk.message': 2, 'backoffice.submit': 1 } })), ['m1', 'm2', 's1']);
+    assert.equal(
+      ids(await h.store.leaseJobs(1_000, 1, { ...A, leaseMs: 1, capacity: { timer: 1 } })),
+      ['t1'],
+      'older jobs of other kinds do not use up the limit',
+    );
+    assert.equal(ids(await h.store.leaseJobs(1_001, 10, { ...A, capacity: { 'dingtalk.message': 2, 'backoffice.submit': 1 } })), [
+      'm1',
+      'm2',
+      's1',
+    ]);
     assert.equal(ids(await h.store.leaseJobs(1_001, 10, { ...B, capacity: { 'dingtalk.message': 0, timer: 3 } })), ['t1']);
     assert.equal(ids(await h.store.leaseJobs(1_001, 10, B)), ['m3']);
   });
 
   it('leases: never a job while an older job of its group is pending, leased or backing off', async ({ h }) => {
-    const card = (id: string, createdAt: number, nextAt = createdAt) => sampleJob(id, { kind: 'dingtalk.card.update', group: 'card-1', createdAt, nextAt });
+    const card = (id: string, createdAt: number, nextAt = createdAt) =>
+      sampleJob(id, { kind: 'dingtalk.card.update', group: 'card-1', createdAt, nextAt });
     await h.store.commit({ jobs: { put: [card('u1', 10), card('u2', 20), card('u3', 20), sampleJob('other', { nextAt: 30 })] } });
     const cards = { capacity: { 'dingtalk.card.update': 4 } };
     assert.equal(ids(await h.store.leaseJobs(1_000, 10, A)), ['u1', 'other'], 'only the head of the group');
@@ -55,7 +66,11 @@ export function leaseConformance(it: Test<{ h: StoreHarness }>): void {
 
   it('leases: finishing needs the lease; a job taken over cannot be finished by its old owner', async ({ h }) => {
     await h.store.commit({ jobs: { put: [sampleJob('j1'), sampleJob('j2')] } });
-    assert.instance(await rejects(h.store.commit({ jobs: { remove: ['j1'] }, lease: { owner: A.owner, jobs: ['j1'] } })), LeaseLostError, 'never leased');
+    assert.instance(
+      await rejects(h.store.commit({ jobs: { remove: ['j1'] }, lease: { owner: A.owner, jobs: ['j1'] } })),
+      LeaseLostError,
+      'never leased',
+    );
     await h.store.leaseJobs(1_000, 10, A);
     await h.store.leaseJobs(5_000, 1, B); // j1's lease ran out and B took it over
     const error = await rejects(
@@ -68,7 +83,10 @@ export function leaseConformance(it: Test<{ h: StoreHarness }>): void {
     assert.is(await h.store.hasProcessed('late-outcome'), false);
     // An expired lease nobody took over still lets its owner finish.
     await h.store.commit({ jobs: { remove: ['j2'] }, lease: { owner: A.owner, jobs: ['j2'] } });
-    await h.store.commit({ jobs: { dead: [{ ...sampleJob('j1', { attempts: 1 }), failedAt: 5_100, reason: 'HTTP 422' }] }, lease: { owner: B.owner, jobs: ['j1'] } });
+    await h.store.commit({
+      jobs: { dead: [{ ...sampleJob('j1', { attempts: 1 }), failedAt: 5_100, reason: 'HTTP 422' }] },
+      lease: { owner: B.owner, jobs: ['j1'] },
+    });
     assert.equal(ids(await h.store.deadJobs()), ['j1']);
     assert.is(await h.store.getJob('j1'), undefined);
   });
@@ -78,7 +96,10 @@ export function leaseConformance(it: Test<{ h: StoreHarness }>): void {
     const [leased] = await h.store.leaseJobs(1_000, 10, A);
     await h.store.commit({ jobs: { put: [{ ...leased!, attempts: 1, nextAt: 1_200 }] }, lease: { owner: A.owner, jobs: ['j1'] } });
     assert.equal(ids(await h.store.leaseJobs(1_200, 10, B)), ['j1'], 'the retry ended the lease');
-    await h.store.commit({ jobs: { dead: [{ ...sampleJob('j1', { attempts: 2 }), failedAt: 1_300, reason: '后台拒绝' }] }, lease: { owner: B.owner, jobs: ['j1'] } });
+    await h.store.commit({
+      jobs: { dead: [{ ...sampleJob('j1', { attempts: 2 }), failedAt: 1_300, reason: '后台拒绝' }] },
+      lease: { owner: B.owner, jobs: ['j1'] },
+    });
     await h.store.commit({ jobs: { revive: ['j1'] } });
     const revived = await h.store.getJob('j1');
     assert.ok(revived);

@@ -11,7 +11,13 @@ export function recordConformance(it: Test<{ h: StoreHarness }>): void {
     const notice = sampleRecord('n-1');
     await h.store.commit({ records: { put: [notice] } });
     assert.equal(await h.store.getRecord('notice', 'n-1'), notice);
-    const sent = { ...notice, rev: 2, data: { ...(notice.data as object), sent: 10_000 }, updatedAt: 2_000, tags: { status: 'sent', department: 'rsj' } };
+    const sent = {
+      ...notice,
+      rev: 2,
+      data: { ...(notice.data as object), sent: 10_000 },
+      updatedAt: 2_000,
+      tags: { status: 'sent', department: 'rsj' },
+    };
     await h.store.commit({ records: { put: [sent] } });
     assert.equal(await h.store.getRecord('notice', 'n-1'), sent);
     const untagged = sampleRecord('t-1', { kind: 'matter', tags: undefined, data: ['a', 1, null] });
@@ -31,7 +37,10 @@ export function recordConformance(it: Test<{ h: StoreHarness }>): void {
       h.store.commit({
         inbox: ['msg-stale'],
         applications: [sampleApplication('YC20261128-0001')],
-        records: { put: [sampleRecord('n-2'), sampleRecord('n-1', { rev: 2, tags: { status: 'sent' } })], remove: [{ kind: 'notice', id: 'n-1' }] },
+        records: {
+          put: [sampleRecord('n-2'), sampleRecord('n-1', { rev: 2, tags: { status: 'sent' } })],
+          remove: [{ kind: 'notice', id: 'n-1' }],
+        },
         jobs: { put: [sampleJob('job-stale')] },
         meta: { touched: true },
       }),
@@ -77,13 +86,26 @@ export function recordConformance(it: Test<{ h: StoreHarness }>): void {
 
   it('records: removes one; a removed record can be created again at rev 1', async ({ h }) => {
     await h.store.commit({ records: { put: [sampleRecord('n-1'), sampleRecord('n-2')] } });
-    await h.store.commit({ records: { remove: [{ kind: 'notice', id: 'n-1' }, { kind: 'notice', id: 'never-stored' }] } });
+    await h.store.commit({
+      records: {
+        remove: [
+          { kind: 'notice', id: 'n-1' },
+          { kind: 'notice', id: 'never-stored' },
+        ],
+      },
+    });
     assert.is(await h.store.getRecord('notice', 'n-1'), undefined);
     assert.ok(await h.store.getRecord('notice', 'n-2'));
-    assert.equal((await h.store.findRecords('notice')).items.map((r) => r.id), ['n-2']);
+    assert.equal(
+      (await h.store.findRecords('notice')).items.map((r) => r.id),
+      ['n-2'],
+    );
     await h.store.commit({ records: { put: [sampleRecord('n-1', { updatedAt: 5_000 })] } });
     assert.is((await h.store.getRecord('notice', 'n-1'))?.rev, 1);
-    assert.equal((await h.store.findRecords('notice')).items.map((r) => r.id), ['n-1', 'n-2']);
+    assert.equal(
+      (await h.store.findRecords('notice')).items.map((r) => r.id),
+      ['n-1', 'n-2'],
+    );
   });
 
   it('records: findRecords lists one kind newest first, filters on every tag, pages with the total before paging', async ({ h }) => {
@@ -130,7 +152,12 @@ export function recordConformance(it: Test<{ h: StoreHarness }>): void {
       records: { put: [sampleRecord('n-1', { updatedAt: 2_000 }), sampleRecord('n-2'), sampleRecord('gone')] },
       jobs: { put: [sampleJob('job-1')] },
     });
-    await h.store.commit({ records: { put: [sampleRecord('n-2', { rev: 2, updatedAt: 3_000, tags: { status: 'sent' } })], remove: [{ kind: 'notice', id: 'gone' }] } });
+    await h.store.commit({
+      records: {
+        put: [sampleRecord('n-2', { rev: 2, updatedAt: 3_000, tags: { status: 'sent' } })],
+        remove: [{ kind: 'notice', id: 'gone' }],
+      },
+    });
     const store = await h.reopen();
     assert.equal(await store.getApplication(app.id), app);
     assert.ok(await store.getJob('job-1'));
@@ -139,7 +166,10 @@ export function recordConformance(it: Test<{ h: StoreHarness }>): void {
     assert.is(await store.getRecord('notice', 'gone'), undefined);
     const listed = await store.findRecords('notice');
     assert.equal([listed.total, listed.items.map((r) => r.id)], [2, ['n-2', 'n-1']]);
-    assert.equal((await store.findRecords('notice', { tags: { status: 'sent' } })).items.map((r) => r.id), ['n-2']);
+    assert.equal(
+      (await store.findRecords('notice', { tags: { status: 'sent' } })).items.map((r) => r.id),
+      ['n-2'],
+    );
     await store.commit({ records: { put: [sampleRecord('n-2', { rev: 3 })] } });
     assert.instance(await rejects(store.commit({ records: { put: [sampleRecord('n-1', { rev: 3 })] } })), ConflictError);
   });

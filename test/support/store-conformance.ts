@@ -91,7 +91,8 @@ export function storeConformance(name: string, makeStore: () => Promise<StoreHar
     ]);
     assert.equal(results.map((r) => r.status).sort(), ['fulfilled', 'fulfilled', 'rejected']);
     assert.is(results[2]?.status, 'fulfilled');
-    const winner = results[0]?.status === 'fulfilled' ? { status: 'accepted', job: 'a', lost: 'b' } : { status: 'withdrawn', job: 'b', lost: 'a' };
+    const winner =
+      results[0]?.status === 'fulfilled' ? { status: 'accepted', job: 'a', lost: 'b' } : { status: 'withdrawn', job: 'b', lost: 'a' };
     assert.instance((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason, ConflictError);
     assert.is((await h.store.getApplication(app.id))?.status, winner.status);
     assert.ok(await h.store.getJob(winner.job));
@@ -142,11 +143,27 @@ export function storeConformance(name: string, makeStore: () => Promise<StoreHar
   it('gives due jobs oldest first, leaves future ones, and tells when the next one is due', async ({ h }) => {
     assert.is(await h.store.nextJobAt(), undefined);
     await h.store.commit({
-      jobs: { put: [sampleJob('late', { nextAt: 300 }), sampleJob('early', { nextAt: 100 }), sampleJob('mid', { nextAt: 200 }), sampleJob('future', { nextAt: 5_000 })] },
+      jobs: {
+        put: [
+          sampleJob('late', { nextAt: 300 }),
+          sampleJob('early', { nextAt: 100 }),
+          sampleJob('mid', { nextAt: 200 }),
+          sampleJob('future', { nextAt: 5_000 }),
+        ],
+      },
     });
-    assert.equal((await h.store.dueJobs(1_000, 10)).map((j) => j.id), ['early', 'mid', 'late']);
-    assert.equal((await h.store.dueJobs(1_000, 2)).map((j) => j.id), ['early', 'mid']);
-    assert.equal((await h.store.dueJobs(200, 10)).map((j) => j.id), ['early', 'mid']);
+    assert.equal(
+      (await h.store.dueJobs(1_000, 10)).map((j) => j.id),
+      ['early', 'mid', 'late'],
+    );
+    assert.equal(
+      (await h.store.dueJobs(1_000, 2)).map((j) => j.id),
+      ['early', 'mid'],
+    );
+    assert.equal(
+      (await h.store.dueJobs(200, 10)).map((j) => j.id),
+      ['early', 'mid'],
+    );
     assert.is(await h.store.nextJobAt(), 100);
   });
 
@@ -168,13 +185,28 @@ export function storeConformance(name: string, makeStore: () => Promise<StoreHar
       { id: 'a', kind: 'dingtalk.message', nextAt: 100, createdAt: 50 },
       { id: 'b', kind: 'dingtalk.message', nextAt: 100, createdAt: 50, group: 'user:1' },
     ]);
-    assert.equal((await h.store.dueJobRefs(1_000, 10, ['dingtalk.message', 'timer'])).map((r) => r.id), ['older', 'a', 'b']);
-    assert.equal((await h.store.dueJobRefs(1_000, 1, ['dingtalk.message'])).map((r) => r.id), ['a']);
+    assert.equal(
+      (await h.store.dueJobRefs(1_000, 10, ['dingtalk.message', 'timer'])).map((r) => r.id),
+      ['older', 'a', 'b'],
+    );
+    assert.equal(
+      (await h.store.dueJobRefs(1_000, 1, ['dingtalk.message'])).map((r) => r.id),
+      ['a'],
+    );
     assert.equal(await h.store.dueJobRefs(1_000, 10, []), []);
-    await h.store.commit({ jobs: { put: [sampleJob('a', { kind: 'dingtalk.message', nextAt: 3_000, createdAt: 50 })], remove: ['submit'] } });
-    assert.equal((await h.store.dueJobRefs(5_000, 10)).map((r) => r.id), ['older', 'b', 'later', 'a']);
+    await h.store.commit({
+      jobs: { put: [sampleJob('a', { kind: 'dingtalk.message', nextAt: 3_000, createdAt: 50 })], remove: ['submit'] },
+    });
+    assert.equal(
+      (await h.store.dueJobRefs(5_000, 10)).map((r) => r.id),
+      ['older', 'b', 'later', 'a'],
+    );
     await h.reopen();
-    assert.equal((await h.store.dueJobRefs(5_000, 10)).map((r) => r.id), ['older', 'b', 'later', 'a'], 'the same order after a reopen');
+    assert.equal(
+      (await h.store.dueJobRefs(5_000, 10)).map((r) => r.id),
+      ['older', 'b', 'later', 'a'],
+      'the same order after a reopen',
+    );
   });
 
   it('replaces a job by id, removes it, and moves a failed one to the dead list and back', async ({ h }) => {
@@ -197,7 +229,10 @@ export function storeConformance(name: string, makeStore: () => Promise<StoreHar
     assert.ok(revived!.nextAt >= before && revived!.nextAt <= Date.now(), 'a revived job is due now');
     assert.is(revived?.key, 'j1');
     assert.equal(await h.store.deadJobs(), []);
-    assert.equal((await h.store.dueJobs(Date.now(), 10)).map((j) => j.id), ['j1']);
+    assert.equal(
+      (await h.store.dueJobs(Date.now(), 10)).map((j) => j.id),
+      ['j1'],
+    );
   });
 
   it('keeps, replaces and removes dialog records', async ({ h }) => {
@@ -217,7 +252,10 @@ export function storeConformance(name: string, makeStore: () => Promise<StoreHar
 
   it('numbers 50 concurrent applications of a day uniquely and in sequence, per day', async ({ h }) => {
     const ids = await Promise.all(Array.from({ length: 50 }, () => h.store.nextApplicationId('20261128')));
-    assert.equal([...ids].sort(), Array.from({ length: 50 }, (_, i) => `YC20261128-${String(i + 1).padStart(4, '0')}`));
+    assert.equal(
+      [...ids].sort(),
+      Array.from({ length: 50 }, (_, i) => `YC20261128-${String(i + 1).padStart(4, '0')}`),
+    );
     assert.is(await h.store.nextApplicationId('20261129'), 'YC20261129-0001');
   });
 

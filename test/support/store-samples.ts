@@ -16,14 +16,31 @@ export function sampleApplication(id: string, overrides: Partial<Application> = 
     status: 'submitted',
     createdAt: '2026-11-28T02:00:00.000Z',
     submittedAt: '2026-11-28T02:00:00.000Z',
-    history: [{ at: '2026-11-28T02:00:00.000Z', actor: { type: 'applicant', id: 'user-1', name: '张三' }, action: 'submit', from: 'draft', to: 'submitted' }],
+    history: [
+      {
+        at: '2026-11-28T02:00:00.000Z',
+        actor: { type: 'applicant', id: 'user-1', name: '张三' },
+        action: 'submit',
+        from: 'draft',
+        to: 'submitted',
+      },
+    ],
     ...overrides,
   };
 }
 
 /** A pending outbox job. */
 export function sampleJob(id: string, overrides: Partial<OutboxJob> = {}): OutboxJob {
-  return { id, kind: 'backoffice.submit', key: id, payload: { applicationId: id }, attempts: 0, nextAt: 1_000, createdAt: 1_000, ...overrides };
+  return {
+    id,
+    kind: 'backoffice.submit',
+    key: id,
+    payload: { applicationId: id },
+    attempts: 0,
+    nextAt: 1_000,
+    createdAt: 1_000,
+    ...overrides,
+  };
 }
 
 /** A feature record at rev 1 (a notice whose data holds personal numbers, as real ones do). */

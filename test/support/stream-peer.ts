@@ -45,7 +45,10 @@ export class StreamPeer {
   readonly closed: Promise<number>;
   private waiters: Array<{ match: (f: ReceivedFrame) => boolean; resolve: (f: ReceivedFrame) => void }> = [];
 
-  constructor(readonly ws: WebSocket, answerPings: boolean) {
+  constructor(
+    readonly ws: WebSocket,
+    answerPings: boolean,
+  ) {
     this.closed = new Promise((resolve) => ws.on('close', (code) => resolve(code)));
     ws.on('error', () => {});
     ws.on('message', (raw) => {
@@ -66,7 +69,9 @@ export class StreamPeer {
 
   /** Sends an ACK frame (§1.4) with `data` JSON-stringified. */
   ack(messageId: string, data: unknown, code = 200): void {
-    this.ws.send(JSON.stringify({ code, headers: { contentType: 'application/json', messageId }, message: 'OK', data: JSON.stringify(data) }));
+    this.ws.send(
+      JSON.stringify({ code, headers: { contentType: 'application/json', messageId }, message: 'OK', data: JSON.stringify(data) }),
+    );
   }
 
   /** Resolves with the first received frame (past or future) that matches. */
@@ -120,7 +125,11 @@ export async function until(check: () => boolean, timeoutMs = 2000): Promise<voi
 
 /** Plain HTTP helper for the simulator's OpenAPI tests: JSON in, status + parsed body out. */
 export async function call(
-  baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {},
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; body: any }> {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
@@ -139,6 +148,9 @@ export async function call(
 
 /** Fetches an app token the new-API way and returns the header to send with it. */
 export async function authHeader(baseUrl: string): Promise<Record<string, string>> {
-  const { body } = await call(baseUrl, 'POST', '/v1.0/oauth2/accessToken', { appKey: 'sandbox-client-id', appSecret: 'sandbox-client-secret' });
+  const { body } = await call(baseUrl, 'POST', '/v1.0/oauth2/accessToken', {
+    appKey: 'sandbox-client-id',
+    appSecret: 'sandbox-client-secret',
+  });
   return { 'x-acs-dingtalk-access-token': body.accessToken };
 }

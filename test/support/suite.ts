@@ -42,24 +42,26 @@ export function suite<T = Context>(name = '', context?: T): Test<T> {
 
   // Each hooks run inside the test so that their errors fail it; uvu runs a throwing after.each twice and then
   // drops the rest of the suite.
-  const wrap = (test: Callback<T>): Callback<T> => async (ctx) => {
-    if (setUpError !== undefined) throw setUpFailed(name, setUpError);
-    let failure: { error: unknown } | undefined;
-    try {
-      for (const hook of beforeEach) await hook(ctx);
-      await test(ctx);
-    } catch (error) {
-      failure = { error };
-    }
-    for (const hook of afterEach) {
+  const wrap =
+    (test: Callback<T>): Callback<T> =>
+    async (ctx) => {
+      if (setUpError !== undefined) throw setUpFailed(name, setUpError);
+      let failure: { error: unknown } | undefined;
       try {
-        await hook(ctx);
+        for (const hook of beforeEach) await hook(ctx);
+        await test(ctx);
       } catch (error) {
-        failure ??= { error };
+        failure = { error };
       }
-    }
-    if (failure) throw failure.error;
-  };
+      for (const hook of afterEach) {
+        try {
+          await hook(ctx);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+      if (failure) throw failure.error;
+    };
 
   const test = ((title: string, handler: Callback<T>) => inner(title, wrap(handler))) as Test<T>;
   test.only = (title, handler) => inner.only(title, wrap(handler));

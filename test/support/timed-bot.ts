@@ -34,7 +34,9 @@ export class TimedBot {
     const h = await BotHarness.create({ ...options, now: new Date(clock.now()) });
     const timed = new TimedBot(h, clock);
     timed.openOutbox();
-    await h.store.commit({ jobs: { put: effectsToJobs(botStartTimers(clock.now()), { source: 'start', now: clock.now(), newId: () => crypto.randomUUID() }) } });
+    await h.store.commit({
+      jobs: { put: effectsToJobs(botStartTimers(clock.now()), { source: 'start', now: clock.now(), newId: () => crypto.randomUUID() }) },
+    });
     return timed;
   }
 

@@ -41,7 +41,10 @@ test('lists the seeded matters as {items, total} and shows one with its versions
   assert.ok(list.body.items.some((m: { name: string; current: number }) => m.name === '住房公积金提取' && m.current === 2));
   assert.is((await api('GET', '/api/matters?q=公积金')).body.total, 1);
   const one = await api('GET', `/api/matters/${FUND}`);
-  assert.equal(one.body.versions.map((v: { version: number }) => v.version), [2]);
+  assert.equal(
+    one.body.versions.map((v: { version: number }) => v.version),
+    [2],
+  );
   assert.is(one.body.current.name, '住房公积金提取');
   assert.is(one.body.draft, null);
   assert.is((await api('GET', '/api/matters/nope')).status, 404);
@@ -68,27 +71,51 @@ test('a published change of the promised days is in the next guide without a res
   assert.match(zhang.card().text, '受理后1个工作日内');
 
   const audit = await api('GET', `/api/audit?matter=${FUND}`);
-  assert.equal(audit.body.items.slice(0, 2).map((a: { action: string }) => a.action), ['publish', 'draft']);
+  assert.equal(
+    audit.body.items.slice(0, 2).map((a: { action: string }) => a.action),
+    ['publish', 'draft'],
+  );
   assert.equal(audit.body.items[0].actor, { type: 'admin', id: 'admin-api' });
   assert.equal(audit.body.items[1].actor, { type: 'admin', id: 'admin-liu' });
   assert.equal(audit.body.items[0].summary, ['承诺时限：1个工作日 → 2个工作日']);
 });
 
 test('refuses bad bodies: every template error with its path in Chinese and English, too large, not JSON, conflicts', async () => {
-  const broken = { ...(await template()), timeLimit: { legalDays: 3, promisedDays: 5 }, fields: [], onSiteSteps: ['现场核验'], delivery: ['window'] };
+  const broken = {
+    ...(await template()),
+    timeLimit: { legalDays: 3, promisedDays: 5 },
+    fields: [],
+    onSiteSteps: ['现场核验'],
+    delivery: ['window'],
+  };
   delete (broken as Record<string, unknown>).window;
   const refused = await api('PUT', `/api/matters/${FUND}/draft`, broken);
   assert.is(refused.status, 422);
   assert.is(refused.body.error.code, 'invalid_template');
   const details = refused.body.error.details as { path: string; message: string; messageEn: string }[];
-  assert.equal(details.map((d) => d.path), ['fields', 'timeLimit.promisedDays', 'window']);
-  assert.equal(details[1], { path: 'timeLimit.promisedDays', message: '承诺时限（5个工作日）不能超过法定时限（3个工作日）', messageEn: 'promisedDays (5) must not exceed legalDays (3)' });
+  assert.equal(
+    details.map((d) => d.path),
+    ['fields', 'timeLimit.promisedDays', 'window'],
+  );
+  assert.equal(details[1], {
+    path: 'timeLimit.promisedDays',
+    message: '承诺时限（5个工作日）不能超过法定时限（3个工作日）',
+    messageEn: 'promisedDays (5) must not exceed legalDays (3)',
+  });
 
-  const twoVisits = { ...(await template()), onSiteSteps: ['现场核验'], delivery: ['window'], window: { address: '市民中心', hours: '9:00-17:00' } };
+  const twoVisits = {
+    ...(await template()),
+    onSiteSteps: ['现场核验'],
+    delivery: ['window'],
+    window: { address: '市民中心', hours: '9:00-17:00' },
+  };
   assert.is((await api('PUT', `/api/matters/${FUND}/draft`, twoVisits)).status, 200, 'a draft only needs the schema');
   const publish = await api('POST', `/api/matters/${FUND}/publish`);
   assert.is(publish.status, 422);
-  assert.equal(publish.body.error.details.map((d: { path: string }) => d.path), ['onSiteSteps', 'onSiteSteps', 'onSiteSteps', 'onSiteSteps']);
+  assert.equal(
+    publish.body.error.details.map((d: { path: string }) => d.path),
+    ['onSiteSteps', 'onSiteSteps', 'onSiteSteps', 'onSiteSteps'],
+  );
   assert.match(publish.body.error.details[0].message, '情形“提取原因：购买自住住房”需跑动 2 次');
   assert.match(publish.body.error.details[0].messageEn, 'needs 2 visits in person');
   assert.is((await template()).version, 2, 'nothing was published');
@@ -104,7 +131,13 @@ test('refuses bad bodies: every template error with its path in Chinese and Engl
 });
 
 test('creates, publishes and retires a matter: the bot offers it, then no longer does', async () => {
-  const created = await api('POST', '/api/matters', { ...(await template()), id: 'housing-fund-loan', name: '公积金贷款咨询登记', aliases: [], keywords: [] });
+  const created = await api('POST', '/api/matters', {
+    ...(await template()),
+    id: 'housing-fund-loan',
+    name: '公积金贷款咨询登记',
+    aliases: [],
+    keywords: [],
+  });
   assert.is(created.status, 201);
   const li = new SimPlayer(h, 'citizen-li');
   await li.say('办事指南 公积金贷款咨询登记');
@@ -121,7 +154,10 @@ test('creates, publishes and retires a matter: the bot offers it, then no longer
 
 test('a restart keeps admin edits even when the seed files differ; matters:import is the way to bring file changes in', async () => {
   const current = await template();
-  assert.is((await api('PUT', `/api/matters/${FUND}/draft`, { ...current, timeLimit: { ...current.timeLimit, promisedDays: 2 } })).status, 200);
+  assert.is(
+    (await api('PUT', `/api/matters/${FUND}/draft`, { ...current, timeLimit: { ...current.timeLimit, promisedDays: 2 } })).status,
+    200,
+  );
   assert.is((await api('POST', `/api/matters/${FUND}/publish`)).status, 200);
   const dir = await mkdtemp(path.join(tmpdir(), 'yc-matters-'));
   try {

@@ -15,7 +15,11 @@ let files: Matter[];
 let store: Store;
 let remove: () => Promise<void>;
 let ids = 0;
-const change = (): ChangeContext => ({ now: 1_767_000_000_000 + ids, actor: { type: 'admin', id: 'admin-liu' }, newId: () => `audit-${(ids += 1)}` });
+const change = (): ChangeContext => ({
+  now: 1_767_000_000_000 + ids,
+  actor: { type: 'admin', id: 'admin-liu' },
+  newId: () => `audit-${(ids += 1)}`,
+});
 
 test.before(async () => {
   files = await loadMattersOrThrow(fileURLToPath(new URL('../../config/matters', import.meta.url)));
@@ -37,7 +41,11 @@ const commit = async (records: Parameters<typeof applyRecords>[1]) => store.comm
 test('seeds an empty store once; a second seed with changed files adds nothing', async () => {
   await commit(await seedRecords(store, files, change()));
   const catalogue = await loadCatalogue(store);
-  assert.equal(catalogue.list().map((m) => m.id), files.map((m) => m.id), 'catalogue order is the file order');
+  assert.equal(
+    catalogue.list().map((m) => m.id),
+    files.map((m) => m.id),
+    'catalogue order is the file order',
+  );
   const edited = files.map((m) => (m.id === 'enterprise-setup' ? { ...m, name: '企业开办（新）' } : m));
   assert.equal(await seedRecords(store, edited, change()), []);
   assert.is((await loadCatalogue(store)).get('enterprise-setup')!.name, '企业开办');
@@ -62,7 +70,12 @@ test('a draft keeps its number across edits; publishing it makes it current and 
   await commit(await seedRecords(store, files, change()));
   const current = files.find((m) => m.id === 'newborn-registration')!;
   for (const days of [4, 5]) {
-    const draft = await saveDraft(store, current.id, { ...current, timeLimit: { ...current.timeLimit, promisedDays: Math.min(days, current.timeLimit.legalDays) } }, change());
+    const draft = await saveDraft(
+      store,
+      current.id,
+      { ...current, timeLimit: { ...current.timeLimit, promisedDays: Math.min(days, current.timeLimit.legalDays) } },
+      change(),
+    );
     assert.is(draft.status, 'ok');
     if (draft.status === 'ok') {
       assert.is(draft.matter.version, current.version + 1);
@@ -77,7 +90,10 @@ test('a draft keeps its number across edits; publishing it makes it current and 
   assert.is(published.head.draft, undefined);
   assert.equal(published.summary, templateChanges(current, published.matter));
   const log = await store.findRecords<{ action: string; actor: { id: string } }>('audit', { tags: { matter: current.id } });
-  assert.equal(log.items.map((r) => r.data.action), ['publish', 'draft', 'draft', 'seed']);
+  assert.equal(
+    log.items.map((r) => r.data.action),
+    ['publish', 'draft', 'draft', 'seed'],
+  );
   assert.is(log.items[0]!.data.actor.id, 'admin-liu');
 });
 

@@ -23,10 +23,13 @@ function publishNext(id: string, change: (m: Matter) => Partial<Matter>): Matter
   return next;
 }
 
-test('an application filed under v1 keeps v1\'s fields and deadline after v2 is published; new guides show v2', async () => {
+test("an application filed under v1 keeps v1's fields and deadline after v2 is published; new guides show v2", async () => {
   const v1 = h.catalogue.get(INDIVIDUAL)!;
   const id = await submitIndividualBusiness(h, 'zhang');
-  const v2 = publishNext(INDIVIDUAL, (m) => ({ timeLimit: { legalDays: 20, promisedDays: 9 }, fields: [...m.fields, { key: 'shopName', label: '店铺招牌名称', type: 'text', required: true }] }));
+  const v2 = publishNext(INDIVIDUAL, (m) => ({
+    timeLimit: { legalDays: 20, promisedDays: 9 },
+    fields: [...m.fields, { key: 'shopName', label: '店铺招牌名称', type: 'text', required: true }],
+  }));
 
   const guide = lastCard(await h.say('li', '办事指南 个体工商户设立登记'));
   assert.match(cardText(guide.card), '9个工作日（法定20个工作日）');
@@ -51,7 +54,9 @@ test('an open draft moves to the new version once: kept answers stay, the new qu
   await p.click('不同意，自己填写上传');
   await p.say(USERS.li.name);
   await p.say(USERS.li.idCard);
-  const v2 = publishNext(INDIVIDUAL, (m) => ({ fields: [{ key: 'shopName', label: '店铺招牌名称', type: 'text', required: true }, ...m.fields] }));
+  const v2 = publishNext(INDIVIDUAL, (m) => ({
+    fields: [{ key: 'shopName', label: '店铺招牌名称', type: 'text', required: true }, ...m.fields],
+  }));
   await p.say('小吃服务');
   const card = cardText(p.card);
   assert.match(card, `办理要求已更新（第${v2.version}版）`);

@@ -4,8 +4,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventEmitter } from 'node:events';
 import type { z } from 'zod';
 import {
-  describeIssues, submissionBodySchema, supplementBodySchema, withdrawBodySchema,
-  type SubmissionBody, type SupplementBody, type WithdrawBody,
+  describeIssues,
+  submissionBodySchema,
+  supplementBodySchema,
+  withdrawBodySchema,
+  type SubmissionBody,
+  type SupplementBody,
+  type WithdrawBody,
 } from '../../backoffice/protocol.js';
 import { submissionIdentity } from '../../backoffice/identity.js';
 import { verify } from '../../backoffice/signature.js';
@@ -117,7 +122,11 @@ export function handleApi(state: ApiState, req: IncomingMessage, res: ServerResp
 
 /** A valid body about a case this back office has, or the status it answered instead. */
 function existing<S extends z.ZodType<{ applicationId: string }>>(
-  state: ApiState, res: ServerResponse, schema: S, value: unknown, pathId: string | undefined,
+  state: ApiState,
+  res: ServerResponse,
+  schema: S,
+  value: unknown,
+  pathId: string | undefined,
 ): { status: 'ok'; body: z.infer<S>; c: SimCase } | { status: number } {
   const body = validate(res, schema, value);
   if (!body) return { status: 400 };

@@ -95,8 +95,14 @@ export class CaseBook {
         break;
       case 'department_approved':
       case 'department_rejected':
-        if (department) Object.assign(department, { status: change.status === 'department_approved' ? 'approved' : 'rejected', comment: change.comment });
-        c.status = change.status === 'department_rejected' ? 'rejected' : c.departments.every((d) => d.status === 'approved') ? 'approved' : 'in_review';
+        if (department)
+          Object.assign(department, { status: change.status === 'department_approved' ? 'approved' : 'rejected', comment: change.comment });
+        c.status =
+          change.status === 'department_rejected'
+            ? 'rejected'
+            : c.departments.every((d) => d.status === 'approved')
+              ? 'approved'
+              : 'in_review';
         break;
       case 'completed':
         for (const d of c.departments) if (d.status === 'pending') d.status = 'approved';

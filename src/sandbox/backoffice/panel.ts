@@ -31,7 +31,8 @@ export async function handlePanel(sim: BackofficeSimulator, req: IncomingMessage
   if (req.method === 'GET' && path === '/sim/pending') return sendJson(res, 200, { items: sim.pending() }, CORS);
   if (req.method === 'GET' && path === '/sim/cases') return sendJson(res, 200, { items: sim.cases() }, CORS);
   if (req.method === 'POST' && path === '/sim/decide') return decide(sim, req, res);
-  if (req.method === 'GET' && path.startsWith('/licences/')) return licencePage(sim, res, safeDecode(path.slice('/licences/'.length)) ?? '');
+  if (req.method === 'GET' && path.startsWith('/licences/'))
+    return licencePage(sim, res, safeDecode(path.slice('/licences/'.length)) ?? '');
   sendError(res, 404, 'not_found', `no route ${req.method} ${path}`, CORS);
 }
 
@@ -52,7 +53,10 @@ async function decide(sim: BackofficeSimulator, req: IncomingMessage, res: Serve
   if (input.decision === 'supplement' && (input.missing ?? []).length === 0) {
     return sendError(res, 400, 'missing_items', '要求补正时请列出缺少的材料', CORS);
   }
-  const delivery = await send(sim, input).then((d) => d, (error: unknown) => error as Error);
+  const delivery = await send(sim, input).then(
+    (d) => d,
+    (error: unknown) => error as Error,
+  );
   if (delivery instanceof Error) return sendError(res, 502, 'webhook_failed', `状态已记录，但未能通知机器人：${delivery.message}`, CORS);
   sendJson(res, 200, { ok: true, webhook: { status: delivery.status, body: delivery.body } }, CORS);
 }

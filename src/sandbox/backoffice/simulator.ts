@@ -80,8 +80,15 @@ export async function startBackofficeSimulator(options: BackofficeSimulatorOptio
   const host = options.host ?? '127.0.0.1';
   const book = new CaseBook();
   const state: ApiState = {
-    secret: options.secret, clock, book, keys: new Set(), events: new EventEmitter(),
-    submissions: new Map(), withdrawals: new Map(), supplements: [], failures: { count: 0, status: 503 },
+    secret: options.secret,
+    clock,
+    book,
+    keys: new Set(),
+    events: new EventEmitter(),
+    submissions: new Map(),
+    withdrawals: new Map(),
+    supplements: [],
+    failures: { count: 0, status: 503 },
   };
   const calls: RecordedCall[] = [];
   const timers = new Set<Timer>();
@@ -92,10 +99,11 @@ export async function startBackofficeSimulator(options: BackofficeSimulatorOptio
   let eventSeq = 0;
   let baseUrl = '';
 
-  const wait = (ms: number) => new Promise<void>((resolve) => {
-    const timer = time.setTimeout(() => (timers.delete(timer), resolve()), ms);
-    timers.add(timer);
-  });
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = time.setTimeout(() => (timers.delete(timer), resolve()), ms);
+      timers.add(timer);
+    });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://sim').pathname;
@@ -120,11 +128,15 @@ export async function startBackofficeSimulator(options: BackofficeSimulatorOptio
   baseUrl = `http://${host}:${port}`;
 
   async function post(event: BackofficeEvent, signing: { secret?: string; timestamp?: number } = {}): Promise<WebhookDelivery> {
-    if (!webhookUrl) throw new Error('the back-office simulator has no webhookUrl: pass it to startBackofficeSimulator or call setWebhookUrl');
+    if (!webhookUrl)
+      throw new Error('the back-office simulator has no webhookUrl: pass it to startBackofficeSimulator or call setWebhookUrl');
     const raw = JSON.stringify(event);
     const response = await fetch(webhookUrl, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...signedHeaders(signing.secret ?? options.secret, signing.timestamp ?? clock(), raw) },
+      headers: {
+        'Content-Type': 'application/json',
+        ...signedHeaders(signing.secret ?? options.secret, signing.timestamp ?? clock(), raw),
+      },
       body: raw,
       signal: closing.signal,
     });
@@ -139,7 +151,10 @@ export async function startBackofficeSimulator(options: BackofficeSimulatorOptio
   async function postReliably(event: BackofficeEvent): Promise<WebhookDelivery | undefined> {
     for (let attempt = 0; attempt < 6 && !closing.signal.aborted; attempt += 1) {
       if (attempt > 0) await wait(250 * 2 ** attempt);
-      const delivery = await post(event).then((d) => d, (error: unknown) => (options.log?.warn({ err: error }, 'webhook not delivered'), undefined));
+      const delivery = await post(event).then(
+        (d) => d,
+        (error: unknown) => (options.log?.warn({ err: error }, 'webhook not delivered'), undefined),
+      );
       if (delivery && delivery.status < 500) {
         if (delivery.status >= 400) options.log?.warn({ event, status: delivery.status, body: delivery.body }, 'the bot refused a webhook');
         return delivery;
@@ -156,7 +171,13 @@ export async function startBackofficeSimulator(options: BackofficeSimulatorOptio
   // Events about one application leave in the order they were decided.
   function inOrder<T>(id: string, task: () => Promise<T>): Promise<T> {
     const next = (chains.get(id) ?? Promise.resolve()).then(task);
-    chains.set(id, next.then(() => undefined, () => undefined));
+    chains.set(
+      id,
+      next.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
     return next;
   }
 
@@ -175,18 +196,30 @@ export async function startBackofficeSimulator(options: BackofficeSimulatorOptio
 
   const auto = options.auto
     ? createAutoPilot(options.auto, {
-        book, licence,
+        book,
+        licence,
         act: (id, change) => act(id, change, true),
-        later: (ms, task) => void wait(ms).then(() => (closing.signal.aborted ? undefined : task())).catch((error: unknown) => options.log?.warn({ err: error }, 'auto decision failed')),
+        later: (ms, task) =>
+          void wait(ms)
+            .then(() => (closing.signal.aborted ? undefined : task()))
+            .catch((error: unknown) => options.log?.warn({ err: error }, 'auto decision failed')),
       })
     : undefined;
   state.events.on('submission', (item: Received<SubmissionBody>) => auto?.submitted(item.body.applicationId));
   state.events.on('supplement', (item: { applicationId: string }) => auto?.supplemented(item.applicationId));
 
   const sim: BackofficeSimulator = {
-    get baseUrl() { return baseUrl; },
-    get port() { return port; },
-    submissions: state.submissions, withdrawals: state.withdrawals, supplements: state.supplements, calls, events: state.events,
+    get baseUrl() {
+      return baseUrl;
+    },
+    get port() {
+      return port;
+    },
+    submissions: state.submissions,
+    withdrawals: state.withdrawals,
+    supplements: state.supplements,
+    calls,
+    events: state.events,
     setWebhookUrl: (url) => void (webhookUrl = url),
     failNext: (count, status = 503) => void Object.assign(state.failures, { count, status }),
     setLatency: (ms) => void (latencyMs = ms),
@@ -202,10 +235,16 @@ export async function startBackofficeSimulator(options: BackofficeSimulatorOptio
     accept: (id, comment = '材料齐全，予以受理') => act(id, { status: 'accepted', comment }),
     notAccept: (id, reason) => act(id, { status: 'not_accepted', comment: reason }),
     decide: (id, department, decision, comment) =>
-      act(id, { status: decision === 'approved' ? 'department_approved' : 'department_rejected', department, comment: comment ?? (decision === 'approved' ? '审查通过' : '不符合审批条件') }),
-    requireSupplement: (id, missing, department) => act(id, { status: 'supplement_required', missing, ...(department ? { department } : {}) }),
+      act(id, {
+        status: decision === 'approved' ? 'department_approved' : 'department_rejected',
+        department,
+        comment: comment ?? (decision === 'approved' ? '审查通过' : '不符合审批条件'),
+      }),
+    requireSupplement: (id, missing, department) =>
+      act(id, { status: 'supplement_required', missing, ...(department ? { department } : {}) }),
     complete: (id, comment = '准予许可') => act(id, { status: 'completed', comment }),
-    deliver: (id, result, waivedTolerance) => act(id, { status: 'delivered', result: result ?? licence(id), ...(waivedTolerance ? { waivedTolerance: true } : {}) }),
+    deliver: (id, result, waivedTolerance) =>
+      act(id, { status: 'delivered', result: result ?? licence(id), ...(waivedTolerance ? { waivedTolerance: true } : {}) }),
     sendEvent: (partial, signing) => inOrder(partial.applicationId, () => post(makeEvent(partial), signing)),
     pending: () => book.list().filter((c) => !FINAL_STATUSES.includes(c.status)),
     cases: () => book.list(),

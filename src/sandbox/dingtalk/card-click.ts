@@ -72,8 +72,10 @@ function applyResponse(deps: ClickDeps, card: SimCard, userId: string, response:
   if (!cardData && !mine) return;
   const options = asRecord(response.cardUpdateOptions);
   applyCardUpdate(card, {
-    cardData, privateData: mine ? { [userId]: mine } : undefined,
-    byKey: options.updateCardDataByKey === true, privateByKey: options.updatePrivateDataByKey === true,
+    cardData,
+    privateData: mine ? { [userId]: mine } : undefined,
+    byKey: options.updateCardDataByKey === true,
+    privateByKey: options.updatePrivateDataByKey === true,
   });
   emitCard(deps, card, 'card.update');
 }

@@ -18,7 +18,11 @@ const PREFIX = /^dtv1\.card\/\//i;
  */
 export function parseOpenSpaceId(value: unknown): OpenSpace[] | undefined {
   if (typeof value !== 'string' || !PREFIX.test(value)) return undefined;
-  const segments = value.replace(PREFIX, '').split(';').map((s) => s.trim().replace(PREFIX, '')).filter(Boolean);
+  const segments = value
+    .replace(PREFIX, '')
+    .split(';')
+    .map((s) => s.trim().replace(PREFIX, ''))
+    .filter(Boolean);
   const spaces: OpenSpace[] = [];
   for (const segment of segments) {
     const match = SPACE.exec(segment);

@@ -1,6 +1,12 @@
 // Card-platform OpenAPI (§4b): create, deliver, createAndDeliver, update, streaming.
 import {
-  applyCardUpdate, formatOpenSpace, isError, parseOpenSpaceId, readParamMap, readPrivateData, type OpenSpace,
+  applyCardUpdate,
+  formatOpenSpace,
+  isError,
+  parseOpenSpaceId,
+  readParamMap,
+  readPrivateData,
+  type OpenSpace,
 } from './card-model.js';
 import { apiError, asRecord, ok, str, type Route, type SimResponse } from './http.js';
 import { processQueryKey, singleConversationId } from './ids.js';
@@ -24,7 +30,8 @@ function readCreate(deps: CardDeps, body: Record<string, unknown>): SimCard | Si
   const outTrackId = str(body.outTrackId);
   if (!outTrackId) return bad('param.outTrackIdEmpty', 'outTrackId 不能为空');
   const templateId = str(body.cardTemplateId);
-  if (!templateId || !deps.config.cardTemplateIds.has(templateId)) return bad('param.templateNotExist', `卡片模板不存在：${String(templateId)}`);
+  if (!templateId || !deps.config.cardTemplateIds.has(templateId))
+    return bad('param.templateNotExist', `卡片模板不存在：${String(templateId)}`);
   if (deps.cards.has(outTrackId)) return bad('param.cardAlreadyExist', `卡片已存在：${outTrackId}`);
   const cardData = readParamMap(body.cardData, deps.config.cardValueMaxBytes);
   const privateData = readPrivateData(body.privateData, deps.config.cardValueMaxBytes);
@@ -33,9 +40,15 @@ function readCreate(deps: CardDeps, body: Record<string, unknown>): SimCard | Si
   if (isError(privateData)) return bad('param.cardParamMapInvalid', privateData.error);
   if (!cardData && !privateData) return bad('param.cardDataAndPrivateDataBothEmpty', 'cardData 和 privateData 不能同时为空');
   return {
-    outTrackId, templateId, cardData: cardData ?? {}, privateData: privateData ?? {}, openSpaceIds: [],
+    outTrackId,
+    templateId,
+    cardData: cardData ?? {},
+    privateData: privateData ?? {},
+    openSpaceIds: [],
     // Only the exact upper-case "STREAM" gets Stream callbacks; anything else silently gets none.
-    callbackType: str(body.callbackType), version: 1, history: [{ ...(cardData ?? {}) }],
+    callbackType: str(body.callbackType),
+    version: 1,
+    history: [{ ...(cardData ?? {}) }],
   };
 }
 
@@ -63,7 +76,13 @@ function readDeliver(body: Record<string, unknown>): DeliverPlan | SimResponse {
 function deliver(deps: CardDeps, card: SimCard, plan: DeliverPlan) {
   return plan.spaces.map((space) => {
     const problem = spaceProblem(deps, space, plan);
-    const result = { spaceType: space.spaceType, spaceId: space.spaceId, success: !problem, carrierId: problem ? '' : processQueryKey(), errorMsg: problem ?? '' };
+    const result = {
+      spaceType: space.spaceType,
+      spaceId: space.spaceId,
+      success: !problem,
+      carrierId: problem ? '' : processQueryKey(),
+      errorMsg: problem ?? '',
+    };
     if (!problem) {
       const openSpaceId = formatOpenSpace(space);
       if (!card.openSpaceIds.includes(openSpaceId)) card.openSpaceIds.push(openSpaceId);
@@ -92,10 +111,17 @@ export function emitCard(deps: Pick<CardDeps, 'config' | 'recorder'>, card: SimC
   for (const space of targets) {
     const single = space.spaceType === 'IM_ROBOT';
     deps.recorder.output({
-      at: deps.config.now(), via, outTrackId: card.outTrackId,
+      at: deps.config.now(),
+      via,
+      outTrackId: card.outTrackId,
       conversationId: single ? singleConversationId(space.spaceId) : space.spaceId,
       userIds: single ? [space.spaceId] : undefined,
-      content: { templateId: card.templateId, cardData: { ...card.cardData }, privateData: structuredClone(card.privateData), version: card.version },
+      content: {
+        templateId: card.templateId,
+        cardData: { ...card.cardData },
+        privateData: structuredClone(card.privateData),
+        version: card.version,
+      },
     });
   }
 }
@@ -157,7 +183,12 @@ export function cardRoutes(deps: CardDeps): Record<string, Route> {
           if (!deps.org.user(userId)) return bad('param.userIdNotExist', `用户不存在：${userId}`);
         }
         const options = asRecord(body.cardUpdateOptions);
-        applyCardUpdate(card, { cardData, privateData, byKey: options.updateCardDataByKey === true, privateByKey: options.updatePrivateDataByKey === true });
+        applyCardUpdate(card, {
+          cardData,
+          privateData,
+          byKey: options.updateCardDataByKey === true,
+          privateByKey: options.updatePrivateDataByKey === true,
+        });
         emitCard(deps, card, 'card.update');
         return ok({ success: true, result: true });
       },

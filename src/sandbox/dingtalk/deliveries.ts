@@ -30,7 +30,10 @@ export class Deliveries {
   private queue: Delivery[] = [];
   private readonly timers = new Set<Timer>();
 
-  constructor(private readonly config: SimConfig, private readonly send: FrameSender) {}
+  constructor(
+    private readonly config: SimConfig,
+    private readonly send: FrameSender,
+  ) {}
 
   /** Starts a push; returns the first messageId. */
   start(input: Pick<Delivery, 'type' | 'topic' | 'data' | 'extraHeaders' | 'redeliver' | 'queueWhenOffline'>): Delivery {

@@ -42,9 +42,12 @@ export class Faults {
 function defaultBody(path: string, status: number): unknown {
   if (!isNewApi(path)) return { errcode: -1, errmsg: '系统繁忙', request_id: requestId() };
   const [code, message] =
-    status === 403 ? ['Forbidden.AccessDenied.QpsLimitForAppkeyAndApi', '调用该接口触发了应用级限流']
-    : status === 504 ? ['gatewayTimeout', '网关超时']
-    : status >= 500 ? ['system.busy', '系统繁忙，请稍后重试']
-    : ['injected.failure', '模拟器注入的错误'];
+    status === 403
+      ? ['Forbidden.AccessDenied.QpsLimitForAppkeyAndApi', '调用该接口触发了应用级限流']
+      : status === 504
+        ? ['gatewayTimeout', '网关超时']
+        : status >= 500
+          ? ['system.busy', '系统繁忙，请稍后重试']
+          : ['injected.failure', '模拟器注入的错误'];
   return { code, message, requestid: requestId() };
 }

@@ -8,6 +8,18 @@ export { msgKeys } from './msg-catalogue.js';
 export { TOPIC_ROBOT, TOPIC_CARD } from './frames.js';
 export type { StreamFrame } from './frames.js';
 export type {
-  SimOptions, DingTalkSimulator, InjectMessage, InjectResult, InjectConversation, ClickInput, ClickResult, FailureSpec,
-  RecordedCall, RecordedAck, PushedFrame, SimCard, BotOutput, BotOutputVia,
+  SimOptions,
+  DingTalkSimulator,
+  InjectMessage,
+  InjectResult,
+  InjectConversation,
+  ClickInput,
+  ClickResult,
+  FailureSpec,
+  RecordedCall,
+  RecordedAck,
+  PushedFrame,
+  SimCard,
+  BotOutput,
+  BotOutputVia,
 } from './types.js';

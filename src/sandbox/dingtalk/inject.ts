@@ -15,7 +15,10 @@ export interface InjectDeps {
 }
 
 /** The `data` object of a `/v1.0/im/bot/messages/get` frame. */
-export function robotMessageData(deps: InjectDeps, input: InjectMessage): { data: Record<string, unknown>; msgId: string; conversationId: string } {
+export function robotMessageData(
+  deps: InjectDeps,
+  input: InjectMessage,
+): { data: Record<string, unknown>; msgId: string; conversationId: string } {
   const { config, org } = deps;
   const conversation = input.conversation ?? { type: 'single' as const };
   const group = conversation.type === 'group' ? conversation : undefined;
@@ -75,8 +78,10 @@ function mintContent(files: FileStore, input: InjectMessage, msgtype: string): R
       return { duration: '5', videoType: 'mp4', downloadCode };
     default:
       return {
-        spaceId: String(100000 + Math.floor(Math.random() * 900000)), fileName: input.fileName ?? sample.fileName,
-        downloadCode, fileId: randomUUID().replace(/-/g, '').slice(0, 12),
+        spaceId: String(100000 + Math.floor(Math.random() * 900000)),
+        fileName: input.fileName ?? sample.fileName,
+        downloadCode,
+        fileId: randomUUID().replace(/-/g, '').slice(0, 12),
       };
   }
 }

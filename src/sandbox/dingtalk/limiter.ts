@@ -5,7 +5,10 @@
 export class SlidingWindowLimiter {
   private readonly hits = new Map<string, number[]>();
 
-  constructor(private qps: number, private readonly clock: () => number = () => performance.now()) {}
+  constructor(
+    private qps: number,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
 
   setQps(qps: number): void {
     this.qps = qps;

@@ -35,7 +35,8 @@ const WEBHOOK_TYPES: Record<string, (body: Record<string, unknown>) => boolean> 
   text: (b) => typeof b.content === 'string',
   markdown: (b) => typeof b.title === 'string' && typeof b.text === 'string',
   actionCard: (b) =>
-    typeof b.title === 'string' && typeof b.text === 'string' &&
+    typeof b.title === 'string' &&
+    typeof b.text === 'string' &&
     ((typeof b.singleTitle === 'string' && typeof b.singleURL === 'string') || Array.isArray(b.btns)),
   link: (b) => typeof b.title === 'string' && typeof b.text === 'string' && typeof b.messageUrl === 'string',
   feedCard: (b) => Array.isArray(b.links),

@@ -28,9 +28,18 @@ export class AuthCodes {
 
 function userDetail(user: SandboxUser) {
   return {
-    userid: user.userid, unionid: user.unionid ?? unionIdOf(user.userid), name: user.name, title: user.title ?? '',
-    mobile: user.mobile ?? '', dept_id_list: user.dept_id_list, leader: user.leader ?? false, active: user.active !== false,
-    admin: user.isAdmin ?? false, boss: false, hide_mobile: false, exclusive_account: false,
+    userid: user.userid,
+    unionid: user.unionid ?? unionIdOf(user.userid),
+    name: user.name,
+    title: user.title ?? '',
+    mobile: user.mobile ?? '',
+    dept_id_list: user.dept_id_list,
+    leader: user.leader ?? false,
+    active: user.active !== false,
+    admin: user.isAdmin ?? false,
+    boss: false,
+    hide_mobile: false,
+    exclusive_account: false,
   };
 }
 
@@ -60,7 +69,11 @@ export function oapiRoutes(config: SimConfig, org: OrgIndex, codes: AuthCodes): 
         const found = dept(req.body);
         if (!found) return deptMissing();
         const result = org.children(found.dept_id).map((d) => ({
-          dept_id: d.dept_id, name: d.name, parent_id: d.parent_id ?? 0, create_dept_group: true, auto_add_user: true,
+          dept_id: d.dept_id,
+          name: d.name,
+          parent_id: d.parent_id ?? 0,
+          create_dept_group: true,
+          auto_add_user: true,
         }));
         return oapiOk({ result });
       },
@@ -106,8 +119,13 @@ export function oapiRoutes(config: SimConfig, org: OrgIndex, codes: AuthCodes): 
         const admin = user.isAdmin ?? false;
         return oapiOk({
           result: {
-            userid: user.userid, unionid: user.unionid ?? unionIdOf(user.userid), associated_unionid: '', name: user.name,
-            device_id: `sandbox-device-${config.corpId}`, sys: admin, sys_level: admin ? 1 : 0,
+            userid: user.userid,
+            unionid: user.unionid ?? unionIdOf(user.userid),
+            associated_unionid: '',
+            name: user.name,
+            device_id: `sandbox-device-${config.corpId}`,
+            sys: admin,
+            sys_level: admin ? 1 : 0,
           },
         });
       },

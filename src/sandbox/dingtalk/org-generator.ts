@@ -22,7 +22,8 @@ export function generateOrg(options: GeneratedOrgOptions): SandboxOrg {
   const users: SandboxUser[] = [...base.users];
   for (let b = 0; b < 10; b++) departments.push({ dept_id: GENERATED_BUREAU_BASE + b, name: `第${b + 1}局`, parent_id: 1 });
   const units = Math.ceil(options.people / perDepartment);
-  for (let u = 0; u < units; u++) departments.push({ dept_id: 10_000 + u, name: `第${u + 1}科`, parent_id: GENERATED_BUREAU_BASE + (u % 10) });
+  for (let u = 0; u < units; u++)
+    departments.push({ dept_id: 10_000 + u, name: `第${u + 1}科`, parent_id: GENERATED_BUREAU_BASE + (u % 10) });
   for (let n = 1; n <= options.people; n++) {
     const unit = 10_000 + Math.floor((n - 1) / perDepartment);
     users.push({ userid: `staff-${String(n).padStart(5, '0')}`, name: `职员${n}`, dept_id_list: [unit], roles: ['clerk'] });

@@ -74,8 +74,13 @@ export function robotRoutes(deps: RobotDeps): Record<string, Route> {
         sent.set(key, { kind: 'oto', userIds: delivered, readAt: new Map(), recalled: false });
         if (delivered.length > 0) {
           recorder.output({
-            at: config.now(), via: 'oToMessages', userIds: delivered, msgKey: message.msgKey, content: message.content,
-            conversationId: delivered.length === 1 ? singleConversationId(delivered[0] as string) : undefined, processQueryKey: key,
+            at: config.now(),
+            via: 'oToMessages',
+            userIds: delivered,
+            msgKey: message.msgKey,
+            content: message.content,
+            conversationId: delivered.length === 1 ? singleConversationId(delivered[0] as string) : undefined,
+            processQueryKey: key,
           });
         }
         return ok({ processQueryKey: key, invalidStaffIdList: invalid, flowControlledStaffIdList: throttled, filteredStaffIdList: [] });
@@ -96,7 +101,14 @@ export function robotRoutes(deps: RobotDeps): Record<string, Route> {
         if (!members) return apiError(400, 'invalid.openConversationId', '机器人不在该群或群不存在');
         const key = processQueryKey();
         sent.set(key, { kind: 'group', userIds: members, conversationId, readAt: new Map(), recalled: false });
-        recorder.output({ at: config.now(), via: 'groupMessages', conversationId, msgKey: message.msgKey, content: message.content, processQueryKey: key });
+        recorder.output({
+          at: config.now(),
+          via: 'groupMessages',
+          conversationId,
+          msgKey: message.msgKey,
+          content: message.content,
+          processQueryKey: key,
+        });
         return ok({ processQueryKey: key });
       },
     },
@@ -125,9 +137,11 @@ export function robotRoutes(deps: RobotDeps): Record<string, Route> {
         const page = readers.slice(start, start + maxResults);
         const hasMore = start + maxResults < readers.length;
         return ok({
-          sendStatus: message.recalled ? 'RECALLED' : 'SUCCESS', readUserIds: page,
+          sendStatus: message.recalled ? 'RECALLED' : 'SUCCESS',
+          readUserIds: page,
           readUsers: page.map((userId) => ({ userId, unionId: org.user(userId)?.unionid ?? '' })),
-          nextToken: hasMore ? String(start + maxResults) : '', hasMore,
+          nextToken: hasMore ? String(start + maxResults) : '',
+          hasMore,
         });
       },
     },

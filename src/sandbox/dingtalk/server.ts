@@ -39,7 +39,12 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const read = await readRaw(req, MAX_BODY_BYTES);
   const raw = read.status === 'ok' ? read.body : undefined;
   const simReq: SimRequest = {
-    method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body: '', badJson: false,
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers,
+    body: '',
+    badJson: false,
   };
   if (raw === undefined) return send(deps, res, simReq, apiError(413, 'requestTooLarge', '请求体过大'));
   const text = raw.toString('utf8');
@@ -72,8 +77,10 @@ async function dispatch(deps: ServerDeps, req: SimRequest): Promise<SimResponse>
       ? apiError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.')
       : oapiError(22, 'Invalid method');
   }
-  if (req.badJson) return newApi ? apiError(400, 'invalidParameter', '请求体不是合法的 JSON') : oapiError(40035, '不合法的参数：请求体不是合法的 JSON');
-  const denied = route.auth === 'header' ? checkHeaderAuth(deps.tokens, req) : route.auth === 'query' ? checkQueryAuth(deps.tokens, req) : undefined;
+  if (req.badJson)
+    return newApi ? apiError(400, 'invalidParameter', '请求体不是合法的 JSON') : oapiError(40035, '不合法的参数：请求体不是合法的 JSON');
+  const denied =
+    route.auth === 'header' ? checkHeaderAuth(deps.tokens, req) : route.auth === 'query' ? checkQueryAuth(deps.tokens, req) : undefined;
   if (denied) return denied;
   if ((newApi || req.path.startsWith('/topapi/')) && !deps.limiter.allow(req.path)) {
     return newApi
@@ -97,7 +104,13 @@ function send(deps: ServerDeps, res: ServerResponse, req: SimRequest, response: 
   });
   res.end(payload);
   deps.recorder.call({
-    at: deps.config.now(), method: req.method, path: req.path, query: req.query, headers: req.headers, body: req.body,
-    status: response.status, response: response.body,
+    at: deps.config.now(),
+    method: req.method,
+    path: req.path,
+    query: req.query,
+    headers: req.headers,
+    body: req.body,
+    status: response.status,
+    response: response.body,
   });
 }

@@ -60,9 +60,12 @@ export function sessionRoutes(config: SimConfig, sessions: SessionBook, recorder
         const message = webhookContent(req.body);
         if (!message) return webhookError(40035, '缺少参数 json 或消息格式不正确');
         recorder.output({
-          at: config.now(), via: 'sessionWebhook', conversationId: session.conversationId,
+          at: config.now(),
+          via: 'sessionWebhook',
+          conversationId: session.conversationId,
           userIds: session.conversationType === '1' ? [session.userId] : undefined,
-          msgtype: message.msgtype, content: message.content,
+          msgtype: message.msgtype,
+          content: message.content,
         });
         return { status: 200, body: { errcode: 0, errmsg: 'ok' } };
       },

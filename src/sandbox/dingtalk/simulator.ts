@@ -44,7 +44,12 @@ export async function startDingTalkSimulator(options: SimOptions = {}): Promise<
   let baseUrl = '';
   const hub = new StreamHub(config, recorder, tickets, faults);
   const server = createSimHttpServer({
-    config, recorder, faults, limiter, tokens, files,
+    config,
+    recorder,
+    faults,
+    limiter,
+    tokens,
+    files,
     routes: {
       ...gatewayRoutes(config, tickets, () => `${baseUrl.replace(/^http/, 'ws')}/connect`),
       ...tokenRoutes(config, tokens),
@@ -64,8 +69,17 @@ export async function startDingTalkSimulator(options: SimOptions = {}): Promise<
   config.log(`DingTalk simulator listening on ${baseUrl}`);
 
   return {
-    baseUrl, clientId: config.clientId, clientSecret: config.clientSecret, robotCode: config.robotCode, corpId: config.corpId,
-    org: config.org, events: recorder.events, calls: recorder.calls, acks: recorder.acks, frames: recorder.frames, cards,
+    baseUrl,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    robotCode: config.robotCode,
+    corpId: config.corpId,
+    org: config.org,
+    events: recorder.events,
+    calls: recorder.calls,
+    acks: recorder.acks,
+    frames: recorder.frames,
+    cards,
 
     injectMessage(input) {
       const { data, msgId, conversationId } = robotMessageData({ config, org, files, sessions, baseUrl }, input);

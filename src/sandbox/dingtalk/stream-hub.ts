@@ -52,8 +52,14 @@ export class StreamHub {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const record = (status: number) =>
       this.recorder.call({
-        at: this.config.now(), method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams),
-        headers: flatHeaders(req.headers), body: '', status, response: status === 101 ? 'Switching Protocols' : 'refused',
+        at: this.config.now(),
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: flatHeaders(req.headers),
+        body: '',
+        status,
+        response: status === 101 ? 'Switching Protocols' : 'refused',
       });
     socket.on('error', () => socket.destroy());
     if (url.pathname !== '/connect') return refuse(socket, 404, 'Not Found', record);
@@ -149,8 +155,12 @@ export class StreamHub {
     if (ping) this.pings.delete(ack.messageId);
     const delivery = ping ? undefined : this.deliveries.acknowledge(ack);
     this.recorder.ack({
-      at: this.config.now(), messageId: ack.messageId, code: ack.code, data: ack.data,
-      topic: ping ? 'ping' : delivery?.topic, connectionId: connection.id,
+      at: this.config.now(),
+      messageId: ack.messageId,
+      code: ack.code,
+      data: ack.data,
+      topic: ping ? 'ping' : delivery?.topic,
+      connectionId: connection.id,
     });
   }
 
@@ -176,14 +186,26 @@ export class StreamHub {
     if (this.pings.size > 1000) this.pings.clear();
   }
 
-  private write(connection: Connection, type: FrameType, topic: string, messageId: string | undefined, data: unknown,
-    extraHeaders?: Record<string, string>): void {
+  private write(
+    connection: Connection,
+    type: FrameType,
+    topic: string,
+    messageId: string | undefined,
+    data: unknown,
+    extraHeaders?: Record<string, string>,
+  ): void {
     if (connection.silenced || connection.ws.readyState !== WebSocket.OPEN) return;
     const now = this.config.now();
     const business = type !== 'SYSTEM';
     const frame = buildFrame({
-      type, topic, messageId, data, now, extraHeaders,
-      connectionId: connection.id, appId: business ? this.config.appId : undefined,
+      type,
+      topic,
+      messageId,
+      data,
+      now,
+      extraHeaders,
+      connectionId: connection.id,
+      appId: business ? this.config.appId : undefined,
     });
     connection.ws.send(JSON.stringify(frame));
     this.recorder.frame({ at: now, messageId: messageId ?? '', type, topic, data, connectionId: connection.id });
@@ -199,5 +221,7 @@ function subscribed(connection: Connection, delivery: Delivery): boolean {
 function refuse(socket: Duplex, status: number, text: string, record: (status: number) => void): void {
   record(status);
   const body = JSON.stringify({ code: status === 401 ? 'invalidTicket' : status === 404 ? 'notFound' : 'injectedFailure', message: text });
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

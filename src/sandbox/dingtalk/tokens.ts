@@ -38,10 +38,16 @@ export function checkHeaderAuth(tokens: TokenBook, req: SimRequest): SimResponse
 export function checkQueryAuth(tokens: TokenBook, req: SimRequest): SimResponse | undefined {
   const presented = req.query.access_token;
   if (!presented) {
-    return oapiError(88, 'ding talk error[subcode=40000,submsg=access_token is blank]', { sub_code: '40000', sub_msg: 'access_token is blank' });
+    return oapiError(88, 'ding talk error[subcode=40000,submsg=access_token is blank]', {
+      sub_code: '40000',
+      sub_msg: 'access_token is blank',
+    });
   }
   if (!tokens.isValid(presented)) {
-    return oapiError(88, 'ding talk error[subcode=40014,submsg=不合法的access_token]', { sub_code: '40014', sub_msg: '不合法的access_token' });
+    return oapiError(88, 'ding talk error[subcode=40014,submsg=不合法的access_token]', {
+      sub_code: '40014',
+      sub_msg: '不合法的access_token',
+    });
   }
   return undefined;
 }

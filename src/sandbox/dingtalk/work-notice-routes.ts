@@ -30,7 +30,10 @@ export class WorkNotices {
   private readonly toAll = new Map<string, number>();
   private nextTask = 1000;
 
-  constructor(private readonly config: SimConfig, private readonly org: OrgIndex) {}
+  constructor(
+    private readonly config: SimConfig,
+    private readonly org: OrgIndex,
+  ) {}
 
   /** Days are China days (UTC+8), as DingTalk counts them. */
   day(): string {
@@ -78,7 +81,11 @@ export class WorkNotices {
   }
 }
 
-const list = (value: unknown) => String(value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+const list = (value: unknown) =>
+  String(value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 
 /** The three routes. */
 export function workNoticeRoutes(config: SimConfig, org: OrgIndex, work: WorkNotices, recorder: Recorder): Record<string, Route> {
@@ -99,7 +106,9 @@ export function workNoticeRoutes(config: SimConfig, org: OrgIndex, work: WorkNot
         if (toAll && work.toAllToday() >= TO_ALL_PER_DAY) return oapiError(43010, '超过当天全员发送工作通知的次数上限');
         if (toAll) work.countToAll();
         const invalidDepts = depts.filter((d) => !org.department(d));
-        const people = toAll ? org.org.users.map((u) => u.userid) : [...users, ...depts.filter((d) => org.department(d)).flatMap((d) => work.membersDeep(d))];
+        const people = toAll
+          ? org.org.users.map((u) => u.userid)
+          : [...users, ...depts.filter((d) => org.department(d)).flatMap((d) => work.membersDeep(d))];
         const taskId = work.deliver(people, body.msg, invalidDepts);
         const delivered = work.tasks.get(taskId)!.delivered;
         if (delivered.length > 0) recorder.output({ at: config.now(), via: 'workNotice', userIds: delivered, content: body.msg });
@@ -124,8 +133,12 @@ export function workNoticeRoutes(config: SimConfig, org: OrgIndex, work: WorkNot
         if (!task) return oapiError(40035, '不合法的参数：task_id');
         return oapiOk({
           send_result: {
-            invalid_user_id_list: task.invalid, forbidden_user_id_list: task.forbidden, failed_user_id_list: [],
-            read_user_id_list: [], unread_user_id_list: task.delivered, invalid_dept_id_list: task.invalidDepts,
+            invalid_user_id_list: task.invalid,
+            forbidden_user_id_list: task.forbidden,
+            failed_user_id_list: [],
+            read_user_id_list: [],
+            unread_user_id_list: task.delivered,
+            invalid_dept_id_list: task.invalidDepts,
             forbidden_list: task.forbidden.map((userid) => ({ code: '143105', count: 1, userid })),
           },
         });

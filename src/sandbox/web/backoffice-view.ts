@@ -69,7 +69,10 @@ export class BackofficeView {
 
   /** Cases received since the last reset, newest first. */
   cases(): CaseView[] {
-    return this.sim.cases().filter((c) => c.receivedAt >= this.#since).map((c) => this.#view(c));
+    return this.sim
+      .cases()
+      .filter((c) => c.receivedAt >= this.#since)
+      .map((c) => this.#view(c));
   }
 
   /** Sends the decision as a signed webhook to the bot; a refusal by the bot becomes an HttpError. */
@@ -77,9 +80,7 @@ export class BackofficeView {
     const record = this.sim.cases().find((c) => c.applicationId === decision.applicationId && c.receivedAt >= this.#since);
     if (!record) throw new HttpError(404, 'unknown_application', `模拟后台没有编号为 ${decision.applicationId} 的办件`);
     const view = this.#view(record);
-    const allowed = decision.department
-      ? view.departments.find((d) => d.id === decision.department)?.actions ?? []
-      : view.actions;
+    const allowed = decision.department ? (view.departments.find((d) => d.id === decision.department)?.actions ?? []) : view.actions;
     if (!allowed.includes(decision.action)) {
       throw new HttpError(409, 'action_not_allowed', `办件当前状态为「${view.statusText}」，不能执行该操作`);
     }
@@ -144,10 +145,15 @@ export class BackofficeView {
     const open = c.status === 'accepted' || c.status === 'in_review';
     const completed = this.#completed.has(c.applicationId);
     const actions: PanelAction[] =
-      c.status === 'received' ? ['accept', 'not_accept', 'supplement']
-      : open ? ['supplement']
-      : c.status === 'approved' ? (completed ? ['deliver', 'deliver_waive'] : ['complete', 'deliver', 'deliver_waive'])
-      : [];
+      c.status === 'received'
+        ? ['accept', 'not_accept', 'supplement']
+        : open
+          ? ['supplement']
+          : c.status === 'approved'
+            ? completed
+              ? ['deliver', 'deliver_waive']
+              : ['complete', 'deliver', 'deliver_waive']
+            : [];
     const lastEvent = this.#last.get(c.applicationId);
     return {
       applicationId: c.applicationId,

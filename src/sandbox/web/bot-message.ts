@@ -35,7 +35,12 @@ export function fromWebhook(msgtype: string | undefined, content: unknown): Chat
       return { format: 'markdown', title: str(c.title), text: str(c.text), links: links.filter((l) => l.title) };
     }
     case 'link':
-      return { format: 'markdown', title: str(c.title), text: `**${str(c.title)}**\n\n${str(c.text)}`, links: [{ title: '查看', url: str(c.messageUrl) }] };
+      return {
+        format: 'markdown',
+        title: str(c.title),
+        text: `**${str(c.title)}**\n\n${str(c.text)}`,
+        links: [{ title: '查看', url: str(c.messageUrl) }],
+      };
     case 'feedCard': {
       const items = Array.isArray(c.links) ? (c.links as Fields[]) : [];
       return { format: 'markdown', text: '', links: items.map((l) => ({ title: str(l.title), url: str(l.messageURL) })) };
@@ -56,11 +61,17 @@ export function fromRobot(msgKey: string | undefined, param: unknown): ChatMessa
     case 'sampleActionCard':
       return { format: 'markdown', title: str(p.title), text: str(p.text), links: [{ title: str(p.singleTitle), url: str(p.singleURL) }] };
     case 'sampleLink':
-      return { format: 'markdown', title: str(p.title), text: `**${str(p.title)}**\n\n${str(p.text)}`, links: [{ title: '查看', url: str(p.messageUrl) }] };
+      return {
+        format: 'markdown',
+        title: str(p.title),
+        text: `**${str(p.title)}**\n\n${str(p.text)}`,
+        links: [{ title: '查看', url: str(p.messageUrl) }],
+      };
     default: {
       if (msgKey && /^sampleActionCard[2-6]$/.test(msgKey)) {
         const links: ChatLink[] = [];
-        for (let i = 1; p[`actionTitle${i}`] !== undefined; i += 1) links.push({ title: str(p[`actionTitle${i}`]), url: str(p[`actionURL${i}`]) });
+        for (let i = 1; p[`actionTitle${i}`] !== undefined; i += 1)
+          links.push({ title: str(p[`actionTitle${i}`]), url: str(p[`actionURL${i}`]) });
         return { format: 'markdown', title: str(p.title), text: str(p.text), links };
       }
       // Images, audio, files and video are not part of the bot's vocabulary; show what arrived.

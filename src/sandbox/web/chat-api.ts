@@ -28,7 +28,10 @@ const uploadBody = placeQuery.extend({
   fileName: z.string().trim().min(1).max(200),
   mime: z.string().max(100).optional(),
   // Base64 keeps the API plain JSON; 4/3 of the byte limit plus padding.
-  dataBase64: z.string().min(1).max(Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 4),
+  dataBase64: z
+    .string()
+    .min(1)
+    .max(Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 4),
 });
 const clickBody = z.object({
   userId: userIdParam,
@@ -48,7 +51,10 @@ export function chatApi(router: Router, deps: ChatApiDeps): void {
   router.get('/history', (ctx) => {
     const query = parse(placeQuery, ctx.query);
     const place = placeOf(org, query.userId, query.conversation);
-    ctx.body = { conversationId: place.conversationId, entries: transcript.history(place.conversationId).map((e) => viewOf(e, query.userId)) };
+    ctx.body = {
+      conversationId: place.conversationId,
+      entries: transcript.history(place.conversationId).map((e) => viewOf(e, query.userId)),
+    };
   });
 
   router.post('/messages', async (ctx) => {
@@ -64,7 +70,13 @@ export function chatApi(router: Router, deps: ChatApiDeps): void {
     if (text === '') throw new HttpError(400, 'empty_message', '@一次办 之后请写上要说的话');
     const delivered = !place.group || atBot;
     const sent = dingtalk.injectMessage({ userId: input.userId, text, conversation: injectConversation(place, atBot) });
-    const entry = transcript.addUser({ conversationId: place.conversationId, userId: input.userId, name: place.person.name, text: input.text, delivered });
+    const entry = transcript.addUser({
+      conversationId: place.conversationId,
+      userId: input.userId,
+      name: place.person.name,
+      text: input.text,
+      delivered,
+    });
     ctx.status = 201;
     ctx.body = { msgId: sent.msgId, delivered, entry };
   });
@@ -72,17 +84,30 @@ export function chatApi(router: Router, deps: ChatApiDeps): void {
   router.post('/uploads', async (ctx) => {
     const input = await body(ctx, uploadBody, 8 * 1024 * 1024);
     const place = placeOf(org, input.userId, input.conversation);
-    if (place.group && input.kind === 'file') throw new HttpError(400, 'file_in_group', '钉钉不支持在群里给机器人发文件，请在单聊中发送，或发送图片');
+    if (place.group && input.kind === 'file')
+      throw new HttpError(400, 'file_in_group', '钉钉不支持在群里给机器人发文件，请在单聊中发送，或发送图片');
     const bytes = Buffer.from(input.dataBase64, 'base64');
     if (bytes.length === 0) throw new HttpError(400, 'empty_file', '文件是空的');
     if (bytes.length > MAX_UPLOAD_BYTES) throw new HttpError(413, 'file_too_large', `文件不能超过 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
     const upload = uploads.put(bytes, input.fileName, input.mime ?? '');
     const sent = dingtalk.injectMessage({
-      userId: input.userId, msgtype: input.kind, fileName: input.fileName, bytes, conversation: injectConversation(place, true),
+      userId: input.userId,
+      msgtype: input.kind,
+      fileName: input.fileName,
+      bytes,
+      conversation: injectConversation(place, true),
     });
     const entry = transcript.addUser({
-      conversationId: place.conversationId, userId: input.userId, name: place.person.name, delivered: true,
-      attachment: { kind: input.kind === 'picture' && isInline(upload) ? 'picture' : 'file', fileName: input.fileName, size: bytes.length, url: `/sandbox/api/files/${upload.id}` },
+      conversationId: place.conversationId,
+      userId: input.userId,
+      name: place.person.name,
+      delivered: true,
+      attachment: {
+        kind: input.kind === 'picture' && isInline(upload) ? 'picture' : 'file',
+        fileName: input.fileName,
+        size: bytes.length,
+        url: `/sandbox/api/files/${upload.id}`,
+      },
     });
     ctx.status = 201;
     ctx.body = { msgId: sent.msgId, entry };
@@ -102,9 +127,11 @@ export function chatApi(router: Router, deps: ChatApiDeps): void {
     const input = await body(ctx, clickBody);
     const person = personOf(org, input.userId);
     if (!dingtalk.cards.has(input.outTrackId)) throw new HttpError(404, 'unknown_card', '这张卡片不存在（沙箱重置后旧卡片失效）');
-    const result = await dingtalk.clickCard({ outTrackId: input.outTrackId, userId: person.userid, params: input.params }).catch((error: unknown) => {
-      throw new HttpError(403, 'card_not_visible', `${person.name}看不到这张卡片（${(error as Error).message}）`);
-    });
+    const result = await dingtalk
+      .clickCard({ outTrackId: input.outTrackId, userId: person.userid, params: input.params })
+      .catch((error: unknown) => {
+        throw new HttpError(403, 'card_not_visible', `${person.name}看不到这张卡片（${(error as Error).message}）`);
+      });
     ctx.body = result;
   });
 }

@@ -29,7 +29,8 @@ const TYPES = new Map<string, string>([
 ]);
 
 // Only our own scripts run; message markdown is sanitised anyway, this is the second lock.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 /** The page router: /sandbox, /sandbox/assets/<file>, /sandbox/vendor/<file>. */
 export function pageRouter(): Router {

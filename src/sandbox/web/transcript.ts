@@ -67,7 +67,10 @@ export class Transcript {
   readonly #conversations = new Map<string, ChatEntry[]>();
   readonly #onOutput = (output: BotOutput) => this.#botOutput(output);
 
-  constructor(private readonly dingtalk: Pick<DingTalkSimulator, 'events'>, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly dingtalk: Pick<DingTalkSimulator, 'events'>,
+    private readonly now: () => number = Date.now,
+  ) {
     // One listener per open page; a busy sandbox has more than Node's default of ten.
     this.events.setMaxListeners(0);
     dingtalk.events.on('bot-output', this.#onOutput);
@@ -117,13 +120,18 @@ export class Transcript {
   }
 
   #message(conversationId: string, output: BotOutput): void {
-    const message = output.via === 'sessionWebhook' ? fromWebhook(output.msgtype, output.content) : fromRobot(output.msgKey, output.content);
+    const message =
+      output.via === 'sessionWebhook' ? fromWebhook(output.msgtype, output.content) : fromRobot(output.msgKey, output.content);
     if (!message) return;
     this.#append({ kind: 'bot', seq: this.#next(), at: output.at, conversationId, message });
   }
 
   #card(conversationId: string, output: BotOutput): void {
-    const content = (output.content ?? {}) as { cardData?: Record<string, string>; privateData?: Record<string, Record<string, string>>; version?: number };
+    const content = (output.content ?? {}) as {
+      cardData?: Record<string, string>;
+      privateData?: Record<string, Record<string, string>>;
+      version?: number;
+    };
     const outTrackId = output.outTrackId ?? '';
     const existing = this.#conversations.get(conversationId)?.find((e): e is CardEntry => e.kind === 'card' && e.outTrackId === outTrackId);
     const data = { cardData: content.cardData ?? {}, privateData: content.privateData ?? {}, version: content.version ?? 1 };

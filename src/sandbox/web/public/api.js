@@ -2,9 +2,7 @@
 
 /** GET (no body) or POST (JSON body) to /sandbox/api<path>. */
 export async function api(path, body) {
-  const init = body === undefined
-    ? {}
-    : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+  const init = body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
   let response;
   try {
     response = await fetch(`/sandbox/api${path}`, init);

@@ -20,7 +20,10 @@ function toast(message) {
   toastTimer = setTimeout(() => (box.hidden = true), 5000);
 }
 
-const chat = new ChatView($('messages'), { send: (text) => void sendText(text), click: (id, params, card) => void clickCard(id, params, card) });
+const chat = new ChatView($('messages'), {
+  send: (text) => void sendText(text),
+  click: (id, params, card) => void clickCard(id, params, card),
+});
 const panel = new BackofficePanel($('panel'), $('cases'), toast);
 const timeTravel = new TimeTravel($('time-travel'), $('sandbox-time'), $('ff-days'), toast);
 
@@ -50,7 +53,10 @@ function fillPeople() {
 
 function fillConversations() {
   const nav = $('conversations');
-  const items = [{ id: 'single', title: '一次办', hint: '与机器人单聊' }, ...groupsOf(state.me).map((g) => ({ id: g.id, title: g.title, hint: `群聊 · ${g.members.length} 人` }))];
+  const items = [
+    { id: 'single', title: '一次办', hint: '与机器人单聊' },
+    ...groupsOf(state.me).map((g) => ({ id: g.id, title: g.title, hint: `群聊 · ${g.members.length} 人` })),
+  ];
   nav.replaceChildren(
     ...items.map((item) => {
       const button = document.createElement('button');
@@ -179,7 +185,15 @@ async function reset() {
   $('confirm-reset').close();
   $('overlay').hidden = false;
   let down = false;
-  const stop = connectLive({ userId: state.me, conversation: 'single', onReady() {}, onEntry() {}, onCard() {}, onBackoffice() {}, onState: (s) => (down ||= s !== 'open') });
+  const stop = connectLive({
+    userId: state.me,
+    conversation: 'single',
+    onReady() {},
+    onEntry() {},
+    onCard() {},
+    onBackoffice() {},
+    onState: (s) => (down ||= s !== 'open'),
+  });
   try {
     await api('/reset', { confirm: true });
   } catch (error) {
@@ -209,7 +223,10 @@ function bind() {
     void sendText(text);
   });
   for (const chip of document.querySelectorAll('#quick .chip')) {
-    chip.addEventListener('click', () => void sendText(state.conversation === 'single' || atBot() ? chip.dataset.command : `@一次办 ${chip.dataset.command}`));
+    chip.addEventListener(
+      'click',
+      () => void sendText(state.conversation === 'single' || atBot() ? chip.dataset.command : `@一次办 ${chip.dataset.command}`),
+    );
   }
   $('attach').addEventListener('click', () => $('file').click());
   $('file').addEventListener('change', (event) => {
@@ -231,7 +248,10 @@ async function main() {
     return;
   }
   fillPeople();
-  const [userId, conversation] = location.hash.slice(1).split('/').map((part) => decodeURIComponent(part ?? ''));
+  const [userId, conversation] = location.hash
+    .slice(1)
+    .split('/')
+    .map((part) => decodeURIComponent(part ?? ''));
   open(userId, conversation || 'single');
   void watchHealth();
   void timeTravel.refresh();

@@ -2,7 +2,16 @@
 // each department, 办结/送达 — with the decision buttons. Decisions reach the bot as signed webhooks.
 import { api } from './api.js';
 
-const LABELS = { accept: '受理', not_accept: '不予受理', supplement: '要求补正', approve: '同意', reject: '驳回', complete: '办结', deliver: '送达', deliver_waive: '豁免容缺并送达' };
+const LABELS = {
+  accept: '受理',
+  not_accept: '不予受理',
+  supplement: '要求补正',
+  approve: '同意',
+  reject: '驳回',
+  complete: '办结',
+  deliver: '送达',
+  deliver_waive: '豁免容缺并送达',
+};
 // Decisions that need words: the placeholder of their input.
 const NEEDS_TEXT = { not_accept: '不予受理的理由', supplement: '缺少的材料，多项用、或逗号分隔', reject: '驳回理由（可不填）' };
 
@@ -43,7 +52,12 @@ export class BackofficePanel {
   draw(cases) {
     const groups = [];
     const add = (title, hint, items, scope) => items.length > 0 && groups.push({ title, hint, items, scope });
-    add('综合受理窗口 · 待受理', '收到的申请，先决定是否受理', cases.filter((c) => c.status === 'received'), 'case');
+    add(
+      '综合受理窗口 · 待受理',
+      '收到的申请，先决定是否受理',
+      cases.filter((c) => c.status === 'received'),
+      'case',
+    );
     const departments = new Map();
     for (const c of cases) {
       for (const d of c.departments) {
@@ -52,9 +66,24 @@ export class BackofficePanel {
       }
     }
     for (const [id, { name, items }] of departments) add(`${name} · 待审查`, '同意或驳回本部门的审查', items, id);
-    add('待办结 / 送达', '各部门都已同意', cases.filter((c) => c.status === 'approved'), 'case');
-    add('待申请人补正', '等申请人补齐材料后继续', cases.filter((c) => c.status === 'supplement_required'), 'none');
-    add('已结束', '', cases.filter((c) => ['delivered', 'rejected', 'not_accepted', 'withdrawn'].includes(c.status)), 'none');
+    add(
+      '待办结 / 送达',
+      '各部门都已同意',
+      cases.filter((c) => c.status === 'approved'),
+      'case',
+    );
+    add(
+      '待申请人补正',
+      '等申请人补齐材料后继续',
+      cases.filter((c) => c.status === 'supplement_required'),
+      'none',
+    );
+    add(
+      '已结束',
+      '',
+      cases.filter((c) => ['delivered', 'rejected', 'not_accepted', 'withdrawn'].includes(c.status)),
+      'none',
+    );
 
     if (groups.length === 0) {
       this.list.replaceChildren(el('p', 'empty', '暂无办件。以群众身份在聊天中提交一份申请，它会出现在这里。'));
@@ -101,7 +130,11 @@ export class BackofficePanel {
     const box = el('div', 'case-actions');
     const row = el('div', 'case-buttons');
     for (const action of actions) {
-      const button = el('button', `btn btn-small ${['reject', 'not_accept'].includes(action) ? 'btn-danger-outline' : action === 'supplement' ? '' : 'btn-primary'}`, LABELS[action]);
+      const button = el(
+        'button',
+        `btn btn-small ${['reject', 'not_accept'].includes(action) ? 'btn-danger-outline' : action === 'supplement' ? '' : 'btn-primary'}`,
+        LABELS[action],
+      );
       button.type = 'button';
       button.dataset.action = action;
       button.addEventListener('click', () => {
@@ -131,7 +164,10 @@ export class BackofficePanel {
       const text = input.value.trim();
       const decision = { applicationId: c.applicationId, action, department };
       if (action === 'supplement') {
-        const missing = text.split(/[、,，;；\n]+/).map((s) => s.trim()).filter(Boolean);
+        const missing = text
+          .split(/[、,，;；\n]+/)
+          .map((s) => s.trim())
+          .filter(Boolean);
         if (missing.length === 0) return this.toast('请写明缺少的材料');
         decision.missing = missing;
       } else if (text) {

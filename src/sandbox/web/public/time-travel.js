@@ -2,7 +2,14 @@
 // warnings, 容缺 reminders and the 09:00 digest arrive while you watch.
 import { api } from './api.js';
 
-const FORMAT = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit' });
+const FORMAT = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  month: 'numeric',
+  day: 'numeric',
+  weekday: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 
 export class TimeTravel {
   constructor(form, label, days, toast) {
