@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { describeIssues } from '../../backoffice/protocol.js';
 import { parseJson, readRaw } from '../../http/body.js';
 import { safeDecode, sendError, sendJson } from '../http.js';
-import type { BackofficeSimulator, WebhookDelivery } from './simulator.js';
+import type { BackofficeSimulator, WebhookDelivery } from './types.js';
 
 const CORS = {
   'Access-Control-Allow-Origin': '*',
