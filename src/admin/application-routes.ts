@@ -5,7 +5,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { isOverdue } from '../domain/deadline.js';
 import { maskFieldValues, maskPersonalNumbers } from '../domain/mask.js';
-import type { Application, ApplicationStatus } from '../domain/types.js';
+import { APPLICATION_STATUSES, type Application, type ApplicationStatus } from '../domain/types.js';
 import { HttpError } from '../http/errors.js';
 import { createRouter } from '../http/routers.js';
 import type { Store } from '../store/store.js';
@@ -18,18 +18,8 @@ export interface ApplicationRoutesOptions {
   now: () => number;
 }
 
-const STATUSES: readonly ApplicationStatus[] = [
-  'submitted',
-  'accepted',
-  'not_accepted',
-  'supplement_required',
-  'in_review',
-  'approved',
-  'rejected',
-  'delivered',
-  'evaluated',
-  'withdrawn',
-];
+// Filed applications only: a draft is not an application yet.
+const STATUSES: readonly ApplicationStatus[] = APPLICATION_STATUSES.filter((status) => status !== 'draft');
 const OPEN: readonly ApplicationStatus[] = ['accepted', 'supplement_required', 'in_review'];
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** Most applications one list request looks through (the store filters by status; the rest is done here). */

@@ -110,18 +110,22 @@ export interface VisitCount {
   reason: string;
 }
 
-export type ApplicationStatus =
-  | 'draft'
-  | 'submitted'
-  | 'accepted'
-  | 'not_accepted'
-  | 'supplement_required'
-  | 'in_review'
-  | 'approved'
-  | 'rejected'
-  | 'delivered'
-  | 'evaluated'
-  | 'withdrawn';
+/** Every status an application can be in, in the order of its life. */
+export const APPLICATION_STATUSES = [
+  'draft',
+  'submitted',
+  'accepted',
+  'not_accepted',
+  'supplement_required',
+  'in_review',
+  'approved',
+  'rejected',
+  'delivered',
+  'evaluated',
+  'withdrawn',
+] as const;
+
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
 export type DepartmentStatus = 'pending' | 'reviewing' | 'approved' | 'rejected';
 

@@ -1,6 +1,7 @@
 // The zod schemas of every record the stores keep. The lowdb store checks each file against them when it
 // opens, the PostgreSQL store each document it reads: a damaged record stops the start (or the read) with
 // the file or row and the reason, instead of loading as "nothing stored" and being overwritten.
+import { APPLICATION_STATUSES } from '../domain/types.js';
 import { z } from 'zod';
 import { RECORD_KIND } from './record-rules.js';
 
@@ -17,19 +18,7 @@ export const applicationRecord = z.looseObject({
   fields: z.record(z.string(), text),
   materials: z.array(z.looseObject({ id: text, name: text, source: text, ref: text })),
   departments: z.array(z.looseObject({ id: text, name: text, status: text })),
-  status: z.enum([
-    'draft',
-    'submitted',
-    'accepted',
-    'not_accepted',
-    'supplement_required',
-    'in_review',
-    'approved',
-    'rejected',
-    'delivered',
-    'evaluated',
-    'withdrawn',
-  ]),
+  status: z.enum(APPLICATION_STATUSES),
   createdAt: text,
   history: z.array(z.looseObject({ at: text, actor: z.looseObject({ type: text, id: text }), action: text })),
 });
