@@ -11,21 +11,29 @@ export type StatusOutcome =
   | { status: 'illegal'; message: string }
   | { status: 'invalid'; message: string };
 
-/** The context of one back-office status event: a decision with no conversation of its own. */
-export class StatusContext extends DecisionContext {
+/**
+ * A decision with no conversation of its own that its handler may refuse: anything but an `applied` outcome
+ * leaves the store unchanged (not even the inbox id is written), and the caller reports the outcome.
+ */
+abstract class RefusableContext<E extends { id: string }> extends DecisionContext {
   /** Set by the dedupe middleware: the event was processed before; nothing is committed. */
   duplicate = false;
-  /** Anything but `applied` leaves the store unchanged (not even the inbox id is written). */
   outcome: StatusOutcome = { status: 'applied' };
 
   constructor(
     services: BotServices,
-    readonly event: BackofficeStatusEvent,
+    readonly event: E,
     log: BotLogger,
   ) {
     super(services, event.id, log);
   }
 }
+
+/** The context of one back-office status event. */
+export class StatusContext extends RefusableContext<BackofficeStatusEvent> {}
+
+/** The context of an admin action (`unknown_application` stands for any unknown document). */
+export class AdminContext extends RefusableContext<AdminEvent> {}
 
 /** The context of a timer that came due. */
 export class TimerContext extends DecisionContext {
@@ -35,22 +43,6 @@ export class TimerContext extends DecisionContext {
   constructor(
     services: BotServices,
     readonly event: TimerEvent,
-    log: BotLogger,
-  ) {
-    super(services, event.id, log);
-  }
-}
-
-/** The context of an admin action: refused (nothing committed) unless its handler leaves `outcome` applied. */
-export class AdminContext extends DecisionContext {
-  /** Set by the dedupe middleware: the action was taken before; nothing is committed. */
-  duplicate = false;
-  /** Anything but `applied` leaves the store unchanged; `unknown_application` stands for any unknown document. */
-  outcome: StatusOutcome = { status: 'applied' };
-
-  constructor(
-    services: BotServices,
-    readonly event: AdminEvent,
     log: BotLogger,
   ) {
     super(services, event.id, log);
