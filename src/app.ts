@@ -21,7 +21,6 @@ import { createOpenApiClient } from './dingtalk/openapi.js';
 import { createStreamConnection, type StreamConnection } from './dingtalk/stream.js';
 import { promisedDeadline } from './domain/deadline.js';
 import { createHolidayCalendar } from './domain/holiday-calendar.js';
-import { sensitiveFieldKeys } from './domain/sensitive-fields.js';
 import { timeLimitFor } from './domain/situations.js';
 import { createElicenceSource } from './elicence/source.js';
 import { createHttpApp, type MountedRouter } from './http/app.js';
@@ -38,13 +37,12 @@ import { ROOT_DIR } from './root-dir.js';
 import type { BackoffPolicy } from './retry.js';
 import { createStore } from './store/create-store.js';
 import { DataCipher, resolveDataKeys } from './store/data-cipher.js';
-import type { SensitiveFields } from './store/sealed-store.js';
 import type { Store } from './store/store.js';
-import { LiveCatalogue, type MatterSource } from './templates/live-catalogue.js';
+import { LiveCatalogue } from './templates/live-catalogue.js';
+import { openCatalogue, sensitiveFieldsOf } from './templates/open-catalogue.js';
 import { applicationRoutes } from './admin/application-routes.js';
 import { matterRoutes } from './admin/matter-routes.js';
-import { applyRecords, loadCatalogue, seedRecords } from './templates/seed.js';
-import type { Matter } from './domain/types.js';
+import { applyRecords } from './templates/seed.js';
 
 /** The project root (config/ lives there), for the sources and for the compiled dist/ alike. */
 export { ROOT_DIR } from './root-dir.js';
@@ -264,28 +262,6 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
       await store.close();
     },
   };
-}
-
-// The store's codec learns which answers to seal from the live templates (see SensitiveFields in
-// sealed-store.ts): a version published later is known without a restart; an unknown one seals every field.
-function sensitiveFieldsOf(catalogue: () => MatterSource): SensitiveFields {
-  return (matter) => {
-    const found = catalogue().at(matter.id, matter.version);
-    return found ? sensitiveFieldKeys(found) : undefined;
-  };
-}
-
-// The templates live in the store: the files seed it on the first start only (later edits of the files are
-// imported on purpose with `npm run matters:import`), then the published versions are loaded.
-async function openCatalogue(store: Store, files: Matter[], now: () => number): Promise<LiveCatalogue> {
-  let ids = 0;
-  const seed = await seedRecords(store, files, {
-    now: now(),
-    actor: { type: 'system', id: 'seed' },
-    newId: () => `${now()}-seed-${(ids += 1)}`,
-  });
-  if (seed.length > 0) await store.commit({ records: { put: seed } });
-  return loadCatalogue(store);
 }
 
 function requireDingTalk(config: Config): { clientId: string; clientSecret: string; robotCode: string } {
