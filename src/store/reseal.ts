@@ -40,7 +40,7 @@ export async function resealLowdb(dataDir: string, cipher: DataCipher): Promise<
   let records = 0;
   const kinds = await readdir(path.join(dataDir, 'records'), { withFileTypes: true }).catch(() => []);
   const recordDirs = kinds.filter((entry) => entry.isDirectory()).map((entry) => path.join('records', entry.name));
-  for (const dir of ['applications', 'dialogs', 'outbox', ...recordDirs]) {
+  for (const dir of ['applications', 'dialogs', 'outbox', 'state', ...recordDirs]) {
     const names = await readdir(path.join(dataDir, dir)).catch(() => [] as string[]);
     for (const name of names.filter((file) => /^[^.].*\.json$/.test(file))) {
       const file = new StoreFile<unknown>(dataDir, path.join(dir, name), z.unknown());
@@ -75,6 +75,7 @@ export async function resealPostgres(connectionString: string, cipher: DataCiphe
       { table: t.jobs, keys: ['id'], doc: 'doc' },
       { table: t.dead, keys: ['id'], doc: 'doc' },
       { table: t.records, keys: ['kind', 'id'], doc: 'data' },
+      { table: t.meta, keys: ['key'], doc: 'value' },
     ];
     for (const { table, keys, doc } of tables) {
       const where = keys.map((key, i) => `${key} = $${i + 1}`).join(' AND ');

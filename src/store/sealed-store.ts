@@ -71,6 +71,15 @@ export class RecordCodec {
     return { ...dialog, data: this.#openJson(dialog.data) };
   }
 
+  /** A meta value sealed whole (it may hold a person's verified identity); the store's own `store.*` keys stay plain. */
+  sealMeta(key: string, value: unknown): unknown {
+    return value === null || key.startsWith('store.') ? value : this.#sealJson(value);
+  }
+
+  openMeta(value: unknown): unknown {
+    return this.#openJson(value);
+  }
+
   sealRecord(record: StoredRecord): StoredRecord {
     return { ...record, data: this.#sealJson(record.data) };
   }
@@ -159,7 +168,9 @@ export class SealedStore implements Store {
     const current = codec.cipher.currentKeyId;
     // The first write under a new key records it, so a later start without that key fails at once.
     const newKey = !this.#keyIds.includes(current);
-    const meta = newKey ? { ...change.meta, [SEALING_KEYS_META]: [...this.#keyIds, current] } : change.meta;
+    const sealedMeta =
+      change.meta && Object.fromEntries(Object.entries(change.meta).map(([key, value]) => [key, codec.sealMeta(key, value)]));
+    const meta = newKey ? { ...sealedMeta, [SEALING_KEYS_META]: [...this.#keyIds, current] } : sealedMeta;
     await this.#inner.commit({
       ...change,
       applications: change.applications?.map((app) => codec.sealApplication(app)),
@@ -234,7 +245,7 @@ export class SealedStore implements Store {
     return (await this.#inner.deadJobs()).map((job) => this.#codec.openJob(job));
   }
 
-  getMeta<T>(key: string): Promise<T | undefined> {
-    return this.#inner.getMeta<T>(key);
+  async getMeta<T>(key: string): Promise<T | undefined> {
+    return this.#codec.openMeta(await this.#inner.getMeta<unknown>(key)) as T | undefined;
   }
 }

@@ -62,4 +62,18 @@ it("a record's whole data is sealed in its file; kind, tags and times stay plain
   assert.equal((await h.store.findRecords('notice', { tags: { status: 'open' } })).items, [record]);
 });
 
+it("meta values are sealed (a verified identity, a company's agents); the store's own store.* keys stay plain", async ({ h }) => {
+  const identity = { fingerprint: 'f'.repeat(64), name: '张三', verifiedAt: 1 };
+  await h.store.commit({ meta: { 'identity:citizen-zhang': identity } });
+  assert.equal(await h.store.getMeta('identity:citizen-zhang'), identity);
+  const raw = await (h.store as SealedStore).inner.getMeta('identity:citizen-zhang');
+  assert.ok(isSealed(raw));
+  assert.ok(Array.isArray(await (h.store as SealedStore).inner.getMeta('store.dataKeyIds')), 'the key list stays readable');
+  await ((h.store as SealedStore).inner as LowdbStore).checkpoint();
+  const text = await readFile(join(dataDir, 'state', 'meta.json'), 'utf8');
+  assert.not.match(text, 'f'.repeat(64));
+  assert.not.match(text, '张三');
+  assert.equal(await (await h.reopen()).getMeta('identity:citizen-zhang'), identity);
+});
+
 it.run();
