@@ -86,6 +86,11 @@ export class LowdbCollection<T> {
     for (const shard of this.#shards.values()) yield* shard.values();
   }
 
+  /** Every key with its value, shard by shard. */
+  *entries(): IterableIterator<[string, T]> {
+    for (const shard of this.#shards.values()) yield* shard.entries();
+  }
+
   shardNames(): string[] {
     return [...this.#shards.keys()];
   }

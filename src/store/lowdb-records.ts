@@ -104,6 +104,11 @@ export class LowdbRecords {
     return this.#kinds.get(kind)?.collection.get(id);
   }
 
+  /** Every stored record of every kind (not copies). */
+  *all(): IterableIterator<StoredRecord> {
+    for (const kind of this.#kinds.values()) yield* kind.collection.values();
+  }
+
   /** Records of `kind` matching the query, newest first, with the total before paging (not copies). */
   find(kind: string, query: RecordQuery): { total: number; items: StoredRecord[] } {
     const found = this.#kinds.get(kind);

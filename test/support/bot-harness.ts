@@ -136,6 +136,8 @@ export interface HarnessOptions {
   /** Wraps the real store (e.g. to inject commit failures); default none. */
   wrapStore?: (store: Store) => Store;
   adminUserIds?: string[];
+  /** The PostgreSQL store at this URL instead of the lowdb store in dataDir. */
+  databaseUrl?: string;
 }
 
 const GENEROUS_BUDGET: InboundBudgetOptions = { capacity: 1_000, windowMs: 10_000 };
@@ -184,7 +186,7 @@ export class BotHarness {
       return matter ? sensitiveFieldKeys(matter) : undefined;
     };
     this.rawStore = createStore(
-      { dataDir: this.dataDir },
+      { dataDir: this.dataDir, databaseUrl: this.options.databaseUrl },
       { now: () => this.now.getTime(), cipher: new DataCipher({ current: TEST_DATA_KEY }), sensitive },
     );
     await this.rawStore.open();
@@ -218,6 +220,13 @@ export class BotHarness {
   /** Closes the store and opens a new store and bot on the same directory (a process restart). */
   async restart(): Promise<void> {
     await this.rawStore.close();
+    await this.open();
+  }
+
+  /** Closes the store and starts the bot again on the PostgreSQL store at `databaseUrl` (same DATA_KEY). */
+  async restartOn(databaseUrl: string): Promise<void> {
+    await this.rawStore.close();
+    this.options.databaseUrl = databaseUrl;
     await this.open();
   }
 
