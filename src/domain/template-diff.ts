@@ -26,39 +26,12 @@ export function templateChanges(before: Matter | undefined, after: Matter): stri
   for (const [label, read] of simple) {
     if (read(before) !== read(after)) lines.push(`${label}：${read(before) || '无'} → ${read(after) || '无'}`);
   }
-  lines.push(
-    ...listChanges(
-      '填写项',
-      before.fields,
-      after.fields,
-      (f) => f.key,
-      (f) => f.label,
-      before,
-      after,
-    ),
-  );
-  lines.push(
-    ...listChanges(
-      '材料',
-      before.materials,
-      after.materials,
-      (m) => m.id,
-      (m) => m.name,
-      before,
-      after,
-    ),
-  );
-  lines.push(
-    ...listChanges(
-      '审批部门',
-      before.departments,
-      after.departments,
-      (d) => d.id,
-      (d) => d.name,
-      before,
-      after,
-    ),
-  );
+  const field = (f: Matter['fields'][number]) => [f.key, f.label] as const;
+  const material = (m: Matter['materials'][number]) => [m.id, m.name] as const;
+  const department = (d: Matter['departments'][number]) => [d.id, d.name] as const;
+  lines.push(...listChanges('填写项', before.fields, after.fields, field, before, after));
+  lines.push(...listChanges('材料', before.materials, after.materials, material, before, after));
+  lines.push(...listChanges('审批部门', before.departments, after.departments, department, before, after));
   return lines;
 }
 
@@ -66,11 +39,12 @@ function listChanges<T extends { when?: Condition }>(
   what: string,
   before: T[],
   after: T[],
-  id: (item: T) => string,
-  name: (item: T) => string,
+  naming: (item: T) => readonly [id: string, name: string],
   old: Matter,
   now: Matter,
 ): string[] {
+  const id = (item: T) => naming(item)[0];
+  const name = (item: T) => naming(item)[1];
   const lines: string[] = [];
   const was = new Map(before.map((item) => [id(item), item]));
   const is = new Map(after.map((item) => [id(item), item]));

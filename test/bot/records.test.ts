@@ -13,6 +13,7 @@ import { StagedRecords } from '../../src/bot/staged-records.js';
 import { silentLogger } from '../../src/logger.js';
 import { hears } from '../../src/bot/router.js';
 import { FakeClock } from '../../src/fake-clock.js';
+import { zhangSays } from '../support/events.js';
 import type { RecordQuery, Store, StoredRecord } from '../../src/store/store.js';
 import { tempStore } from '../support/backoffice-store.js';
 import { LiveCatalogue } from '../../src/templates/live-catalogue.js';
@@ -107,16 +108,7 @@ test.after.each(async (context) => {
 });
 
 function say(context: Context, text: string, id: string) {
-  return context.bot.handle({
-    kind: 'message',
-    id,
-    conversation: { id: 'cid-single-zhang', type: 'single' },
-    sender: { userId: 'citizen-zhang', name: '张三' },
-    text,
-    attachments: [],
-    mentioned: true,
-    receivedAt: context.clock.now(),
-  });
+  return context.bot.handle(zhangSays(text, id, context.clock.now()));
 }
 
 function texts(result: Awaited<ReturnType<Bot['handle']>>): string[] {

@@ -12,6 +12,7 @@ import { silentLogger as botLogger } from '../../src/logger.js';
 import { hears, onTimer } from '../../src/bot/router.js';
 import { timerEvent, type TimerJobPayload } from '../../src/bot/inbound.js';
 import { FakeClock } from '../../src/fake-clock.js';
+import { zhangSays } from '../support/events.js';
 import { createOutbox, type Outbox } from '../../src/outbox/dispatcher.js';
 import type { Store } from '../../src/store/store.js';
 import { silentLogger } from '../support/backoffice-harness.js';
@@ -93,16 +94,7 @@ test.after.each(async (context) => {
 });
 
 function say(context: Context, text: string, id: string) {
-  return context.bot.handle({
-    kind: 'message',
-    id,
-    conversation: { id: 'cid-single-zhang', type: 'single' },
-    sender: { userId: 'citizen-zhang', name: '张三' },
-    text,
-    attachments: [],
-    mentioned: true,
-    receivedAt: context.clock.now(),
-  });
+  return context.bot.handle(zhangSays(text, id, context.clock.now()));
 }
 
 test('a scheduled timer comes back through the bot at its time, not before', async (context) => {
