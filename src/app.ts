@@ -153,6 +153,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     adminUserIds: config.adminUserIds,
     broadcasterUserIds: config.broadcasterUserIds,
     workNotices: config.dingtalk.agentId !== undefined,
+    cardsInPlace: config.dingtalk.cardTemplateId !== undefined,
     deadlineFor: (acceptedAt, matter, answers) => promisedDeadline(calendar, acceptedAt, timeLimitFor(matter, answers).promisedDays),
     calendar,
     handlers: botHandlers,

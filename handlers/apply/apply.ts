@@ -1,6 +1,7 @@
-// 我要办 / 立即申请: the apply dialog. One card per field (第 2/6 项), then one per material, then the
-// review; 上一步, 跳过 and 取消 at any step; e-licence prefill with one consent click; 提交 checks
-// completeness and tells every missing item at once (apply-submit.ts).
+// 我要办 / 立即申请: the apply dialog. A field at a time (第 2/6 项), then a material at a time, then the
+// review, on one form card updated in place (with a card template; the markdown fallback posts each step);
+// 上一步, 跳过 and 取消 at any step; e-licence prefill with one consent click; 提交 checks completeness and
+// tells every missing item at once, in a message of its own (submit.ts).
 import {
   APPLY_BACK,
   APPLY_CANCEL,
@@ -64,6 +65,7 @@ export const applyDialog = defineDialog<ApplyDraft, [Matter]>({
   id: 'apply',
   version: 1,
   ttl: { hours: 24 },
+  inPlace: true,
   keyFor: (owner) => applyKey(owner),
   start: (turn, matter) => {
     const name = turn.event?.sender.name ?? '';

@@ -27,6 +27,8 @@ export interface BotServices {
   broadcasterUserIds?: ReadonlySet<string>;
   /** DINGTALK_AGENT_ID is set: 工作通知 is offered. */
   workNotices?: boolean;
+  /** DINGTALK_CARD_TEMPLATE_ID is set: a sent card can be updated in place (without it, an update is posted anew). */
+  cardsInPlace?: boolean;
   deadlineFor: (acceptedAt: Date, matter: Matter, answers: Readonly<Record<string, string>>) => string;
   /** Working days (holidays, 调休) for the deadline clock and its warnings. */
   calendar: HolidayCalendar;

@@ -11,8 +11,14 @@ export type DialogInput =
   | { kind: 'text'; text: string; attachments: Attachment[] }
   | { kind: 'action'; action: string; params: Record<string, string> };
 
-/** Result of a step. `card` (when given) becomes the dialog's current card; older cards turn stale. */
-export type StepResult<T> = { status: 'handled'; step: string; data: T; card?: Card } | { status: 'skipped' } | { status: 'complete' };
+/**
+ * Result of a step. `card` (when given) becomes the dialog's current card (a new step token: what was shown
+ * before turns stale); `aside` is a card of its own, sent as a message, whose buttons act on the current step.
+ */
+export type StepResult<T> =
+  | { status: 'handled'; step: string; data: T; card?: Card; aside?: Card }
+  | { status: 'skipped' }
+  | { status: 'complete' };
 
 /** One turn of a dialog: the decision context, whose dialog it is, and a way to talk to its owner. */
 export interface DialogTurn {
@@ -52,6 +58,11 @@ export interface DialogDefinition<T, A extends unknown[]> {
   keyFor: (owner: string, params: Record<string, string>) => string;
   /** Told to the owner when the dialog has been idle longer than its ttl. */
   expiredNotice?: string;
+  /**
+   * One card for the whole dialog, updated in place at every step when cards can be (a card template is
+   * configured); without a template every step is posted anew, as markdown messages cannot change.
+   */
+  inPlace?: boolean;
 }
 
 /** A defined dialog: the definition plus the set of card actions its steps answer. */
@@ -78,6 +89,11 @@ export function stay<T>(step: string, data: T): StepResult<T> {
   return { status: 'handled', step, data };
 }
 
+/** Continue at `step` with `data`; the current card stays current and `aside` goes out as its own message. */
+export function stayWith<T>(step: string, data: T, aside: Card): StepResult<T> {
+  return { status: 'handled', step, data, aside };
+}
+
 /** Not for this dialog: let the other handlers have the input. */
 export function skip<T>(): StepResult<T> {
   return { status: 'skipped' };
@@ -88,10 +104,18 @@ export function complete<T>(): StepResult<T> {
   return { status: 'complete' };
 }
 
+/** The button param that carries the step token (see DialogEnvelope.token). */
+export const STEP_PARAM = 'step';
+
 /** The envelope stored in DialogRecord.data. */
 export interface DialogEnvelope<T> {
   owner: string;
-  /** Card id of the current step's card; clicks on any other card of this dialog are stale. */
+  /** Card id of the dialog's card (the current step's card, or the one card an in-place dialog updates). */
   cardId?: string;
+  /**
+   * The token every button of the current step carries (STEP_PARAM): a click carrying another one was made
+   * on what an earlier step showed (an older card, a double tap, a redelivery) and is stale.
+   */
+  token?: string;
   state: T;
 }
