@@ -229,7 +229,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
       noticeRoutes({ book: records, now, workNotices: config.dingtalk.agentId !== undefined, wake: () => outbox?.wake() }),
       statisticsRoutes(statisticsSource),
       rectificationRoutes({ store, clock, handle }),
-      matterRoutes({ store, catalogue, clock }),
+      matterRoutes({ store, catalogue, clock, wake: () => outbox?.wake() }),
       applicationRoutes({ store, catalogue, now }),
     ],
     publicRouters: options.publicRouters,

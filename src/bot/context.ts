@@ -153,6 +153,15 @@ export class DecisionContext {
     return this.dialogPuts.get(key) ?? (await this.services.store.getDialog(key));
   }
 
+  /** The dialogs about `subject` as the store would list them after this decision's staged changes. */
+  async findDialogs(subject: string): Promise<DialogRecord[]> {
+    const stored = (await this.services.store.findDialogs(subject)).filter(
+      (d) => !this.dialogPuts.has(d.key) && !this.dialogRemoves.has(d.key),
+    );
+    const staged = [...this.dialogPuts.values()].filter((d) => d.subject === subject);
+    return [...stored, ...staged].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
   putDialog(record: DialogRecord): void {
     this.dialogRemoves.delete(record.key);
     this.dialogPuts.set(record.key, record);

@@ -86,6 +86,28 @@ export async function resumeDialog(
   return result.status;
 }
 
+/**
+ * Runs `step` on the dialog stored under `key` for an event its owner did not send (a template changed while
+ * they filled it in). Only a live dialog of this definition's version is stepped; an expired or outdated one is
+ * left for the owner's next input, which says so. The result is applied as an input's would be.
+ */
+export async function stepDialog<T>(
+  ctx: DecisionContext,
+  dialog: Dialog<T, any[]>,
+  key: string,
+  step: (state: T, turn: DialogTurn) => StepResult<T> | Promise<StepResult<T>>,
+): Promise<DialogOutcome> {
+  const record = await ctx.getDialog(key);
+  if (!record) return 'none';
+  if (record.dialog !== dialog.id || record.version !== dialog.version) return 'outdated';
+  if (ctx.now.getTime() > record.expiresAt) return 'expired';
+  const envelope = record.data as DialogEnvelope<T>;
+  const turn = makeTurn(ctx, envelope.owner, key, undefined);
+  const result = await step(envelope.state, turn);
+  apply(ctx, dialog, turn, result, envelope);
+  return result.status;
+}
+
 /** Middleware: clicks on dialog cards go to their dialog; one-to-one text goes to the keys `textKeys` names. */
 export function dialogMiddleware(dialogs: readonly AnyDialog[], textKeys: (ctx: BotContext) => Promise<string[]>): Middleware<BotContext> {
   return async (ctx, next) => {
@@ -148,18 +170,20 @@ function apply<T>(
   result: StepResult<T>,
   before: DialogEnvelope<unknown> | undefined,
 ): void {
+  const to = { kind: 'user', userId: turn.owner } as const;
+  const inPlace = dialog.inPlace === true && ctx.services.cardsInPlace === true;
   if (result.status === 'complete') {
     if (before) ctx.removeDialog(turn.key);
+    if (result.card && inPlace && before?.cardId) ctx.updateCard(before.cardId, result.card, to, turn.owner);
     return;
   }
   if (result.status !== 'handled') return;
-  const to = { kind: 'user', userId: turn.owner } as const;
   let cardId = before?.cardId;
   let token = before?.token;
   if (result.card) {
     token = stepToken(ctx, turn.key);
     const card = withToken(result.card, token);
-    if (dialog.inPlace && ctx.services.cardsInPlace && cardId) ctx.updateCard(cardId, card, to, turn.owner);
+    if (inPlace && cardId) ctx.updateCard(cardId, card, to, turn.owner);
     else cardId = ctx.send(to, card, { owner: turn.owner });
   }
   // Its own message (the 一次性告知 of what is missing), whose buttons act on the step it was sent at.
@@ -174,6 +198,7 @@ function apply<T>(
     data: envelope,
     updatedAt: now,
     expiresAt: now + dialog.ttl.hours * HOUR_MS,
+    ...(dialog.subjectOf ? { subject: dialog.subjectOf(result.data) } : {}),
   };
   ctx.putDialog(record);
 }

@@ -18,7 +18,8 @@ export type DialogInput =
 export type StepResult<T> =
   | { status: 'handled'; step: string; data: T; card?: Card; aside?: Card }
   | { status: 'skipped' }
-  | { status: 'complete' };
+  /** `card`: the last state of an in-place dialog's one card (ignored without a card template: tell it instead). */
+  | { status: 'complete'; card?: Card };
 
 /** One turn of a dialog: the decision context, whose dialog it is, and a way to talk to its owner. */
 export interface DialogTurn {
@@ -56,6 +57,8 @@ export interface DialogDefinition<T, A extends unknown[]> {
   otherwise?: StepHandler<T>;
   /** The store key of the dialog for a card click by (or for) `owner`. */
   keyFor: (owner: string, params: Record<string, string>) => string;
+  /** What the dialog is about (DialogRecord.subject, plain: never personal data), so it can be found by it. */
+  subjectOf?: (data: T) => string;
   /** Told to the owner when the dialog has been idle longer than its ttl. */
   expiredNotice?: string;
   /**
@@ -99,9 +102,9 @@ export function skip<T>(): StepResult<T> {
   return { status: 'skipped' };
 }
 
-/** The dialog is over; its state is removed and its cards turn stale. */
-export function complete<T>(): StepResult<T> {
-  return { status: 'complete' };
+/** The dialog is over; its state is removed and its cards turn stale (an in-place one shows `card` last). */
+export function complete<T>(card?: Card): StepResult<T> {
+  return card ? { status: 'complete', card } : { status: 'complete' };
 }
 
 /** The button param that carries the step token (see DialogEnvelope.token). */

@@ -183,6 +183,13 @@ export class PostgresStore implements Store {
     return checked('dialogs', key, await this.#doc(`SELECT doc FROM ${this.#t.dialogs} WHERE key = $1`, [key]));
   }
 
+  async findDialogs(subject: string): Promise<DialogRecord[]> {
+    const { rows } = await this.#run((pool) =>
+      pool.query<{ key: string; doc: DialogRecord }>(`SELECT key, doc FROM ${this.#t.dialogs} WHERE subject = $1 ORDER BY key`, [subject]),
+    );
+    return rows.map((row) => checked('dialogs', row.key, row.doc)!);
+  }
+
   async getRecord<T>(kind: string, id: string): Promise<StoredRecord<T> | undefined> {
     const doc = await this.#doc(`SELECT ${RECORD_DOC} AS doc FROM ${this.#t.records} WHERE kind = $1 AND id = $2`, [requireKind(kind), id]);
     return checked('records', recordName(kind, id), doc) as StoredRecord<T> | undefined;

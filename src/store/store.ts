@@ -48,6 +48,11 @@ export interface DialogRecord {
   data: unknown;
   updatedAt: number;
   expiresAt: number;
+  /**
+   * What the dialog is about, for findDialogs (e.g. `matter:<id>` for an application being filled in). Stored
+   * plain even in a sealed store, like record tags: never personal data.
+   */
+  subject?: string;
 }
 
 /**
@@ -133,6 +138,8 @@ export interface Store {
   findApplications(query: ApplicationQuery): Promise<{ total: number; items: Application[] }>;
 
   getDialog(key: string): Promise<DialogRecord | undefined>;
+  /** Every stored dialog about `subject` (expired ones too, until removed), in key order. */
+  findDialogs(subject: string): Promise<DialogRecord[]>;
 
   getRecord<T>(kind: string, id: string): Promise<StoredRecord<T> | undefined>;
   /** Records of one kind, newest `updatedAt` first; the total counts every match before paging. */

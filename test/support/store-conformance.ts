@@ -242,6 +242,23 @@ export function storeConformance(name: string, makeStore: () => Promise<StoreHar
     assert.is(await h.store.getDialog('cid-1:user-2'), undefined);
   });
 
+  it('lists the dialogs about a subject, and forgets one that moves on or is removed', async ({ h }) => {
+    const about = (key: string, subject: string) => sampleDialog(key, { subject });
+    await h.store.commit({
+      dialogs: {
+        put: [about('user:b', 'matter:fund'), about('user:a', 'matter:fund'), about('user:c', 'matter:shop'), sampleDialog('user:d')],
+      },
+    });
+    assert.equal(await h.store.findDialogs('matter:fund'), [about('user:a', 'matter:fund'), about('user:b', 'matter:fund')]);
+    await h.store.commit({ dialogs: { put: [about('user:a', 'matter:shop')], remove: ['user:b'] } });
+    assert.equal(await h.store.findDialogs('matter:fund'), []);
+    assert.equal(
+      (await h.store.findDialogs('matter:shop')).map((d) => d.key),
+      ['user:a', 'user:c'],
+    );
+    assert.equal(await h.store.findDialogs('nothing'), []);
+  });
+
   it('keeps meta values as JSON and deletes a key set to null', async ({ h }) => {
     await h.store.commit({ meta: { settings: { quietHours: [22, 7], label: '一次办' }, counter: 3 } });
     assert.equal(await h.store.getMeta('settings'), { quietHours: [22, 7], label: '一次办' });
