@@ -3,12 +3,13 @@
 // admin sees that a value was given, not the number itself); the template version filed under decides how.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { isOverdue } from '../domain/deadline.js';
+import { chinaDay } from '../domain/holiday-calendar.js';
 import { maskFieldValues, maskPersonalNumbers } from '../domain/mask.js';
 import { APPLICATION_STATUSES, type Application, type ApplicationStatus } from '../domain/types.js';
 import { HttpError } from '../http/errors.js';
 import { createRouter } from '../http/routers.js';
-import type { Store } from '../store/store.js';
+import { isOverdueOn } from '../store/application-filter.js';
+import type { ApplicationQuery, Store } from '../store/store.js';
 import type { MatterSource } from '../templates/live-catalogue.js';
 import { pageOf } from './paging.js';
 
@@ -20,21 +21,17 @@ export interface ApplicationRoutesOptions {
 
 // Filed applications only: a draft is not an application yet.
 const STATUSES: readonly ApplicationStatus[] = APPLICATION_STATUSES.filter((status) => status !== 'draft');
-const OPEN: readonly ApplicationStatus[] = ['accepted', 'supplement_required', 'in_review'];
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-/** Most applications one list request looks through (the store filters by status; the rest is done here). */
-const SCAN_MAX = 20_000;
 
 /** `GET /api/applications` and `GET /api/applications/:id`. */
 export function applicationRoutes(options: ApplicationRoutesOptions): Router {
   const router = createRouter('/api');
 
+  // The store filters and pages (SQL on PostgreSQL, its in-memory index on lowdb): only the page is read.
   router.get('/applications', async (ctx) => {
-    const filter = filterOf(ctx, options.now());
     const { offset, limit } = pageOf(ctx);
-    const scanned = await options.store.findApplications({ ...(filter.status ? { status: filter.status } : {}), limit: SCAN_MAX });
-    const matching = scanned.items.filter((app) => filter.keep(app));
-    ctx.body = { total: matching.length, items: matching.slice(offset, offset + limit).map((app) => summary(app, options)) };
+    const page = await options.store.findApplications({ ...filterOf(ctx, options.now()), offset, limit });
+    ctx.body = { total: page.total, items: page.items.map((app) => summary(app, options)) };
   });
 
   router.get('/applications/:id', async (ctx) => {
@@ -46,12 +43,8 @@ export function applicationRoutes(options: ApplicationRoutesOptions): Router {
   return router;
 }
 
-interface Filter {
-  status?: ApplicationStatus[];
-  keep(app: Application): boolean;
-}
-
-function filterOf(ctx: Context, now: number): Filter {
+// The query's filters, each checked with a clear 400.
+function filterOf(ctx: Context, now: number): ApplicationQuery {
   const text = (name: string) => (typeof ctx.query[name] === 'string' ? (ctx.query[name] as string).trim() : '');
   const status = text('status') ? text('status').split(',') : [];
   const bad = status.find((s) => !STATUSES.includes(s as ApplicationStatus));
@@ -68,23 +61,17 @@ function filterOf(ctx: Context, now: number): Filter {
   const [matter, department] = [text('matter'), text('department')];
   return {
     ...(status.length ? { status: status as ApplicationStatus[] } : {}),
-    keep: (app) =>
-      (!matter || app.matter.id === matter) &&
-      (!department || app.departments.some((d) => d.id === department)) &&
-      (!from || (app.submittedAt !== undefined && app.submittedAt.slice(0, 10) >= from)) &&
-      (!to || (app.submittedAt !== undefined && app.submittedAt.slice(0, 10) <= to)) &&
-      (!overdue || isLate(app, now) === (overdue === 'true')),
+    ...(matter ? { matterId: matter } : {}),
+    ...(department ? { departmentId: department } : {}),
+    ...(from ? { submittedFrom: from } : {}),
+    ...(to ? { submittedTo: to } : {}),
+    ...(overdue ? { overdue: { today: chinaDay(new Date(now)), value: overdue === 'true' } } : {}),
   };
-}
-
-// Still open past its promised deadline.
-function isLate(app: Application, now: number): boolean {
-  return app.deadline !== undefined && OPEN.includes(app.status) && isOverdue(new Date(now), app.deadline);
 }
 
 function summary(app: Application, options: ApplicationRoutesOptions) {
   const { history: _history, fields: _fields, materials: _materials, ...rest } = masked(app, options);
-  return { ...rest, overdue: isLate(app, options.now()) };
+  return { ...rest, overdue: isOverdueOn(app, chinaDay(new Date(options.now()))) };
 }
 
 // Field values masked per the version filed under; licence numbers and notes by their look.

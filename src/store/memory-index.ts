@@ -1,6 +1,7 @@
 // In-memory indexes over applications so listing one applicant's applications, newest first,
 // does not scan (or sort) every application the store holds.
 import type { Application } from '../domain/types.js';
+import { applicationFilter } from './application-filter.js';
 import type { ApplicationQuery } from './store.js';
 
 interface Entry {
@@ -74,11 +75,11 @@ export class ApplicationIndex {
   query(query: ApplicationQuery, get: (id: string) => Application | undefined): { total: number; ids: string[] } {
     const list = query.applicantId === undefined ? this.#all : this.#byApplicant.get(query.applicantId);
     if (!list) return { total: 0, ids: [] };
-    const statuses = query.status ? new Set(query.status) : undefined;
+    const keep = applicationFilter(query);
     const offset = Math.max(0, query.offset ?? 0);
     const limit = query.limit ?? Number.POSITIVE_INFINITY;
     const ids: string[] = [];
-    if (!statuses) {
+    if (!keep) {
       const end = list.items.length - offset;
       for (let i = end - 1; i >= 0 && i >= end - limit; i--) ids.push(list.items[i]!.id);
       return { total: list.items.length, ids };
@@ -86,7 +87,8 @@ export class ApplicationIndex {
     let total = 0;
     for (let i = list.items.length - 1; i >= 0; i--) {
       const id = list.items[i]!.id;
-      if (statuses && !statuses.has(get(id)?.status as Application['status'])) continue;
+      const app = get(id);
+      if (!app || !keep(app)) continue;
       if (total >= offset && ids.length < limit) ids.push(id);
       total++;
     }

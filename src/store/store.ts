@@ -113,9 +113,22 @@ export interface LeaseOptions {
   capacity?: Partial<Record<JobKind, number>>;
 }
 
+/** Which applications findApplications lists: every given filter must hold. */
 export interface ApplicationQuery {
   applicantId?: string;
   status?: Application['status'][];
+  /** Filed under this matter (any version). */
+  matterId?: string;
+  /** One of the departments reviewing it. */
+  departmentId?: string;
+  /** Submitted on or after / on or before this day (YYYY-MM-DD: the date part of `submittedAt`, as stored). */
+  submittedFrom?: string;
+  submittedTo?: string;
+  /**
+   * Overdue on `today` (YYYY-MM-DD, China time): its deadline is running (accepted, supplement required, in review)
+   * and its day is before `today` (application-filter.ts); `value: false` lists the others.
+   */
+  overdue?: { today: string; value: boolean };
   /** Newest first. */
   offset?: number;
   limit?: number;
