@@ -143,9 +143,10 @@ function isCurrentStep(envelope: DialogEnvelope<unknown>, cardId: string | undef
   return envelope.token ? params[STEP_PARAM] === envelope.token : cardId === envelope.cardId;
 }
 
-// Deterministic per decision (a retried decision makes the same token), different for every step shown.
+// Deterministic per decision (a retried decision makes the same token), different for every step shown; short,
+// since it rides in every button and a card's buttons must fit in one 1 KB template value (src/dingtalk/render.ts).
 function stepToken(ctx: DecisionContext, key: string): string {
-  return createHash('sha256').update(`step:${ctx.seed}:${key}`).digest('hex').slice(0, 12);
+  return createHash('sha256').update(`step:${ctx.seed}:${key}`).digest('hex').slice(0, 8);
 }
 
 function withToken(card: Card, token: string | undefined): Card {
