@@ -169,6 +169,25 @@ test('a publish in the chat tells a person with an open draft at once and once, 
   assert.equal(draft.state.fields.shopName, '老李小吃');
 });
 
+test('without a card template the notice comes on the form posted anew: still one message', async () => {
+  await h.close();
+  h = await BotHarness.create({ cardsInPlace: false });
+  const p = new Player(h, 'li');
+  await p.say('我要办 个体工商户设立登记');
+  await p.click('不同意，自己填写上传');
+  await draftOf(INDIVIDUAL, (m) => ({ fields: [{ key: 'shopName', label: '店铺招牌名称', type: 'text', required: true }, ...m.fields] }));
+  const admin = new Player(h, 'admin');
+  await admin.say('发布 个体工商户设立登记');
+  await admin.click('确认发布');
+  const told = toLi(await runTimers(true));
+  assert.equal(cardUpdates(told), []);
+  assert.equal(texts(told), []);
+  const [posted] = sends(told);
+  assert.is(sends(told).length, 1);
+  assert.match(cardText(posted!.message.card!), '办理要求已更新');
+  assert.match(cardText(posted!.message.card!), '店铺招牌名称');
+});
+
 test('a retire tells a person with an open draft at once, closes the form card, and tells nobody twice', async () => {
   const p = new Player(h, 'li');
   await p.say('我要办 个体工商户设立登记');
