@@ -33,7 +33,11 @@ export async function submitDraft(whole: ApplyDraft, matter: Matter, turn: Dialo
     id,
     matter,
     applicant,
-    channel: { conversationId: draft.conversationId ?? `user:${owner}`, conversationType: 'single' },
+    channel: {
+      conversationId: draft.conversationId ?? `user:${owner}`,
+      conversationType: 'single',
+      ...(turn.cardId ? { formCardId: turn.cardId } : {}),
+    },
     fields: draft.fields,
     materials: draft.materials,
     departments: applicableDepartments(matter, draft.fields).map((d) => d.id),

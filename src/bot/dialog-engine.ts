@@ -52,7 +52,7 @@ export async function resumeDialog(
   if (!record) return 'none';
   const envelope = record.data as DialogEnvelope<unknown>;
   const dialog = dialogs.find((d) => d.id === record.dialog);
-  const turn = makeTurn(ctx, envelope.owner, key, ctx.event);
+  const turn = makeTurn(ctx, envelope.owner, key, ctx.event, envelope.cardId);
   if (!dialog || dialog.version !== record.version) {
     ctx.removeDialog(key);
     ctx.log.info({ key, dialog: record.dialog, version: record.version }, 'discarded dialog state of another version');
@@ -102,7 +102,7 @@ export async function stepDialog<T>(
   if (record.dialog !== dialog.id || record.version !== dialog.version) return 'outdated';
   if (ctx.now.getTime() > record.expiresAt) return 'expired';
   const envelope = record.data as DialogEnvelope<T>;
-  const turn = makeTurn(ctx, envelope.owner, key, undefined);
+  const turn = makeTurn(ctx, envelope.owner, key, undefined, envelope.cardId);
   const result = await step(envelope.state, turn);
   apply(ctx, dialog, turn, result, envelope);
   return result.status;
@@ -154,12 +154,13 @@ function withToken(card: Card, token: string | undefined): Card {
   return { ...card, buttons: card.buttons.map((b): CardButton => ({ ...b, params: { ...b.params, [STEP_PARAM]: token } })) };
 }
 
-function makeTurn(ctx: DecisionContext, owner: string, key: string, event: ChatEvent | undefined): DialogTurn {
+function makeTurn(ctx: DecisionContext, owner: string, key: string, event: ChatEvent | undefined, cardId?: string): DialogTurn {
   return {
     ctx,
     owner,
     key,
     ...(event ? { event } : {}),
+    ...(cardId ? { cardId } : {}),
     tell: (content) => void ctx.send({ kind: 'user', userId: owner }, content, { owner }),
   };
 }

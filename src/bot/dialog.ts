@@ -29,6 +29,8 @@ export interface DialogTurn {
   /** userId of the dialog's owner (an admin may act for them). */
   owner: string;
   key: string;
+  /** The dialog's card so far (an in-place dialog's one card); absent before the first card is sent. */
+  cardId?: string;
   /** Sends a message or card to the owner's one-to-one chat (not a dialog card: it never turns stale). */
   tell(content: Content): void;
 }
