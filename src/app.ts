@@ -33,6 +33,8 @@ import { noticeRoutes } from './broadcast/routes.js';
 import { RecordBook } from './broadcast/records.js';
 import { rectificationRoutes } from './admin/rectification-routes.js';
 import { statisticsRoutes, type StatisticsSource } from './admin/statistics-routes.js';
+import { supervisionRoutes } from './admin/supervision-routes.js';
+import { orgRoutes } from './admin/org-routes.js';
 import { ROOT_DIR } from './root-dir.js';
 import type { BackoffPolicy } from './retry.js';
 import { createStore } from './store/create-store.js';
@@ -227,6 +229,8 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
       outboxRoutes({ store, outbox }),
       noticeRoutes({ book: records, now, workNotices: config.dingtalk.agentId !== undefined, wake: () => outbox?.wake() }),
       statisticsRoutes(statisticsSource),
+      supervisionRoutes(statisticsSource),
+      orgRoutes({ openapi, clock }),
       rectificationRoutes({ store, clock, handle }),
       matterRoutes({ store, catalogue, clock }),
       applicationRoutes({ store, catalogue, now }),
