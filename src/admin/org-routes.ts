@@ -105,5 +105,6 @@ async function readPeople(openapi: OrgRoutesOptions['openapi'], departments: Org
       byId.set(member.userId, user);
     }
   }
+  for (const user of byId.values()) user.departments.sort((a, b) => a.id - b.id);
   return [...byId.values()].sort((a, b) => a.userId.localeCompare(b.userId));
 }
