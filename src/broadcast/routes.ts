@@ -117,7 +117,7 @@ function readDraft(input: unknown, now: number, work: WorkChannel): { draft: Not
 
 function invalid(ctx: Context, problems: string[]): void {
   ctx.status = 400;
-  ctx.body = { error: { code: 'invalid_notice', message: problems.join('；'), problems } };
+  ctx.body = { error: { code: 'invalid_notice', message: problems.join('；'), problems, details: problems } };
 }
 
 function notFound(ctx: Context, id: string): void {
