@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import { isCalendarDate } from '../domain/china-time.js';
 import type { HolidayCalendar } from '../domain/holiday-calendar.js';
 import type { Matter } from '../domain/types.js';
+import { adminScope } from '../http/admin-auth.js';
 import { createRouter } from '../http/routers.js';
 import { HttpError } from '../http/errors.js';
 import type { Store } from '../store/store.js';
@@ -22,18 +23,21 @@ export interface StatisticsSource {
 /** The figures over every stored application (default range: the last 30 days, by matter). */
 export async function loadStatistics(
   source: StatisticsSource,
-  query: { from?: string; to?: string; by?: StatisticsGrouping } = {},
+  query: { from?: string; to?: string; by?: StatisticsGrouping; department?: string } = {},
 ): Promise<Statistics> {
   const now = new Date(source.clock.now());
   const range = defaultRange(now);
-  const { items } = await source.store.findApplications({});
-  const openCases = await loadOpenCases(source.store);
+  const { items: all } = await source.store.findApplications({});
+  const department = query.department;
+  const items = department === undefined ? all : all.filter((app) => app.departments.some((d) => d.id === department));
+  const mine = new Set(items.map((app) => app.id));
+  const cases = await loadOpenCases(source.store);
   return computeStatistics({
     applications: items,
     matters: source.matters,
     calendar: source.calendar,
     now,
-    openCases,
+    openCases: department === undefined ? cases : cases.filter((c) => c.applicationId !== undefined && mine.has(c.applicationId)),
     from: query.from ?? range.from,
     to: query.to ?? range.to,
     by: query.by ?? 'matter',
@@ -62,7 +66,14 @@ export function statisticsRoutes(source: StatisticsSource): Router {
     if (by !== undefined && by !== 'matter' && by !== 'department')
       throw new HttpError(400, 'invalid_query', 'by 只能是 matter 或 department');
     if (from && to && from > to) throw new HttpError(400, 'invalid_query', 'from 不能晚于 to');
-    ctx.body = await loadStatistics(source, { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(by ? { by } : {}) });
+    // A department session gets the figures of its own department's applications only.
+    const department = adminScope(ctx);
+    ctx.body = await loadStatistics(source, {
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+      ...(by ? { by } : {}),
+      ...(department !== undefined ? { department } : {}),
+    });
   });
   return router;
 }
