@@ -45,6 +45,7 @@ import { openCatalogue, sensitiveFieldsOf } from './templates/open-catalogue.js'
 import { applicationRoutes } from './admin/application-routes.js';
 import { matterRoutes } from './admin/matter-routes.js';
 import { applyRecords } from './templates/seed.js';
+import { createConsole } from './console/console.js';
 
 /** The project root (config/ lives there), for the sources and for the compiled dist/ alike. */
 export { ROOT_DIR } from './root-dir.js';
@@ -68,6 +69,8 @@ export interface StartOptions {
   tuning?: Tuning;
   /** Extra public routers (the sandbox page). */
   publicRouters?: Router[];
+  /** The organisation's corpId, when known at start (the sandbox): the console's 免登 asks DingTalk with it. */
+  corpId?: string;
   mattersDir?: string;
 }
 
@@ -207,10 +210,13 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     handle: async (event) => void (await handle(event)),
   });
 
+  const adminConsole = createConsole({ store, now, openapi, config, matters: () => catalogue.list(), corpId: options.corpId });
+
   const http = createHttpApp({
     logger,
     metrics,
     adminToken: config.adminToken,
+    adminSessions: adminConsole.sessions,
     health: async () => {
       await store.ping();
       const state = stream.state();
@@ -235,7 +241,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
       matterRoutes({ store, catalogue, clock }),
       applicationRoutes({ store, catalogue, now }),
     ],
-    publicRouters: options.publicRouters,
+    publicRouters: [adminConsole.router, ...(options.publicRouters ?? [])],
   });
 
   const server: Server = http.koa.listen(config.http.port, config.http.host);

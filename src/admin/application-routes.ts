@@ -6,6 +6,7 @@ import type { Context } from 'koa';
 import { isOverdue } from '../domain/deadline.js';
 import { maskFieldValues, maskPersonalNumbers } from '../domain/mask.js';
 import { APPLICATION_STATUSES, type Application, type ApplicationStatus } from '../domain/types.js';
+import { adminScope } from '../http/admin-auth.js';
 import { HttpError } from '../http/errors.js';
 import { createRouter } from '../http/routers.js';
 import type { Store } from '../store/store.js';
@@ -39,7 +40,10 @@ export function applicationRoutes(options: ApplicationRoutesOptions): Router {
 
   router.get('/applications/:id', async (ctx) => {
     const app = await options.store.getApplication(ctx.params.id ?? '');
-    if (!app) throw new HttpError(404, 'not_found', `没有编号为 ${ctx.params.id} 的办件`);
+    const scope = adminScope(ctx);
+    // A department session sees only its department's applications: another one is "not found" to it.
+    if (!app || (scope !== undefined && !app.departments.some((d) => d.id === scope)))
+      throw new HttpError(404, 'not_found', `没有编号为 ${ctx.params.id} 的办件`);
     ctx.body = masked(app, options);
   });
 
@@ -65,7 +69,8 @@ function filterOf(ctx: Context, now: number): Filter {
   }
   const overdue = text('overdue');
   if (overdue && overdue !== 'true' && overdue !== 'false') throw new HttpError(400, 'bad_query', 'overdue 只能是 true 或 false');
-  const [matter, department] = [text('matter'), text('department')];
+  // A department session's own department replaces whatever the query asks for.
+  const [matter, department] = [text('matter'), adminScope(ctx) ?? text('department')];
   return {
     ...(status.length ? { status: status as ApplicationStatus[] } : {}),
     keep: (app) =>

@@ -10,7 +10,7 @@ import { HttpError, readJson } from '../http/errors.js';
 import { createRouter } from '../http/routers.js';
 import type { Store } from '../store/store.js';
 import { sendCsv, wantsCsv, type CsvColumn } from './csv.js';
-import { departmentParam } from './statistics-routes.js';
+import { scopedDepartment } from './statistics-routes.js';
 import { RECTIFICATION_KIND, type Rectification } from '../supervision/rectification.js';
 
 export interface RectificationRoutesOptions {
@@ -30,7 +30,7 @@ export function rectificationRoutes(options: RectificationRoutesOptions): Router
     const status = ctx.query.status;
     if (status !== undefined && status !== 'open' && status !== 'closed')
       throw new HttpError(400, 'invalid_query', 'status 只能是 open 或 closed');
-    const department = departmentParam(ctx.query.department);
+    const department = scopedDepartment(ctx);
     const found = await options.store.findRecords<Rectification>(RECTIFICATION_KIND, status ? { tags: { status } } : {});
     const items = found.items
       .map((r) => ({ ...r.data, status: r.tags?.status }))

@@ -2,10 +2,12 @@
 // supervision figures as JSON numbers (see statistics.ts for what each means), or as CSV. `department` keeps the
 // applications (and their open cases) of one department. Mounted as an admin router: the app's guard covers it.
 import type Router from '@koa/router';
+import type { Context } from 'koa';
 import type { Clock } from '../clock.js';
 import { isCalendarDate } from '../domain/china-time.js';
 import type { HolidayCalendar } from '../domain/holiday-calendar.js';
 import type { Matter } from '../domain/types.js';
+import { adminScope } from '../http/admin-auth.js';
 import { createRouter } from '../http/routers.js';
 import { percentCell, sendCsv, wantsCsv, type CsvColumn } from './csv.js';
 import { HttpError } from '../http/errors.js';
@@ -70,7 +72,7 @@ export function statisticsRoutes(source: StatisticsSource): Router {
     if (by !== undefined && by !== 'matter' && by !== 'department')
       throw new HttpError(400, 'invalid_query', 'by 只能是 matter 或 department');
     if (from && to && from > to) throw new HttpError(400, 'invalid_query', 'from 不能晚于 to');
-    const department = departmentParam(ctx.query.department);
+    const department = scopedDepartment(ctx);
     const statistics = await loadStatistics(source, {
       ...(from ? { from } : {}),
       ...(to ? { to } : {}),
@@ -93,6 +95,14 @@ export function dayParam(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !isCalendarDate(value)) throw new HttpError(400, 'invalid_query', `${name} 应为日期 YYYY-MM-DD`);
   return value;
+}
+
+/**
+ * The department a request reads: a department session's own (whatever the query says), else the `department`
+ * query value (a department id of the templates), else undefined (everything).
+ */
+export function scopedDepartment(ctx: Context): string | undefined {
+  return adminScope(ctx) ?? departmentParam(ctx.query.department);
 }
 
 /** The `department` query value (a department id of the templates) or absent. */

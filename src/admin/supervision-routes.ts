@@ -1,6 +1,6 @@
 // The dashboard's admin API besides /api/statistics: received / completed per day, the open yellow/red warnings
-// and the complaints, each as JSON or CSV (`?format=csv`). Every list takes `department=<id>`, the one filter a
-// department's console session is held to. Mounted as an admin router: the app's guard covers it.
+// and the complaints, each as JSON or CSV (`?format=csv`). Every list takes `department=<id>`; a department's
+// console session is held to its own department whatever it asks. Mounted as an admin router: the app's guard covers it.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { chinaDay } from '../domain/holiday-calendar.js';
@@ -14,7 +14,7 @@ import { openWarnings, type OpenWarning } from '../supervision/open-warnings.js'
 import { defaultRange } from '../supervision/statistics.js';
 import { sendCsv, wantsCsv, type CsvColumn } from './csv.js';
 import { pageOf } from './paging.js';
-import { dayParam, departmentParam, type StatisticsSource } from './statistics-routes.js';
+import { dayParam, scopedDepartment, type StatisticsSource } from './statistics-routes.js';
 
 const OPEN_STATUSES: Application['status'][] = ['accepted', 'supplement_required', 'in_review'];
 const LEVEL_TEXT = { yellow: '黄牌', red: '红牌' } as const;
@@ -25,7 +25,7 @@ export function supervisionRoutes(source: StatisticsSource): Router {
 
   router.get('/api/statistics/daily', async (ctx) => {
     const { from, to } = rangeOf(ctx, source);
-    const department = departmentParam(ctx.query.department);
+    const department = scopedDepartment(ctx);
     const { items } = await source.store.findApplications({});
     const days = dailyFigures(items.filter(inDepartment(department)), from, to);
     if (wantsCsv(ctx)) return sendCsv(ctx, `每日办件_${from}_${to}.csv`, DAY_COLUMNS, days);
@@ -33,7 +33,7 @@ export function supervisionRoutes(source: StatisticsSource): Router {
   });
 
   router.get('/api/warnings', async (ctx) => {
-    const department = departmentParam(ctx.query.department);
+    const department = scopedDepartment(ctx);
     const level = ctx.query.level;
     if (level !== undefined && level !== 'yellow' && level !== 'red')
       throw new HttpError(400, 'invalid_query', 'level 只能是 yellow 或 red');
@@ -48,7 +48,7 @@ export function supervisionRoutes(source: StatisticsSource): Router {
     const status = ctx.query.status;
     if (status !== undefined && status !== 'open' && status !== 'answered')
       throw new HttpError(400, 'invalid_query', 'status 只能是 open 或 answered');
-    const department = departmentParam(ctx.query.department);
+    const department = scopedDepartment(ctx);
     const csv = wantsCsv(ctx);
     const { offset, limit } = csv ? { offset: 0, limit: Number.MAX_SAFE_INTEGER } : pageOf(ctx);
     const found = await source.store.findRecords<Complaint>(COMPLAINT_KIND, status ? { tags: { status } } : {});

@@ -1,0 +1,339 @@
+// The editor of one matter template: a form for the common properties (name, time limits, fee) and each
+// field, material and department; the whole template as JSON (高级); the version history with what changed.
+// 保存草稿 sends the draft to the API, whose schema answers every error with its JSON path: each is shown
+// next to its input, the rest above the form. 发布 and 停用 ask for confirmation first.
+import { errorsByPath, getAt, setAt } from '../paths.js';
+import { formatDateTime, html, useMemo, useState } from '../lib.js';
+import { ConfirmDialog, LoadState, useLoad, useToast } from '../ui.js';
+
+const FIELD_TYPES = {
+  text: '文本',
+  number: '数字',
+  date: '日期',
+  enum: '选择题',
+  idcard: '身份证号',
+  phone: '手机号',
+  bankcard: '银行卡号',
+  uscc: '统一社会信用代码',
+  address: '地址',
+};
+const AUDIT_ACTION = { seed: '初始导入', import: '导入', create: '新建', draft: '修改草稿', publish: '发布', retire: '停用' };
+const TABS = [
+  ['basic', '基本信息'],
+  ['fields', '填写项'],
+  ['materials', '材料'],
+  ['departments', '审批部门'],
+  ['json', '高级'],
+  ['history', '版本历史'],
+];
+
+export default function MatterEditor({ api, id }) {
+  const matter = useLoad(() => api.get(`/api/matters/${encodeURIComponent(id)}`), [id]);
+  return html`
+    <section class="view">
+      <div class="view-head">
+        <h1 class="view-title">${matter.data?.name ?? id}</h1>
+        <a class="btn btn-small" href="#/matters">返回事项列表</a>
+      </div>
+      <${LoadState} loading=${matter.loading && !matter.data} error=${matter.error} />
+      ${matter.data ? html`<${Editor} key=${JSON.stringify(matter.data.draft ?? matter.data.current)} api=${api} matter=${matter.data} reload=${matter.reload} />` : null}
+    </section>
+  `;
+}
+
+function Editor({ api, matter, reload }) {
+  const base = matter.draft ?? matter.current;
+  const [draft, setDraft] = useState(base);
+  const [saved, setSaved] = useState(JSON.stringify(base));
+  const [errors, setErrors] = useState([]);
+  const [tab, setTab] = useState('basic');
+  const [busy, setBusy] = useState(false);
+  const [summary, setSummary] = useState(undefined);
+  const [confirm, setConfirm] = useState(undefined);
+  const [draftVersion, setDraftVersion] = useState(matter.draft?.version);
+  const [toast, showToast] = useToast();
+  const dirty = JSON.stringify(draft) !== saved;
+  const byPath = useMemo(() => errorsByPath(errors), [errors]);
+  const placed = useMemo(() => placeErrors(byPath, inputPaths(draft)), [byPath, draft]);
+  const change = (path, value) => setDraft((old) => setAt(old, path, value));
+  const bind = { draft, change, errors: placed.inline };
+
+  const save = async () => {
+    setBusy(true);
+    try {
+      const answer = await api.put(`/api/matters/${encodeURIComponent(matter.id)}/draft`, draft);
+      setErrors([]);
+      setSaved(JSON.stringify(draft));
+      setSummary(answer.summary);
+      setDraftVersion(answer.matter.draft.version);
+      showToast(`草稿已保存（第 ${answer.matter.draft.version} 版）`);
+    } catch (error) {
+      if (error.status === 422 && error.details) setErrors(error.details);
+      else showToast(error.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const act = async (action) => {
+    try {
+      await api.post(`/api/matters/${encodeURIComponent(matter.id)}/${action}`);
+    } catch (error) {
+      if (error.status === 422 && error.details) {
+        setConfirm(undefined);
+        setErrors(error.details);
+        return;
+      }
+      throw error;
+    }
+    setConfirm(undefined);
+    reload();
+  };
+
+  return html`
+    <div class="card matters-status">
+      <span>${matter.status === 'retired' ? html`<span class="badge badge-grey">已停用</span>` : html`<span class="badge badge-green">在用</span>`}</span>
+      <span>当前版本：${matter.current ? `第 ${matter.current.version} 版` : '未发布'}</span>
+      <span>${draftVersion ? html`草稿：<span class="badge badge-orange">第 ${draftVersion} 版（未发布）</span>` : '无草稿'}</span>
+      <div class="btn-row matters-actions">
+        <button type="button" class="btn btn-primary" disabled=${busy || !dirty} onClick=${save}>${busy ? '正在保存…' : '保存草稿'}</button>
+        <button type="button" class="btn" disabled=${busy || dirty || !draftVersion} title=${dirty ? '请先保存草稿' : ''}
+          onClick=${() => setConfirm('publish')}>发布</button>
+        ${matter.status !== 'retired' ? html`<button type="button" class="btn" onClick=${() => setConfirm('retire')}>停用</button>` : null}
+      </div>
+      ${dirty ? html`<span class="muted matters-dirty">有未保存的修改</span>` : null}
+    </div>
+    ${
+      errors.length > 0
+        ? html`<div class="card matters-errors" role="alert">
+            <h2>草稿有 ${errors.length} 处问题，请修改后再保存</h2>
+            ${placed.rest.length > 0 ? html`<ul>${placed.rest.map((e) => html`<li><code>${e.path || '（整个模板）'}</code> ${e.message}</li>`)}</ul>` : null}
+          </div>`
+        : null
+    }
+    ${summary && summary.length > 0 && !dirty ? html`<div class="card"><h2>草稿相对当前版本的修改</h2><ul>${summary.map((line) => html`<li>${line}</li>`)}</ul></div>` : null}
+    <div class="tabs" role="tablist">
+      ${TABS.map(
+        ([name, title]) => html`<button type="button" role="tab" aria-selected=${tab === name} class=${tab === name ? 'tab active' : 'tab'}
+          onClick=${() => setTab(name)}>${title}${countIn(placed.inline, name) ? html` <span class="badge badge-red">${countIn(placed.inline, name)}</span>` : null}</button>`,
+      )}
+    </div>
+    <div class="card matters-form">
+      ${tab === 'basic' ? html`<${BasicTab} ...${bind} />` : null}
+      ${tab === 'fields' ? html`<${FieldsTab} ...${bind} />` : null}
+      ${tab === 'materials' ? html`<${MaterialsTab} ...${bind} />` : null}
+      ${tab === 'departments' ? html`<${DepartmentsTab} ...${bind} />` : null}
+      ${tab === 'json' ? html`<${JsonTab} draft=${draft} onApply=${setDraft} />` : null}
+      ${tab === 'history' ? html`<${History} api=${api} matter=${matter} />` : null}
+    </div>
+    ${
+      confirm === 'publish'
+        ? html`<${ConfirmDialog} title=${`发布第 ${draftVersion} 版？`} confirmText="确认发布" onConfirm=${() => act('publish')} onCancel=${() => setConfirm(undefined)}>
+            <p>发布后新的申请按第 ${draftVersion} 版办理；已受理的办件仍按原版本办理。</p>
+          </${ConfirmDialog}>`
+        : null
+    }
+    ${
+      confirm === 'retire'
+        ? html`<${ConfirmDialog} title=${`停用“${matter.name}”？`} danger=${true} confirmText="确认停用" onConfirm=${() => act('retire')} onCancel=${() => setConfirm(undefined)}>
+            <p>停用后不再受理新的申请；已受理和办理中的办件不受影响。</p>
+          </${ConfirmDialog}>`
+        : null
+    }
+    ${toast}
+  `;
+}
+
+// Every path the form has an input for, so that an error can be put next to it.
+function inputPaths(draft) {
+  const paths = ['id', 'name', 'summary', 'category', 'timeLimit.promisedDays', 'timeLimit.legalDays', 'fee.amount', 'fee.note'];
+  (draft?.fields ?? []).forEach((_, i) =>
+    paths.push(...['key', 'label', 'type', 'required', 'options', 'help', 'maxLength'].map((k) => `fields[${i}].${k}`)),
+  );
+  (draft?.materials ?? []).forEach((_, i) =>
+    paths.push(...['id', 'name', 'required', 'tolerance', 'promiseDays', 'copies', 'notes'].map((k) => `materials[${i}].${k}`)),
+  );
+  (draft?.departments ?? []).forEach((_, i) =>
+    paths.push(...['id', 'name', 'contactUserIds', 'parallel'].map((k) => `departments[${i}].${k}`)),
+  );
+  return paths;
+}
+
+// Errors at (or inside) an input's path go next to it; the rest are listed above the form.
+function placeErrors(byPath, paths) {
+  const inline = new Map();
+  const rest = [];
+  for (const [path, messages] of byPath) {
+    const input = paths.find((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
+    if (input) inline.set(input, [...(inline.get(input) ?? []), ...messages]);
+    else rest.push(...messages.map((message) => ({ path, message })));
+  }
+  return { inline, rest };
+}
+
+function countIn(inline, tab) {
+  const prefix = {
+    basic: /^(id|name|summary|category|timeLimit|fee)/,
+    fields: /^fields\[/,
+    materials: /^materials\[/,
+    departments: /^departments\[/,
+  }[tab];
+  if (!prefix) return 0;
+  return [...inline.keys()].filter((path) => prefix.test(path)).length;
+}
+
+function numberOrText(text) {
+  return /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : text.trim() === '' ? undefined : text;
+}
+
+function listOf(text) {
+  const items = text
+    .split(/[,，、\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return items;
+}
+
+/** One input bound to a path of the draft, with the errors about that path under it. */
+function Input({ label, path, draft, change, errors, kind = 'text', options, hint, wide }) {
+  const value = getAt(draft, path);
+  const problems = errors.get(path) ?? [];
+  const id = `in-${path.replace(/[^A-Za-z0-9]/g, '-')}`;
+  const invalid = problems.length > 0;
+  const cls = invalid ? 'invalid' : '';
+  let control;
+  if (kind === 'checkbox') {
+    control = html`<input id=${id} type="checkbox" checked=${value === true} onChange=${(e) => change(path, e.currentTarget.checked)} />`;
+  } else if (kind === 'select') {
+    control = html`<select id=${id} class=${cls} value=${value ?? ''} onChange=${(e) => change(path, e.currentTarget.value || undefined)}>
+      ${Object.entries(options).map(([v, t]) => html`<option value=${v}>${t}</option>`)}
+    </select>`;
+  } else if (kind === 'number') {
+    control = html`<input id=${id} class=${cls} type="number" inputmode="numeric" value=${value ?? ''} aria-invalid=${invalid}
+      onInput=${(e) => change(path, numberOrText(e.currentTarget.value))} />`;
+  } else if (kind === 'list') {
+    control = html`<input id=${id} class=${cls} value=${(value ?? []).join('、')} aria-invalid=${invalid}
+      onChange=${(e) => change(path, listOf(e.currentTarget.value))} />`;
+  } else if (kind === 'textarea') {
+    control = html`<textarea id=${id} class=${cls} rows="3" value=${value ?? ''} aria-invalid=${invalid}
+      onInput=${(e) => change(path, e.currentTarget.value === '' ? undefined : e.currentTarget.value)}></textarea>`;
+  } else {
+    control = html`<input id=${id} class=${cls} value=${value ?? ''} aria-invalid=${invalid}
+      onInput=${(e) => change(path, e.currentTarget.value === '' ? undefined : e.currentTarget.value)} />`;
+  }
+  return html`<div class=${`form-field${kind === 'checkbox' ? ' form-check' : ''}${wide ? ' form-wide' : ''}`} data-path=${path}>
+    <label for=${id}>${label}</label>
+    ${control}
+    ${hint ? html`<span class="muted matters-hint">${hint}</span>` : null}
+    ${problems.map((p) => html`<span class="field-error" role="alert">${p}</span>`)}
+  </div>`;
+}
+
+function BasicTab(bind) {
+  return html`<div class="matters-grid">
+    <${Input} ...${bind} label="事项名称" path="name" wide=${true} />
+    <${Input} ...${bind} label="办理对象" path="category" kind="select" options=${{ 个人: '个人', 法人: '法人' }} />
+    <${Input} ...${bind} label="承诺时限（工作日）" path="timeLimit.promisedDays" kind="number" />
+    <${Input} ...${bind} label="法定时限（工作日）" path="timeLimit.legalDays" kind="number" />
+    <${Input} ...${bind} label="收费（元）" path="fee.amount" kind="number" />
+    <${Input} ...${bind} label="收费说明" path="fee.note" />
+    <${Input} ...${bind} label="简介" path="summary" kind="textarea" wide=${true} />
+  </div>
+  ${(bind.draft.timeLimit?.cases ?? []).length > 0 ? html`<p class="muted">按情形的时限有 ${bind.draft.timeLimit.cases.length} 条，请在“高级”中修改。</p>` : null}`;
+}
+
+function ItemList({ title, path, draft, change, blank, render }) {
+  const items = getAt(draft, path) ?? [];
+  const remove = (i) =>
+    change(
+      path,
+      items.filter((_, j) => j !== i),
+    );
+  return html`<div class="matters-items">
+    ${items.map(
+      (item, i) => html`<fieldset class="matters-item">
+        <legend>${title} ${i + 1}${item.when ? html` <span class="badge">按情形</span>` : null}</legend>
+        <div class="matters-grid">${render(i)}</div>
+        <button type="button" class="btn btn-small" onClick=${() => remove(i)}>删除此${title}</button>
+      </fieldset>`,
+    )}
+    <button type="button" class="btn" onClick=${() => change(path, [...items, blank()])}>添加${title}</button>
+  </div>`;
+}
+
+function FieldsTab(bind) {
+  return html`<${ItemList} ...${bind} title="填写项" path="fields" blank=${() => ({ key: '', label: '', type: 'text', required: true })}
+    render=${(i) => html`
+      <${Input} ...${bind} label="标签" path=${`fields[${i}].label`} />
+      <${Input} ...${bind} label="字段 key" path=${`fields[${i}].key`} />
+      <${Input} ...${bind} label="类型" path=${`fields[${i}].type`} kind="select" options=${FIELD_TYPES} />
+      <${Input} ...${bind} label="必填" path=${`fields[${i}].required`} kind="checkbox" />
+      ${getAt(bind.draft, `fields[${i}].type`) === 'enum' ? html`<${Input} ...${bind} label="选项（用顿号分隔）" path=${`fields[${i}].options`} kind="list" wide=${true} />` : null}
+      <${Input} ...${bind} label="填写说明" path=${`fields[${i}].help`} wide=${true} />
+      <${Input} ...${bind} label="最大长度" path=${`fields[${i}].maxLength`} kind="number" />`}
+  />`;
+}
+
+function MaterialsTab(bind) {
+  return html`<${ItemList} ...${bind} title="材料" path="materials" blank=${() => ({ id: '', name: '', required: true, tolerance: false })}
+    render=${(i) => html`
+      <${Input} ...${bind} label="材料名称" path=${`materials[${i}].name`} wide=${true} />
+      <${Input} ...${bind} label="材料编号" path=${`materials[${i}].id`} />
+      <${Input} ...${bind} label="必需" path=${`materials[${i}].required`} kind="checkbox" />
+      <${Input} ...${bind} label="容缺受理" path=${`materials[${i}].tolerance`} kind="checkbox" />
+      <${Input} ...${bind} label="容缺补交期限（天）" path=${`materials[${i}].promiseDays`} kind="number" />
+      <${Input} ...${bind} label="份数" path=${`materials[${i}].copies`} kind="number" />
+      <${Input} ...${bind} label="说明" path=${`materials[${i}].notes`} wide=${true} />`}
+  />`;
+}
+
+function DepartmentsTab(bind) {
+  return html`<${ItemList} ...${bind} title="部门" path="departments" blank=${() => ({ id: '', name: '', contactUserIds: [], parallel: false })}
+    render=${(i) => html`
+      <${Input} ...${bind} label="部门名称" path=${`departments[${i}].name`} />
+      <${Input} ...${bind} label="部门编号" path=${`departments[${i}].id`} />
+      <${Input} ...${bind} label="审批联系人（钉钉 userId，用顿号分隔）" path=${`departments[${i}].contactUserIds`} kind="list" wide=${true} />
+      <${Input} ...${bind} label="并联审批" path=${`departments[${i}].parallel`} kind="checkbox" />`}
+  />`;
+}
+
+function JsonTab({ draft, onApply }) {
+  const [text, setText] = useState(JSON.stringify(draft, null, 2));
+  const [error, setError] = useState('');
+  const apply = () => {
+    try {
+      onApply(JSON.parse(text));
+      setError('');
+    } catch (failure) {
+      setError(`不是有效的 JSON：${failure.message}`);
+    }
+  };
+  return html`<div class="matters-json">
+    <p class="muted">整个模板（含情形条件、按情形的时限、办理流程等）。修改后点“应用到表单”，再保存草稿。</p>
+    <textarea aria-label="模板 JSON" class=${error ? 'invalid' : ''} spellcheck="false" rows="24" value=${text} onInput=${(e) => setText(e.currentTarget.value)}></textarea>
+    ${error ? html`<span class="field-error" role="alert">${error}</span>` : null}
+    <div class="btn-row"><button type="button" class="btn" onClick=${apply}>应用到表单</button></div>
+  </div>`;
+}
+
+function History({ api, matter }) {
+  const audit = useLoad(() => api.get('/api/audit', { matter: matter.id, limit: 100 }), [matter.id]);
+  return html`<div class="matters-history">
+    <${LoadState} loading=${audit.loading} error=${audit.error} />
+    ${
+      audit.data
+        ? html`<ol class="matters-log">
+            ${audit.data.items.map(
+              (entry) => html`<li>
+                <div class="matters-log-head">
+                  <strong>${AUDIT_ACTION[entry.action] ?? entry.action}${entry.version ? ` · 第 ${entry.version} 版` : ''}</strong>
+                  <span class="muted">${formatDateTime(entry.at)} · ${entry.actor?.id ?? ''}</span>
+                </div>
+                ${entry.summary?.length ? html`<ul>${entry.summary.map((line) => html`<li>${line}</li>`)}</ul>` : html`<p class="muted">没有内容变化</p>`}
+              </li>`,
+            )}
+          </ol>
+          ${audit.data.items.length === 0 ? html`<p class="empty">还没有修改记录</p>` : null}`
+        : null
+    }
+  </div>`;
+}

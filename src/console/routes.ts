@@ -1,0 +1,159 @@
+// The admin console: GET /console (the page, with a strict CSP), its files under /console/assets and
+// /console/vendor, and its session — POST /console/session logs in with a DingTalk 免登 auth code or the
+// admin token, GET tells the page who is logged in (and its CSRF token; 204 when nobody), DELETE logs out.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { AdminPrincipal, SessionResolver } from '../http/admin-auth.js';
+import { HttpError, readJson } from '../http/errors.js';
+import { createRouter } from '../http/routers.js';
+import { consolePublicDir, publicFile, TYPES, VendorModules } from './assets.js';
+import { consoleUserOf, type LoginOptions } from './login.js';
+import { type ConsoleSession, type ConsoleSessions, isCsrfToken, SESSION_COOKIE, SESSION_TTL_MS } from './sessions.js';
+
+export interface ConsoleRoutesOptions {
+  sessions: ConsoleSessions;
+  login: LoginOptions;
+  /** The organisation's corpId for dd.requestAuthCode, when known here (the sandbox); DingTalk can also put it in the URL. */
+  corpId?: string;
+}
+
+/** The header that carries the session's CSRF token on every unsafe request. */
+export const CSRF_HEADER = 'x-yiciban-csrf';
+
+// Only our own files run, load, style and connect; DingTalk's PC client may frame the page, nobody else.
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'self' https://*.dingtalk.com",
+].join('; ');
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const loginBody = z.union([
+  z.strictObject({ authCode: z.string().min(1).max(200) }),
+  z.strictObject({ token: z.string().min(1).max(500) }),
+]);
+
+/** The console's router. */
+export function consoleRoutes(options: ConsoleRoutesOptions): Router {
+  const router = createRouter();
+  const dir = consolePublicDir();
+  const vendor = new VendorModules();
+
+  router.get('/console', async (ctx) => {
+    ctx.set('Content-Security-Policy', CSP);
+    ctx.set('Referrer-Policy', 'no-referrer');
+    await serve(ctx, path.join(dir, 'index.html'));
+  });
+
+  router.get('/console/assets/{*file}', async (ctx) => {
+    const file = publicFile(dir, String(ctx.params.file ?? ''));
+    if (!file) throw new HttpError(404, 'not_found', '没有这个文件');
+    await serve(ctx, file);
+  });
+
+  router.get('/console/vendor/:file', async (ctx) => {
+    const code = vendor.get(ctx.params.file ?? '');
+    if (!code) throw new HttpError(404, 'not_found', '没有这个文件');
+    ctx.type = TYPES.get('.js')!;
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.body = await code;
+  });
+
+  router.get('/console/config', (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { corpId: options.corpId ?? null };
+  });
+
+  router.get('/console/session', async (ctx) => {
+    const session = await options.sessions.find(ctx.cookies.get(SESSION_COOKIE));
+    ctx.set('Cache-Control', 'no-store');
+    // No session is an ordinary answer (204), not an error: the page asks this before showing the login.
+    if (!session) ctx.status = 204;
+    else ctx.body = sessionView(session);
+  });
+
+  router.post('/console/session', async (ctx) => {
+    requireSameOrigin(ctx);
+    const parsed = loginBody.safeParse(await readJson(ctx, 4096));
+    if (!parsed.success) throw new HttpError(400, 'bad_request', '请求应为 {"authCode": "…"} 或 {"token": "…"}');
+    const user = await consoleUserOf(options.login, parsed.data);
+    const { cookie, session } = await options.sessions.create(user);
+    ctx.cookies.set(SESSION_COOKIE, cookie, {
+      httpOnly: true,
+      sameSite: 'strict',
+      path: '/',
+      secure: ctx.secure,
+      maxAge: SESSION_TTL_MS,
+      overwrite: true,
+    });
+    ctx.set('Cache-Control', 'no-store');
+    ctx.status = 201;
+    ctx.body = sessionView(session);
+  });
+
+  router.delete('/console/session', async (ctx) => {
+    const cookie = ctx.cookies.get(SESSION_COOKIE);
+    const session = await options.sessions.find(cookie);
+    if (session) {
+      requireCsrf(ctx, session);
+      await options.sessions.end(cookie);
+    }
+    ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', path: '/', secure: ctx.secure, maxAge: 0, overwrite: true });
+    ctx.status = 204;
+  });
+
+  return router;
+}
+
+/** How the admin API finds a console session: by its cookie, with the CSRF checks on unsafe methods. */
+export function consoleSessionResolver(sessions: ConsoleSessions): SessionResolver {
+  return async (ctx) => {
+    const session = await sessions.find(ctx.cookies.get(SESSION_COOKIE));
+    if (!session) return undefined;
+    requireCsrf(ctx, session);
+    const principal: AdminPrincipal = { role: session.role, userId: session.userId };
+    if (session.department) principal.department = session.department.id;
+    return principal;
+  };
+}
+
+// SameSite=Strict already keeps the cookie off cross-site requests; the token and the Origin check also
+// stop a same-site page (another app on a sibling host) from acting with it.
+function requireCsrf(ctx: Context, session: ConsoleSession): void {
+  if (SAFE_METHODS.has(ctx.method)) return;
+  requireSameOrigin(ctx);
+  if (!isCsrfToken(session, ctx.get(CSRF_HEADER))) throw new HttpError(403, 'csrf', '请求缺少有效的 CSRF 令牌，请刷新控制台页面后再试');
+}
+
+function requireSameOrigin(ctx: Context): void {
+  const origin = ctx.get('origin');
+  if (origin !== '' && origin !== ctx.origin) throw new HttpError(403, 'cross_origin', '只接受来自控制台页面本身的请求');
+}
+
+function sessionView(session: ConsoleSession) {
+  return {
+    userId: session.userId,
+    name: session.name,
+    role: session.role,
+    ...(session.department ? { department: session.department } : {}),
+    csrf: session.csrf,
+    expiresAt: new Date(session.expiresAt).toISOString(),
+  };
+}
+
+async function serve(ctx: Context, file: string): Promise<void> {
+  ctx.type = TYPES.get(path.extname(file)) ?? 'application/octet-stream';
+  ctx.set('Cache-Control', 'no-cache');
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  ctx.body = await readFile(file);
+}
