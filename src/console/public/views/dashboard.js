@@ -37,7 +37,7 @@ export default function DashboardView({ api, session }) {
     api.download(path, { ...query, format: 'csv' }, name).catch((error) => showToast(`导出失败：${error.message}`));
 
   return html`
-    <section class="view dash">
+    <section class="view dash" data-loaded=${data ? `${data.daily.from}..${data.daily.to}` : undefined} aria-busy=${board.loading ? 'true' : 'false'}>
       <div class="view-head">
         <h1 class="view-title">监察看板${session.department ? html` · ${session.department.name}` : null}</h1>
         ${data ? html`<p class="muted">${formatDate(shown.from)} 至 ${formatDate(shown.to)}</p>` : null}

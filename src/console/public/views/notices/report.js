@@ -13,6 +13,8 @@ const STATUS = {
   cancelled: ['已取消', 'badge badge-grey'],
 };
 
+const NO_REPORT = { scheduled: '尚未开始发送。', resolving: '正在确定发送对象…', cancelled: '已取消，未发送。' };
+
 /** True while the notice may still move by itself soon. */
 export function isActive(notice, now = Date.now()) {
   if (notice.status === 'resolving' || notice.status === 'sending') return true;
@@ -115,7 +117,7 @@ function DeliveryReport({ api, notice }) {
               <div><dt>已取消</dt><dd>${r.cancelled}</dd></div>
               <div><dt>已读</dt><dd data-figure="read">${r.read ?? '—'}</dd></div>
             </dl>`
-          : html`<p class="muted">${notice.status === 'scheduled' ? '尚未开始发送。' : '尚无送达数据。'}</p>`
+          : html`<p class="muted">${NO_REPORT[notice.status] ?? '尚无送达数据。'}</p>`
       }
       <${LoadState} loading=${deliveries.loading && !d} error=${deliveries.error} />
       ${
