@@ -60,6 +60,11 @@ test.before(async (context) => {
     metrics: createMetrics(),
     health: async () => ({ status: 'ok', stream: 'connected', store: 'lowdb' }),
     adminToken: TOKEN,
+    // A department's console session, as the console's cookie sessions resolve one (the seam the app offers).
+    adminSessions: async (ctx) => {
+      const department = /^dept=(\w+)$/.exec(ctx.get('cookie'))?.[1];
+      return department ? { role: 'department', userId: `reviewer-${department}`, department } : undefined;
+    },
     adminRouters: [
       statisticsRoutes(source),
       supervisionRoutes(source),
@@ -198,6 +203,23 @@ test('bad queries are 400 with the reason; no token is 401', async ({ url }) => 
   for (const path of ['/api/statistics/daily', '/api/warnings', '/api/complaints', '/api/complaints?format=csv']) {
     assert.is((await get(url, path, {})).status, 401, path);
   }
+});
+
+test('a department session reads its own department only, whatever it asks for', async ({ url }) => {
+  const as = (department: string) => ({ cookie: `dept=${department}` });
+  assert.is((await get(url, '/api/warnings', as('scjg'))).body.total, 1);
+  assert.is((await get(url, '/api/warnings?department=scjg', as('gjj'))).body.total, 0);
+  assert.is((await get(url, '/api/complaints?department=scjg', as('gjj'))).body.total, 0);
+  assert.is((await get(url, '/api/rectifications?department=sw', as('gjj'))).body.total, 0);
+  assert.is((await get(url, '/api/rectifications', as('sw'))).body.total, 1);
+  const daily = await get(url, '/api/statistics/daily?from=2026-09-27&to=2026-09-27&department=sw', as('gjj'));
+  assert.equal([daily.body.department, daily.body.days[0].received], ['gjj', 0]);
+  const stats = await get(url, '/api/statistics?from=2026-09-01&to=2026-09-30&by=department', as('sw'));
+  assert.equal(
+    stats.body.groups.map((g: any) => g.id),
+    ['sw'],
+  );
+  assert.is((await get(url, '/api/rectifications/ZG-x', as('sw'))).status, 403, 'one case is not in its reads');
 });
 
 test.run();
