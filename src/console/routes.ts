@@ -88,14 +88,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Router {
     if (!parsed.success) throw new HttpError(400, 'bad_request', '请求应为 {"authCode": "…"} 或 {"token": "…"}');
     const user = await consoleUserOf(options.login, parsed.data);
     const { cookie, session } = await options.sessions.create(user);
-    ctx.cookies.set(SESSION_COOKIE, cookie, {
-      httpOnly: true,
-      sameSite: 'strict',
-      path: '/',
-      secure: ctx.secure,
-      maxAge: SESSION_TTL_MS,
-      overwrite: true,
-    });
+    setCookie(ctx, cookie, SESSION_TTL_MS);
     ctx.set('Cache-Control', 'no-store');
     ctx.status = 201;
     ctx.body = sessionView(session);
@@ -108,7 +101,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Router {
       requireCsrf(ctx, session);
       await options.sessions.end(cookie);
     }
-    ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', path: '/', secure: ctx.secure, maxAge: 0, overwrite: true });
+    setCookie(ctx, '', 0);
     ctx.status = 204;
   });
 
@@ -137,9 +130,22 @@ function requireCsrf(ctx: Context, session: ConsoleSession): void {
 
 function requireSameOrigin(ctx: Context): void {
   const origin = ctx.get('origin');
-  // Not ctx.origin: koa 3 answers that with the request's own Origin header when there is one.
-  if (origin !== '' && origin !== `${ctx.protocol}://${ctx.host}`)
+  // Not ctx.origin: koa 3 answers that with the request's own Origin header when there is one. Behind a TLS
+  // proxy the browser's origin is https while this connection is http.
+  if (origin !== '' && origin !== `${ctx.protocol}://${ctx.host}` && !(viaHttps(ctx) && origin === `https://${ctx.host}`))
     throw new HttpError(403, 'cross_origin', '只接受来自控制台页面本身的请求');
+}
+
+// Secure whenever the browser reached us over https: directly, or through a proxy that says so. The header is
+// trusted for this flag only (a client that lies gets a cookie its own browser will not send over http).
+function setCookie(ctx: Context, value: string, maxAge: number): void {
+  const secure = viaHttps(ctx);
+  ctx.cookies.secure = secure;
+  ctx.cookies.set(SESSION_COOKIE, value, { httpOnly: true, sameSite: 'strict', path: '/', secure, maxAge, overwrite: true });
+}
+
+function viaHttps(ctx: Context): boolean {
+  return ctx.secure || ctx.get('x-forwarded-proto').split(',')[0]?.trim() === 'https';
 }
 
 function sessionView(session: ConsoleSession) {

@@ -67,6 +67,22 @@ test('the admin token logs in outside DingTalk; a wrong token does not', async (
   assert.is(bad.cookie, undefined);
 });
 
+test("behind a TLS proxy (X-Forwarded-Proto: https) the cookie is Secure and the https origin is the console's own", async ({ h }) => {
+  const host = new URL(h.app.url).host;
+  const login = await postLogin(
+    h.app.url,
+    { authCode: h.dingtalk.mintAuthCode('admin-liu') },
+    { 'x-forwarded-proto': 'https', origin: `https://${host}` },
+  );
+  assert.is(login.status, 201);
+  assert.match(login.setCookie.find((l) => l.startsWith('yc_console='))!, /;\s*secure/i);
+  const session = { cookie: login.cookie!, csrf: login.body.csrf! };
+  const out = await withSession(h.app.url, 'DELETE', '/console/session', session, {
+    headers: { 'x-forwarded-proto': 'https', origin: `https://${host}` },
+  });
+  assert.is(out.status, 204);
+});
+
 test('a login from a foreign page (Origin of another site) is refused', async ({ h }) => {
   const login = await postLogin(h.app.url, { authCode: h.dingtalk.mintAuthCode('admin-liu') }, { origin: 'https://evil.example' });
   assert.is(login.status, 403);
