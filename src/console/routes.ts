@@ -6,6 +6,7 @@ import path from 'node:path';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { isLoopbackAddress } from '../config.js';
 import type { AdminPrincipal, SessionResolver } from '../http/admin-auth.js';
 import { HttpError, readJson } from '../http/errors.js';
 import { createRouter } from '../http/routers.js';
@@ -18,6 +19,8 @@ export interface ConsoleRoutesOptions {
   login: LoginOptions;
   /** The organisation's corpId for dd.requestAuthCode, when known here (the sandbox); DingTalk can also put it in the URL. */
   corpId?: string;
+  /** Sandbox only: mints the sandbox admin's auth code, so that /console opens as the admin without a DingTalk client. */
+  sandboxAuthCode?: () => string;
 }
 
 /** The header that carries the session's CSRF token on every unsafe request. */
@@ -71,7 +74,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Router {
 
   router.get('/console/config', (ctx) => {
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { corpId: options.corpId ?? null };
+    ctx.body = { corpId: options.corpId ?? null, sandbox: options.sandboxAuthCode !== undefined };
   });
 
   router.get('/console/session', async (ctx) => {
@@ -82,17 +85,33 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Router {
     else ctx.body = sessionView(session);
   });
 
-  router.post('/console/session', async (ctx) => {
-    requireSameOrigin(ctx);
-    const parsed = loginBody.safeParse(await readJson(ctx, 4096));
-    if (!parsed.success) throw new HttpError(400, 'bad_request', '请求应为 {"authCode": "…"} 或 {"token": "…"}');
-    const user = await consoleUserOf(options.login, parsed.data);
+  const logIn = async (ctx: Context, body: { authCode: string } | { token: string }) => {
+    const user = await consoleUserOf(options.login, body);
     const { cookie, session } = await options.sessions.create(user);
     setCookie(ctx, cookie, SESSION_TTL_MS);
     ctx.set('Cache-Control', 'no-store');
     ctx.status = 201;
     ctx.body = sessionView(session);
+  };
+
+  router.post('/console/session', async (ctx) => {
+    requireSameOrigin(ctx);
+    const parsed = loginBody.safeParse(await readJson(ctx, 4096));
+    if (!parsed.success) throw new HttpError(400, 'bad_request', '请求应为 {"authCode": "…"} 或 {"token": "…"}');
+    await logIn(ctx, parsed.data);
   });
+
+  // The sandbox (loopback only, see src/sandbox/start.ts) opens as its admin: a code minted by the simulator
+  // goes through the same exchange as a real DingTalk client's.
+  const { sandboxAuthCode } = options;
+  if (sandboxAuthCode) {
+    router.post('/console/sandbox-session', async (ctx) => {
+      // A page on a foreign name that resolves to 127.0.0.1 (DNS rebinding) sends its own name as Host.
+      if (!isLoopbackAddress(ctx.hostname)) throw new HttpError(403, 'not_local', '沙箱控制台只接受本机访问：请用 http://127.0.0.1 打开');
+      requireSameOrigin(ctx);
+      await logIn(ctx, { authCode: sandboxAuthCode() });
+    });
+  }
 
   router.delete('/console/session', async (ctx) => {
     const cookie = ctx.cookies.get(SESSION_COOKIE);

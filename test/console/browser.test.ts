@@ -78,17 +78,36 @@ async function logInFromSandbox(page: Page): Promise<void> {
   await page.locator('.who-name', { hasText: '刘主任' }).waitFor();
 }
 
-test('GET /console without a session is HTML and, outside DingTalk, shows the token login with no error of any kind', async () => {
+test('GET /console without a session is HTML; the sandbox opens as its admin, and after 退出 shows the login, with no error of any kind', async () => {
   const answer = await send(sandbox!.baseUrl, 'GET', '/console', {});
   assert.is(answer.status, 200);
   assert.match(String(answer.headers['content-type']), /^text\/html/);
   const { page, trouble } = await openPage(PHONE);
   await page.goto(`${sandbox!.baseUrl}/console`);
+  await page.locator('.who-name', { hasText: '刘主任' }).waitFor();
+  await page.getByRole('button', { name: '退出' }).click();
   await page.locator('#login-token').waitFor();
+  await page.getByRole('button', { name: '以沙箱管理员身份进入' }).waitFor();
   assert.is(await page.evaluate(() => typeof (window as { dd?: unknown }).dd), 'undefined', 'no DingTalk JSAPI outside DingTalk');
   await shot(page, 'login-phone');
+  await page.reload();
+  await page.locator('#login-token').waitFor();
+  assert.is(await page.locator('.who-name').count(), 0, 'after 退出 a reload does not log in again');
   assert.equal(trouble, { console: [], errors: [], failed: [], statuses: [] });
   await page.context().close();
+});
+
+test('the sandbox login answers only on this machine (a foreign Host is refused)', async () => {
+  const port = new URL(sandbox!.baseUrl).port;
+  const foreign = await send(
+    sandbox!.baseUrl,
+    'POST',
+    '/console/sandbox-session',
+    { host: `rebound.example:${port}`, 'content-type': 'application/json' },
+    '{}',
+  );
+  assert.is(foreign.status, 403);
+  assert.equal(foreign.setCookie, []);
 });
 
 test("a citizen's 免登 code gets no session: 403 with a Chinese message and no cookie", async () => {

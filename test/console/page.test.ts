@@ -91,10 +91,15 @@ test('the vendor modules: Preact with htm and hooks as one ESM, dd for 免登 as
   assert.match(echarts.text, /export\s*\{/);
 });
 
-test('GET /console/config tells the page the corpId it knows (none outside the sandbox)', async ({ h }) => {
+test('outside the sandbox GET /console/config knows no corpId and there is no sandbox login', async ({ h }) => {
   const config = await send(h.app.url, 'GET', '/console/config', {});
   assert.is(config.status, 200);
-  assert.equal(JSON.parse(config.text), { corpId: null });
+  assert.equal(JSON.parse(config.text), { corpId: null, sandbox: false });
+  assert.is(
+    (await send(h.app.url, 'POST', '/console/sandbox-session', { 'content-type': 'application/json' }, '{}')).status,
+    404,
+    'no sandbox login outside the sandbox',
+  );
 });
 
 test.run();
