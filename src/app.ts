@@ -209,7 +209,6 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
   });
 
   const adminConsole = createConsole({ store, now, openapi, config, matters: () => catalogue.list(), ...options.console });
-
   const http = createHttpApp({
     logger,
     metrics,
