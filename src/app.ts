@@ -45,7 +45,7 @@ import { openCatalogue, sensitiveFieldsOf } from './templates/open-catalogue.js'
 import { applicationRoutes } from './admin/application-routes.js';
 import { matterRoutes } from './admin/matter-routes.js';
 import { applyRecords } from './templates/seed.js';
-import { createConsole } from './console/console.js';
+import { createConsole, type ConsoleExtras } from './console/console.js';
 
 /** The project root (config/ lives there), for the sources and for the compiled dist/ alike. */
 export { ROOT_DIR } from './root-dir.js';
@@ -69,8 +69,8 @@ export interface StartOptions {
   tuning?: Tuning;
   /** Extra public routers (the sandbox page). */
   publicRouters?: Router[];
-  /** The organisation's corpId, when known at start (the sandbox): the console's 免登 asks DingTalk with it. */
-  corpId?: string;
+  /** What only the sandbox knows: its corpId (for 免登) and how to mint its admin's auth code. */
+  console?: ConsoleExtras;
   mattersDir?: string;
 }
 
@@ -210,8 +210,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     handle: async (event) => void (await handle(event)),
   });
 
-  const adminConsole = createConsole({ store, now, openapi, config, matters: () => catalogue.list(), corpId: options.corpId });
-
+  const adminConsole = createConsole({ store, now, openapi, config, matters: () => catalogue.list(), ...options.console });
   const http = createHttpApp({
     logger,
     metrics,

@@ -8,14 +8,20 @@ import type { Store } from '../store/store.js';
 import { consoleRoutes, consoleSessionResolver } from './routes.js';
 import { ConsoleSessions } from './sessions.js';
 
-export interface ConsoleOptions {
+/** What the sandbox adds: its organisation's corpId, and its admin's 免登 code without a DingTalk client. */
+export interface ConsoleExtras {
+  corpId?: string;
+  /** Sandbox only: a fresh auth code of the sandbox admin (the simulator's dd.requestAuthCode). */
+  sandboxAuthCode?: () => string;
+}
+
+export interface ConsoleOptions extends ConsoleExtras {
   store: Store;
   now: () => number;
   openapi: Pick<OpenApiClient, 'userOfAuthCode' | 'getUser'>;
   config: Pick<Config, 'adminUserIds' | 'adminToken'>;
   /** The current templates (their departments' contacts may log in). */
   matters: () => readonly Matter[];
-  corpId?: string;
 }
 
 /** The console router and the admin API's session resolver, over one session book. */
@@ -25,6 +31,7 @@ export function createConsole(options: ConsoleOptions): { router: Router; sessio
   const router = consoleRoutes({
     sessions,
     ...(options.corpId ? { corpId: options.corpId } : {}),
+    ...(options.sandboxAuthCode ? { sandboxAuthCode: options.sandboxAuthCode } : {}),
     login: {
       adminUserIds: config.adminUserIds,
       ...(config.adminToken ? { adminToken: config.adminToken } : {}),

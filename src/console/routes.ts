@@ -6,6 +6,7 @@ import path from 'node:path';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { isLoopbackAddress } from '../config.js';
 import type { AdminPrincipal, SessionResolver } from '../http/admin-auth.js';
 import { HttpError, readJson } from '../http/errors.js';
 import { createRouter } from '../http/routers.js';
@@ -18,6 +19,8 @@ export interface ConsoleRoutesOptions {
   login: LoginOptions;
   /** The organisation's corpId for dd.requestAuthCode, when known here (the sandbox); DingTalk can also put it in the URL. */
   corpId?: string;
+  /** Sandbox only: mints the sandbox admin's auth code, so that /console opens as the admin without a DingTalk client. */
+  sandboxAuthCode?: () => string;
 }
 
 /** The header that carries the session's CSRF token on every unsafe request. */
@@ -71,7 +74,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Router {
 
   router.get('/console/config', (ctx) => {
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { corpId: options.corpId ?? null };
+    ctx.body = { corpId: options.corpId ?? null, sandbox: options.sandboxAuthCode !== undefined };
   });
 
   router.get('/console/session', async (ctx) => {
@@ -82,24 +85,33 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Router {
     else ctx.body = sessionView(session);
   });
 
+  const logIn = async (ctx: Context, body: { authCode: string } | { token: string }) => {
+    const user = await consoleUserOf(options.login, body);
+    const { cookie, session } = await options.sessions.create(user);
+    setCookie(ctx, cookie, SESSION_TTL_MS);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.status = 201;
+    ctx.body = sessionView(session);
+  };
+
   router.post('/console/session', async (ctx) => {
     requireSameOrigin(ctx);
     const parsed = loginBody.safeParse(await readJson(ctx, 4096));
     if (!parsed.success) throw new HttpError(400, 'bad_request', '请求应为 {"authCode": "…"} 或 {"token": "…"}');
-    const user = await consoleUserOf(options.login, parsed.data);
-    const { cookie, session } = await options.sessions.create(user);
-    ctx.cookies.set(SESSION_COOKIE, cookie, {
-      httpOnly: true,
-      sameSite: 'strict',
-      path: '/',
-      secure: ctx.secure,
-      maxAge: SESSION_TTL_MS,
-      overwrite: true,
-    });
-    ctx.set('Cache-Control', 'no-store');
-    ctx.status = 201;
-    ctx.body = sessionView(session);
+    await logIn(ctx, parsed.data);
   });
+
+  // The sandbox (loopback only, see src/sandbox/start.ts) opens as its admin: a code minted by the simulator
+  // goes through the same exchange as a real DingTalk client's.
+  const { sandboxAuthCode } = options;
+  if (sandboxAuthCode) {
+    router.post('/console/sandbox-session', async (ctx) => {
+      // A page on a foreign name that resolves to 127.0.0.1 (DNS rebinding) sends its own name as Host.
+      if (!isLoopbackAddress(ctx.hostname)) throw new HttpError(403, 'not_local', '沙箱控制台只接受本机访问：请用 http://127.0.0.1 打开');
+      requireSameOrigin(ctx);
+      await logIn(ctx, { authCode: sandboxAuthCode() });
+    });
+  }
 
   router.delete('/console/session', async (ctx) => {
     const cookie = ctx.cookies.get(SESSION_COOKIE);
@@ -108,7 +120,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Router {
       requireCsrf(ctx, session);
       await options.sessions.end(cookie);
     }
-    ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', path: '/', secure: ctx.secure, maxAge: 0, overwrite: true });
+    setCookie(ctx, '', 0);
     ctx.status = 204;
   });
 
@@ -137,7 +149,22 @@ function requireCsrf(ctx: Context, session: ConsoleSession): void {
 
 function requireSameOrigin(ctx: Context): void {
   const origin = ctx.get('origin');
-  if (origin !== '' && origin !== ctx.origin) throw new HttpError(403, 'cross_origin', '只接受来自控制台页面本身的请求');
+  // Not ctx.origin: koa 3 answers that with the request's own Origin header when there is one. Behind a TLS
+  // proxy the browser's origin is https while this connection is http.
+  if (origin !== '' && origin !== `${ctx.protocol}://${ctx.host}` && !(viaHttps(ctx) && origin === `https://${ctx.host}`))
+    throw new HttpError(403, 'cross_origin', '只接受来自控制台页面本身的请求');
+}
+
+// Secure whenever the browser reached us over https: directly, or through a proxy that says so. The header is
+// trusted for this flag only (a client that lies gets a cookie its own browser will not send over http).
+function setCookie(ctx: Context, value: string, maxAge: number): void {
+  const secure = viaHttps(ctx);
+  ctx.cookies.secure = secure;
+  ctx.cookies.set(SESSION_COOKIE, value, { httpOnly: true, sameSite: 'strict', path: '/', secure, maxAge, overwrite: true });
+}
+
+function viaHttps(ctx: Context): boolean {
+  return ctx.secure || ctx.get('x-forwarded-proto').split(',')[0]?.trim() === 'https';
 }
 
 function sessionView(session: ConsoleSession) {

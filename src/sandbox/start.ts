@@ -114,7 +114,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       logger,
       tuning: { ...options.tuning, clock },
       publicRouters: pages,
-      corpId: dingtalk.corpId,
+      console: { corpId: dingtalk.corpId, sandboxAuthCode: () => dingtalk.mintAuthCode(adminUserId) },
     });
     backoffice?.setWebhookUrl(`${started.url}/webhooks/backoffice`);
     return started;

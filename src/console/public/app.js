@@ -2,12 +2,14 @@
 // view the hash names (#/matters, #/applications, #/dashboard, #/notices; #/<view>/<id> opens one item).
 // A view is views/<name>.js whose default export is a component ({ api, session, params }) => vnode.
 import { api, configureApi } from './api.js';
-import { LoginView, logIn, takeAuthCodeFromUrl } from './login.js';
+import { LoginView, logIn, sandboxLogIn, takeAuthCodeFromUrl } from './login.js';
 import { html, render, useEffect, useState } from './lib.js';
 import Applications from './views/applications.js';
 import Dashboard from './views/dashboard.js';
 import Matters from './views/matters.js';
 import Notices from './views/notices.js';
+
+const LOGGED_OUT = 'yc-console-logged-out';
 
 const VIEWS = [
   { name: 'matters', title: '事项管理', component: Matters, roles: ['admin'] },
@@ -69,6 +71,7 @@ function App() {
   const [state, setState] = useState({ phase: 'loading' });
 
   const show = (session) => {
+    sessionStorage.removeItem(LOGGED_OUT);
     configureApi({ csrf: session.csrf });
     setState({ phase: 'in', session });
   };
@@ -80,8 +83,11 @@ function App() {
       const code = takeAuthCodeFromUrl();
       if (code) return show(await logIn({ authCode: code }));
       const session = await api.get('/console/session');
-      if (session) show(session);
-      else toLogin();
+      if (session) return show(session);
+      // The sandbox opens as its admin, unless the admin just logged out in this tab.
+      const config = await api.get('/console/config');
+      if (config.sandbox && !sessionStorage.getItem(LOGGED_OUT)) return show(await sandboxLogIn());
+      toLogin();
     };
     start().catch((error) => toLogin(error.message));
   }, []);
@@ -90,6 +96,7 @@ function App() {
     try {
       await api.del('/console/session');
     } finally {
+      sessionStorage.setItem(LOGGED_OUT, '1');
       configureApi({ csrf: '' });
       toLogin('已退出');
     }

@@ -49,18 +49,31 @@ export function logIn(body) {
   return api.post('/console/session', body);
 }
 
-/** The login view: DingTalk 免登 inside DingTalk, the token form outside. */
+/** Sandbox only: logs in as the sandbox admin with a code the server has the simulator mint. */
+export function sandboxLogIn() {
+  return api.post('/console/sandbox-session');
+}
+
+/** The login view: DingTalk 免登 inside DingTalk, the token form outside (and in the sandbox, its admin). */
 export function LoginView({ onSession, message }) {
   const [error, setError] = useState(message ?? '');
   const [busy, setBusy] = useState(false);
   const [token, setToken] = useState('');
+  const [sandbox, setSandbox] = useState(false);
   const dingtalk = inDingTalk();
+  useEffect(() => {
+    if (!dingtalk)
+      api.get('/console/config').then(
+        (config) => setSandbox(config.sandbox === true),
+        () => setSandbox(false),
+      );
+  }, []);
 
-  const attempt = async (get) => {
+  const attempt = async (get, login = logIn) => {
     setBusy(true);
     setError('');
     try {
-      onSession(await logIn(await get()));
+      onSession(await login(await get()));
     } catch (failure) {
       setError(failure.message);
     } finally {
@@ -92,6 +105,7 @@ export function LoginView({ onSession, message }) {
                 <input id="login-token" type="password" autocomplete="current-password" value=${token}
                   onInput=${(e) => setToken(e.currentTarget.value)} />
                 <button type="submit" class="btn btn-primary" disabled=${busy || !token.trim()}>${busy ? '正在登录…' : '登录'}</button>
+                ${sandbox ? html`<button type="button" class="btn" disabled=${busy} onClick=${() => attempt(async () => null, sandboxLogIn)}>以沙箱管理员身份进入</button>` : null}
               </form>`
         }
         ${error ? html`<p class="error-text" role="alert">${error}</p>` : null}

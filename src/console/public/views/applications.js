@@ -10,7 +10,7 @@ const EMPTY = { matter: '', department: '', status: '', submittedFrom: '', submi
 
 export default function ApplicationsView({ api, session, params }) {
   return params.id
-    ? html`<${ApplicationDetail} api=${api} id=${params.id} />`
+    ? html`<${ApplicationDetail} api=${api} id=${params.id} admin=${session.role === 'admin'} />`
     : html`<${ApplicationsHome} api=${api} session=${session} />`;
 }
 
@@ -129,9 +129,13 @@ function StatusBadge({ status }) {
   return html`<span class=${className}>${label}</span>`;
 }
 
-function ApplicationDetail({ api, id }) {
+function ApplicationDetail({ api, id, admin }) {
   const app = useLoad(() => api.get(`/api/applications/${encodeURIComponent(id)}`), [id]);
   const a = app.data;
+  const labels = useLoad(
+    () => (admin && a ? fieldLabels(api, a.matter) : Promise.resolve(new Map())),
+    [admin, a?.matter.id, a?.matter.version],
+  );
   return html`
     <section class="view">
       <div class="view-head">
@@ -162,7 +166,7 @@ function ApplicationDetail({ api, id }) {
         </div>
         <div class="card">
           <h2>填写内容</h2>
-          <dl class="apps-facts">${Object.entries(a.fields).map(([key, value]) => html`<dt>${key}</dt><dd>${value}</dd>`)}</dl>
+          <dl class="apps-facts">${Object.entries(a.fields).map(([key, value]) => html`<dt>${labels.data?.get(key) ?? key}</dt><dd>${value}</dd>`)}</dl>
         </div>
         <div class="card">
           <h2>材料</h2>
@@ -188,6 +192,13 @@ function ApplicationDetail({ api, id }) {
       }
     </section>
   `;
+}
+
+// The field labels of the template version the application was filed under (admins may read templates).
+async function fieldLabels(api, matter) {
+  const detail = await api.get(`/api/matters/${encodeURIComponent(matter.id)}`).catch(() => undefined);
+  const version = detail?.versions.find((v) => v.version === matter.version)?.template ?? detail?.current;
+  return new Map((version?.fields ?? []).map((f) => [f.key, f.label]));
 }
 
 function DeadLetters({ api }) {

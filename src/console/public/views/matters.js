@@ -1,8 +1,8 @@
 // 事项管理: the catalogue with search and status (current version, draft, retired); #/matters/<id> opens the
-// editor of one template (views/matter-editor.js).
+// editor of one template (matters/editor.js).
 import { html, useState } from '../lib.js';
 import { LoadState, useLoad } from '../ui.js';
-import MatterEditor from './matter-editor.js';
+import { MatterEditor } from '../matters/editor.js';
 
 export default function MattersView({ api, session, params }) {
   return params.id ? html`<${MatterEditor} api=${api} session=${session} id=${params.id} />` : html`<${MatterList} api=${api} />`;
