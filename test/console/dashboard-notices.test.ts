@@ -214,6 +214,14 @@ test('the dashboard shows the scenario’s figures as cards, charts and tables, 
     '100%',
   ]);
   assert.match(await page.locator('table[aria-label="按部门统计"] tr[data-group="gjj"]').innerText(), '住房公积金管理中心');
+  assert.equal(
+    await page
+      .locator(
+        'table[aria-label="跑动次数"] tr[data-group="housing-fund-withdrawal"] th, table[aria-label="跑动次数"] tr[data-group="housing-fund-withdrawal"] td',
+      )
+      .allInnerTexts(),
+    ['住房公积金提取', '3', '0', '100%', '100%'],
+  );
   const warning = page.locator('table[aria-label="预警办件"] tr[data-level="red"]');
   assert.is(await warning.count(), 1);
   assert.match(await warning.innerText(), running);
@@ -224,8 +232,8 @@ test('the dashboard shows the scenario’s figures as cards, charts and tables, 
   assert.is(await complaints.locator('img').count(), 0);
   assert.is(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
   assert.ok(!(await page.locator('table[aria-label="预警办件"]').innerText()).includes(praised));
-  // Three charts drew on their canvases.
-  await page.locator('.dash-chart canvas').nth(2).waitFor();
+  // Four charts drew on their canvases.
+  await page.locator('.dash-chart canvas').nth(3).waitFor();
 
   const [download] = await Promise.all([
     page.waitForEvent('download'),

@@ -1,12 +1,21 @@
 // 监察看板: figures over a date range (default the last 30 days), received / accepted / completed per day, the
-// on-time rate and satisfaction per matter and per department — as ECharts charts and as the same figures in
-// tables — the open 黄牌/红牌, the 差评整改 cases and the complaints, each exportable as CSV. A department's
+// on-time rate and satisfaction per matter and per department, the 零上门 / 最多跑一次 shares per matter — as
+// ECharts charts and as the same figures in tables — the open 黄牌/红牌, the 差评整改 cases and the complaints, each exportable as CSV. A department's
 // session sees its own department only (the server holds it to that; the query says so too).
 import { formatDate, html, useEffect, useMemo, useState } from '../lib.js';
 import { LoadState, useLoad, useToast } from '../ui.js';
-import { Chart, dailyOption, ratesOption } from './dashboard/chart.js';
+import { Chart, dailyOption, ratesOption, visitsOption } from './dashboard/chart.js';
 import { RangePicker } from './dashboard/range.js';
-import { ComplaintTable, DailyTable, GroupTable, percent, RectificationTable, Section, WarningTable } from './dashboard/tables.js';
+import {
+  ComplaintTable,
+  DailyTable,
+  GroupTable,
+  percent,
+  RectificationTable,
+  Section,
+  VisitTable,
+  WarningTable,
+} from './dashboard/tables.js';
 
 export default function DashboardView({ api, session }) {
   const department = session.role === 'department' ? session.department?.id : undefined;
@@ -27,6 +36,7 @@ export default function DashboardView({ api, session }) {
         daily: dailyOption(data.daily.days),
         byMatter: ratesOption(data.byMatter.groups),
         byDepartment: ratesOption(data.byDepartment.groups),
+        visits: visitsOption(data.byMatter.groups.filter((g) => g.received > 0)),
       },
     [data],
   );
@@ -59,6 +69,10 @@ export default function DashboardView({ api, session }) {
             <${Section} title="按部门" onExport=${exportCsv('/api/statistics', { ...scope, by: 'department' }, `办件统计_按部门_${shown.from}_${shown.to}.csv`)}>
               ${data.byDepartment.groups.length > 0 ? html`<${Chart} option=${charts.byDepartment} label="各部门按时办结率与满意率图" />` : null}
               <${GroupTable} groups=${data.byDepartment.groups} grouping="部门" />
+            </${Section}>
+            <${Section} title="跑动次数（零上门 / 最多跑一次）">
+              ${data.byMatter.total.received > 0 ? html`<${Chart} option=${charts.visits} label="各事项零上门与最多跑一次占比图" />` : null}
+              <${VisitTable} groups=${data.byMatter.groups.filter((g) => g.received > 0)} />
             </${Section}>
             <${Section} title="预警办件（黄牌/红牌）" count=${data.warnings.total}
               onExport=${exportCsv('/api/warnings', department ? { department } : {}, '预警办件.csv')}>

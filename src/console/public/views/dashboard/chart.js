@@ -80,3 +80,16 @@ export function ratesOption(groups) {
     ],
   };
 }
+
+/** 零上门 and 最多跑一次 shares per matter, as percentages. */
+export function visitsOption(groups) {
+  const percent = (rate) => Math.round(rate * 1000) / 10;
+  return {
+    xAxis: { type: 'category', data: groups.map((g) => g.name), axisLabel: { interval: 0, rotate: groups.length > 4 ? 30 : 0 } },
+    yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+    series: [
+      { name: '零上门占比', type: 'bar', data: groups.map((g) => percent(g.zeroVisitShare)) },
+      { name: '最多跑一次占比', type: 'bar', data: groups.map((g) => percent(g.atMostOneVisitShare)) },
+    ],
+  };
+}

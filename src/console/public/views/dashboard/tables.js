@@ -113,3 +113,18 @@ export function ComplaintTable({ items }) {
     )}
   />`;
 }
+
+/** Trips in person per matter. */
+export function VisitTable({ groups }) {
+  return html`<${Table}
+    label="跑动次数"
+    head=${['事项', '收件', '人均跑动次数', '零上门占比', '最多跑一次占比']}
+    empty="所选范围内没有办件"
+    rows=${groups.map(
+      (g) => html`<tr data-group=${g.id}>
+        <th scope="row">${g.name}</th><td>${g.received}</td><td>${g.received > 0 ? g.visitsPerApplication : '—'}</td>
+        <td>${percent(g.zeroVisitShare, g.received > 0)}</td><td>${percent(g.atMostOneVisitShare, g.received > 0)}</td>
+      </tr>`,
+    )}
+  />`;
+}
