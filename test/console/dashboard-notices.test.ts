@@ -247,6 +247,7 @@ test('the dashboard shows the scenario’s figures as cards, charts and tables, 
 
   // The axis tooltip is drawn on the canvas: hovering shows it without an inline style the CSP would refuse.
   await page.locator('.dash-chart').first().hover();
+  await shot('dashboard-desktop');
 
   const loaded = (await page.locator('section.dash').getAttribute('data-loaded'))!;
   const to = loaded.split('..')[1]!;
@@ -267,7 +268,8 @@ test('the dashboard shows the scenario’s figures as cards, charts and tables, 
     '3',
     '2',
   ]);
-  await shot('dashboard-desktop');
+  await page.getByRole('button', { name: '近30天' }).click();
+  await page.locator(`section.dash[data-loaded="${loaded}"][aria-busy="false"]`).waitFor();
   await onPhone('dashboard-phone');
 });
 

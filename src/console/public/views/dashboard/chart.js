@@ -49,6 +49,8 @@ function withDefaults(option) {
     grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
     legend: { top: 0 },
     ...option,
+    // One matter or one day would otherwise give bars as wide as the chart.
+    series: (option.series ?? []).map((series) => (series.type === 'bar' ? { barMaxWidth: 36, ...series } : series)),
     tooltip: { trigger: 'axis', renderMode: 'richText', ...option.tooltip },
   };
 }
@@ -62,7 +64,7 @@ export function dailyOption(days) {
     series: [
       { name: '收件', type: 'bar', data: days.map((d) => d.received) },
       { name: '受理', type: 'bar', data: days.map((d) => d.accepted) },
-      { name: '办结', type: 'line', data: days.map((d) => d.completed), smooth: true },
+      { name: '办结', type: 'line', data: days.map((d) => d.completed) },
     ],
   };
 }
