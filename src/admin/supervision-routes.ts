@@ -51,13 +51,18 @@ export function supervisionRoutes(source: StatisticsSource): Router {
     const department = scopedDepartment(ctx);
     const csv = wantsCsv(ctx);
     const { offset, limit } = csv ? { offset: 0, limit: Number.MAX_SAFE_INTEGER } : pageOf(ctx);
-    const found = await source.store.findRecords<Complaint>(COMPLAINT_KIND, status ? { tags: { status } } : {});
+    // The store pages by itself unless the departments (inside the sealed data) must be looked at first.
+    const paged = !department && !csv;
+    const found = await source.store.findRecords<Complaint>(COMPLAINT_KIND, {
+      ...(status ? { tags: { status } } : {}),
+      ...(paged ? { offset, limit } : {}),
+    });
     const today = chinaDay(new Date(source.clock.now()));
     const views = found.items
       .map((record) => complaintView(record.data, record.tags?.status === 'answered' ? 'answered' : 'open', today))
       .filter((c) => !department || c.departments.some((d) => d.id === department));
     if (csv) return sendCsv(ctx, `投诉_${today}.csv`, COMPLAINT_COLUMNS, views);
-    ctx.body = { total: views.length, items: views.slice(offset, offset + limit) };
+    ctx.body = paged ? { total: found.total, items: views } : { total: views.length, items: views.slice(offset, offset + limit) };
   });
 
   return router;

@@ -145,7 +145,10 @@ test('complaints are listed with paging and a status filter, their text as typed
   assert.match(complaint.text, '=HYPERLINK("http://x.example","点我")');
   assert.equal(complaint.departments.map((d: any) => d.id).sort(), ['scjg', 'sw']);
   assert.is((await get(url, '/api/complaints?status=answered')).body.total, 0);
-  assert.is((await get(url, '/api/complaints?offset=1')).body.items.length, 0);
+  const past = await get(url, '/api/complaints?offset=1');
+  assert.equal([past.body.total, past.body.items.length], [1, 0]);
+  const pastMine = await get(url, '/api/complaints?offset=1&department=sw');
+  assert.equal([pastMine.body.total, pastMine.body.items.length], [1, 0]);
 });
 
 test('CSV exports: UTF-8 with BOM, Chinese headers, quoted cells, formulas neutralised', async ({ url, ids }) => {
