@@ -92,7 +92,8 @@ function summary(app: Application, options: ApplicationRoutesOptions) {
   return { ...rest, overdue: isLate(app, options.now()) };
 }
 
-// Field values masked per the version filed under; licence numbers and notes by their look.
+// Field values masked per the version filed under; licence numbers, notes and every free text (back-office
+// comments and reasons, the applicant's rating comment) by their look, as the cards mask them.
 function masked(app: Application, options: ApplicationRoutesOptions): Application {
   const matter = options.catalogue.at(app.matter.id, app.matter.version);
   return {
@@ -100,6 +101,11 @@ function masked(app: Application, options: ApplicationRoutesOptions): Applicatio
     applicant: { ...app.applicant },
     fields: maskFieldValues(matter?.fields ?? [], app.fields),
     materials: app.materials.map((m) => ({ ...m, ref: maskPersonalNumbers(m.ref) })),
+    departments: app.departments.map((d) => (d.comment ? { ...d, comment: maskPersonalNumbers(d.comment) } : d)),
     history: app.history.map((h) => (h.note ? { ...h, note: maskPersonalNumbers(h.note) } : h)),
+    ...(app.reason !== undefined ? { reason: maskPersonalNumbers(app.reason) } : {}),
+    ...(app.missing ? { missing: app.missing.map((m) => ({ ...m, reason: maskPersonalNumbers(m.reason) })) } : {}),
+    ...(app.evaluation?.comment ? { evaluation: { ...app.evaluation, comment: maskPersonalNumbers(app.evaluation.comment) } } : {}),
+    ...(app.result?.licenseNo ? { result: { ...app.result, licenseNo: maskPersonalNumbers(app.result.licenseNo) } } : {}),
   };
 }

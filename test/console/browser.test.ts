@@ -160,6 +160,11 @@ test('an admin edits promised days (a bad value is refused next to its input), p
   assert.ok((await dialog.innerText()).includes(`发布第 ${next} 版`));
   await dialog.getByRole('button', { name: '确认发布' }).click();
   await page.locator('.matters-status', { hasText: `当前版本：第 ${next} 版` }).waitFor();
+  await page.getByRole('tab', { name: '版本历史' }).click();
+  const diff = page.locator('.matters-version-diff[open]');
+  assert.ok((await diff.innerText()).includes(`第 ${next} 版`));
+  assert.match(await diff.innerText(), /时限 · 承诺时限（工作日）：1 → 2/);
+  await shot(page, 'versions-desktop');
 
   await page.getByRole('link', { name: '返回事项列表' }).click();
   await page.locator('tr[data-matter="housing-fund-withdrawal"] .matters-version', { hasText: `第 ${next} 版` }).waitFor();
@@ -195,6 +200,7 @@ test('a stored XSS payload in a template label renders as text', async () => {
   await page.locator('.matters-log li', { hasText: XSS }).first().waitFor();
   assert.is(await page.evaluate(() => (window as { __xss?: unknown }).__xss), undefined, 'the payload never ran');
   assert.is(await page.locator('img[src="x"]').count(), 0, 'no element was made from it');
+  await shot(page, 'history-desktop');
   assert.equal(trouble, { console: [], errors: [], failed: [], statuses: [] });
   await page.context().close();
 });

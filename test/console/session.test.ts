@@ -132,6 +132,8 @@ test("a department contact's session reads only its department's applications an
   const scjg = sampleApplication('YC20261201-0001', {
     departments: [{ id: 'scjg', name: '市场监督管理局', status: 'pending' }],
     matter: { id: 'food-business-licence', version: 1, name: '食品经营许可（新办）' },
+    status: 'not_accepted',
+    reason: '身份证 330106198503122031 与营业执照不符',
   });
   const gjj = sampleApplication('YC20261201-0002', {
     departments: [{ id: 'gjj', name: '住房公积金管理中心', status: 'pending' }],
@@ -150,7 +152,10 @@ test("a department contact's session reads only its department's applications an
     ['YC20261201-0001'],
     'its own department only, whatever the query asks',
   );
-  assert.is((await withSession(h.app.url, 'GET', '/api/applications/YC20261201-0001', session)).status, 200);
+  const own = await withSession(h.app.url, 'GET', '/api/applications/YC20261201-0001', session);
+  assert.is(own.status, 200);
+  assert.not.ok(JSON.stringify(own.body).includes('330106198503122031'), 'the reason is masked like the cards');
+  assert.match(own.body.reason, /3301\*+2031/);
   assert.is((await withSession(h.app.url, 'GET', '/api/applications/YC20261201-0002', session)).status, 404);
   const figures = await withSession(h.app.url, 'GET', '/api/statistics?from=2026-11-01&to=2026-12-31&by=department', session);
   assert.is(figures.status, 200);

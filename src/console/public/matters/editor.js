@@ -5,6 +5,7 @@
 import { formatDateTime, html, useMemo, useState } from '../lib.js';
 import { errorsByPath, setAt } from '../paths.js';
 import { ConfirmDialog, LoadState, useLoad, useToast } from '../ui.js';
+import { templateDiff } from './diff.js';
 import { BasicTab, DepartmentsTab, FieldsTab, JsonTab, MaterialsTab } from './form.js';
 
 const AUDIT_ACTION = { seed: '初始导入', import: '导入', create: '新建', draft: '修改草稿', publish: '发布', retire: '停用' };
@@ -27,7 +28,7 @@ export function MatterEditor({ api, id }) {
         <a class="btn btn-small" href="#/matters">返回事项列表</a>
       </div>
       <${LoadState} loading=${matter.loading && !matter.data} error=${matter.error} />
-      ${matter.data ? html`<${Editor} key=${JSON.stringify(matter.data.draft ?? matter.data.current)} api=${api} matter=${matter.data} reload=${matter.reload} />` : null}
+      ${matter.data ? html`<${Editor} key=${`${matter.data.current?.version}-${matter.data.status}`} api=${api} matter=${matter.data} reload=${matter.reload} />` : null}
     </section>
   `;
 }
@@ -57,6 +58,7 @@ function Editor({ api, matter, reload }) {
       setSaved(JSON.stringify(draft));
       setSummary(answer.summary);
       setDraftVersion(answer.matter.draft.version);
+      reload();
       showToast(`草稿已保存（第 ${answer.matter.draft.version} 版）`);
     } catch (error) {
       if (error.status === 422 && error.details) setErrors(error.details);
@@ -172,9 +174,36 @@ function countIn(inline, tab) {
   return [...inline.keys()].filter((path) => prefix.test(path)).length;
 }
 
+// Each published version (and the draft) against the one before it, value by value.
+function Versions({ matter }) {
+  const published = [...matter.versions].sort((a, b) => b.version - a.version);
+  const pairs = [
+    ...(matter.draft ? [{ title: `草稿（第 ${matter.draft.version} 版）`, before: matter.current, after: matter.draft, open: true }] : []),
+    ...published.map((v, i) => ({
+      title: `第 ${v.version} 版 · ${formatDateTime(v.publishedAt)} · ${v.publishedBy?.id ?? ''}`,
+      before: published[i + 1]?.template,
+      after: v.template,
+      open: !matter.draft && i === 0,
+    })),
+  ];
+  return html`<div class="matters-versions">
+    ${pairs.map(({ title, before, after, open }) => {
+      const lines = before ? templateDiff(before, after) : [];
+      return html`<details class="matters-version-diff" open=${open}>
+        <summary>${title}${before ? html` <span class="muted">（${lines.length} 处修改）</span>` : html` <span class="muted">（最早的版本）</span>`}</summary>
+        ${before && lines.length === 0 ? html`<p class="muted">与上一版相同</p>` : null}
+        ${lines.length > 0 ? html`<ul>${lines.map((line) => html`<li>${line}</li>`)}</ul>` : null}
+      </details>`;
+    })}
+  </div>`;
+}
+
 function History({ api, matter }) {
   const audit = useLoad(() => api.get('/api/audit', { matter: matter.id, limit: 100 }), [matter.id]);
   return html`<div class="matters-history">
+    <h2>版本对比</h2>
+    <${Versions} matter=${matter} />
+    <h2>修改记录</h2>
     <${LoadState} loading=${audit.loading} error=${audit.error} />
     ${
       audit.data
