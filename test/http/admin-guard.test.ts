@@ -126,8 +126,16 @@ guard('a forged cookie, a session without its CSRF header and a department sessi
     const department = await loginAs(h, 'reviewer-scjg');
     assert.is(department.body.role, 'department');
     const forged = `yc_console=${'x'.repeat(43)}`;
-    // Department sessions may read these three (filtered to their department); nothing else.
-    const departmentReads = new Set(['GET /api/applications', 'GET /api/applications/x', 'GET /api/statistics']);
+    // Department sessions may read these (filtered to their department); nothing else.
+    const departmentReads = new Set([
+      'GET /api/applications',
+      'GET /api/applications/x',
+      'GET /api/statistics',
+      'GET /api/statistics/daily',
+      'GET /api/warnings',
+      'GET /api/complaints',
+      'GET /api/rectifications',
+    ]);
     for (const route of routes) {
       for (const spelled of spellings(route.path)) {
         const what = `${route.method} ${spelled}`;
