@@ -5,7 +5,7 @@ import type { OpenApiClient } from '../dingtalk/openapi.js';
 import type { Matter } from '../domain/types.js';
 import type { SessionResolver } from '../http/admin-auth.js';
 import type { Store } from '../store/store.js';
-import { consoleRoutes, consoleSessionResolver } from './routes.js';
+import { consoleRoutes, consoleSessionResolver, type ConsoleRoutesOptions } from './routes.js';
 import { ConsoleSessions } from './sessions.js';
 
 /** What the sandbox adds: its organisation's corpId, and its admin's 免登 code without a DingTalk client. */
@@ -28,7 +28,7 @@ export interface ConsoleOptions extends ConsoleExtras {
 export function createConsole(options: ConsoleOptions): { router: Router; sessions: SessionResolver } {
   const sessions = new ConsoleSessions(options.store, options.now);
   const { openapi, config } = options;
-  const router = consoleRoutes({
+  const routes: ConsoleRoutesOptions = {
     sessions,
     ...(options.corpId ? { corpId: options.corpId } : {}),
     ...(options.sandboxAuthCode ? { sandboxAuthCode: options.sandboxAuthCode } : {}),
@@ -39,6 +39,6 @@ export function createConsole(options: ConsoleOptions): { router: Router; sessio
       userOfAuthCode: (code) => openapi.userOfAuthCode(code),
       nameOf: async (userId) => (await openapi.getUser(userId)).name,
     },
-  });
-  return { router, sessions: consoleSessionResolver(sessions) };
+  };
+  return { router: consoleRoutes(routes), sessions: consoleSessionResolver(routes) };
 }

@@ -1,11 +1,15 @@
 // Who may open the console: the ADMIN_USER_IDS (everything), a department's contact in a matter template
 // (their department's applications and figures), the holder of ADMIN_TOKEN outside DingTalk (admin). Anybody
 // else is refused with a Chinese message and gets no session.
+import { createHash } from 'node:crypto';
 import { isAdminToken } from '../http/admin-auth.js';
 import { HttpError } from '../http/errors.js';
 import type { Matter } from '../domain/types.js';
 import { ExternalError } from '../errors.js';
 import type { ConsoleUser } from './sessions.js';
+
+/** The user id of a session opened with ADMIN_TOKEN (it names no person). */
+export const TOKEN_USER = 'admin-token';
 
 /** What the login needs to know. */
 export interface LoginOptions {
@@ -23,7 +27,7 @@ export interface LoginOptions {
 export async function consoleUserOf(options: LoginOptions, body: { authCode?: string; token?: string }): Promise<ConsoleUser> {
   if (body.token !== undefined) {
     if (!isAdminToken(options.adminToken, body.token)) throw new HttpError(401, 'bad_token', '管理令牌不正确');
-    return { userId: 'admin-token', name: '管理员（令牌登录）', role: 'admin' };
+    return { userId: TOKEN_USER, name: '管理员（令牌登录）', role: 'admin', tokenId: tokenIdOf(body.token) };
   }
   const user = await exchange(options, body.authCode ?? '');
   if (options.adminUserIds.includes(user.userId)) return { ...user, role: 'admin' };
@@ -43,6 +47,22 @@ async function exchange(options: LoginOptions, code: string): Promise<{ userId: 
       throw new HttpError(401, 'bad_auth_code', '钉钉免登授权码无效或已过期，请重新打开控制台', { cause: error.code });
     throw error;
   }
+}
+
+/**
+ * True while the session's rights still hold: the user is still in ADMIN_USER_IDS, still the contact of the
+ * same department, or the token it logged in with is still ADMIN_TOKEN. Checked on every request, so removing
+ * someone (and restarting) ends their sessions at once rather than when they expire.
+ */
+export function isStillAllowed(options: LoginOptions, user: ConsoleUser): boolean {
+  if (user.tokenId !== undefined) return options.adminToken !== undefined && tokenIdOf(options.adminToken) === user.tokenId;
+  if (user.role === 'admin') return options.adminUserIds.includes(user.userId);
+  return user.department !== undefined && contactDepartment(options.matters(), user.userId)?.id === user.department.id;
+}
+
+// Names the token a session logged in with (not the token itself: a hash prefix is enough to tell them apart).
+function tokenIdOf(token: string): string {
+  return createHash('sha256').update(`yiciban-console-token:${token}`).digest('hex').slice(0, 16);
 }
 
 /** The first department whose contacts include the user, over every matter's current template. */

@@ -11,7 +11,7 @@ import type { AdminPrincipal, SessionResolver } from '../http/admin-auth.js';
 import { HttpError, readJson } from '../http/errors.js';
 import { createRouter } from '../http/routers.js';
 import { consolePublicDir, publicFile, TYPES, VendorModules } from './assets.js';
-import { consoleUserOf, type LoginOptions } from './login.js';
+import { consoleUserOf, isStillAllowed, type LoginOptions } from './login.js';
 import { type ConsoleSession, type ConsoleSessions, isCsrfToken, SESSION_COOKIE, SESSION_TTL_MS } from './sessions.js';
 
 export interface ConsoleRoutesOptions {
@@ -78,7 +78,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Router {
   });
 
   router.get('/console/session', async (ctx) => {
-    const session = await options.sessions.find(ctx.cookies.get(SESSION_COOKIE));
+    const session = await liveSession(options, ctx);
     ctx.set('Cache-Control', 'no-store');
     // No session is an ordinary answer (204), not an error: the page asks this before showing the login.
     if (!session) ctx.status = 204;
@@ -115,7 +115,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Router {
 
   router.delete('/console/session', async (ctx) => {
     const cookie = ctx.cookies.get(SESSION_COOKIE);
-    const session = await options.sessions.find(cookie);
+    const session = await liveSession(options, ctx);
     if (session) {
       requireCsrf(ctx, session);
       await options.sessions.end(cookie);
@@ -128,15 +128,21 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Router {
 }
 
 /** How the admin API finds a console session: by its cookie, with the CSRF checks on unsafe methods. */
-export function consoleSessionResolver(sessions: ConsoleSessions): SessionResolver {
+export function consoleSessionResolver(options: Pick<ConsoleRoutesOptions, 'sessions' | 'login'>): SessionResolver {
   return async (ctx) => {
-    const session = await sessions.find(ctx.cookies.get(SESSION_COOKIE));
+    const session = await liveSession(options, ctx);
     if (!session) return undefined;
     requireCsrf(ctx, session);
     const principal: AdminPrincipal = { role: session.role, userId: session.userId };
     if (session.department) principal.department = session.department.id;
     return principal;
   };
+}
+
+// The request's session, while it has not expired and its user still has the rights it was opened with.
+async function liveSession(options: Pick<ConsoleRoutesOptions, 'sessions' | 'login'>, ctx: Context): Promise<ConsoleSession | undefined> {
+  const session = await options.sessions.find(ctx.cookies.get(SESSION_COOKIE));
+  return session && isStillAllowed(options.login, session) ? session : undefined;
 }
 
 // SameSite=Strict already keeps the cookie off cross-site requests; the token and the Origin check also

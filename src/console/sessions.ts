@@ -20,6 +20,8 @@ export interface ConsoleUser {
   role: ConsoleRole;
   /** Only for the department role: the department whose applications and figures they may read. */
   department?: { id: string; name: string };
+  /** A session opened with ADMIN_TOKEN: which token (a hash prefix), so that a changed token ends it. */
+  tokenId?: string;
 }
 
 /** A stored session. */

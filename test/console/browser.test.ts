@@ -205,6 +205,26 @@ test('a stored XSS payload in a template label renders as text', async () => {
   await page.context().close();
 });
 
+test("a department contact's code opens their department's view only: 办件 and 监察看板, no 事项管理", async () => {
+  const minted = await send(
+    sandbox!.baseUrl,
+    'POST',
+    '/sandbox/api/console-code',
+    { 'content-type': 'application/json' },
+    '{"userId":"reviewer-gjj"}',
+  );
+  const { authCode } = JSON.parse(minted.text) as { authCode: string };
+  const { page, trouble } = await openPage(PHONE);
+  await page.goto(`${sandbox!.baseUrl}/console?authCode=${encodeURIComponent(authCode)}#/matters`);
+  await page.locator('.who .badge', { hasText: '住房公积金管理中心' }).waitFor();
+  await page.waitForURL(/#\/applications$/);
+  assert.equal(await page.locator('.nav-item').allInnerTexts(), ['办件', '监察看板']);
+  assert.is(await page.locator('label', { hasText: '部门' }).count(), 0, 'no department filter: it is their own');
+  await shot(page, 'department-phone');
+  assert.equal(trouble, { console: [], errors: [], failed: [], statuses: [] });
+  await page.context().close();
+});
+
 test('applications, dead letters and the editor are usable on a 390-px phone screen', async () => {
   const { page, trouble } = await openPage(PHONE);
   await logInFromSandbox(page);

@@ -172,6 +172,29 @@ test("a department contact's session reads only its department's applications an
     const answer = await withSession(h.app.url, method, path, session, method === 'PUT' ? { body: {} } : {});
     assert.is(answer.status, 403, `${method} ${path}`);
   }
+  // No template names them any more: their session ends at once.
+  const bearer = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  const matters = await withSession(h.app.url, 'GET', '/api/matters?limit=100', {}, { headers: bearer });
+  for (const { id } of matters.body.items as { id: string }[]) {
+    const { current } = (await withSession(h.app.url, 'GET', `/api/matters/${id}`, {}, { headers: bearer })).body;
+    const named = JSON.stringify(current.departments).includes('reviewer-scjg');
+    if (!named) continue;
+    const departments = current.departments.map((d: { contactUserIds: string[] }) => ({
+      ...d,
+      contactUserIds: d.contactUserIds.map((u) => (u === 'reviewer-scjg' ? 'reviewer-zhsl' : u)),
+    }));
+    const draft = await withSession(
+      h.app.url,
+      'PUT',
+      `/api/matters/${id}/draft`,
+      {},
+      { headers: bearer, body: { ...current, departments } },
+    );
+    assert.is(draft.status, 200, JSON.stringify(draft.body));
+    assert.is((await withSession(h.app.url, 'POST', `/api/matters/${id}/publish`, {}, { headers: bearer, body: {} })).status, 200);
+  }
+  assert.is((await withSession(h.app.url, 'GET', '/api/applications', session)).status, 401);
+  assert.is((await withSession(h.app.url, 'GET', '/console/session', session)).status, 204);
 });
 
 test.run();

@@ -12,7 +12,12 @@ function MatterList({ api }) {
   const [q, setQ] = useState('');
   const [status, setStatus] = useState('');
   const [filter, setFilter] = useState({ q: '', status: '' });
-  const list = useLoad(() => api.get('/api/matters', { ...filter, limit: 100 }), [filter]);
+  // 有草稿 is not a status of the API: it lists every matter and keeps those with a draft.
+  const list = useLoad(async () => {
+    const drafts = filter.status === 'draft';
+    const page = await api.get('/api/matters', { q: filter.q, status: drafts ? '' : filter.status, limit: 100 });
+    return drafts ? { ...page, items: page.items.filter((m) => m.hasDraft) } : page;
+  }, [filter]);
   const search = (event) => {
     event.preventDefault();
     setFilter({ q: q.trim(), status });
@@ -23,7 +28,7 @@ function MatterList({ api }) {
       <form class="filters card" onSubmit=${search} role="search" aria-label="查找事项">
         <label>名称或编号<input type="search" value=${q} placeholder="如 公积金" onInput=${(e) => setQ(e.currentTarget.value)} /></label>
         <label>状态<select value=${status} onChange=${(e) => setStatus(e.currentTarget.value)}>
-          <option value="">全部</option><option value="active">在用</option><option value="retired">已停用</option>
+          <option value="">全部</option><option value="active">在用</option><option value="draft">有草稿</option><option value="retired">已停用</option>
         </select></label>
         <div class="btn-row"><button type="submit" class="btn btn-primary">查找</button></div>
       </form>
