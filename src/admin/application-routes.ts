@@ -6,6 +6,7 @@ import type { Context } from 'koa';
 import { chinaDay } from '../domain/holiday-calendar.js';
 import { maskFieldValues, maskPersonalNumbers } from '../domain/mask.js';
 import { APPLICATION_STATUSES, type Application, type ApplicationStatus } from '../domain/types.js';
+import { adminScope } from '../http/admin-auth.js';
 import { HttpError } from '../http/errors.js';
 import { createRouter } from '../http/routers.js';
 import { isOverdueOn } from '../store/application-filter.js';
@@ -36,7 +37,10 @@ export function applicationRoutes(options: ApplicationRoutesOptions): Router {
 
   router.get('/applications/:id', async (ctx) => {
     const app = await options.store.getApplication(ctx.params.id ?? '');
-    if (!app) throw new HttpError(404, 'not_found', `没有编号为 ${ctx.params.id} 的办件`);
+    const scope = adminScope(ctx);
+    // A department session sees only its department's applications: another one is "not found" to it.
+    if (!app || (scope !== undefined && !app.departments.some((d) => d.id === scope)))
+      throw new HttpError(404, 'not_found', `没有编号为 ${ctx.params.id} 的办件`);
     ctx.body = masked(app, options);
   });
 
@@ -58,7 +62,8 @@ function filterOf(ctx: Context, now: number): ApplicationQuery {
   }
   const overdue = text('overdue');
   if (overdue && overdue !== 'true' && overdue !== 'false') throw new HttpError(400, 'bad_query', 'overdue 只能是 true 或 false');
-  const [matter, department] = [text('matter'), text('department')];
+  // A department session's own department replaces whatever the query asks for.
+  const [matter, department] = [text('matter'), adminScope(ctx) ?? text('department')];
   return {
     ...(status.length ? { status: status as ApplicationStatus[] } : {}),
     ...(matter ? { matterId: matter } : {}),
@@ -74,7 +79,8 @@ function summary(app: Application, options: ApplicationRoutesOptions) {
   return { ...rest, overdue: isOverdueOn(app, chinaDay(new Date(options.now()))) };
 }
 
-// Field values masked per the version filed under; licence numbers and notes by their look.
+// Field values masked per the version filed under; licence numbers, notes and every free text (back-office
+// comments and reasons, the applicant's rating comment) by their look, as the cards mask them.
 function masked(app: Application, options: ApplicationRoutesOptions): Application {
   const matter = options.catalogue.at(app.matter.id, app.matter.version);
   return {
@@ -82,6 +88,11 @@ function masked(app: Application, options: ApplicationRoutesOptions): Applicatio
     applicant: { ...app.applicant },
     fields: maskFieldValues(matter?.fields ?? [], app.fields),
     materials: app.materials.map((m) => ({ ...m, ref: maskPersonalNumbers(m.ref) })),
+    departments: app.departments.map((d) => (d.comment ? { ...d, comment: maskPersonalNumbers(d.comment) } : d)),
     history: app.history.map((h) => (h.note ? { ...h, note: maskPersonalNumbers(h.note) } : h)),
+    ...(app.reason !== undefined ? { reason: maskPersonalNumbers(app.reason) } : {}),
+    ...(app.missing ? { missing: app.missing.map((m) => ({ ...m, reason: maskPersonalNumbers(m.reason) })) } : {}),
+    ...(app.evaluation?.comment ? { evaluation: { ...app.evaluation, comment: maskPersonalNumbers(app.evaluation.comment) } } : {}),
+    ...(app.result?.licenseNo ? { result: { ...app.result, licenseNo: maskPersonalNumbers(app.result.licenseNo) } } : {}),
   };
 }

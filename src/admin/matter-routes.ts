@@ -7,6 +7,7 @@ import type { Context } from 'koa';
 import type { Clock } from '../clock.js';
 import type { MatterLoadError } from '../domain/matter.js';
 import type { Actor } from '../domain/types.js';
+import { sessionUserId } from '../http/admin-auth.js';
 import { HttpError, readJson } from '../http/errors.js';
 import { createRouter } from '../http/routers.js';
 import { effectsToJobs } from '../bot/jobs.js';
@@ -113,9 +114,10 @@ export function matterRoutes(options: MatterRoutesOptions): Router {
   return router;
 }
 
-// The API token names no person: a caller may say who acts (recorded in the change log) in X-Yiciban-Actor.
+// A console session names its user; the API token names no person, so its caller may say who acts (recorded
+// in the change log) in X-Yiciban-Actor.
 function actorOf(ctx: Context): Actor {
-  const named = ctx.get('x-yiciban-actor').trim().slice(0, 64);
+  const named = sessionUserId(ctx) ?? ctx.get('x-yiciban-actor').trim().slice(0, 64);
   return { type: 'admin', id: named || 'admin-api' };
 }
 
