@@ -242,6 +242,8 @@ test('applications, dead letters and the editor are usable on a 390-px phone scr
   await page.setViewportSize(DESKTOP);
   await page.getByRole('tab', { name: '办件列表' }).click();
   await page.getByRole('button', { name: '查询' }).waitFor();
+  // The department choices come last (from every template): once they are there, nothing is loading.
+  await page.locator('label', { hasText: '部门' }).locator('option[value="gjj"]').waitFor({ state: 'attached' });
   await shot(page, 'applications-desktop');
   await page.getByRole('button', { name: '退出' }).click();
   await page.locator('#login-token').waitFor();

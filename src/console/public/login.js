@@ -49,6 +49,11 @@ export function logIn(body) {
   return api.post('/console/session', body);
 }
 
+/** Inside DingTalk: 免登 with the client's auth code. */
+async function dingTalkLogIn() {
+  return logIn({ authCode: await dingTalkCode() });
+}
+
 /** Sandbox only: logs in as the sandbox admin with a code the server has the simulator mint. */
 export function sandboxLogIn() {
   return api.post('/console/sandbox-session');
@@ -69,11 +74,12 @@ export function LoginView({ onSession, message }) {
       );
   }, []);
 
-  const attempt = async (get, login = logIn) => {
+  // `open` resolves with a session (or throws with a Chinese message).
+  const attempt = async (open) => {
     setBusy(true);
     setError('');
     try {
-      onSession(await login(await get()));
+      onSession(await open());
     } catch (failure) {
       setError(failure.message);
     } finally {
@@ -82,12 +88,12 @@ export function LoginView({ onSession, message }) {
   };
 
   useEffect(() => {
-    if (dingtalk) void attempt(async () => ({ authCode: await dingTalkCode() }));
+    if (dingtalk) void attempt(dingTalkLogIn);
   }, []);
 
   const submit = (event) => {
     event.preventDefault();
-    if (token.trim()) void attempt(async () => ({ token: token.trim() }));
+    if (token.trim()) void attempt(() => logIn({ token: token.trim() }));
   };
 
   return html`
@@ -98,14 +104,14 @@ export function LoginView({ onSession, message }) {
           dingtalk
             ? html`<p class="login-hint">${busy ? '正在通过钉钉免登…' : '钉钉免登'}</p>
                 <button type="button" class="btn btn-primary" disabled=${busy}
-                  onClick=${() => attempt(async () => ({ authCode: await dingTalkCode() }))}>重新登录</button>`
+                  onClick=${() => attempt(dingTalkLogIn)}>重新登录</button>`
             : html`<form class="login-form" onSubmit=${submit}>
                 <p class="login-hint">在钉钉工作台中打开可免登；在浏览器中请输入管理令牌（ADMIN_TOKEN）。</p>
                 <label for="login-token">管理令牌</label>
                 <input id="login-token" type="password" autocomplete="current-password" value=${token}
                   onInput=${(e) => setToken(e.currentTarget.value)} />
                 <button type="submit" class="btn btn-primary" disabled=${busy || !token.trim()}>${busy ? '正在登录…' : '登录'}</button>
-                ${sandbox ? html`<button type="button" class="btn" disabled=${busy} onClick=${() => attempt(async () => null, sandboxLogIn)}>以沙箱管理员身份进入</button>` : null}
+                ${sandbox ? html`<button type="button" class="btn" disabled=${busy} onClick=${() => attempt(sandboxLogIn)}>以沙箱管理员身份进入</button>` : null}
               </form>`
         }
         ${error ? html`<p class="error-text" role="alert">${error}</p>` : null}
