@@ -180,6 +180,35 @@ test('an admin edits promised days (a bad value is refused next to its input), p
   await page.context().close();
 });
 
+test('an admin creates a matter from a blueprint: a bad number is refused next to its input, then the editor opens on the draft', async () => {
+  const { page, trouble } = await openPage();
+  await logInFromSandbox(page);
+  await page.getByRole('button', { name: '新建事项' }).click();
+  const dialog = page.getByRole('dialog', { name: '新建事项' });
+  await dialog.locator('[data-path="id"] input').fill('Birth_Registration');
+  await dialog.locator('[data-path="name"] input').fill('出生登记');
+  await dialog.locator('select').selectOption('housing-fund-withdrawal');
+  await dialog.getByRole('button', { name: '建立草稿' }).click();
+  await dialog.locator('[data-path="id"] .field-error').waitFor();
+  assert.match(await dialog.locator('[data-path="id"] .field-error').innerText(), /小写字母/);
+
+  await dialog.locator('[data-path="id"] input').fill('birth-registration');
+  await dialog.getByRole('button', { name: '建立草稿' }).click();
+  await page.locator('.view-title', { hasText: '出生登记' }).waitFor();
+  assert.match(page.url(), /#\/matters\/birth-registration$/);
+  assert.match(await page.locator('.matters-status').innerText(), /当前版本：未发布[\s\S]*第 1 版（未发布）/);
+  await page.getByRole('tab', { name: '填写项' }).click();
+  const firstLabel = page.locator('[data-path="fields[0].label"] input');
+  assert.ok((await firstLabel.inputValue()).length > 0, "the blueprint's fields came along");
+
+  await page.getByRole('link', { name: '返回事项列表' }).click();
+  await page.locator('tr[data-matter="birth-registration"] .matters-version', { hasText: '未发布' }).waitFor();
+  assert.equal(trouble.statuses, ['422 POST /api/matters']);
+  assert.equal(trouble.errors, []);
+  assert.equal(trouble.failed, []);
+  await page.context().close();
+});
+
 test('a stored XSS payload in a template label renders as text', async () => {
   const { page, trouble } = await openPage();
   await logInFromSandbox(page);

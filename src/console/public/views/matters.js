@@ -3,6 +3,7 @@
 import { html, useState } from '../lib.js';
 import { LoadState, useLoad } from '../ui.js';
 import { MatterEditor } from '../matters/editor.js';
+import { NewMatterDialog } from '../matters/new-matter.js';
 
 export default function MattersView({ api, session, params }) {
   return params.id ? html`<${MatterEditor} api=${api} session=${session} id=${params.id} />` : html`<${MatterList} api=${api} />`;
@@ -12,6 +13,7 @@ function MatterList({ api }) {
   const [q, setQ] = useState('');
   const [status, setStatus] = useState('');
   const [filter, setFilter] = useState({ q: '', status: '' });
+  const [creating, setCreating] = useState(false);
   // 有草稿 is not a status of the API: it lists every matter and keeps those with a draft.
   const list = useLoad(async () => {
     const drafts = filter.status === 'draft';
@@ -24,7 +26,10 @@ function MatterList({ api }) {
   };
   return html`
     <section class="view">
-      <div class="view-head"><h1 class="view-title">事项管理</h1></div>
+      <div class="view-head">
+        <h1 class="view-title">事项管理</h1>
+        <button type="button" class="btn btn-primary" disabled=${!list.data?.items.length} onClick=${() => setCreating(true)}>新建事项</button>
+      </div>
       <form class="filters card" onSubmit=${search} role="search" aria-label="查找事项">
         <label>名称或编号<input type="search" value=${q} placeholder="如 公积金" onInput=${(e) => setQ(e.currentTarget.value)} /></label>
         <label>状态<select value=${status} onChange=${(e) => setStatus(e.currentTarget.value)}>
@@ -53,6 +58,12 @@ function MatterList({ api }) {
             </table>
             ${list.data.items.length === 0 ? html`<p class="empty">没有找到事项</p>` : null}
             </div>`
+          : null
+      }
+      ${
+        creating
+          ? html`<${NewMatterDialog} api=${api} matters=${list.data.items} onCancel=${() => setCreating(false)}
+              onCreated=${(id) => (location.hash = `#/matters/${encodeURIComponent(id)}`)} />`
           : null
       }
     </section>
