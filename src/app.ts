@@ -23,7 +23,8 @@ import { promisedDeadline } from './domain/deadline.js';
 import { createHolidayCalendar } from './domain/holiday-calendar.js';
 import { timeLimitFor } from './domain/situations.js';
 import { createElicenceSource } from './elicence/source.js';
-import { createHttpApp, type MountedRouter } from './http/app.js';
+import { closeServer, createHttpApp, type MountedRouter } from './http/app.js';
+import { createInFlight } from './in-flight.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createOutbox, type Outbox } from './outbox/dispatcher.js';
@@ -282,25 +283,4 @@ function requireDingTalk(config: Config): { clientId: string; clientSecret: stri
     );
   }
   return { clientId, clientSecret, robotCode: robotCode ?? clientId };
-}
-
-/** Counts running inbound events so a stop can wait for them to commit. */
-function createInFlight() {
-  const running = new Set<Promise<unknown>>();
-  return {
-    track<T>(run: () => Promise<T>): Promise<T> {
-      const promise = run();
-      running.add(promise);
-      void promise.finally(() => running.delete(promise)).catch(() => undefined);
-      return promise;
-    },
-    settled: () => Promise.allSettled([...running]).then(() => undefined),
-  };
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }

@@ -1,4 +1,5 @@
 // The koa application: health, metrics, the back-office webhook, the admin API, the console and (in sandbox mode) the web chat.
+import type { Server } from 'node:http';
 import Koa from 'koa';
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
@@ -89,4 +90,12 @@ function requireStrict(router: Router): void {
     const where = router.opts.prefix ?? '/';
     throw new Error(`router ${where} must be made with createRouter (src/http/routers.ts): strict, case-sensitive paths`);
   }
+}
+
+/** Closes the server and the connections it holds (keep-alive ones included). */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }
