@@ -38,7 +38,7 @@ test.before(async (ctx) => {
 });
 
 test.before.each(async () => {
-  context = await browser!.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  context = await browser!.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, locale: 'zh-CN' });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));

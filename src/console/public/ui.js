@@ -67,3 +67,10 @@ export function useToast() {
   useEffect(() => () => clearTimeout(timer.current), []);
   return [message ? html`<div class="toast" role="status">${message}</div>` : null, show];
 }
+
+/** A matter's status as a badge: 已停用, 待发布 (never published: no new application can use it yet) or 在用. */
+export function statusBadge(matter) {
+  if (matter.status === 'retired') return html`<span class="badge badge-grey">已停用</span>`;
+  if (!matter.current) return html`<span class="badge badge-orange">待发布</span>`;
+  return html`<span class="badge badge-green">在用</span>`;
+}

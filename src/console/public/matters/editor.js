@@ -4,7 +4,7 @@
 // next to its input, the rest above the form. 发布 and 停用 ask for confirmation first.
 import { formatDateTime, html, useMemo, useState } from '../lib.js';
 import { errorsByPath, setAt } from '../paths.js';
-import { ConfirmDialog, LoadState, useLoad, useToast } from '../ui.js';
+import { ConfirmDialog, LoadState, statusBadge, useLoad, useToast } from '../ui.js';
 import { templateDiff } from './diff.js';
 import { BasicTab, DepartmentsTab, FieldsTab, JsonTab, MaterialsTab } from './form.js';
 
@@ -84,7 +84,7 @@ function Editor({ api, matter, reload }) {
 
   return html`
     <div class="card matters-status">
-      <span>${matter.status === 'retired' ? html`<span class="badge badge-grey">已停用</span>` : html`<span class="badge badge-green">在用</span>`}</span>
+      <span>${statusBadge(matter)}</span>
       <span>当前版本：${matter.current ? `第 ${matter.current.version} 版` : '未发布'}</span>
       <span>${draftVersion ? html`草稿：<span class="badge badge-orange">第 ${draftVersion} 版（未发布）</span>` : '无草稿'}</span>
       <div class="btn-row matters-actions">

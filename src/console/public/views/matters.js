@@ -1,7 +1,7 @@
 // 事项管理: the catalogue with search and status (current version, draft, retired); #/matters/<id> opens the
 // editor of one template (matters/editor.js).
 import { html, useState } from '../lib.js';
-import { LoadState, useLoad } from '../ui.js';
+import { LoadState, statusBadge, useLoad } from '../ui.js';
 import { MatterEditor } from '../matters/editor.js';
 import { NewMatterDialog } from '../matters/new-matter.js';
 
@@ -51,7 +51,7 @@ function MatterList({ api }) {
                     <td class="hide-phone matters-id">${m.id}</td>
                     <td class="matters-version">${m.current ? `第 ${m.current} 版` : '未发布'}</td>
                     <td>${m.hasDraft ? html`<span class="badge badge-orange">有草稿</span>` : html`<span class="muted">—</span>`}</td>
-                    <td>${m.status === 'retired' ? html`<span class="badge badge-grey">已停用</span>` : html`<span class="badge badge-green">在用</span>`}</td>
+                    <td>${statusBadge(m)}</td>
                   </tr>`,
                 )}
               </tbody>
