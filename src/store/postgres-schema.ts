@@ -81,6 +81,8 @@ const MIGRATIONS: ReadonlyArray<(t: Tables) => string[]> = [
     `UPDATE ${t.jobs} SET grp = doc->>'group'`,
     `CREATE INDEX outbox_jobs_group ON ${t.jobs} (grp, created_at, id) WHERE grp IS NOT NULL`,
   ],
+  // 4: dialog revisions (optimistic concurrency across instances); a dialog stored before counts as rev 1.
+  (t) => [`ALTER TABLE ${t.dialogs} ADD COLUMN rev integer NOT NULL DEFAULT 1`],
 ];
 
 // First key of the two-part advisory lock: "YC" in ASCII, shifted; the second is the schema's hash.

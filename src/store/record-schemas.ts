@@ -32,6 +32,7 @@ export const dialogRecord = z.looseObject({
   data: z.unknown(),
   updatedAt: epochMs,
   expiresAt: epochMs,
+  rev: z.number().int().min(1).optional(),
 });
 
 /** A pending outbox job. */
