@@ -24,6 +24,7 @@ export interface View {
   appRev(id: string): number;
   recordRev(kind: string, id: string): number;
   dialogRev(key: string): number;
+  hasInbox(id: string): boolean;
   deadJob(id: string): DeadJob | undefined;
   counter(day: string): number;
 }
@@ -34,6 +35,7 @@ export class Overlay implements View {
   readonly #revs = new Map<string, number>();
   readonly #recordRevs = new Map<string, number>();
   readonly #dialogRevs = new Map<string, number>();
+  readonly #inbox = new Set<string>();
   readonly #dead = new Map<string, DeadJob | null>();
   readonly #counters = new Map<string, number>();
 
@@ -51,6 +53,10 @@ export class Overlay implements View {
 
   dialogRev(key: string): number {
     return this.#dialogRevs.get(key) ?? this.#base.dialogRev(key);
+  }
+
+  hasInbox(id: string): boolean {
+    return this.#inbox.has(id) || this.#base.hasInbox(id);
   }
 
   deadJob(id: string): DeadJob | undefined {
@@ -72,6 +78,9 @@ export class Overlay implements View {
         break;
       case 'record.remove':
         this.#recordRevs.set(recordName(op.kind, op.id), 0);
+        break;
+      case 'inbox':
+        this.#inbox.add(op.id);
         break;
       case 'dialog':
         this.#dialogRevs.set(op.doc.key, storedDialogRev(op.doc));
@@ -121,7 +130,11 @@ export function planCommit(change: Commit, view: View, now: number): Op[] {
     ops.push(op);
     local.record(op);
   };
-  for (const id of change.inbox ?? []) push({ op: 'inbox', id: requireText(id, 'inbox id'), at: now });
+  for (const id of change.inbox ?? []) {
+    // Another decision of the same event landed first (a redelivery decided at the same time): this one must not.
+    if (local.hasInbox(requireText(id, 'inbox id'))) throw new ConflictError(`inbox:${id}`, 0, 1);
+    push({ op: 'inbox', id, at: now });
+  }
   for (const app of change.applications ?? []) {
     requireText(app.id, 'application id');
     // A new application is stored as rev 1 (the stored revision of an absent one counts as 0).

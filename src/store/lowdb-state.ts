@@ -145,6 +145,10 @@ export class LowdbState implements View {
     return this.records.get(kind, id)?.rev ?? 0;
   }
 
+  hasInbox(id: string): boolean {
+    return this.inbox.has(id);
+  }
+
   dialogRev(key: string): number {
     return storedDialogRev(this.dialogs.get(key));
   }

@@ -20,8 +20,14 @@ export async function writeCommit(client: pg.PoolClient, t: Tables, change: Comm
   if (change.lease) await checkLease(client, t, change.lease);
   const inbox = (change.inbox ?? []).map((id) => requireText(id, 'inbox id'));
   if (inbox.length > 0) {
-    // A repeated id is accepted silently, as in the lowdb store: the first time it was seen is kept.
-    await client.query(`INSERT INTO ${t.inbox} (id, at) SELECT unnest($1::text[]), $2 ON CONFLICT (id) DO NOTHING`, [inbox, now]);
+    // The unique id is the inbound dedupe across instances: when another decision of the same event (a redelivery
+    // to another instance, decided at the same time) committed first, this one must not land.
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO ${t.inbox} (id, at) SELECT unnest($1::text[]), $2 ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [inbox, now],
+    );
+    const seen = inbox.find((id) => !rows.some((row) => row.id === id));
+    if (seen !== undefined) throw new ConflictError(`inbox:${seen}`, 0, 1);
   }
   for (const app of change.applications ?? []) await writeApplication(client, t, app);
   for (const record of change.records?.put ?? []) await writeRecord(client, t, record);

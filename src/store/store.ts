@@ -87,7 +87,7 @@ export interface RecordQuery {
  * revision (0 → 1 for new ones); otherwise the commit fails with a ConflictError.
  */
 export interface Commit {
-  /** Processed inbound ids (stream msgId, card callback id, webhook eventId) for dedupe. */
+  /** Processed inbound ids (stream msgId, card callback id, webhook eventId) for dedupe; one already stored is a ConflictError. */
   inbox?: string[];
   applications?: Application[];
   /**
@@ -178,7 +178,7 @@ export interface Store {
 
 /**
  * A commit lost an optimistic-concurrency race; reload and decide again. `applicationId` names the document:
- * an application number, `<kind>:<id>` for a feature record, or `dialog:<key>`.
+ * an application number, `<kind>:<id>` for a feature record, `dialog:<key>`, or `inbox:<id>` (the event was decided already).
  */
 export class ConflictError extends Error {
   constructor(

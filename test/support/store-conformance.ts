@@ -271,6 +271,15 @@ export function storeConformance(name: string, makeStore: () => Promise<StoreHar
     assert.equal(await h.store.getDialog('u-2'), sampleDialog('u-2', { step: 'forced', rev: 2 }));
   });
 
+  it('an inbox id already stored refuses the commit (the event was decided already) and writes nothing of it', async ({ h }) => {
+    await h.store.commit({ inbox: ['msg-1'] });
+    const twice = await rejects(h.store.commit({ inbox: ['msg-2', 'msg-1'], jobs: { put: [sampleJob('job-1')] } }));
+    assert.instance(twice, ConflictError);
+    assert.is((twice as ConflictError).applicationId, 'inbox:msg-1');
+    assert.is(await h.store.getJob('job-1'), undefined);
+    assert.is(await h.store.hasProcessed('msg-2'), false);
+  });
+
   it('of two concurrent commits of one dialog revision exactly one lands', async ({ h }) => {
     await h.store.commit({ dialogs: { put: [sampleDialog('u-1', { rev: 1 })] } });
     const results = await Promise.allSettled(
