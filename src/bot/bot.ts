@@ -114,11 +114,12 @@ export function createBot(options: BotOptions): Bot {
   });
   const queue = new KeyedQueue();
 
-  const commit = async (ctx: EventContext): Promise<void> => {
+  const commit = async (ctx: EventContext, event: InboundEvent): Promise<void> => {
     const { applications, dialogs, records, meta } = ctx.changes();
     const jobs = effectsToJobs(ctx.effects, { source: ctx.seed, now: ctx.now.getTime(), newId });
     const metaChange = Object.keys(meta).length > 0 ? { meta } : {};
-    await options.store.commit({ inbox: [ctx.seed], applications, records, dialogs, jobs: { put: jobs }, ...metaChange });
+    const orderKey = orderKeyOf(event);
+    await options.store.commit({ inbox: [ctx.seed], applications, records, dialogs, jobs: { put: jobs }, orderKey, ...metaChange });
     if (jobs.length > 0) options.onCommitted?.();
     if (records.put.length > 0) options.onRecords?.(records.put);
   };
@@ -142,12 +143,13 @@ export function createBot(options: BotOptions): Bot {
       if ((ctx instanceof StatusContext || ctx instanceof AdminContext) && ctx.outcome.status !== 'applied')
         return { status: 'refused', outcome: ctx.outcome };
       try {
-        await commit(ctx);
+        await commit(ctx, event);
         return { status: 'handled', effects: ctx.effects };
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
         if (attempt >= MAX_ATTEMPTS) return answerBusy(error, event, log);
-        // An application or a feature record (`<kind>:<id>`) changed under the decision: decide again on fresh reads.
+        // An application, a feature record (`<kind>:<id>`) or a dialog (`dialog:<key>`) changed under the decision
+        // (another instance committed an event of the same conversation first): decide again on fresh reads.
         log.warn({ applicationId: error.applicationId, attempt }, 'a document changed concurrently; deciding again');
       }
     }
@@ -161,12 +163,12 @@ export function createBot(options: BotOptions): Bot {
     const ctx = new BotContext(services, event, log);
     if (error instanceof UserError) {
       ctx.reply(error.message);
-      await commit(ctx);
+      await commit(ctx, event);
       return { status: 'handled', effects: ctx.effects };
     }
     log.error({ err: error }, 'handler failed');
     ctx.reply(handlers.apology(), { owner: null });
-    await commit(ctx);
+    await commit(ctx, event);
     return { status: 'failed', effects: ctx.effects };
   };
 
@@ -181,11 +183,11 @@ export function createBot(options: BotOptions): Bot {
     log.error({ applicationId: error.applicationId, attempts: MAX_ATTEMPTS }, 'a document kept changing concurrently; answered busy');
     const ctx = new BotContext(services, event, log);
     ctx.reply(BUSY_TEXT);
-    await commit(ctx);
+    await commit(ctx, event);
     return { status: 'failed', effects: ctx.effects };
   };
 
-  return { handle: (event) => queue.run(orderKey(event), () => decide(clean(event))) };
+  return { handle: (event) => queue.run(orderKeyOf(event), () => decide(clean(event))) };
 }
 
 /** Typed text enters the bot here, once, without invisible characters and with full-width digits folded. */
@@ -195,9 +197,10 @@ function clean(event: InboundEvent): InboundEvent {
 
 /**
  * Events with the same key run one at a time, in order: per sender in single chats, per group in groups,
- * per application for back-office events.
+ * per application for back-office events. Inside one instance a queue keeps them apart; across instances the
+ * store serialises their commits on this key and the dialog revisions send a stale decision back (see decide).
  */
-export function orderKey(event: InboundEvent): string {
+export function orderKeyOf(event: InboundEvent): string {
   if (event.kind === 'timer') return `timer:${event.name}`;
   if (event.kind === 'admin') return `admin:${event.action}`;
   if (!isChatEvent(event)) return `application:${event.event.applicationId}`;

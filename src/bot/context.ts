@@ -54,6 +54,8 @@ export class DecisionContext {
   private readonly applications = new Map<string, Application>();
   private readonly dialogPuts = new Map<string, DialogRecord>();
   private readonly dialogRemoves = new Set<string>();
+  /** The revision of every dialog read from the store (0: none stored), checked again at the commit. */
+  private readonly dialogReads = new Map<string, number>();
   private readonly metaPuts = new Map<string, unknown>();
   private readonly records: StagedRecords;
   private cards = 0;
@@ -150,7 +152,11 @@ export class DecisionContext {
 
   async getDialog(key: string): Promise<DialogRecord | undefined> {
     if (this.dialogRemoves.has(key)) return undefined;
-    return this.dialogPuts.get(key) ?? (await this.services.store.getDialog(key));
+    const staged = this.dialogPuts.get(key);
+    if (staged) return staged;
+    const stored = await this.services.store.getDialog(key);
+    if (!this.dialogReads.has(key)) this.dialogReads.set(key, stored === undefined ? 0 : (stored.rev ?? 1));
+    return stored;
   }
 
   /** The dialogs about `subject` as the store would list them after this decision's staged changes. */
@@ -206,13 +212,20 @@ export class DecisionContext {
   /** The staged state changes (the effects are in `effects`). */
   changes(): {
     applications: Application[];
-    dialogs: { put: DialogRecord[]; remove: string[] };
+    dialogs: { put: DialogRecord[]; remove: string[]; expect: Record<string, number> };
     records: { put: StoredRecord[]; remove: { kind: string; id: string }[] };
     meta: Record<string, unknown>;
   } {
+    // A dialog put carries the read revision + 1 (the store refuses it if another decision wrote in between);
+    // every other dialog read must still be as read. A put of a dialog never read replaces what is stored.
+    const put = [...this.dialogPuts.values()].map((record) => {
+      const read = this.dialogReads.get(record.key);
+      return read === undefined ? record : { ...record, rev: read + 1 };
+    });
+    const expect = Object.fromEntries([...this.dialogReads].filter(([key]) => !this.dialogPuts.has(key)));
     return {
       applications: [...this.applications.values()],
-      dialogs: { put: [...this.dialogPuts.values()], remove: [...this.dialogRemoves] },
+      dialogs: { put, remove: [...this.dialogRemoves], expect },
       records: this.records.commit(),
       meta: Object.fromEntries(this.metaPuts),
     };

@@ -30,9 +30,12 @@ export async function startDialog<T, A extends unknown[]>(
   where: { owner: string; key: string; event?: ChatEvent },
   ...args: A
 ): Promise<StepResult<T>> {
+  // Read first: the new dialog replaces the revision seen here, and the commit fails if another decision wrote
+  // this key in between (several instances), so the later decision is made again on the fresh state.
+  const replaced = await ctx.getDialog(where.key);
   const turn = makeTurn(ctx, where.owner, where.key, where.event);
   const result = await dialog.start(turn, ...args);
-  if (result.status === 'complete' && (await ctx.getDialog(where.key))) ctx.removeDialog(where.key);
+  if (result.status === 'complete' && replaced) ctx.removeDialog(where.key);
   apply(ctx, dialog, turn, result, undefined);
   return result;
 }

@@ -5,6 +5,7 @@
 // DINGTALK_QPS is the app's limit, not a process's: with REDIS_URL every instance schedules through one
 // Bottleneck cluster per API on Redis, so the instances together stay under it; without it each process
 // keeps its own limiters.
+import { randomUUID } from 'node:crypto';
 import Bottleneck from 'bottleneck';
 import { Redis } from 'ioredis';
 
@@ -19,7 +20,8 @@ export interface Limiter {
   schedule<T>(task: () => Promise<T>, options?: LimitOptions): Promise<T>;
   /**
    * Waits until a call to `key` may leave, as measured at the wire: work a task does between getting its
-   * slot and sending (a notice records "sending" first) must not bunch two calls closer than the spacing.
+   * slot and sending (a notice records "sending" first) must not bunch two calls closer than the spacing; shared
+   * through Redis, the cluster's calls of the last second must also leave room.
    */
   pace(key: string): Promise<void>;
   /** DingTalk throttled a call to `key`: that API slows down (twice the spacing, at most 1 call/s). */
@@ -41,8 +43,28 @@ export interface LimiterOptions {
   onError?: (error: unknown) => void;
 }
 
+/** The span of the cluster's shared call window (see WINDOW_SCRIPT). */
+const WINDOW_MS = 1_200;
+
 // Bottleneck: priority 0 runs first; 5 is its default.
 const PRIORITY = { normal: 4, low: 8 } as const;
+
+// The cluster's last second of calls to one API, in Redis (a sorted set scored by Redis's own clock): a call leaves
+// only while fewer than ARGV[1] left within the last ARGV[2] ms; otherwise the answer is how long to wait. Bottleneck
+// spaces the grants, but an instance stalled by its machine runs the grants it got meanwhile at once, next to the
+// other instances' calls on time: this window, checked just before the call, keeps such a burst under the limit.
+const WINDOW_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window * 2)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return tonumber(oldest[2]) + window - now + 1`;
 
 /** One limiter per OpenAPI client (the composition root makes one client per process). */
 export function createLimiter(qps: number, options: LimiterOptions = {}): Limiter {
@@ -57,6 +79,20 @@ export function createLimiter(qps: number, options: LimiterOptions = {}): Limite
     ? new Bottleneck.IORedisConnection({ Redis, client } as unknown as Bottleneck.IORedisConnectionOptions)
     : undefined;
   const limiters = new Map<string, Bottleneck>();
+  // At most the limit less 5 % leave the cluster in any 1.2 s: DingTalk counts calls as they arrive, and a path that
+  // stalls for a moment (a busy machine, the network) delivers calls sent over a longer span within one second.
+  const perWindow = Math.max(1, Math.floor(qps * 0.95));
+  const name = options.id ?? 'yiciban-dingtalk';
+  let calls = 0;
+  const gate = async (key: string): Promise<void> => {
+    if (!client) return;
+    const member = `${process.pid}:${randomUUID()}:${(calls += 1)}`;
+    for (;;) {
+      const wait = Number(await client.eval(WINDOW_SCRIPT, 1, `yiciban:window:${name}:${key}`, perWindow, WINDOW_MS, member));
+      if (wait <= 0) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  };
   // Spacing per API: the configured one, widened while DingTalk throttles (its advice: wait and retry, §6.2).
   const spacing = new Map<string, number>();
   const limiterFor = (key: string): Bottleneck => {
@@ -92,6 +128,7 @@ export function createLimiter(qps: number, options: LimiterOptions = {}): Limite
       const at = Math.max(now, leaves.get(key) ?? 0);
       leaves.set(key, at + (spacing.get(key) ?? base));
       if (at > now) await new Promise((resolve) => setTimeout(resolve, Math.ceil(at - now)));
+      await gate(key);
     },
     schedule: (task, options = {}) => limiterFor(options.key ?? '*').schedule({ priority: PRIORITY[options.priority ?? 'normal'] }, task),
     throttled: (key) => respace(key, (spacing.get(key) ?? base) * 2),

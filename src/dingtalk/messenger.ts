@@ -71,8 +71,8 @@ export function createMessenger(options: MessengerOptions) {
     }
   }
 
-  async function createCard(to: Target, card: Card, outTrackId: string, template: string): Promise<void> {
-    await openapi.createAndDeliverCard({
+  async function createCard(to: Target, card: Card, outTrackId: string, template: string): Promise<{ alreadyExisted: boolean }> {
+    return openapi.createAndDeliverCard({
       outTrackId,
       templateId: template,
       cardParamMap: renderTemplateParams(card),
@@ -112,8 +112,11 @@ export function createMessenger(options: MessengerOptions) {
         await openapi.updateCard(input.cardId, renderTemplateParams(input.card));
       } catch (error) {
         if (!(error instanceof ExternalError && error.code === 'param.cardNotExist')) throw error;
-        // E.g. the card was first sent as a fallback message before the template was configured.
-        await createCard(input.to, input.card, input.cardId, templateId);
+        // E.g. the card was first sent as a fallback message before the template was configured, or its creation is
+        // still queued (another instance, the rate limit) while this update came first: the card is created with the
+        // update's content. If its creation got in between, the update is made again, so it is never lost.
+        const created = await createCard(input.to, input.card, input.cardId, templateId);
+        if (created.alreadyExisted) await openapi.updateCard(input.cardId, renderTemplateParams(input.card));
       }
     },
   };

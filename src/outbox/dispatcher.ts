@@ -95,6 +95,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   let pumping: Promise<number> | undefined;
   let again = false;
   let groupsLoaded = false;
+  let heartbeat: Timer | undefined;
 
   // The dispatcher is an entry point: every failure (a handler's, onDead's, the store's) is caught here once.
   async function settle<T>(task: () => Promise<T>): Promise<Settled<T>> {
@@ -157,6 +158,22 @@ export function createOutbox(options: OutboxOptions): Outbox {
     return (runningByKind.get(kind) ?? 0) < limitOf(kind);
   }
 
+  // While jobs run, their leases are extended every third of a lease: a slow call (a notice's departments, a
+  // back office that takes its time, a queue at the shared rate limit) stays this instance's while it is alive.
+  // An instance that dies stops renewing, so its jobs are taken over at most one lease after its last heartbeat.
+  function armHeartbeat(): void {
+    if (heartbeat || inFlight.size === 0) return;
+    heartbeat = time.setTimeout(() => void renew(), Math.max(1, Math.floor(leaseMs / 3)));
+  }
+
+  async function renew(): Promise<void> {
+    const ids = [...inFlight.keys()];
+    const renewed = await settle(() => store.renewLeases(owner, ids, clock() + leaseMs));
+    if (renewed.status === 'failed') logger.warn({ err: renewed.error }, 'outbox could not renew its leases; trying again');
+    heartbeat = undefined;
+    armHeartbeat();
+  }
+
   function launch(job: OutboxJob): void {
     runningByKind.set(job.kind, (runningByKind.get(job.kind) ?? 0) + 1);
     groups.started(job);
@@ -170,11 +187,16 @@ export function createOutbox(options: OutboxOptions): Outbox {
         );
       }
       inFlight.delete(job.id);
+      if (inFlight.size === 0) {
+        heartbeat?.cancel();
+        heartbeat = undefined;
+      }
       runningByKind.set(job.kind, (runningByKind.get(job.kind) ?? 1) - 1);
       groups.finished(job);
       if (started) wake();
     });
     inFlight.set(job.id, work);
+    armHeartbeat();
   }
 
   async function deliver(job: OutboxJob): Promise<void> {
@@ -255,7 +277,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
       timer?.cancel();
       timer = undefined;
       await pumping;
+      // The heartbeat keeps running meanwhile: the jobs being finished stay leased to this instance.
       await Promise.all(inFlight.values());
+      heartbeat?.cancel();
+      heartbeat = undefined;
     },
     wake,
     async drain(timeoutMs = 5_000) {

@@ -44,6 +44,18 @@ export class JobLeases {
     return leased;
   }
 
+  /** Extends `owner`'s leases on `ids` to `until`; returns the ids it still held. */
+  renew(owner: string, ids: readonly string[], until: number): string[] {
+    const renewed: string[] = [];
+    for (const id of ids) {
+      const lease = this.#leases.get(id);
+      if (lease?.owner !== owner) continue;
+      lease.until = until;
+      renewed.push(id);
+    }
+    return renewed;
+  }
+
   /** Throws LeaseLostError unless every job the commit names in `lease` is leased to its owner. */
   check(change: Commit): void {
     if (!change.lease) return;

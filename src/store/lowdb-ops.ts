@@ -23,6 +23,8 @@ export type Op =
 export interface View {
   appRev(id: string): number;
   recordRev(kind: string, id: string): number;
+  dialogRev(key: string): number;
+  hasInbox(id: string): boolean;
   deadJob(id: string): DeadJob | undefined;
   counter(day: string): number;
 }
@@ -32,6 +34,8 @@ export class Overlay implements View {
   readonly #base: View;
   readonly #revs = new Map<string, number>();
   readonly #recordRevs = new Map<string, number>();
+  readonly #dialogRevs = new Map<string, number>();
+  readonly #inbox = new Set<string>();
   readonly #dead = new Map<string, DeadJob | null>();
   readonly #counters = new Map<string, number>();
 
@@ -45,6 +49,14 @@ export class Overlay implements View {
 
   recordRev(kind: string, id: string): number {
     return this.#recordRevs.get(recordName(kind, id)) ?? this.#base.recordRev(kind, id);
+  }
+
+  dialogRev(key: string): number {
+    return this.#dialogRevs.get(key) ?? this.#base.dialogRev(key);
+  }
+
+  hasInbox(id: string): boolean {
+    return this.#inbox.has(id) || this.#base.hasInbox(id);
   }
 
   deadJob(id: string): DeadJob | undefined {
@@ -67,6 +79,15 @@ export class Overlay implements View {
       case 'record.remove':
         this.#recordRevs.set(recordName(op.kind, op.id), 0);
         break;
+      case 'inbox':
+        this.#inbox.add(op.id);
+        break;
+      case 'dialog':
+        this.#dialogRevs.set(op.doc.key, storedDialogRev(op.doc));
+        break;
+      case 'dialog.remove':
+        this.#dialogRevs.set(op.key, 0);
+        break;
       case 'dead':
         this.#dead.set(op.doc.id, op.doc);
         break;
@@ -82,6 +103,11 @@ export class Overlay implements View {
   }
 }
 
+/** The revision of a stored dialog (0 when none); dialogs written before revisions count as 1. */
+export function storedDialogRev(dialog: DialogRecord | undefined): number {
+  return dialog === undefined ? 0 : (dialog.rev ?? 1);
+}
+
 // Stored documents are JSON: cloning through JSON makes memory hold exactly what a reopen would read.
 function json<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
@@ -94,7 +120,8 @@ function requireText(value: unknown, what: string): string {
 
 /**
  * Checks a commit against `view` and turns it into operations, in this order: inbox, applications,
- * records (put, remove), dialogs (put, remove), jobs (put, remove, dead, revive), meta. Throws ConflictError on a stale revision.
+ * records (put, remove), dialogs (expect, put, remove), jobs (put, remove, dead, revive), meta. Throws ConflictError on a
+ * stale revision.
  */
 export function planCommit(change: Commit, view: View, now: number): Op[] {
   const local = new Overlay(view);
@@ -103,7 +130,11 @@ export function planCommit(change: Commit, view: View, now: number): Op[] {
     ops.push(op);
     local.record(op);
   };
-  for (const id of change.inbox ?? []) push({ op: 'inbox', id: requireText(id, 'inbox id'), at: now });
+  for (const id of change.inbox ?? []) {
+    // Another decision of the same event landed first (a redelivery decided at the same time): this one must not.
+    if (local.hasInbox(requireText(id, 'inbox id'))) throw new ConflictError(`inbox:${id}`, 0, 1);
+    push({ op: 'inbox', id, at: now });
+  }
   for (const app of change.applications ?? []) {
     requireText(app.id, 'application id');
     // A new application is stored as rev 1 (the stored revision of an absent one counts as 0).
@@ -123,8 +154,16 @@ export function planCommit(change: Commit, view: View, now: number): Op[] {
   for (const { kind, id } of change.records?.remove ?? []) {
     push({ op: 'record.remove', kind: requireKind(kind), id: requireText(id, 'record id') });
   }
-  for (const dialog of change.dialogs?.put ?? [])
-    push({ op: 'dialog', doc: json({ ...dialog, key: requireText(dialog.key, 'dialog key') }) });
+  for (const [key, rev] of Object.entries(change.dialogs?.expect ?? {})) {
+    const stored = local.dialogRev(key);
+    if (stored !== rev) throw new ConflictError(`dialog:${key}`, rev, stored);
+  }
+  for (const dialog of change.dialogs?.put ?? []) {
+    const key = requireText(dialog.key, 'dialog key');
+    const stored = local.dialogRev(key);
+    if (dialog.rev !== undefined && dialog.rev !== stored + 1) throw new ConflictError(`dialog:${key}`, dialog.rev - 1, stored);
+    push({ op: 'dialog', doc: json({ ...dialog, key, rev: stored + 1 }) });
+  }
   for (const key of change.dialogs?.remove ?? []) push({ op: 'dialog.remove', key });
   for (const job of change.jobs?.put ?? []) push({ op: 'job', doc: json({ ...job, id: requireText(job.id, 'job id') }) });
   for (const id of change.jobs?.remove ?? []) push({ op: 'job.remove', id });

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { Application } from '../domain/types.js';
 import { LowdbCollection } from './lowdb-collection.js';
 import { INBOX_RETENTION_MS, applicationShard, dialogShard, inboxShard, inboxShardEnd } from './lowdb-layout.js';
-import type { Op, View } from './lowdb-ops.js';
+import { storedDialogRev, type Op, type View } from './lowdb-ops.js';
 import { JobQueue } from './job-queue.js';
 import { LowdbRecords } from './lowdb-records.js';
 import { ApplicationIndex } from './memory-index.js';
@@ -143,6 +143,14 @@ export class LowdbState implements View {
 
   recordRev(kind: string, id: string): number {
     return this.records.get(kind, id)?.rev ?? 0;
+  }
+
+  hasInbox(id: string): boolean {
+    return this.inbox.has(id);
+  }
+
+  dialogRev(key: string): number {
+    return storedDialogRev(this.dialogs.get(key));
   }
 
   deadJob(id: string): DeadJob | undefined {

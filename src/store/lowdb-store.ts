@@ -9,7 +9,7 @@ import { JobLeases } from './job-leases.js';
 import { Checkpoints } from './lowdb-checkpoints.js';
 import { DIR_MODE, removeLeftoverTemps } from './lowdb-file.js';
 import { normalizeDay } from './lowdb-layout.js';
-import { Overlay, planCommit, planCounter, type Op, type View } from './lowdb-ops.js';
+import { Overlay, planCommit, planCounter, storedDialogRev, type Op, type View } from './lowdb-ops.js';
 import { LowdbState } from './lowdb-state.js';
 import { WriteAheadLog } from './lowdb-wal.js';
 import { requireKind } from './record-rules.js';
@@ -168,7 +168,8 @@ export class LowdbStore implements Store {
   }
 
   async getDialog(key: string): Promise<DialogRecord | undefined> {
-    return clone(this.#read().dialogs.get(key));
+    const dialog = this.#read().dialogs.get(key);
+    return dialog && { ...clone(dialog), rev: storedDialogRev(dialog) };
   }
 
   // Open dialogs are few (one per person filling something in, for a day at most): a scan is enough.
@@ -197,6 +198,11 @@ export class LowdbStore implements Store {
 
   async leaseJobs(now: number, limit: number, options: LeaseOptions): Promise<OutboxJob[]> {
     return this.#leases.lease(this.#read().jobs.values(), now, limit, options).map(clone);
+  }
+
+  async renewLeases(owner: string, jobIds: readonly string[], until: number): Promise<string[]> {
+    this.#read();
+    return this.#leases.renew(owner, jobIds, until);
   }
 
   async nextJobAt(): Promise<number | undefined> {

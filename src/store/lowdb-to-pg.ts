@@ -4,6 +4,7 @@
 // and checks every count.
 import { stat } from 'node:fs/promises';
 import pg from 'pg';
+import { storedDialogRev } from './lowdb-ops.js';
 import { LowdbState } from './lowdb-state.js';
 import { WriteAheadLog } from './lowdb-wal.js';
 import { migrate, tableNames, type Tables } from './postgres-schema.js';
@@ -169,9 +170,9 @@ async function writeAll(client: pg.Client, t: Tables, s: LowdbState): Promise<vo
   }
   for (const [key, dialog] of s.dialogs.entries()) {
     await client.query(
-      `INSERT INTO ${t.dialogs} (key, doc, expires_at, subject) VALUES ($1, $2::jsonb, $3, $4)
-       ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, expires_at = EXCLUDED.expires_at, subject = EXCLUDED.subject`,
-      [key, json(dialog), dialog.expiresAt, dialog.subject ?? null],
+      `INSERT INTO ${t.dialogs} (key, doc, expires_at, subject, rev) VALUES ($1, $2::jsonb, $3, $4, $5)
+       ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, expires_at = EXCLUDED.expires_at, subject = EXCLUDED.subject, rev = EXCLUDED.rev`,
+      [key, json(dialog), dialog.expiresAt, dialog.subject ?? null, storedDialogRev(dialog)],
     );
   }
   for (const [id, at] of s.inbox.entries()) {

@@ -1,24 +1,40 @@
 // Writes one Commit inside an open transaction, in the same order as the lowdb store plans it:
-// inbox, applications, records (put, remove), dialogs (put, remove), jobs (put, remove, dead, revive), meta.
+// inbox, applications, records (put, remove), dialogs (expect, put, remove), jobs (put, remove, dead, revive), meta.
 import type pg from 'pg';
 import type { Application } from '../domain/types.js';
 import type { Tables } from './postgres-schema.js';
 import { recordName, requireKind, requireRecord } from './record-rules.js';
 import { ConflictError, LeaseLostError, type Commit, type DeadJob, type DialogRecord, type OutboxJob, type StoredRecord } from './store.js';
 
+// First key of the two-part advisory lock per ordering key (the second is the key's hash): another space than the
+// migration lock's. Two keys with one hash only wait for each other; correctness comes from the revisions.
+const ORDER_LOCK_SPACE = 0x5943_0002;
+
 /** Applies `change` through `client` (already in a transaction); throws ConflictError on a stale revision. */
 export async function writeCommit(client: pg.PoolClient, t: Tables, change: Commit, now: number): Promise<void> {
+  // First, before any row lock: commits of one conversation queue here, so each checks and writes its dialog
+  // revisions after the one before it has committed (READ COMMITTED sees that commit at the next statement).
+  if (change.orderKey !== undefined) {
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ORDER_LOCK_SPACE, requireText(change.orderKey, 'order key')]);
+  }
   if (change.lease) await checkLease(client, t, change.lease);
   const inbox = (change.inbox ?? []).map((id) => requireText(id, 'inbox id'));
   if (inbox.length > 0) {
-    // A repeated id is accepted silently, as in the lowdb store: the first time it was seen is kept.
-    await client.query(`INSERT INTO ${t.inbox} (id, at) SELECT unnest($1::text[]), $2 ON CONFLICT (id) DO NOTHING`, [inbox, now]);
+    // The unique id is the inbound dedupe across instances: when another decision of the same event (a redelivery
+    // to another instance, decided at the same time) committed first, this one must not land.
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO ${t.inbox} (id, at) SELECT unnest($1::text[]), $2 ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [inbox, now],
+    );
+    const seen = inbox.find((id) => !rows.some((row) => row.id === id));
+    if (seen !== undefined) throw new ConflictError(`inbox:${seen}`, 0, 1);
   }
   for (const app of change.applications ?? []) await writeApplication(client, t, app);
   for (const record of change.records?.put ?? []) await writeRecord(client, t, record);
   for (const { kind, id } of change.records?.remove ?? []) {
     await client.query(`DELETE FROM ${t.records} WHERE kind = $1 AND id = $2`, [requireKind(kind), requireText(id, 'record id')]);
   }
+  await checkDialogRevs(client, t, change.dialogs?.expect ?? {});
   for (const dialog of change.dialogs?.put ?? []) await putDialog(client, t, dialog);
   const dialogRemovals = change.dialogs?.remove ?? [];
   if (dialogRemovals.length > 0) await client.query(`DELETE FROM ${t.dialogs} WHERE key = ANY($1::text[])`, [dialogRemovals]);
@@ -103,13 +119,48 @@ async function writeRecord(client: pg.PoolClient, t: Tables, record: StoredRecor
   throw new ConflictError(recordName(record.kind, record.id), record.rev - 1, rows[0]?.rev ?? 0);
 }
 
+// The dialogs a decision read must still be at the revisions it read (0: still absent).
+async function checkDialogRevs(client: pg.PoolClient, t: Tables, expect: Record<string, number>): Promise<void> {
+  const keys = Object.keys(expect);
+  if (keys.length === 0) return;
+  const { rows } = await client.query<{ key: string; rev: number }>(`SELECT key, rev FROM ${t.dialogs} WHERE key = ANY($1::text[])`, [
+    keys,
+  ]);
+  const stored = new Map(rows.map((row) => [row.key, row.rev]));
+  for (const key of keys) {
+    const rev = stored.get(key) ?? 0;
+    if (rev !== expect[key]) throw new ConflictError(`dialog:${key}`, expect[key]!, rev);
+  }
+}
+
+// A put with a rev is optimistic, like an application's: rev 1 inserts only when absent, rev n updates only the
+// stored rev n-1. A put without one replaces whatever is stored and counts the revision on.
 async function putDialog(client: pg.PoolClient, t: Tables, dialog: DialogRecord): Promise<void> {
   const key = requireText(dialog.key, 'dialog key');
-  await client.query(
-    `INSERT INTO ${t.dialogs} (key, doc, expires_at, subject) VALUES ($1, $2::jsonb, $3, $4)
-     ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, expires_at = EXCLUDED.expires_at, subject = EXCLUDED.subject`,
-    [key, json({ ...dialog, key }), dialog.expiresAt, dialog.subject ?? null],
-  );
+  const { rev: _rev, ...doc } = dialog;
+  const params = [key, json({ ...doc, key }), dialog.expiresAt, dialog.subject ?? null];
+  if (dialog.rev === undefined) {
+    await client.query(
+      `INSERT INTO ${t.dialogs} (key, doc, expires_at, subject, rev) VALUES ($1, $2::jsonb, $3, $4, 1)
+       ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, expires_at = EXCLUDED.expires_at, subject = EXCLUDED.subject,
+         rev = ${t.dialogs}.rev + 1`,
+      params,
+    );
+    return;
+  }
+  const result =
+    dialog.rev === 1
+      ? await client.query(
+          `INSERT INTO ${t.dialogs} (key, doc, expires_at, subject, rev) VALUES ($1, $2::jsonb, $3, $4, 1) ON CONFLICT (key) DO NOTHING`,
+          params,
+        )
+      : await client.query(
+          `UPDATE ${t.dialogs} SET doc = $2::jsonb, expires_at = $3, subject = $4, rev = $5 WHERE key = $1 AND rev = $5 - 1`,
+          [...params, dialog.rev],
+        );
+  if (result.rowCount === 1) return;
+  const { rows } = await client.query<{ rev: number }>(`SELECT rev FROM ${t.dialogs} WHERE key = $1`, [key]);
+  throw new ConflictError(`dialog:${key}`, dialog.rev - 1, rows[0]?.rev ?? 0);
 }
 
 // Rewriting a job (a retry's new attempt count and due time) ends its lease.

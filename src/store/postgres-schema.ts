@@ -89,6 +89,8 @@ const MIGRATIONS: ReadonlyArray<(t: Tables) => string[]> = [
     `CREATE INDEX dialogs_subject ON ${t.dialogs} (subject) WHERE subject IS NOT NULL`,
     `CREATE INDEX applications_matter_created ON ${t.applications} ((doc->'matter'->>'id'), created_at DESC, id DESC)`,
   ],
+  // 5: dialog revisions (optimistic concurrency across instances); a dialog stored before counts as rev 1.
+  (t) => [`ALTER TABLE ${t.dialogs} ADD COLUMN rev integer NOT NULL DEFAULT 1`],
 ];
 
 // First key of the two-part advisory lock: "YC" in ASCII, shifted; the second is the schema's hash.

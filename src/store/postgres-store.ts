@@ -182,12 +182,16 @@ export class PostgresStore implements Store {
   }
 
   async getDialog(key: string): Promise<DialogRecord | undefined> {
-    return checked('dialogs', key, await this.#doc(`SELECT doc FROM ${this.#t.dialogs} WHERE key = $1`, [key]));
+    const doc = await this.#doc(`SELECT doc || jsonb_build_object('rev', rev) AS doc FROM ${this.#t.dialogs} WHERE key = $1`, [key]);
+    return checked('dialogs', key, doc);
   }
 
   async findDialogs(subject: string): Promise<DialogRecord[]> {
     const { rows } = await this.#run((pool) =>
-      pool.query<{ key: string; doc: DialogRecord }>(`SELECT key, doc FROM ${this.#t.dialogs} WHERE subject = $1 ORDER BY key`, [subject]),
+      pool.query<{ key: string; doc: DialogRecord }>(
+        `SELECT key, doc || jsonb_build_object('rev', rev) AS doc FROM ${this.#t.dialogs} WHERE subject = $1 ORDER BY key`,
+        [subject],
+      ),
     );
     return rows.map((row) => checked('dialogs', row.key, row.doc)!);
   }
@@ -236,6 +240,19 @@ export class PostgresStore implements Store {
     const rows = await this.#run((pool) => leaseJobRows(pool, this.#t, now, Math.max(0, limit), options), false);
     return rows.map((row) => checked('outbox_jobs', row.id, row.doc)!);
   }
+  async renewLeases(owner: string, jobIds: readonly string[], until: number): Promise<string[]> {
+    if (jobIds.length === 0) return [];
+    const { rows } = await this.#run(
+      (pool) =>
+        pool.query<{ id: string }>(
+          `UPDATE ${this.#t.jobs} SET lease_until = $3 WHERE id = ANY($1::text[]) AND lease_owner = $2 RETURNING id`,
+          [[...jobIds], owner, until],
+        ),
+      false,
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** The earliest moment a pending job may be leased: a group head's due time, or the end of its lease. */
   nextJobAt(): Promise<number | undefined> {
     return this.#run((pool) => earliestLeasable(pool, this.#t));

@@ -33,6 +33,7 @@ export const dialogRecord = z.looseObject({
   updatedAt: epochMs,
   expiresAt: epochMs,
   subject: text.optional(),
+  rev: z.number().int().min(1).optional(),
 });
 
 /** A pending outbox job. */

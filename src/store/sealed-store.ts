@@ -231,6 +231,10 @@ export class SealedStore implements Store {
     return (await this.#inner.leaseJobs(now, limit, options)).map((job) => this.#codec.openJob(job));
   }
 
+  renewLeases(owner: string, jobIds: readonly string[], until: number): Promise<string[]> {
+    return this.#inner.renewLeases(owner, jobIds, until);
+  }
+
   // Refs carry no payload: nothing to open.
   dueJobRefs(now: number, limit: number, kinds?: readonly JobKind[]): Promise<JobRef[]> {
     return this.#inner.dueJobRefs(now, limit, kinds);

@@ -53,6 +53,11 @@ export interface DialogRecord {
    * plain even in a sealed store, like record tags: never personal data.
    */
   subject?: string;
+  /**
+   * Optimistic concurrency, as for applications: a put that carries `rev` must be the stored rev + 1 (1 for a new
+   * dialog); a put without one replaces whatever is stored. The store always returns the stored revision.
+   */
+  rev?: number;
 }
 
 /**
@@ -87,10 +92,14 @@ export interface RecordQuery {
  * revision (0 → 1 for new ones); otherwise the commit fails with a ConflictError.
  */
 export interface Commit {
-  /** Processed inbound ids (stream msgId, card callback id, webhook eventId) for dedupe. */
+  /** Processed inbound ids (stream msgId, card callback id, webhook eventId) for dedupe; one already stored is a ConflictError. */
   inbox?: string[];
   applications?: Application[];
-  dialogs?: { put?: DialogRecord[]; remove?: string[] };
+  /**
+   * `expect`: dialog revisions the decision read (0 = none stored); the commit fails with a ConflictError unless
+   * each is still stored at exactly that revision, so no decision lands on a dialog state it did not see.
+   */
+  dialogs?: { put?: DialogRecord[]; remove?: string[]; expect?: Record<string, number> };
   jobs?: { put?: OutboxJob[]; remove?: string[]; dead?: DeadJob[]; revive?: string[] };
   /** Feature records (see StoredRecord); a removed record counts as absent (rev 0) again. */
   records?: { put?: StoredRecord[]; remove?: { kind: string; id: string }[] };
@@ -101,6 +110,12 @@ export interface Commit {
    * every named job is still pending and leased to `owner` (an expired lease nobody took over still counts).
    */
   lease?: { owner: string; jobs: string[] };
+  /**
+   * The ordering key of the event decided (a conversation, an application): PostgreSQL holds a transaction-scoped
+   * advisory lock on it while it writes, so the commits of one conversation are serial across instances. One
+   * process (lowdb) orders them already.
+   */
+  orderKey?: string;
 }
 
 /** How an outbox instance leases due jobs (see Store.leaseJobs). */
@@ -168,6 +183,11 @@ export interface Store {
    * not). Across instances on one database, each job is leased to one instance at a time.
    */
   leaseJobs(now: number, limit: number, options: LeaseOptions): Promise<OutboxJob[]>;
+  /**
+   * Extends the leases `owner` still holds on `jobIds` to `until` (a heartbeat while their handlers run); a job
+   * taken over by another instance or gone is left alone. Returns the ids whose lease was extended.
+   */
+  renewLeases(owner: string, jobIds: readonly string[], until: number): Promise<string[]>;
   /** Epoch ms of the earliest pending job (PostgreSQL: or of the earliest lease expiry), or undefined when none. */
   nextJobAt(): Promise<number | undefined>;
   getJob(id: string): Promise<OutboxJob | undefined>;
@@ -178,7 +198,7 @@ export interface Store {
 
 /**
  * A commit lost an optimistic-concurrency race; reload and decide again. `applicationId` names the document:
- * an application number, or `<kind>:<id>` for a feature record.
+ * an application number, `<kind>:<id>` for a feature record, `dialog:<key>`, or `inbox:<id>` (the event was decided already).
  */
 export class ConflictError extends Error {
   constructor(

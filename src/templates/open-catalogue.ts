@@ -4,7 +4,7 @@ import type { MatterSource } from '../domain/matter.js';
 import { sensitiveFieldKeys } from '../domain/sensitive-fields.js';
 import type { Matter } from '../domain/types.js';
 import type { SensitiveFields } from '../store/sealed-store.js';
-import type { Store } from '../store/store.js';
+import { ConflictError, type Store } from '../store/store.js';
 import type { LiveCatalogue } from './live-catalogue.js';
 import { loadCatalogue, seedRecords } from './seed.js';
 
@@ -19,6 +19,8 @@ export function sensitiveFieldsOf(catalogue: () => MatterSource): SensitiveField
 
 // The templates live in the store: the files seed it on the first start only (later edits of the files are
 // imported on purpose with `npm run matters:import`), then the published versions are loaded.
+// Instances started at the same moment on an empty database seed together: the records' revisions let one seed
+// land, and the others, refused with a ConflictError, load what it wrote.
 export async function openCatalogue(store: Store, files: Matter[], now: () => number): Promise<LiveCatalogue> {
   let ids = 0;
   const seed = await seedRecords(store, files, {
@@ -26,6 +28,12 @@ export async function openCatalogue(store: Store, files: Matter[], now: () => nu
     actor: { type: 'system', id: 'seed' },
     newId: () => `${now()}-seed-${(ids += 1)}`,
   });
-  if (seed.length > 0) await store.commit({ records: { put: seed } });
+  if (seed.length > 0) {
+    try {
+      await store.commit({ records: { put: seed } });
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
   return loadCatalogue(store);
 }

@@ -132,6 +132,27 @@ messenger('updates a template card in place, and creates it when it never arrive
   assert.is(ctx.sim.cards.get('app-3')?.cardData.title, card.title);
 });
 
+messenger('an update racing the creation of its card (another instance) is never lost', async (ctx) => {
+  const m = make(ctx, TEMPLATE);
+  const to = { kind: 'user', userId: citizen(ctx.sim) } as const;
+  // The creation, still queued elsewhere, lands just after the update was told the card does not exist.
+  ctx.sim.events.on('call', (call: { method: string; status: number; body: { outTrackId?: string } }) => {
+    if (call.method !== 'PUT' || call.status !== 400 || call.body.outTrackId !== 'app-5' || ctx.sim.cards.has('app-5')) return;
+    const cardData = { title: card.title, statusText: '已提交' };
+    ctx.sim.cards.set('app-5', {
+      outTrackId: 'app-5',
+      templateId: TEMPLATE,
+      cardData,
+      privateData: {},
+      openSpaceIds: [`dtv1.card//IM_ROBOT.${to.userId}`],
+      version: 1,
+      history: [cardData],
+    });
+  });
+  await m.updateCard({ cardId: 'app-5', to, card: { ...card, status: { text: '已受理', tone: 'success' } } });
+  assert.is(ctx.sim.cards.get('app-5')?.cardData.statusText, '已受理');
+});
+
 messenger('keeps the outTrackId of a card without cardId stable across retries of one job', async (ctx) => {
   const m = make(ctx, TEMPLATE);
   const to = { kind: 'group', conversationId: 'cid-group-qyfw' } as const;

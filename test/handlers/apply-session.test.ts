@@ -90,7 +90,7 @@ test('stored state of another dialog version is discarded with a notice', async 
   const zhang = new Player(h, 'zhang');
   await zhang.say('我要办 个体工商户设立登记');
   const record = (await h.store.getDialog(`user:${USERS.zhang.userId}`))!;
-  await h.store.commit({ dialogs: { put: [{ ...record, version: 99 }] } });
+  await h.store.commit({ dialogs: { put: [{ ...record, version: 99, rev: record.rev! + 1 }] } });
   const effects = await zhang.say('同意');
   assert.match(texts(effects)[0] ?? '', '办理流程已更新');
   assert.is(await dialogOf('zhang'), undefined);

@@ -178,10 +178,55 @@ test('attempts and dead jobs count across instances: a job failing on every inst
   assert.is(await a.store.getJob(failing.id), undefined);
 });
 
+test('a job whose handler outlives its lease keeps it while its instance is alive: renewed, never taken over', async (context) => {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const delivered: string[] = [];
+  const handler =
+    (name: string): JobHandler =>
+    async (j) => {
+      if (name === 'slow') await released;
+      delivered.push(`${j.id}@${name}`);
+    };
+  const slow = await instance(context, 'slow', handler);
+  const other = await instance(context, 'other', handler);
+  const long = job(context.clock.now);
+  await slow.store.commit({ jobs: { put: [long] } });
+  const slowDrain = slow.outbox.drain(60_000);
+  await waitUntil(() => slow.outbox.stats().running === 1);
+  const leaseEnd = async () => {
+    const { rows } = await context.admin.query(`SELECT lease_until FROM ${pg.escapeIdentifier(context.schema)}.outbox_jobs WHERE id = $1`, [
+      long.id,
+    ]);
+    return Number(rows[0].lease_until);
+  };
+  // Three leases' worth (10 s each) in heartbeats of a third of a lease; the other instance looks after each.
+  for (let beat = 0; beat < 9; beat++) {
+    const before = await leaseEnd();
+    await context.clock.advance(3_334);
+    await waitUntilAsync(async () => (await leaseEnd()) > before);
+    assert.ok((await leaseEnd()) > context.clock.now(), 'the lease never lapses');
+    await other.outbox.drain();
+    assert.equal(delivered, [], `beat ${beat}: the running job is not taken over`);
+  }
+  release();
+  await slowDrain;
+  assert.equal(delivered, [`${long.id}@slow`]);
+  assert.is(await slow.store.getJob(long.id), undefined);
+});
+
 /** Real-time wait for the outbox's own timer-driven work (database round trips), bounded. */
 async function waitUntil(predicate: () => boolean): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10)); // real time: polling for database I/O
+  }
+}
+
+async function waitUntilAsync(predicate: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((resolve) => setTimeout(resolve, 10)); // real time: polling for database I/O
   }

@@ -146,9 +146,15 @@ if (unreachable) {
         ['job-1'],
       );
       assert.is((await other.findApplications({ applicantId: 'user-1' })).total, 1);
-      // A redelivery of the same id through the other instance is accepted and changes nothing.
-      await other.commit({ inbox: ['stream-msg-1'] });
-      assert.is(await h.store.hasProcessed('stream-msg-1'), true);
+      // A redelivery of the same id decided by the other instance at the same time must not land: its commit is
+      // refused (the bot decides again, and its dedupe finds the event processed).
+      const twice = await other.commit({ inbox: ['stream-msg-1'], jobs: { put: [sampleJob('job-2')] } }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      assert.instance(twice, ConflictError);
+      assert.is((twice as ConflictError).applicationId, 'inbox:stream-msg-1');
+      assert.is(await h.store.getJob('job-2'), undefined);
     });
   });
 
@@ -181,7 +187,7 @@ if (unreachable) {
       const stores = await Promise.all(Array.from({ length: 4 }, () => openStore(schema)));
       await Promise.all(stores.map((store) => store.close()));
       const { rows } = await admin.query(`SELECT version FROM ${pg.escapeIdentifier(schema)}.schema_migrations ORDER BY version`);
-      assert.equal(rows, [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+      assert.equal(rows, [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
     } finally {
       await dropSchema(schema);
     }

@@ -24,6 +24,18 @@ export function leaseConformance(it: Test<{ h: StoreHarness }>): void {
     assert.equal(ids(await h.store.leaseJobs(5_000, 2, A)), ['early', 'late'], 'limit: the oldest due first');
   });
 
+  it('leases: the owner renews its leases (a heartbeat); another owner cannot, and a taken-over job is not renewed', async ({ h }) => {
+    await h.store.commit({ jobs: { put: [sampleJob('slow', { nextAt: 100 }), sampleJob('other', { nextAt: 100 })] } });
+    assert.equal(ids(await h.store.leaseJobs(1_000, 10, A)), ['other', 'slow']);
+    assert.equal(await h.store.renewLeases(B.owner, ['slow'], 3_000), [], 'only the owner renews');
+    assert.equal(await h.store.renewLeases(A.owner, ['slow', 'gone'], 3_000), ['slow']);
+    assert.equal(ids(await h.store.leaseJobs(2_000, 10, B)), ['other'], 'the renewed lease holds past its first end');
+    assert.equal(await h.store.renewLeases(A.owner, ['other'], 9_000), [], 'a job taken over stays with its new owner');
+    assert.equal(ids(await h.store.leaseJobs(3_000, 10, B)), ['other', 'slow'], 'a lease nobody renews runs out');
+    const lost = await rejects(h.store.commit({ jobs: { remove: ['slow'] }, lease: { owner: A.owner, jobs: ['slow'] } }));
+    assert.instance(lost, LeaseLostError);
+  });
+
   it('leases: per-kind capacity, and a kind left out is not leased', async ({ h }) => {
     const put = [
       sampleJob('m1', { kind: 'dingtalk.message', nextAt: 1 }),

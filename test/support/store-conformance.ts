@@ -291,25 +291,76 @@ export function storeConformance(name: string, makeStore: () => Promise<StoreHar
   it('keeps, replaces and removes dialog records', async ({ h }) => {
     await h.store.commit({ dialogs: { put: [sampleDialog('cid-1:user-1'), sampleDialog('cid-1:user-2')] } });
     await h.store.commit({ dialogs: { put: [sampleDialog('cid-1:user-1', { step: 'review' })], remove: ['cid-1:user-2'] } });
-    assert.equal(await h.store.getDialog('cid-1:user-1'), sampleDialog('cid-1:user-1', { step: 'review' }));
+    assert.equal(await h.store.getDialog('cid-1:user-1'), sampleDialog('cid-1:user-1', { step: 'review', rev: 2 }));
     assert.is(await h.store.getDialog('cid-1:user-2'), undefined);
   });
 
   it('lists the dialogs about a subject, and forgets one that moves on or is removed', async ({ h }) => {
-    const about = (key: string, subject: string) => sampleDialog(key, { subject });
+    const about = (key: string, subject: string) => sampleDialog(key, { subject, rev: 1 });
     await h.store.commit({
       dialogs: {
         put: [about('user:b', 'matter:fund'), about('user:a', 'matter:fund'), about('user:c', 'matter:shop'), sampleDialog('user:d')],
       },
     });
     assert.equal(await h.store.findDialogs('matter:fund'), [about('user:a', 'matter:fund'), about('user:b', 'matter:fund')]);
-    await h.store.commit({ dialogs: { put: [about('user:a', 'matter:shop')], remove: ['user:b'] } });
+    await h.store.commit({ dialogs: { put: [sampleDialog('user:a', { subject: 'matter:shop', rev: 2 })], remove: ['user:b'] } });
     assert.equal(await h.store.findDialogs('matter:fund'), []);
     assert.equal(
       (await h.store.findDialogs('matter:shop')).map((d) => d.key),
       ['user:a', 'user:c'],
     );
     assert.equal(await h.store.findDialogs('nothing'), []);
+  });
+
+  it('checks dialog revisions: a put at the stored rev + 1 wins once, a stale put or read fails and writes nothing', async ({ h }) => {
+    await h.store.commit({ dialogs: { put: [sampleDialog('u-1', { rev: 1 })] } });
+    await h.store.commit({ dialogs: { put: [sampleDialog('u-1', { step: 'amount', rev: 2 })] } });
+    const stalePut = await rejects(
+      h.store.commit({ inbox: ['m-stale'], dialogs: { put: [sampleDialog('u-1', { step: 'phone', rev: 2 })] } }),
+    );
+    assert.instance(stalePut, ConflictError);
+    assert.is((stalePut as ConflictError).applicationId, 'dialog:u-1');
+    assert.is((stalePut as ConflictError).actualRev, 2);
+    const staleNew = await rejects(h.store.commit({ dialogs: { put: [sampleDialog('u-1', { rev: 1 })] } }));
+    assert.instance(staleNew, ConflictError, 'rev 1 is only for a dialog not stored');
+    // A decision that read u-1 at rev 1 (and u-2 absent) must not land, even if it writes only u-2.
+    const staleRead = await rejects(
+      h.store.commit({ inbox: ['m-read'], dialogs: { put: [sampleDialog('u-2', { rev: 1 })], expect: { 'u-1': 1 } } }),
+    );
+    assert.instance(staleRead, ConflictError);
+    assert.is(await h.store.getDialog('u-2'), undefined);
+    assert.is(await h.store.hasProcessed('m-read'), false);
+    assert.is(await h.store.hasProcessed('m-stale'), false);
+    await h.store.commit({ dialogs: { put: [sampleDialog('u-2', { rev: 1 })], remove: ['u-1'], expect: { 'u-1': 2 } } });
+    const removed = await rejects(h.store.commit({ dialogs: { put: [sampleDialog('u-2', { rev: 2 })], expect: { 'u-1': 2 } } }));
+    assert.instance(removed, ConflictError, 'a removed dialog counts as rev 0');
+    await h.store.commit({ dialogs: { expect: { 'u-1': 0 }, put: [sampleDialog('u-1', { step: 'again', rev: 1 })] } });
+    assert.is((await h.store.getDialog('u-1'))?.step, 'again');
+    // A put without a rev replaces whatever is stored and counts the revision on.
+    await h.store.commit({ dialogs: { put: [sampleDialog('u-2', { step: 'forced' })] } });
+    assert.equal(await h.store.getDialog('u-2'), sampleDialog('u-2', { step: 'forced', rev: 2 }));
+  });
+
+  it('an inbox id already stored refuses the commit (the event was decided already) and writes nothing of it', async ({ h }) => {
+    await h.store.commit({ inbox: ['msg-1'] });
+    const twice = await rejects(h.store.commit({ inbox: ['msg-2', 'msg-1'], jobs: { put: [sampleJob('job-1')] } }));
+    assert.instance(twice, ConflictError);
+    assert.is((twice as ConflictError).applicationId, 'inbox:msg-1');
+    assert.is(await h.store.getJob('job-1'), undefined);
+    assert.is(await h.store.hasProcessed('msg-2'), false);
+  });
+
+  it('of two concurrent commits of one dialog revision exactly one lands', async ({ h }) => {
+    await h.store.commit({ dialogs: { put: [sampleDialog('u-1', { rev: 1 })] } });
+    const results = await Promise.allSettled(
+      ['a', 'b', 'c', 'd'].map((step) =>
+        h.store.commit({ inbox: [`m-${step}`], orderKey: 'single:u-1', dialogs: { put: [sampleDialog('u-1', { step, rev: 2 })] } }),
+      ),
+    );
+    const landed = results.flatMap((result, i) => (result.status === 'fulfilled' ? [['a', 'b', 'c', 'd'][i]] : []));
+    assert.is(landed.length, 1, 'one winner');
+    for (const result of results) if (result.status === 'rejected') assert.instance(result.reason, ConflictError);
+    assert.equal(await h.store.getDialog('u-1'), sampleDialog('u-1', { step: landed[0], rev: 2 }));
   });
 
   it('keeps meta values as JSON and deletes a key set to null', async ({ h }) => {
@@ -344,7 +395,7 @@ export function storeConformance(name: string, makeStore: () => Promise<StoreHar
     assert.equal(await store.getApplication(app.id), app);
     assert.equal(await store.getJob('job-1'), sampleJob('job-1'));
     assert.equal(await store.deadJobs(), [dead]);
-    assert.equal(await store.getDialog('d-1'), sampleDialog('d-1'));
+    assert.equal(await store.getDialog('d-1'), sampleDialog('d-1', { rev: 1 }));
     assert.is(await store.hasProcessed('msg-1'), true);
     assert.equal(await store.getMeta('settings'), { on: true });
     assert.is(await store.nextApplicationId('2026-11-28'), 'YC20261128-0002');
