@@ -37,9 +37,14 @@ export function applySteps(n: number): Step[] {
   ];
 }
 
-/** The new cards each person got, in the order the simulator created them, and every content each card showed. */
+/**
+ * What each person saw, in the order the card platform showed it: every card created and every update of one, by
+ * title (the apply form is one card updated in place at each step; the application's own card comes after 提交).
+ */
 export class CardLog {
   readonly created = new Map<string, { outTrackId: string; title: string }[]>();
+  /** Per person: the title of every card created or updated for them, in arrival order. */
+  readonly shown = new Map<string, string[]>();
   /** Per card: its content at creation, then after each update. */
   readonly contents = new Map<string, Record<string, string>[]>();
   readonly #waiters = new Map<string, () => void>();
@@ -50,62 +55,88 @@ export class CardLog {
 
   #record(out: BotOutput): void {
     if (!out.outTrackId || !out.userIds?.[0]) return;
+    if (out.via !== 'card.create' && out.via !== 'card.update') return;
+    const userId = out.userIds[0];
     const data = (out.content as { cardData: Record<string, string> }).cardData;
-    if (out.via === 'card.create' || out.via === 'card.update') {
-      const list = this.contents.get(out.outTrackId) ?? [];
-      list.push(data);
-      this.contents.set(out.outTrackId, list);
-    }
+    const list = this.contents.get(out.outTrackId) ?? [];
+    list.push(data);
+    this.contents.set(out.outTrackId, list);
     if (out.via === 'card.create') {
-      const userId = out.userIds[0];
-      const list = this.created.get(userId) ?? [];
-      list.push({ outTrackId: out.outTrackId, title: data.title ?? '' });
-      this.created.set(userId, list);
-      this.#waiters.get(userId)?.();
+      const cards = this.created.get(userId) ?? [];
+      cards.push({ outTrackId: out.outTrackId, title: data.title ?? '' });
+      this.created.set(userId, cards);
     }
+    const titles = this.shown.get(userId) ?? [];
+    titles.push(data.title ?? '');
+    this.shown.set(userId, titles);
+    this.#waiters.get(userId)?.();
   }
 
-  /** Resolves when `userId` has at least `count` cards; rejects after `timeoutMs` naming what arrived. */
-  waitForCards(userId: string, count: number, timeoutMs: number): Promise<void> {
+  /**
+   * Resolves with the index of the first title shown to `userId` after index `after` that `match` accepts; rejects
+   * after `timeoutMs` naming what arrived.
+   */
+  waitForTitle(userId: string, after: number, match: (title: string) => boolean, timeoutMs: number): Promise<number> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        if ((this.created.get(userId)?.length ?? 0) < count) return false;
+        const titles = this.shown.get(userId) ?? [];
+        const found = titles.findIndex((title, i) => i > after && match(title));
+        if (found < 0) return;
         this.#waiters.delete(userId);
         clearTimeout(timer);
-        resolve();
-        return true;
+        resolve(found);
       };
       // Real time: the reply comes from another process through the outbox and the shared rate limit.
       const timer = setTimeout(() => {
         this.#waiters.delete(userId);
-        const titles = (this.created.get(userId) ?? []).map((card) => card.title);
-        reject(new Error(`${userId} waited ${timeoutMs} ms for card ${count}; got ${JSON.stringify(titles)}`));
+        reject(new Error(`${userId} waited ${timeoutMs} ms after view ${after}; saw ${JSON.stringify(this.shown.get(userId) ?? [])}`));
       }, timeoutMs);
-      this.#waiters.set(userId, () => void check());
+      this.#waiters.set(userId, check);
       check();
     });
   }
 }
 
-/** How one person's dialog went: the application number, and any card that did not answer its step. */
+/** How one person's dialog went: the application number, and any view that did not answer its step. */
 export interface Walk {
   applicationId?: string;
   outOfOrder: string[];
+  /** Why the walk stopped early (a step not answered in time). */
+  error?: string;
 }
 
-/** Person `n` walks the dialog, one step after the bot's card for the step before. */
-export async function walkDialog(dingtalk: DingTalkSimulator, log: CardLog, n: number, stepTimeoutMs: number): Promise<Walk> {
+const matches = (expect: string | RegExp, title: string) => (typeof expect === 'string' ? title === expect : expect.test(title));
+
+/**
+ * Person `n` walks the dialog, one step after the bot showed the answer to the step before. A step is answered out of
+ * order when, before its own answer, the person was shown the answer of a later step.
+ */
+export async function walkDialog(
+  dingtalk: DingTalkSimulator,
+  log: CardLog,
+  n: number,
+  stepTimeoutMs: number,
+  onStep: () => void = () => undefined,
+): Promise<Walk> {
   const userId = `staff-${String(n).padStart(5, '0')}`;
   const walk: Walk = { outOfOrder: [] };
   const steps = applySteps(n);
-  for (const [i, step] of steps.entries()) {
-    if (step.file) dingtalk.injectMessage({ userId, msgtype: 'file', fileName: step.file, bytes: `%PDF-1.4 ${step.file}` });
-    else dingtalk.injectMessage({ userId, text: step.say! });
-    await log.waitForCards(userId, i + 1, stepTimeoutMs);
-    const card = log.created.get(userId)![i]!;
-    const matched = typeof step.expect === 'string' ? card.title === step.expect : step.expect.exec(card.title);
-    if (!matched) walk.outOfOrder.push(`${userId} step ${i + 1} (${step.say ?? step.file}): got "${card.title}"`);
-    if (step.expect instanceof RegExp && matched && typeof matched !== 'boolean') walk.applicationId = matched[1];
+  let seen = -1;
+  try {
+    for (const [i, step] of steps.entries()) {
+      if (step.file) dingtalk.injectMessage({ userId, msgtype: 'file', fileName: step.file, bytes: `%PDF-1.4 ${step.file}` });
+      else dingtalk.injectMessage({ userId, text: step.say! });
+      const at = await log.waitForTitle(userId, seen, (title) => matches(step.expect, title), stepTimeoutMs);
+      const between = log.shown.get(userId)!.slice(seen + 1, at);
+      const early = between.filter((title) => steps.slice(i + 1).some((later) => matches(later.expect, title)));
+      if (early.length > 0) walk.outOfOrder.push(`${userId} step ${i + 1} (${step.say ?? step.file}): first saw ${JSON.stringify(early)}`);
+      const title = log.shown.get(userId)![at]!;
+      if (step.expect instanceof RegExp) walk.applicationId = step.expect.exec(title)?.[1];
+      seen = at;
+      onStep();
+    }
+  } catch (error) {
+    walk.error = error instanceof Error ? error.message : String(error);
   }
   return walk;
 }
