@@ -19,7 +19,7 @@ export class StoreFile<T> implements Adapter<T> {
   readonly name: string;
   readonly #schema: z.ZodType<T>;
   readonly #temp: string;
-  #writing: Promise<void> = Promise.resolve();
+  #writing: Promise<unknown> = Promise.resolve();
 
   constructor(dataDir: string, relative: string, schema: z.ZodType<T>) {
     this.path = path.join(dataDir, relative);
@@ -51,9 +51,14 @@ export class StoreFile<T> implements Adapter<T> {
   }
 
   /** Atomic replace: writes are queued per file so two never share the temp file. */
-  write(data: T): Promise<void> {
+  async write(data: T): Promise<void> {
+    await this.writeCounted(data);
+  }
+
+  /** As write(); resolves with the length of the file written, in bytes. */
+  writeCounted(data: T): Promise<number> {
     const text = JSON.stringify(data);
-    const next = this.#writing.then(() => this.#replace(text));
+    const next = this.#writing.then(() => this.#replace(text)).then(() => Buffer.byteLength(text));
     this.#writing = next.catch(() => undefined);
     return next;
   }
