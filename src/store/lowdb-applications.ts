@@ -1,23 +1,25 @@
 // The applications of the lowdb store. Documents live in buckets of 100 (applications/<day>-<block>.json), and
-// each bucket has a summary (applications/summaries/<bucket>.json: the size of the bucket file as written and, per
-// application, the plain fields the index needs — memory-index.ts ApplicationSummary). A start reads only the
-// summaries; a bucket is read, checked against its schema and kept in memory when one of its applications is first
-// read, and the least recently used buckets are let go again (a bucket with changes not yet written never is).
+// each bucket has a summary (applications/summaries/<bucket>.json): the size of the bucket file as written and,
+// per application, the plain fields the index needs (memory-index.ts ApplicationSummary) and where its document
+// lies in the bucket file (byte offset and length). A start reads only the summaries. A document is read when it
+// is asked for — its own bytes of the bucket, checked against its schema and its summary — and the most recently
+// read ones are kept (a bounded number). A checkpoint rewrites a changed bucket from the bytes of its unchanged
+// documents and the new ones, without parsing the rest.
 // Damage still stops the start where it can be seen without reading the documents: a bucket whose size is not the
-// one its summary recorded (cut short, emptied, edited) is named at open; a bucket without a summary (a store of an
-// earlier version, or a summary removed on purpose) is read whole at open and its summary written; anything else a
-// bucket holds that its schema or summary refuses is an error naming the file at its first read.
-import { chmod, mkdir, readdir, stat } from 'node:fs/promises';
+// one its summary recorded (cut short, emptied, edited) is named at open, and so is a damaged summary; a bucket
+// without a summary (a store of an earlier version, or a summary removed on purpose) is read whole at open and
+// rewritten with its summary; a document its schema or summary refuses is an error naming the file when it is read.
+import { chmod, mkdir, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Application } from '../domain/types.js';
 import { DIR_MODE, FILE_MODE, removeLeftoverTemps, StoreFile } from './lowdb-file.js';
 import { applicationShard } from './lowdb-layout.js';
 import { ApplicationIndex, summarize, type ApplicationSummary } from './memory-index.js';
-import { applicationRecord, applicationSummaryRecord, DamagedRecordError } from './record-schemas.js';
+import { applicationRecord, applicationSummaryRecord, DamagedRecordError, describeIssues } from './record-schemas.js';
 
-/** Buckets kept in memory by default once read (100 applications each). */
-export const CACHED_BUCKETS = 64;
+/** Documents kept in memory once read, by default. */
+export const CACHED_APPLICATIONS = 2_000;
 
 const DIR = 'applications';
 const SUMMARIES = 'summaries';
@@ -28,19 +30,14 @@ interface BucketFile {
   items: Record<string, Application>;
 }
 
+/** Byte offset and length of a document in its bucket file. */
+type Span = [number, number];
+
 interface SummaryFile {
   /** Length in bytes of the bucket file this summary was written with. */
   bytes: number;
   items: Record<string, ApplicationSummary>;
-}
-
-interface Bucket {
-  /** Its documents: those of the file once read, and every one put since the store opened. */
-  items: Map<string, Application>;
-  loaded: boolean;
-  reading?: Promise<void>;
-  /** Bumped by every put: a flush marks the bucket clean only if none came while it wrote. */
-  version: number;
+  at: Record<string, Span>;
 }
 
 /** Why a bucket's summary could not be trusted at open; settled by the log's replay, or an error. */
@@ -50,36 +47,48 @@ interface Suspect {
   ids: string[];
 }
 
-/** Applications by id, summaries in memory, documents read by bucket when needed. */
+/** Applications by id: summaries in memory, documents read one by one when needed. */
 export class LowdbApplications {
   readonly index = new ApplicationIndex();
   readonly #dataDir: string;
   readonly #cached: number;
-  readonly #buckets = new Map<string, Bucket>(); // least recently used first
   readonly #bucketSchema: z.ZodType<BucketFile>;
   readonly #summarySchema: z.ZodType<SummaryFile>;
   readonly #files = new Map<string, StoreFile<BucketFile>>();
   readonly #summaryFiles = new Map<string, StoreFile<SummaryFile>>();
-  /** Bucket size and item count its summary recorded, for the buckets whose summary matched at open. */
-  readonly #recorded = new Map<string, { bytes: number; count: number }>();
+  /** Ids of each bucket, in file order (new ones last). */
+  readonly #members = new Map<string, string[]>();
+  /** Where each written document lies in its bucket file. */
+  readonly #spans = new Map<string, Span>();
+  /** Documents put since their bucket was last written, by bucket (the buckets a checkpoint rewrites). */
+  readonly #pending = new Map<string, Map<string, Application>>();
+  /** Documents read (or written) lately, least recently used first. */
+  readonly #cache = new Map<string, Application>();
+  /** Per bucket: odd while its file is being replaced, bumped again once its spans are the new file's. */
+  readonly #generation = new Map<string, number>();
+  readonly #writes = new Map<string, Promise<void>>();
   readonly #suspects = new Map<string, Suspect>();
-  readonly #dirty = new Set<string>();
-  /** Buckets read whole at open for want of a summary: only the summary needs writing. */
-  readonly #summaryOnly = new Set<string>();
-  #keepAll = false;
+  #all: Map<string, Application> | undefined;
 
-  constructor(dataDir: string, cachedBuckets = CACHED_BUCKETS) {
+  constructor(dataDir: string, cachedApplications = CACHED_APPLICATIONS) {
     this.#dataDir = dataDir;
-    this.#cached = Math.max(1, cachedBuckets);
+    this.#cached = Math.max(0, cachedApplications);
     // Casts: the record schemas are loose (unknown keys kept), so their output is wider than the domain types.
     this.#bucketSchema = z.strictObject({ items: z.record(z.string(), applicationRecord) }) as unknown as z.ZodType<BucketFile>;
-    this.#summarySchema = z.strictObject({
-      bytes: z.number().int().min(0),
-      items: z.record(z.string(), applicationSummaryRecord),
-    }) as unknown as z.ZodType<SummaryFile>;
+    const span = z.tuple([z.number().int().min(0), z.number().int().min(1)]);
+    this.#summarySchema = z
+      .strictObject({
+        bytes: z.number().int().min(0),
+        items: z.record(z.string(), applicationSummaryRecord),
+        at: z.record(z.string(), span),
+      })
+      .refine(
+        (file) => Object.keys(file.items).every((id) => file.at[id] && file.at[id][0] + file.at[id][1] <= file.bytes),
+        'every application needs its place in the bucket',
+      ) as unknown as z.ZodType<SummaryFile>;
   }
 
-  /** Reads every summary and the size of every bucket; buckets without a summary are read whole. */
+  /** Reads every summary and the size of every bucket; buckets without a summary are read whole (and rewritten). */
   async load(): Promise<void> {
     const root = join(this.#dataDir, DIR);
     const summaries = join(root, SUMMARIES);
@@ -90,12 +99,11 @@ export class LowdbApplications {
     await removeLeftoverTemps(summaries);
     const jsonNames = async (dir: string) =>
       (await readdir(dir)).filter((file) => /^[^.].*\.json$/.test(file)).map((file) => file.slice(0, -5));
-    const buckets = await jsonNames(root);
     const withSummary = new Set(await jsonNames(summaries));
-    const names = [...new Set([...buckets, ...withSummary])].sort();
+    const names = [...new Set([...(await jsonNames(root)), ...withSummary])].sort();
     const found = new Map<string, { bytes?: number; summary?: SummaryFile }>();
     await inParallel(names, async (name) => {
-      const path = join(root, `${name}.json`);
+      const path = this.#file(name).path;
       const bytes = await stat(path).then(
         async (s) => {
           // A bucket written before modes were enforced is closed to other users now, not when first read.
@@ -104,7 +112,7 @@ export class LowdbApplications {
         },
         (error: NodeJS.ErrnoException) => {
           if (error.code === 'ENOENT') return undefined;
-          throw new DamagedRecordError(`${DIR}/${name}.json`, `cannot be read (${error.message})`, { cause: error });
+          throw new DamagedRecordError(this.#file(name).name, `cannot be read (${error.message})`, { cause: error });
         },
       );
       const summary = withSummary.has(name) ? ((await this.#summaryFile(name).read()) ?? undefined) : undefined;
@@ -117,21 +125,21 @@ export class LowdbApplications {
         unsummarised.push(name);
         continue;
       }
-      for (const item of Object.values(summary.items)) this.index.put(item);
-      const count = Object.keys(summary.items).length;
-      if (bytes === summary.bytes) this.#recorded.set(name, { bytes, count });
-      else {
+      const ids = Object.keys(summary.items);
+      for (const id of ids) this.index.put(summary.items[id]!);
+      this.#members.set(name, ids);
+      if (bytes === summary.bytes) {
+        for (const id of ids) this.#spans.set(id, summary.at[id]!);
+      } else {
         const reason =
           bytes === undefined
-            ? `is missing, but its summary (${this.#summaryFile(name).name}) lists ${count} applications`
+            ? `is missing, but its summary (${this.#summaryFile(name).name}) lists ${ids.length} applications`
             : `holds ${bytes} bytes, but was written with ${summary.bytes} (${this.#summaryFile(name).name}): cut short or changed outside the store`;
-        this.#suspects.set(name, { reason, ids: Object.keys(summary.items) });
+        this.#suspects.set(name, { reason, ids });
       }
     }
-    await inParallel(unsummarised, async (name) => {
-      this.#summaryOnly.add(name); // kept in memory until its summary is written
-      await this.#bucket(name);
-    });
+    // Read whole and checked now; written again (with a summary) by the flush that ends the open.
+    await inParallel(unsummarised, (name) => this.#readWhole(name));
   }
 
   /**
@@ -140,7 +148,7 @@ export class LowdbApplications {
    */
   verify(): void {
     for (const [name, suspect] of this.#suspects) {
-      if (!this.#dirty.has(name)) throw new DamagedRecordError(this.#file(name).name, suspect.reason);
+      if (!this.#pending.has(name)) throw new DamagedRecordError(this.#file(name).name, suspect.reason);
     }
   }
 
@@ -152,7 +160,7 @@ export class LowdbApplications {
     return this.index.get(id) !== undefined;
   }
 
-  /** The stored revision (0 when absent), from the summary: no bucket is read. */
+  /** The stored revision (0 when absent), from the summary: nothing is read. */
   rev(id: string): number {
     return this.index.get(id)?.rev ?? 0;
   }
@@ -160,25 +168,54 @@ export class LowdbApplications {
   /** The stored document (the store's own object: clone it before handing it out). */
   async get(id: string): Promise<Application | undefined> {
     if (!this.has(id)) return undefined;
-    return (await this.#bucket(applicationShard(id))).items.get(id);
+    const name = applicationShard(id);
+    const pending = this.#pending.get(name)?.get(id) ?? this.#all?.get(id);
+    if (pending) return pending;
+    const cached = this.#cache.get(id);
+    if (cached) {
+      this.#cache.delete(id);
+      this.#cache.set(id, cached);
+      return cached;
+    }
+    const doc = await this.#readOne(name, id);
+    // A put may have come while it was read: the newer document wins, and is not cached here.
+    const newer = this.#pending.get(name)?.get(id);
+    if (newer) return newer;
+    this.#remember(id, doc);
+    return doc;
   }
 
   /** Stores a version; its bucket is written at the next flush. */
   put(doc: Application): void {
     const name = applicationShard(doc.id);
-    const bucket = this.#buckets.get(name) ?? this.#newBucket(name);
-    bucket.items.set(doc.id, doc);
-    bucket.version += 1;
+    let pending = this.#pending.get(name);
+    if (!pending) {
+      pending = new Map();
+      this.#pending.set(name, pending);
+    }
+    pending.set(doc.id, doc);
+    this.#cache.delete(doc.id);
+    this.#all?.set(doc.id, doc);
+    if (!this.has(doc.id)) {
+      const members = this.#members.get(name);
+      if (members) members.push(doc.id);
+      else this.#members.set(name, [doc.id]);
+    }
     this.index.put(summarize(doc));
-    this.#dirty.add(name);
   }
 
-  /** Reads every bucket and keeps them all (tools that copy the whole store); values() needs it. */
+  /** Reads every document and keeps them all (tools that copy the whole store); values() needs it. */
   async loadAll(): Promise<void> {
-    this.#keepAll = true;
-    const names = new Set<string>();
-    for (const summary of this.index.values()) names.add(applicationShard(summary.id));
-    await inParallel([...names], (name) => this.#bucket(name).then(() => undefined));
+    const all = new Map<string, Application>();
+    await inParallel([...this.#members.keys()], async (name) => {
+      const file = (await this.#file(name).read())?.items ?? {};
+      for (const id of this.#members.get(name)!) {
+        const doc = this.#pending.get(name)?.get(id) ?? file[id];
+        if (!doc) throw new DamagedRecordError(this.#file(name).name, `does not hold ${id}, which its summary lists`);
+        all.set(id, doc);
+      }
+    });
+    this.#all = all;
   }
 
   *values(): IterableIterator<Application> {
@@ -187,112 +224,136 @@ export class LowdbApplications {
 
   /** Every id with its document; needs loadAll() first. */
   *entries(): IterableIterator<[string, Application]> {
-    if (!this.#keepAll) throw new Error('every application bucket must be read first (loadAll)');
-    for (const bucket of this.#buckets.values()) yield* bucket.items.entries();
+    if (!this.#all) throw new Error('every application must be read first (loadAll)');
+    yield* this.#all.entries();
   }
 
   get dirty(): boolean {
-    return this.#dirty.size > 0 || this.#summaryOnly.size > 0;
+    return this.#pending.size > 0;
   }
 
-  /** Writes every changed bucket and then its summary (its size as written), each atomically. */
+  /** Writes every changed bucket and then its summary, each atomically. */
   async flush(): Promise<void> {
-    const summaryOnly = [...this.#summaryOnly].filter((name) => !this.#dirty.has(name));
-    try {
-      await Promise.all([
-        ...[...this.#dirty].map((name) => this.#write(name)),
-        ...summaryOnly.map(async (name) => {
-          const bytes = (await stat(this.#file(name).path)).size;
-          await this.#writeSummary(name, bytes);
-          this.#recorded.set(name, { bytes, count: this.#buckets.get(name)!.items.size });
-          this.#summaryOnly.delete(name);
-        }),
-      ]);
-    } finally {
-      this.#evict();
-    }
+    await Promise.all([...this.#pending.keys()].map((name) => this.#write(name)));
   }
 
   async #write(name: string): Promise<void> {
-    const bucket = await this.#bucket(name);
-    const version = bucket.version;
-    const bytes = await this.#file(name).writeCounted({ items: Object.fromEntries(bucket.items) });
-    await this.#writeSummary(name, bytes);
+    this.#generation.set(name, (this.#generation.get(name) ?? 0) + 1);
+    const done = this.#rewrite(name).finally(() => {
+      this.#generation.set(name, this.#generation.get(name)! + 1);
+      this.#writes.delete(name);
+    });
+    this.#writes.set(name, done);
+    await done;
+  }
+
+  // The bucket's new text: the unchanged documents' bytes as they are, the changed ones serialised.
+  async #rewrite(name: string): Promise<void> {
+    if (this.#suspects.has(name)) await this.#readWhole(name);
+    const members = this.#members.get(name)!;
+    const old = members.every((id) => this.#pending.get(name)!.has(id)) ? undefined : await this.#readBytes(name);
+    // From here to the write nothing waits: these are the documents the new file holds.
+    const pending = new Map(this.#pending.get(name));
+    const parts: Buffer[] = [Buffer.from('{"items":{')];
+    let offset = parts[0]!.length;
+    const spans: Record<string, Span> = {};
+    const items: Record<string, ApplicationSummary> = {};
+    members.forEach((id, i) => {
+      const doc = pending.get(id);
+      const span = this.#spans.get(id)!;
+      const bytes = doc ? Buffer.from(JSON.stringify(doc)) : old!.subarray(span[0], span[0] + span[1]);
+      const key = Buffer.from(`${i > 0 ? ',' : ''}${JSON.stringify(id)}:`);
+      parts.push(key, bytes);
+      offset += key.length;
+      spans[id] = [offset, bytes.length];
+      offset += bytes.length;
+      items[id] = this.index.get(id)!;
+    });
+    parts.push(Buffer.from('}}'));
+    const text = Buffer.concat(parts);
+    await this.#file(name).writeText(text);
+    await this.#summaryFile(name).write({ bytes: text.length, items, at: spans });
+    for (const [id, span] of Object.entries(spans)) this.#spans.set(id, span);
     this.#suspects.delete(name);
-    this.#recorded.set(name, { bytes, count: bucket.items.size });
-    this.#summaryOnly.delete(name);
-    if (bucket.version === version) this.#dirty.delete(name);
-  }
-
-  async #writeSummary(name: string, bytes: number): Promise<void> {
-    const bucket = this.#buckets.get(name)!;
-    const items = Object.fromEntries([...bucket.items.keys()].map((id) => [id, this.index.get(id)!]));
-    await this.#summaryFile(name).write({ bytes, items });
-  }
-
-  // The bucket, read from its file first if it was not; most recently used from now on.
-  async #bucket(name: string): Promise<Bucket> {
-    const bucket = this.#buckets.get(name) ?? this.#newBucket(name);
-    this.#buckets.delete(name);
-    this.#buckets.set(name, bucket);
-    if (!bucket.loaded) {
-      bucket.reading ??= this.#read(name, bucket).finally(() => {
-        bucket.reading = undefined;
-      });
-      await bucket.reading;
-      this.#evict();
+    // Done with the puts written (a put during the write stays pending for the next flush); the written ones are
+    // the latest documents, so they are kept as read.
+    const left = this.#pending.get(name);
+    for (const [id, doc] of pending) {
+      if (left?.get(id) !== doc) continue;
+      left.delete(id);
+      this.#remember(id, doc);
     }
-    return bucket;
+    if (left?.size === 0) this.#pending.delete(name);
   }
 
-  // Adds the file's documents under those put since the store opened (which are newer), checked against the
-  // schema and against the summary the index was built from.
-  async #read(name: string, bucket: Bucket): Promise<void> {
+  // One document from its bytes in the bucket file, checked; retried if the bucket was rewritten meanwhile.
+  async #readOne(name: string, id: string): Promise<Application> {
     const file = this.#file(name);
-    const items = Object.entries((await file.read())?.items ?? {});
-    const suspect = this.#suspects.get(name);
-    const recorded = this.#recorded.get(name);
-    if (recorded && items.length !== recorded.count) {
-      throw new DamagedRecordError(
-        file.name,
-        `holds ${items.length} applications, but its summary lists ${recorded.count}${rebuildHint(this.#summaryFile(name))}`,
-      );
-    }
-    for (const [id, doc] of items) {
-      if (bucket.items.has(id)) continue;
-      const summary = this.index.get(id);
-      const actual = summarize(doc);
-      if (suspect || !recorded) this.index.put(actual);
-      else if (!summary || !sameSummary(summary, actual) || applicationShard(id) !== name) {
+    for (;;) {
+      const writing = this.#writes.get(name);
+      if (writing) await writing.catch(() => undefined);
+      const generation = this.#generation.get(name) ?? 0;
+      const span = this.#spans.get(id);
+      if (!span) throw new DamagedRecordError(file.name, `has no place recorded for ${id}`);
+      const bytes = await readSpan(file, span);
+      if (generation !== (this.#generation.get(name) ?? 0)) continue;
+      let json: unknown;
+      try {
+        json = JSON.parse(bytes.toString('utf8'));
+      } catch (error) {
+        throw new DamagedRecordError(file.name, `${id} at byte ${span[0]} is not valid JSON (${(error as Error).message})`, {
+          cause: error,
+        });
+      }
+      const parsed = applicationRecord.safeParse(json);
+      if (!parsed.success) throw new DamagedRecordError(file.name, `${id}: ${describeIssues(parsed.error)}`);
+      const doc = json as Application;
+      const summary = this.index.get(id)!;
+      if (doc.id !== id || !sameSummary(summary, summarize(doc))) {
         throw new DamagedRecordError(
           file.name,
-          `holds ${id} at rev ${doc.rev} (${doc.status}), but its summary says ${summary ? `rev ${summary.rev} (${summary.status})` : 'nothing of it'}${rebuildHint(this.#summaryFile(name))}`,
+          `holds ${doc.id} at rev ${doc.rev} (${doc.status}) where its summary has ${id} at rev ${summary.rev} (${summary.status}) (${this.#summaryFile(name).name}); ` +
+            'if the bucket is the right one, remove that summary and it is rebuilt from the bucket at the next start',
         );
       }
-      bucket.items.set(id, doc);
+      return doc;
     }
-    // A summary that did not match its bucket (the log replayed since): the bucket's file and the log decide.
-    for (const id of suspect?.ids ?? []) if (!bucket.items.has(id)) this.index.remove(id);
-    bucket.loaded = true;
   }
 
-  #newBucket(name: string): Bucket {
-    const bucket: Bucket = { items: new Map(), loaded: false, version: 0 };
-    this.#buckets.set(name, bucket);
-    return bucket;
+  async #readBytes(name: string): Promise<Buffer> {
+    const file = this.#file(name);
+    const handle = await open(file.path, 'r');
+    try {
+      return await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   }
 
-  // Lets go of the least recently used buckets beyond the bound: only read ones with nothing left to write.
-  #evict(): void {
-    if (this.#keepAll) return;
-    let loaded = 0;
-    for (const bucket of this.#buckets.values()) if (bucket.loaded) loaded += 1;
-    for (const [name, bucket] of this.#buckets) {
-      if (loaded <= this.#cached) return;
-      if (!bucket.loaded || bucket.reading || this.#dirty.has(name) || this.#summaryOnly.has(name)) continue;
-      this.#buckets.delete(name);
-      loaded -= 1;
+  // The whole bucket, checked against its schema: the documents not put since become pending too (written again
+  // at the next flush), and the index follows the file (its summary was missing or did not match).
+  async #readWhole(name: string): Promise<void> {
+    const items = (await this.#file(name).read())?.items ?? {};
+    const pending = this.#pending.get(name) ?? new Map<string, Application>();
+    this.#pending.set(name, pending);
+    const members = new Set(Object.keys(items));
+    for (const [id, doc] of Object.entries(items)) {
+      if (applicationShard(id) !== name || doc.id !== id)
+        throw new DamagedRecordError(this.#file(name).name, `holds ${doc.id} under ${id}`);
+      if (pending.has(id)) continue;
+      pending.set(id, doc);
+      this.index.put(summarize(doc));
     }
+    for (const id of pending.keys()) members.add(id);
+    for (const id of this.#suspects.get(name)?.ids ?? []) if (!members.has(id)) this.index.remove(id);
+    this.#members.set(name, [...members]);
+  }
+
+  #remember(id: string, doc: Application): void {
+    if (this.#cached === 0) return;
+    this.#cache.delete(id);
+    this.#cache.set(id, doc);
+    if (this.#cache.size > this.#cached) this.#cache.delete(this.#cache.keys().next().value!);
   }
 
   #file(name: string): StoreFile<BucketFile> {
@@ -314,14 +375,27 @@ export class LowdbApplications {
   }
 }
 
+async function readSpan(file: StoreFile<BucketFile>, [offset, length]: Span): Promise<Buffer> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file.path, 'r');
+  } catch (error) {
+    throw new DamagedRecordError(file.name, `cannot be read (${(error as Error).message})`, { cause: error });
+  }
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, offset);
+    if (bytesRead !== length) throw new DamagedRecordError(file.name, `ends before byte ${offset + length}: cut short`);
+    return buffer;
+  } finally {
+    await handle.close();
+  }
+}
+
 // Summaries are plain JSON built by summarize() in one key order; a summary read back may carry unknown keys
 // of a later version, which a comparison of what this version writes ignores.
 function sameSummary(stored: ApplicationSummary, actual: ApplicationSummary): boolean {
   return JSON.stringify(summarize(stored as Application)) === JSON.stringify(actual);
-}
-
-function rebuildHint(summary: StoreFile<SummaryFile>): string {
-  return ` (${summary.name}); if the bucket is the right one, remove that summary and it is rebuilt from the bucket at the next start`;
 }
 
 async function inParallel<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {

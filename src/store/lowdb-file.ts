@@ -19,7 +19,7 @@ export class StoreFile<T> implements Adapter<T> {
   readonly name: string;
   readonly #schema: z.ZodType<T>;
   readonly #temp: string;
-  #writing: Promise<unknown> = Promise.resolve();
+  #writing: Promise<void> = Promise.resolve();
 
   constructor(dataDir: string, relative: string, schema: z.ZodType<T>) {
     this.path = path.join(dataDir, relative);
@@ -51,20 +51,19 @@ export class StoreFile<T> implements Adapter<T> {
   }
 
   /** Atomic replace: writes are queued per file so two never share the temp file. */
-  async write(data: T): Promise<void> {
-    await this.writeCounted(data);
+  write(data: T): Promise<void> {
+    return this.writeText(JSON.stringify(data));
   }
 
-  /** As write(); resolves with the length of the file written, in bytes. */
-  writeCounted(data: T): Promise<number> {
-    const text = JSON.stringify(data);
-    const next = this.#writing.then(() => this.#replace(text)).then(() => Buffer.byteLength(text));
+  /** Atomic replace with text the caller made (it must read back as this file's schema). */
+  writeText(text: string | Buffer): Promise<void> {
+    const next = this.#writing.then(() => this.#replace(text));
     this.#writing = next.catch(() => undefined);
     return next;
   }
 
   // A temp file is always new here (the store removes leftovers when it opens), so `mode` applies to it.
-  async #replace(text: string): Promise<void> {
+  async #replace(text: string | Buffer): Promise<void> {
     await writeFile(this.#temp, text, { encoding: 'utf8', mode: FILE_MODE });
     await rename(this.#temp, this.path);
   }

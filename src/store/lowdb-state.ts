@@ -27,10 +27,10 @@ export class LowdbState implements View {
   readonly queue = new JobQueue();
   readonly #all: Pick<LowdbCollection<unknown>, 'load' | 'flush' | 'dirty'>[];
 
-  /** `cachedBuckets`: application buckets kept in memory once read (lowdb-applications.ts). */
-  constructor(dataDir: string, cachedBuckets?: number) {
+  /** `cachedApplications`: application documents kept in memory once read (lowdb-applications.ts). */
+  constructor(dataDir: string, cachedApplications?: number) {
     // Casts: the record schemas are loose (unknown keys kept), so their output is wider than the domain types.
-    this.applications = new LowdbApplications(dataDir, cachedBuckets);
+    this.applications = new LowdbApplications(dataDir, cachedApplications);
     this.dialogs = new LowdbCollection(dataDir, {
       dir: 'dialogs',
       shardOf: (key) => dialogShard(key),

@@ -38,8 +38,8 @@ export interface LowdbStoreOptions {
   checkpointMs?: number;
   /** A checkpoint also comes once the log holds this many bytes (default 8 MB). */
   checkpointBytes?: number;
-  /** Application buckets (100 documents each) kept in memory once read (default 64; lowdb-applications.ts). */
-  cachedBuckets?: number;
+  /** Application documents kept in memory once read (default 2,000; lowdb-applications.ts). */
+  cachedApplications?: number;
 }
 
 interface Task {
@@ -65,7 +65,7 @@ export class LowdbStore implements Store {
   #nextPruneAt = 0;
   readonly #leases = new JobLeases();
   readonly #checkpoints: Checkpoints;
-  readonly #cachedBuckets: number | undefined;
+  readonly #cachedApplications: number | undefined;
 
   constructor(options: LowdbStoreOptions) {
     this.dataDir = options.dataDir;
@@ -75,7 +75,7 @@ export class LowdbStore implements Store {
       if (this.#status === 'open') this.#draining ??= this.#drain();
     });
     this.#wal = new WriteAheadLog(options.dataDir);
-    this.#cachedBuckets = options.cachedBuckets;
+    this.#cachedApplications = options.cachedApplications;
   }
 
   /** Loads every file (applications: their summaries), replays a commit interrupted by a crash, and prunes old inbox ids. */
@@ -86,7 +86,7 @@ export class LowdbStore implements Store {
       await mkdir(this.dataDir, { recursive: true, mode: DIR_MODE });
       await chmod(this.dataDir, DIR_MODE);
       await removeLeftoverTemps(this.dataDir);
-      const state = new LowdbState(this.dataDir, this.#cachedBuckets);
+      const state = new LowdbState(this.dataDir, this.#cachedApplications);
       await state.load();
       // A torn last line (tornBytes) was an append cut short by a kill: never acknowledged, so dropped.
       const { records } = await this.#wal.read();
@@ -169,7 +169,7 @@ export class LowdbStore implements Store {
   async findApplications(query: ApplicationQuery): Promise<{ total: number; items: Application[] }> {
     const { applications } = this.#read();
     const { total, ids } = applications.index.query(query);
-    // One at a time: a listing longer than the cached buckets reads each bucket once, in order, and lets it go.
+    // One at a time: a long listing keeps no more documents in memory than the store caches anyway.
     const items: Application[] = [];
     for (const id of ids) items.push(clone((await applications.get(id))!));
     return { total, items };

@@ -1,5 +1,5 @@
-// The lowdb store's applications: summaries read at open, buckets read (and checked) when first needed, a bounded
-// number kept in memory, and damage named either at open or at the first read of the damaged bucket.
+// The lowdb store's applications: summaries read at open, documents read (and checked) when first needed, a bounded
+// number kept in memory, and damage named either at open or at the first read of a damaged document.
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { summarize } from '../../src/store/memory-index.js';
 import { sampleApplication } from '../support/store-conformance.js';
 import { suite } from '../support/suite.js';
 
-const it = suite('lowdb store: application buckets read when needed');
+const it = suite('lowdb store: application documents read when needed');
 
 const NOW = Date.parse('2026-11-28T02:00:00.000Z');
 const number = (seq: number) => `YC20261128-${String(seq).padStart(4, '0')}`;
@@ -25,8 +25,8 @@ async function withDir(work: (dataDir: string) => Promise<void>): Promise<void> 
   }
 }
 
-async function opened(dataDir: string, cachedBuckets?: number): Promise<LowdbStore> {
-  const store = new LowdbStore({ dataDir, now: () => NOW, cachedBuckets });
+async function opened(dataDir: string, cachedApplications?: number): Promise<LowdbStore> {
+  const store = new LowdbStore({ dataDir, now: () => NOW, cachedApplications });
   await store.open();
   return store;
 }
@@ -53,10 +53,10 @@ async function rejection(promise: Promise<unknown>): Promise<string> {
   );
 }
 
-it('with one bucket kept in memory: reads, listings across buckets, updates and a reopen all see every application', async () => {
+it('with ten documents kept in memory: reads, listings across buckets, updates and a reopen all see every application', async () => {
   await withDir(async (dataDir) => {
     await filled(dataDir);
-    let store = await opened(dataDir, 1);
+    let store = await opened(dataDir, 10);
     const listed = await store.findApplications({ applicantId: 'user-1' });
     assert.is(listed.total, 125);
     assert.equal(
@@ -79,7 +79,7 @@ it('with one bucket kept in memory: reads, listings across buckets, updates and 
       [number(250), number(1)],
     );
     await store.close();
-    store = await opened(dataDir, 1);
+    store = await opened(dataDir, 10);
     assert.is((await store.getApplication(number(250)))?.status, 'withdrawn');
     assert.is((await store.getApplication(number(150)))?.rev, 1);
     assert.is((await store.findApplications({})).total, 250);
@@ -133,16 +133,16 @@ it('a damaged summary stops the start, naming it', async () => {
   });
 });
 
-it('damage of the same size: the first read of the bucket fails naming it, every other bucket still reads', async () => {
+it('damage of the same size: the first read of the document fails naming its bucket, every other document still reads', async () => {
   await withDir(async (dataDir) => {
     await filled(dataDir);
     const text = await readFile(join(dataDir, BUCKET), 'utf8');
     // A revision the schema refuses, and a status the summary does not know: each keeps the file's size.
     for (const [damaged, reason] of [
-      [text.replace('"rev":1', '"rev":0'), /items\.YC20261128-\d{4}\.rev/],
+      [text.replace('"rev":1', '"rev":0'), /YC20261128-0001: rev/],
       [
         text.replace('"status":"submitted"', '"status":"withdrawn"'),
-        /holds YC20261128-0001 at rev 1 \(withdrawn\), but its summary says rev 1 \(submitted\)/,
+        /holds YC20261128-0001 at rev 1 \(withdrawn\) where its summary has YC20261128-0001 at rev 1 \(submitted\)/,
       ],
     ] as const) {
       assert.is(damaged.length, text.length);
