@@ -12,11 +12,11 @@
 import { chmod, mkdir, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Application } from '../domain/types.js';
+import { APPLICATION_STATUSES, type Application, type DepartmentStatus } from '../domain/types.js';
 import { DIR_MODE, FILE_MODE, removeLeftoverTemps, StoreFile } from './lowdb-file.js';
 import { applicationShard } from './lowdb-layout.js';
 import { ApplicationIndex, summarize, type ApplicationSummary } from './memory-index.js';
-import { applicationRecord, applicationSummaryRecord, DamagedRecordError, describeIssues } from './record-schemas.js';
+import { applicationRecord, DamagedRecordError, describeIssues } from './record-schemas.js';
 
 /** Documents kept in memory once read, by default. */
 export const CACHED_APPLICATIONS = 2_000;
@@ -33,11 +33,32 @@ interface BucketFile {
 /** Byte offset and length of a document in its bucket file. */
 type Span = [number, number];
 
+/**
+ * One application in a summary file, as a row (half the size of an object, and checked ten times faster than one
+ * by a schema): id, rev, status, createdAt, matter id, matter version, applicant, departments as [id, status]
+ * pairs, submittedAt, acceptedAt, deadline, decidedAt (null when absent), then the document's byte offset and length.
+ */
+type SummaryRow = [
+  string,
+  number,
+  ApplicationSummary['status'],
+  string,
+  string,
+  number,
+  string,
+  [string, string][],
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  number,
+  number,
+];
+
 interface SummaryFile {
   /** Length in bytes of the bucket file this summary was written with. */
   bytes: number;
-  items: Record<string, ApplicationSummary>;
-  at: Record<string, Span>;
+  rows: SummaryRow[];
 }
 
 /** Why a bucket's summary could not be trusted at open; settled by the log's replay, or an error. */
@@ -75,17 +96,16 @@ export class LowdbApplications {
     this.#cached = Math.max(0, cachedApplications);
     // Casts: the record schemas are loose (unknown keys kept), so their output is wider than the domain types.
     this.#bucketSchema = z.strictObject({ items: z.record(z.string(), applicationRecord) }) as unknown as z.ZodType<BucketFile>;
-    const span = z.tuple([z.number().int().min(0), z.number().int().min(1)]);
-    this.#summarySchema = z
-      .strictObject({
-        bytes: z.number().int().min(0),
-        items: z.record(z.string(), applicationSummaryRecord),
-        at: z.record(z.string(), span),
-      })
-      .refine(
-        (file) => Object.keys(file.items).every((id) => file.at[id] && file.at[id][0] + file.at[id][1] <= file.bytes),
-        'every application needs its place in the bucket',
-      ) as unknown as z.ZodType<SummaryFile>;
+    // The rows are checked by hand (checkRow): 100,000 of them through a zod schema took most of a second.
+    this.#summarySchema = z.strictObject({ bytes: z.number().int().min(0), rows: z.array(z.unknown()) }).superRefine((file, ctx) => {
+      for (let i = 0; i < file.rows.length; i++) {
+        const problem = checkRow(file.rows[i], file.bytes);
+        if (problem) {
+          ctx.addIssue({ code: 'custom', path: ['rows', i], message: problem });
+          return;
+        }
+      }
+    }) as unknown as z.ZodType<SummaryFile>;
   }
 
   /** Reads every summary and the size of every bucket; buckets without a summary are read whole (and rewritten). */
@@ -125,11 +145,11 @@ export class LowdbApplications {
         unsummarised.push(name);
         continue;
       }
-      const ids = Object.keys(summary.items);
-      for (const id of ids) this.index.put(summary.items[id]!);
+      const ids = summary.rows.map((row) => row[0]);
+      for (const row of summary.rows) this.index.put(fromRow(row));
       this.#members.set(name, ids);
       if (bytes === summary.bytes) {
-        for (const id of ids) this.#spans.set(id, summary.at[id]!);
+        for (const row of summary.rows) this.#spans.set(row[0], [row[12], row[13]]);
       } else {
         const reason =
           bytes === undefined
@@ -257,7 +277,6 @@ export class LowdbApplications {
     const parts: Buffer[] = [Buffer.from('{"items":{')];
     let offset = parts[0]!.length;
     const spans: Record<string, Span> = {};
-    const items: Record<string, ApplicationSummary> = {};
     members.forEach((id, i) => {
       const doc = pending.get(id);
       const span = this.#spans.get(id)!;
@@ -267,12 +286,12 @@ export class LowdbApplications {
       offset += key.length;
       spans[id] = [offset, bytes.length];
       offset += bytes.length;
-      items[id] = this.index.get(id)!;
     });
     parts.push(Buffer.from('}}'));
     const text = Buffer.concat(parts);
     await this.#file(name).writeText(text);
-    await this.#summaryFile(name).write({ bytes: text.length, items, at: spans });
+    const rows = members.map((id) => toRow(this.index.get(id)!, spans[id]!));
+    await this.#summaryFile(name).write({ bytes: text.length, rows });
     for (const [id, span] of Object.entries(spans)) this.#spans.set(id, span);
     this.#suspects.delete(name);
     // Done with the puts written (a put during the write stays pending for the next flush); the written ones are
@@ -396,6 +415,68 @@ async function readSpan(file: StoreFile<BucketFile>, [offset, length]: Span): Pr
 // of a later version, which a comparison of what this version writes ignores.
 function sameSummary(stored: ApplicationSummary, actual: ApplicationSummary): boolean {
   return JSON.stringify(summarize(stored as Application)) === JSON.stringify(actual);
+}
+
+function toRow(s: ApplicationSummary, [offset, length]: Span): SummaryRow {
+  const departments = s.departments.map((d): [string, string] => [d.id, d.status]);
+  return [
+    s.id,
+    s.rev,
+    s.status,
+    s.createdAt,
+    s.matter.id,
+    s.matter.version,
+    s.applicant.userId,
+    departments,
+    s.submittedAt ?? null,
+    s.acceptedAt ?? null,
+    s.deadline ?? null,
+    s.decidedAt ?? null,
+    offset,
+    length,
+  ];
+}
+
+function fromRow(row: SummaryRow): ApplicationSummary {
+  const [id, rev, status, createdAt, matterId, matterVersion, userId, departments, submittedAt, acceptedAt, deadline, decidedAt] = row;
+  const summary: ApplicationSummary = {
+    id,
+    rev,
+    status,
+    createdAt,
+    matter: { id: matterId, version: matterVersion },
+    applicant: { userId },
+    departments: departments.map(([depId, depStatus]) => ({ id: depId, status: depStatus as DepartmentStatus })),
+  };
+  if (submittedAt !== null) summary.submittedAt = submittedAt;
+  if (acceptedAt !== null) summary.acceptedAt = acceptedAt;
+  if (deadline !== null) summary.deadline = deadline;
+  if (decidedAt !== null) summary.decidedAt = decidedAt;
+  return summary;
+}
+
+const STATUSES = new Set<string>(APPLICATION_STATUSES);
+
+/** What is wrong with a summary row (see SummaryRow), or undefined. */
+function checkRow(row: unknown, bytes: number): string | undefined {
+  if (!Array.isArray(row) || row.length !== 14) return 'expected a row of 14 values';
+  const text = (i: number) => typeof row[i] === 'string';
+  const whole = (i: number, min: number) => Number.isInteger(row[i]) && (row[i] as number) >= min;
+  const optional = (i: number) => row[i] === null || text(i);
+  if (!text(0) || row[0] === '') return 'the id must be a non-empty string';
+  if (!whole(1, 1)) return 'rev must be a whole number ≥ 1';
+  if (!STATUSES.has(row[2] as string)) return `unknown status ${JSON.stringify(row[2])}`;
+  if (!text(3) || !text(4) || !whole(5, 0) || !text(6)) return 'createdAt, the matter and the applicant must be given';
+  const departments = row[7] as unknown;
+  if (
+    !Array.isArray(departments) ||
+    !departments.every((d) => Array.isArray(d) && d.length === 2 && typeof d[0] === 'string' && typeof d[1] === 'string')
+  )
+    return 'departments must be [id, status] pairs';
+  if (![8, 9, 10, 11].every(optional)) return 'the dates must be strings or null';
+  if (!whole(12, 0) || !whole(13, 1) || (row[12] as number) + (row[13] as number) > bytes)
+    return 'the place of the document must lie in the bucket';
+  return undefined;
 }
 
 async function inParallel<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {

@@ -23,21 +23,6 @@ export const applicationRecord = z.looseObject({
   history: z.array(z.looseObject({ at: text, actor: z.looseObject({ type: text, id: text }), action: text })),
 });
 
-/** What the lowdb store keeps of an application in its bucket's summary file (memory-index.ts ApplicationSummary). */
-export const applicationSummaryRecord = z.looseObject({
-  id: text.min(1),
-  rev: z.number().int().min(1),
-  status: z.enum(APPLICATION_STATUSES),
-  createdAt: text,
-  submittedAt: text.optional(),
-  acceptedAt: text.optional(),
-  deadline: text.optional(),
-  decidedAt: text.optional(),
-  matter: z.looseObject({ id: text, version: z.number().int() }),
-  applicant: z.looseObject({ userId: text }),
-  departments: z.array(z.looseObject({ id: text, status: text })),
-});
-
 /** A dialog record. */
 export const dialogRecord = z.looseObject({
   key: text.min(1),

@@ -97,8 +97,12 @@ it('a store without summaries (an earlier version, or one removed on purpose) re
       '20261128-001.json',
       '20261128-002.json',
     ]);
-    const summary = JSON.parse(await readFile(join(dataDir, SUMMARY), 'utf8')) as { items: Record<string, unknown> };
-    assert.equal(summary.items[number(7)], summarize((await store.getApplication(number(7)))!));
+    const summary = JSON.parse(await readFile(join(dataDir, SUMMARY), 'utf8')) as { rows: [string, number, string][] };
+    assert.equal(summary.rows[6]!.slice(0, 3), [number(7), 1, 'submitted']);
+    assert.equal(
+      (await store.findApplications({ status: ['submitted'] })).items.map(summarize),
+      (await store.findApplications({})).items.map(summarize),
+    );
     assert.is((await store.findApplications({ applicantId: 'user-0' })).total, 125);
     await store.close();
   });
@@ -128,8 +132,24 @@ it('a bucket without a summary is checked whole at open', async () => {
 it('a damaged summary stops the start, naming it', async () => {
   await withDir(async (dataDir) => {
     await filled(dataDir);
-    await writeFile(join(dataDir, SUMMARY), '{"bytes":12,"items":{"x":{"id":"x"}}}');
-    assert.match(await rejection(opened(dataDir)), `${SUMMARY} is damaged`);
+    const text = await readFile(join(dataDir, SUMMARY), 'utf8');
+    const summary = JSON.parse(text) as { bytes: number; rows: unknown[][] };
+    const damages: [string, string | RegExp][] = [
+      [text.slice(0, 100), 'is not valid JSON'],
+      ['{"bytes":12,"items":{"x":{"id":"x"}}}', 'rows'],
+      [JSON.stringify({ ...summary, rows: [summary.rows[0]!.slice(0, 5)] }), 'rows.0: expected a row of 14 values'],
+      [JSON.stringify({ ...summary, rows: [summary.rows[0]!.with(2, 'lost')] }), 'rows.0: unknown status "lost"'],
+      [
+        JSON.stringify({ ...summary, rows: [summary.rows[0]!.with(12, summary.bytes)] }),
+        'rows.0: the place of the document must lie in the bucket',
+      ],
+    ];
+    for (const [damaged, reason] of damages) {
+      await writeFile(join(dataDir, SUMMARY), damaged);
+      const message = await rejection(opened(dataDir));
+      assert.match(message, `${SUMMARY} is damaged`);
+      assert.match(message, reason);
+    }
   });
 });
 
