@@ -446,8 +446,9 @@ function fromRow(row: SummaryRow): ApplicationSummary {
     createdAt,
     matter: { id: matterId, version: matterVersion },
     applicant: { userId },
-    departments: departments.map(([depId, depStatus]) => ({ id: depId, status: depStatus as DepartmentStatus })),
+    departments: [],
   };
+  for (const [depId, depStatus] of departments) summary.departments.push({ id: depId, status: depStatus as DepartmentStatus });
   if (submittedAt !== null) summary.submittedAt = submittedAt;
   if (acceptedAt !== null) summary.acceptedAt = acceptedAt;
   if (deadline !== null) summary.deadline = deadline;
@@ -457,26 +458,28 @@ function fromRow(row: SummaryRow): ApplicationSummary {
 
 const STATUSES = new Set<string>(APPLICATION_STATUSES);
 
-/** What is wrong with a summary row (see SummaryRow), or undefined. */
+/** What is wrong with a summary row (see SummaryRow), or undefined. Runs 100,000 times at open: no closures. */
 function checkRow(row: unknown, bytes: number): string | undefined {
   if (!Array.isArray(row) || row.length !== 14) return 'expected a row of 14 values';
-  const text = (i: number) => typeof row[i] === 'string';
-  const whole = (i: number, min: number) => Number.isInteger(row[i]) && (row[i] as number) >= min;
-  const optional = (i: number) => row[i] === null || text(i);
-  if (!text(0) || row[0] === '') return 'the id must be a non-empty string';
-  if (!whole(1, 1)) return 'rev must be a whole number ≥ 1';
+  if (typeof row[0] !== 'string' || row[0] === '') return 'the id must be a non-empty string';
+  if (!isWhole(row[1], 1)) return 'rev must be a whole number ≥ 1';
   if (!STATUSES.has(row[2] as string)) return `unknown status ${JSON.stringify(row[2])}`;
-  if (!text(3) || !text(4) || !whole(5, 0) || !text(6)) return 'createdAt, the matter and the applicant must be given';
+  if (typeof row[3] !== 'string' || typeof row[4] !== 'string' || !isWhole(row[5], 0) || typeof row[6] !== 'string')
+    return 'createdAt, the matter and the applicant must be given';
   const departments = row[7] as unknown;
-  if (
-    !Array.isArray(departments) ||
-    !departments.every((d) => Array.isArray(d) && d.length === 2 && typeof d[0] === 'string' && typeof d[1] === 'string')
-  )
-    return 'departments must be [id, status] pairs';
-  if (![8, 9, 10, 11].every(optional)) return 'the dates must be strings or null';
-  if (!whole(12, 0) || !whole(13, 1) || (row[12] as number) + (row[13] as number) > bytes)
+  if (!Array.isArray(departments)) return 'departments must be [id, status] pairs';
+  for (const d of departments) {
+    if (!Array.isArray(d) || d.length !== 2 || typeof d[0] !== 'string' || typeof d[1] !== 'string')
+      return 'departments must be [id, status] pairs';
+  }
+  for (let i = 8; i <= 11; i++) if (row[i] !== null && typeof row[i] !== 'string') return 'the dates must be strings or null';
+  if (!isWhole(row[12], 0) || !isWhole(row[13], 1) || (row[12] as number) + (row[13] as number) > bytes)
     return 'the place of the document must lie in the bucket';
   return undefined;
+}
+
+function isWhole(value: unknown, min: number): boolean {
+  return Number.isInteger(value) && (value as number) >= min;
 }
 
 async function inParallel<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
