@@ -20,6 +20,8 @@ import { applicationRecord, DamagedRecordError, describeIssues } from './record-
 
 /** Documents kept in memory once read, by default. */
 export const CACHED_APPLICATIONS = 2_000;
+/** From this many documents of one bucket at once, the whole file is read rather than each document's bytes. */
+const WHOLE_BUCKET_READ = 4;
 
 const DIR = 'applications';
 const SUMMARIES = 'summaries';
@@ -188,21 +190,39 @@ export class LowdbApplications {
   /** The stored document (the store's own object: clone it before handing it out). */
   async get(id: string): Promise<Application | undefined> {
     if (!this.has(id)) return undefined;
-    const name = applicationShard(id);
-    const pending = this.#pending.get(name)?.get(id) ?? this.#all?.get(id);
-    if (pending) return pending;
-    const cached = this.#cache.get(id);
-    if (cached) {
-      this.#cache.delete(id);
-      this.#cache.set(id, cached);
-      return cached;
+    return (await this.getMany([id]))[0];
+  }
+
+  /** Stored documents of known ids, in the order asked (the store's own objects: clone them before handing them out). */
+  async getMany(ids: string[]): Promise<Application[]> {
+    const docs = new Array<Application>(ids.length);
+    const toRead = new Map<string, number[]>(); // bucket → positions in `ids`
+    ids.forEach((id, i) => {
+      const name = applicationShard(id);
+      const known = this.#pending.get(name)?.get(id) ?? this.#all?.get(id) ?? this.#cache.get(id);
+      if (known) {
+        docs[i] = known;
+        if (this.#cache.delete(id)) this.#cache.set(id, known);
+        return;
+      }
+      if (!this.has(id)) throw new Error(`no application ${id} is stored`);
+      const positions = toRead.get(name);
+      if (positions) positions.push(i);
+      else toRead.set(name, [i]);
+    });
+    for (const [name, positions] of toRead) {
+      const read = await this.#readDocs(
+        name,
+        positions.map((i) => ids[i]!),
+      );
+      positions.forEach((i, k) => {
+        // A put may have come while it was read: the newer document wins, and is not cached here.
+        const newer = this.#pending.get(name)?.get(ids[i]!);
+        docs[i] = newer ?? read[k]!;
+        if (!newer) this.#remember(ids[i]!, read[k]!);
+      });
     }
-    const doc = await this.#readOne(name, id);
-    // A put may have come while it was read: the newer document wins, and is not cached here.
-    const newer = this.#pending.get(name)?.get(id);
-    if (newer) return newer;
-    this.#remember(id, doc);
-    return doc;
+    return docs;
   }
 
   /** Stores a version; its bucket is written at the next flush. */
@@ -305,38 +325,52 @@ export class LowdbApplications {
     if (left?.size === 0) this.#pending.delete(name);
   }
 
-  // One document from its bytes in the bucket file, checked; retried if the bucket was rewritten meanwhile.
-  async #readOne(name: string, id: string): Promise<Application> {
+  // Documents of one bucket from their bytes in its file, checked; read again if the bucket was rewritten meanwhile.
+  // A few are read by their own bytes, more at once with one read of the whole file.
+  async #readDocs(name: string, ids: string[]): Promise<Application[]> {
     const file = this.#file(name);
     for (;;) {
       const writing = this.#writes.get(name);
       if (writing) await writing.catch(() => undefined);
       const generation = this.#generation.get(name) ?? 0;
-      const span = this.#spans.get(id);
-      if (!span) throw new DamagedRecordError(file.name, `has no place recorded for ${id}`);
-      const bytes = await readSpan(file, span);
+      const spans = ids.map((id) => {
+        const span = this.#spans.get(id);
+        if (!span) throw new DamagedRecordError(file.name, `has no place recorded for ${id}`);
+        return span;
+      });
+      let chunks: Buffer[];
+      if (ids.length < WHOLE_BUCKET_READ) {
+        chunks = [];
+        for (const span of spans) chunks.push(await readSpan(file, span));
+      } else {
+        const whole = await this.#readBytes(name);
+        chunks = spans.map(([offset, length]) => whole.subarray(offset, offset + length));
+      }
       if (generation !== (this.#generation.get(name) ?? 0)) continue;
-      let json: unknown;
-      try {
-        json = JSON.parse(bytes.toString('utf8'));
-      } catch (error) {
-        throw new DamagedRecordError(file.name, `${id} at byte ${span[0]} is not valid JSON (${(error as Error).message})`, {
-          cause: error,
-        });
-      }
-      const parsed = applicationRecord.safeParse(json);
-      if (!parsed.success) throw new DamagedRecordError(file.name, `${id}: ${describeIssues(parsed.error)}`);
-      const doc = json as Application;
-      const summary = this.index.get(id)!;
-      if (doc.id !== id || !sameSummary(summary, summarize(doc))) {
-        throw new DamagedRecordError(
-          file.name,
-          `holds ${doc.id} at rev ${doc.rev} (${doc.status}) where its summary has ${id} at rev ${summary.rev} (${summary.status}) (${this.#summaryFile(name).name}); ` +
-            'if the bucket is the right one, remove that summary and it is rebuilt from the bucket at the next start',
-        );
-      }
-      return doc;
+      return ids.map((id, i) => this.#decode(name, id, spans[i]!, chunks[i]!));
     }
+  }
+
+  #decode(name: string, id: string, span: Span, bytes: Buffer): Application {
+    const file = this.#file(name);
+    let json: unknown;
+    try {
+      json = JSON.parse(bytes.toString('utf8'));
+    } catch (error) {
+      throw new DamagedRecordError(file.name, `${id} at byte ${span[0]} is not valid JSON (${(error as Error).message})`, { cause: error });
+    }
+    const parsed = applicationRecord.safeParse(json);
+    if (!parsed.success) throw new DamagedRecordError(file.name, `${id}: ${describeIssues(parsed.error)}`);
+    const doc = json as Application;
+    const summary = this.index.get(id)!;
+    if (doc.id !== id || !sameSummary(summary, summarize(doc))) {
+      throw new DamagedRecordError(
+        file.name,
+        `holds ${doc.id} at rev ${doc.rev} (${doc.status}) where its summary has ${id} at rev ${summary.rev} (${summary.status}) (${this.#summaryFile(name).name}); ` +
+          'if the bucket is the right one, remove that summary and it is rebuilt from the bucket at the next start',
+      );
+    }
+    return doc;
   }
 
   async #readBytes(name: string): Promise<Buffer> {

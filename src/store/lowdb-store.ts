@@ -169,10 +169,7 @@ export class LowdbStore implements Store {
   async findApplications(query: ApplicationQuery): Promise<{ total: number; items: Application[] }> {
     const { applications } = this.#read();
     const { total, ids } = applications.index.query(query);
-    // One at a time: a long listing keeps no more documents in memory than the store caches anyway.
-    const items: Application[] = [];
-    for (const id of ids) items.push(clone((await applications.get(id))!));
-    return { total, items };
+    return { total, items: (await applications.getMany(ids)).map((app) => clone(app)) };
   }
 
   async getDialog(key: string): Promise<DialogRecord | undefined> {
