@@ -1,5 +1,5 @@
 // Everything the lowdb store holds, in memory, with the files it is persisted in.
-// Layout under DATA_DIR: applications/<day>-<block>.json (+ applications/summaries/), dialogs/<hash>.json, inbox/<day>-<hour>.json,
+// Layout under DATA_DIR: applications/<day>-<block>.json (+ applications/summaries/), dialogs/<hash>.json, inbox/<day>-<hour>-<ten minutes>.json,
 // outbox/pending.json, outbox/dead.json, records/<kind>/<2 hex>.json, state/meta.json, state/counters.json,
 // and wal.log (the batches since the last checkpoint).
 import type { z } from 'zod';

@@ -272,19 +272,26 @@ it('remembers processed ids for seven days, then forgets them at open and while 
     await store.open();
     return store;
   };
+  // A file of ten minutes (09:30–09:39), and one of a whole hour as earlier versions wrote them.
+  await mkdir(join(dir, 'inbox'), { recursive: true });
+  await writeFile(join(dir, 'inbox', '20261128-08.json'), JSON.stringify({ items: { 'msg-older': clock - 3_600_000 } }));
   let store = await open();
   await store.commit({ inbox: ['msg-old'] });
   clock += 6 * DAY_MS;
   await store.commit({ inbox: ['msg-recent'] });
   await store.close();
+  assert.is(await exists(join(dir, 'inbox', '20261128-09-3.json')), true);
   store = await open();
   assert.is(await store.hasProcessed('msg-old'), true);
+  assert.is(await store.hasProcessed('msg-older'), true);
   clock += 2 * DAY_MS;
   await store.close();
   store = await open();
   assert.is(await store.hasProcessed('msg-old'), false);
+  assert.is(await store.hasProcessed('msg-older'), false);
   assert.is(await store.hasProcessed('msg-recent'), true);
-  assert.is(await exists(join(dir, 'inbox', '20261128-09.json')), false);
+  assert.is(await exists(join(dir, 'inbox', '20261128-09-3.json')), false);
+  assert.is(await exists(join(dir, 'inbox', '20261128-08.json')), false);
   clock += 6 * DAY_MS;
   await store.commit({ inbox: ['msg-new'] });
   assert.is(await store.hasProcessed('msg-recent'), false, 'pruned by a commit after the retention period');
