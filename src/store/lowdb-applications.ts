@@ -148,6 +148,8 @@ export class LowdbApplications {
         continue;
       }
       const ids = summary.rows.map((row) => row[0]);
+      const stray = ids.find((id) => applicationShard(id) !== name);
+      if (stray) throw new DamagedRecordError(this.#summaryFile(name).name, `lists ${stray}, which belongs in another bucket`);
       for (const row of summary.rows) this.index.put(fromRow(row));
       this.#members.set(name, ids);
       if (bytes === summary.bytes) {
@@ -290,8 +292,14 @@ export class LowdbApplications {
   // The bucket's new text: the unchanged documents' bytes as they are, the changed ones serialised.
   async #rewrite(name: string): Promise<void> {
     if (this.#suspects.has(name)) await this.#readWhole(name);
+    let old = this.#members.get(name)!.every((id) => this.#pending.get(name)!.has(id)) ? undefined : await this.#readBytes(name);
+    // The unchanged documents' bytes are copied only where the file holds them under their own key; otherwise
+    // (a bucket written by a checkpoint a crash cut short before its summary, and of the same size) it is read whole.
+    if (old && !this.#members.get(name)!.every((id) => this.#pending.get(name)!.has(id) || spanFits(old!, id, this.#spans.get(id)!))) {
+      await this.#readWhole(name);
+      old = undefined;
+    }
     const members = this.#members.get(name)!;
-    const old = members.every((id) => this.#pending.get(name)!.has(id)) ? undefined : await this.#readBytes(name);
     // From here to the write nothing waits: these are the documents the new file holds.
     const pending = new Map(this.#pending.get(name));
     const parts: Buffer[] = [Buffer.from('{"items":{')];
@@ -426,6 +434,20 @@ export class LowdbApplications {
     }
     return file;
   }
+}
+
+/** Whether `bucket` holds a document at `span` under the key `id` (`"<id>":{…}` followed by `,` or `}`). */
+function spanFits(bucket: Buffer, id: string, [offset, length]: Span): boolean {
+  const key = Buffer.from(`${JSON.stringify(id)}:`);
+  const end = offset + length;
+  return (
+    offset >= key.length &&
+    end < bucket.length &&
+    bucket.compare(key, 0, key.length, offset - key.length, offset) === 0 &&
+    bucket[offset] === 0x7b && // {
+    bucket[end - 1] === 0x7d && // }
+    (bucket[end] === 0x2c || bucket[end] === 0x7d) // , or }
+  );
 }
 
 async function readSpan(file: StoreFile<BucketFile>, [offset, length]: Span): Promise<Buffer> {

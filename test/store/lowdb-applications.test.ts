@@ -210,4 +210,34 @@ it('a crash between writing a bucket and its summary: the log replays, the bucke
   });
 });
 
+it('the same crash when the new bucket has the size of the old one: its documents moved, so it is read whole', async () => {
+  await withDir(async (dataDir) => {
+    await filled(dataDir);
+    const store = await opened(dataDir);
+    const [first, third] = [(await store.getApplication(number(1)))!, (await store.getApplication(number(3)))!];
+    // Five bytes more in the first document and five fewer in the third: the second one moves, the size does not.
+    await store.commit({
+      applications: [
+        { ...first, rev: 2, fields: { ...first.fields, name: `${first.fields.name}ABCDE` } },
+        { ...third, rev: 2, fields: { ...third.fields, name: 'abcdefghij' } },
+      ],
+    });
+    const crashed = await mkdtemp(join(tmpdir(), 'yiciban-lowdb-crashed-'));
+    try {
+      await cp(dataDir, crashed, { recursive: true });
+      await store.checkpoint();
+      const bucket = await readFile(join(dataDir, BUCKET));
+      assert.is(bucket.length, (await readFile(join(crashed, BUCKET))).length);
+      await writeFile(join(crashed, BUCKET), bucket);
+      const reopened = await opened(crashed);
+      for (let i = 1; i <= 100; i++) assert.equal(await reopened.getApplication(number(i)), await store.getApplication(number(i)));
+      await reopened.close();
+      assert.equal(JSON.parse(await readFile(join(crashed, BUCKET), 'utf8')), JSON.parse(bucket.toString('utf8')));
+    } finally {
+      await store.close();
+      await rm(crashed, { recursive: true, force: true });
+    }
+  });
+});
+
 it.run();
