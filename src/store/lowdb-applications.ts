@@ -8,7 +8,7 @@
 // Damage still stops the start where it can be seen without reading the documents: a bucket whose size is not the
 // one its summary recorded (cut short, emptied, edited) is named at open, and so is a damaged summary; a bucket
 // without a summary (a store of an earlier version, or a summary removed on purpose) is read whole at open and
-// rewritten with its summary; a document its schema or summary refuses is an error naming the file when it is read.
+// given its summary; a document its schema or summary refuses is an error naming the file when it is read.
 import { chmod, mkdir, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -110,7 +110,7 @@ export class LowdbApplications {
     }) as unknown as z.ZodType<SummaryFile>;
   }
 
-  /** Reads every summary and the size of every bucket; buckets without a summary are read whole (and rewritten). */
+  /** Reads every summary and the size of every bucket; buckets without a summary are read whole and given one. */
   async load(): Promise<void> {
     const root = join(this.#dataDir, DIR);
     const summaries = join(root, SUMMARIES);
@@ -162,8 +162,9 @@ export class LowdbApplications {
         this.#suspects.set(name, { reason, ids });
       }
     }
-    // Read whole and checked now; written again (with a summary) by the flush that ends the open.
-    await inParallel(unsummarised, (name) => this.#readWhole(name));
+    // Read whole and checked now, and given a summary at once, a few at a time: a store of an earlier version
+    // never holds all its documents in memory.
+    await inParallel(unsummarised, (name) => this.#summarise(name));
   }
 
   /**
@@ -408,6 +409,37 @@ export class LowdbApplications {
     for (const id of pending.keys()) members.add(id);
     for (const id of this.#suspects.get(name)?.ids ?? []) if (!members.has(id)) this.index.remove(id);
     this.#members.set(name, [...members]);
+  }
+
+  // A bucket without a summary: checked whole, indexed, and its summary written (the bucket too, unless it already
+  // holds its documents as this version writes them, which a bucket of an earlier version does).
+  async #summarise(name: string): Promise<void> {
+    const file = this.#file(name);
+    const items = Object.entries((await file.read())?.items ?? {});
+    const old = await this.#readBytes(name);
+    const parts: Buffer[] = [Buffer.from('{"items":{')];
+    let offset = parts[0]!.length;
+    const spans: Span[] = [];
+    items.forEach(([id, doc], i) => {
+      if (applicationShard(id) !== name || doc.id !== id) throw new DamagedRecordError(file.name, `holds ${doc.id} under ${id}`);
+      const key = Buffer.from(`${i > 0 ? ',' : ''}${JSON.stringify(id)}:`);
+      const bytes = Buffer.from(JSON.stringify(doc));
+      parts.push(key, bytes);
+      offset += key.length;
+      spans.push([offset, bytes.length]);
+      offset += bytes.length;
+    });
+    parts.push(Buffer.from('}}'));
+    const text = Buffer.concat(parts);
+    if (!text.equals(old)) await file.writeText(text);
+    const summaries = items.map(([, doc]) => summarize(doc));
+    await this.#summaryFile(name).write({ bytes: text.length, rows: summaries.map((summary, i) => toRow(summary, spans[i]!)) });
+    for (const summary of summaries) this.index.put(summary);
+    items.forEach(([id], i) => this.#spans.set(id, spans[i]!));
+    this.#members.set(
+      name,
+      items.map(([id]) => id),
+    );
   }
 
   #remember(id: string, doc: Application): void {
