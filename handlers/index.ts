@@ -12,6 +12,7 @@ import { dialogMiddleware } from '../src/bot/dialog-engine.js';
 import { agents } from './agents.js';
 import { applyDialog, applyKey } from './apply/apply.js';
 import { startApply } from './apply/start.js';
+import { templateChange } from './apply/template-change.js';
 import { evaluate, evaluateDialog, evaluateKey } from './evaluate.js';
 import { guide, namedMatter } from './guide.js';
 import { matterAdmin } from './matter-admin.js';
@@ -84,6 +85,7 @@ export const botHandlers: BotHandlers = {
   status: backofficeStatus,
   timer: new Composer<TimerContext>(
     noticeTimer,
+    templateChange,
     supervisionTimers.middleware(),
     rectificationTimers.middleware(),
     complaintTimers.middleware(),

@@ -87,6 +87,8 @@ async function retire(ctx: BotContext, id: string): Promise<void> {
 function save(ctx: BotContext, result: AdminChange): result is Extract<AdminChange, { status: 'ok' }> {
   if (result.status === 'ok') {
     for (const record of result.records) ctx.saveRecord(record);
+    // People filling in this matter's form are told at once (handlers/apply/template-change.ts).
+    if (result.timer) ctx.schedule(result.timer.name, result.timer.key, result.timer.at, result.timer.payload);
     return true;
   }
   if (result.status === 'invalid') {

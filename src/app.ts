@@ -33,6 +33,8 @@ import { noticeRoutes } from './broadcast/routes.js';
 import { RecordBook } from './broadcast/records.js';
 import { rectificationRoutes } from './admin/rectification-routes.js';
 import { statisticsRoutes, type StatisticsSource } from './admin/statistics-routes.js';
+import { supervisionRoutes } from './admin/supervision-routes.js';
+import { orgRoutes } from './admin/org-routes.js';
 import { ROOT_DIR } from './root-dir.js';
 import type { BackoffPolicy } from './retry.js';
 import { createStore } from './store/create-store.js';
@@ -43,6 +45,7 @@ import { openCatalogue, sensitiveFieldsOf } from './templates/open-catalogue.js'
 import { applicationRoutes } from './admin/application-routes.js';
 import { matterRoutes } from './admin/matter-routes.js';
 import { applyRecords } from './templates/seed.js';
+import { createConsole, type ConsoleExtras } from './console/console.js';
 
 /** The project root (config/ lives there), for the sources and for the compiled dist/ alike. */
 export { ROOT_DIR } from './root-dir.js';
@@ -66,6 +69,8 @@ export interface StartOptions {
   tuning?: Tuning;
   /** Extra public routers (the sandbox page). */
   publicRouters?: Router[];
+  /** What only the sandbox knows: its corpId (for 免登) and how to mint its admin's auth code. */
+  console?: ConsoleExtras;
   mattersDir?: string;
 }
 
@@ -153,6 +158,7 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     adminUserIds: config.adminUserIds,
     broadcasterUserIds: config.broadcasterUserIds,
     workNotices: config.dingtalk.agentId !== undefined,
+    cardsInPlace: config.dingtalk.cardTemplateId !== undefined,
     deadlineFor: (acceptedAt, matter, answers) => promisedDeadline(calendar, acceptedAt, timeLimitFor(matter, answers).promisedDays),
     calendar,
     handlers: botHandlers,
@@ -205,10 +211,12 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
     handle: async (event) => void (await handle(event)),
   });
 
+  const adminConsole = createConsole({ store, now, openapi, config, matters: () => catalogue.list(), ...options.console });
   const http = createHttpApp({
     logger,
     metrics,
     adminToken: config.adminToken,
+    adminSessions: adminConsole.sessions,
     health: async () => {
       await store.ping();
       const state = stream.state();
@@ -227,11 +235,13 @@ export async function startYiciban(options: StartOptions): Promise<Yiciban> {
       outboxRoutes({ store, outbox }),
       noticeRoutes({ book: records, now, workNotices: config.dingtalk.agentId !== undefined, wake: () => outbox?.wake() }),
       statisticsRoutes(statisticsSource),
+      supervisionRoutes(statisticsSource),
+      orgRoutes({ openapi, clock }),
       rectificationRoutes({ store, clock, handle }),
-      matterRoutes({ store, catalogue, clock }),
+      matterRoutes({ store, catalogue, clock, wake: () => outbox?.wake() }),
       applicationRoutes({ store, catalogue, now }),
     ],
-    publicRouters: options.publicRouters,
+    publicRouters: [adminConsole.router, ...(options.publicRouters ?? [])],
   });
 
   const server: Server = http.koa.listen(config.http.port, config.http.host);

@@ -1,6 +1,7 @@
-// 我要办 / 立即申请: the apply dialog. One card per field (第 2/6 项), then one per material, then the
-// review; 上一步, 跳过 and 取消 at any step; e-licence prefill with one consent click; 提交 checks
-// completeness and tells every missing item at once (apply-submit.ts).
+// 我要办 / 立即申请: the apply dialog. A field at a time (第 2/6 项), then a material at a time, then the
+// review, on one form card updated in place (with a card template; the markdown fallback posts each step);
+// 上一步, 跳过 and 取消 at any step; e-licence prefill with one consent click; 提交 checks completeness and
+// tells every missing item at once, in a message of its own (submit.ts).
 import {
   APPLY_BACK,
   APPLY_CANCEL,
@@ -16,6 +17,7 @@ import {
   APPLY_SKIP,
   APPLY_SUBMIT,
 } from '../../cards/apply-actions.js';
+import { closedFormCard } from '../../cards/closed-form-card.js';
 import { consentCard } from '../../cards/consent-card.js';
 import { editMenuCard } from '../../cards/review-card.js';
 import { reviewEntries } from '../../src/domain/review.js';
@@ -34,7 +36,7 @@ import { chinaDay } from '../../src/domain/holiday-calendar.js';
 import { decidingFields } from '../../src/domain/situations.js';
 import type { Matter } from '../../src/domain/types.js';
 import { showCurrent } from './cards.js';
-import { moveDraft } from './migrate.js';
+import { followTemplate } from './migrate.js';
 import {
   advance,
   answer,
@@ -64,6 +66,8 @@ export const applyDialog = defineDialog<ApplyDraft, [Matter]>({
   id: 'apply',
   version: 1,
   ttl: { hours: 24 },
+  inPlace: true,
+  subjectOf: (draft) => applySubject(draft.matterId),
   keyFor: (owner) => applyKey(owner),
   start: (turn, matter) => {
     const name = turn.event?.sender.name ?? '';
@@ -171,6 +175,11 @@ export function applyKey(userId: string): string {
   return `user:${userId}`;
 }
 
+/** What an apply dialog is about (DialogRecord.subject): its matter, so the drafts of a matter can be found. */
+export function applySubject(matterId: string): string {
+  return `matter:${matterId}`;
+}
+
 const COMMANDS: [RegExp, (match: RegExpExecArray) => DialogCommand][] = [
   [/^(取消|取消办理|退出)$/u, () => ({ action: APPLY_CANCEL })],
   [/^(上一步|返回上一步)$/u, () => ({ action: APPLY_BACK })],
@@ -274,8 +283,9 @@ function goBack(draft: ApplyDraft, _input: DialogInput, _turn: DialogTurn, matte
 
 function cancel(draft: ApplyDraft, _input: DialogInput, turn: DialogTurn): StepResult<ApplyDraft> {
   const name = turn.ctx.services.catalogue.at(draft.matterId, draft.matterVersion)?.name ?? '本事项';
-  turn.tell(`已取消「${name}」的办理，填写的内容没有保存。需要时发送“我要办 ${name}”重新开始。`);
-  return complete();
+  const text = `已取消「${name}」的办理，填写的内容没有保存。需要时发送“我要办 ${name}”重新开始。`;
+  turn.tell(text);
+  return complete(closedFormCard(name, '已取消', text));
 }
 
 // Typed text that is a global command ("我的办件", "帮助" …) is not an answer: let the features have it.
@@ -295,20 +305,14 @@ function typed(
   };
 }
 
-// Every step needs the matter. A retired matter ends the draft; a newly published version moves it (the
-// person is told once, on the card of the first thing to answer again, and this input is not applied).
+// Every step needs the matter. A retired matter ends the draft; a newly published version moves it (the person
+// is told once, on the card of the first thing to answer again, and this input is not applied). Both are
+// normally done at once when the admin publishes or retires (template-change.ts); this covers an input that
+// came first.
 function withMatter(step: Step) {
   return (draft: ApplyDraft, input: DialogInput, turn: DialogTurn) => {
     const matter = turn.ctx.matter(draft.matterId);
-    if (!matter) {
-      const name = turn.ctx.services.catalogue.at(draft.matterId, draft.matterVersion)?.name ?? '该事项';
-      turn.tell(`「${name}」已停止受理新的申请，您填写的内容没有提交。已提交的办件不受影响。`);
-      return complete<ApplyDraft>();
-    }
-    if (matter.version !== draft.matterVersion) {
-      const moved = moveDraft(draft, matter, chinaDay(turn.ctx.now));
-      return showCurrent(moved.draft, matter, { notice: moved.notice });
-    }
+    if (!matter || matter.version !== draft.matterVersion) return followTemplate(draft, turn, { tellMoves: false });
     return step(draft, input, turn, matter);
   };
 }

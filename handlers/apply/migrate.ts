@@ -1,9 +1,34 @@
 // A template changed while a draft was open: the draft moves to the new version, keeping every answer and
-// material that still fits it, and the person is told once what changed and what must be given again.
+// material that still fits it, and the person is told once what changed and what must be given again; a
+// retired matter closes the draft.
+import { closedFormCard } from '../../cards/closed-form-card.js';
+import { complete, skip, type DialogTurn, type StepResult } from '../../src/bot/dialog.js';
 import { validateAnswer } from '../../src/domain/answers.js';
+import { chinaDay } from '../../src/domain/holiday-calendar.js';
 import { applicableFields, keepApplicable } from '../../src/domain/situations.js';
 import type { Matter } from '../../src/domain/types.js';
+import { showCurrent } from './cards.js';
 import { advance, planFor, type ApplyDraft } from './draft.js';
+
+/**
+ * The draft after its matter changed: retired → closed, and said in a message; another version → moved and shown
+ * at its first item to answer again, the notice on the card. With `tellMoves` (the admin just published, the person
+ * is not typing) and a card template, the notice is also a message of its own: an updated card makes no sound.
+ * A draft already on the current version is left alone (skipped): it was told.
+ */
+export function followTemplate(draft: ApplyDraft, turn: DialogTurn, options: { tellMoves: boolean }): StepResult<ApplyDraft> {
+  const matter = turn.ctx.matter(draft.matterId);
+  if (!matter) {
+    const name = turn.ctx.services.catalogue.at(draft.matterId, draft.matterVersion)?.name ?? '该事项';
+    const text = `「${name}」已停止受理新的申请，您填写的内容没有提交。已提交的办件不受影响。`;
+    turn.tell(text);
+    return complete(closedFormCard(name, '已停止受理', text));
+  }
+  if (matter.version === draft.matterVersion) return skip();
+  const moved = moveDraft(draft, matter, chinaDay(turn.ctx.now));
+  if (options.tellMoves && turn.ctx.services.cardsInPlace) turn.tell(moved.notice);
+  return showCurrent(moved.draft, matter, { notice: moved.notice });
+}
 
 /** The draft on `matter`'s version, at its first item still to answer (or the review), with the notice to show. */
 export function moveDraft(draft: ApplyDraft, matter: Matter, today: string): { draft: ApplyDraft; notice: string } {

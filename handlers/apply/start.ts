@@ -33,12 +33,18 @@ export const startApply = new Composer<BotContext>(
   action(APPLY_SUBMIT, (ctx) => alreadySubmitted(ctx)),
 );
 
-// The dialog ended with the first tap: a second one answers with that application's status.
+/** How many of a person's latest applications a second 提交 tap looks through for the one filed on its card. */
+const RECENT = 20;
+
+// The dialog ended with the first tap: a second one answers with the status of the application filed on that
+// form card (the newest one, for an application filed before form cards were recorded).
 async function alreadySubmitted(ctx: BotContext): Promise<void> {
-  const [latest] = (await ctx.findApplications({ applicantId: ctx.actingFor, limit: 1 })).items;
-  if (!latest) return void ctx.reply('这份申请已结束，请发送“我要办 事项名称”重新开始。');
-  ctx.reply(`申请已提交，无需重复提交。办件 ${latest.id} 当前状态：${statusText(latest).label}。`);
-  ctx.reply(applicationCard(latest, ctx.matterOf(latest)));
+  const recent = (await ctx.findApplications({ applicantId: ctx.actingFor, limit: RECENT })).items;
+  const cardId = ctx.event.kind === 'card.action' ? ctx.event.cardId : undefined;
+  const filed = recent.find((app) => app.channel.formCardId === cardId) ?? recent.find((app) => !app.channel.formCardId);
+  if (!filed) return void ctx.reply('这份申请已结束，请发送“我要办 事项名称”重新开始。');
+  ctx.reply(`申请已提交，无需重复提交。办件 ${filed.id} 当前状态：${statusText(filed).label}。`);
+  ctx.reply(applicationCard(filed, ctx.matterOf(filed)));
 }
 
 /** Starts the apply dialog for the person the event acts for, replacing an unfinished one (and saying so). */

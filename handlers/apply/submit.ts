@@ -1,12 +1,12 @@
-// 提交: completeness first — anything missing is told in ONE message listing every item and how to fix
-// it (一次性告知) — then the application gets its number, is submitted, its card is sent and the back
+// 提交: completeness first — anything missing is told in ONE message of its own listing every item and how
+// to fix it (一次性告知; the form card stays at the review) — then the application gets its number, is submitted, its card is sent and the back
 // office is called through the outbox.
 import { APPLY_CANCEL, APPLY_EDIT, APPLY_REVIEW } from '../../cards/apply-actions.js';
 import { applicationCard } from '../../cards/application-card.js';
 import { button } from '../../cards/button.js';
 import { missingItemsCard } from '../../cards/missing-items-card.js';
 import { reviewEntries } from '../../src/domain/review.js';
-import { complete, show, type DialogTurn, type StepResult } from '../../src/bot/dialog.js';
+import { complete, stayWith, type DialogTurn, type StepResult } from '../../src/bot/dialog.js';
 import { applicationDay } from '../../src/domain/application-id.js';
 import { createApplication, transition } from '../../src/domain/application.js';
 import { checkCompleteness } from '../../src/domain/completeness.js';
@@ -25,7 +25,7 @@ export async function submitDraft(whole: ApplyDraft, matter: Matter, turn: Dialo
   const draft = applicableOnly(whole, matter);
   const missing = checkCompleteness(matter, { fields: draft.fields, materials: draft.materials }, { today: chinaDay(ctx.now) });
   if (missing.length > 0)
-    return show('review', { ...draft, cursor: draft.plan.length, editing: false }, missingCard(draft, matter, missing));
+    return stayWith('review', { ...draft, cursor: draft.plan.length, editing: false }, missingCard(draft, matter, missing));
 
   const id = await ctx.nextApplicationId(applicationDay(ctx.now));
   const applicant = { userId: owner, name: draft.applicant.name || owner };
@@ -33,7 +33,11 @@ export async function submitDraft(whole: ApplyDraft, matter: Matter, turn: Dialo
     id,
     matter,
     applicant,
-    channel: { conversationId: draft.conversationId ?? `user:${owner}`, conversationType: 'single' },
+    channel: {
+      conversationId: draft.conversationId ?? `user:${owner}`,
+      conversationType: 'single',
+      ...(turn.cardId ? { formCardId: turn.cardId } : {}),
+    },
     fields: draft.fields,
     materials: draft.materials,
     departments: applicableDepartments(matter, draft.fields).map((d) => d.id),

@@ -7,8 +7,10 @@ import type { Context } from 'koa';
 import type { Clock } from '../clock.js';
 import type { MatterLoadError } from '../domain/matter.js';
 import type { Actor } from '../domain/types.js';
+import { sessionUserId } from '../http/admin-auth.js';
 import { HttpError, readJson } from '../http/errors.js';
 import { createRouter } from '../http/routers.js';
+import { effectsToJobs } from '../bot/jobs.js';
 import { ConflictError, type Store } from '../store/store.js';
 import type { LiveCatalogue } from '../templates/live-catalogue.js';
 import {
@@ -30,6 +32,8 @@ export interface MatterRoutesOptions {
   store: Store;
   catalogue: LiveCatalogue;
   clock: Clock;
+  /** Wakes the outbox after a commit that queued a job (the timer that tells open drafts of a change). */
+  wake?: () => void;
 }
 
 /** Largest template body accepted (a real 办事指南 is a few kilobytes). */
@@ -46,14 +50,18 @@ export function matterRoutes(options: MatterRoutesOptions): Router {
   });
   const commit = async (ctx: Context, result: AdminChange, status = 200) => {
     if (result.status !== 'ok') return refuse(result);
+    // A publish or retire also commits the timer that tells the people filling in the form (handlers/apply).
+    const now = options.clock.now();
+    const jobs = result.timer ? effectsToJobs([result.timer], { source: `api:${randomUUID()}`, now, newId: randomUUID }) : [];
     try {
-      await store.commit({ records: { put: result.records } });
+      await store.commit({ records: { put: result.records }, ...(jobs.length ? { jobs: { put: jobs } } : {}) });
     } catch (error) {
       // Another admin changed the matter between our read and this write: nothing was written.
       if (error instanceof ConflictError) throw new HttpError(409, 'conflict', '事项刚被其他管理员修改，请重新读取后再试');
       throw error;
     }
     applyRecords(catalogue, result.records);
+    if (jobs.length) options.wake?.();
     ctx.status = status;
     ctx.body = { matter: result.head, summary: result.summary };
   };
@@ -106,9 +114,10 @@ export function matterRoutes(options: MatterRoutesOptions): Router {
   return router;
 }
 
-// The API token names no person: a caller may say who acts (recorded in the change log) in X-Yiciban-Actor.
+// A console session names its user; the API token names no person, so its caller may say who acts (recorded
+// in the change log) in X-Yiciban-Actor.
 function actorOf(ctx: Context): Actor {
-  const named = ctx.get('x-yiciban-actor').trim().slice(0, 64);
+  const named = sessionUserId(ctx) ?? ctx.get('x-yiciban-actor').trim().slice(0, 64);
   return { type: 'admin', id: named || 'admin-api' };
 }
 

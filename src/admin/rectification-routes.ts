@@ -9,6 +9,8 @@ import type { Clock } from '../clock.js';
 import { HttpError, readJson } from '../http/errors.js';
 import { createRouter } from '../http/routers.js';
 import type { Store } from '../store/store.js';
+import { sendCsv, wantsCsv, type CsvColumn } from './csv.js';
+import { scopedDepartment } from './statistics-routes.js';
 import { RECTIFICATION_KIND, type Rectification } from '../supervision/rectification.js';
 
 export interface RectificationRoutesOptions {
@@ -20,7 +22,7 @@ export interface RectificationRoutesOptions {
 
 const stepBody = z.object({ note: z.string().trim().min(1).max(500), by: z.string().trim().min(1).max(100).optional() });
 
-/** `GET /api/rectifications[?status=open|closed]`, `GET /api/rectifications/:id`, `POST …/:id/callback` and `…/:id/outcome`. */
+/** `GET /api/rectifications[?status=open|closed][&department=<id>][&format=csv]`, `GET /api/rectifications/:id`, `POST …/:id/callback` and `…/:id/outcome`. */
 export function rectificationRoutes(options: RectificationRoutesOptions): Router {
   // Full paths, no prefix: with strict routing a prefix plus '/' would make the list /api/rectifications/.
   const router = createRouter();
@@ -28,8 +30,13 @@ export function rectificationRoutes(options: RectificationRoutesOptions): Router
     const status = ctx.query.status;
     if (status !== undefined && status !== 'open' && status !== 'closed')
       throw new HttpError(400, 'invalid_query', 'status 只能是 open 或 closed');
-    const { total, items } = await options.store.findRecords<Rectification>(RECTIFICATION_KIND, status ? { tags: { status } } : {});
-    ctx.body = { total, items: items.map((r) => ({ ...r.data, status: r.tags?.status })) };
+    const department = scopedDepartment(ctx);
+    const found = await options.store.findRecords<Rectification>(RECTIFICATION_KIND, status ? { tags: { status } } : {});
+    const items = found.items
+      .map((r) => ({ ...r.data, status: r.tags?.status }))
+      .filter((r) => !department || r.departments.some((d) => d.id === department));
+    if (wantsCsv(ctx)) return sendCsv(ctx, '差评整改.csv', RECTIFICATION_COLUMNS, items);
+    ctx.body = { total: items.length, items };
   });
   router.get('/api/rectifications/:id', async (ctx) => {
     const record = await options.store.getRecord<Rectification>(RECTIFICATION_KIND, ctx.params.id ?? '');
@@ -65,3 +72,19 @@ export function rectificationRoutes(options: RectificationRoutesOptions): Router
   }
   return router;
 }
+
+const RECTIFICATION_COLUMNS: CsvColumn<Rectification & { status?: string }>[] = [
+  { header: '整改单号', value: (r) => r.id },
+  { header: '状态', value: (r) => (r.status === 'closed' ? '已整改' : '整改中') },
+  { header: '办件编号', value: (r) => r.applicationId },
+  { header: '事项', value: (r) => r.matterName },
+  { header: '评价', value: (r) => r.level },
+  { header: '差评原因', value: (r) => r.reason },
+  { header: '责任部门', value: (r) => r.departments.map((d) => d.name).join('、') },
+  { header: '开单时间', value: (r) => r.openedAt },
+  { header: '回访期限', value: (r) => r.callbackDue },
+  { header: '回访情况', value: (r) => r.callback?.note },
+  { header: '整改期限', value: (r) => r.fixDue },
+  { header: '整改结果', value: (r) => r.outcome?.note },
+  { header: '追评', value: (r) => r.followUp?.level },
+];

@@ -1,11 +1,15 @@
-// GET /api/statistics?from=YYYY-MM-DD&to=YYYY-MM-DD&by=matter|department: the supervision figures as JSON
-// numbers (see statistics.ts for what each means). Mounted as an admin router: the app's guard covers it.
+// GET /api/statistics?from=YYYY-MM-DD&to=YYYY-MM-DD&by=matter|department[&department=<id>][&format=csv]: the
+// supervision figures as JSON numbers (see statistics.ts for what each means), or as CSV. `department` keeps the
+// applications (and their open cases) of one department. Mounted as an admin router: the app's guard covers it.
 import type Router from '@koa/router';
+import type { Context } from 'koa';
 import type { Clock } from '../clock.js';
 import { isCalendarDate } from '../domain/china-time.js';
 import type { HolidayCalendar } from '../domain/holiday-calendar.js';
 import type { Matter } from '../domain/types.js';
+import { adminScope } from '../http/admin-auth.js';
 import { createRouter } from '../http/routers.js';
+import { percentCell, sendCsv, wantsCsv, type CsvColumn } from './csv.js';
 import { HttpError } from '../http/errors.js';
 import type { Store } from '../store/store.js';
 import { COMPLAINT_KIND, type Complaint } from '../supervision/complaints.js';
@@ -22,22 +26,28 @@ export interface StatisticsSource {
 /** The figures over every stored application (default range: the last 30 days, by matter). */
 export async function loadStatistics(
   source: StatisticsSource,
-  query: { from?: string; to?: string; by?: StatisticsGrouping } = {},
+  query: { from?: string; to?: string; by?: StatisticsGrouping; department?: string } = {},
 ): Promise<Statistics> {
   const now = new Date(source.clock.now());
   const range = defaultRange(now);
-  const { items } = await source.store.findApplications({});
-  const openCases = await loadOpenCases(source.store);
-  return computeStatistics({
+  const { department } = query;
+  const all = (await source.store.findApplications({})).items;
+  const items = department ? all.filter((app) => app.departments.some((d) => d.id === department)) : all;
+  const ids = new Set(items.map((app) => app.id));
+  const cases = await loadOpenCases(source.store);
+  const statistics = computeStatistics({
     applications: items,
     matters: source.matters,
     calendar: source.calendar,
     now,
-    openCases,
+    openCases: department ? cases.filter((c) => c.applicationId !== undefined && ids.has(c.applicationId)) : cases,
     from: query.from ?? range.from,
     to: query.to ?? range.to,
     by: query.by ?? 'matter',
   });
+  // By department, the other departments of the same applications are not this department's business.
+  if (!department || statistics.by !== 'department') return statistics;
+  return { ...statistics, groups: statistics.groups.filter((g) => g.id === department) };
 }
 
 /** Open 差评整改 cases and unanswered complaints (their `status` tag), for the figures. */
@@ -62,13 +72,68 @@ export function statisticsRoutes(source: StatisticsSource): Router {
     if (by !== undefined && by !== 'matter' && by !== 'department')
       throw new HttpError(400, 'invalid_query', 'by 只能是 matter 或 department');
     if (from && to && from > to) throw new HttpError(400, 'invalid_query', 'from 不能晚于 to');
-    ctx.body = await loadStatistics(source, { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(by ? { by } : {}) });
+    const department = scopedDepartment(ctx);
+    const statistics = await loadStatistics(source, {
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+      ...(by ? { by } : {}),
+      ...(department ? { department } : {}),
+    });
+    if (!wantsCsv(ctx)) {
+      ctx.body = statistics;
+      return;
+    }
+    const rows = [...statistics.groups, { id: '', name: '合计', ...statistics.total }];
+    const grouping = statistics.by === 'matter' ? '事项' : '部门';
+    sendCsv(ctx, `办件统计_按${grouping}_${statistics.from}_${statistics.to}.csv`, figureColumns(grouping), rows);
   });
   return router;
 }
 
-function dayParam(value: unknown, name: string): string | undefined {
+/** A `from` / `to` query value: a calendar day or absent. */
+export function dayParam(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !isCalendarDate(value)) throw new HttpError(400, 'invalid_query', `${name} 应为日期 YYYY-MM-DD`);
   return value;
+}
+
+/**
+ * The department a request reads: a department session's own (whatever the query says), else the `department`
+ * query value (a department id of the templates), else undefined (everything).
+ */
+export function scopedDepartment(ctx: Context): string | undefined {
+  return adminScope(ctx) ?? departmentParam(ctx.query.department);
+}
+
+/** The `department` query value (a department id of the templates) or absent. */
+export function departmentParam(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[\w.-]{1,64}$/.test(value)) throw new HttpError(400, 'invalid_query', 'department 应为部门编号');
+  return value;
+}
+
+type FigureRow = Statistics['groups'][number];
+
+function figureColumns(grouping: string): CsvColumn<FigureRow>[] {
+  return [
+    { header: `${grouping}编号`, value: (r) => r.id },
+    { header: grouping, value: (r) => r.name },
+    { header: '收件数', value: (r) => r.received },
+    { header: '受理数', value: (r) => r.accepted },
+    { header: '办结数', value: (r) => r.completed },
+    { header: '按时办结数', value: (r) => r.completedOnTime },
+    { header: '按时办结率', value: (r) => percentCell(r.onTimeRate) },
+    { header: '平均办理工作日', value: (r) => r.averageWorkingDays },
+    { header: '人均跑动次数', value: (r) => r.visitsPerApplication },
+    { header: '零上门占比', value: (r) => percentCell(r.zeroVisitShare) },
+    { header: '最多跑一次占比', value: (r) => percentCell(r.atMostOneVisitShare) },
+    { header: '评价数', value: (r) => r.ratings },
+    { header: '满意率', value: (r) => percentCell(r.satisfactionRate) },
+    { header: '平均评分', value: (r) => r.averageRating },
+    { header: '差评数', value: (r) => r.dissatisfied },
+    { header: '差评占比', value: (r) => percentCell(r.dissatisfiedShare) },
+    { header: '当前预警', value: (r) => r.openWarnings },
+    { header: '未办结整改', value: (r) => r.openRectifications },
+    { header: '未答复投诉', value: (r) => r.openComplaints },
+  ];
 }

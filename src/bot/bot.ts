@@ -49,6 +49,8 @@ export interface BotOptions {
   broadcasterUserIds?: string[];
   /** DINGTALK_AGENT_ID is set: the compose dialog offers 工作通知. */
   workNotices?: boolean;
+  /** DINGTALK_CARD_TEMPLATE_ID is set: cards can be updated in place (in-place dialogs use one card). */
+  cardsInPlace?: boolean;
   /** Promised deadline (YYYY-MM-DD) of a matter accepted at `acceptedAt` (working days, holidays). */
   deadlineFor: (acceptedAt: Date, matter: Matter, answers: Readonly<Record<string, string>>) => string;
   /** The working-day calendar (default: the package data without overrides). */
@@ -95,6 +97,7 @@ export function createBot(options: BotOptions): Bot {
     adminUserIds: new Set(options.adminUserIds),
     broadcasterUserIds: new Set(options.broadcasterUserIds ?? []),
     workNotices: options.workNotices ?? false,
+    cardsInPlace: options.cardsInPlace ?? false,
     deadlineFor: options.deadlineFor,
     calendar: options.calendar ?? createHolidayCalendar(),
     applicationIdPrefix: options.applicationIdPrefix,

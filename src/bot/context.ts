@@ -27,6 +27,8 @@ export interface BotServices {
   broadcasterUserIds?: ReadonlySet<string>;
   /** DINGTALK_AGENT_ID is set: 工作通知 is offered. */
   workNotices?: boolean;
+  /** DINGTALK_CARD_TEMPLATE_ID is set: a sent card can be updated in place (without it, an update is posted anew). */
+  cardsInPlace?: boolean;
   deadlineFor: (acceptedAt: Date, matter: Matter, answers: Readonly<Record<string, string>>) => string;
   /** Working days (holidays, 调休) for the deadline clock and its warnings. */
   calendar: HolidayCalendar;
@@ -149,6 +151,15 @@ export class DecisionContext {
   async getDialog(key: string): Promise<DialogRecord | undefined> {
     if (this.dialogRemoves.has(key)) return undefined;
     return this.dialogPuts.get(key) ?? (await this.services.store.getDialog(key));
+  }
+
+  /** The dialogs about `subject` as the store would list them after this decision's staged changes. */
+  async findDialogs(subject: string): Promise<DialogRecord[]> {
+    const stored = (await this.services.store.findDialogs(subject)).filter(
+      (d) => !this.dialogPuts.has(d.key) && !this.dialogRemoves.has(d.key),
+    );
+    const staged = [...this.dialogPuts.values()].filter((d) => d.subject === subject);
+    return [...stored, ...staged].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   putDialog(record: DialogRecord): void {

@@ -1,20 +1,25 @@
 // Runs dialogs: loads the stored record, discards it when its version is outdated or it expired, refuses
-// clicks on stale cards, calls the step and stores the result. The middleware lets the active dialog see
-// input first; a skipped step lets the input fall through to the feature handlers.
+// stale clicks (each step's buttons carry a step token), calls the step and stores the result. The
+// middleware lets the active dialog see input first; a skipped step lets the input fall through to the
+// feature handlers. An in-place dialog keeps one card and updates it at every step when cards can be updated.
+import { createHash } from 'node:crypto';
+import type { Card, CardButton } from '../../cards/card.js';
 import type { DialogRecord } from '../store/store.js';
 import type { BotContext, DecisionContext } from './context.js';
-import type { Dialog, DialogEnvelope, DialogInput, DialogTurn, StepResult } from './dialog.js';
+import { STEP_PARAM, type Dialog, type DialogEnvelope, type DialogInput, type DialogTurn, type StepResult } from './dialog.js';
 import type { Middleware } from './composer.js';
 import type { ChatEvent } from './inbound.js';
 
 export const STALE_CARD_TEXT = '这张卡片已过期，请在最新的卡片上操作';
 export const EXPIRED_TEXT = '上次的办理已超过24小时未操作，已自动取消';
 export const OUTDATED_TEXT = '办理流程已更新，上次未完成的办理已取消，请重新开始';
+/** A click on the dialog's card as an earlier step showed it (a double tap, a slow update): nothing changes. */
+export const REPEATED_STEP_TEXT = '这一步已经处理过了，请按卡片上现在的内容继续';
 
 const HOUR_MS = 60 * 60 * 1000;
 
 /** How one input went: the step's result, or why no step ran. */
-export type DialogOutcome = 'handled' | 'complete' | 'skipped' | 'none' | 'stale' | 'expired' | 'outdated';
+export type DialogOutcome = 'handled' | 'complete' | 'skipped' | 'none' | 'stale' | 'repeated' | 'expired' | 'outdated';
 
 type AnyDialog = Dialog<any, any[]>;
 
@@ -47,7 +52,7 @@ export async function resumeDialog(
   if (!record) return 'none';
   const envelope = record.data as DialogEnvelope<unknown>;
   const dialog = dialogs.find((d) => d.id === record.dialog);
-  const turn = makeTurn(ctx, envelope.owner, key, ctx.event);
+  const turn = makeTurn(ctx, envelope.owner, key, ctx.event, envelope.cardId);
   if (!dialog || dialog.version !== record.version) {
     ctx.removeDialog(key);
     ctx.log.info({ key, dialog: record.dialog, version: record.version }, 'discarded dialog state of another version');
@@ -66,8 +71,8 @@ export async function resumeDialog(
     // A typed command acts on the current card; one the step does not know is just an answer.
     const command = dialog.commands?.(input.text.trim());
     if (command && handlers[command.action]) effective = { kind: 'action', action: command.action, params: command.params ?? {} };
-  } else if (input.kind === 'action' && options.cardId !== envelope.cardId) {
-    return 'stale';
+  } else if (input.kind === 'action' && !isCurrentStep(envelope, options.cardId, input.params)) {
+    return options.cardId === envelope.cardId ? 'repeated' : 'stale';
   }
   const handler = effective.kind === 'text' ? handlers.answer : handlers[effective.action];
   const result = handler
@@ -77,6 +82,28 @@ export async function resumeDialog(
       : ({ status: 'skipped' } as const);
   // A click the current step has no handler for (e.g. replayed from an older step) changes nothing.
   if (result.status === 'skipped' && effective.kind === 'action' && input.kind === 'action') return 'stale';
+  apply(ctx, dialog, turn, result, envelope);
+  return result.status;
+}
+
+/**
+ * Runs `step` on the dialog stored under `key` for an event its owner did not send (a template changed while
+ * they filled it in). Only a live dialog of this definition's version is stepped; an expired or outdated one is
+ * left for the owner's next input, which says so. The result is applied as an input's would be.
+ */
+export async function stepDialog<T>(
+  ctx: DecisionContext,
+  dialog: Dialog<T, any[]>,
+  key: string,
+  step: (state: T, turn: DialogTurn) => StepResult<T> | Promise<StepResult<T>>,
+): Promise<DialogOutcome> {
+  const record = await ctx.getDialog(key);
+  if (!record) return 'none';
+  if (record.dialog !== dialog.id || record.version !== dialog.version) return 'outdated';
+  if (ctx.now.getTime() > record.expiresAt) return 'expired';
+  const envelope = record.data as DialogEnvelope<T>;
+  const turn = makeTurn(ctx, envelope.owner, key, undefined, envelope.cardId);
+  const result = await step(envelope.state, turn);
   apply(ctx, dialog, turn, result, envelope);
   return result.status;
 }
@@ -95,6 +122,7 @@ export function dialogMiddleware(dialogs: readonly AnyDialog[], textKeys: (ctx: 
       // fallback says the card is outdated.
       if (outcome === 'none') return next();
       if (outcome === 'stale') ctx.reply(STALE_CARD_TEXT);
+      if (outcome === 'repeated') ctx.reply(REPEATED_STEP_TEXT);
       return;
     }
     if (ctx.isGroup) return next();
@@ -107,12 +135,32 @@ export function dialogMiddleware(dialogs: readonly AnyDialog[], textKeys: (ctx: 
   };
 }
 
-function makeTurn(ctx: DecisionContext, owner: string, key: string, event: ChatEvent | undefined): DialogTurn {
+/**
+ * A click acts on the current step only: its buttons carry the step's token. Envelopes stored before tokens
+ * existed fall back to the card id (each step then had a card of its own).
+ */
+function isCurrentStep(envelope: DialogEnvelope<unknown>, cardId: string | undefined, params: Record<string, string>): boolean {
+  return envelope.token ? params[STEP_PARAM] === envelope.token : cardId === envelope.cardId;
+}
+
+// Deterministic per decision (a retried decision makes the same token), different for every step shown; short,
+// since it rides in every button and a card's buttons must fit in one 1 KB template value (src/dingtalk/render.ts).
+function stepToken(ctx: DecisionContext, key: string): string {
+  return createHash('sha256').update(`step:${ctx.seed}:${key}`).digest('hex').slice(0, 8);
+}
+
+function withToken(card: Card, token: string | undefined): Card {
+  if (!token || !card.buttons?.length) return card;
+  return { ...card, buttons: card.buttons.map((b): CardButton => ({ ...b, params: { ...b.params, [STEP_PARAM]: token } })) };
+}
+
+function makeTurn(ctx: DecisionContext, owner: string, key: string, event: ChatEvent | undefined, cardId?: string): DialogTurn {
   return {
     ctx,
     owner,
     key,
     ...(event ? { event } : {}),
+    ...(cardId ? { cardId } : {}),
     tell: (content) => void ctx.send({ kind: 'user', userId: owner }, content, { owner }),
   };
 }
@@ -124,14 +172,25 @@ function apply<T>(
   result: StepResult<T>,
   before: DialogEnvelope<unknown> | undefined,
 ): void {
+  const to = { kind: 'user', userId: turn.owner } as const;
+  const inPlace = dialog.inPlace === true && ctx.services.cardsInPlace === true;
   if (result.status === 'complete') {
     if (before) ctx.removeDialog(turn.key);
+    if (result.card && inPlace && before?.cardId) ctx.updateCard(before.cardId, result.card, to, turn.owner);
     return;
   }
   if (result.status !== 'handled') return;
   let cardId = before?.cardId;
-  if (result.card) cardId = ctx.send({ kind: 'user', userId: turn.owner }, result.card, { owner: turn.owner });
-  const envelope: DialogEnvelope<T> = { owner: turn.owner, ...(cardId ? { cardId } : {}), state: result.data };
+  let token = before?.token;
+  if (result.card) {
+    token = stepToken(ctx, turn.key);
+    const card = withToken(result.card, token);
+    if (inPlace && cardId) ctx.updateCard(cardId, card, to, turn.owner);
+    else cardId = ctx.send(to, card, { owner: turn.owner });
+  }
+  // Its own message (the 一次性告知 of what is missing), whose buttons act on the step it was sent at.
+  if (result.aside) ctx.send(to, withToken(result.aside, token), { owner: turn.owner });
+  const envelope: DialogEnvelope<T> = { owner: turn.owner, ...(cardId ? { cardId } : {}), ...(token ? { token } : {}), state: result.data };
   const now = ctx.now.getTime();
   const record: DialogRecord = {
     key: turn.key,
@@ -141,6 +200,7 @@ function apply<T>(
     data: envelope,
     updatedAt: now,
     expiresAt: now + dialog.ttl.hours * HOUR_MS,
+    ...(dialog.subjectOf ? { subject: dialog.subjectOf(result.data) } : {}),
   };
   ctx.putDialog(record);
 }

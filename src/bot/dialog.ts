@@ -11,8 +11,15 @@ export type DialogInput =
   | { kind: 'text'; text: string; attachments: Attachment[] }
   | { kind: 'action'; action: string; params: Record<string, string> };
 
-/** Result of a step. `card` (when given) becomes the dialog's current card; older cards turn stale. */
-export type StepResult<T> = { status: 'handled'; step: string; data: T; card?: Card } | { status: 'skipped' } | { status: 'complete' };
+/**
+ * Result of a step. `card` (when given) becomes the dialog's current card (a new step token: what was shown
+ * before turns stale); `aside` is a card of its own, sent as a message, whose buttons act on the current step.
+ */
+export type StepResult<T> =
+  | { status: 'handled'; step: string; data: T; card?: Card; aside?: Card }
+  | { status: 'skipped' }
+  /** `card`: the last state of an in-place dialog's one card (ignored without a card template: tell it instead). */
+  | { status: 'complete'; card?: Card };
 
 /** One turn of a dialog: the decision context, whose dialog it is, and a way to talk to its owner. */
 export interface DialogTurn {
@@ -22,6 +29,8 @@ export interface DialogTurn {
   /** userId of the dialog's owner (an admin may act for them). */
   owner: string;
   key: string;
+  /** The dialog's card so far (an in-place dialog's one card); absent before the first card is sent. */
+  cardId?: string;
   /** Sends a message or card to the owner's one-to-one chat (not a dialog card: it never turns stale). */
   tell(content: Content): void;
 }
@@ -50,8 +59,15 @@ export interface DialogDefinition<T, A extends unknown[]> {
   otherwise?: StepHandler<T>;
   /** The store key of the dialog for a card click by (or for) `owner`. */
   keyFor: (owner: string, params: Record<string, string>) => string;
+  /** What the dialog is about (DialogRecord.subject, plain: never personal data), so it can be found by it. */
+  subjectOf?: (data: T) => string;
   /** Told to the owner when the dialog has been idle longer than its ttl. */
   expiredNotice?: string;
+  /**
+   * One card for the whole dialog, updated in place at every step when cards can be (a card template is
+   * configured); without a template every step is posted anew, as markdown messages cannot change.
+   */
+  inPlace?: boolean;
 }
 
 /** A defined dialog: the definition plus the set of card actions its steps answer. */
@@ -78,20 +94,33 @@ export function stay<T>(step: string, data: T): StepResult<T> {
   return { status: 'handled', step, data };
 }
 
+/** Continue at `step` with `data`; the current card stays current and `aside` goes out as its own message. */
+export function stayWith<T>(step: string, data: T, aside: Card): StepResult<T> {
+  return { status: 'handled', step, data, aside };
+}
+
 /** Not for this dialog: let the other handlers have the input. */
 export function skip<T>(): StepResult<T> {
   return { status: 'skipped' };
 }
 
-/** The dialog is over; its state is removed and its cards turn stale. */
-export function complete<T>(): StepResult<T> {
-  return { status: 'complete' };
+/** The dialog is over; its state is removed and its cards turn stale (an in-place one shows `card` last). */
+export function complete<T>(card?: Card): StepResult<T> {
+  return card ? { status: 'complete', card } : { status: 'complete' };
 }
+
+/** The button param that carries the step token (see DialogEnvelope.token). */
+export const STEP_PARAM = 'step';
 
 /** The envelope stored in DialogRecord.data. */
 export interface DialogEnvelope<T> {
   owner: string;
-  /** Card id of the current step's card; clicks on any other card of this dialog are stale. */
+  /** Card id of the dialog's card (the current step's card, or the one card an in-place dialog updates). */
   cardId?: string;
+  /**
+   * The token every button of the current step carries (STEP_PARAM): a click carrying another one was made
+   * on what an earlier step showed (an older card, a double tap, a redelivery) and is stale.
+   */
+  token?: string;
   state: T;
 }

@@ -9,6 +9,7 @@ import { cardJob, NOTICE, NOTICE_CANCEL_MARK } from './jobs.js';
 import { chinaDay, draftProblems, WORK_DAY, type Notice, type NoticeDraft, type WorkChannel } from '../domain/notice.js';
 import { newNotice, newNoticeId, startTimer } from './publish.js';
 import type { RecordBook } from './records.js';
+import { noticeDeliveries } from './deliveries.js';
 import { noticeView } from './report.js';
 
 export interface NoticeRoutesOptions {
@@ -19,7 +20,7 @@ export interface NoticeRoutesOptions {
   wake: () => void;
 }
 
-/** `POST/GET /api/notices`, `GET /api/notices/:id`, `POST /api/notices/:id/cancel`. */
+/** `POST/GET /api/notices`, `GET /api/notices/:id` (and `/deliveries`), `POST /api/notices/:id/cancel`. */
 export function noticeRoutes(options: NoticeRoutesOptions): Router {
   const { book, now } = options;
   const router = createRouter();
@@ -50,6 +51,12 @@ export function noticeRoutes(options: NoticeRoutesOptions): Router {
     const view = await noticeView(book, ctx.params.id ?? '');
     if (!view) return notFound(ctx, ctx.params.id ?? '');
     ctx.body = view;
+  });
+
+  router.get('/api/notices/:id/deliveries', async (ctx) => {
+    const deliveries = await noticeDeliveries(book, ctx.params.id ?? '');
+    if (!deliveries) return notFound(ctx, ctx.params.id ?? '');
+    ctx.body = deliveries;
   });
 
   router.post('/api/notices/:id/cancel', async (ctx) => {
@@ -110,7 +117,7 @@ function readDraft(input: unknown, now: number, work: WorkChannel): { draft: Not
 
 function invalid(ctx: Context, problems: string[]): void {
   ctx.status = 400;
-  ctx.body = { error: { code: 'invalid_notice', message: problems.join('；'), problems } };
+  ctx.body = { error: { code: 'invalid_notice', message: problems.join('；'), problems, details: problems } };
 }
 
 function notFound(ctx: Context, id: string): void {

@@ -248,6 +248,24 @@ export function createOpenApiClient(options: OpenApiOptions) {
       };
     },
 
+    /**
+     * Who an H5 page's 免登 auth code (`dd.runtime.permission.requestAuthCode`) belongs to
+     * (`/topapi/v2/user/getuserinfo`, https://open.dingtalk.com/document/orgapp/obtain-the-userid-of-a-user-by-using-the-log-free):
+     * a code is single-use and lives 5 minutes, so the call is not retried (a retry would spend it twice).
+     */
+    async userOfAuthCode(code: string): Promise<{ userId: string; name: string }> {
+      const { result } = await callApi<{ result?: { userid?: string; name?: string } }>(ctx, {
+        api: 'oapi',
+        method: 'POST',
+        path: '/topapi/v2/user/getuserinfo',
+        label: 'user/getuserinfo',
+        body: { code },
+        answeredOnly: true,
+      });
+      if (!result?.userid) throw new ExternalError('dingtalk', 'DingTalk user/getuserinfo: no userid in the answer', { retryable: false });
+      return { userId: result.userid, name: result.name ?? '' };
+    },
+
     /** Direct members of one department (`/topapi/user/listid`). */
     async listDepartmentUserIds(deptId: number): Promise<string[]> {
       const { result } = await callApi<{ result?: { userid_list?: string[] } }>(ctx, {

@@ -182,5 +182,40 @@ function uniqueBy<K extends string>(key: K, what: string) {
 export const matterErrorMap: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_type' && issue.input === undefined) return '缺少必填项';
   if (issue.code === 'unrecognized_keys') return `不认识的键：${issue.keys.join('、')}（检查拼写）`;
-  return z.locales.zhCN().localeError(issue);
+  return boundMessage(issue) ?? typeMessage(issue) ?? z.locales.zhCN().localeError(issue);
 };
+
+const TYPE_NAMES: Record<string, string> = {
+  number: '数字',
+  int: '整数',
+  string: '文字',
+  boolean: '是或否',
+  array: '列表',
+  object: '对象',
+};
+
+// zod's own Chinese names the JavaScript type ("期望 number >=1"); admins read the editor's words instead.
+function boundMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== 'too_small' && issue.code !== 'too_big') return undefined;
+  const small = issue.code === 'too_small';
+  const bound = Number(small ? issue.minimum : issue.maximum);
+  const inclusive = issue.inclusive !== false;
+  switch (issue.origin) {
+    case 'number':
+    case 'int':
+      if (small) return inclusive ? `不能小于 ${bound}` : `必须大于 ${bound}`;
+      return inclusive ? `不能大于 ${bound}` : `必须小于 ${bound}`;
+    case 'string':
+      return small ? `至少 ${bound} 个字` : `最多 ${bound} 个字`;
+    case 'array':
+      return small ? `至少 ${bound} 项` : `最多 ${bound} 项`;
+    default:
+      return undefined;
+  }
+}
+
+function typeMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== 'invalid_type') return undefined;
+  const name = TYPE_NAMES[issue.expected];
+  return name ? `应为${name}` : undefined;
+}

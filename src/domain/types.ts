@@ -188,6 +188,8 @@ export interface ApplicationChannel {
   conversationType: 'single' | 'group';
   /** outTrackId of the application card, once sent. */
   cardId?: string;
+  /** outTrackId of the form card it was filled in on: a second tap on that card's 提交 names this application. */
+  formCardId?: string;
 }
 
 export interface Evaluation {

@@ -1,10 +1,10 @@
-// The koa application: health, metrics, the back-office webhook, the admin API and (in sandbox mode) the web chat.
+// The koa application: health, metrics, the back-office webhook, the admin API, the console and (in sandbox mode) the web chat.
 import Koa from 'koa';
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { adminAuth } from './admin-auth.js';
+import { adminAuth, type SessionResolver } from './admin-auth.js';
 import { errorBoundary } from './errors.js';
 import { createRouter, isStrictRouter } from './routers.js';
 
@@ -23,6 +23,8 @@ export interface HttpAppOptions {
   /** Admin API routers (made with createRouter): every one of their routes is behind the admin bearer token. */
   adminRouters?: Router[];
   adminToken?: string;
+  /** Finds a console session: besides the bearer token, a session opens the admin API (src/console). */
+  adminSessions?: SessionResolver;
   /** Extra routers mounted as they are (sandbox pages, console), made with createRouter. */
   publicRouters?: Router[];
 }
@@ -68,16 +70,16 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   ];
   for (const { router: child } of routers) requireStrict(child);
 
-  app.use(guardedAdmin(adminRouters, options.adminToken).routes());
+  app.use(guardedAdmin(adminRouters, options.adminToken, options.adminSessions).routes());
   for (const child of publicRouters) app.use(child.routes()).use(child.allowedMethods());
   return { koa: app, routers };
 }
 
 // The guard is the admin router's own first middleware, so it runs for exactly the routes it protects,
 // whatever matched them. No allowedMethods here: an OPTIONS probe learns nothing without the token.
-function guardedAdmin(children: Router[], token: string | undefined): Router {
+function guardedAdmin(children: Router[], token: string | undefined, sessions: SessionResolver | undefined): Router {
   const admin = createRouter();
-  admin.use(adminAuth(token));
+  admin.use(adminAuth(token, sessions));
   for (const child of children) admin.use(child.routes());
   return admin;
 }

@@ -20,6 +20,8 @@ import { startDingTalkSimulator, type DingTalkSimulator } from './dingtalk/index
 
 /** Id of the generic card template the simulator knows (a real organisation creates its own). */
 export const SANDBOX_TEMPLATE_ID = 'yiciban-generic.schema';
+/** The sample organisation's admin (config/sandbox/org.json), the admin when ADMIN_USER_IDS is unset. */
+export const SANDBOX_ADMIN = 'admin-liu';
 
 export interface Sandbox {
   app: Yiciban;
@@ -51,6 +53,8 @@ export interface SandboxParts {
   clock: AdvanceableClock;
   /** 时间快进: moves the clock `workingDays` working days ahead (same time of day) and lets due timers fire. */
   fastForward: (workingDays: number) => Promise<{ from: number; to: number }>;
+  /** The sandbox's admin (the first of ADMIN_USER_IDS, or admin-liu): "以管理员身份打开控制台" logs in as them. */
+  adminUserId: string;
 }
 
 /** Starts the simulators and the bot wired to them. */
@@ -85,7 +89,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
     backoffice: { url: backoffice.baseUrl, secret },
     adminToken,
-    adminUserIds: config.adminUserIds.length > 0 ? config.adminUserIds : ['admin-liu'],
+    adminUserIds: config.adminUserIds.length > 0 ? config.adminUserIds : [SANDBOX_ADMIN],
   };
   let app: Yiciban;
   const reset = async (): Promise<void> => {
@@ -102,13 +106,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     logger.info({ workingDays, to: new Date(to).toISOString() }, 'sandbox clock moved forward (时间快进)');
     return { from, to };
   };
-  const pages = options.pages?.({ dingtalk, backoffice, reset, clock, fastForward });
+  const adminUserId = sandboxConfig.adminUserIds[0]!;
+  const pages = options.pages?.({ dingtalk, backoffice, reset, clock, fastForward, adminUserId });
   const boot = async (port: number): Promise<Yiciban> => {
     const started = await startYiciban({
       config: { ...sandboxConfig, http: { ...sandboxConfig.http, port } },
       logger,
       tuning: { ...options.tuning, clock },
       publicRouters: pages,
+      console: { corpId: dingtalk.corpId, sandboxAuthCode: () => dingtalk.mintAuthCode(adminUserId) },
     });
     backoffice?.setWebhookUrl(`${started.url}/webhooks/backoffice`);
     return started;

@@ -176,6 +176,12 @@ export class LowdbStore implements Store {
     return clone(this.#read().dialogs.get(key));
   }
 
+  // Open dialogs are few (one per person filling something in, for a day at most): a scan is enough.
+  async findDialogs(subject: string): Promise<DialogRecord[]> {
+    const found = [...this.#read().dialogs.values()].filter((dialog) => dialog.subject === subject);
+    return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((dialog) => clone(dialog));
+  }
+
   async getRecord<T>(kind: string, id: string): Promise<StoredRecord<T> | undefined> {
     return clone(this.#read().records.get(requireKind(kind), id) as StoredRecord<T> | undefined);
   }

@@ -172,9 +172,9 @@ async function writeAll(client: pg.Client, t: Tables, s: LowdbState): Promise<vo
   }
   for (const [key, dialog] of s.dialogs.entries()) {
     await client.query(
-      `INSERT INTO ${t.dialogs} (key, doc, expires_at) VALUES ($1, $2::jsonb, $3)
-       ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, expires_at = EXCLUDED.expires_at`,
-      [key, json(dialog), dialog.expiresAt],
+      `INSERT INTO ${t.dialogs} (key, doc, expires_at, subject) VALUES ($1, $2::jsonb, $3, $4)
+       ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, expires_at = EXCLUDED.expires_at, subject = EXCLUDED.subject`,
+      [key, json(dialog), dialog.expiresAt, dialog.subject ?? null],
     );
   }
   for (const [id, at] of s.inbox.entries()) {

@@ -2,6 +2,7 @@
 // does not scan (or sort) every application the store holds. The index keeps each application's summary
 // (the plain fields queries filter on), not the document: the documents stay in their bucket files until read.
 import type { Application, DepartmentReview } from '../domain/types.js';
+import { applicationFilter } from './application-filter.js';
 import type { ApplicationQuery } from './store.js';
 
 /**
@@ -121,11 +122,11 @@ export class ApplicationIndex {
   query(query: ApplicationQuery): { total: number; ids: string[] } {
     const list = query.applicantId === undefined ? this.#all : this.#byApplicant.get(query.applicantId);
     if (!list) return { total: 0, ids: [] };
-    const statuses = query.status ? new Set(query.status) : undefined;
+    const keep = applicationFilter(query);
     const offset = Math.max(0, query.offset ?? 0);
     const limit = query.limit ?? Number.POSITIVE_INFINITY;
     const ids: string[] = [];
-    if (!statuses) {
+    if (!keep) {
       const end = list.items.length - offset;
       for (let i = end - 1; i >= 0 && i >= end - limit; i--) ids.push(list.items[i]!.id);
       return { total: list.items.length, ids };
@@ -133,7 +134,8 @@ export class ApplicationIndex {
     let total = 0;
     for (let i = list.items.length - 1; i >= 0; i--) {
       const id = list.items[i]!.id;
-      if (!statuses.has(this.#summaries.get(id)!.status)) continue;
+      // The filters read only plain fields, all of them in the summary (application-filter.ts).
+      if (!keep(this.#summaries.get(id)!)) continue;
       if (total >= offset && ids.length < limit) ids.push(id);
       total++;
     }

@@ -106,9 +106,9 @@ async function writeRecord(client: pg.PoolClient, t: Tables, record: StoredRecor
 async function putDialog(client: pg.PoolClient, t: Tables, dialog: DialogRecord): Promise<void> {
   const key = requireText(dialog.key, 'dialog key');
   await client.query(
-    `INSERT INTO ${t.dialogs} (key, doc, expires_at) VALUES ($1, $2::jsonb, $3)
-     ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, expires_at = EXCLUDED.expires_at`,
-    [key, json({ ...dialog, key }), dialog.expiresAt],
+    `INSERT INTO ${t.dialogs} (key, doc, expires_at, subject) VALUES ($1, $2::jsonb, $3, $4)
+     ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, expires_at = EXCLUDED.expires_at, subject = EXCLUDED.subject`,
+    [key, json({ ...dialog, key }), dialog.expiresAt, dialog.subject ?? null],
   );
 }
 

@@ -81,6 +81,14 @@ const MIGRATIONS: ReadonlyArray<(t: Tables) => string[]> = [
     `UPDATE ${t.jobs} SET grp = doc->>'group'`,
     `CREATE INDEX outbox_jobs_group ON ${t.jobs} (grp, created_at, id) WHERE grp IS NOT NULL`,
   ],
+  // 4: what a dialog is about (DialogRecord.subject, plain), so the drafts of a matter are found when it changes;
+  // the applications of a matter, newest first, for the admin list's most common filter.
+  (t) => [
+    `ALTER TABLE ${t.dialogs} ADD COLUMN subject text COLLATE "C"`,
+    `UPDATE ${t.dialogs} SET subject = doc->>'subject'`,
+    `CREATE INDEX dialogs_subject ON ${t.dialogs} (subject) WHERE subject IS NOT NULL`,
+    `CREATE INDEX applications_matter_created ON ${t.applications} ((doc->'matter'->>'id'), created_at DESC, id DESC)`,
+  ],
 ];
 
 // First key of the two-part advisory lock: "YC" in ASCII, shifted; the second is the schema's hash.

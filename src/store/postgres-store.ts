@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { formatApplicationId } from '../domain/application-id.js';
 import type { Application } from '../domain/types.js';
+import { applicationFilterSql } from './application-filter.js';
 import { normalizeDay } from './lowdb-layout.js';
 import { writeCommit } from './postgres-commit.js';
 import { earliestLeasable, leaseJobRows } from './postgres-leases.js';
@@ -163,6 +164,7 @@ export class PostgresStore implements Store {
     const params: unknown[] = [];
     if (query.applicantId !== undefined) where.push(`applicant_id = $${params.push(query.applicantId)}`);
     if (query.status !== undefined) where.push(`status = ANY($${params.push(query.status)}::text[])`);
+    where.push(...applicationFilterSql(query, params));
     const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const offset = `$${params.push(Math.max(0, query.offset ?? 0))}`;
     const limit = `$${params.push(query.limit === undefined ? null : Math.max(0, query.limit))}`; // LIMIT NULL = no limit
@@ -181,6 +183,13 @@ export class PostgresStore implements Store {
 
   async getDialog(key: string): Promise<DialogRecord | undefined> {
     return checked('dialogs', key, await this.#doc(`SELECT doc FROM ${this.#t.dialogs} WHERE key = $1`, [key]));
+  }
+
+  async findDialogs(subject: string): Promise<DialogRecord[]> {
+    const { rows } = await this.#run((pool) =>
+      pool.query<{ key: string; doc: DialogRecord }>(`SELECT key, doc FROM ${this.#t.dialogs} WHERE subject = $1 ORDER BY key`, [subject]),
+    );
+    return rows.map((row) => checked('dialogs', row.key, row.doc)!);
   }
 
   async getRecord<T>(kind: string, id: string): Promise<StoredRecord<T> | undefined> {

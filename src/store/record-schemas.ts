@@ -32,6 +32,7 @@ export const dialogRecord = z.looseObject({
   data: z.unknown(),
   updatedAt: epochMs,
   expiresAt: epochMs,
+  subject: text.optional(),
 });
 
 /** A pending outbox job. */

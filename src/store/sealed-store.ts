@@ -209,6 +209,10 @@ export class SealedStore implements Store {
     return dialog && this.#codec.openDialog(dialog);
   }
 
+  async findDialogs(subject: string): Promise<DialogRecord[]> {
+    return (await this.#inner.findDialogs(subject)).map((dialog) => this.#codec.openDialog(dialog));
+  }
+
   async getRecord<T>(kind: string, id: string): Promise<StoredRecord<T> | undefined> {
     const record = await this.#inner.getRecord<T>(kind, id);
     return record && this.#codec.openRecord(record);

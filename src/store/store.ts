@@ -48,6 +48,11 @@ export interface DialogRecord {
   data: unknown;
   updatedAt: number;
   expiresAt: number;
+  /**
+   * What the dialog is about, for findDialogs (e.g. `matter:<id>` for an application being filled in). Stored
+   * plain even in a sealed store, like record tags: never personal data.
+   */
+  subject?: string;
 }
 
 /**
@@ -108,9 +113,22 @@ export interface LeaseOptions {
   capacity?: Partial<Record<JobKind, number>>;
 }
 
+/** Which applications findApplications lists: every given filter must hold. */
 export interface ApplicationQuery {
   applicantId?: string;
   status?: Application['status'][];
+  /** Filed under this matter (any version). */
+  matterId?: string;
+  /** One of the departments reviewing it. */
+  departmentId?: string;
+  /** Submitted on or after / on or before this day (YYYY-MM-DD: the date part of `submittedAt`, as stored). */
+  submittedFrom?: string;
+  submittedTo?: string;
+  /**
+   * Overdue on `today` (YYYY-MM-DD, China time): its deadline is running (accepted, supplement required, in review)
+   * and its day is before `today` (application-filter.ts); `value: false` lists the others.
+   */
+  overdue?: { today: string; value: boolean };
   /** Newest first. */
   offset?: number;
   limit?: number;
@@ -133,6 +151,8 @@ export interface Store {
   findApplications(query: ApplicationQuery): Promise<{ total: number; items: Application[] }>;
 
   getDialog(key: string): Promise<DialogRecord | undefined>;
+  /** Every stored dialog about `subject` (expired ones too, until removed), in key order. */
+  findDialogs(subject: string): Promise<DialogRecord[]>;
 
   getRecord<T>(kind: string, id: string): Promise<StoredRecord<T> | undefined>;
   /** Records of one kind, newest `updatedAt` first; the total counts every match before paging. */

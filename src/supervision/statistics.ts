@@ -6,11 +6,13 @@
 //   from acceptance to the decision, pauses left out.
 // - visitsPerApplication: trips in person (on-site steps, and a window pickup — for undecided ones, what the
 //   template needs); zeroVisitShare / atMostOneVisitShare: shares of received applications with 0 / ≤ 1 visits.
-// - satisfactionRate: (非常满意 + 满意) / all ratings of received applications.
+// - satisfactionRate: (非常满意 + 满意) / all ratings of received applications; averageRating: the mean level
+//   (1–5, 2 decimals); dissatisfied / dissatisfiedShare: 差评 (不满意 and 非常不满意) and their share of the ratings.
 // - openWarnings: running applications at yellow or red now, received in any period (an open item is open);
 //   openRectifications / openComplaints: 差评整改 cases without a reported fix and complaints without an answer,
 //   opened in any period, counted for the matter and the departments of their application.
 // Rates are 0..1 with 4 decimals and 0 when there is nothing to count (the counts say whether there was).
+import { BAD_LEVEL_MAX } from '../domain/evaluation.js';
 import { chinaDay, type HolidayCalendar } from '../domain/holiday-calendar.js';
 import { visitCount } from '../domain/matter.js';
 import type { Application, Matter } from '../domain/types.js';
@@ -33,6 +35,9 @@ export interface Figures {
   ratings: number;
   satisfied: number;
   satisfactionRate: number;
+  averageRating: number;
+  dissatisfied: number;
+  dissatisfiedShare: number;
   openWarnings: number;
   openRectifications: number;
   openComplaints: number;
@@ -65,7 +70,8 @@ export interface StatisticsInput {
   openCases?: readonly OpenCase[];
 }
 
-const DECIDED_AFTER_ACCEPTANCE: Application['status'][] = ['approved', 'rejected', 'delivered', 'evaluated'];
+/** Statuses that mean decided after acceptance (办结). */
+export const DECIDED_AFTER_ACCEPTANCE: readonly Application['status'][] = ['approved', 'rejected', 'delivered', 'evaluated'];
 
 /** The default range: the 30 China days up to today. */
 export function defaultRange(now: Date): { from: string; to: string } {
@@ -120,6 +126,7 @@ function figuresOf(input: StatisticsInput, received: Application[], all: readonl
   const visits = received.map((app) => visitsOf(app, matter(app)));
   const ratings = received.flatMap((app) => (app.evaluation ? [app.evaluation.level] : []));
   const satisfied = ratings.filter((level) => level >= 4).length;
+  const dissatisfied = ratings.filter((level) => level <= BAD_LEVEL_MAX).length;
   const openWarnings = all.filter((app) => ['yellow', 'red'].includes(warningLevel(calendar, app, now))).length;
   return {
     received: received.length,
@@ -134,6 +141,9 @@ function figuresOf(input: StatisticsInput, received: Application[], all: readonl
     ratings: ratings.length,
     satisfied,
     satisfactionRate: rate(satisfied, ratings.length),
+    averageRating: round(ratings.reduce((sum, level) => sum + level, 0) / (ratings.length || 1), 2),
+    dissatisfied,
+    dissatisfiedShare: rate(dissatisfied, ratings.length),
     openWarnings,
     openRectifications: cases.filter((c) => c.kind === 'rectification').length,
     openComplaints: cases.filter((c) => c.kind === 'complaint').length,

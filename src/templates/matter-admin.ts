@@ -4,6 +4,7 @@
 import { checkSchema, parseMatter, type MatterLoadError } from '../domain/matter.js';
 import { templateChanges } from '../domain/template-diff.js';
 import type { Actor, Matter } from '../domain/types.js';
+import type { Effect } from '../bot/effects.js';
 import type { StoredRecord } from '../store/store.js';
 import {
   allRecords,
@@ -26,9 +27,18 @@ export interface ChangeContext {
   newId: () => string;
 }
 
-/** A change to commit (records), what it says, and the template it concerns. */
+/** The timer that tells the people filling in a matter's form that it was published anew or retired (handlers/apply). */
+export const MATTER_CHANGED_TIMER = 'matter.changed';
+
+/** A timer effect, committed with the change that schedules it. */
+export type TimerEffect = Extract<Effect, { type: 'timer' }>;
+
+/**
+ * A change to commit (records, and with a publish or a retire the `matter.changed` timer, due at once), what it
+ * says, and the template it concerns.
+ */
 export type AdminChange =
-  | { status: 'ok'; records: StoredRecord[]; summary: string[]; matter: Matter; head: MatterHead }
+  | { status: 'ok'; records: StoredRecord[]; summary: string[]; matter: Matter; head: MatterHead; timer?: TimerEffect }
   | { status: 'invalid'; errors: MatterLoadError[] }
   | { status: 'not_found' | 'no_draft' | 'exists' | 'retired'; message: string };
 
@@ -105,7 +115,8 @@ export async function publishDraft(reader: RecordReader, id: string, change: Cha
     versions: [...rest.versions, matter.version],
   };
   const version = versionRecord({ matter, publishedAt: new Date(change.now).toISOString(), publishedBy: change.actor }, change.now);
-  return done(head, stored, matter, 'publish', templateChanges(previous, matter), change, [version]);
+  const published = done(head, stored, matter, 'publish', templateChanges(previous, matter), change, [version]);
+  return { ...published, timer: changedTimer(id, `${matter.version}`, change.now) };
 }
 
 /** Stops new applications for a matter; open applications keep their version. */
@@ -115,7 +126,9 @@ export async function retireMatter(reader: RecordReader, id: string, change: Cha
   if (stored.data.status === 'retired') return { status: 'retired', message: `事项“${stored.data.name}”已经停用` };
   const current = await publishedVersion(reader, stored.data);
   const head: MatterHead = { ...stored.data, status: 'retired' };
-  return done(head, stored, current ?? stored.data.draft!, 'retire', ['停止受理新的申请（已受理和办理中的办件不受影响）'], change, []);
+  const matter = current ?? stored.data.draft!;
+  const retired = done(head, stored, matter, 'retire', ['停止受理新的申请（已受理和办理中的办件不受影响）'], change, []);
+  return { ...retired, timer: changedTimer(id, `${matter.version}-retired`, change.now) };
 }
 
 /** A matter by id with its current published version. */
@@ -149,7 +162,7 @@ function done(
   summary: string[],
   change: ChangeContext,
   extra: StoredRecord[],
-): AdminChange {
+): Extract<AdminChange, { status: 'ok' }> {
   const at = new Date(change.now).toISOString();
   const audit = auditRecord(
     change.newId(),
@@ -157,6 +170,11 @@ function done(
     change.now,
   );
   return { status: 'ok', records: [headRecord(stored, head, change.now), ...extra, audit], summary, matter, head };
+}
+
+// One per matter and version (or retirement): the timer's event id dedupes a second run.
+function changedTimer(matterId: string, what: string, now: number): TimerEffect {
+  return { type: 'timer', name: MATTER_CHANGED_TIMER, key: `matter:${matterId}@${what}`, at: now, payload: { matterId } };
 }
 
 // The version is the store's to give: a body may leave it out or carry any number.

@@ -2,7 +2,8 @@ import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { BotContext } from '../../src/bot/context.js';
 import { resumeDialog, startDialog } from '../../src/bot/dialog-engine.js';
-import { complete, defineDialog, show, skip, type DialogEnvelope } from '../../src/bot/dialog.js';
+import { complete, defineDialog, show, skip, STEP_PARAM, type DialogEnvelope } from '../../src/bot/dialog.js';
+import type { Effect } from '../../src/bot/effects.js';
 import type { ChatEvent } from '../../src/bot/inbound.js';
 import { silentLogger } from '../../src/logger.js';
 import { createHolidayCalendar } from '../../src/domain/holiday-calendar.js';
@@ -106,15 +107,53 @@ test('a click on an older card of the dialog is stale; a click on the current ca
   const ctx = ctxFor(h.message('zhang', 'x'));
   await startDialog(ctx, words, { owner: 'citizen-zhang', key: 'words:citizen-zhang' }, '一');
   await commitCtx(ctx);
-  const first = (await record())!.cardId!;
+  const first = (await record())!;
   await say('二');
-  const current = (await record())!.cardId!;
-  const click = (cardId: string) => {
+  const current = (await record())!;
+  assert.is.not(first.token, current.token, 'every step shown has a token of its own');
+  const click = (shown: { cardId?: string; token?: string }) => {
     const c = ctxFor(h.message('zhang', ''));
-    return resumeDialog(c, [words], 'words:citizen-zhang', { kind: 'action', action: 'words.done', params: {} }, { cardId });
+    const params = { [STEP_PARAM]: shown.token ?? '' };
+    return resumeDialog(c, [words], 'words:citizen-zhang', { kind: 'action', action: 'words.done', params }, { cardId: shown.cardId });
   };
   assert.is(await click(first), 'stale');
+  assert.is(await click({ cardId: current.cardId }), 'repeated', 'the current card without its step token');
   assert.is(await click(current), 'handled');
+});
+
+// The same dialog on one card: every step updates it, its buttons carry the step they were shown for.
+const inPlace = defineDialog<{ words: string[] }, [string]>({ ...words, id: 'words', inPlace: true });
+
+function cardCtx(event: ChatEvent): BotContext {
+  const ctx = ctxFor(event);
+  return new BotContext({ ...ctx.services, cardsInPlace: true }, event, silentLogger);
+}
+
+test('an in-place dialog updates its one card at every step; the earlier step on it is refused, an aside acts on the current one', async () => {
+  const ctx = cardCtx(h.message('zhang', 'x'));
+  await startDialog(ctx, inPlace, { owner: 'citizen-zhang', key: 'words:citizen-zhang' }, '一');
+  await commitCtx(ctx);
+  const first = (await record())!;
+  const next = cardCtx(h.message('zhang', '二'));
+  assert.is(await resumeDialog(next, [inPlace], 'words:citizen-zhang', { kind: 'text', text: '二', attachments: [] }), 'handled');
+  await commitCtx(next);
+  assert.equal(
+    next.effects.map((e) => e.type),
+    ['card.update'],
+  );
+  const update = next.effects[0] as Extract<Effect, { type: 'card.update' }>;
+  assert.is(update.cardId, first.cardId);
+  assert.is(update.card.title, 'collect 2');
+  const current = (await record())!;
+  assert.is(current.cardId, first.cardId);
+  const click = (token: string | undefined, cardId: string | undefined) => {
+    const c = cardCtx(h.message('zhang', ''));
+    const params = { [STEP_PARAM]: token ?? '' };
+    return resumeDialog(c, [inPlace], 'words:citizen-zhang', { kind: 'action', action: 'words.done', params }, { cardId });
+  };
+  assert.is(await click(first.token, first.cardId), 'repeated');
+  assert.equal(await record(), current);
+  assert.is(await click(current.token, 'yc-aside-card'), 'handled', 'a card sent aside at this step carries its token');
 });
 
 test('after the ttl the dialog is removed and its owner told', async () => {

@@ -133,12 +133,14 @@ test("no full ID, phone or bank-card number in any card or message except the ap
   await track(h.say('admin', `查询 ${id}`));
   await track(h.say('zhang', `查询 我的身份证号${ID}电话${PHONE}`));
   const leaking = all.filter((effect) => leaks(effect).length > 0);
+  // The form card: posted first, then updated in place at each step.
+  const formCard = (effect: Effect) =>
+    effect.type === 'send' ? effect.message.card : effect.type === 'card.update' ? effect.card : undefined;
   const allowed = (effect: Effect) =>
-    effect.type === 'send' &&
+    (effect.type === 'send' || effect.type === 'card.update') &&
     effect.to.kind === 'user' &&
     effect.to.userId === USERS.zhang.userId &&
-    effect.message.card !== undefined &&
-    /核对信息|第 \d+\/\d+ 项/.test(effect.message.card.title);
+    /核对信息|第 \d+\/\d+ 项/.test(formCard(effect)?.title ?? '');
   assert.equal(
     leaking.filter((effect) => !allowed(effect)).map((e) => JSON.stringify(e).slice(0, 300)),
     [],

@@ -45,6 +45,11 @@ fallback('the guide arrives as an actionCard through the sessionWebhook; its but
 
   const [consent] = await say(h, 'citizen-li', command(card, '立即申请'));
   assert.match(JSON.stringify(consent?.content), '电子证照授权');
+  // Markdown cannot change: every step of the form is a message of its own.
+  const [first] = await say(h, 'citizen-li', '不同意');
+  assert.match(JSON.stringify(first?.content), '第 1/');
+  const [second] = await say(h, 'citizen-li', '330102199007181533');
+  assert.match(JSON.stringify(second?.content), '第 2/');
   assert.ok(
     h.dingtalk.calls.every((call) => !call.path.startsWith('/v1.0/card/')),
     'no card-platform call without a template',

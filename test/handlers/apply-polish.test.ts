@@ -40,6 +40,20 @@ test('a second tap on 提交 answers with the application and its status, not �
   assert.is((await h.store.findApplications({ applicantId: USERS.li.userId })).total, 1, 'nothing filed twice');
 });
 
+test('a second tap on 提交 of an older form card names the application filed on that card, not the newest one', async () => {
+  const p = new Player(h, 'li');
+  await toReview(p);
+  const first = p.current!;
+  await p.click('提交');
+  const firstId = /^办件 (\S+)$/.exec(p.card.title)![1]!;
+  await toReview(p);
+  assert.is.not(p.current!.cardId, first.cardId, 'a new application, a new form card');
+  await p.click('提交');
+  const again = await h.click('li', first.cardId, buttonOf(first.card, '提交'));
+  assert.match(texts(again).join(''), `办件 ${firstId} 当前状态`);
+  assert.is((await h.store.findApplications({ applicantId: USERS.li.userId })).total, 2);
+});
+
 test('the timeline names the department, writes dates in Chinese and the rating by its word (非常满意); files keep their names', async () => {
   const p = new Player(h, 'li');
   await toReview(p);

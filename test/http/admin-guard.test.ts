@@ -11,6 +11,7 @@ import { createLogger } from '../../src/logger.js';
 import { startSandbox } from '../../src/sandbox/start.js';
 import { sandboxPages } from '../../src/sandbox/web/routes.js';
 import { ADMIN_TOKEN, startHarness } from '../support/harness.js';
+import { loginAs } from '../console/support.js';
 
 const guard = suite('http: every admin route needs the token, however its path is spelled');
 
@@ -56,9 +57,9 @@ function spellings(routePath: string): string[] {
 }
 
 /** Sends the path as written (no URL normalisation) and resolves with the status. */
-function send(base: string, method: string, rawPath: string, token?: string): Promise<number> {
+function send(base: string, method: string, rawPath: string, token?: string, extra: Record<string, string> = {}): Promise<number> {
   const { hostname, port } = new URL(base);
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...extra };
   if (token) headers.authorization = `Bearer ${token}`;
   return new Promise((resolve, reject) => {
     const req = request({ host: hostname, port, method, path: rawPath, headers }, (res) => {
@@ -112,6 +113,50 @@ guard('no token, a wrong token or any respelling of an admin path never gets a 2
         assert.is(await send(h.app.url, route.method, spelled, ADMIN_TOKEN), 404, spelled);
     }
     assert.is(await send(h.app.url, 'GET', '/api/outbox/dead', ADMIN_TOKEN), 200, 'the exact path with the token works');
+  } finally {
+    await h.close();
+  }
+});
+
+guard('a forged cookie, a session without its CSRF header and a department session never get a 2xx from an admin route', async () => {
+  const h = await startHarness();
+  try {
+    const routes = adminRoutes(h.app.routers);
+    const admin = await loginAs(h, 'admin-liu');
+    const department = await loginAs(h, 'reviewer-scjg');
+    assert.is(department.body.role, 'department');
+    const forged = `yc_console=${'x'.repeat(43)}`;
+    // Department sessions may read these (filtered to their department); nothing else.
+    const departmentReads = new Set([
+      'GET /api/applications',
+      'GET /api/applications/x',
+      'GET /api/statistics',
+      'GET /api/statistics/daily',
+      'GET /api/warnings',
+      'GET /api/complaints',
+      'GET /api/rectifications',
+    ]);
+    for (const route of routes) {
+      for (const spelled of spellings(route.path)) {
+        const what = `${route.method} ${spelled}`;
+        const forgedStatus = await send(h.app.url, route.method, spelled, undefined, { cookie: forged, 'x-yiciban-csrf': 'x' });
+        assert.ok(forgedStatus >= 400 && forgedStatus < 500, `${what} with a forged cookie answered ${forgedStatus}`);
+        if (route.method !== 'GET') {
+          const status = await send(h.app.url, route.method, spelled, undefined, { cookie: admin.cookie! });
+          assert.ok(status >= 400 && status < 500, `${what} with an admin cookie but no CSRF header answered ${status}`);
+        }
+        if (!departmentReads.has(`${route.method} ${route.path}`) || spelled !== route.path) {
+          const status = await send(h.app.url, route.method, spelled, undefined, {
+            cookie: department.cookie!,
+            'x-yiciban-csrf': department.body.csrf!,
+          });
+          assert.ok(status >= 400 && status < 500, `${what} with a department session answered ${status}`);
+        }
+      }
+    }
+    const csrf = { cookie: admin.cookie!, 'x-yiciban-csrf': admin.body.csrf! };
+    assert.is(await send(h.app.url, 'GET', '/api/outbox/dead', undefined, { cookie: admin.cookie! }), 200, 'an admin session reads');
+    assert.is(await send(h.app.url, 'POST', '/api/outbox/dead/none/retry', undefined, csrf), 404, 'and acts with its CSRF header');
   } finally {
     await h.close();
   }

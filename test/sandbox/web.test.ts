@@ -55,34 +55,39 @@ async function openAs(userId: string): Promise<void> {
   await page.locator('#live[data-state="open"]').waitFor();
 }
 
-/** Waits for a card after the first `count` whose title contains `title`; returns its text. */
-async function nextCard(count: number, title: string): Promise<string> {
-  await page.waitForFunction(
-    ([n, t]) =>
-      Array.from(document.querySelectorAll('#messages .card'))
-        .slice(n as number)
-        .some((c) => c.querySelector('.card-title')?.textContent?.includes(t as string)),
-    [count, title] as const,
+/** The text of every card in the chat, in order. */
+const cardTexts = () => page.locator('#messages .card').allInnerTexts();
+
+/**
+ * Waits for a card whose title contains `title`, sent or updated in place (the apply form is one card) since the
+ * chat showed `before`; returns its text.
+ */
+async function nextCard(before: string[], title: string): Promise<string> {
+  const found = await page.waitForFunction(
+    ([seen, t]) => {
+      const cards = Array.from(document.querySelectorAll<HTMLElement>('#messages .card'));
+      const changed = cards.filter((card, i) => i >= seen.length || card.innerText !== seen[i]);
+      const hit = changed.reverse().find((card) => card.querySelector('.card-title')?.textContent?.includes(t));
+      return hit ? hit.innerText : false;
+    },
+    [before, title] as const,
   );
-  return page
-    .locator('#messages .card', { has: page.locator('.card-title', { hasText: title }) })
-    .last()
-    .innerText();
+  return (await found.jsonValue()) as string;
 }
 
 const cardCount = () => page.locator('#messages .card').count();
 
 async function say(text: string, expectTitle: string): Promise<string> {
-  const count = await cardCount();
+  const before = await cardTexts();
   await page.locator('#text').fill(text);
   await page.locator('#text').press('Enter');
-  return nextCard(count, expectTitle);
+  return nextCard(before, expectTitle);
 }
 
 async function click(button: string, expectTitle: string): Promise<string> {
-  const count = await cardCount();
+  const before = await cardTexts();
   await page.locator('#messages .card').last().getByRole('button', { name: button, exact: true }).click();
-  return nextCard(count, expectTitle);
+  return nextCard(before, expectTitle);
 }
 
 test('张三 applies for 住房公积金提取 by typing and clicking, and the back-office panel takes it to 已送达', async () => {
@@ -103,9 +108,9 @@ test('张三 applies for 住房公积金提取 by typing and clicking, and the b
   assert.match(await say('13800000001', '材料 2/2'), '房屋租赁登记备案证明');
 
   const picture = await page.locator('.brand').screenshot();
-  const count = await cardCount();
+  const before = await cardTexts();
   await page.locator('#file').setInputFiles({ name: '租赁备案证明.png', mimeType: 'image/png', buffer: picture });
-  const review = await nextCard(count, '核对信息');
+  const review = await nextCard(before, '核对信息');
   assert.match(review, '已收到房屋租赁登记备案证明（1个文件）');
   assert.match(review, '张三（来源：电子证照·居民身份证');
   assert.match(review, '租赁自住住房');

@@ -181,7 +181,7 @@ if (unreachable) {
       const stores = await Promise.all(Array.from({ length: 4 }, () => openStore(schema)));
       await Promise.all(stores.map((store) => store.close()));
       const { rows } = await admin.query(`SELECT version FROM ${pg.escapeIdentifier(schema)}.schema_migrations ORDER BY version`);
-      assert.equal(rows, [{ version: 1 }, { version: 2 }, { version: 3 }]);
+      assert.equal(rows, [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
     } finally {
       await dropSchema(schema);
     }

@@ -138,6 +138,8 @@ export interface HarnessOptions {
   adminUserIds?: string[];
   /** The PostgreSQL store at this URL instead of the lowdb store in dataDir. */
   databaseUrl?: string;
+  /** A card template is configured: in-place dialogs update their one card (default: every step is posted). */
+  cardsInPlace?: boolean;
 }
 
 const GENEROUS_BUDGET: InboundBudgetOptions = { capacity: 1_000, windowMs: 10_000 };
@@ -213,6 +215,7 @@ export class BotHarness {
       calendar,
       newId: () => `job-${(ids += 1)}-${this.counter}`,
       handlers: botHandlers,
+      cardsInPlace: this.options.cardsInPlace ?? true,
       onRecords: (records) => applyRecords(this.catalogue, records),
     });
   }
@@ -312,6 +315,11 @@ export function cards(effects: Effect[]): { card: Card; cardId: string; to: Targ
   );
 }
 
+/** The cards updated in place, with their ids. */
+export function cardUpdates(effects: Effect[]): { card: Card; cardId: string; to: Target }[] {
+  return effects.flatMap((e) => (e.type === 'card.update' ? [{ card: e.card, cardId: e.cardId, to: e.to }] : []));
+}
+
 /** The last card sent; fails the test when there is none. */
 export function lastCard(effects: Effect[]): { card: Card; cardId: string; to: Target } {
   const all = cards(effects);
@@ -325,7 +333,7 @@ export function texts(effects: Effect[]): string[] {
   return sends(effects).flatMap((e) => (e.message.text ? [e.message.text] : []));
 }
 
-/** Plays one user's side of a dialog: remembers the last card the bot sent them. */
+/** Plays one user's side of a dialog: remembers the last card the bot sent them (or updated in place). */
 export class Player {
   current?: { card: Card; cardId: string };
   effects: Effect[] = [];
@@ -356,9 +364,8 @@ export class Player {
 
   private track(effects: Effect[]): Effect[] {
     this.effects = effects;
-    const last = cards(effects)
-      .filter((c) => c.to.kind === 'user')
-      .at(-1);
+    const shown = effects.flatMap((e) => [...cards([e]), ...cardUpdates([e])]);
+    const last = shown.filter((c) => c.to.kind === 'user').at(-1);
     if (last) this.current = { card: last.card, cardId: last.cardId };
     return effects;
   }

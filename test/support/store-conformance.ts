@@ -3,7 +3,7 @@
 import { suite } from './suite.js';
 import * as assert from 'uvu/assert';
 import type { Application } from '../../src/domain/types.js';
-import { ConflictError, type DeadJob, type Store } from '../../src/store/store.js';
+import { type ApplicationQuery, ConflictError, type DeadJob, type Store } from '../../src/store/store.js';
 import { leaseConformance } from './store-conformance-leases.js';
 import { recordConformance } from './store-conformance-records.js';
 import { rejects, revised, sampleApplication, sampleDialog, sampleJob } from './store-samples.js';
@@ -140,6 +140,59 @@ export function storeConformance(name: string, makeStore: () => Promise<StoreHar
     assert.equal(ids(await h.store.findApplications({ status: ['delivered'] })), ['YC20261128-0001', 'YC20261126-0001']);
   });
 
+  it('filters applications by matter, department, submission day and overdue, pages them, and counts every match', async ({ h }) => {
+    const fund = { id: 'housing-fund', version: 2, name: '住房公积金提取' };
+    const app = (id: string, day: string, overrides: Partial<Application> = {}) =>
+      sampleApplication(id, { createdAt: `${day}T01:00:00.000Z`, submittedAt: `${day}T01:00:00.000Z`, ...overrides });
+    await h.store.commit({
+      applications: [
+        app('YC20261120-0001', '2026-11-20', { status: 'accepted', deadline: '2026-11-25' }),
+        app('YC20261121-0001', '2026-11-21', { matter: fund, departments: [{ id: 'gjj', name: '公积金中心', status: 'pending' }] }),
+        app('YC20261122-0001', '2026-11-22', { status: 'in_review', deadline: '2026-11-30' }),
+        app('YC20261123-0001', '2026-11-23', { status: 'approved', deadline: '2026-11-24' }),
+        app('YC20261124-0001', '2026-11-24', {
+          matter: fund,
+          departments: [
+            { id: 'amr', name: '市场监管局', status: 'approved' },
+            { id: 'gjj', name: '公积金中心', status: 'pending' },
+          ],
+          status: 'supplement_required',
+          deadline: '2026-11-26',
+        }),
+      ],
+    });
+    const ids = async (query: ApplicationQuery) => {
+      const page = await h.store.findApplications(query);
+      return { total: page.total, ids: page.items.map((a) => a.id) };
+    };
+    assert.equal(await ids({ matterId: 'housing-fund' }), { total: 2, ids: ['YC20261124-0001', 'YC20261121-0001'] });
+    assert.equal(await ids({ departmentId: 'gjj', limit: 1 }), { total: 2, ids: ['YC20261124-0001'] });
+    assert.equal(await ids({ departmentId: 'amr', offset: 1, limit: 2 }), {
+      total: 4,
+      ids: ['YC20261123-0001', 'YC20261122-0001'],
+    });
+    assert.equal(await ids({ submittedFrom: '2026-11-21', submittedTo: '2026-11-23' }), {
+      total: 3,
+      ids: ['YC20261123-0001', 'YC20261122-0001', 'YC20261121-0001'],
+    });
+    // On 11-27: 11-20 (accepted, 11-25) and 11-24 (supplement, 11-26) are overdue; a decided or undated one never is.
+    assert.equal(await ids({ overdue: { today: '2026-11-27', value: true } }), { total: 2, ids: ['YC20261124-0001', 'YC20261120-0001'] });
+    assert.equal(await ids({ overdue: { today: '2026-11-26', value: true } }), { total: 1, ids: ['YC20261120-0001'] });
+    assert.equal(await ids({ overdue: { today: '2026-11-27', value: false } }), {
+      total: 3,
+      ids: ['YC20261123-0001', 'YC20261122-0001', 'YC20261121-0001'],
+    });
+    assert.equal(await ids({ matterId: 'housing-fund', status: ['submitted'], submittedTo: '2026-11-21' }), {
+      total: 1,
+      ids: ['YC20261121-0001'],
+    });
+    assert.equal(await ids({ matterId: 'nothing' }), { total: 0, ids: [] });
+    assert.equal(await ids({ applicantId: 'user-1', departmentId: 'gjj', overdue: { today: '2026-12-01', value: true } }), {
+      total: 1,
+      ids: ['YC20261124-0001'],
+    });
+  });
+
   it('gives due jobs oldest first, leaves future ones, and tells when the next one is due', async ({ h }) => {
     assert.is(await h.store.nextJobAt(), undefined);
     await h.store.commit({
@@ -240,6 +293,23 @@ export function storeConformance(name: string, makeStore: () => Promise<StoreHar
     await h.store.commit({ dialogs: { put: [sampleDialog('cid-1:user-1', { step: 'review' })], remove: ['cid-1:user-2'] } });
     assert.equal(await h.store.getDialog('cid-1:user-1'), sampleDialog('cid-1:user-1', { step: 'review' }));
     assert.is(await h.store.getDialog('cid-1:user-2'), undefined);
+  });
+
+  it('lists the dialogs about a subject, and forgets one that moves on or is removed', async ({ h }) => {
+    const about = (key: string, subject: string) => sampleDialog(key, { subject });
+    await h.store.commit({
+      dialogs: {
+        put: [about('user:b', 'matter:fund'), about('user:a', 'matter:fund'), about('user:c', 'matter:shop'), sampleDialog('user:d')],
+      },
+    });
+    assert.equal(await h.store.findDialogs('matter:fund'), [about('user:a', 'matter:fund'), about('user:b', 'matter:fund')]);
+    await h.store.commit({ dialogs: { put: [about('user:a', 'matter:shop')], remove: ['user:b'] } });
+    assert.equal(await h.store.findDialogs('matter:fund'), []);
+    assert.equal(
+      (await h.store.findDialogs('matter:shop')).map((d) => d.key),
+      ['user:a', 'user:c'],
+    );
+    assert.equal(await h.store.findDialogs('nothing'), []);
   });
 
   it('keeps meta values as JSON and deletes a key set to null', async ({ h }) => {

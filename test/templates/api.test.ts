@@ -80,6 +80,36 @@ test('a published change of the promised days is in the next guide without a res
   assert.equal(audit.body.items[0].summary, ['承诺时限：1个工作日 → 2个工作日']);
 });
 
+test('a publish through the API tells a person filling in the form at once, once, on the same form card', async () => {
+  const zhang = new SimPlayer(h, 'citizen-zhang');
+  await zhang.say('我要办 公积金提取');
+  await zhang.click('同意调取');
+  await zhang.say('330106198503122031');
+  await zhang.click('租赁自住住房');
+  const form = zhang.card().id;
+  const current = await template();
+  const draft = { ...current, fields: [{ key: 'householdNote', label: '户籍所在地', type: 'text', required: true }, ...current.fields] };
+  assert.is((await api('PUT', `/api/matters/${FUND}/draft`, draft)).status, 200);
+  assert.is((await api('POST', `/api/matters/${FUND}/publish`)).status, 200);
+  await h.app.outbox.drain(10_000);
+  const told = () => zhang.messages().filter((m) => m.includes('办理要求已更新'));
+  assert.is(told().length, 1, `one message: ${zhang.messages().join(' | ')}`);
+  assert.match(told()[0]!, '第3版');
+  const shown = zhang.show(form)!;
+  assert.match(shown.title, '住房公积金提取 · 第 ');
+  assert.match(shown.text, '户籍所在地');
+  assert.match(shown.text, '办理要求已更新');
+
+  // Publishing again (a retried request) has no draft to publish, and tells nobody anything.
+  assert.is((await api('POST', `/api/matters/${FUND}/publish`)).status, 409);
+  await h.app.outbox.drain(10_000);
+  assert.is(told().length, 1);
+  await zhang.say('浙江杭州');
+  assert.is(told().length, 1, 'not again at the next step');
+  assert.is(zhang.card().id, form);
+  assert.not.match(zhang.card().text, '办理要求已更新');
+});
+
 test('refuses bad bodies: every template error with its path in Chinese and English, too large, not JSON, conflicts', async () => {
   const broken = {
     ...(await template()),

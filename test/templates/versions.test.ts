@@ -1,7 +1,20 @@
 import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { Matter } from '../../src/domain/types.js';
-import { BotHarness, cardText, lastCard, Player, submitIndividualBusiness, texts, USERS } from '../support/bot-harness.js';
+import type { Effect } from '../../src/bot/effects.js';
+import { timerEvent, type TimerJobPayload } from '../../src/bot/inbound.js';
+import { saveDraft } from '../../src/templates/matter-admin.js';
+import {
+  BotHarness,
+  cardText,
+  cardUpdates,
+  lastCard,
+  Player,
+  sends,
+  submitIndividualBusiness,
+  texts,
+  USERS,
+} from '../support/bot-harness.js';
 
 const test = suite('template versions in the bot');
 
@@ -80,6 +93,114 @@ test('retiring stops new applications and open drafts, never filed applications'
   assert.match(told, '已停止受理新的申请');
   assert.not.ok(cardText(lastCard(await h.say('li', '我要办 个体工商户设立登记')).card).includes('第 1/'), 'no new application');
   assert.match(cardText(lastCard(await h.say('zhang', `查询 ${id}`)).card), '个体工商户设立登记');
+});
+
+/** An admin edits the draft the way the API does: `change` applied to the current version. */
+async function draftOf(id: string, change: (m: Matter) => Partial<Matter>): Promise<void> {
+  const current = h.catalogue.get(id)!;
+  const saved = await saveDraft(
+    h.store,
+    id,
+    { ...current, ...change(current) },
+    {
+      now: h.now.getTime(),
+      actor: { type: 'admin', id: 'admin-liu' },
+      newId: () => `audit-${id}`,
+    },
+  );
+  if (saved.status !== 'ok') throw new Error(`draft refused: ${JSON.stringify(saved)}`);
+  await h.store.commit({ records: { put: saved.records } });
+}
+
+/** Runs the timers that came due, as the outbox does (each one as its own event; `twice` replays each, deduped). */
+async function runTimers(twice = false): Promise<Effect[]> {
+  const jobs = (await h.store.dueJobs(h.now.getTime(), 1_000)).filter((job) => job.kind === 'timer');
+  const effects: Effect[] = [];
+  for (const job of jobs) {
+    const event = timerEvent(job.payload as TimerJobPayload, h.now.getTime());
+    effects.push(...(await h.run(event)));
+    if (twice) effects.push(...(await h.run(event)));
+    await h.store.commit({ jobs: { remove: [job.id] } });
+  }
+  return effects;
+}
+
+const toLi = (effects: Effect[]) =>
+  effects.filter((e) => (e.type === 'send' || e.type === 'card.update') && e.to.kind === 'user' && e.to.userId === USERS.li.userId);
+
+test('a publish in the chat tells a person with an open draft at once and once, and moves the form card to the new question', async () => {
+  const p = new Player(h, 'li');
+  await p.say('我要办 个体工商户设立登记');
+  await p.click('不同意，自己填写上传');
+  await p.say(USERS.li.name);
+  const form = p.current!.cardId;
+  await draftOf(INDIVIDUAL, (m) => ({ fields: [{ key: 'shopName', label: '店铺招牌名称', type: 'text', required: true }, ...m.fields] }));
+  const admin = new Player(h, 'admin');
+  await admin.say('发布 个体工商户设立登记');
+  const published = await admin.click('确认发布');
+  assert.ok(
+    published.some((e) => e.type === 'timer'),
+    'the publish commits the timer with the new version',
+  );
+  assert.equal(toLi(published), [], 'nothing is said to the applicant in the admin’s own decision');
+
+  const told = toLi(await runTimers(true));
+  assert.equal(
+    texts(told).filter((t) => t.includes('办理要求已更新')),
+    [`事项「个体工商户设立登记」的办理要求已更新（第${h.catalogue.get(INDIVIDUAL)!.version}版）。已保留您填写的内容，请补充新增的事项。`],
+    'one message, even with the timer run twice',
+  );
+  const [update] = cardUpdates(told);
+  assert.is(update?.cardId, form, 'the form card itself shows the new question');
+  assert.match(cardText(update!.card), '店铺招牌名称');
+  assert.equal(sends(told).length, 1, 'no new card');
+
+  // A redelivered publish (the same click again) changes nothing: there is no draft left to publish.
+  const again = await h.click('admin', admin.current!.cardId, admin.card.buttons!.find((b) => b.text === '确认发布')!);
+  assert.not.ok(
+    again.some((e) => e.type === 'timer'),
+    'no second timer',
+  );
+  assert.equal(toLi(await runTimers()), []);
+  p.current = { cardId: form, card: update!.card };
+  await p.say('老李小吃');
+  assert.not.ok(cardText(p.card).includes('办理要求已更新'), 'not told again at the next step');
+  const draft = (await h.store.getDialog('user:citizen-li'))!.data as { state: { fields: Record<string, string> } };
+  assert.equal(draft.state.fields.shopName, '老李小吃');
+});
+
+test('without a card template the notice comes on the form posted anew: still one message', async () => {
+  await h.close();
+  h = await BotHarness.create({ cardsInPlace: false });
+  const p = new Player(h, 'li');
+  await p.say('我要办 个体工商户设立登记');
+  await p.click('不同意，自己填写上传');
+  await draftOf(INDIVIDUAL, (m) => ({ fields: [{ key: 'shopName', label: '店铺招牌名称', type: 'text', required: true }, ...m.fields] }));
+  const admin = new Player(h, 'admin');
+  await admin.say('发布 个体工商户设立登记');
+  await admin.click('确认发布');
+  const told = toLi(await runTimers(true));
+  assert.equal(cardUpdates(told), []);
+  assert.equal(texts(told), []);
+  const [posted] = sends(told);
+  assert.is(sends(told).length, 1);
+  assert.match(cardText(posted!.message.card!), '办理要求已更新');
+  assert.match(cardText(posted!.message.card!), '店铺招牌名称');
+});
+
+test('a retire tells a person with an open draft at once, closes the form card, and tells nobody twice', async () => {
+  const p = new Player(h, 'li');
+  await p.say('我要办 个体工商户设立登记');
+  const form = p.current!.cardId;
+  const admin = new Player(h, 'admin');
+  await admin.say('停用 个体工商户设立登记');
+  await admin.click('确认停用');
+  const told = toLi(await runTimers(true));
+  assert.equal(texts(told), ['「个体工商户设立登记」已停止受理新的申请，您填写的内容没有提交。已提交的办件不受影响。']);
+  const [closed] = cardUpdates(told);
+  assert.is(closed?.cardId, form);
+  assert.is(closed?.card.buttons, undefined, 'nothing left to click on the form');
+  assert.is(await h.store.getDialog('user:citizen-li'), undefined);
 });
 
 test.run();

@@ -9,6 +9,7 @@ import { backofficeApi } from './backoffice-api.js';
 import { BackofficeView } from './backoffice-view.js';
 import { chatApi } from './chat-api.js';
 import { clockApi } from './clock-api.js';
+import { consoleCodeApi } from './console-code-api.js';
 import { liveEvents } from './live-events.js';
 import { localOnly } from './local-only.js';
 import { pageRouter } from './pages.js';
@@ -44,6 +45,7 @@ export function createSandboxWeb(parts: SandboxParts): SandboxWeb {
   chatApi(api, { dingtalk, transcript, uploads });
   backofficeApi(api, backoffice);
   clockApi(api, parts);
+  consoleCodeApi(api, parts);
   liveEvents(api, { dingtalk, transcript, backoffice });
   resetRoute(api, async () => {
     const forget = () => {

@@ -213,6 +213,17 @@ async function reset() {
   location.reload();
 }
 
+// The simulator mints a 免登 code for the sandbox admin (what dd.requestAuthCode does inside DingTalk); the
+// console logs in with it and drops it from its address.
+async function openConsole() {
+  try {
+    const { authCode } = await api('/console-code', {});
+    location.assign(`/console?authCode=${encodeURIComponent(authCode)}`);
+  } catch (error) {
+    toast(error.message);
+  }
+}
+
 function bind() {
   $('person').addEventListener('change', (event) => open(event.target.value, 'single'));
   $('composer').addEventListener('submit', (event) => {
@@ -233,6 +244,10 @@ function bind() {
     const [file] = event.target.files;
     event.target.value = '';
     if (file) void upload(file);
+  });
+  $('open-console').addEventListener('click', (event) => {
+    event.preventDefault();
+    void openConsole();
   });
   $('reset').addEventListener('click', () => $('confirm-reset').showModal());
   $('confirm-reset-cancel').addEventListener('click', () => $('confirm-reset').close());

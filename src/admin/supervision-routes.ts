@@ -1,0 +1,150 @@
+// The dashboard's admin API besides /api/statistics: received / completed per day, the open yellow/red warnings
+// and the complaints, each as JSON or CSV (`?format=csv`). Every list takes `department=<id>`; a department's
+// console session is held to its own department whatever it asks. Mounted as an admin router: the app's guard covers it.
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { chinaDay } from '../domain/holiday-calendar.js';
+import { maskPersonalNumbers } from '../domain/mask.js';
+import type { Application } from '../domain/types.js';
+import { HttpError } from '../http/errors.js';
+import { createRouter } from '../http/routers.js';
+import { COMPLAINT_KIND, type Complaint } from '../supervision/complaints.js';
+import { DAILY_MAX_DAYS, dailyFigures, daysBetween, type DayFigures } from '../supervision/daily.js';
+import { openWarnings, type OpenWarning } from '../supervision/open-warnings.js';
+import { defaultRange } from '../supervision/statistics.js';
+import { sendCsv, wantsCsv, type CsvColumn } from './csv.js';
+import { pageOf } from './paging.js';
+import { dayParam, scopedDepartment, type StatisticsSource } from './statistics-routes.js';
+
+const OPEN_STATUSES: Application['status'][] = ['accepted', 'supplement_required', 'in_review'];
+const LEVEL_TEXT = { yellow: '黄牌', red: '红牌' } as const;
+
+/** `GET /api/statistics/daily`, `GET /api/warnings`, `GET /api/complaints`. */
+export function supervisionRoutes(source: StatisticsSource): Router {
+  const router = createRouter();
+
+  router.get('/api/statistics/daily', async (ctx) => {
+    const { from, to } = rangeOf(ctx, source);
+    const department = scopedDepartment(ctx);
+    const { items } = await source.store.findApplications({});
+    const days = dailyFigures(items.filter(inDepartment(department)), from, to);
+    if (wantsCsv(ctx)) return sendCsv(ctx, `每日办件_${from}_${to}.csv`, DAY_COLUMNS, days);
+    ctx.body = { from, to, ...(department ? { department } : {}), days };
+  });
+
+  router.get('/api/warnings', async (ctx) => {
+    const department = scopedDepartment(ctx);
+    const level = ctx.query.level;
+    if (level !== undefined && level !== 'yellow' && level !== 'red')
+      throw new HttpError(400, 'invalid_query', 'level 只能是 yellow 或 red');
+    const { items } = await source.store.findApplications({ status: OPEN_STATUSES });
+    const all = openWarnings(items, source.calendar, new Date(source.clock.now()));
+    const warnings = all.filter((w) => (!level || w.level === level) && (!department || w.departments.some((d) => d.id === department)));
+    if (wantsCsv(ctx)) return sendCsv(ctx, `预警办件_${chinaDay(new Date(source.clock.now()))}.csv`, WARNING_COLUMNS, warnings);
+    ctx.body = { total: warnings.length, items: warnings };
+  });
+
+  router.get('/api/complaints', async (ctx) => {
+    const status = ctx.query.status;
+    if (status !== undefined && status !== 'open' && status !== 'answered')
+      throw new HttpError(400, 'invalid_query', 'status 只能是 open 或 answered');
+    const department = scopedDepartment(ctx);
+    const csv = wantsCsv(ctx);
+    const { offset, limit } = csv ? { offset: 0, limit: Number.MAX_SAFE_INTEGER } : pageOf(ctx);
+    // The store pages by itself unless the departments (inside the sealed data) must be looked at first.
+    const paged = !department && !csv;
+    const found = await source.store.findRecords<Complaint>(COMPLAINT_KIND, {
+      ...(status ? { tags: { status } } : {}),
+      ...(paged ? { offset, limit } : {}),
+    });
+    const today = chinaDay(new Date(source.clock.now()));
+    const views = found.items
+      .map((record) => complaintView(record.data, record.tags?.status === 'answered' ? 'answered' : 'open', today))
+      .filter((c) => !department || c.departments.some((d) => d.id === department));
+    if (csv) return sendCsv(ctx, `投诉_${today}.csv`, COMPLAINT_COLUMNS, views);
+    ctx.body = paged ? { total: found.total, items: views } : { total: views.length, items: views.slice(offset, offset + limit) };
+  });
+
+  return router;
+}
+
+/** A complaint as the console shows it: the text with personal numbers masked, the evidence counted. */
+export interface ComplaintView {
+  id: string;
+  status: 'open' | 'answered';
+  applicationId?: string;
+  matterName?: string;
+  userName: string;
+  text: string;
+  evidence: number;
+  departments: { id: string; name: string }[];
+  openedAt: string;
+  dueDay: string;
+  overdue: boolean;
+  answer?: { at: string; by: string; text: string };
+  rating?: number;
+}
+
+function complaintView(c: Complaint, status: 'open' | 'answered', today: string): ComplaintView {
+  return {
+    id: c.id,
+    status,
+    ...(c.applicationId ? { applicationId: c.applicationId } : {}),
+    ...(c.matterName ? { matterName: c.matterName } : {}),
+    userName: c.userName,
+    text: maskPersonalNumbers(c.text),
+    evidence: c.evidence.length,
+    departments: c.departments.map((d) => ({ id: d.id, name: d.name })),
+    openedAt: c.openedAt,
+    dueDay: c.dueDay,
+    overdue: status === 'open' && today > c.dueDay,
+    ...(c.answer ? { answer: { ...c.answer, text: maskPersonalNumbers(c.answer.text) } } : {}),
+    ...(c.rating ? { rating: c.rating.level } : {}),
+  };
+}
+
+function rangeOf(ctx: Context, source: StatisticsSource): { from: string; to: string } {
+  const range = defaultRange(new Date(source.clock.now()));
+  const from = dayParam(ctx.query.from, 'from') ?? range.from;
+  const to = dayParam(ctx.query.to, 'to') ?? range.to;
+  if (from > to) throw new HttpError(400, 'invalid_query', 'from 不能晚于 to');
+  if (daysBetween(from, to).length > DAILY_MAX_DAYS) throw new HttpError(400, 'invalid_query', `日期范围最多 ${DAILY_MAX_DAYS} 天`);
+  return { from, to };
+}
+
+function inDepartment(department: string | undefined): (app: Application) => boolean {
+  return (app) => !department || app.departments.some((d) => d.id === department);
+}
+
+const names = (departments: { name: string }[]) => departments.map((d) => d.name).join('、');
+
+const DAY_COLUMNS: CsvColumn<DayFigures>[] = [
+  { header: '日期', value: (d) => d.day },
+  { header: '收件数', value: (d) => d.received },
+  { header: '受理数', value: (d) => d.accepted },
+  { header: '办结数', value: (d) => d.completed },
+];
+
+const WARNING_COLUMNS: CsvColumn<OpenWarning>[] = [
+  { header: '办件编号', value: (w) => w.applicationId },
+  { header: '事项', value: (w) => w.matter.name },
+  { header: '待办部门', value: (w) => names(w.departments) },
+  { header: '预警', value: (w) => LEVEL_TEXT[w.level] },
+  { header: '预警起始日', value: (w) => w.since },
+  { header: '办结时限', value: (w) => w.deadline },
+  { header: '剩余工作日', value: (w) => w.remaining },
+];
+
+const COMPLAINT_COLUMNS: CsvColumn<ComplaintView>[] = [
+  { header: '投诉编号', value: (c) => c.id },
+  { header: '状态', value: (c) => (c.status === 'open' ? (c.overdue ? '逾期未答复' : '待答复') : '已答复') },
+  { header: '办件编号', value: (c) => c.applicationId },
+  { header: '事项', value: (c) => c.matterName },
+  { header: '投诉人', value: (c) => c.userName },
+  { header: '投诉内容', value: (c) => c.text },
+  { header: '责任部门', value: (c) => names(c.departments) },
+  { header: '投诉时间', value: (c) => c.openedAt },
+  { header: '答复期限', value: (c) => c.dueDay },
+  { header: '答复内容', value: (c) => c.answer?.text },
+  { header: '评价', value: (c) => c.rating },
+];
