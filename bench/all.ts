@@ -104,7 +104,7 @@ function yicibanFigure(result: InboundResult): string {
 }
 
 function resources(run: InboundRun): string {
-  return `start-up ${fixed(run.startupMs / 1_000, 2)} s; RSS ${fixed(run.rssStartMb ?? Number.NaN, 0)} MB after start, ${fixed(run.rssEndMb ?? Number.NaN, 0)} MB after the run`;
+  return `start-up ${fixed(run.startupMs / 1_000, 2)} s (${fixed((run.startupCpuMs ?? Number.NaN) / 1_000, 2)} s of CPU); RSS ${fixed(run.rssStartMb ?? Number.NaN, 0)} MB after start, ${fixed(run.rssEndMb ?? Number.NaN, 0)} MB after the run`;
 }
 
 function storeOf(result: InboundResult): string {

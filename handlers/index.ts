@@ -40,10 +40,12 @@ export const dialogs: Dialog<any, any[]>[] = [applyDialog, supplementDialog, eva
  */
 export async function dialogTextKeys(ctx: BotContext): Promise<string[]> {
   const userId = ctx.event.sender.userId;
-  const open = await ctx.findApplications({ applicantId: userId, status: ['supplement_required'] });
+  // Counted first (no document is read or opened for that): most people have no supplement open.
+  const query = { applicantId: userId, status: ['supplement_required' as const] };
+  const open = (await ctx.findApplications({ ...query, limit: 0 })).total > 0 ? (await ctx.findApplications(query)).items : [];
   const keys = [
     applyKey(userId),
-    ...open.items.map((app) => supplementKey(app.id)),
+    ...open.map((app) => supplementKey(app.id)),
     evaluateKey(userId),
     noticeKey(userId),
     promiseKey(userId),

@@ -6,8 +6,12 @@
 // Bottleneck cluster per API on Redis, so the instances together stay under it; without it each process
 // keeps its own limiters.
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import Bottleneck from 'bottleneck';
-import { Redis } from 'ioredis';
+import type { Redis as RedisClient } from 'ioredis';
+
+// ioredis is loaded only with REDIS_URL: a single instance (the common case) does not pay its load at every start.
+const require = createRequire(import.meta.url);
 
 /** How a call queues: per API (`key`, default one shared queue) and by priority (`low` = notices). */
 export interface LimitOptions {
@@ -74,7 +78,8 @@ export function createLimiter(qps: number, options: LimiterOptions = {}): Limite
   // a few to some tens of milliseconds after Redis granted it, so the headroom is 10 %.
   const base = Math.ceil((options.redisUrl ? 1100 : 1020) / qps);
   // A connection handed to Bottleneck is ours to end; Bottleneck duplicates the client for its subscriber.
-  const client = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  const Redis = options.redisUrl ? (require('ioredis') as typeof import('ioredis')).Redis : undefined;
+  const client: RedisClient | undefined = Redis && new Redis(options.redisUrl!, { maxRetriesPerRequest: 2 });
   const connection = client
     ? new Bottleneck.IORedisConnection({ Redis, client } as unknown as Bottleneck.IORedisConnectionOptions)
     : undefined;

@@ -118,16 +118,22 @@ export async function fetchJson(
 ): Promise<{ status: number; body: unknown }> {
   let response: Response;
   let text: string;
+  // A controller and a timer rather than AbortSignal.timeout(): on Node 20 that one costs more CPU per call than the
+  // rest of a sessionWebhook reply's fetch (it is made transferable), and every reply pays it.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeoutMs);
   try {
     response = await fetch(url, {
       method: init.method,
       headers: init.headers,
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: controller.signal,
     });
     text = await response.text();
   } catch (cause) {
     throw new ExternalError('dingtalk', `DingTalk ${label}: network error (${(cause as Error).message})`, { retryable: true, cause });
+  } finally {
+    clearTimeout(timer);
   }
   try {
     return { status: response.status, body: text === '' ? {} : JSON.parse(text) };

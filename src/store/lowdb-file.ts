@@ -52,14 +52,18 @@ export class StoreFile<T> implements Adapter<T> {
 
   /** Atomic replace: writes are queued per file so two never share the temp file. */
   write(data: T): Promise<void> {
-    const text = JSON.stringify(data);
+    return this.writeText(JSON.stringify(data));
+  }
+
+  /** Atomic replace with text the caller made (it must read back as this file's schema). */
+  writeText(text: string | Buffer): Promise<void> {
     const next = this.#writing.then(() => this.#replace(text));
     this.#writing = next.catch(() => undefined);
     return next;
   }
 
   // A temp file is always new here (the store removes leftovers when it opens), so `mode` applies to it.
-  async #replace(text: string): Promise<void> {
+  async #replace(text: string | Buffer): Promise<void> {
     await writeFile(this.#temp, text, { encoding: 'utf8', mode: FILE_MODE });
     await rename(this.#temp, this.path);
   }

@@ -54,18 +54,27 @@ export function recordShard(id: string): string {
   return (hash(id) % RECORD_SHARDS).toString(16).padStart(2, '0');
 }
 
-/** Inbox ids are filed by the UTC hour they were processed in (`20261128-14`), so old hours drop as whole files. */
+/** Minutes of processed inbound ids per inbox file. */
+export const INBOX_SLOT_MINUTES = 10;
+
+/**
+ * Inbox ids are filed by the UTC ten minutes they were processed in (`20261128-14-3` holds 14:30–14:39), so old
+ * ones drop as whole files and a checkpoint rewrites at most ten minutes of ids, not an hour's (at 9 o'clock on a
+ * Monday an hour's file is the largest the store writes every second).
+ */
 export function inboxShard(at: number): string {
   const iso = new Date(at).toISOString();
-  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 13)}`;
+  const slot = Math.floor(Number(iso.slice(14, 16)) / INBOX_SLOT_MINUTES);
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 13)}-${slot}`;
 }
 
-/** Epoch ms at which an inbox shard's hour ends, or undefined for a name that is not an inbox hour. */
+/** Epoch ms at which an inbox file's time ends (whole hours: files of earlier versions), or undefined for another name. */
 export function inboxShardEnd(shard: string): number | undefined {
-  const match = /^(\d{4})(\d{2})(\d{2})-(\d{2})$/.exec(shard);
+  const match = /^(\d{4})(\d{2})(\d{2})-(\d{2})(?:-([0-5]))?$/.exec(shard);
   if (!match) return undefined;
-  const [, y, m, d, h] = match;
-  return Date.UTC(Number(y), Number(m) - 1, Number(d), Number(h)) + HOUR_MS;
+  const [, y, m, d, h, slot] = match;
+  const hour = Date.UTC(Number(y), Number(m) - 1, Number(d), Number(h));
+  return slot === undefined ? hour + HOUR_MS : hour + (Number(slot) + 1) * INBOX_SLOT_MINUTES * 60_000;
 }
 
 // FNV-1a, 32 bit: stable across processes, unlike anything keyed on object identity.

@@ -1,21 +1,21 @@
 // Everything the lowdb store holds, in memory, with the files it is persisted in.
-// Layout under DATA_DIR: applications/<day>-<block>.json, dialogs/<hash>.json, inbox/<day>-<hour>.json,
+// Layout under DATA_DIR: applications/<day>-<block>.json (+ applications/summaries/), dialogs/<hash>.json, inbox/<day>-<hour>-<ten minutes>.json,
 // outbox/pending.json, outbox/dead.json, records/<kind>/<2 hex>.json, state/meta.json, state/counters.json,
 // and wal.log (the batches since the last checkpoint).
 import type { z } from 'zod';
-import type { Application } from '../domain/types.js';
+import { LowdbApplications } from './lowdb-applications.js';
 import { LowdbCollection } from './lowdb-collection.js';
-import { INBOX_RETENTION_MS, applicationShard, dialogShard, inboxShard, inboxShardEnd } from './lowdb-layout.js';
+import { INBOX_RETENTION_MS, dialogShard, inboxShard, inboxShardEnd } from './lowdb-layout.js';
 import { storedDialogRev, type Op, type View } from './lowdb-ops.js';
 import { JobQueue } from './job-queue.js';
 import { LowdbRecords } from './lowdb-records.js';
-import { ApplicationIndex } from './memory-index.js';
-import { applicationRecord, counterRecord, deadJobRecord, dialogRecord, inboxRecord, jobRecord, metaRecord } from './record-schemas.js';
+import type { ApplicationIndex } from './memory-index.js';
+import { counterRecord, deadJobRecord, dialogRecord, inboxRecord, jobRecord, metaRecord } from './record-schemas.js';
 import type { DeadJob, DialogRecord, OutboxJob } from './store.js';
 
 /** The in-memory data of a lowdb store and its sharded files. */
 export class LowdbState implements View {
-  readonly applications: LowdbCollection<Application>;
+  readonly applications: LowdbApplications;
   readonly dialogs: LowdbCollection<DialogRecord>;
   readonly inbox: LowdbCollection<number>;
   readonly jobs: LowdbCollection<OutboxJob>;
@@ -23,15 +23,14 @@ export class LowdbState implements View {
   readonly meta: LowdbCollection<unknown>;
   readonly counters: LowdbCollection<number>;
   readonly records: LowdbRecords;
-  readonly index = new ApplicationIndex();
   /** The pending jobs in due order, per kind. */
   readonly queue = new JobQueue();
   readonly #all: Pick<LowdbCollection<unknown>, 'load' | 'flush' | 'dirty'>[];
 
-  constructor(dataDir: string) {
+  /** `cachedApplications`: application documents kept in memory once read (lowdb-applications.ts). */
+  constructor(dataDir: string, cachedApplications?: number) {
     // Casts: the record schemas are loose (unknown keys kept), so their output is wider than the domain types.
-    const app = applicationRecord as unknown as z.ZodType<Application>;
-    this.applications = new LowdbCollection(dataDir, { dir: 'applications', shardOf: (id) => applicationShard(id), item: app });
+    this.applications = new LowdbApplications(dataDir, cachedApplications);
     this.dialogs = new LowdbCollection(dataDir, {
       dir: 'dialogs',
       shardOf: (key) => dialogShard(key),
@@ -61,11 +60,20 @@ export class LowdbState implements View {
     this.#all = [this.applications, this.dialogs, this.inbox, this.jobs, this.dead, this.meta, this.counters, this.records];
   }
 
-  /** Reads every file and builds the indexes. */
+  /** Every application's summary, newest first overall and per applicant. */
+  get index(): ApplicationIndex {
+    return this.applications.index;
+  }
+
+  /** Reads every file (of applications, the summaries: their documents are read when needed) and builds the indexes. */
   async load(): Promise<void> {
     for (const collection of this.#all) await collection.load();
-    for (const app of this.applications.values()) this.index.put(undefined, app);
     for (const job of this.jobs.values()) this.queue.put(job);
+  }
+
+  /** After the log's replay: throws for damage seen at load that the replay did not repair (lowdb-applications.ts). */
+  verify(): void {
+    this.applications.verify();
   }
 
   /** Applies logged operations in order (idempotent: replaying them again changes nothing). */
@@ -73,7 +81,7 @@ export class LowdbState implements View {
     for (const op of ops) {
       switch (op.op) {
         case 'app':
-          this.index.put(this.applications.put(op.doc.id, op.doc), op.doc);
+          this.applications.put(op.doc);
           break;
         case 'record':
           this.records.put(op.doc);
@@ -138,7 +146,7 @@ export class LowdbState implements View {
   }
 
   appRev(id: string): number {
-    return this.applications.get(id)?.rev ?? 0;
+    return this.applications.rev(id);
   }
 
   recordRev(kind: string, id: string): number {

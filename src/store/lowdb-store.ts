@@ -38,6 +38,8 @@ export interface LowdbStoreOptions {
   checkpointMs?: number;
   /** A checkpoint also comes once the log holds this many bytes (default 8 MB). */
   checkpointBytes?: number;
+  /** Application documents kept in memory once read (default 2,000; lowdb-applications.ts). */
+  cachedApplications?: number;
 }
 
 interface Task {
@@ -63,6 +65,7 @@ export class LowdbStore implements Store {
   #nextPruneAt = 0;
   readonly #leases = new JobLeases();
   readonly #checkpoints: Checkpoints;
+  readonly #cachedApplications: number | undefined;
 
   constructor(options: LowdbStoreOptions) {
     this.dataDir = options.dataDir;
@@ -72,9 +75,10 @@ export class LowdbStore implements Store {
       if (this.#status === 'open') this.#draining ??= this.#drain();
     });
     this.#wal = new WriteAheadLog(options.dataDir);
+    this.#cachedApplications = options.cachedApplications;
   }
 
-  /** Loads every file, replays a commit interrupted by a crash, and prunes old inbox ids. */
+  /** Loads every file (applications: their summaries), replays a commit interrupted by a crash, and prunes old inbox ids. */
   async open(): Promise<void> {
     if (this.#status !== 'new') throw new Error('a LowdbStore opens once; create a new one to open the files again');
     this.#status = 'opening';
@@ -82,11 +86,12 @@ export class LowdbStore implements Store {
       await mkdir(this.dataDir, { recursive: true, mode: DIR_MODE });
       await chmod(this.dataDir, DIR_MODE);
       await removeLeftoverTemps(this.dataDir);
-      const state = new LowdbState(this.dataDir);
+      const state = new LowdbState(this.dataDir, this.#cachedApplications);
       await state.load();
       // A torn last line (tornBytes) was an append cut short by a kill: never acknowledged, so dropped.
       const { records } = await this.#wal.read();
       for (const record of records) state.apply(record.ops);
+      state.verify();
       this.#prune(state);
       await state.flush();
       await this.#wal.clear();
@@ -158,13 +163,13 @@ export class LowdbStore implements Store {
   }
 
   async getApplication(id: string): Promise<Application | undefined> {
-    return clone(this.#read().applications.get(id));
+    return clone(await this.#read().applications.get(id));
   }
 
   async findApplications(query: ApplicationQuery): Promise<{ total: number; items: Application[] }> {
-    const state = this.#read();
-    const { total, ids } = state.index.query(query, (id) => state.applications.get(id));
-    return { total, items: ids.map((id) => clone(state.applications.get(id)!)) };
+    const { applications } = this.#read();
+    const { total, ids } = applications.index.query(query);
+    return { total, items: (await applications.getMany(ids)).map((app) => clone(app)) };
   }
 
   async getDialog(key: string): Promise<DialogRecord | undefined> {

@@ -117,6 +117,9 @@ async function readLowdb(dataDir: string): Promise<LowdbState> {
   const { records } = await wal.read();
   await wal.close();
   for (const record of records) state.apply(record.ops);
+  state.verify();
+  // Every document is copied: all the application buckets are read (and checked) now, and kept.
+  await state.applications.loadAll();
   return state;
 }
 

@@ -1,8 +1,40 @@
 // In-memory indexes over applications so listing one applicant's applications, newest first,
-// does not scan (or sort) every application the store holds.
-import type { Application } from '../domain/types.js';
+// does not scan (or sort) every application the store holds. The index keeps each application's summary
+// (the plain fields queries filter on), not the document: the documents stay in their bucket files until read.
+import type { Application, DepartmentReview } from '../domain/types.js';
 import { applicationFilter } from './application-filter.js';
 import type { ApplicationQuery } from './store.js';
+
+/**
+ * What the index keeps of an application: the fields listing, filtering and revision checks read, none of them
+ * sealed. A structural subset of Application, so a filter written for applications also runs on summaries.
+ */
+export type ApplicationSummary = Pick<
+  Application,
+  'id' | 'rev' | 'status' | 'createdAt' | 'submittedAt' | 'acceptedAt' | 'deadline' | 'decidedAt'
+> & {
+  matter: Pick<Application['matter'], 'id' | 'version'>;
+  applicant: Pick<Application['applicant'], 'userId'>;
+  departments: Pick<DepartmentReview, 'id' | 'status'>[];
+};
+
+/** The summary of a stored application (optional dates only when present, so it reads back as written). */
+export function summarize(app: Application): ApplicationSummary {
+  const summary: ApplicationSummary = {
+    id: app.id,
+    rev: app.rev,
+    status: app.status,
+    createdAt: app.createdAt,
+    matter: { id: app.matter.id, version: app.matter.version },
+    applicant: { userId: app.applicant.userId },
+    departments: app.departments.map((d) => ({ id: d.id, status: d.status })),
+  };
+  if (app.submittedAt !== undefined) summary.submittedAt = app.submittedAt;
+  if (app.acceptedAt !== undefined) summary.acceptedAt = app.acceptedAt;
+  if (app.deadline !== undefined) summary.deadline = app.deadline;
+  if (app.decidedAt !== undefined) summary.decidedAt = app.decidedAt;
+  return summary;
+}
 
 interface Entry {
   createdAt: string;
@@ -47,32 +79,47 @@ class SortedEntries {
   }
 }
 
-/** Applications ordered newest first, overall and per applicant. */
+/** Every application's summary, ordered newest first overall and per applicant. */
 export class ApplicationIndex {
+  readonly #summaries = new Map<string, ApplicationSummary>();
   readonly #all = new SortedEntries();
   readonly #byApplicant = new Map<string, SortedEntries>();
 
+  get size(): number {
+    return this.#summaries.size;
+  }
+
+  get(id: string): ApplicationSummary | undefined {
+    return this.#summaries.get(id);
+  }
+
+  /** Every summary, in no particular order. */
+  values(): IterableIterator<ApplicationSummary> {
+    return this.#summaries.values();
+  }
+
   /** Records a stored version, replacing the previous one of the same application. */
-  put(previous: Application | undefined, next: Application): void {
+  put(next: ApplicationSummary): void {
+    const previous = this.#summaries.get(next.id);
+    this.#summaries.set(next.id, next);
     if (previous) {
       if (previous.createdAt === next.createdAt && previous.applicant.userId === next.applicant.userId) return;
-      this.remove(previous);
+      this.#unlist(previous);
     }
     const entry = { createdAt: next.createdAt, id: next.id };
     this.#all.insert(entry);
     this.#applicant(next.applicant.userId).insert(entry);
   }
 
-  remove(application: Application): void {
-    const entry = { createdAt: application.createdAt, id: application.id };
-    this.#all.remove(entry);
-    const list = this.#byApplicant.get(application.applicant.userId);
-    list?.remove(entry);
-    if (list && list.items.length === 0) this.#byApplicant.delete(application.applicant.userId);
+  remove(id: string): void {
+    const summary = this.#summaries.get(id);
+    if (!summary) return;
+    this.#summaries.delete(id);
+    this.#unlist(summary);
   }
 
   /** Ids matching the query, newest first (createdAt, then id, descending), with the total before paging. */
-  query(query: ApplicationQuery, get: (id: string) => Application | undefined): { total: number; ids: string[] } {
+  query(query: ApplicationQuery): { total: number; ids: string[] } {
     const list = query.applicantId === undefined ? this.#all : this.#byApplicant.get(query.applicantId);
     if (!list) return { total: 0, ids: [] };
     const keep = applicationFilter(query);
@@ -87,12 +134,20 @@ export class ApplicationIndex {
     let total = 0;
     for (let i = list.items.length - 1; i >= 0; i--) {
       const id = list.items[i]!.id;
-      const app = get(id);
-      if (!app || !keep(app)) continue;
+      // The filters read only plain fields, all of them in the summary (application-filter.ts).
+      if (!keep(this.#summaries.get(id)!)) continue;
       if (total >= offset && ids.length < limit) ids.push(id);
       total++;
     }
     return { total, ids };
+  }
+
+  #unlist(summary: ApplicationSummary): void {
+    const entry = { createdAt: summary.createdAt, id: summary.id };
+    this.#all.remove(entry);
+    const list = this.#byApplicant.get(summary.applicant.userId);
+    list?.remove(entry);
+    if (list && list.items.length === 0) this.#byApplicant.delete(summary.applicant.userId);
   }
 
   #applicant(userId: string): SortedEntries {

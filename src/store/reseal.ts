@@ -1,7 +1,7 @@
 // Re-seals every value in a store under the current DATA_KEY, so that DATA_KEY_PREVIOUS can be removed after a
 // rotation. Values are rewritten one record at a time: an interrupted run leaves every value readable (with
 // both keys configured) and running it again finishes the job. `npm run data:reseal` (src/store/reseal-main.ts).
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { z } from 'zod';
@@ -48,6 +48,8 @@ export async function resealLowdb(dataDir: string, cipher: DataCipher): Promise<
       const next = resealDeep(JSON.parse(await readFile(file.path, 'utf8')), cipher, changed);
       if (changed.count === 0) continue;
       await file.write(next);
+      // A bucket's summary records where each document lies: gone, it is rebuilt from the bucket when the store opens.
+      if (dir === 'applications') await rm(path.join(dataDir, dir, 'summaries', name), { force: true });
       records += changed.count;
     }
   }

@@ -42,7 +42,7 @@ async function filledStore(): Promise<string> {
 const COLLECTIONS: { file: string; missing: (item: unknown) => unknown; wrong: (item: unknown) => unknown }[] = [
   { file: 'applications/20261128-000.json', missing: without('status'), wrong: set('rev', 'one') },
   { file: 'dialogs/*', missing: without('step'), wrong: set('expiresAt', 'tomorrow') },
-  { file: 'inbox/20261128-02.json', missing: () => null, wrong: () => 'yesterday' },
+  { file: 'inbox/20261128-02-0.json', missing: () => null, wrong: () => 'yesterday' },
   { file: 'outbox/pending.json', missing: without('kind'), wrong: set('attempts', -1) },
   { file: 'outbox/dead.json', missing: without('reason'), wrong: set('failedAt', 'then') },
   { file: 'records/notice/*', missing: without('rev'), wrong: set('tags', { status: 1 }) },

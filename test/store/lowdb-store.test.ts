@@ -54,7 +54,26 @@ it('files applications in buckets of 100 per day, and an update rewrites only it
   await h.store.commit({ applications: apps });
   await checkpoint(h.store);
   const bucketDir = join(dataDir, 'applications');
-  assert.equal((await readdir(bucketDir)).sort(), ['20261128-000.json', '20261128-001.json', '20261128-002.json']);
+  assert.equal((await readdir(bucketDir)).sort(), ['20261128-000.json', '20261128-001.json', '20261128-002.json', 'summaries']);
+  // Each bucket's summary: the plain fields the index needs, and the bucket's size as written.
+  assert.equal((await readdir(join(bucketDir, 'summaries'))).sort(), ['20261128-000.json', '20261128-001.json', '20261128-002.json']);
+  // A row per application: id, rev, status, … and last the place of its document in the bucket (offset, length).
+  type Row = [string, number, string, ...unknown[]];
+  const summaryOf = async (name: string) =>
+    JSON.parse(await readFile(join(bucketDir, 'summaries', name), 'utf8')) as { bytes: number; rows: Row[] };
+  const summary = await summaryOf('20261128-001.json');
+  const bucketText = await readFile(join(bucketDir, '20261128-001.json'));
+  assert.is(summary.bytes, bucketText.length);
+  assert.equal(
+    summary.rows.map((row) => row[0]),
+    apps.slice(100, 200).map((a) => a.id),
+  );
+  const [id, rev, status, createdAt, matter, version, applicant, departments, submittedAt, , , , offset, length] = summary.rows[0]!;
+  assert.equal(
+    [id, rev, status, createdAt, matter, version, applicant, departments, submittedAt],
+    [apps[100]!.id, 1, 'submitted', apps[100]!.createdAt, 'business-licence', 1, 'user-1', [['amr', 'pending']], apps[100]!.submittedAt],
+  );
+  assert.equal(JSON.parse(bucketText.subarray(offset as number, (offset as number) + (length as number)).toString('utf8')), apps[100]);
   assert.equal(
     Object.keys(await items(join(bucketDir, '20261128-001.json'))).sort(),
     apps.slice(100, 200).map((a) => a.id),
@@ -68,6 +87,7 @@ it('files applications in buckets of 100 per day, and an update rewrites only it
   await checkpoint(h.store);
   const after = await Promise.all(['20261128-000.json', '20261128-001.json', '20261128-002.json'].map(mtime));
   assert.is(after[0], before[0]);
+  assert.is((await summaryOf('20261128-001.json')).rows.find((row) => row[0] === apps[149]!.id)?.[2], 'accepted');
   assert.ok(after[1]! > before[1]!, 'the bucket of the updated application is rewritten');
   assert.is(after[2], before[2]);
   assert.is(await exists(join(dataDir, 'wal.log')), false, 'the log is emptied once the files are written');
@@ -252,19 +272,26 @@ it('remembers processed ids for seven days, then forgets them at open and while 
     await store.open();
     return store;
   };
+  // A file of ten minutes (09:30–09:39), and one of a whole hour as earlier versions wrote them.
+  await mkdir(join(dir, 'inbox'), { recursive: true });
+  await writeFile(join(dir, 'inbox', '20261128-08.json'), JSON.stringify({ items: { 'msg-older': clock - 3_600_000 } }));
   let store = await open();
   await store.commit({ inbox: ['msg-old'] });
   clock += 6 * DAY_MS;
   await store.commit({ inbox: ['msg-recent'] });
   await store.close();
+  assert.is(await exists(join(dir, 'inbox', '20261128-09-3.json')), true);
   store = await open();
   assert.is(await store.hasProcessed('msg-old'), true);
+  assert.is(await store.hasProcessed('msg-older'), true);
   clock += 2 * DAY_MS;
   await store.close();
   store = await open();
   assert.is(await store.hasProcessed('msg-old'), false);
+  assert.is(await store.hasProcessed('msg-older'), false);
   assert.is(await store.hasProcessed('msg-recent'), true);
-  assert.is(await exists(join(dir, 'inbox', '20261128-09.json')), false);
+  assert.is(await exists(join(dir, 'inbox', '20261128-09-3.json')), false);
+  assert.is(await exists(join(dir, 'inbox', '20261128-08.json')), false);
   clock += 6 * DAY_MS;
   await store.commit({ inbox: ['msg-new'] });
   assert.is(await store.hasProcessed('msg-recent'), false, 'pruned by a commit after the retention period');
