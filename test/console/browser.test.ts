@@ -58,13 +58,15 @@ async function openPage(viewport = DESKTOP): Promise<{ page: Page; trouble: Trou
     if (message.type() === 'error' || message.type() === 'warning') trouble.console.push(message.text());
   });
   page.on('pageerror', (error) => trouble.errors.push(error.message));
-  // The sandbox page's own requests (its live event stream, its back-office poll) are cut when the link leaves
-  // the page: an abort there is not a failed load.
+  // The sandbox page's own requests (its live event stream, its polls) are cut when its link leaves the page: an
+  // abort of a request the sandbox page made is not a failed load.
+  const fromSandbox = new WeakSet<object>();
+  page.on('request', (request) => {
+    if (new URL(page.url() || 'about:blank', 'http://x').pathname.startsWith('/sandbox')) fromSandbox.add(request);
+  });
   page.on('requestfailed', (request) => {
     const error = request.failure()?.errorText;
-    const where = new URL(request.url()).pathname;
-    const leftSandbox = where === '/sandbox/api/events' || (where.startsWith('/sandbox/api/') && error === 'net::ERR_ABORTED');
-    if (!leftSandbox) trouble.failed.push(`${request.url()} ${error}`);
+    if (!(fromSandbox.has(request) && error === 'net::ERR_ABORTED')) trouble.failed.push(`${request.url()} ${error}`);
   });
   page.on('response', (response) => {
     if (response.status() >= 400)
