@@ -44,16 +44,36 @@ export async function loadStatistics(
   const { department } = query;
   const cases = await loadOpenCases(source.store);
   const items = await loadFacts(source.store, statisticsQueries(range, cases), department);
-  const ids = new Set(items.map((app) => app.id));
+  return statisticsFrom(source, { applications: items, openCases: cases, now, ...range, by: query.by ?? 'matter', department });
+}
+
+/**
+ * The figures from facts already loaded (at least those of statisticsQueries, of the department's applications when
+ * one is given) and every open case: a department's figures count its own cases, and by department only its group.
+ */
+export function statisticsFrom(
+  source: Pick<StatisticsSource, 'matters' | 'calendar'>,
+  input: {
+    applications: readonly ApplicationFacts[];
+    openCases: readonly OpenCase[];
+    now: Date;
+    from: string;
+    to: string;
+    by: StatisticsGrouping;
+    department?: string | undefined;
+  },
+): Statistics {
+  const { department, openCases: cases } = input;
+  const ids = new Set(input.applications.map((app) => app.id));
   const statistics = computeStatistics({
-    applications: items,
+    applications: input.applications,
     matters: source.matters,
     calendar: source.calendar,
-    now,
+    now: input.now,
     openCases: department ? cases.filter((c) => c.applicationId !== undefined && ids.has(c.applicationId)) : cases,
-    from: range.from,
-    to: range.to,
-    by: query.by ?? 'matter',
+    from: input.from,
+    to: input.to,
+    by: input.by,
   });
   // By department, the other departments of the same applications are not this department's business.
   if (!department || statistics.by !== 'department') return statistics;
