@@ -30,6 +30,7 @@ const store = createStore(
 let started = performance.now();
 await store.open();
 const opened = (performance.now() - started) / 1000;
+const rss = process.memoryUsage().rss / 2 ** 20;
 const clock = { now: () => Date.now() };
 const source: StatisticsSource = { store, matters, calendar: createHolidayCalendar(), clock };
 const count = (await store.applicationFacts({})).length;
@@ -48,23 +49,26 @@ const ranges = [
   { name: 'whole year', from: `${today.slice(0, 4)}-01-01`, to: today },
 ];
 
-async function time(work: () => Promise<Statistics>, times: number): Promise<{ median: number; result: Statistics }> {
+async function time(label: string, work: () => Promise<Statistics>, times: number): Promise<{ median: number; result: Statistics }> {
   const seconds: number[] = [];
   let result: Statistics | undefined;
   for (let i = 0; i < times; i++) {
     started = performance.now();
     result = await work();
     seconds.push((performance.now() - started) / 1000);
+    console.error(`${label}: ${fixed(seconds.at(-1)!, 2)} s`);
   }
   return { median: percentile(seconds, 50), result: result! };
 }
 
-console.log(`${count} applications in ${dataDir}, opened in ${fixed(opened, 1)} s; medians of ${runs} runs (before: ${runsBefore})`);
+console.log(
+  `${count} applications in ${dataDir}, opened in ${fixed(opened, 1)} s (RSS ${fixed(rss, 0)} MB); medians of ${runs} runs (before: ${runsBefore})`,
+);
 console.log('| range | received | after: light facts | before: whole documents | speed-up |');
 console.log('|---|---:|---:|---:|---:|');
 for (const range of ranges) {
-  const after = await time(() => loadStatistics(source, { from: range.from, to: range.to }), runs);
-  const old = await time(() => before(range), runsBefore);
+  const after = await time(`${range.name}, after`, () => loadStatistics(source, { from: range.from, to: range.to }), runs);
+  const old = await time(`${range.name}, before`, () => before(range), runsBefore);
   // The same figures both ways (the time of "now" moved between them: a warning may tip over at 09:00).
   const figures = (s: Statistics) => [s.total, ...s.groups].map((f) => ({ ...f, openWarnings: 0 }));
   assert.deepEqual(figures(after.result), figures(old.result));

@@ -120,10 +120,11 @@ export function computeStatistics(input: StatisticsInput): Statistics {
     for (const key of keys) add(key.id, key.name, app, receivedIds.has(app.id));
   }
   const cases = input.openCases ?? [];
+  const facts = factsPerApplication(input);
   const figures = (apps: ApplicationFacts[], all: readonly ApplicationFacts[], everything = false) => {
     const ids = new Set(all.map((app) => app.id));
     const mine = everything ? cases : cases.filter((c) => c.applicationId !== undefined && ids.has(c.applicationId));
-    return figuresOf(input, apps, all, mine);
+    return figuresOf(facts, apps, all, mine);
   };
   const isBusy = (f: Figures) => f.received > 0 || f.openWarnings > 0 || f.openRectifications > 0 || f.openComplaints > 0;
   return {
@@ -132,36 +133,82 @@ export function computeStatistics(input: StatisticsInput): Statistics {
     by,
     total: figures(received, applications, true),
     groups: [...groups.entries()]
-      .filter(([, g]) => isBusy(figures(g.received, g.all)))
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([id, g]) => ({ id, name: g.name, ...figures(g.received, g.all) })),
+      .map(([id, g]) => ({ id, name: g.name, ...figures(g.received, g.all) }))
+      .filter(isBusy)
+      .sort((a, b) => a.id.localeCompare(b.id)),
+  };
+}
+
+/** What the figures read of one application, worked out once however many groups it counts in. */
+interface Derived {
+  visits: number;
+  /** At yellow or red now. */
+  warned: boolean;
+  /** Completed (办结): on time, and the working days it took. */
+  completed?: { onTime: boolean; used: number };
+}
+
+// Each application's derived values, computed when first asked for, on a calendar that remembers its days (the
+// clocks of thousands of applications walk the same days).
+function factsPerApplication(input: StatisticsInput): (app: ApplicationFacts) => Derived {
+  const calendar = rememberingCalendar(input.calendar);
+  // The first matter of each id, as a search of the list finds it.
+  const matters = new Map<string, Matter>();
+  for (const matter of input.matters) if (!matters.has(matter.id)) matters.set(matter.id, matter);
+  const known = new Map<string, Derived>();
+  return (app) => {
+    let derived = known.get(app.id);
+    if (derived) return derived;
+    derived = {
+      visits: visitsOf(app, matters.get(app.matter.id)),
+      warned: ['yellow', 'red'].includes(warningLevel(calendar, app, input.now)),
+    };
+    if (app.acceptedAt && app.decidedAt && DECIDED_AFTER_ACCEPTANCE.includes(app.status)) {
+      const clock = deadlineClock(calendar, app, app.decidedAt)!;
+      derived.completed = { onTime: chinaDay(app.decidedAt) <= clock.deadline, used: clock.used };
+    }
+    known.set(app.id, derived);
+    return derived;
+  };
+}
+
+function rememberingCalendar(calendar: HolidayCalendar): HolidayCalendar {
+  const days = new Map<string, boolean>();
+  return {
+    isWorkday(date) {
+      if (typeof date !== 'string') return calendar.isWorkday(date);
+      let workday = days.get(date);
+      if (workday === undefined) {
+        workday = calendar.isWorkday(date);
+        days.set(date, workday);
+      }
+      return workday;
+    },
+    hasData: (year) => calendar.hasData(year),
   };
 }
 
 function figuresOf(
-  input: StatisticsInput,
+  derived: (app: ApplicationFacts) => Derived,
   received: ApplicationFacts[],
   all: readonly ApplicationFacts[],
   cases: readonly OpenCase[],
 ): Figures {
-  const { calendar, now } = input;
-  const matter = (app: ApplicationFacts) => input.matters.find((m) => m.id === app.matter.id);
   const accepted = received.filter((app) => app.acceptedAt);
-  const completed = accepted.filter((app) => app.decidedAt && DECIDED_AFTER_ACCEPTANCE.includes(app.status));
-  const clocks = completed.map((app) => deadlineClock(calendar, app, app.decidedAt!)!);
-  const onTime = completed.filter((app, i) => chinaDay(app.decidedAt!) <= clocks[i]!.deadline).length;
-  const visits = received.map((app) => visitsOf(app, matter(app)));
+  const completed = accepted.flatMap((app) => derived(app).completed ?? []);
+  const onTime = completed.filter((c) => c.onTime).length;
+  const visits = received.map((app) => derived(app).visits);
   const ratings = received.flatMap((app) => (app.rating === undefined ? [] : [app.rating]));
   const satisfied = ratings.filter((level) => level >= 4).length;
   const dissatisfied = ratings.filter((level) => level <= BAD_LEVEL_MAX).length;
-  const openWarnings = all.filter((app) => ['yellow', 'red'].includes(warningLevel(calendar, app, now))).length;
+  const openWarnings = all.filter((app) => derived(app).warned).length;
   return {
     received: received.length,
     accepted: accepted.length,
     completed: completed.length,
     completedOnTime: onTime,
     onTimeRate: rate(onTime, completed.length),
-    averageWorkingDays: round(clocks.reduce((sum, c) => sum + c.used, 0) / (clocks.length || 1), 2),
+    averageWorkingDays: round(completed.reduce((sum, c) => sum + c.used, 0) / (completed.length || 1), 2),
     visitsPerApplication: round(visits.reduce((sum, v) => sum + v, 0) / (visits.length || 1), 4),
     zeroVisitShare: rate(visits.filter((v) => v === 0).length, visits.length),
     atMostOneVisitShare: rate(visits.filter((v) => v <= 1).length, visits.length),
