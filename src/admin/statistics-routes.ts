@@ -6,48 +6,92 @@ import type { Context } from 'koa';
 import type { Clock } from '../clock.js';
 import { isCalendarDate } from '../domain/china-time.js';
 import type { HolidayCalendar } from '../domain/holiday-calendar.js';
+import type { ApplicationFacts } from '../domain/application-facts.js';
 import type { Matter } from '../domain/types.js';
 import { adminScope } from '../http/admin-auth.js';
 import { createRouter } from '../http/routers.js';
 import { percentCell, sendCsv, wantsCsv, type CsvColumn } from './csv.js';
 import { HttpError } from '../http/errors.js';
-import type { Store } from '../store/store.js';
+import type { FactsQuery, Store } from '../store/store.js';
 import { COMPLAINT_KIND, type Complaint } from '../supervision/complaints.js';
 import { RECTIFICATION_KIND, type Rectification } from '../supervision/rectification.js';
-import { computeStatistics, defaultRange, type OpenCase, type Statistics, type StatisticsGrouping } from '../supervision/statistics.js';
+import {
+  computeStatistics,
+  defaultRange,
+  statisticsQueries,
+  type OpenCase,
+  type Statistics,
+  type StatisticsGrouping,
+} from '../supervision/statistics.js';
 
 export interface StatisticsSource {
-  store: Pick<Store, 'findApplications' | 'findRecords'>;
+  store: Pick<Store, 'applicationFacts' | 'findRecords'>;
   matters: readonly Matter[];
   calendar: HolidayCalendar;
   clock: Pick<Clock, 'now'>;
 }
 
-/** The figures over every stored application (default range: the last 30 days, by matter). */
+/**
+ * The figures (default range: the last 30 days, by matter), from the light facts of the applications they read
+ * (statisticsQueries: received in the range, running, or of an open case), never from whole documents.
+ */
 export async function loadStatistics(
   source: StatisticsSource,
   query: { from?: string; to?: string; by?: StatisticsGrouping; department?: string } = {},
 ): Promise<Statistics> {
   const now = new Date(source.clock.now());
-  const range = defaultRange(now);
+  const range = { ...defaultRange(now), ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) };
   const { department } = query;
-  const all = (await source.store.findApplications({})).items;
-  const items = department ? all.filter((app) => app.departments.some((d) => d.id === department)) : all;
-  const ids = new Set(items.map((app) => app.id));
   const cases = await loadOpenCases(source.store);
+  const items = await loadFacts(source.store, statisticsQueries(range, cases), department);
+  return statisticsFrom(source, { applications: items, openCases: cases, now, ...range, by: query.by ?? 'matter', department });
+}
+
+/**
+ * The figures from facts already loaded (at least those of statisticsQueries, of the department's applications when
+ * one is given) and every open case: a department's figures count its own cases, and by department only its group.
+ */
+export function statisticsFrom(
+  source: Pick<StatisticsSource, 'matters' | 'calendar'>,
+  input: {
+    applications: readonly ApplicationFacts[];
+    openCases: readonly OpenCase[];
+    now: Date;
+    from: string;
+    to: string;
+    by: StatisticsGrouping;
+    department?: string | undefined;
+  },
+): Statistics {
+  const { department, openCases: cases } = input;
+  const ids = new Set(input.applications.map((app) => app.id));
   const statistics = computeStatistics({
-    applications: items,
+    applications: input.applications,
     matters: source.matters,
     calendar: source.calendar,
-    now,
+    now: input.now,
     openCases: department ? cases.filter((c) => c.applicationId !== undefined && ids.has(c.applicationId)) : cases,
-    from: query.from ?? range.from,
-    to: query.to ?? range.to,
-    by: query.by ?? 'matter',
+    from: input.from,
+    to: input.to,
+    by: input.by,
   });
   // By department, the other departments of the same applications are not this department's business.
   if (!department || statistics.by !== 'department') return statistics;
   return { ...statistics, groups: statistics.groups.filter((g) => g.id === department) };
+}
+
+/** The union of the facts the queries find (of one department's applications when given), each once. */
+export async function loadFacts(
+  store: Pick<Store, 'applicationFacts'>,
+  queries: readonly FactsQuery[],
+  department?: string,
+): Promise<ApplicationFacts[]> {
+  const found = new Map<string, ApplicationFacts>();
+  for (const query of queries) {
+    for (const facts of await store.applicationFacts(department ? { ...query, departmentId: department } : query))
+      found.set(facts.id, facts);
+  }
+  return [...found.values()];
 }
 
 /** Open 差评整改 cases and unanswered complaints (their `status` tag), for the figures. */

@@ -116,7 +116,7 @@ export function canWithdraw(app: Application): boolean {
 }
 
 /** A decision has been made: not accepted, approved, rejected (and delivered / evaluated after approval). */
-export function isDecided(app: Application): boolean {
+export function isDecided(app: Pick<Application, 'status'>): boolean {
   return DECIDED.includes(app.status);
 }
 

@@ -60,6 +60,16 @@ export function isOverdue(now: DateInput, deadline: string): boolean {
   return chinaDay(now) > chinaDay(deadline);
 }
 
+// Calendar arithmetic on UTC midnights (a calendar day has no time zone); the day before and after each day are
+// remembered, as the day-by-day walks of working-day counts ask for them again and again (statistics: thousands).
+const NEXT = new Map<string, string>();
+const PREVIOUS = new Map<string, string>();
+
 function shift(day: string, days: number): string {
-  return dayjs(day).add(days, 'day').format('YYYY-MM-DD');
+  const memo = days === 1 ? NEXT : days === -1 ? PREVIOUS : undefined;
+  const known = memo?.get(day);
+  if (known !== undefined) return known;
+  const shifted = new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  memo?.set(day, shifted);
+  return shifted;
 }

@@ -26,6 +26,7 @@ const DEPARTMENT_ROUTES = [
   /^\/api\/applications\/[^/]+$/,
   /^\/api\/statistics$/,
   /^\/api\/statistics\/daily$/,
+  /^\/api\/statistics\/board$/,
   /^\/api\/warnings$/,
   /^\/api\/complaints$/,
   /^\/api\/rectifications$/,

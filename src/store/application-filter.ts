@@ -1,7 +1,7 @@
 // The filters of an application listing (ApplicationQuery) twice, side by side so they stay the same: as one
 // predicate for the lowdb store's in-memory index, and as SQL conditions for PostgreSQL. Only plain fields are
 // read, never sealed ones, so the predicate runs on a stored document or on a summary of one.
-import type { Application, ApplicationStatus, DepartmentReview } from '../domain/types.js';
+import type { Application, DepartmentReview } from '../domain/types.js';
 import type { ApplicationQuery } from './store.js';
 
 /** What the filters read of an application. */
@@ -10,8 +10,9 @@ export type FilterableApplication = Pick<Application, 'status' | 'submittedAt' |
   departments: Pick<DepartmentReview, 'id'>[];
 };
 
-/** Statuses whose promised deadline is running: past its day, such an application is overdue. */
-export const RUNNING_STATUSES: readonly ApplicationStatus[] = ['accepted', 'supplement_required', 'in_review'];
+import { RUNNING_STATUSES } from '../domain/application-facts.js';
+
+export { RUNNING_STATUSES };
 
 /** Still running on `today` (YYYY-MM-DD, China time) after its deadline day. */
 export function isOverdueOn(app: Pick<Application, 'status' | 'deadline'>, today: string): boolean {

@@ -12,7 +12,7 @@
 import { chmod, mkdir, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { APPLICATION_STATUSES, type Application, type DepartmentStatus } from '../domain/types.js';
+import { APPLICATION_STATUSES, type Application, type DeliveryMode, type DepartmentStatus } from '../domain/types.js';
 import { DIR_MODE, FILE_MODE, removeLeftoverTemps, StoreFile } from './lowdb-file.js';
 import { applicationShard } from './lowdb-layout.js';
 import { ApplicationIndex, summarize, type ApplicationSummary } from './memory-index.js';
@@ -25,6 +25,8 @@ const WHOLE_BUCKET_READ = 4;
 
 const DIR = 'applications';
 const SUMMARIES = 'summaries';
+/** Values in a summary row of this version (an earlier version's rows have one less: no facts). */
+const ROW_LENGTH = 15;
 // Files read or inspected at once when the store opens.
 const PARALLEL = 8;
 
@@ -38,7 +40,9 @@ type Span = [number, number];
 /**
  * One application in a summary file, as a row (half the size of an object, and checked ten times faster than one
  * by a schema): id, rev, status, createdAt, matter id, matter version, applicant, departments as [id, status]
- * pairs, submittedAt, acceptedAt, deadline, decidedAt (null when absent), then the document's byte offset and length.
+ * pairs, submittedAt, acceptedAt, deadline, decidedAt (null when absent), then the document's byte offset and length,
+ * then the light facts of the figures (FactsCell). A row of an earlier version has no facts (14 values): its bucket is
+ * summarised again at open, once.
  */
 type SummaryRow = [
   string,
@@ -55,7 +59,11 @@ type SummaryRow = [
   string | null,
   number,
   number,
+  FactsCell,
 ];
+
+/** Matter name, department names (in the departments' order), delivery, rating, 补正 pauses as [from, to] (null: none). */
+type FactsCell = [string, string[], DeliveryMode | null, number | null, [string, string | null][]];
 
 interface SummaryFile {
   /** Length in bytes of the bucket file this summary was written with. */
@@ -143,7 +151,8 @@ export class LowdbApplications {
     const unsummarised: string[] = [];
     for (const name of names) {
       const { bytes, summary } = found.get(name)!;
-      if (!summary) {
+      // A summary of an earlier version (rows without the facts) is rebuilt from its bucket, as a missing one.
+      if (!summary || (bytes !== undefined && summary.rows.some((row) => row.length < ROW_LENGTH))) {
         unsummarised.push(name);
         continue;
       }
@@ -502,7 +511,7 @@ async function readSpan(file: StoreFile<BucketFile>, [offset, length]: Span): Pr
 // Summaries are plain JSON built by summarize() in one key order; a summary read back may carry unknown keys
 // of a later version, which a comparison of what this version writes ignores.
 function sameSummary(stored: ApplicationSummary, actual: ApplicationSummary): boolean {
-  return JSON.stringify(summarize(stored as Application)) === JSON.stringify(actual);
+  return JSON.stringify(toRow(stored, [0, 0])) === JSON.stringify(toRow(actual, [0, 0]));
 }
 
 function toRow(s: ApplicationSummary, [offset, length]: Span): SummaryRow {
@@ -522,25 +531,40 @@ function toRow(s: ApplicationSummary, [offset, length]: Span): SummaryRow {
     s.decidedAt ?? null,
     offset,
     length,
+    [
+      s.matter.name,
+      s.departments.map((d) => d.name),
+      s.delivery ?? null,
+      s.rating ?? null,
+      (s.pauses ?? []).map((p): [string, string | null] => [p.from, p.to ?? null]),
+    ],
   ];
 }
 
 function fromRow(row: SummaryRow): ApplicationSummary {
   const [id, rev, status, createdAt, matterId, matterVersion, userId, departments, submittedAt, acceptedAt, deadline, decidedAt] = row;
+  // A row of an earlier version (its bucket missing or changed: the log's replay or an error settles it) has no
+  // facts; the ids stand in for the names until then.
+  const [matterName, names, delivery, rating, pauses] = row[14] ?? [matterId, [], null, null, []];
   const summary: ApplicationSummary = {
     id,
     rev,
     status,
     createdAt,
-    matter: { id: matterId, version: matterVersion },
+    matter: { id: matterId, version: matterVersion, name: matterName },
     applicant: { userId },
     departments: [],
   };
-  for (const [depId, depStatus] of departments) summary.departments.push({ id: depId, status: depStatus as DepartmentStatus });
+  departments.forEach(([depId, depStatus], i) =>
+    summary.departments.push({ id: depId, status: depStatus as DepartmentStatus, name: names[i] ?? depId }),
+  );
   if (submittedAt !== null) summary.submittedAt = submittedAt;
   if (acceptedAt !== null) summary.acceptedAt = acceptedAt;
   if (deadline !== null) summary.deadline = deadline;
   if (decidedAt !== null) summary.decidedAt = decidedAt;
+  if (delivery !== null) summary.delivery = delivery;
+  if (rating !== null) summary.rating = rating;
+  if (pauses.length > 0) summary.pauses = pauses.map(([from, to]) => (to === null ? { from } : { from, to }));
   return summary;
 }
 
@@ -548,7 +572,7 @@ const STATUSES = new Set<string>(APPLICATION_STATUSES);
 
 /** What is wrong with a summary row (see SummaryRow), or undefined. Runs 100,000 times at open: no closures. */
 function checkRow(row: unknown, bytes: number): string | undefined {
-  if (!Array.isArray(row) || row.length !== 14) return 'expected a row of 14 values';
+  if (!Array.isArray(row) || (row.length !== ROW_LENGTH && row.length !== ROW_LENGTH - 1)) return `expected a row of ${ROW_LENGTH} values`;
   if (typeof row[0] !== 'string' || row[0] === '') return 'the id must be a non-empty string';
   if (!isWhole(row[1], 1)) return 'rev must be a whole number ≥ 1';
   if (!STATUSES.has(row[2] as string)) return `unknown status ${JSON.stringify(row[2])}`;
@@ -563,6 +587,23 @@ function checkRow(row: unknown, bytes: number): string | undefined {
   for (let i = 8; i <= 11; i++) if (row[i] !== null && typeof row[i] !== 'string') return 'the dates must be strings or null';
   if (!isWhole(row[12], 0) || !isWhole(row[13], 1) || (row[12] as number) + (row[13] as number) > bytes)
     return 'the place of the document must lie in the bucket';
+  return row.length === ROW_LENGTH ? checkFacts(row[14], departments.length) : undefined;
+}
+
+const DELIVERY_MODES = new Set<unknown>(['elicence', 'mail', 'window']);
+
+/** What is wrong with a row's facts (see FactsCell), or undefined. */
+function checkFacts(cell: unknown, departments: number): string | undefined {
+  const problem = 'the facts must be [matter name, department names, delivery, rating, pauses]';
+  if (!Array.isArray(cell) || cell.length !== 5 || typeof cell[0] !== 'string') return problem;
+  const [, names, delivery, rating, pauses] = cell as unknown[];
+  if (!Array.isArray(names) || names.length !== departments || names.some((n) => typeof n !== 'string')) return problem;
+  if (delivery !== null && !DELIVERY_MODES.has(delivery)) return problem;
+  if (rating !== null && !(isWhole(rating, 1) && (rating as number) <= 5)) return problem;
+  if (!Array.isArray(pauses)) return problem;
+  for (const p of pauses) {
+    if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== 'string' || (p[1] !== null && typeof p[1] !== 'string')) return problem;
+  }
   return undefined;
 }
 

@@ -4,6 +4,7 @@
 import { constants } from 'node:fs';
 import { access, chmod, mkdir } from 'node:fs/promises';
 import { formatApplicationId } from '../domain/application-id.js';
+import type { ApplicationFacts } from '../domain/application-facts.js';
 import type { Application } from '../domain/types.js';
 import { JobLeases } from './job-leases.js';
 import { Checkpoints } from './lowdb-checkpoints.js';
@@ -14,6 +15,7 @@ import { LowdbState } from './lowdb-state.js';
 import { WriteAheadLog } from './lowdb-wal.js';
 import { requireKind } from './record-rules.js';
 import type {
+  FactsQuery,
   ApplicationQuery,
   Commit,
   DeadJob,
@@ -170,6 +172,11 @@ export class LowdbStore implements Store {
     const { applications } = this.#read();
     const { total, ids } = applications.index.query(query);
     return { total, items: (await applications.getMany(ids)).map((app) => clone(app)) };
+  }
+
+  // From the index's summaries: no document is read.
+  async applicationFacts(query: FactsQuery): Promise<ApplicationFacts[]> {
+    return this.#read().applications.index.facts(query);
   }
 
   async getDialog(key: string): Promise<DialogRecord | undefined> {

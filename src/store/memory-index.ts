@@ -1,39 +1,63 @@
 // In-memory indexes over applications so listing one applicant's applications, newest first,
 // does not scan (or sort) every application the store holds. The index keeps each application's summary
 // (the plain fields queries filter on), not the document: the documents stay in their bucket files until read.
+import { type ApplicationFacts, pausesOf } from '../domain/application-facts.js';
 import type { Application, DepartmentReview } from '../domain/types.js';
 import { applicationFilter } from './application-filter.js';
-import type { ApplicationQuery } from './store.js';
+import type { ApplicationQuery, FactsQuery } from './store.js';
 
 /**
- * What the index keeps of an application: the fields listing, filtering and revision checks read, none of them
- * sealed. A structural subset of Application, so a filter written for applications also runs on summaries.
+ * What the index keeps of an application: the fields listing, filtering and revision checks read, and the light
+ * facts the supervision figures read (application-facts.ts), none of them sealed or personal. Its plain fields
+ * are a structural subset of Application, so a filter written for applications also runs on summaries.
  */
 export type ApplicationSummary = Pick<
   Application,
   'id' | 'rev' | 'status' | 'createdAt' | 'submittedAt' | 'acceptedAt' | 'deadline' | 'decidedAt'
 > & {
-  matter: Pick<Application['matter'], 'id' | 'version'>;
+  matter: Pick<Application['matter'], 'id' | 'version' | 'name'>;
   applicant: Pick<Application['applicant'], 'userId'>;
-  departments: Pick<DepartmentReview, 'id' | 'status'>[];
-};
+  departments: Pick<DepartmentReview, 'id' | 'status' | 'name'>[];
+} & Pick<ApplicationFacts, 'delivery' | 'rating' | 'pauses'>;
 
-/** The summary of a stored application (optional dates only when present, so it reads back as written). */
+/** The summary of a stored application (optional values only when present, so it reads back as written). */
 export function summarize(app: Application): ApplicationSummary {
   const summary: ApplicationSummary = {
     id: app.id,
     rev: app.rev,
     status: app.status,
     createdAt: app.createdAt,
-    matter: { id: app.matter.id, version: app.matter.version },
+    matter: { id: app.matter.id, version: app.matter.version, name: app.matter.name },
     applicant: { userId: app.applicant.userId },
-    departments: app.departments.map((d) => ({ id: d.id, status: d.status })),
+    departments: app.departments.map((d) => ({ id: d.id, status: d.status, name: d.name })),
   };
   if (app.submittedAt !== undefined) summary.submittedAt = app.submittedAt;
   if (app.acceptedAt !== undefined) summary.acceptedAt = app.acceptedAt;
   if (app.deadline !== undefined) summary.deadline = app.deadline;
   if (app.decidedAt !== undefined) summary.decidedAt = app.decidedAt;
+  if (app.result) summary.delivery = app.result.type;
+  if (app.evaluation) summary.rating = app.evaluation.level;
+  const pauses = pausesOf(app);
+  if (pauses.length > 0) summary.pauses = pauses;
   return summary;
+}
+
+/** The facts of a summary, as factsOf gives them for the document (same keys, same order). */
+export function summaryFacts(s: ApplicationSummary): ApplicationFacts {
+  const facts: ApplicationFacts = {
+    id: s.id,
+    status: s.status,
+    matter: { id: s.matter.id, name: s.matter.name },
+    departments: s.departments.map((d) => ({ id: d.id, name: d.name, status: d.status })),
+  };
+  if (s.submittedAt !== undefined) facts.submittedAt = s.submittedAt;
+  if (s.acceptedAt !== undefined) facts.acceptedAt = s.acceptedAt;
+  if (s.deadline !== undefined) facts.deadline = s.deadline;
+  if (s.decidedAt !== undefined) facts.decidedAt = s.decidedAt;
+  if (s.delivery !== undefined) facts.delivery = s.delivery;
+  if (s.rating !== undefined) facts.rating = s.rating;
+  if (s.pauses) facts.pauses = s.pauses.map((p) => ({ ...p }));
+  return facts;
 }
 
 interface Entry {
@@ -140,6 +164,18 @@ export class ApplicationIndex {
       total++;
     }
     return { total, ids };
+  }
+
+  /** The facts of the applications matching the query (ids: only those), ordered by id. Nothing is read. */
+  facts(query: FactsQuery): ApplicationFacts[] {
+    const keep = applicationFilter(query);
+    const out: ApplicationFacts[] = [];
+    const consider = (summary: ApplicationSummary | undefined) => {
+      if (summary && (!keep || keep(summary))) out.push(summaryFacts(summary));
+    };
+    if (query.ids) for (const id of new Set(query.ids)) consider(this.#summaries.get(id));
+    else for (const summary of this.#summaries.values()) consider(summary);
+    return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   #unlist(summary: ApplicationSummary): void {

@@ -2,7 +2,8 @@
 // share one database. Same contract and conformance suite as the embedded lowdb store.
 import pg from 'pg';
 import { formatApplicationId } from '../domain/application-id.js';
-import type { Application } from '../domain/types.js';
+import { type ApplicationFacts, pausesOf } from '../domain/application-facts.js';
+import type { Application, ApplicationStatus, DeliveryMode, DepartmentStatus } from '../domain/types.js';
 import { applicationFilterSql } from './application-filter.js';
 import { normalizeDay } from './lowdb-layout.js';
 import { writeCommit } from './postgres-commit.js';
@@ -20,6 +21,7 @@ import {
   jobRecord,
 } from './record-schemas.js';
 import type {
+  FactsQuery,
   ApplicationQuery,
   Commit,
   DeadJob,
@@ -179,6 +181,33 @@ export class PostgresStore implements Store {
       ),
     );
     return { total: rows[0]!.total, items: rows[0]!.items.map((doc) => checked('applications', doc?.id, doc)!) };
+  }
+
+  // Only the facts' JSON paths are read (none of them sealed); the 补正 pauses from the history's state changes in
+  // and out of supplement_required, their notes left out.
+  async applicationFacts(query: FactsQuery): Promise<ApplicationFacts[]> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    if (query.ids !== undefined) where.push(`id = ANY($${params.push([...query.ids])}::text[])`);
+    if (query.status !== undefined) where.push(`status = ANY($${params.push(query.status)}::text[])`);
+    where.push(...applicationFilterSql(query, params));
+    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const { rows } = await this.#run((pool) =>
+      pool.query<FactsRow>(
+        `SELECT id, status, doc->>'submittedAt' AS submitted_at, doc->>'acceptedAt' AS accepted_at,
+                doc->>'deadline' AS deadline, doc->>'decidedAt' AS decided_at,
+                doc->'matter'->>'id' AS matter_id, doc->'matter'->>'name' AS matter_name,
+                (SELECT coalesce(jsonb_agg(jsonb_build_array(d->>'id', d->>'name', d->>'status') ORDER BY n), '[]'::jsonb)
+                   FROM jsonb_array_elements(doc->'departments') WITH ORDINALITY AS x(d, n)) AS departments,
+                doc->'result'->>'type' AS delivery, (doc->'evaluation'->>'level')::int AS rating,
+                (SELECT coalesce(jsonb_agg(jsonb_build_array(h->>'at', h->>'from', h->>'to') ORDER BY n), '[]'::jsonb)
+                   FROM jsonb_array_elements(doc->'history') WITH ORDINALITY AS y(h, n)
+                  WHERE h->>'from' = 'supplement_required' OR h->>'to' = 'supplement_required') AS supplements
+           FROM ${this.#t.applications} ${filter}`,
+        params,
+      ),
+    );
+    return rows.map(factsOfRow).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   async getDialog(key: string): Promise<DialogRecord | undefined> {
@@ -354,4 +383,39 @@ function describe(connectionString: string): string {
   } catch {
     return 'the configured DATABASE_URL';
   }
+}
+
+/** One row of applicationFacts' SELECT. */
+interface FactsRow {
+  id: string;
+  status: ApplicationStatus;
+  submitted_at: string | null;
+  accepted_at: string | null;
+  deadline: string | null;
+  decided_at: string | null;
+  matter_id: string;
+  matter_name: string;
+  departments: [string, string, DepartmentStatus][];
+  delivery: DeliveryMode | null;
+  rating: number | null;
+  supplements: [string, ApplicationStatus | null, ApplicationStatus | null][];
+}
+
+function factsOfRow(row: FactsRow): ApplicationFacts {
+  const facts: ApplicationFacts = {
+    id: row.id,
+    status: row.status,
+    matter: { id: row.matter_id, name: row.matter_name },
+    departments: row.departments.map(([id, name, status]) => ({ id, name, status })),
+  };
+  if (row.submitted_at !== null) facts.submittedAt = row.submitted_at;
+  if (row.accepted_at !== null) facts.acceptedAt = row.accepted_at;
+  if (row.deadline !== null) facts.deadline = row.deadline;
+  if (row.decided_at !== null) facts.decidedAt = row.decided_at;
+  if (row.delivery !== null) facts.delivery = row.delivery;
+  if (row.rating !== null) facts.rating = row.rating;
+  const history = row.supplements.map(([at, from, to]) => ({ at, ...(from ? { from } : {}), ...(to ? { to } : {}) }));
+  const pauses = pausesOf({ ...(row.accepted_at !== null ? { acceptedAt: row.accepted_at } : {}), history });
+  if (pauses.length > 0) facts.pauses = pauses;
+  return facts;
 }

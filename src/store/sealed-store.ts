@@ -6,9 +6,11 @@
 // feature record's whole `data` (notices hold recipients, complaints what people wrote).
 // What stays plain: what the stores query and order by (ids, applicant id, status, dates, job times, record
 // kinds and tags — which is why tags never hold personal data).
+import type { ApplicationFacts } from '../domain/application-facts.js';
 import type { Application } from '../domain/types.js';
 import { type DataCipher, isSealed, SealError } from './data-cipher.js';
 import type {
+  FactsQuery,
   ApplicationQuery,
   Commit,
   DeadJob,
@@ -202,6 +204,11 @@ export class SealedStore implements Store {
   async findApplications(query: ApplicationQuery): Promise<{ total: number; items: Application[] }> {
     const { total, items } = await this.#inner.findApplications(query);
     return { total, items: items.map((app) => this.#codec.openApplication(app)) };
+  }
+
+  // Facts are never sealed (dates, statuses, names of matters and departments, delivery, rating, 补正 times).
+  async applicationFacts(query: FactsQuery): Promise<ApplicationFacts[]> {
+    return this.#inner.applicationFacts(query);
   }
 
   async getDialog(key: string): Promise<DialogRecord | undefined> {

@@ -1,5 +1,6 @@
 // The Store: everything Yiciban must not lose. Implementations: lowdb (embedded, DATA_DIR) and PostgreSQL
 // (DATABASE_URL). Both pass the same conformance suite (test/support/store-conformance.ts).
+import type { ApplicationFacts } from '../domain/application-facts.js';
 import type { Application } from '../domain/types.js';
 
 /** Kinds of outbound work the outbox delivers. */
@@ -149,6 +150,12 @@ export interface ApplicationQuery {
   limit?: number;
 }
 
+/** The filters of Store.applicationFacts: those of ApplicationQuery besides the applicant and paging, and ids. */
+export type FactsQuery = Pick<ApplicationQuery, 'status' | 'matterId' | 'departmentId' | 'submittedFrom' | 'submittedTo' | 'overdue'> & {
+  /** Only these applications (unknown ids are left out). */
+  ids?: readonly string[];
+};
+
 export interface Store {
   readonly kind: 'lowdb' | 'postgres';
   open(): Promise<void>;
@@ -164,6 +171,11 @@ export interface Store {
 
   getApplication(id: string): Promise<Application | undefined>;
   findApplications(query: ApplicationQuery): Promise<{ total: number; items: Application[] }>;
+  /**
+   * The light facts (application-facts.ts: dates, status, matter and departments, delivery, rating, 补正 pauses) of
+   * every application matching the query, ordered by id: what the supervision figures read, without the documents.
+   */
+  applicationFacts(query: FactsQuery): Promise<ApplicationFacts[]>;
 
   getDialog(key: string): Promise<DialogRecord | undefined>;
   /** Every stored dialog about `subject` (expired ones too, until removed), in key order. */

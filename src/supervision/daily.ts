@@ -17,7 +17,11 @@ export interface DayFigures {
 }
 
 /** Every day from `from` to `to` (YYYY-MM-DD, inclusive), days without any activity included as zeros. */
-export function dailyFigures(applications: readonly Application[], from: string, to: string): DayFigures[] {
+export function dailyFigures(
+  applications: readonly Pick<Application, 'status' | 'submittedAt' | 'acceptedAt' | 'decidedAt'>[],
+  from: string,
+  to: string,
+): DayFigures[] {
   const days = new Map<string, DayFigures>();
   for (const day of daysBetween(from, to)) days.set(day, { day, received: 0, accepted: 0, completed: 0 });
   const bump = (at: string | undefined, figure: 'received' | 'accepted' | 'completed') => {

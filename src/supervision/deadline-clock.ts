@@ -4,16 +4,13 @@
 import { addWorkingDays, workingDaysBetween } from '../domain/deadline.js';
 import { isDecided } from '../domain/application.js';
 import { chinaDay, type HolidayCalendar } from '../domain/holiday-calendar.js';
+import { type ApplicationFacts, pausesOf } from '../domain/application-facts.js';
 import type { Application } from '../domain/types.js';
+
+export { type Pause, pausesOf } from '../domain/application-facts.js';
 
 /** Share of the promised working time after which the yellow warning is due. */
 export const YELLOW_SHARE = 0.8;
-
-/** One stretch of 补正 after acceptance: from the request to the applicant's answer (open when `to` is absent). */
-export interface Pause {
-  from: string;
-  to?: string;
-}
 
 /** Where an application stands against its promised deadline. */
 export interface DeadlineClock {
@@ -38,25 +35,15 @@ export interface DeadlineClock {
 /** Warning level of a running application; `inactive` = not accepted yet, decided or withdrawn. */
 export type WarningLevel = 'inactive' | 'paused' | 'green' | 'yellow' | 'red';
 
-/** The 补正 stretches after acceptance, read from the history (state changes in and out of supplement_required). */
-export function pausesOf(app: Application): Pause[] {
-  if (!app.acceptedAt) return [];
-  const pauses: Pause[] = [];
-  for (const entry of app.history) {
-    if (entry.at < app.acceptedAt) continue;
-    const open = pauses.at(-1);
-    if (entry.to === 'supplement_required' && entry.from !== 'supplement_required') pauses.push({ from: entry.at });
-    else if (open && !open.to && entry.from === 'supplement_required' && entry.to !== 'supplement_required') open.to = entry.at;
-  }
-  return pauses;
-}
+/** An application, or its light facts (application-facts.ts): what the clock reads of either. */
+export type ClockSubject = Application | ApplicationFacts;
 
 /** The deadline clock of an accepted application, or undefined before acceptance. */
-export function deadlineClock(calendar: HolidayCalendar, app: Application, now: Date | string): DeadlineClock | undefined {
+export function deadlineClock(calendar: HolidayCalendar, app: ClockSubject, now: Date | string): DeadlineClock | undefined {
   if (!app.acceptedAt || !app.deadline) return undefined;
   const acceptedDay = deemedDay(calendar, app.acceptedAt);
   const promisedDays = Math.max(0, workingDaysBetween(calendar, acceptedDay, app.deadline));
-  const pauses = pausesOf(app);
+  const pauses = 'history' in app ? pausesOf(app) : (app.pauses ?? []);
   const open = pauses.find((p) => !p.to);
   const pausedDays = pauses.reduce((sum, p) => sum + (p.to ? Math.max(0, workingDaysBetween(calendar, p.from, p.to)) : 0), 0);
   const deadline = addWorkingDays(calendar, acceptedDay, promisedDays + pausedDays);
@@ -80,7 +67,7 @@ export function deadlineClock(calendar: HolidayCalendar, app: Application, now: 
 }
 
 /** The level now: red once the deadline day has passed, yellow once 80 % of the working time is used. */
-export function warningLevel(calendar: HolidayCalendar, app: Application, now: Date | string): WarningLevel {
+export function warningLevel(calendar: HolidayCalendar, app: ClockSubject, now: Date | string): WarningLevel {
   const clock = deadlineClock(calendar, app, now);
   if (!clock || isDecided(app) || app.status === 'withdrawn') return 'inactive';
   if (clock.paused) return 'paused';

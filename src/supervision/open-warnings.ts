@@ -1,8 +1,7 @@
 // The open yellow/red warnings as a list (the dashboard's 预警 table): every running application at yellow or
 // red now, with the departments still deciding, since when it has been at that level and its deadline. Pure.
 import type { HolidayCalendar } from '../domain/holiday-calendar.js';
-import type { Application } from '../domain/types.js';
-import { deadlineClock, warningLevel } from './deadline-clock.js';
+import { type ClockSubject, deadlineClock, warningLevel } from './deadline-clock.js';
 import type { AlertLevel } from './warnings.js';
 
 /** One application at yellow or red. */
@@ -20,7 +19,7 @@ export interface OpenWarning {
 }
 
 /** Open warnings, red first, then by deadline and number. */
-export function openWarnings(applications: readonly Application[], calendar: HolidayCalendar, now: Date): OpenWarning[] {
+export function openWarnings(applications: readonly ClockSubject[], calendar: HolidayCalendar, now: Date): OpenWarning[] {
   const out: OpenWarning[] = [];
   for (const app of applications) {
     const level = warningLevel(calendar, app, now);

@@ -1,5 +1,7 @@
 // Supervision statistics (the figures of GET /api/statistics, the 统计 card and the Prometheus gauges). Pure:
-// applications, templates, the calendar and "now" in; plain numbers out. Definitions:
+// applications' light facts (application-facts.ts; whole applications work too), templates, the calendar and
+// "now" in; plain numbers out. The figures read only the applications received in the range, the running ones
+// (warnings) and those of open cases (statisticsQueries says which). Definitions:
 // - received: submitted within [from, to] (China days); the other figures are about those applications.
 // - accepted: received and accepted; completed (办结): accepted and decided (准予 or 不予许可).
 // - onTimeRate: completed on or before the deadline with 补正 pauses added; averageWorkingDays: working days
@@ -15,6 +17,7 @@
 import { BAD_LEVEL_MAX } from '../domain/evaluation.js';
 import { chinaDay, type HolidayCalendar } from '../domain/holiday-calendar.js';
 import { visitCount } from '../domain/matter.js';
+import { type ApplicationFacts, factsOf, RUNNING_STATUSES } from '../domain/application-facts.js';
 import type { Application, Matter } from '../domain/types.js';
 import { deadlineClock, warningLevel } from './deadline-clock.js';
 
@@ -59,7 +62,8 @@ export interface Statistics {
 }
 
 export interface StatisticsInput {
-  applications: readonly Application[];
+  /** At least the applications statisticsQueries selects (any others change no figure). */
+  applications: readonly (Application | ApplicationFacts)[];
   matters: readonly Matter[];
   calendar: HolidayCalendar;
   now: Date;
@@ -80,61 +84,131 @@ export function defaultRange(now: Date): { from: string; to: string } {
   return { from, to };
 }
 
+/**
+ * The applications the figures of [from, to] read, as facts queries (the store answers each; their union is the
+ * input): those submitted in the range, the running ones (open warnings of any period) and those of open cases.
+ */
+export function statisticsQueries(
+  range: { from: string; to: string },
+  cases: readonly OpenCase[],
+): { submittedFrom?: string; submittedTo?: string; status?: Application['status'][]; ids?: string[] }[] {
+  const ids = [...new Set(cases.flatMap((c) => (c.applicationId === undefined ? [] : [c.applicationId])))];
+  return [
+    // The store filters on the stored (UTC) day, up to 8 hours before the China day: one day earlier covers it.
+    { submittedFrom: dayBefore(range.from), submittedTo: range.to },
+    { status: [...RUNNING_STATUSES] },
+    ...(ids.length > 0 ? [{ ids }] : []),
+  ];
+}
+
 /** Every figure, in total and per group (groups sorted by id). */
 export function computeStatistics(input: StatisticsInput): Statistics {
   const { from, to, by } = input;
-  const received = input.applications.filter((app) => app.submittedAt && inRange(chinaDay(app.submittedAt), from, to));
-  const groups = new Map<string, { name: string; received: Application[]; all: Application[] }>();
-  const add = (id: string, name: string, app: Application, isReceived: boolean) => {
+  const applications = input.applications.map((app) => ('history' in app ? factsOf(app) : app));
+  const received = applications.filter((app) => app.submittedAt && inRange(chinaDay(app.submittedAt), from, to));
+  const groups = new Map<string, { name: string; received: ApplicationFacts[]; all: ApplicationFacts[] }>();
+  const add = (id: string, name: string, app: ApplicationFacts, isReceived: boolean) => {
     const group = groups.get(id) ?? { name, received: [], all: [] };
     group.all.push(app);
     if (isReceived) group.received.push(app);
     groups.set(id, group);
   };
   const receivedIds = new Set(received.map((app) => app.id));
-  for (const app of input.applications) {
+  for (const app of applications) {
     const keys =
       by === 'matter' ? [{ id: app.matter.id, name: app.matter.name }] : app.departments.map((d) => ({ id: d.id, name: d.name }));
     for (const key of keys) add(key.id, key.name, app, receivedIds.has(app.id));
   }
   const cases = input.openCases ?? [];
-  const figures = (apps: Application[], all: readonly Application[], everything = false) => {
+  const facts = factsPerApplication(input);
+  const figures = (apps: ApplicationFacts[], all: readonly ApplicationFacts[], everything = false) => {
     const ids = new Set(all.map((app) => app.id));
     const mine = everything ? cases : cases.filter((c) => c.applicationId !== undefined && ids.has(c.applicationId));
-    return figuresOf(input, apps, all, mine);
+    return figuresOf(facts, apps, all, mine);
   };
   const isBusy = (f: Figures) => f.received > 0 || f.openWarnings > 0 || f.openRectifications > 0 || f.openComplaints > 0;
   return {
     from,
     to,
     by,
-    total: figures(received, input.applications, true),
+    total: figures(received, applications, true),
     groups: [...groups.entries()]
-      .filter(([, g]) => isBusy(figures(g.received, g.all)))
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([id, g]) => ({ id, name: g.name, ...figures(g.received, g.all) })),
+      .map(([id, g]) => ({ id, name: g.name, ...figures(g.received, g.all) }))
+      .filter(isBusy)
+      .sort((a, b) => a.id.localeCompare(b.id)),
   };
 }
 
-function figuresOf(input: StatisticsInput, received: Application[], all: readonly Application[], cases: readonly OpenCase[]): Figures {
-  const { calendar, now } = input;
-  const matter = (app: Application) => input.matters.find((m) => m.id === app.matter.id);
+/** What the figures read of one application, worked out once however many groups it counts in. */
+interface Derived {
+  visits: number;
+  /** At yellow or red now. */
+  warned: boolean;
+  /** Completed (办结): on time, and the working days it took. */
+  completed?: { onTime: boolean; used: number };
+}
+
+// Each application's derived values, computed when first asked for, on a calendar that remembers its days (the
+// clocks of thousands of applications walk the same days).
+function factsPerApplication(input: StatisticsInput): (app: ApplicationFacts) => Derived {
+  const calendar = rememberingCalendar(input.calendar);
+  // The first matter of each id, as a search of the list finds it.
+  const matters = new Map<string, Matter>();
+  for (const matter of input.matters) if (!matters.has(matter.id)) matters.set(matter.id, matter);
+  const known = new Map<string, Derived>();
+  return (app) => {
+    let derived = known.get(app.id);
+    if (derived) return derived;
+    derived = {
+      visits: visitsOf(app, matters.get(app.matter.id)),
+      warned: ['yellow', 'red'].includes(warningLevel(calendar, app, input.now)),
+    };
+    if (app.acceptedAt && app.decidedAt && DECIDED_AFTER_ACCEPTANCE.includes(app.status)) {
+      const clock = deadlineClock(calendar, app, app.decidedAt)!;
+      derived.completed = { onTime: chinaDay(app.decidedAt) <= clock.deadline, used: clock.used };
+    }
+    known.set(app.id, derived);
+    return derived;
+  };
+}
+
+function rememberingCalendar(calendar: HolidayCalendar): HolidayCalendar {
+  const days = new Map<string, boolean>();
+  return {
+    isWorkday(date) {
+      if (typeof date !== 'string') return calendar.isWorkday(date);
+      let workday = days.get(date);
+      if (workday === undefined) {
+        workday = calendar.isWorkday(date);
+        days.set(date, workday);
+      }
+      return workday;
+    },
+    hasData: (year) => calendar.hasData(year),
+  };
+}
+
+function figuresOf(
+  derived: (app: ApplicationFacts) => Derived,
+  received: ApplicationFacts[],
+  all: readonly ApplicationFacts[],
+  cases: readonly OpenCase[],
+): Figures {
   const accepted = received.filter((app) => app.acceptedAt);
-  const completed = accepted.filter((app) => app.decidedAt && DECIDED_AFTER_ACCEPTANCE.includes(app.status));
-  const clocks = completed.map((app) => deadlineClock(calendar, app, app.decidedAt!)!);
-  const onTime = completed.filter((app, i) => chinaDay(app.decidedAt!) <= clocks[i]!.deadline).length;
-  const visits = received.map((app) => visitsOf(app, matter(app)));
-  const ratings = received.flatMap((app) => (app.evaluation ? [app.evaluation.level] : []));
+  const completed = accepted.flatMap((app) => derived(app).completed ?? []);
+  const onTime = completed.filter((c) => c.onTime).length;
+  const visits = received.map((app) => derived(app).visits);
+  const ratings = received.flatMap((app) => (app.rating === undefined ? [] : [app.rating]));
   const satisfied = ratings.filter((level) => level >= 4).length;
   const dissatisfied = ratings.filter((level) => level <= BAD_LEVEL_MAX).length;
-  const openWarnings = all.filter((app) => ['yellow', 'red'].includes(warningLevel(calendar, app, now))).length;
+  const openWarnings = all.filter((app) => derived(app).warned).length;
   return {
     received: received.length,
     accepted: accepted.length,
     completed: completed.length,
     completedOnTime: onTime,
     onTimeRate: rate(onTime, completed.length),
-    averageWorkingDays: round(clocks.reduce((sum, c) => sum + c.used, 0) / (clocks.length || 1), 2),
+    averageWorkingDays: round(completed.reduce((sum, c) => sum + c.used, 0) / (completed.length || 1), 2),
     visitsPerApplication: round(visits.reduce((sum, v) => sum + v, 0) / (visits.length || 1), 4),
     zeroVisitShare: rate(visits.filter((v) => v === 0).length, visits.length),
     atMostOneVisitShare: rate(visits.filter((v) => v <= 1).length, visits.length),
@@ -150,10 +224,14 @@ function figuresOf(input: StatisticsInput, received: Application[], all: readonl
   };
 }
 
-function visitsOf(app: Application, matter: Matter | undefined): number {
+function visitsOf(app: ApplicationFacts, matter: Matter | undefined): number {
   const onSite = matter?.onSiteSteps?.length ?? 0;
-  if (app.result) return onSite + (app.result.type === 'window' ? 1 : 0);
+  if (app.delivery) return onSite + (app.delivery === 'window' ? 1 : 0);
   return matter ? visitCount(matter).visits : 0;
+}
+
+function dayBefore(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 }
 
 function inRange(day: string, from: string, to: string): boolean {

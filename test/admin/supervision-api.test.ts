@@ -188,12 +188,38 @@ test('CSV exports: UTF-8 with BOM, Chinese headers, quoted cells, formulas neutr
   ]);
 });
 
+test('the board answers with what the four routes answer for the same range and scope, in one request', async ({ url }) => {
+  const cases: [string, Record<string, string> | undefined][] = [
+    ['from=2026-09-01&to=2026-09-30', undefined],
+    ['from=2026-09-28&to=2026-10-08', undefined],
+    ['from=2026-09-01&to=2026-09-30&department=sw', undefined],
+    ['from=2026-09-01&to=2026-09-30&department=sw', { cookie: 'dept=scjg' }],
+    ['from=2026-09-01&to=2026-09-30&department=no-such-dept', undefined],
+  ];
+  for (const [query, session] of cases) {
+    const headers = session ?? { authorization: `Bearer ${TOKEN}` };
+    const { status, body } = await get(url, `/api/statistics/board?${query}`, headers);
+    assert.is(status, 200, query);
+    const department = /department=([\w-]+)/.exec(query)?.[1];
+    const only = department ? `?department=${department}` : '';
+    assert.equal(body.byMatter, (await get(url, `/api/statistics?${query}&by=matter`, headers)).body, `${query}: by matter`);
+    assert.equal(body.byDepartment, (await get(url, `/api/statistics?${query}&by=department`, headers)).body, `${query}: by department`);
+    assert.equal(body.daily, (await get(url, `/api/statistics/daily?${query}`, headers)).body, `${query}: per day`);
+    assert.equal(body.warnings, (await get(url, `/api/warnings${only}`, headers)).body, `${query}: warnings`);
+  }
+  const all = await get(url, '/api/statistics/board?from=2026-09-01&to=2026-09-30');
+  assert.equal([all.body.byMatter.total.received, all.body.warnings.total, all.body.daily.days.length], [4, 1, 30]);
+  assert.is((await get(url, '/api/statistics/board?from=2026-09-01&to=2026-09-30', { cookie: 'dept=gjj' })).body.warnings.total, 0);
+});
+
 test('bad queries are 400 with the reason; no token is 401', async ({ url }) => {
   for (const [path, message] of <[string, string][]>[
     ['/api/statistics/daily?from=2026-02-30', 'from 应为日期'],
     ['/api/statistics/daily?from=2026-03-02&to=2026-03-01', 'from 不能晚于 to'],
     ['/api/statistics/daily?from=2024-01-01&to=2026-01-01', '最多 366 天'],
     ['/api/statistics?department=%20x', 'department 应为部门编号'],
+    ['/api/statistics/board?from=2026-03-02&to=2026-03-01', 'from 不能晚于 to'],
+    ['/api/statistics/board?department=%20x', 'department 应为部门编号'],
     ['/api/warnings?level=green', 'level 只能是 yellow 或 red'],
     ['/api/complaints?status=closed', 'status 只能是 open 或 answered'],
     ['/api/complaints?limit=500', 'limit 应为 1 到 100'],
@@ -203,7 +229,7 @@ test('bad queries are 400 with the reason; no token is 401', async ({ url }) => 
     assert.is(status, 400, path);
     assert.match(body.error.message, message);
   }
-  for (const path of ['/api/statistics/daily', '/api/warnings', '/api/complaints', '/api/complaints?format=csv']) {
+  for (const path of ['/api/statistics/daily', '/api/statistics/board', '/api/warnings', '/api/complaints', '/api/complaints?format=csv']) {
     assert.is((await get(url, path, {})).status, 401, path);
   }
 });

@@ -132,6 +132,7 @@ guard('a forged cookie, a session without its CSRF header and a department sessi
       'GET /api/applications/x',
       'GET /api/statistics',
       'GET /api/statistics/daily',
+      'GET /api/statistics/board',
       'GET /api/warnings',
       'GET /api/complaints',
       'GET /api/rectifications',

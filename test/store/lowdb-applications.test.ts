@@ -108,6 +108,41 @@ it('a store without summaries (an earlier version, or one removed on purpose) re
   });
 });
 
+it('summaries of the previous version (rows without the facts) are rebuilt from their buckets at open, once', async () => {
+  await withDir(async (dataDir) => {
+    const store = await opened(dataDir);
+    const rated = sampleApplication(number(1), {
+      status: 'evaluated',
+      submittedAt: '2026-11-28T01:00:00.000Z',
+      acceptedAt: '2026-11-28T01:30:00.000Z',
+      decidedAt: '2026-11-28T03:00:00.000Z',
+      result: { type: 'window', pickupAddress: '市民中心 3 楼' },
+      evaluation: { level: 2, comment: '排队太久', at: '2026-11-28T04:00:00.000Z' },
+    });
+    await store.commit({ applications: [rated, sampleApplication(number(2))] });
+    const facts = await store.applicationFacts({});
+    await store.close();
+    assert.equal(
+      facts.map(({ id, delivery, rating }) => ({ id, delivery, rating })),
+      [
+        { id: number(1), delivery: 'window', rating: 2 },
+        { id: number(2), delivery: undefined, rating: undefined },
+      ],
+    );
+    // As the previous version wrote it: 14 values a row.
+    const summary = JSON.parse(await readFile(join(dataDir, SUMMARY), 'utf8')) as { bytes: number; rows: unknown[][] };
+    await writeFile(join(dataDir, SUMMARY), JSON.stringify({ ...summary, rows: summary.rows.map((row) => row.slice(0, 14)) }));
+    const again = await opened(dataDir);
+    assert.equal(await again.applicationFacts({}), facts);
+    await again.close();
+    const rebuilt = JSON.parse(await readFile(join(dataDir, SUMMARY), 'utf8')) as { rows: unknown[][] };
+    assert.equal(
+      rebuilt.rows.map((row) => row.length),
+      [15, 15],
+    );
+  });
+});
+
 it('a bucket cut short or edited to another size stops the start, naming it', async () => {
   await withDir(async (dataDir) => {
     await filled(dataDir);
@@ -137,7 +172,11 @@ it('a damaged summary stops the start, naming it', async () => {
     const damages: [string, string | RegExp][] = [
       [text.slice(0, 100), 'is not valid JSON'],
       ['{"bytes":12,"items":{"x":{"id":"x"}}}', 'rows'],
-      [JSON.stringify({ ...summary, rows: [summary.rows[0]!.slice(0, 5)] }), 'rows.0: expected a row of 14 values'],
+      [JSON.stringify({ ...summary, rows: [summary.rows[0]!.slice(0, 5)] }), 'rows.0: expected a row of 15 values'],
+      [
+        JSON.stringify({ ...summary, rows: [summary.rows[0]!.with(14, ['事项', [], 'courier', null, []])] }),
+        'rows.0: the facts must be [matter name, department names, delivery, rating, pauses]',
+      ],
       [JSON.stringify({ ...summary, rows: [summary.rows[0]!.with(2, 'lost')] }), 'rows.0: unknown status "lost"'],
       [
         JSON.stringify({ ...summary, rows: [summary.rows[0]!.with(12, summary.bytes)] }),

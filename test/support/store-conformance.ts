@@ -2,6 +2,7 @@
 // interface so that every implementation runs the same suite.
 import { suite } from './suite.js';
 import * as assert from 'uvu/assert';
+import { factsOf } from '../../src/domain/application-facts.js';
 import type { Application } from '../../src/domain/types.js';
 import { type ApplicationQuery, ConflictError, type DeadJob, type Store } from '../../src/store/store.js';
 import { leaseConformance } from './store-conformance-leases.js';
@@ -138,6 +139,83 @@ export function storeConformance(name: string, makeStore: () => Promise<StoreHar
 
     await h.store.commit({ applications: [revised(apps[1]!, { status: 'delivered' })] });
     assert.equal(ids(await h.store.findApplications({ status: ['delivered'] })), ['YC20261128-0001', 'YC20261126-0001']);
+  });
+
+  it('gives the light facts of the matching applications, by id, as the documents have them', async ({ h }) => {
+    const actor = { type: 'department' as const, id: 'amr' };
+    const paused = sampleApplication('YC20261120-0001', {
+      status: 'in_review',
+      submittedAt: '2026-11-19T17:00:00.000Z',
+      acceptedAt: '2026-11-20T02:00:00.000Z',
+      deadline: '2026-12-04',
+      departments: [
+        { id: 'amr', name: '市场监管局', status: 'reviewing' },
+        { id: 'fire', name: '消防救援大队', status: 'pending' },
+      ],
+      history: [
+        { at: '2026-11-19T17:00:00.000Z', actor, action: 'submit', from: 'draft', to: 'submitted' },
+        { at: '2026-11-20T02:00:00.000Z', actor, action: 'accept', from: 'submitted', to: 'accepted' },
+        {
+          at: '2026-11-21T02:00:00.000Z',
+          actor,
+          action: 'ask',
+          from: 'accepted',
+          to: 'supplement_required',
+          note: '请补充身份证 330106199001011234',
+        },
+        { at: '2026-11-24T02:00:00.000Z', actor, action: 'answer', from: 'supplement_required', to: 'in_review' },
+        { at: '2026-11-25T02:00:00.000Z', actor, action: 'ask', from: 'in_review', to: 'supplement_required' },
+        { at: '2026-11-26T02:00:00.000Z', actor, action: 'answer', from: 'supplement_required', to: 'in_review' },
+      ],
+    });
+    const rated = sampleApplication('YC20261125-0001', {
+      status: 'evaluated',
+      submittedAt: '2026-11-25T02:00:00.000Z',
+      acceptedAt: '2026-11-25T03:00:00.000Z',
+      deadline: '2026-11-30',
+      decidedAt: '2026-11-26T03:00:00.000Z',
+      result: { type: 'mail', trackingNo: 'SF123' },
+      evaluation: { level: 5, comment: '很快', at: '2026-11-27T03:00:00.000Z' },
+    });
+    const fresh = sampleApplication('YC20261128-0001', { matter: { id: 'housing-fund', version: 2, name: '住房公积金提取' } });
+    await h.store.commit({ applications: [fresh, paused, rated] });
+    const facts = (...apps: Application[]) => apps.map(factsOf);
+
+    const all = await h.store.applicationFacts({});
+    assert.equal(
+      all,
+      facts(rated, paused, fresh).sort((a, b) => (a.id < b.id ? -1 : 1)),
+    );
+    assert.equal(all.find((f) => f.id === paused.id)?.pauses, [
+      { from: '2026-11-21T02:00:00.000Z', to: '2026-11-24T02:00:00.000Z' },
+      { from: '2026-11-25T02:00:00.000Z', to: '2026-11-26T02:00:00.000Z' },
+    ]);
+    assert.equal(
+      all.find((f) => f.id === rated.id),
+      {
+        id: rated.id,
+        status: 'evaluated',
+        matter: { id: 'business-licence', name: '个体工商户设立登记' },
+        departments: [{ id: 'amr', name: '市场监管局', status: 'pending' }],
+        submittedAt: '2026-11-25T02:00:00.000Z',
+        acceptedAt: '2026-11-25T03:00:00.000Z',
+        deadline: '2026-11-30',
+        decidedAt: '2026-11-26T03:00:00.000Z',
+        delivery: 'mail',
+        rating: 5,
+      },
+    );
+    assert.equal(await h.store.applicationFacts({ submittedFrom: '2026-11-20', submittedTo: '2026-11-27' }), facts(rated));
+    assert.equal(await h.store.applicationFacts({ submittedTo: '2026-11-27' }), facts(paused, rated));
+    assert.equal(await h.store.applicationFacts({ status: ['accepted', 'in_review'] }), facts(paused));
+    assert.equal(await h.store.applicationFacts({ departmentId: 'fire' }), facts(paused));
+    assert.equal(await h.store.applicationFacts({ matterId: 'housing-fund' }), facts(fresh));
+    assert.equal(await h.store.applicationFacts({ ids: [fresh.id, 'YC20260101-0001', paused.id, fresh.id] }), facts(paused, fresh));
+    assert.equal(await h.store.applicationFacts({ ids: [fresh.id], status: ['evaluated'] }), []);
+
+    // A later version is what the facts show.
+    await h.store.commit({ applications: [revised(fresh, { status: 'withdrawn' })] });
+    assert.equal((await h.store.applicationFacts({ ids: [fresh.id] }))[0]?.status, 'withdrawn');
   });
 
   it('filters applications by matter, department, submission day and overdue, pages them, and counts every match', async ({ h }) => {
