@@ -200,7 +200,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
   }
 
   async function deliver(job: OutboxJob): Promise<void> {
-    const log = logger.child({ jobId: job.id, kind: job.kind, key: job.key, attempt: job.attempts + 1 });
+    // A child logger only when something is logged: a delivered job logs at debug, and pino builds a child's
+    // bindings at once, which every sessionWebhook reply would pay for nothing.
+    const log = () => logger.child({ jobId: job.id, kind: job.kind, key: job.key, attempt: job.attempts + 1 });
     const handler = options.handlers[job.kind];
     const outcome = handler
       ? await settle(() => handler(job))
@@ -210,7 +212,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       await store.commit({ jobs: { remove: [job.id] }, lease: { owner, jobs: [job.id] } });
       groups.settled(job);
       counters.delivered += 1;
-      log.debug('outbox job delivered');
+      if (logger.isLevelEnabled('debug')) log().debug('outbox job delivered');
       return;
     }
     const attempts = job.attempts + 1;
@@ -221,20 +223,21 @@ export function createOutbox(options: OutboxOptions): Outbox {
       await store.commit({ jobs: { put: [{ ...job, attempts, nextAt, lastError: message }] }, lease: { owner, jobs: [job.id] } });
       groups.backingOff(job, nextAt);
       counters.retried += 1;
-      log.warn({ err: outcome.error, retryInMs: nextAt - now }, 'outbox job failed; will retry');
+      log().warn({ err: outcome.error, retryInMs: nextAt - now }, 'outbox job failed; will retry');
       return;
     }
     const reason = retryable ? `重试 ${attempts} 次后仍未成功：${message}` : message;
     const dead: DeadJob = { ...job, attempts, lastError: message, failedAt: now, reason };
     const followUp = options.onDead ? await settle(() => options.onDead!(dead)) : undefined;
-    if (followUp?.status === 'failed') log.error({ err: followUp.error }, 'onDead failed; the dead job is recorded without its follow-up');
+    if (followUp?.status === 'failed')
+      log().error({ err: followUp.error }, 'onDead failed; the dead job is recorded without its follow-up');
     await store.commit({
       ...mergeCommits({ jobs: { dead: [dead] } }, followUp?.status === 'ok' ? followUp.value : undefined),
       lease: { owner, jobs: [job.id] },
     });
     groups.settled(job);
     counters.dead += 1;
-    log.error({ err: outcome.error, reason }, 'outbox job is dead');
+    log().error({ err: outcome.error, reason }, 'outbox job is dead');
   }
 
   // Sleep until the next job or held group is due, and never longer than pollMs.

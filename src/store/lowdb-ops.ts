@@ -108,9 +108,25 @@ export function storedDialogRev(dialog: DialogRecord | undefined): number {
   return dialog === undefined ? 0 : (dialog.rev ?? 1);
 }
 
+// The JSON text each planned document was cloned from, so the log line is built from it instead of serialising
+// the document a second time (src/store/lowdb-wal.ts). Weak: a document that is dropped takes its text with it.
+const documentText = new WeakMap<object, string>();
+
 // Stored documents are JSON: cloning through JSON makes memory hold exactly what a reopen would read.
 function json<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+  const text = JSON.stringify(value);
+  const copy = JSON.parse(text) as T;
+  if (typeof copy === 'object' && copy !== null) documentText.set(copy, text);
+  return copy;
+}
+
+/** `JSON.stringify(op)`, reusing the text its document was planned from (the same bytes, serialised once). */
+export function opJson(op: Op): string {
+  if ('doc' in op && Object.keys(op).length === 2) {
+    const text = documentText.get(op.doc);
+    if (text !== undefined) return `{"op":${JSON.stringify(op.op)},"doc":${text}}`;
+  }
+  return JSON.stringify(op);
 }
 
 function requireText(value: unknown, what: string): string {
