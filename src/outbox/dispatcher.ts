@@ -92,6 +92,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   let started = false;
   let stopped = false;
   let timer: Timer | undefined;
+  /** When `timer` fires (clock ms). */
+  let timerAt = 0;
   let pumping: Promise<number> | undefined;
   let again = false;
   let groupsLoaded = false;
@@ -252,9 +254,14 @@ export function createOutbox(options: OutboxOptions): Outbox {
     arm(delay);
   }
 
+  // A timer already due no later than asked is kept: waking early only makes a pass look again, and every pass
+  // (one per commit that puts jobs and one per finished job) would otherwise cancel and re-create it.
   function arm(delay: number): void {
     if (!started || stopped) return;
+    const at = clock() + Math.max(1, delay);
+    if (timer && timerAt <= at) return;
     timer?.cancel();
+    timerAt = at;
     timer = time.setTimeout(
       () => {
         timer = undefined;

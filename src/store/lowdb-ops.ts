@@ -32,70 +32,72 @@ export interface View {
 /** A view with not-yet-applied operations layered on top (the commits earlier in the same batch). */
 export class Overlay implements View {
   readonly #base: View;
-  readonly #revs = new Map<string, number>();
-  readonly #recordRevs = new Map<string, number>();
-  readonly #dialogRevs = new Map<string, number>();
-  readonly #inbox = new Set<string>();
-  readonly #dead = new Map<string, DeadJob | null>();
-  readonly #counters = new Map<string, number>();
+  // Made on the first operation of their kind: most commits touch one or two kinds, and two overlays are made
+  // per commit (the batch's and the commit's own).
+  #revs: Map<string, number> | undefined;
+  #recordRevs: Map<string, number> | undefined;
+  #dialogRevs: Map<string, number> | undefined;
+  #inbox: Set<string> | undefined;
+  #dead: Map<string, DeadJob | null> | undefined;
+  #counters: Map<string, number> | undefined;
 
   constructor(base: View) {
     this.#base = base;
   }
 
   appRev(id: string): number {
-    return this.#revs.get(id) ?? this.#base.appRev(id);
+    return this.#revs?.get(id) ?? this.#base.appRev(id);
   }
 
   recordRev(kind: string, id: string): number {
-    return this.#recordRevs.get(recordName(kind, id)) ?? this.#base.recordRev(kind, id);
+    return this.#recordRevs?.get(recordName(kind, id)) ?? this.#base.recordRev(kind, id);
   }
 
   dialogRev(key: string): number {
-    return this.#dialogRevs.get(key) ?? this.#base.dialogRev(key);
+    return this.#dialogRevs?.get(key) ?? this.#base.dialogRev(key);
   }
 
   hasInbox(id: string): boolean {
-    return this.#inbox.has(id) || this.#base.hasInbox(id);
+    return this.#inbox?.has(id) === true || this.#base.hasInbox(id);
   }
 
   deadJob(id: string): DeadJob | undefined {
-    const dead = this.#dead.get(id);
+    const dead = this.#dead?.get(id);
     return dead === null ? undefined : (dead ?? this.#base.deadJob(id));
   }
 
   counter(day: string): number {
-    return this.#counters.get(day) ?? this.#base.counter(day);
+    return this.#counters?.get(day) ?? this.#base.counter(day);
   }
 
   record(op: Op): void {
     switch (op.op) {
       case 'app':
-        this.#revs.set(op.doc.id, op.doc.rev);
+        (this.#revs ??= new Map()).set(op.doc.id, op.doc.rev);
         break;
       case 'record':
-        this.#recordRevs.set(recordName(op.doc.kind, op.doc.id), op.doc.rev);
+        (this.#recordRevs ??= new Map()).set(recordName(op.doc.kind, op.doc.id), op.doc.rev);
         break;
       case 'record.remove':
-        this.#recordRevs.set(recordName(op.kind, op.id), 0);
+        (this.#recordRevs ??= new Map()).set(recordName(op.kind, op.id), 0);
         break;
       case 'inbox':
-        this.#inbox.add(op.id);
+        (this.#inbox ??= new Set()).add(op.id);
         break;
       case 'dialog':
-        this.#dialogRevs.set(op.doc.key, storedDialogRev(op.doc));
+        (this.#dialogRevs ??= new Map()).set(op.doc.key, storedDialogRev(op.doc));
         break;
       case 'dialog.remove':
-        this.#dialogRevs.set(op.key, 0);
+        (this.#dialogRevs ??= new Map()).set(op.key, 0);
         break;
       case 'dead':
-        this.#dead.set(op.doc.id, op.doc);
+        (this.#dead ??= new Map()).set(op.doc.id, op.doc);
         break;
       case 'dead.remove':
-        this.#dead.set(op.id, null);
+        (this.#dead ??= new Map()).set(op.id, null);
         break;
       case 'counter':
-        this.#counters.set(op.day, op.seq);
+        (this.#counters ??= new Map()).set(op.day, op.seq);
         break;
       default:
         break;
