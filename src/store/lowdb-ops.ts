@@ -110,15 +110,21 @@ export function storedDialogRev(dialog: DialogRecord | undefined): number {
   return dialog === undefined ? 0 : (dialog.rev ?? 1);
 }
 
-// The JSON text each planned document was cloned from, so the log line is built from it instead of serialising
-// the document a second time (src/store/lowdb-wal.ts). Weak: a document that is dropped takes its text with it.
+// The JSON text each planned document was cloned from, so its log line is built from it instead of serialising the
+// document a second time (src/store/lowdb-wal.ts). Each text is taken once, when its line is written; weak, so a
+// document planned but never logged (its commit was refused) takes its text with it.
 const documentText = new WeakMap<object, string>();
 
 // Stored documents are JSON: cloning through JSON makes memory hold exactly what a reopen would read.
 function json<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** json() of a document that becomes an op's `doc`, keeping its text for opJson. */
+function documentOf<T extends object>(value: T): T {
   const text = JSON.stringify(value);
   const copy = JSON.parse(text) as T;
-  if (typeof copy === 'object' && copy !== null) documentText.set(copy, text);
+  documentText.set(copy, text);
   return copy;
 }
 
@@ -126,7 +132,11 @@ function json<T>(value: T): T {
 export function opJson(op: Op): string {
   if ('doc' in op && Object.keys(op).length === 2) {
     const text = documentText.get(op.doc);
-    if (text !== undefined) return `{"op":${JSON.stringify(op.op)},"doc":${text}}`;
+    if (text !== undefined) {
+      // Taken once: a document the store keeps in memory must not keep its text alive with it.
+      documentText.delete(op.doc);
+      return `{"op":${JSON.stringify(op.op)},"doc":${text}}`;
+    }
   }
   return JSON.stringify(op);
 }
@@ -161,13 +171,13 @@ export function planCommit(change: Commit, view: View, now: number): Op[] {
     }
     const stored = local.appRev(app.id);
     if (app.rev !== stored + 1) throw new ConflictError(app.id, app.rev - 1, stored);
-    push({ op: 'app', doc: json(app) });
+    push({ op: 'app', doc: documentOf(app) });
   }
   for (const record of change.records?.put ?? []) {
     requireRecord(record);
     const stored = local.recordRev(record.kind, record.id);
     if (record.rev !== stored + 1) throw new ConflictError(recordName(record.kind, record.id), record.rev - 1, stored);
-    push({ op: 'record', doc: json(record) });
+    push({ op: 'record', doc: documentOf(record) });
   }
   for (const { kind, id } of change.records?.remove ?? []) {
     push({ op: 'record.remove', kind: requireKind(kind), id: requireText(id, 'record id') });
@@ -180,12 +190,12 @@ export function planCommit(change: Commit, view: View, now: number): Op[] {
     const key = requireText(dialog.key, 'dialog key');
     const stored = local.dialogRev(key);
     if (dialog.rev !== undefined && dialog.rev !== stored + 1) throw new ConflictError(`dialog:${key}`, dialog.rev - 1, stored);
-    push({ op: 'dialog', doc: json({ ...dialog, key, rev: stored + 1 }) });
+    push({ op: 'dialog', doc: documentOf({ ...dialog, key, rev: stored + 1 }) });
   }
   for (const key of change.dialogs?.remove ?? []) push({ op: 'dialog.remove', key });
-  for (const job of change.jobs?.put ?? []) push({ op: 'job', doc: json({ ...job, id: requireText(job.id, 'job id') }) });
+  for (const job of change.jobs?.put ?? []) push({ op: 'job', doc: documentOf({ ...job, id: requireText(job.id, 'job id') }) });
   for (const id of change.jobs?.remove ?? []) push({ op: 'job.remove', id });
-  for (const dead of change.jobs?.dead ?? []) push({ op: 'dead', doc: json({ ...dead, id: requireText(dead.id, 'dead job id') }) });
+  for (const dead of change.jobs?.dead ?? []) push({ op: 'dead', doc: documentOf({ ...dead, id: requireText(dead.id, 'dead job id') }) });
   for (const id of change.jobs?.revive ?? []) {
     const dead = local.deadJob(id);
     if (!dead) continue; // already revived or never dead: reviving is idempotent
