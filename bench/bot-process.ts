@@ -26,6 +26,9 @@ export interface StartBotOptions {
   inProcess?: boolean;
   /** Child only: write a V8 CPU profile (node --cpu-prof) into this directory when the bot exits. */
   profileDir?: string;
+  /** Yiciban as a child only: run the build (`node dist/src/main.js`, what `npm run start:prod` runs) instead of
+   * the sources through tsx (`npm start`), which compiles every TypeScript module at start. */
+  built?: boolean;
 }
 
 export interface RunningBot {
@@ -49,11 +52,12 @@ export async function startBot(kind: BotKind, target: BotTarget, options: StartB
   const connected = nextConnection(target.dingtalk);
   const started = performance.now();
   if (options.inProcess) {
+    if (options.built) throw new Error('the build runs as its own process (leave out --in-process)');
     const stop = kind === 'echo' ? await startEchoInProcess(target) : await startYicibanInProcess(target);
     const startupMs = (await connected) - started;
     return { kind, startupMs, rssMb: async () => undefined, cpuMs: async () => undefined, stop: () => stopAndWait(target.dingtalk, stop) };
   }
-  const child = spawnBot(kind, target, options.profileDir);
+  const child = spawnBot(kind, target, options.profileDir, options.built);
   const failed = failedStart(child);
   failed.catch(() => {}); // it also rejects when the bot exits after a good start; only the race reads it
   const startupMs = (await Promise.race([connected, failed])) - started;
@@ -89,12 +93,14 @@ function botEnv(target: BotTarget): Record<string, string> {
   };
 }
 
-/** `node --import tsx <entry>`, not the tsx CLI: that runs the program in a grandchild we could not measure. */
-function spawnBot(kind: BotKind, target: BotTarget, profileDir?: string): ChildProcess {
-  const entry = kind === 'echo' ? 'bench/echo-bot.ts' : 'src/main.ts';
+/** `node --import tsx <entry>`, not the tsx CLI: that runs the program in a grandchild we could not measure;
+ * or, for the built Yiciban, `node dist/src/main.js`. */
+function spawnBot(kind: BotKind, target: BotTarget, profileDir?: string, built = false): ChildProcess {
+  if (built && kind !== 'yiciban') throw new Error('only Yiciban has a build to run');
+  const entry = built ? ['dist/src/main.js'] : ['--import', 'tsx', kind === 'echo' ? 'bench/echo-bot.ts' : 'src/main.ts'];
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...botEnv(target) };
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [...profile, ...entry], {
     cwd: ROOT_DIR,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],

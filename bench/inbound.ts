@@ -3,12 +3,16 @@
 // event stored as in production, in the order echo, Yiciban, echo; the ratio is against the mean of both echo runs.
 // One bot is connected at a time: DingTalk hands each push to one random connection of the app.
 // Run: npm run bench:inbound -- [--messages 2000] [--people 500] [--in-flight 50] [--preload 100000]
-//        [--from <dir of generate-applications.ts>] [--in-process] [--profile <dir>] [--warmup 100]
+//        [--from <dir of generate-applications.ts>] [--in-process] [--profile <dir>] [--warmup 100] [--prod-start]
 //   (or BENCH_MESSAGES, BENCH_PEOPLE, BENCH_IN_FLIGHT, BENCH_PRELOAD)
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { ROOT_DIR } from '../src/app.js';
 import { startBackofficeSimulator } from '../src/sandbox/backoffice/simulator.js';
 import { loadSandboxOrg, startDingTalkSimulator, type DingTalkSimulator, type SandboxOrg } from '../src/sandbox/dingtalk/index.js';
 import { startBot, type BotKind, type BotTarget } from './bot-process.js';
@@ -29,6 +33,18 @@ export interface InboundOptions {
   inProcess: boolean;
   /** Child processes only: Yiciban's CPU profile goes here. */
   profileDir?: string;
+  /** After the runs, also start the build (`npm run build`, then `node dist/src/main.js` as `npm run start:prod`
+   * does) on the same store and time its start-up: the production figure, without tsx compiling at start. */
+  prodStart: boolean;
+}
+
+/** Start-up of the built Yiciban (`npm run start:prod`) on the store the runs used. */
+export interface ProdStart {
+  startupMs: number;
+  startupCpuMs?: number;
+  rssStartMb?: number;
+  /** Compiling with `npm run build` first (not part of the start-up). */
+  buildSeconds: number;
 }
 
 export interface InboundRun {
@@ -51,6 +67,7 @@ export interface InboundResult {
   /** Yiciban's messages/s over the mean of the two echo runs. */
   ratio: number;
   preloadSeconds?: number;
+  prodStart?: ProdStart;
 }
 
 const SECRET = 'bench-backoffice-secret';
@@ -82,7 +99,8 @@ export async function runInbound(options: InboundOptions): Promise<InboundResult
       runs.push(await runOne(label, kind, target, people, options));
     }
     const echoRate = (runs[0]!.figures.perSecond + runs[2]!.figures.perSecond) / 2;
-    return { options, runs, ratio: runs[1]!.figures.perSecond / echoRate, preloadSeconds };
+    const prodStart = options.prodStart ? await startBuilt(target) : undefined;
+    return { options, runs, ratio: runs[1]!.figures.perSecond / echoRate, preloadSeconds, prodStart };
   } finally {
     await backoffice.close();
     await dingtalk.close();
@@ -105,6 +123,26 @@ async function runOne(label: string, kind: BotKind, target: BotTarget, people: s
   } finally {
     await bot.stop();
   }
+}
+
+/** Builds (so the figure is this code's), then starts `node dist/src/main.js` once and stops it. */
+async function startBuilt(target: BotTarget): Promise<ProdStart> {
+  console.error('inbound: npm run build, then Yiciban as start:prod …');
+  const began = performance.now();
+  await run(process.execPath, [join(ROOT_DIR, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
+  const buildSeconds = (performance.now() - began) / 1_000;
+  const bot = await startBot('yiciban', target, { built: true });
+  try {
+    return { startupMs: bot.startupMs, startupCpuMs: await bot.cpuMs(), rssStartMb: await bot.rssMb(), buildSeconds };
+  } finally {
+    await bot.stop();
+  }
+}
+
+async function run(command: string, args: string[]): Promise<void> {
+  const child = spawn(command, args, { cwd: ROOT_DIR, stdio: ['ignore', 'ignore', 'inherit'] });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`${args.join(' ')} failed (exit ${code})`);
 }
 
 function load(dingtalk: DingTalkSimulator, people: string[], options: Pick<InboundOptions, 'messages' | 'inFlight'>): Promise<LoadFigures> {
@@ -158,6 +196,13 @@ export function formatInbound(result: InboundResult): string {
     );
   }
   lines.push(`Yiciban / echo (mean of both echo runs), messages/s end to end: ${ratio.toFixed(2)}×`);
+  const prod = result.prodStart;
+  if (prod)
+    lines.push(
+      `Yiciban built (npm run start:prod = node dist/src/main.js, after a ${prod.buildSeconds.toFixed(0)} s build), same store: ` +
+        `start-up ${fixed(prod.startupMs / 1_000, 2)} s, ${fixed((prod.startupCpuMs ?? Number.NaN) / 1_000, 2)} s of CPU; ` +
+        `RSS ${fixed(prod.rssStartMb ?? Number.NaN, 0)} MB (the table's start-up is npm start: tsx compiles the sources at start)`,
+    );
   if (result.preloadSeconds !== undefined) lines.push(`(generating the preloaded store took ${result.preloadSeconds.toFixed(1)} s)`);
   return lines.join('\n');
 }
@@ -172,6 +217,7 @@ export const INBOUND_ARGS = {
   warmup: { type: 'string' },
   'in-process': { type: 'boolean' },
   profile: { type: 'string' },
+  'prod-start': { type: 'boolean' },
 } as const;
 
 type InboundArgs = { [K in keyof typeof INBOUND_ARGS]?: (typeof INBOUND_ARGS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -192,9 +238,11 @@ export function inboundOptionsFrom(values: InboundArgs, env: NodeJS.ProcessEnv =
     warmup: count(values.warmup, 100, '--warmup'),
     inProcess: values['in-process'] ?? false,
     profileDir: values.profile,
+    prodStart: values['prod-start'] ?? false,
   };
   if (options.messages < 1 || options.people < 1 || options.inFlight < 1)
     throw new Error('--messages, --people and --in-flight must be at least 1');
+  if (options.inProcess && options.prodStart) throw new Error('--prod-start starts the build as its own process (leave out --in-process)');
   if (options.inProcess && options.profileDir) throw new Error('--profile needs the bots as child processes (leave out --in-process)');
   return options;
 }

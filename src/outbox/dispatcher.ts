@@ -92,6 +92,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   let started = false;
   let stopped = false;
   let timer: Timer | undefined;
+  /** When `timer` fires (clock ms). */
+  let timerAt = 0;
   let pumping: Promise<number> | undefined;
   let again = false;
   let groupsLoaded = false;
@@ -200,7 +202,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
   }
 
   async function deliver(job: OutboxJob): Promise<void> {
-    const log = logger.child({ jobId: job.id, kind: job.kind, key: job.key, attempt: job.attempts + 1 });
+    // A child logger only when something is logged: a delivered job logs at debug, and pino builds a child's
+    // bindings at once, which every sessionWebhook reply would pay for nothing.
+    const log = () => logger.child({ jobId: job.id, kind: job.kind, key: job.key, attempt: job.attempts + 1 });
     const handler = options.handlers[job.kind];
     const outcome = handler
       ? await settle(() => handler(job))
@@ -210,7 +214,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       await store.commit({ jobs: { remove: [job.id] }, lease: { owner, jobs: [job.id] } });
       groups.settled(job);
       counters.delivered += 1;
-      log.debug('outbox job delivered');
+      if (logger.isLevelEnabled('debug')) log().debug('outbox job delivered');
       return;
     }
     const attempts = job.attempts + 1;
@@ -221,20 +225,21 @@ export function createOutbox(options: OutboxOptions): Outbox {
       await store.commit({ jobs: { put: [{ ...job, attempts, nextAt, lastError: message }] }, lease: { owner, jobs: [job.id] } });
       groups.backingOff(job, nextAt);
       counters.retried += 1;
-      log.warn({ err: outcome.error, retryInMs: nextAt - now }, 'outbox job failed; will retry');
+      log().warn({ err: outcome.error, retryInMs: nextAt - now }, 'outbox job failed; will retry');
       return;
     }
     const reason = retryable ? `重试 ${attempts} 次后仍未成功：${message}` : message;
     const dead: DeadJob = { ...job, attempts, lastError: message, failedAt: now, reason };
     const followUp = options.onDead ? await settle(() => options.onDead!(dead)) : undefined;
-    if (followUp?.status === 'failed') log.error({ err: followUp.error }, 'onDead failed; the dead job is recorded without its follow-up');
+    if (followUp?.status === 'failed')
+      log().error({ err: followUp.error }, 'onDead failed; the dead job is recorded without its follow-up');
     await store.commit({
       ...mergeCommits({ jobs: { dead: [dead] } }, followUp?.status === 'ok' ? followUp.value : undefined),
       lease: { owner, jobs: [job.id] },
     });
     groups.settled(job);
     counters.dead += 1;
-    log.error({ err: outcome.error, reason }, 'outbox job is dead');
+    log().error({ err: outcome.error, reason }, 'outbox job is dead');
   }
 
   // Sleep until the next job or held group is due, and never longer than pollMs.
@@ -249,9 +254,14 @@ export function createOutbox(options: OutboxOptions): Outbox {
     arm(delay);
   }
 
+  // A timer already due no later than asked is kept: waking early only makes a pass look again, and every pass
+  // (one per commit that puts jobs and one per finished job) would otherwise cancel and re-create it.
   function arm(delay: number): void {
     if (!started || stopped) return;
+    const at = clock() + Math.max(1, delay);
+    if (timer && timerAt <= at) return;
     timer?.cancel();
+    timerAt = at;
     timer = time.setTimeout(
       () => {
         timer = undefined;

@@ -32,70 +32,72 @@ export interface View {
 /** A view with not-yet-applied operations layered on top (the commits earlier in the same batch). */
 export class Overlay implements View {
   readonly #base: View;
-  readonly #revs = new Map<string, number>();
-  readonly #recordRevs = new Map<string, number>();
-  readonly #dialogRevs = new Map<string, number>();
-  readonly #inbox = new Set<string>();
-  readonly #dead = new Map<string, DeadJob | null>();
-  readonly #counters = new Map<string, number>();
+  // Made on the first operation of their kind: most commits touch one or two kinds, and two overlays are made
+  // per commit (the batch's and the commit's own).
+  #revs: Map<string, number> | undefined;
+  #recordRevs: Map<string, number> | undefined;
+  #dialogRevs: Map<string, number> | undefined;
+  #inbox: Set<string> | undefined;
+  #dead: Map<string, DeadJob | null> | undefined;
+  #counters: Map<string, number> | undefined;
 
   constructor(base: View) {
     this.#base = base;
   }
 
   appRev(id: string): number {
-    return this.#revs.get(id) ?? this.#base.appRev(id);
+    return this.#revs?.get(id) ?? this.#base.appRev(id);
   }
 
   recordRev(kind: string, id: string): number {
-    return this.#recordRevs.get(recordName(kind, id)) ?? this.#base.recordRev(kind, id);
+    return this.#recordRevs?.get(recordName(kind, id)) ?? this.#base.recordRev(kind, id);
   }
 
   dialogRev(key: string): number {
-    return this.#dialogRevs.get(key) ?? this.#base.dialogRev(key);
+    return this.#dialogRevs?.get(key) ?? this.#base.dialogRev(key);
   }
 
   hasInbox(id: string): boolean {
-    return this.#inbox.has(id) || this.#base.hasInbox(id);
+    return this.#inbox?.has(id) === true || this.#base.hasInbox(id);
   }
 
   deadJob(id: string): DeadJob | undefined {
-    const dead = this.#dead.get(id);
+    const dead = this.#dead?.get(id);
     return dead === null ? undefined : (dead ?? this.#base.deadJob(id));
   }
 
   counter(day: string): number {
-    return this.#counters.get(day) ?? this.#base.counter(day);
+    return this.#counters?.get(day) ?? this.#base.counter(day);
   }
 
   record(op: Op): void {
     switch (op.op) {
       case 'app':
-        this.#revs.set(op.doc.id, op.doc.rev);
+        (this.#revs ??= new Map()).set(op.doc.id, op.doc.rev);
         break;
       case 'record':
-        this.#recordRevs.set(recordName(op.doc.kind, op.doc.id), op.doc.rev);
+        (this.#recordRevs ??= new Map()).set(recordName(op.doc.kind, op.doc.id), op.doc.rev);
         break;
       case 'record.remove':
-        this.#recordRevs.set(recordName(op.kind, op.id), 0);
+        (this.#recordRevs ??= new Map()).set(recordName(op.kind, op.id), 0);
         break;
       case 'inbox':
-        this.#inbox.add(op.id);
+        (this.#inbox ??= new Set()).add(op.id);
         break;
       case 'dialog':
-        this.#dialogRevs.set(op.doc.key, storedDialogRev(op.doc));
+        (this.#dialogRevs ??= new Map()).set(op.doc.key, storedDialogRev(op.doc));
         break;
       case 'dialog.remove':
-        this.#dialogRevs.set(op.key, 0);
+        (this.#dialogRevs ??= new Map()).set(op.key, 0);
         break;
       case 'dead':
-        this.#dead.set(op.doc.id, op.doc);
+        (this.#dead ??= new Map()).set(op.doc.id, op.doc);
         break;
       case 'dead.remove':
-        this.#dead.set(op.id, null);
+        (this.#dead ??= new Map()).set(op.id, null);
         break;
       case 'counter':
-        this.#counters.set(op.day, op.seq);
+        (this.#counters ??= new Map()).set(op.day, op.seq);
         break;
       default:
         break;
@@ -108,9 +110,35 @@ export function storedDialogRev(dialog: DialogRecord | undefined): number {
   return dialog === undefined ? 0 : (dialog.rev ?? 1);
 }
 
+// The JSON text each planned document was cloned from, so its log line is built from it instead of serialising the
+// document a second time (src/store/lowdb-wal.ts). Each text is taken once, when its line is written; weak, so a
+// document planned but never logged (its commit was refused) takes its text with it.
+const documentText = new WeakMap<object, string>();
+
 // Stored documents are JSON: cloning through JSON makes memory hold exactly what a reopen would read.
 function json<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** json() of a document that becomes an op's `doc`, keeping its text for opJson. */
+function documentOf<T extends object>(value: T): T {
+  const text = JSON.stringify(value);
+  const copy = JSON.parse(text) as T;
+  documentText.set(copy, text);
+  return copy;
+}
+
+/** `JSON.stringify(op)`, reusing the text its document was planned from (the same bytes, serialised once). */
+export function opJson(op: Op): string {
+  if ('doc' in op && Object.keys(op).length === 2) {
+    const text = documentText.get(op.doc);
+    if (text !== undefined) {
+      // Taken once: a document the store keeps in memory must not keep its text alive with it.
+      documentText.delete(op.doc);
+      return `{"op":${JSON.stringify(op.op)},"doc":${text}}`;
+    }
+  }
+  return JSON.stringify(op);
 }
 
 function requireText(value: unknown, what: string): string {
@@ -143,13 +171,13 @@ export function planCommit(change: Commit, view: View, now: number): Op[] {
     }
     const stored = local.appRev(app.id);
     if (app.rev !== stored + 1) throw new ConflictError(app.id, app.rev - 1, stored);
-    push({ op: 'app', doc: json(app) });
+    push({ op: 'app', doc: documentOf(app) });
   }
   for (const record of change.records?.put ?? []) {
     requireRecord(record);
     const stored = local.recordRev(record.kind, record.id);
     if (record.rev !== stored + 1) throw new ConflictError(recordName(record.kind, record.id), record.rev - 1, stored);
-    push({ op: 'record', doc: json(record) });
+    push({ op: 'record', doc: documentOf(record) });
   }
   for (const { kind, id } of change.records?.remove ?? []) {
     push({ op: 'record.remove', kind: requireKind(kind), id: requireText(id, 'record id') });
@@ -162,12 +190,12 @@ export function planCommit(change: Commit, view: View, now: number): Op[] {
     const key = requireText(dialog.key, 'dialog key');
     const stored = local.dialogRev(key);
     if (dialog.rev !== undefined && dialog.rev !== stored + 1) throw new ConflictError(`dialog:${key}`, dialog.rev - 1, stored);
-    push({ op: 'dialog', doc: json({ ...dialog, key, rev: stored + 1 }) });
+    push({ op: 'dialog', doc: documentOf({ ...dialog, key, rev: stored + 1 }) });
   }
   for (const key of change.dialogs?.remove ?? []) push({ op: 'dialog.remove', key });
-  for (const job of change.jobs?.put ?? []) push({ op: 'job', doc: json({ ...job, id: requireText(job.id, 'job id') }) });
+  for (const job of change.jobs?.put ?? []) push({ op: 'job', doc: documentOf({ ...job, id: requireText(job.id, 'job id') }) });
   for (const id of change.jobs?.remove ?? []) push({ op: 'job.remove', id });
-  for (const dead of change.jobs?.dead ?? []) push({ op: 'dead', doc: json({ ...dead, id: requireText(dead.id, 'dead job id') }) });
+  for (const dead of change.jobs?.dead ?? []) push({ op: 'dead', doc: documentOf({ ...dead, id: requireText(dead.id, 'dead job id') }) });
   for (const id of change.jobs?.revive ?? []) {
     const dead = local.deadJob(id);
     if (!dead) continue; // already revived or never dead: reviving is idempotent

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import type { z } from 'zod';
 import { FILE_MODE, StoreFile } from './lowdb-file.js';
-import type { Op } from './lowdb-ops.js';
+import { opJson, type Op } from './lowdb-ops.js';
 import { DamagedRecordError, describeIssues, walRecord } from './record-schemas.js';
 
 /** One logged batch: a line of wal.log (or the whole of an old wal.json). */
@@ -54,7 +54,8 @@ export class WriteAheadLog {
    * fresh line; if even that fails the log is unusable and this throws an error with `broken` set.
    */
   async append(record: WalRecord): Promise<void> {
-    const text = `${JSON.stringify(record)}\n`;
+    // The same text as JSON.stringify(record), with each document's text reused from its planning.
+    const text = `{"version":${JSON.stringify(record.version)},"at":${JSON.stringify(record.at)},"ops":[${record.ops.map(opJson).join(',')}]}\n`;
     this.#handle ??= await open(this.path, 'a', FILE_MODE);
     try {
       await this.#handle.appendFile(text, 'utf8');

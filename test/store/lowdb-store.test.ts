@@ -107,6 +107,21 @@ it('makes a commit durable with one append to wal.log; the files follow at the c
   assert.is(await exists(join(dataDir, 'wal.log')), false);
 });
 
+it('writes each wal.log line as JSON.stringify would, documents serialised once and reused', async ({ h }) => {
+  const app = { ...sampleApplication(number(1)), fields: { 名称: '引号 " 反斜杠 \\ 换行 \n', empty: '' } };
+  await h.store.commit({ inbox: ['msg-1'], applications: [app], jobs: { put: [sampleJob('job-1'), sampleJob('job-2')] } });
+  await h.store.commit({ jobs: { remove: ['job-1'] }, meta: { 'store.note': { a: [1, null] } } });
+  const lines = (await readFile(join(dataDir, 'wal.log'), 'utf8')).split('\n').slice(0, -1);
+  assert.is(lines.length, 2);
+  for (const line of lines) assert.is(line, JSON.stringify(JSON.parse(line) as WalRecord));
+  const first = JSON.parse(lines[0]!) as WalRecord;
+  assert.equal(
+    first.ops.map((op) => op.op),
+    ['inbox', 'app', 'job', 'job'],
+  );
+  assert.equal((first.ops[1] as { doc: unknown }).doc, app);
+});
+
 it('replays wal.log at open and drops a last line cut short by a kill (its commit was never acknowledged)', async () => {
   const dir = join(dataDir, 'torn');
   await mkdir(dir, { recursive: true });
