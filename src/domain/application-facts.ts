@@ -43,7 +43,7 @@ export function pausesOf(app: { acceptedAt?: string; history: readonly Pick<Hist
   return pauses;
 }
 
-/** The facts of an application, in one key order (the lowdb store compares them as JSON). */
+/** The facts of an application (optional values only when present, so that a summary reads back as written). */
 export function factsOf(app: Application): ApplicationFacts {
   const facts: ApplicationFacts = {
     id: app.id,

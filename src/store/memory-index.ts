@@ -1,7 +1,7 @@
 // In-memory indexes over applications so listing one applicant's applications, newest first,
 // does not scan (or sort) every application the store holds. The index keeps each application's summary
 // (the plain fields queries filter on), not the document: the documents stay in their bucket files until read.
-import { type ApplicationFacts, pausesOf } from '../domain/application-facts.js';
+import { type ApplicationFacts, factsOf } from '../domain/application-facts.js';
 import type { Application, DepartmentReview } from '../domain/types.js';
 import { applicationFilter } from './application-filter.js';
 import type { ApplicationQuery, FactsQuery } from './store.js';
@@ -20,43 +20,27 @@ export type ApplicationSummary = Pick<
   departments: Pick<DepartmentReview, 'id' | 'status' | 'name'>[];
 } & Pick<ApplicationFacts, 'delivery' | 'rating' | 'pauses'>;
 
-/** The summary of a stored application (optional values only when present, so it reads back as written). */
+/** The summary of a stored application: its facts (application-facts.ts) and what listing and revisions read. */
 export function summarize(app: Application): ApplicationSummary {
-  const summary: ApplicationSummary = {
-    id: app.id,
+  const facts = factsOf(app);
+  return {
+    ...facts,
     rev: app.rev,
-    status: app.status,
     createdAt: app.createdAt,
-    matter: { id: app.matter.id, version: app.matter.version, name: app.matter.name },
+    matter: { ...facts.matter, version: app.matter.version },
     applicant: { userId: app.applicant.userId },
-    departments: app.departments.map((d) => ({ id: d.id, status: d.status, name: d.name })),
   };
-  if (app.submittedAt !== undefined) summary.submittedAt = app.submittedAt;
-  if (app.acceptedAt !== undefined) summary.acceptedAt = app.acceptedAt;
-  if (app.deadline !== undefined) summary.deadline = app.deadline;
-  if (app.decidedAt !== undefined) summary.decidedAt = app.decidedAt;
-  if (app.result) summary.delivery = app.result.type;
-  if (app.evaluation) summary.rating = app.evaluation.level;
-  const pauses = pausesOf(app);
-  if (pauses.length > 0) summary.pauses = pauses;
-  return summary;
 }
 
-/** The facts of a summary, as factsOf gives them for the document (same keys, same order). */
-export function summaryFacts(s: ApplicationSummary): ApplicationFacts {
+/** The facts of a summary, as factsOf gives them for the document (copies: the index's own stay as they are). */
+export function summaryFacts(summary: ApplicationSummary): ApplicationFacts {
+  const { rev: _rev, createdAt: _createdAt, applicant: _applicant, matter, departments, pauses, ...rest } = summary;
   const facts: ApplicationFacts = {
-    id: s.id,
-    status: s.status,
-    matter: { id: s.matter.id, name: s.matter.name },
-    departments: s.departments.map((d) => ({ id: d.id, name: d.name, status: d.status })),
+    ...rest,
+    matter: { id: matter.id, name: matter.name },
+    departments: departments.map((d) => ({ id: d.id, name: d.name, status: d.status })),
   };
-  if (s.submittedAt !== undefined) facts.submittedAt = s.submittedAt;
-  if (s.acceptedAt !== undefined) facts.acceptedAt = s.acceptedAt;
-  if (s.deadline !== undefined) facts.deadline = s.deadline;
-  if (s.decidedAt !== undefined) facts.decidedAt = s.decidedAt;
-  if (s.delivery !== undefined) facts.delivery = s.delivery;
-  if (s.rating !== undefined) facts.rating = s.rating;
-  if (s.pauses) facts.pauses = s.pauses.map((p) => ({ ...p }));
+  if (pauses) facts.pauses = pauses.map((p) => ({ ...p }));
   return facts;
 }
 
