@@ -1,6 +1,6 @@
-// The console's files: its own ES modules and stylesheet from public/ (no build step), and three vendor
-// modules — Preact + htm + hooks and the 免登 part of dingtalk-jsapi, bundled once by esbuild at first request
-// and kept in memory, and ECharts' own ESM build as it ships.
+// The console's files: its own ES modules and stylesheet from public/ (no build step), and the vendor modules —
+// Preact + htm + hooks, the 免登 part of dingtalk-jsapi and the domain's status words, bundled once by esbuild at
+// first request and kept in memory, and ECharts' own ESM build as it ships.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -67,6 +67,15 @@ const ENTRIES = new Map<string, { contents: string; format: 'esm' | 'iife' }>([
         "import requestAuthCode from 'dingtalk-jsapi/api/runtime/permission/requestAuthCode';",
         'window.dd = { ready, env, runtime: { permission: { requestAuthCode } } };',
       ].join('\n'),
+    },
+  ],
+  [
+    // The bot's own words for application and department statuses and history actions (src/domain is pure), so the
+    // console never restates them.
+    'domain-text.js',
+    {
+      format: 'esm',
+      contents: "export { ACTION_TEXT, APPLICATION_STATUS_TEXT, DEPARTMENT_STATUS_TEXT } from './src/domain/status-text.ts';",
     },
   ],
 ]);

@@ -1,37 +1,22 @@
-// Chinese names the views show for the bot's codes (the same words as src/domain/status-text.ts).
+// Chinese names the views show for the bot's codes.
+import { ACTION_TEXT, APPLICATION_STATUS_TEXT, DEPARTMENT_STATUS_TEXT } from '/console/vendor/domain-text.js';
 
-export const APPLICATION_STATUS = {
-  submitted: ['已提交', 'badge'],
-  accepted: ['已受理', 'badge'],
-  not_accepted: ['不予受理', 'badge badge-red'],
-  supplement_required: ['待补正', 'badge badge-orange'],
-  in_review: ['审查中', 'badge'],
-  approved: ['已办结（准予许可）', 'badge badge-green'],
-  rejected: ['不予许可', 'badge badge-red'],
-  delivered: ['已送达', 'badge badge-green'],
-  evaluated: ['已评价', 'badge badge-green'],
-  withdrawn: ['已撤回', 'badge badge-grey'],
-  draft: ['草稿', 'badge badge-grey'],
+// Statuses and history actions in the bot's own words (src/domain/status-text.ts, bundled by the server); a status
+// tone becomes the badge's colour.
+const BADGE = {
+  neutral: 'badge badge-grey',
+  info: 'badge',
+  success: 'badge badge-green',
+  warning: 'badge badge-orange',
+  danger: 'badge badge-red',
 };
+const mapValues = (object, f) => Object.fromEntries(Object.entries(object).map(([key, value]) => [key, f(value)]));
 
-export const DEPARTMENT_STATUS = { pending: '待审', reviewing: '审查中', approved: '已同意', rejected: '已驳回' };
+export const APPLICATION_STATUS = mapValues(APPLICATION_STATUS_TEXT, (text) => [text.label, BADGE[text.tone]]);
 
-export const ACTION = {
-  created: '创建申请',
-  submit: '提交申请',
-  accept: '受理',
-  not_accept: '不予受理',
-  require_supplement: '一次性告知补正',
-  supplement: '补正材料',
-  start_review: '开始审查',
-  department_approve: '部门同意',
-  department_reject: '部门驳回',
-  complete: '办结',
-  deliver: '送达结果',
-  evaluate: '评价',
-  withdraw: '撤回申请',
-  fulfil_promise: '补交容缺材料',
-};
+export const DEPARTMENT_STATUS = mapValues(DEPARTMENT_STATUS_TEXT, (text) => text.label);
+
+export const ACTION = ACTION_TEXT;
 
 export const ACTOR = { applicant: '申请人', department: '部门', backoffice: '后台', system: '系统', admin: '管理员' };
 
