@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import { backoffDelay, type BackoffPolicy } from '../retry.js';
 import type { Limiter } from './limiter.js';
 import type { TokenCache } from './token-cache.js';
+import { requestText, type TextResponse } from './request-text.js';
 
 /** How often and how patiently a throttled or failed call is tried again before the error surfaces. */
 export interface RetryPolicy {
@@ -109,36 +110,25 @@ async function callOnce(ctx: RequestContext, request: ApiRequest, token: string)
   return request.api === 'new' ? newApiResult(status, body, request.label) : oapiResult(status, body, request.label);
 }
 
-/** fetch + JSON parse; network failures and timeouts become retryable ExternalErrors. */
+/** One request + JSON parse; network failures and timeouts become retryable ExternalErrors. */
 export async function fetchJson(
   url: string,
   init: { method: string; headers: Record<string, string>; body?: unknown },
   label: string,
   timeoutMs: number,
 ): Promise<{ status: number; body: unknown }> {
-  let response: Response;
-  let text: string;
-  // A controller and a timer rather than AbortSignal.timeout(): on Node 20 that one costs more CPU per call than the
-  // rest of a sessionWebhook reply's fetch (it is made transferable), and every reply pays it.
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeoutMs);
+  let answer: TextResponse;
   try {
-    response = await fetch(url, {
-      method: init.method,
-      headers: init.headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      signal: controller.signal,
-    });
-    text = await response.text();
+    const body = init.body === undefined ? undefined : JSON.stringify(init.body);
+    answer = await requestText(url, { method: init.method, headers: init.headers, body }, timeoutMs);
   } catch (cause) {
     throw new ExternalError('dingtalk', `DingTalk ${label}: network error (${(cause as Error).message})`, { retryable: true, cause });
-  } finally {
-    clearTimeout(timer);
   }
+  const { status, text } = answer;
   try {
-    return { status: response.status, body: text === '' ? {} : JSON.parse(text) };
+    return { status, body: text === '' ? {} : JSON.parse(text) };
   } catch {
-    return { status: response.status, body: { message: text.slice(0, 200) } };
+    return { status, body: { message: text.slice(0, 200) } };
   }
 }
 
