@@ -40,12 +40,11 @@ export const dialogs: Dialog<any, any[]>[] = [applyDialog, supplementDialog, eva
  */
 export async function dialogTextKeys(ctx: BotContext): Promise<string[]> {
   const userId = ctx.event.sender.userId;
-  // Counted first (no document is read or opened for that): most people have no supplement open.
-  const query = { applicantId: userId, status: ['supplement_required' as const] };
-  const open = (await ctx.findApplications({ ...query, limit: 0 })).total > 0 ? (await ctx.findApplications(query)).items : [];
+  // Ids only: every message asks, and most people have no supplement open (no document is read or opened).
+  const open = await ctx.findApplicationIds({ applicantId: userId, status: ['supplement_required'] });
   const keys = [
     applyKey(userId),
-    ...open.map((app) => supplementKey(app.id)),
+    ...open.ids.map(supplementKey),
     evaluateKey(userId),
     noticeKey(userId),
     promiseKey(userId),

@@ -134,6 +134,11 @@ export class DecisionContext {
     return this.services.store.findApplications(query);
   }
 
+  /** The ids findApplications would list (no document is read). */
+  async findApplicationIds(query: ApplicationQuery): Promise<{ total: number; ids: string[] }> {
+    return this.services.store.findApplicationIds(query);
+  }
+
   /** The store numbers the day (one counter per deployment); the deployment's prefix is put on here. */
   async nextApplicationId(day: string): Promise<string> {
     const { day: ymd, seq } = parseApplicationId(await this.services.store.nextApplicationId(day))!;

@@ -174,6 +174,10 @@ export class LowdbStore implements Store {
     return { total, items: (await applications.getMany(ids)).map((app) => clone(app)) };
   }
 
+  async findApplicationIds(query: ApplicationQuery): Promise<{ total: number; ids: string[] }> {
+    return this.#read().applications.index.query(query);
+  }
+
   // From the index's summaries: no document is read.
   async applicationFacts(query: FactsQuery): Promise<ApplicationFacts[]> {
     return this.#read().applications.index.facts(query);

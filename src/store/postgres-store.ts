@@ -162,6 +162,17 @@ export class PostgresStore implements Store {
 
   /** Newest first (createdAt, then id, descending); the total counts every match before paging. */
   async findApplications(query: ApplicationQuery): Promise<{ total: number; items: Application[] }> {
+    const { total, page } = await this.#findPage<Application>(query, 'doc');
+    return { total, items: page.map((doc) => checked('applications', doc?.id, doc)!) };
+  }
+
+  async findApplicationIds(query: ApplicationQuery): Promise<{ total: number; ids: string[] }> {
+    const { total, page } = await this.#findPage<string>(query, 'id');
+    return { total, ids: page };
+  }
+
+  // One statement, so the total and the page come from the same snapshot; the page holds `column` of each row.
+  async #findPage<T>(query: ApplicationQuery, column: 'doc' | 'id'): Promise<{ total: number; page: T[] }> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.applicantId !== undefined) where.push(`applicant_id = $${params.push(query.applicantId)}`);
@@ -170,17 +181,16 @@ export class PostgresStore implements Store {
     const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const offset = `$${params.push(Math.max(0, query.offset ?? 0))}`;
     const limit = `$${params.push(query.limit === undefined ? null : Math.max(0, query.limit))}`; // LIMIT NULL = no limit
-    // One statement, so the total and the page come from the same snapshot.
     const { rows } = await this.#run((pool) =>
-      pool.query<{ total: number; items: Application[] }>(
-        `WITH matching AS (SELECT id, created_at, doc FROM ${this.#t.applications} ${filter}),
-              page AS (SELECT id, created_at, doc FROM matching ORDER BY created_at DESC, id DESC OFFSET ${offset} LIMIT ${limit})
+      pool.query<{ total: number; page: T[] }>(
+        `WITH matching AS (SELECT id, created_at${column === 'doc' ? ', doc' : ''} FROM ${this.#t.applications} ${filter}),
+              page AS (SELECT * FROM matching ORDER BY created_at DESC, id DESC OFFSET ${offset} LIMIT ${limit})
          SELECT (SELECT count(*)::int FROM matching) AS total,
-                (SELECT coalesce(jsonb_agg(doc ORDER BY created_at DESC, id DESC), '[]'::jsonb) FROM page) AS items`,
+                (SELECT coalesce(jsonb_agg(${column} ORDER BY created_at DESC, id DESC), '[]'::jsonb) FROM page) AS page`,
         params,
       ),
     );
-    return { total: rows[0]!.total, items: rows[0]!.items.map((doc) => checked('applications', doc?.id, doc)!) };
+    return { total: rows[0]!.total, page: rows[0]!.page };
   }
 
   // Only the facts' JSON paths are read (none of them sealed); the 补正 pauses from the history's state changes in

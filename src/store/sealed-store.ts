@@ -206,6 +206,10 @@ export class SealedStore implements Store {
     return { total, items: items.map((app) => this.#codec.openApplication(app)) };
   }
 
+  findApplicationIds(query: ApplicationQuery): Promise<{ total: number; ids: string[] }> {
+    return this.#inner.findApplicationIds(query);
+  }
+
   // Facts are never sealed (dates, statuses, names of matters and departments, delivery, rating, 补正 times).
   async applicationFacts(query: FactsQuery): Promise<ApplicationFacts[]> {
     return this.#inner.applicationFacts(query);

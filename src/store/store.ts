@@ -171,6 +171,8 @@ export interface Store {
 
   getApplication(id: string): Promise<Application | undefined>;
   findApplications(query: ApplicationQuery): Promise<{ total: number; items: Application[] }>;
+  /** The ids findApplications would list, in its order and with its total, without reading or opening a document. */
+  findApplicationIds(query: ApplicationQuery): Promise<{ total: number; ids: string[] }>;
   /**
    * The light facts (application-facts.ts: dates, status, matter and departments, delivery, rating, 补正 pauses) of
    * every application matching the query, ordered by id: what the supervision figures read, without the documents.

@@ -136,6 +136,12 @@ export function storeConformance(name: string, makeStore: () => Promise<StoreHar
     assert.is(all.total, 5);
     assert.equal(ids(all), ['YC20261128-0003']);
     assert.equal(await h.store.findApplications({ applicantId: 'nobody' }), { total: 0, items: [] });
+    // The ids alone, as every message asks for a sender's open 补正: the same order and total, no document read.
+    assert.equal(await h.store.findApplicationIds({ applicantId: 'user-1', status: ['accepted', 'submitted'], limit: 2 }), {
+      total: 3,
+      ids: ['YC20261128-0002', 'YC20261128-0001'],
+    });
+    assert.equal(await h.store.findApplicationIds({ applicantId: 'nobody' }), { total: 0, ids: [] });
 
     await h.store.commit({ applications: [revised(apps[1]!, { status: 'delivered' })] });
     assert.equal(ids(await h.store.findApplications({ status: ['delivered'] })), ['YC20261128-0001', 'YC20261126-0001']);
@@ -241,7 +247,9 @@ export function storeConformance(name: string, makeStore: () => Promise<StoreHar
     });
     const ids = async (query: ApplicationQuery) => {
       const page = await h.store.findApplications(query);
-      return { total: page.total, ids: page.items.map((a) => a.id) };
+      const found = { total: page.total, ids: page.items.map((a) => a.id) };
+      assert.equal(await h.store.findApplicationIds(query), found, 'findApplicationIds lists what findApplications does');
+      return found;
     };
     assert.equal(await ids({ matterId: 'housing-fund' }), { total: 2, ids: ['YC20261124-0001', 'YC20261121-0001'] });
     assert.equal(await ids({ departmentId: 'gjj', limit: 1 }), { total: 2, ids: ['YC20261124-0001'] });
