@@ -9,6 +9,7 @@
 import type { ApplicationFacts } from '../domain/application-facts.js';
 import type { Application } from '../domain/types.js';
 import { type DataCipher, isSealed, SealError } from './data-cipher.js';
+import { JobTexts } from './job-texts.js';
 import type {
   FactsQuery,
   ApplicationQuery,
@@ -126,11 +127,13 @@ export class RecordCodec {
 export class SealedStore implements Store {
   readonly #inner: Store;
   readonly #codec: RecordCodec;
+  readonly #jobTexts: JobTexts;
   #keyIds: string[] = [];
 
   constructor(inner: Store, codec: RecordCodec) {
     this.#inner = inner;
     this.#codec = codec;
+    this.#jobTexts = new JobTexts((text) => codec.cipher.seal(text));
   }
 
   get kind(): Store['kind'] {
@@ -180,12 +183,14 @@ export class SealedStore implements Store {
       records: change.records && { ...change.records, put: change.records.put?.map((record) => codec.sealRecord(record)) },
       jobs: change.jobs && {
         ...change.jobs,
-        put: change.jobs.put?.map((job) => codec.sealJob(job)),
+        put: change.jobs.put?.map((job) => this.#jobTexts.sealPayload(job) ?? codec.sealJob(job)),
         dead: change.jobs.dead?.map((job) => codec.sealJob(job)),
       },
       ...(meta ? { meta } : {}),
     });
     if (newKey) this.#keyIds = [...this.#keyIds, current];
+    if (change.jobs?.remove) this.#jobTexts.forget(change.jobs.remove);
+    if (change.jobs?.dead) this.#jobTexts.forget(change.jobs.dead.map((job) => job.id));
   }
 
   hasProcessed(inboxId: string): Promise<boolean> {
@@ -234,12 +239,16 @@ export class SealedStore implements Store {
     return { total, items: items.map((record) => this.#codec.openRecord(record)) };
   }
 
+  #openJob(job: OutboxJob): OutboxJob {
+    return this.#jobTexts.openPayload(job) ?? this.#codec.openJob(job);
+  }
+
   async dueJobs(now: number, limit: number): Promise<OutboxJob[]> {
-    return (await this.#inner.dueJobs(now, limit)).map((job) => this.#codec.openJob(job));
+    return (await this.#inner.dueJobs(now, limit)).map((job) => this.#openJob(job));
   }
 
   async leaseJobs(now: number, limit: number, options: LeaseOptions): Promise<OutboxJob[]> {
-    return (await this.#inner.leaseJobs(now, limit, options)).map((job) => this.#codec.openJob(job));
+    return (await this.#inner.leaseJobs(now, limit, options)).map((job) => this.#openJob(job));
   }
 
   renewLeases(owner: string, jobIds: readonly string[], until: number): Promise<string[]> {
@@ -257,7 +266,7 @@ export class SealedStore implements Store {
 
   async getJob(id: string): Promise<OutboxJob | undefined> {
     const job = await this.#inner.getJob(id);
-    return job && this.#codec.openJob(job);
+    return job && this.#openJob(job);
   }
 
   async deadJobs(): Promise<DeadJob[]> {

@@ -3,6 +3,8 @@ import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { startDingTalkSimulator, type DingTalkSimulator, type SimOptions } from '../../src/sandbox/dingtalk/index.js';
 import { call, connectPeer, type StreamPeer } from '../support/stream-peer.js';
+import { SessionBook } from '../../src/sandbox/dingtalk/session-webhooks.js';
+import { resolveSimConfig } from '../../src/sandbox/dingtalk/sim-config.js';
 
 interface Ctx {
   sim?: DingTalkSimulator;
@@ -113,6 +115,22 @@ test('the sessionWebhook accepts replies until it expires, then answers errcode 
   });
   assert.equal(await expired.json(), { errcode: 300001, errmsg: 'session webhook expired' });
   assert.is(sim.botOutput().length, 1);
+});
+
+test('past the record limit, valid sessionWebhooks are kept and those expired a day ago are forgotten', () => {
+  let now = 1_750_000_000_000;
+  const book = new SessionBook(resolveSimConfig({ recordLimit: 10, clock: { ...systemClock, now: () => now } }));
+  const mint = () => new URL(book.mint({ conversationId: 'cid', conversationType: '1', userId: 'u' }, now, 'http://sim').url);
+  const session = (url: URL) => book.get(url.searchParams.get('session')!);
+  const early = Array.from({ length: 25 }, mint);
+  assert.ok(
+    early.every((url) => session(url) !== undefined),
+    'a bench pushes more than the limit within 90 minutes',
+  );
+  now += 90 * 60_000 + 24 * 3600_000 + 1;
+  const late = Array.from({ length: 40 }, mint);
+  assert.is(early.filter((url) => session(url) !== undefined).length, 0);
+  assert.ok(late.every((url) => session(url) !== undefined));
 });
 
 test('expireSessionWebhooks makes every handed-out webhook expired at once', async (ctx) => {

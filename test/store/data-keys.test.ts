@@ -208,4 +208,16 @@ it('the sandbox start makes its data key in DATA_DIR and encrypts with it', asyn
   }
 });
 
+it('never seals two values with the same IV, across refills of the IV pool', () => {
+  const cipher = new DataCipher({ current: KEY_A });
+  const ivs = new Set<string>();
+  for (let i = 0; i < 1_000; i++) {
+    const sealed = cipher.seal(PHONE);
+    const body = Buffer.from(sealed.slice(sealed.lastIndexOf(':') + 1), 'base64');
+    ivs.add(body.subarray(0, 12).toString('hex'));
+    assert.is(cipher.open(sealed), PHONE);
+  }
+  assert.is(ivs.size, 1_000);
+});
+
 it.run();

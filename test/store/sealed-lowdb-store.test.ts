@@ -11,8 +11,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import * as assert from 'uvu/assert';
 import { isSealed } from '../../src/store/data-cipher.js';
 import type { LowdbStore } from '../../src/store/lowdb-store.js';
-import type { SealedStore } from '../../src/store/sealed-store.js';
-import { sampleRecord, storeConformance, type StoreHarness } from '../support/store-conformance.js';
+import { RecordCodec, type SealedStore } from '../../src/store/sealed-store.js';
+import { sampleJob, sampleRecord, storeConformance, type StoreHarness } from '../support/store-conformance.js';
 
 async function open(dataDir: string): Promise<Store> {
   // No catalogue: every field of every application is sealed (the fail-safe path).
@@ -74,6 +74,23 @@ it("meta values are sealed (a verified identity, a company's agents); the store'
   assert.not.match(text, 'f'.repeat(64));
   assert.not.match(text, '张三');
   assert.equal(await (await h.reopen()).getMeta('identity:citizen-zhang'), identity);
+});
+
+it('a job leased right after its commit comes back as put; one rewritten underneath since is opened from the store', async ({ h }) => {
+  const sealed = h.store as SealedStore;
+  const job = sampleJob('job-1', { payload: { phone: '13800138000', text: '您的办件已受理' } });
+  await sealed.commit({ jobs: { put: [job] } });
+  const raw = await sealed.inner.getJob('job-1');
+  assert.ok(isSealed(raw!.payload), 'sealed in the store all the same');
+  assert.equal(await sealed.getJob('job-1'), job);
+  // Another writer (a retry, a tool) puts the job again under the same id: its payload is opened, not remembered.
+  const rewritten = { ...job, payload: { phone: '13900139000' }, attempts: 1, lastError: '超时' };
+  await sealed.inner.commit({ jobs: { put: [new RecordCodec(new DataCipher({ current: TEST_DATA_KEY })).sealJob(rewritten)] } });
+  assert.equal(await sealed.getJob('job-1'), rewritten);
+  const leased = await sealed.leaseJobs(5_000, 10, { owner: 'me', leaseMs: 1_000 });
+  assert.equal(leased, [rewritten]);
+  await sealed.commit({ jobs: { remove: ['job-1'] }, lease: { owner: 'me', jobs: ['job-1'] } });
+  assert.is(await sealed.getJob('job-1'), undefined);
 });
 
 it.run();
