@@ -69,8 +69,8 @@ export class StoreFile<T> implements Adapter<T> {
   }
 }
 
-// The file's text; a file written before modes were enforced is closed to other users as it is read.
-async function readClosed(file: string): Promise<string> {
+/** The file's text; a file written before modes were enforced is closed to other users as it is read. */
+export async function readClosed(file: string): Promise<string> {
   const handle = await open(file, 'r');
   try {
     if (((await handle.stat()).mode & 0o777) !== FILE_MODE) await handle.chmod(FILE_MODE);

@@ -59,8 +59,7 @@ export const INBOX_SLOT_MINUTES = 10;
 
 /**
  * Inbox ids are filed by the UTC ten minutes they were processed in (`20261128-14-3` holds 14:30–14:39), so old
- * ones drop as whole files and a checkpoint rewrites at most ten minutes of ids, not an hour's (at 9 o'clock on a
- * Monday an hour's file is the largest the store writes every second).
+ * ones drop as whole files (lowdb-inbox.ts appends to them).
  */
 export function inboxShard(at: number): string {
   const iso = new Date(at).toISOString();

@@ -1,23 +1,24 @@
 // Everything the lowdb store holds, in memory, with the files it is persisted in.
-// Layout under DATA_DIR: applications/<day>-<block>.json (+ applications/summaries/), dialogs/<hash>.json, inbox/<day>-<hour>-<ten minutes>.json,
+// Layout under DATA_DIR: applications/<day>-<block>.json (+ applications/summaries/), dialogs/<hash>.json, inbox/<day>-<hour>-<ten minutes>.log,
 // outbox/pending.json, outbox/dead.json, records/<kind>/<2 hex>.json, state/meta.json, state/counters.json,
 // and wal.log (the batches since the last checkpoint).
 import type { z } from 'zod';
 import { LowdbApplications } from './lowdb-applications.js';
 import { LowdbCollection } from './lowdb-collection.js';
+import { LowdbInbox } from './lowdb-inbox.js';
 import { INBOX_RETENTION_MS, dialogShard, inboxShard, inboxShardEnd } from './lowdb-layout.js';
 import { storedDialogRev, type Op, type View } from './lowdb-ops.js';
 import { JobQueue } from './job-queue.js';
 import { LowdbRecords } from './lowdb-records.js';
 import type { ApplicationIndex } from './memory-index.js';
-import { counterRecord, deadJobRecord, dialogRecord, inboxRecord, jobRecord, metaRecord } from './record-schemas.js';
+import { counterRecord, deadJobRecord, dialogRecord, jobRecord, metaRecord } from './record-schemas.js';
 import type { DeadJob, DialogRecord, OutboxJob } from './store.js';
 
 /** The in-memory data of a lowdb store and its sharded files. */
 export class LowdbState implements View {
   readonly applications: LowdbApplications;
   readonly dialogs: LowdbCollection<DialogRecord>;
-  readonly inbox: LowdbCollection<number>;
+  readonly inbox: LowdbInbox;
   readonly jobs: LowdbCollection<OutboxJob>;
   readonly dead: LowdbCollection<DeadJob>;
   readonly meta: LowdbCollection<unknown>;
@@ -36,7 +37,7 @@ export class LowdbState implements View {
       shardOf: (key) => dialogShard(key),
       item: dialogRecord as z.ZodType<DialogRecord>,
     });
-    this.inbox = new LowdbCollection(dataDir, { dir: 'inbox', shardOf: (_id, at) => inboxShard(at), item: inboxRecord });
+    this.inbox = new LowdbInbox(dataDir, inboxShard);
     this.jobs = new LowdbCollection(dataDir, {
       dir: 'outbox',
       shardOf: () => 'pending',
@@ -129,9 +130,9 @@ export class LowdbState implements View {
   /** Forgets inbox hours that ended more than the retention period ago; returns how many ids went. */
   pruneInbox(now: number): number {
     let pruned = 0;
-    for (const shard of this.inbox.shardNames()) {
-      const end = inboxShardEnd(shard);
-      if (end !== undefined && end + INBOX_RETENTION_MS <= now) pruned += this.inbox.dropShard(shard);
+    for (const slot of this.inbox.slotNames()) {
+      const end = inboxShardEnd(slot);
+      if (end !== undefined && end + INBOX_RETENTION_MS <= now) pruned += this.inbox.dropSlot(slot);
     }
     return pruned;
   }

@@ -42,7 +42,6 @@ async function filledStore(): Promise<string> {
 const COLLECTIONS: { file: string; missing: (item: unknown) => unknown; wrong: (item: unknown) => unknown }[] = [
   { file: 'applications/20261128-000.json', missing: without('status'), wrong: set('rev', 'one') },
   { file: 'dialogs/*', missing: without('step'), wrong: set('expiresAt', 'tomorrow') },
-  { file: 'inbox/20261128-02-0.json', missing: () => null, wrong: () => 'yesterday' },
   { file: 'outbox/pending.json', missing: without('kind'), wrong: set('attempts', -1) },
   { file: 'outbox/dead.json', missing: without('reason'), wrong: set('failedAt', 'then') },
   { file: 'records/notice/*', missing: without('rev'), wrong: set('tags', { status: 1 }) },
@@ -167,6 +166,45 @@ it('a damaged line of the commit log (wal.log) stops the start, naming the file 
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
+  }
+});
+
+it('a damaged line of an inbox log stops the start, naming the file and the line; a torn last line is cut off', async () => {
+  const file = 'inbox/20261128-02-0.log';
+  const good = `["msg-1",${NOW}]\n`;
+  const damages: Record<string, string> = {
+    'a whole line cut short': `["msg-0",\n${good}`,
+    'a line that is not an id and a time': `${good}{"items":null}\n`,
+    'a time of the wrong type': `${good}["msg-2","yesterday"]\n`,
+    'an id without its time': `["msg-2"]\n${good}`,
+  };
+  for (const [kind, text] of Object.entries(damages)) {
+    const dataDir = await filledStore();
+    try {
+      await writeFile(join(dataDir, file), text);
+      assert.match(await openFails(dataDir), /inbox\/20261128-02-0\.log is damaged: line [12]/, kind);
+      assert.is(await readFile(join(dataDir, file), 'utf8'), text, `${kind}: left as it was`);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }
+  // A file of an earlier version (JSON) is checked as before.
+  const dataDir = await filledStore();
+  try {
+    await writeFile(join(dataDir, 'inbox/20261128-01-5.json'), '{"items":{"msg-0":"yesterday"}}');
+    assert.match(await openFails(dataDir), 'inbox/20261128-01-5.json is damaged');
+    await rm(join(dataDir, 'inbox/20261128-01-5.json'));
+    // An append a kill cut short: never checkpointed, so dropped and cut off; the next append starts a clean line.
+    await writeFile(join(dataDir, file), `${good}["msg-2",${NOW}`);
+    const store = new LowdbStore({ dataDir, now: () => NOW });
+    await store.open();
+    assert.is(await store.hasProcessed('msg-1'), true);
+    assert.is(await store.hasProcessed('msg-2'), false);
+    await store.commit({ inbox: ['msg-3'] });
+    await store.close();
+    assert.is(await readFile(join(dataDir, file), 'utf8'), `${good}["msg-3",${NOW}]\n`);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
   }
 });
 

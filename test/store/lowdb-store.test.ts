@@ -287,25 +287,29 @@ it('remembers processed ids for seven days, then forgets them at open and while 
     await store.open();
     return store;
   };
-  // A file of ten minutes (09:30–09:39), and one of a whole hour as earlier versions wrote them.
+  // A log of ten minutes (09:30–09:39), and files earlier versions wrote: a whole hour, and ten minutes as JSON.
   await mkdir(join(dir, 'inbox'), { recursive: true });
   await writeFile(join(dir, 'inbox', '20261128-08.json'), JSON.stringify({ items: { 'msg-older': clock - 3_600_000 } }));
+  await writeFile(join(dir, 'inbox', '20261128-09-2.json'), JSON.stringify({ items: { 'msg-json': clock - 60_000 } }));
   let store = await open();
   await store.commit({ inbox: ['msg-old'] });
   clock += 6 * DAY_MS;
   await store.commit({ inbox: ['msg-recent'] });
   await store.close();
-  assert.is(await exists(join(dir, 'inbox', '20261128-09-3.json')), true);
+  assert.is(await readFile(join(dir, 'inbox', '20261128-09-3.log'), 'utf8'), `["msg-old",${Date.UTC(2026, 10, 28, 9, 30)}]\n`);
   store = await open();
   assert.is(await store.hasProcessed('msg-old'), true);
   assert.is(await store.hasProcessed('msg-older'), true);
+  assert.is(await store.hasProcessed('msg-json'), true);
   clock += 2 * DAY_MS;
   await store.close();
   store = await open();
   assert.is(await store.hasProcessed('msg-old'), false);
   assert.is(await store.hasProcessed('msg-older'), false);
+  assert.is(await store.hasProcessed('msg-json'), false);
   assert.is(await store.hasProcessed('msg-recent'), true);
-  assert.is(await exists(join(dir, 'inbox', '20261128-09-3.json')), false);
+  assert.is(await exists(join(dir, 'inbox', '20261128-09-3.log')), false);
+  assert.is(await exists(join(dir, 'inbox', '20261128-09-2.json')), false);
   assert.is(await exists(join(dir, 'inbox', '20261128-08.json')), false);
   clock += 6 * DAY_MS;
   await store.commit({ inbox: ['msg-new'] });
