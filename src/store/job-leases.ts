@@ -1,45 +1,40 @@
 // In-process job leases for the embedded store: one process holds the lowdb files, so the leases live in
 // memory beside them (a restart forgets them, which is right: nobody is delivering after a restart).
-import { LeaseLostError, type Commit, type LeaseOptions, type OutboxJob } from './store.js';
+import type { JobQueue } from './job-queue.js';
+import { LeaseLostError, type Commit, type JobKind, type JobRef, type LeaseOptions } from './store.js';
 
 interface Lease {
   owner: string;
   until: number;
 }
 
-/** Creation order; jobs written by one commit share createdAt and fall back to id order. */
-function older(a: OutboxJob, b: OutboxJob): boolean {
-  return a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id);
-}
-
 /** Leases of pending jobs to outbox instances of this process, with the same rules as PostgreSQL's. */
 export class JobLeases {
   readonly #leases = new Map<string, Lease>();
 
-  /** Picks and leases due jobs among `pending` (see Store.leaseJobs); returns them oldest first. */
-  lease(pending: Iterable<OutboxJob>, now: number, limit: number, options: LeaseOptions): OutboxJob[] {
-    const all = [...pending];
-    const heads = new Map<string, OutboxJob>();
-    for (const job of all) {
-      if (job.group === undefined) continue;
-      const head = heads.get(job.group);
-      if (!head || older(job, head)) heads.set(job.group, job);
-    }
-    const capOf = (job: OutboxJob) => (options.capacity === undefined ? Number.POSITIVE_INFINITY : (options.capacity[job.kind] ?? 0));
+  /**
+   * Picks and leases due jobs of `queue` (see Store.leaseJobs); returns their refs oldest first. It walks the
+   * due-queue from its front, so a lease costs what it takes, not the number of pending jobs.
+   */
+  lease(queue: JobQueue, now: number, limit: number, options: LeaseOptions): JobRef[] {
+    const capacity = options.capacity;
+    const kinds = capacity && (Object.keys(capacity) as JobKind[]).filter((kind) => (capacity[kind] ?? 0) > 0);
+    if (limit <= 0 || kinds?.length === 0) return [];
     // As in PostgreSQL: the `limit` oldest candidates of the kinds asked for, then each kind cut to its capacity.
-    const due = all.filter(
-      (job) => job.nextAt <= now && capOf(job) > 0 && !this.#held(job.id, now) && (job.group === undefined || heads.get(job.group) === job),
-    );
-    due.sort((a, b) => a.nextAt - b.nextAt || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const due: JobRef[] = [];
+    for (const ref of queue.dueRefs(now, kinds)) {
+      if (due.length >= limit) break;
+      if (!this.#held(ref.id, now) && queue.isGroupHead(ref)) due.push(ref);
+    }
     const taken = new Map<string, number>();
-    const leased: OutboxJob[] = [];
-    for (const job of due.slice(0, Math.max(0, limit))) {
-      const cap = capOf(job);
-      const count = taken.get(job.kind) ?? 0;
+    const leased: JobRef[] = [];
+    for (const ref of due) {
+      const cap = capacity === undefined ? Number.POSITIVE_INFINITY : (capacity[ref.kind] ?? 0);
+      const count = taken.get(ref.kind) ?? 0;
       if (count >= cap) continue;
-      taken.set(job.kind, count + 1);
-      this.#leases.set(job.id, { owner: options.owner, until: now + options.leaseMs });
-      leased.push(job);
+      taken.set(ref.kind, count + 1);
+      this.#leases.set(ref.id, { owner: options.owner, until: now + options.leaseMs });
+      leased.push(ref);
     }
     return leased;
   }

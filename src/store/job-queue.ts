@@ -37,10 +37,16 @@ class DueList {
   }
 }
 
-/** Pending jobs by kind in due order; updated with every put and removal of a job. */
+// Creation order, which decides a group's head: createdAt, then id.
+function created(a: JobRef, b: JobRef): boolean {
+  return a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id);
+}
+
+/** Pending jobs by kind in due order, and by group; updated with every put and removal of a job. */
 export class JobQueue {
   readonly #lists = new Map<JobKind, DueList>();
   readonly #refs = new Map<string, JobRef>();
+  readonly #groups = new Map<string, Set<JobRef>>();
 
   /** Records a job (replacing its previous version, which may have had another due time). */
   put(job: OutboxJob): void {
@@ -53,6 +59,11 @@ export class JobQueue {
       ...(job.group === undefined ? {} : { group: job.group }),
     };
     this.#refs.set(job.id, ref);
+    if (ref.group !== undefined) {
+      let members = this.#groups.get(ref.group);
+      if (!members) this.#groups.set(ref.group, (members = new Set()));
+      members.add(ref);
+    }
     let list = this.#lists.get(job.kind);
     if (!list) {
       list = new DueList();
@@ -66,25 +77,45 @@ export class JobQueue {
     if (!ref) return;
     this.#refs.delete(id);
     this.#lists.get(ref.kind)?.remove(ref);
+    if (ref.group === undefined) return;
+    const members = this.#groups.get(ref.group);
+    members?.delete(ref);
+    if (members?.size === 0) this.#groups.delete(ref.group);
   }
 
-  /** Up to `limit` refs due at or before `now`, in due order, of the given kinds (all when absent). */
+  /** Whether no older job of its group is pending (a job without a group always heads itself). */
+  isGroupHead(ref: JobRef): boolean {
+    if (ref.group === undefined) return true;
+    for (const other of this.#groups.get(ref.group) ?? []) if (created(other, ref)) return false;
+    return true;
+  }
+
+  /** Up to `limit` refs due at or before `now`, in due order, of the given kinds (all when absent); copies. */
   due(now: number, limit: number, kinds?: readonly JobKind[]): JobRef[] {
+    const result: JobRef[] = [];
+    for (const ref of this.dueRefs(now, kinds)) {
+      if (result.length >= limit) break;
+      result.push({ ...ref });
+    }
+    return result;
+  }
+
+  /** The refs due at or before `now`, in due order, of the given kinds (all when absent); read while iterating. */
+  *dueRefs(now: number, kinds?: readonly JobKind[]): Generator<JobRef> {
     const lists = [...this.#lists].filter(([kind]) => !kinds || kinds.includes(kind)).map(([, list]) => list.items);
     const positions = lists.map(() => 0);
-    const result: JobRef[] = [];
     // A merge of the sorted lists (there are only as many as there are job kinds).
-    while (result.length < limit) {
+    for (;;) {
       let pick = -1;
       for (let i = 0; i < lists.length; i++) {
         const ref = lists[i]![positions[i]!];
         if (ref && ref.nextAt <= now && (pick < 0 || before(ref, lists[pick]![positions[pick]!]!))) pick = i;
       }
-      if (pick < 0) break;
-      result.push({ ...lists[pick]![positions[pick]!]! });
+      if (pick < 0) return;
+      const ref = lists[pick]![positions[pick]!]!;
       positions[pick] = positions[pick]! + 1;
+      yield ref;
     }
-    return result;
   }
 
   /** The earliest due time of any pending job. */

@@ -213,7 +213,8 @@ export class LowdbStore implements Store {
   }
 
   async leaseJobs(now: number, limit: number, options: LeaseOptions): Promise<OutboxJob[]> {
-    return this.#leases.lease(this.#read().jobs.values(), now, limit, options).map(clone);
+    const state = this.#read();
+    return this.#leases.lease(state.queue, now, limit, options).map((ref) => clone(state.jobs.get(ref.id)!));
   }
 
   async renewLeases(owner: string, jobIds: readonly string[], until: number): Promise<string[]> {
