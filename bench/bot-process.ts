@@ -26,6 +26,8 @@ export interface StartBotOptions {
   inProcess?: boolean;
   /** Child only: write a V8 CPU profile (node --cpu-prof) into this directory when the bot exits. */
   profileDir?: string;
+  /** The echo bot replies through Yiciban's kept-alive HTTP client instead of fetch (bench/echo-bot.ts). */
+  echoKeepAlive?: boolean;
   /** Yiciban as a child only: run the build (`node dist/src/main.js`, what `npm run start:prod` runs) instead of
    * the sources through tsx (`npm start`), which compiles every TypeScript module at start. */
   built?: boolean;
@@ -53,11 +55,11 @@ export async function startBot(kind: BotKind, target: BotTarget, options: StartB
   const started = performance.now();
   if (options.inProcess) {
     if (options.built) throw new Error('the build runs as its own process (leave out --in-process)');
-    const stop = kind === 'echo' ? await startEchoInProcess(target) : await startYicibanInProcess(target);
+    const stop = kind === 'echo' ? await startEchoInProcess(target, options.echoKeepAlive) : await startYicibanInProcess(target);
     const startupMs = (await connected) - started;
     return { kind, startupMs, rssMb: async () => undefined, cpuMs: async () => undefined, stop: () => stopAndWait(target.dingtalk, stop) };
   }
-  const child = spawnBot(kind, target, options.profileDir, options.built);
+  const child = spawnBot(kind, target, options);
   const failed = failedStart(child);
   failed.catch(() => {}); // it also rejects when the bot exits after a good start; only the race reads it
   const startupMs = (await Promise.race([connected, failed])) - started;
@@ -95,11 +97,13 @@ function botEnv(target: BotTarget): Record<string, string> {
 
 /** `node --import tsx <entry>`, not the tsx CLI: that runs the program in a grandchild we could not measure;
  * or, for the built Yiciban, `node dist/src/main.js`. */
-function spawnBot(kind: BotKind, target: BotTarget, profileDir?: string, built = false): ChildProcess {
+function spawnBot(kind: BotKind, target: BotTarget, options: StartBotOptions): ChildProcess {
+  const { profileDir, built = false } = options;
   if (built && kind !== 'yiciban') throw new Error('only Yiciban has a build to run');
   const entry = built ? ['dist/src/main.js'] : ['--import', 'tsx', kind === 'echo' ? 'bench/echo-bot.ts' : 'src/main.ts'];
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...botEnv(target) };
+  const echo = kind === 'echo' && options.echoKeepAlive ? { ECHO_REPLY: 'keep-alive' } : {};
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...botEnv(target), ...echo };
   const child = spawn(process.execPath, [...profile, ...entry], {
     cwd: ROOT_DIR,
     env,
@@ -118,9 +122,14 @@ async function failedStart(child: ChildProcess): Promise<never> {
   throw new Error(`the bot process exited during start-up (${code ?? signal})`);
 }
 
-async function startEchoInProcess(target: BotTarget): Promise<() => Promise<void>> {
+async function startEchoInProcess(target: BotTarget, keepAlive = false): Promise<() => Promise<void>> {
   const { dingtalk } = target;
-  const bot = await startEchoBot({ apiBase: dingtalk.baseUrl, clientId: dingtalk.clientId, clientSecret: dingtalk.clientSecret });
+  const bot = await startEchoBot({
+    apiBase: dingtalk.baseUrl,
+    clientId: dingtalk.clientId,
+    clientSecret: dingtalk.clientSecret,
+    keepAlive,
+  });
   return () => bot.stop();
 }
 

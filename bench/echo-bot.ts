@@ -1,8 +1,11 @@
 // The floor: a bare dingtalk-stream echo bot. It ACKs every robot message at once and answers it through the
 // message's sessionWebhook — no store, no outbox — so bench/inbound.ts can compare Yiciban with the SDK alone.
+// It replies with fetch, as a bot written on the SDK alone would; with `keepAlive` (ECHO_REPLY=keep-alive) it replies
+// through Yiciban's own kept-alive client (src/dingtalk/request-text.ts) instead: the floor with the same transport.
 // In-process: startEchoBot({ apiBase, clientId, clientSecret }). As a process (the bench spawns it like the bot):
 //   DINGTALK_API_BASE=… DINGTALK_CLIENT_ID=… DINGTALK_CLIENT_SECRET=… node --import tsx bench/echo-bot.ts
 import { DWClient, TOPIC_ROBOT, type DWClientDownStream } from 'dingtalk-stream';
+import { requestText } from '../src/dingtalk/request-text.js';
 import { isMain } from './stats.js';
 
 export interface EchoBotOptions {
@@ -10,6 +13,8 @@ export interface EchoBotOptions {
   apiBase: string;
   clientId: string;
   clientSecret: string;
+  /** Reply through Yiciban's kept-alive HTTP client instead of fetch. */
+  keepAlive?: boolean;
 }
 
 export interface EchoBot {
@@ -55,7 +60,7 @@ export async function startEchoBot(options: EchoBotOptions): Promise<EchoBot> {
   client.registerCallbackListener(TOPIC_ROBOT, (frame: DWClientDownStream) => {
     // ACK first: robot callbacks are re-pushed when unanswered (protocol §1.5).
     client.socketCallBackResponse(frame.headers.messageId, null);
-    void reply(frame.data);
+    void reply(frame.data, options.keepAlive ?? false);
   });
   // Not connect(): with autoReconnect off it swallows a failure; these two throw it.
   await client.getEndpoint();
@@ -67,15 +72,16 @@ export async function startEchoBot(options: EchoBotOptions): Promise<EchoBot> {
   };
 }
 
-async function reply(data: string): Promise<void> {
+async function reply(data: string, keepAlive: boolean): Promise<void> {
   const message = JSON.parse(data) as { sessionWebhook: string; text?: { content?: string } };
+  const init = {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ msgtype: 'text', text: { content: `echo: ${message.text?.content?.trim() ?? ''}` } }),
+  };
   try {
-    const response = await fetch(message.sessionWebhook, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ msgtype: 'text', text: { content: `echo: ${message.text?.content?.trim() ?? ''}` } }),
-    });
-    await response.arrayBuffer();
+    if (keepAlive) await requestText(message.sessionWebhook, init, 10_000);
+    else await (await fetch(message.sessionWebhook, init)).arrayBuffer();
   } catch (error) {
     // The bench counts unanswered messages and fails loudly; one line here says why.
     console.error(`echo reply failed: ${(error as Error).message}`);
@@ -88,6 +94,7 @@ if (isMain(import.meta.url)) {
     apiBase: env('DINGTALK_API_BASE'),
     clientId: env('DINGTALK_CLIENT_ID'),
     clientSecret: env('DINGTALK_CLIENT_SECRET'),
+    keepAlive: process.env.ECHO_REPLY === 'keep-alive',
   });
   const shutdown = () => void bot.stop().then(() => process.exit(0));
   process.on('SIGTERM', shutdown);

@@ -4,6 +4,7 @@
 // One bot is connected at a time: DingTalk hands each push to one random connection of the app.
 // Run: npm run bench:inbound -- [--messages 2000] [--people 500] [--in-flight 50] [--preload 100000]
 //        [--from <dir of generate-applications.ts>] [--in-process] [--profile <dir>] [--warmup 100] [--prod-start]
+//        [--echo-keep-alive]
 //   (or BENCH_MESSAGES, BENCH_PEOPLE, BENCH_IN_FLIGHT, BENCH_PRELOAD)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -36,6 +37,8 @@ export interface InboundOptions {
   /** After the runs, also start the build (`npm run build`, then `node dist/src/main.js` as `npm run start:prod`
    * does) on the same store and time its start-up: the production figure, without tsx compiling at start. */
   prodStart: boolean;
+  /** The echo bot replies through Yiciban's kept-alive HTTP client instead of fetch (the floor on the same transport). */
+  echoKeepAlive: boolean;
 }
 
 /** Start-up of the built Yiciban (`npm run start:prod`) on the store the runs used. */
@@ -110,7 +113,7 @@ export async function runInbound(options: InboundOptions): Promise<InboundResult
 
 async function runOne(label: string, kind: BotKind, target: BotTarget, people: string[], options: InboundOptions): Promise<InboundRun> {
   const profileDir = kind === 'yiciban' ? options.profileDir : undefined;
-  const bot = await startBot(kind, target, { inProcess: options.inProcess, profileDir });
+  const bot = await startBot(kind, target, { inProcess: options.inProcess, profileDir, echoKeepAlive: options.echoKeepAlive });
   try {
     const startupCpuMs = await bot.cpuMs();
     const rssStartMb = await bot.rssMb();
@@ -185,6 +188,7 @@ export function formatInbound(result: InboundResult): string {
   const lines = [
     `inbound: ${options.messages} × '${TEXT}' from ${options.people} people, ${options.inFlight} in flight, ${options.warmup} warm-up; ` +
       `Yiciban on ${store}; bots ${options.inProcess ? 'in the bench process' : 'as child processes'}; ` +
+      `echo replies with ${options.echoKeepAlive ? "Yiciban's kept-alive client" : 'fetch'}; ` +
       `${availableParallelism()} cores, Node ${process.version}`,
     'run      | msgs/s | ACK p50 ms   p99 | reply p50 ms   p99 | start-up s  CPU s | RSS start MB  end | CPU ms/msg',
   ];
@@ -218,6 +222,7 @@ export const INBOUND_ARGS = {
   'in-process': { type: 'boolean' },
   profile: { type: 'string' },
   'prod-start': { type: 'boolean' },
+  'echo-keep-alive': { type: 'boolean' },
 } as const;
 
 type InboundArgs = { [K in keyof typeof INBOUND_ARGS]?: (typeof INBOUND_ARGS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -239,6 +244,7 @@ export function inboundOptionsFrom(values: InboundArgs, env: NodeJS.ProcessEnv =
     inProcess: values['in-process'] ?? false,
     profileDir: values.profile,
     prodStart: values['prod-start'] ?? false,
+    echoKeepAlive: values['echo-keep-alive'] ?? false,
   };
   if (options.messages < 1 || options.people < 1 || options.inFlight < 1)
     throw new Error('--messages, --people and --in-flight must be at least 1');
