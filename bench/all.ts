@@ -1,10 +1,11 @@
 // `npm run bench`: every benchmark in one run — inbound (empty store, then with applications preloaded), store
-// update, webhook → card — and one summary table (markdown, for README) with the machine it ran on.
+// update, webhook → card, a notice to many people — and one summary table (markdown, for README) with the machine it ran on.
 // Each bench's own table goes to stderr as it finishes; the summary goes to stdout.
 // Run: npm run bench -- [--messages 2000] [--people 500] [--in-flight 50] [--preload 100000 | 0] [--from <dir>]
-//        [--store-sizes 1000,10000,100000] [--webhook-events 1000]
+//        [--store-sizes 1000,10000,100000] [--webhook-events 1000] [--broadcast-people 10000 | 0]
 import { arch, availableParallelism, platform } from 'node:os';
 import { parseArgs } from 'node:util';
+import { formatBroadcast, runBroadcastBench, type BroadcastBenchOptions, type BroadcastBenchResult } from './broadcast.js';
 import { formatInbound, INBOUND_ARGS, inboundOptionsFrom, runInbound, type InboundResult, type InboundRun } from './inbound.js';
 import { fixed } from './stats.js';
 import { formatStore, runStoreBench, type StoreBenchResult } from './store.js';
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     ...INBOUND_ARGS,
     'store-sizes': { type: 'string', default: '1000,10000,100000' },
     'webhook-events': { type: 'string', default: '1000' },
+    'broadcast-people': { type: 'string', default: '10000' },
   },
 });
 // The preloaded inbound run is part of the suite (issue 16's targets); --preload 0 leaves it out.
@@ -30,10 +32,20 @@ const store = await runStoreBench(String(values['store-sizes']).split(',').map(N
 console.error(`${formatStore(store)}\n`);
 const webhook = await runWebhookBench(Number(values['webhook-events']));
 console.error(`${formatWebhook(webhook)}\n`);
-console.log(summary(empty, loaded, store, webhook));
+// The broadcast bench's own defaults (bench/broadcast.ts): Q = 20 calls/s, 50 people chatting every 5 s.
+const broadcastOptions: BroadcastBenchOptions = { people: Number(values['broadcast-people']), qps: 20, chatters: 50, chatEveryMs: 5_000 };
+const broadcast = broadcastOptions.people > 0 ? await runBroadcastBench(broadcastOptions) : undefined;
+if (broadcast) console.error(`${formatBroadcast(broadcastOptions, broadcast)}\n`);
+console.log(summary(empty, loaded, store, webhook, broadcast && { options: broadcastOptions, result: broadcast }));
 
 /** One markdown table: a row per bench, with issue 16's target next to each figure. */
-function summary(empty: InboundResult, loaded: InboundResult | undefined, store: StoreBenchResult, webhook: WebhookBenchResult): string {
+function summary(
+  empty: InboundResult,
+  loaded: InboundResult | undefined,
+  store: StoreBenchResult,
+  webhook: WebhookBenchResult,
+  broadcast?: { options: BroadcastBenchOptions; result: BroadcastBenchResult },
+): string {
   const { messages, people, inFlight } = empty.options;
   const [first, last] = [store.sizes[0]!, store.sizes.at(-1)!];
   const rows = [
@@ -58,12 +70,13 @@ function summary(empty: InboundResult, loaded: InboundResult | undefined, store:
       `p50 ${fixed(webhook.cardP50, 1)} ms, p99 ${fixed(webhook.cardP99, 1)} ms; baseline (webhook round trip) p50 ${fixed(webhook.ackP50, 1)} ms, p99 ${fixed(webhook.ackP99, 1)} ms`,
       '—',
     ],
+    ...(broadcast ? [broadcastRow(broadcast.options, broadcast.result)] : []),
   ];
   return [
     `Yiciban benchmarks — ${availableParallelism()} cores, Node ${process.version}, ${platform()} ${arch()}, ${new Date().toISOString().slice(0, 16)}Z`,
     `inbound: ${n(messages)} × '帮助' from ${n(people)} people, ${inFlight} in flight, bots ${empty.options.inProcess ? 'in-process' : 'as child processes'}, echo / Yiciban / echo`,
     '',
-    '| bench | figure | issue 16 target |',
+    '| bench | figure | target |',
     '|---|---|---|',
     ...rows.map((cells) => `| ${cells.join(' | ')} |`),
   ].join('\n');
@@ -121,4 +134,13 @@ function storeOf(result: InboundResult): string {
 
 function n(value: number): string {
   return value.toLocaleString('en');
+}
+
+function broadcastRow(options: BroadcastBenchOptions, r: BroadcastBenchResult): string[] {
+  return [
+    `broadcast, a notice to ${n(options.people)} people at Q = ${options.qps} calls/s while ${options.chatters} people chat`,
+    `${n(r.recipients)} recipients, ${r.lost} lost, ${r.duplicated} duplicated; sending ${fixed(r.sendSeconds, 1)} s vs the bound ` +
+      `${fixed(r.boundSeconds, 1)} s (${fixed(r.sendSeconds / r.boundSeconds, 2)}×); chat replies p50 ${fixed(r.p50, 0)} ms, p99 ${fixed(r.p99, 0)} ms, max ${fixed(r.max, 0)} ms`,
+    'none lost or doubled; ≤ 1.05× the bound; every chat answer ≤ 1 s',
+  ];
 }

@@ -170,19 +170,15 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs: number,
   }
 }
 
-/** Prints one run as a small table. */
-export function printBroadcast(options: BroadcastBenchOptions, r: BroadcastBenchResult): void {
+/** One run as a small table. */
+export function formatBroadcast(options: BroadcastBenchOptions, r: BroadcastBenchResult): string {
   const ratio = r.sendSeconds / r.boundSeconds;
-  console.log(
+  return [
     `broadcast: ${options.people} people, Q = ${options.qps} calls/s per API, ${options.chatters} people chatting (one message each ${options.chatEveryMs} ms)`,
-  );
-  console.log(`  recipients ${r.recipients}, lost ${r.lost}, duplicated ${r.duplicated}, throttled answers ${JSON.stringify(r.throttled)}`);
-  console.log(
+    `  recipients ${r.recipients}, lost ${r.lost}, duplicated ${r.duplicated}, throttled answers ${JSON.stringify(r.throttled)}`,
     `  resolve ${fixed(r.resolveSeconds, 1)} s; sending ${fixed(r.sendSeconds, 1)} s vs bound ${fixed(r.boundSeconds, 1)} s = ${fixed(ratio, 3)} × (target ≤ 1.05); notice POST → completed ${fixed(r.totalSeconds, 1)} s`,
-  );
-  console.log(
     `  chat replies ${r.replies} (unanswered ${r.unanswered}): p50 ${fixed(r.p50, 0)} ms, p99 ${fixed(r.p99, 0)} ms, max ${fixed(r.max, 0)} ms (target: every answer ≤ 1000 ms)`,
-  );
+  ].join('\n');
 }
 
 if (isMain(import.meta.url)) {
@@ -195,5 +191,5 @@ if (isMain(import.meta.url)) {
     chatters: Number(values.chatters ?? 50),
     chatEveryMs: Number(values['chat-every-ms'] ?? 5_000),
   };
-  printBroadcast(options, await runBroadcastBench(options));
+  console.log(formatBroadcast(options, await runBroadcastBench(options)));
 }

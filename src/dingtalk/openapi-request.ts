@@ -23,7 +23,7 @@ export interface RequestContext {
   tokens: TokenCache;
   limiter: Limiter;
   retry: RetryPolicy;
-  /** Retry pauses wait on it (the fetch timeout stays on real time: it bounds real I/O). */
+  /** Retry pauses wait on it (the request timeout stays on real time: it bounds real I/O). */
   clock: Pick<Clock, 'sleep'>;
   random: () => number;
   logger: Logger;
@@ -106,12 +106,12 @@ async function callOnce(ctx: RequestContext, request: ApiRequest, token: string)
   const headers: Record<string, string> = { accept: 'application/json' };
   if (request.body !== undefined) headers['content-type'] = 'application/json';
   if (request.api === 'new') headers['x-acs-dingtalk-access-token'] = token;
-  const { status, body } = await fetchJson(url, { method: request.method, headers, body: request.body }, request.label, ctx.timeoutMs);
+  const { status, body } = await requestJson(url, { method: request.method, headers, body: request.body }, request.label, ctx.timeoutMs);
   return request.api === 'new' ? newApiResult(status, body, request.label) : oapiResult(status, body, request.label);
 }
 
 /** One request + JSON parse; network failures and timeouts become retryable ExternalErrors. */
-export async function fetchJson(
+export async function requestJson(
   url: string,
   init: { method: string; headers: Record<string, string>; body?: unknown },
   label: string,

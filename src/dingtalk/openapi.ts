@@ -1,10 +1,11 @@
-// DingTalk OpenAPI client on Node fetch: robot sends (§3.2), card instances (§4b), files (§2), contacts (§7).
+// DingTalk OpenAPI client: robot sends (§3.2), card instances (§4b), files (§2), contacts (§7); JSON calls go over
+// kept-alive node:http(s) (request-text.ts), file downloads with fetch.
 // Every call goes through one rate limiter and the retry rules of openapi-request.ts.
 import { ExternalError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { systemClock, type Clock } from '../clock.js';
 import { createLimiter } from './limiter.js';
-import { callApi, defaultRetry, fetchJson, type RequestContext, type RetryPolicy } from './openapi-request.js';
+import { callApi, defaultRetry, requestJson, type RequestContext, type RetryPolicy } from './openapi-request.js';
 import { noticeCalls } from './openapi-notices.js';
 import { createTokenCache } from './token-cache.js';
 
@@ -138,7 +139,7 @@ export function createOpenApiClient(options: OpenApiOptions) {
 
     /** Replies through a message's sessionWebhook (no token, custom-robot body format, §3.1). */
     async sendBySessionWebhook(url: string, body: object): Promise<void> {
-      const { status, body: answer } = await fetchJson(
+      const { status, body: answer } = await requestJson(
         url,
         { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body },
         'sessionWebhook',
@@ -307,7 +308,7 @@ export type OpenApiClient = ReturnType<typeof createOpenApiClient>;
 
 /** `POST /v1.0/oauth2/accessToken`; DingTalk answers 400 invalidClientIdOrSecret to bad credentials. */
 async function fetchAppToken(options: OpenApiOptions, timeoutMs: number): Promise<{ token: string; expiresInSec: number }> {
-  const { status, body } = await fetchJson(
+  const { status, body } = await requestJson(
     `${options.apiBase}/v1.0/oauth2/accessToken`,
     {
       method: 'POST',

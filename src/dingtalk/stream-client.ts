@@ -9,7 +9,7 @@
 import { DWClient, EventAck, type DWClientDownStream } from 'dingtalk-stream';
 import type { WebSocket } from 'ws';
 import { ExternalError } from '../errors.js';
-import { fetchJson } from './openapi-request.js';
+import { requestJson } from './openapi-request.js';
 
 /** Re-exported so only this file imports the SDK. */
 export { EventAck, type DWClientDownStream };
@@ -50,7 +50,7 @@ export class YicibanStreamClient extends DWClient {
   /** Registers at `{apiBase}/v1.0/gateway/connections/open` and sets the WebSocket URL (single-use ticket). */
   override async getEndpoint(): Promise<this> {
     const { clientId, clientSecret, ua, subscriptions } = this.config;
-    const { status, body } = await fetchJson(
+    const { status, body } = await requestJson(
       `${this.options.apiBase}/v1.0/gateway/connections/open`,
       // Without Accept: application/json the real gateway answers XML (comment in the SDK source).
       {
