@@ -1,6 +1,7 @@
 // The payload texts of the outbox jobs this process sealed, kept until the jobs leave the store, so that leasing a
 // job just committed parses its payload instead of decrypting it again: every reply's job is sealed by the commit
-// that decides it and read back by the outbox a moment later (bench:inbound: a sixth of the bot's CPU went there).
+// that decides it and read back by the outbox a moment later (bench:inbound, 30,000 messages: opening them again
+// was 6 % of the bot's CPU).
 // An entry counts only for the very sealed value it was made from (a random IV makes each one unique), so a job
 // rewritten elsewhere (a retry, another instance) is opened as before. What is kept is what the process held anyway.
 import { isSealed } from './data-cipher.js';
